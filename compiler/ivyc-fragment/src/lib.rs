@@ -1,0 +1,77 @@
+//! ivyc-fragment: the EPR decidability check of a verification condition
+//! `hyps ⇒ goal` — the sort graph of `hyps ∧ ¬goal` after Skolemisation must
+//! be acyclic, and interpreted symbols may take universally quantified
+//! variables only in arithmetic literals (Ivy's FAU rule). Every edge and
+//! error carries its origin so diagnostics point at declarations and
+//! quantifiers. See `DESIGN.md` for the rule and how it relates to Ivy's
+//! `ivy_fragment.py`. Never calls a solver.
+//!
+//! ```text
+//! check(&sig, &hyps, &goal, &origins)  -> Result<(), Vec<FragmentError>>
+//! sort_graph(&sig, &hyps, &goal, &origins) -> SortGraph   (tests / debugging)
+//! ```
+
+pub mod error;
+pub mod graph;
+pub mod origin;
+pub mod theory;
+mod walk;
+
+pub use error::{FragmentError, CODE_NOT_EPR, CODE_THEORY, MESSAGE};
+pub use graph::{Cycle, EdgeOrigin, FunctionEdge, SkolemEdge, SortEdge, SortGraph, Written};
+pub use origin::{Origin, OriginKind, Origins};
+pub use theory::{MisuseReason, TheoryMisuse, TheoryOp};
+pub use walk::is_tracked_sort;
+
+use ivyc_logic::{Signature, Term};
+
+/// Runs the traversal over all hypotheses and the goal.
+fn analyze<'a>(
+    sig: &'a Signature,
+    hyps: &[Term],
+    goal: &Term,
+    origins: &Origins,
+) -> walk::Analysis<'a> {
+    let mut a = walk::Analysis::new(sig);
+    for (i, h) in hyps.iter().enumerate() {
+        a.hypothesis(h, origins.of_hyp(i));
+    }
+    a.goal(goal, origins.goal.as_ref());
+    a
+}
+
+/// The sort graph of `hyps ∧ ¬goal` (see [`SortGraph`]): an edge `S → T`
+/// for every declared function used in the query and every Skolem function
+/// with an `S` argument and result `T`, over the sorts that take part in
+/// stratification ([`is_tracked_sort`]).
+pub fn sort_graph(sig: &Signature, hyps: &[Term], goal: &Term, origins: &Origins) -> SortGraph {
+    analyze(sig, hyps, goal, origins).graph
+}
+
+/// Checks that the validity query `hyps ⇒ goal` is in the decidable
+/// fragment. `origins.hyps[i]` names `hyps[i]`, `origins.goal` the goal.
+/// Free variables of hypotheses are universally quantified; free variables
+/// of the goal become constants (the goal is negated).
+///
+/// Errors: interpreted-theory misuses first (in traversal order), then one
+/// [`FragmentError::Cycle`] per strongly connected component of the sort
+/// graph that contains a cycle.
+pub fn check(
+    sig: &Signature,
+    hyps: &[Term],
+    goal: &Term,
+    origins: &Origins,
+) -> Result<(), Vec<FragmentError>> {
+    let a = analyze(sig, hyps, goal, origins);
+    let mut errs: Vec<FragmentError> = a
+        .misuses
+        .into_iter()
+        .map(FragmentError::InterpretedTheoryMisuse)
+        .collect();
+    errs.extend(a.graph.cycles().into_iter().map(FragmentError::Cycle));
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(errs)
+    }
+}

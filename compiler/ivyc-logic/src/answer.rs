@@ -1,0 +1,44 @@
+//! The solver-facing contract shared by ivyc-smt and ivyc-vc: the `Answer`
+//! of a validity query and the `Solver` trait.
+
+use crate::model::Model;
+use crate::signature::Signature;
+use crate::term::Term;
+
+/// Why the solver could not decide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Timeout,
+    /// The solver answered `unknown` (incompleteness, quantifiers, ...).
+    Incomplete(String),
+    /// Anything else (encoding failure, solver crash, ...).
+    Error(String),
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Timeout => f.write_str("timeout"),
+            Reason::Incomplete(s) => write!(f, "solver returned unknown: {s}"),
+            Reason::Error(s) => write!(f, "solver error: {s}"),
+        }
+    }
+}
+
+/// Result of checking the satisfiability of `hyps ∧ ¬goal`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// `hyps ⇒ goal` is valid.
+    Unsat,
+    /// A model of `hyps ∧ ¬goal`, interpreting every symbol of the signature
+    /// that occurs in the query (others may be absent).
+    Sat(Model),
+    Unknown(Reason),
+}
+
+/// A decision procedure for closed formulas over a [`Signature`].
+/// Implemented by ivyc-smt (Z3); one instance per thread.
+pub trait Solver {
+    /// Checks `hyps ∧ ¬goal` (all closed formulas) for satisfiability.
+    fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer;
+}

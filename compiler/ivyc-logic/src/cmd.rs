@@ -1,0 +1,213 @@
+//! Guarded commands: the loop-free imperative language actions are lowered
+//! to (assume/assert/assign/havoc/seq/choice), `while` encoding, and the
+//! set of symbols a command modifies.
+
+use crate::signature::SymId;
+use crate::term::{Lambda, Term, Var};
+use ivyc_base::{Span, Symbol};
+use std::collections::HashMap;
+use std::collections::HashSet;
+
+/// Which source construct an assertion comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssertKind {
+    /// `require` of the action itself (an assumption when the action is
+    /// exported; the VC turns it into `assume`).
+    Require,
+    /// `ensure` (checked at the end of the action).
+    Ensure,
+    /// `assert` statement.
+    Assert,
+    /// A `while` loop invariant (checked on entry and after the body).
+    LoopInvariant,
+    /// The `require` of a called action, checked at the call site.
+    CallRequire,
+}
+
+/// Provenance of an assertion, for reporting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AssertInfo {
+    pub kind: AssertKind,
+    pub span: Option<Span>,
+    pub label: Option<Symbol>,
+}
+
+impl AssertInfo {
+    pub fn new(kind: AssertKind, span: Option<Span>) -> AssertInfo {
+        AssertInfo {
+            kind,
+            span,
+            label: None,
+        }
+    }
+}
+
+/// A guarded command.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Cmd {
+    #[default]
+    Skip,
+    /// Blocks executions where the formula is false.
+    Assume(Term),
+    /// Fails executions where the formula is false.
+    Assert(Term, AssertInfo),
+    /// `sym(params) := value` for every tuple of parameter values at once
+    /// (params empty for an individual). `value` may mention `params` and
+    /// the pre-values of any symbol (including `sym`). Updates at specific
+    /// arguments such as `r(n, X) := t` are lowered by sema to
+    /// `r(Y, X) := t if Y = n else r(Y, X)`.
+    Assign {
+        sym: SymId,
+        params: Vec<Var>,
+        value: Term,
+    },
+    /// Gives the symbol an arbitrary new interpretation.
+    Havoc(SymId),
+    Seq(Vec<Cmd>),
+    /// Nondeterministic choice between the branches.
+    Choice(Vec<Cmd>),
+}
+
+impl Cmd {
+    /// A sequence, flattening nested sequences and dropping `Skip`.
+    pub fn seq(cmds: impl IntoIterator<Item = Cmd>) -> Cmd {
+        let mut out = Vec::new();
+        for c in cmds {
+            match c {
+                Cmd::Skip => {}
+                Cmd::Seq(cs) => out.extend(cs),
+                c => out.push(c),
+            }
+        }
+        match out.len() {
+            0 => Cmd::Skip,
+            1 => out.pop().unwrap_or(Cmd::Skip),
+            _ => Cmd::Seq(out),
+        }
+    }
+
+    /// A choice (a single branch is returned as is; no branch is `assume false`).
+    pub fn choice(cmds: Vec<Cmd>) -> Cmd {
+        let mut cmds = cmds;
+        match cmds.len() {
+            0 => Cmd::Assume(Term::fls()),
+            1 => cmds.pop().unwrap_or(Cmd::Skip),
+            _ => Cmd::Choice(cmds),
+        }
+    }
+
+    /// `if c { t } else { e }` as `{assume c; t} or {assume ~c; e}`.
+    pub fn if_then_else(cond: Term, then: Cmd, els: Cmd) -> Cmd {
+        let neg = Term::not(cond.clone()).with_span(cond.span);
+        Cmd::Choice(vec![
+            Cmd::seq([Cmd::Assume(cond), then]),
+            Cmd::seq([Cmd::Assume(neg), els]),
+        ])
+    }
+
+    pub fn assign(sym: SymId, params: Vec<Var>, value: Term) -> Cmd {
+        Cmd::Assign { sym, params, value }
+    }
+
+    /// `while cond invariant inv_1 ... inv_n { body }`, encoded as
+    ///
+    /// ```text
+    /// assert inv;             # invariant holds on entry
+    /// havoc M;                # M = symbols modified by the body
+    /// assume inv;             # an arbitrary iteration
+    /// { assume cond; body; assert inv; assume false }
+    /// or { assume ~cond }     # loop exit
+    /// ```
+    ///
+    /// Each invariant carries its own [`AssertInfo`] (normally of kind
+    /// `LoopInvariant`), used for both checks.
+    pub fn while_loop(cond: Term, invariants: Vec<(Term, AssertInfo)>, body: Cmd) -> Cmd {
+        let modified = body.modified_symbols();
+        let mut out = Vec::new();
+        for (inv, info) in &invariants {
+            out.push(Cmd::Assert(inv.clone(), *info));
+        }
+        out.extend(modified.into_iter().map(Cmd::Havoc));
+        for (inv, _) in &invariants {
+            out.push(Cmd::Assume(inv.clone()));
+        }
+        let neg = Term::not(cond.clone()).with_span(cond.span);
+        let mut iter = vec![Cmd::Assume(cond), body];
+        for (inv, info) in &invariants {
+            iter.push(Cmd::Assert(inv.clone(), *info));
+        }
+        iter.push(Cmd::Assume(Term::fls()));
+        out.push(Cmd::Choice(vec![Cmd::seq(iter), Cmd::Assume(neg)]));
+        Cmd::seq(out)
+    }
+
+    /// Symbols assigned or havocked anywhere in the command, in
+    /// first-occurrence order.
+    pub fn modified_symbols(&self) -> Vec<SymId> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        self.visit(&mut |c| {
+            if let Cmd::Assign { sym: s, .. } | Cmd::Havoc(s) = c {
+                if seen.insert(*s) {
+                    out.push(*s)
+                }
+            }
+        });
+        out
+    }
+
+    /// Calls `f` on every command node, pre-order.
+    pub fn visit(&self, f: &mut impl FnMut(&Cmd)) {
+        f(self);
+        if let Cmd::Seq(cs) | Cmd::Choice(cs) = self {
+            for c in cs {
+                c.visit(f)
+            }
+        }
+    }
+
+    /// All assertions, in pre-order (program text order).
+    pub fn assertions(&self) -> Vec<(&Term, &AssertInfo)> {
+        fn go<'a>(c: &'a Cmd, out: &mut Vec<(&'a Term, &'a AssertInfo)>) {
+            match c {
+                Cmd::Assert(t, i) => out.push((t, i)),
+                Cmd::Seq(cs) | Cmd::Choice(cs) => {
+                    for c in cs {
+                        go(c, out)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        go(self, &mut out);
+        out
+    }
+
+    /// Rebuilds the command, replacing every `Assert` by `f(formula, info)`.
+    pub fn map_asserts(&self, f: &mut impl FnMut(&Term, &AssertInfo) -> Cmd) -> Cmd {
+        match self {
+            Cmd::Assert(t, i) => f(t, i),
+            Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.map_asserts(f)).collect()),
+            Cmd::Choice(cs) => Cmd::Choice(cs.iter().map(|c| c.map_asserts(f)).collect()),
+            c => c.clone(),
+        }
+    }
+
+    /// Applies [`Term::subst_symbols`] to every formula and assigned value
+    /// (used to expand definitions). Assigned/havocked symbols are kept.
+    pub fn subst_symbols(&self, map: &HashMap<SymId, Lambda>) -> Cmd {
+        match self {
+            Cmd::Skip | Cmd::Havoc(_) => self.clone(),
+            Cmd::Assume(t) => Cmd::Assume(t.subst_symbols(map)),
+            Cmd::Assert(t, i) => Cmd::Assert(t.subst_symbols(map), *i),
+            Cmd::Assign { sym, params, value } => Cmd::Assign {
+                sym: *sym,
+                params: params.clone(),
+                value: value.subst_symbols(map),
+            },
+            Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.subst_symbols(map)).collect()),
+            Cmd::Choice(cs) => Cmd::Choice(cs.iter().map(|c| c.subst_symbols(map)).collect()),
+        }
+    }
+}

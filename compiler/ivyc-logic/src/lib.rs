@@ -1,0 +1,24 @@
+//! ivyc-logic: the first-order logic core shared by sema, smt, fragment and
+//! vc — sorts, signatures, terms, guarded commands, systems, models, the
+//! solver contract, and weakest liberal preconditions / passive form.
+
+pub mod answer;
+pub mod brute;
+pub mod cmd;
+pub mod model;
+pub mod passive;
+pub mod pretty;
+pub mod signature;
+pub mod sort;
+pub mod system;
+pub mod term;
+pub mod wp;
+
+pub use answer::{Answer, Reason, Solver};
+pub use cmd::{AssertInfo, AssertKind, Cmd};
+pub use model::{EvalError, Interp, Model, Value};
+pub use passive::{passify, AssertMode, PNode, Passive, Versions};
+pub use signature::{Role, Signature, SymId, SymbolDecl};
+pub use sort::{SortDecl, SortId, SortKind};
+pub use system::{Action, Property, System};
+pub use term::{BuiltinOp, Lambda, SortError, Term, TermKind, Var};

@@ -1,0 +1,63 @@
+//! Sorts: `SortId` handles, the kinds of sorts (bool, uninterpreted, enums,
+//! interpreted numeric/bit-vector/string sorts) and their declarations.
+
+use ivyc_base::{Span, Symbol};
+
+/// Index of a sort in a [`crate::Signature`]. `SortId::BOOL` is always sort 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SortId(pub u32);
+
+impl SortId {
+    /// The predefined boolean sort.
+    pub const BOOL: SortId = SortId(0);
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a sort means.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortKind {
+    /// The booleans (only `SortId::BOOL`).
+    Bool,
+    /// An uninterpreted (first-order) sort: `type node`.
+    Uninterpreted,
+    /// A finite enumeration `type color = {red, green}`: the constructor names
+    /// in declaration order. Each constructor is also a 0-ary symbol of role
+    /// [`crate::Role::EnumCtor`] with the same name (see
+    /// [`crate::Signature::add_enum_sort`]).
+    Enum(Vec<Symbol>),
+    /// Mathematical integers (`interpret t -> int`).
+    Int,
+    /// Natural numbers (`interpret t -> nat`): integers constrained `>= 0`.
+    Nat,
+    /// Bit vectors of the given width (`interpret t -> bv[8]`).
+    BitVec(u32),
+    /// String literals (`interpret t -> strlit`).
+    Str,
+}
+
+impl SortKind {
+    /// Interpreted sorts carry numerals / builtin operators.
+    pub fn is_interpreted(&self) -> bool {
+        matches!(
+            self,
+            SortKind::Int | SortKind::Nat | SortKind::BitVec(_) | SortKind::Str
+        )
+    }
+
+    /// Sorts whose values are integers (numerals and arithmetic apply).
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, SortKind::Int | SortKind::Nat | SortKind::BitVec(_))
+    }
+}
+
+/// A declared sort.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SortDecl {
+    /// Full (dotted) name, e.g. `node` or `proto.id`.
+    pub name: Symbol,
+    pub kind: SortKind,
+    pub span: Option<Span>,
+}

@@ -1,0 +1,111 @@
+//! The verification input produced by sema: signature, axioms, the initial
+//! command, actions and invariants (`System`, `Action`, `Property`).
+
+use crate::cmd::Cmd;
+use crate::signature::{Signature, SymId};
+use crate::term::{Lambda, Term};
+use ivyc_base::{Span, Symbol};
+use std::collections::HashMap;
+
+/// A named closed formula: an axiom or an invariant (free capitalised
+/// variables already universally quantified).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property {
+    pub label: Option<Symbol>,
+    pub formula: Term,
+    pub span: Option<Span>,
+}
+
+impl Property {
+    pub fn new(label: Option<&str>, formula: Term, span: Option<Span>) -> Property {
+        Property {
+            label: label.map(Symbol::intern),
+            formula,
+            span,
+        }
+    }
+}
+
+/// An action after inlining of calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    /// Full dotted name, e.g. `proto.send`.
+    pub name: Symbol,
+    /// Parameters: `Local` 0-ary symbols, in order.
+    pub params: Vec<SymId>,
+    /// Return values: `Local` 0-ary symbols, in order.
+    pub returns: Vec<SymId>,
+    pub body: Cmd,
+    pub span: Option<Span>,
+    /// Exported actions are the environment's entry points and are verified.
+    pub exported: bool,
+}
+
+/// A whole verification problem.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct System {
+    pub sig: Signature,
+    pub axioms: Vec<Property>,
+    /// All `after init` blocks in order (Skip if none).
+    pub init: Cmd,
+    pub actions: Vec<Action>,
+    /// Conjectures / invariants, in source order.
+    pub invariants: Vec<Property>,
+}
+
+impl System {
+    pub fn new(sig: Signature) -> System {
+        System {
+            sig,
+            ..System::default()
+        }
+    }
+
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        let n = Symbol::intern(name);
+        self.actions.iter().find(|a| a.name == n)
+    }
+
+    pub fn exported_actions(&self) -> impl Iterator<Item = &Action> {
+        self.actions.iter().filter(|a| a.exported)
+    }
+
+    /// Expands non-recursive definitions `sym(params) = body` (macro
+    /// substitution) in the axioms, invariants, init and every action.
+    /// Definitions may use each other. Returns `Err(sym)` for a definition
+    /// that (transitively) refers to itself; the system is then unchanged.
+    pub fn expand_definitions(&mut self, defs: &HashMap<SymId, Lambda>) -> Result<(), SymId> {
+        let closed = close_definitions(defs)?;
+        for p in self.axioms.iter_mut().chain(self.invariants.iter_mut()) {
+            p.formula = p.formula.subst_symbols(&closed);
+        }
+        self.init = self.init.subst_symbols(&closed);
+        for a in &mut self.actions {
+            a.body = a.body.subst_symbols(&closed);
+        }
+        Ok(())
+    }
+}
+
+/// Substitutes definitions into each other until no body mentions a
+/// defined symbol; `Err(sym)` if `sym` is (mutually) recursive.
+pub fn close_definitions(defs: &HashMap<SymId, Lambda>) -> Result<HashMap<SymId, Lambda>, SymId> {
+    let mut cur = defs.clone();
+    for _ in 0..=defs.len() {
+        let mentions = |l: &Lambda| l.body.symbols().into_iter().any(|s| defs.contains_key(&s));
+        if !cur.values().any(mentions) {
+            return Ok(cur);
+        }
+        cur = cur
+            .iter()
+            .map(|(&s, l)| (s, Lambda::new(l.params.clone(), l.body.subst_symbols(&cur))))
+            .collect();
+    }
+    let mut bad: Vec<SymId> = cur
+        .iter()
+        .filter(|(_, l)| l.body.symbols().into_iter().any(|s| defs.contains_key(&s)))
+        .map(|(&s, _)| s)
+        .collect();
+    bad.sort();
+    Err(bad.first().copied().unwrap_or(SymId(0)))
+}

@@ -1,0 +1,711 @@
+//! The checker's state and its declaration passes: flattening of objects,
+//! modules and instances into environment-tagged items, name tables and
+//! scoped lookup, declaration of sorts/symbols/actions, and the final
+//! assembly of the [`Program`].
+
+use crate::error::{InstanceNote, NameKind, SemaError, Suggestion};
+use crate::program::{
+    ActionDef, ActionId, Block, Definition, IsolateDef, Origin, Program, Section,
+};
+use ivyc_base::{FileId, Span, Symbol};
+use ivyc_logic::{Property, Role, Signature, SortDecl, SortId, SortKind, SymId, SymbolDecl, Term};
+use ivyc_syntax::ast;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// Maximum depth of nested module instantiation.
+const MAX_INSTANCE_DEPTH: usize = 64;
+
+/// The environment a declaration is checked in.
+#[derive(Debug, Default)]
+pub(crate) struct Env {
+    /// Full dotted name segments of the enclosing object.
+    pub prefix: Vec<Symbol>,
+    pub section: Section,
+    /// Module parameter substitution: formal name -> actual (in its env).
+    pub subst: HashMap<Symbol, (ast::ModuleArg, Rc<Env>)>,
+    pub notes: Vec<InstanceNote>,
+}
+
+impl Env {
+    pub fn object(&self) -> Option<Symbol> {
+        if self.prefix.is_empty() {
+            None
+        } else {
+            Some(join(&self.prefix))
+        }
+    }
+
+    pub fn origin(&self) -> Origin {
+        Origin {
+            object: self.object(),
+            section: self.section,
+        }
+    }
+
+    fn child(&self, seg: Symbol) -> Env {
+        let mut prefix = self.prefix.clone();
+        prefix.push(seg);
+        Env {
+            prefix,
+            section: self.section,
+            subst: self.subst.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+pub(crate) fn join(segs: &[Symbol]) -> Symbol {
+    let parts: Vec<&str> = segs.iter().map(|s| s.as_str()).collect();
+    Symbol::intern(&parts.join("."))
+}
+
+pub(crate) fn dotted(prefix: &[Symbol], name: &str) -> Symbol {
+    if prefix.is_empty() {
+        Symbol::intern(name)
+    } else {
+        Symbol::intern(&format!("{}.{}", join(prefix), name))
+    }
+}
+
+/// A declaration together with the environment it appears in.
+pub(crate) struct Item<'a> {
+    pub decl: &'a ast::Decl,
+    pub env: Rc<Env>,
+}
+
+/// What a full name denotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Entity {
+    Sort(SortId),
+    Sym(SymId),
+    Action(ActionId),
+    Object,
+    Module,
+}
+
+pub(crate) struct ModuleInfo<'a> {
+    pub params: Vec<Symbol>,
+    pub body: &'a [ast::Decl],
+    pub span: Span,
+}
+
+/// Per-action information kept during checking.
+pub(crate) struct ActionInfo<'a> {
+    pub def: ActionDef,
+    /// Source names of params and returns (last segments).
+    pub param_names: Vec<Symbol>,
+    pub return_names: Vec<Symbol>,
+    pub body: Option<(&'a ast::ActionBody, Rc<Env>, Vec<Symbol>, Vec<Symbol>)>,
+    pub befores: Vec<Monitor<'a>>,
+    pub afters: Vec<Monitor<'a>>,
+    pub decl_span: Span,
+    pub body_span: Option<Span>,
+}
+
+pub(crate) struct Monitor<'a> {
+    pub body: &'a ast::ActionBody,
+    pub env: Rc<Env>,
+    pub params: Vec<Symbol>,
+    pub returns: Vec<Symbol>,
+}
+
+pub(crate) struct Checker<'a> {
+    pub errors: Vec<SemaError>,
+    pub includes: &'a HashMap<Span, FileId>,
+    pub files: &'a HashMap<FileId, ast::File>,
+    pub included: HashSet<FileId>,
+    pub items: Vec<Item<'a>>,
+    pub modules: HashMap<Symbol, ModuleInfo<'a>>,
+    pub names: HashMap<Symbol, (Entity, Option<Span>)>,
+    pub sorts: Vec<SortDecl>,
+    pub syms: Vec<SymbolDecl>,
+    /// Sorts interpreted so far, with the span of the `interpret`.
+    pub interpreted: HashMap<SortId, Span>,
+    /// `(operator, operand sort)` -> symbol, for `<`, `+` ... on
+    /// uninterpreted sorts.
+    pub ops: HashMap<(&'static str, SortId), SymId>,
+    /// `(numeral, sort)` -> rigid constant, for numerals on uninterpreted sorts.
+    pub numerals: HashMap<(Symbol, SortId), SymId>,
+    /// Symbols mentioned in axioms (with the axiom's span).
+    pub axiom_syms: HashMap<SymId, Span>,
+    pub param_syms: HashSet<SymId>,
+    pub defined_syms: HashSet<SymId>,
+    pub actions: Vec<ActionInfo<'a>>,
+    pub axioms: Vec<(Property, Origin)>,
+    pub properties: Vec<(Property, Origin)>,
+    pub invariants: Vec<(Property, Origin)>,
+    pub definitions: Vec<Definition>,
+    pub inits: Vec<Block>,
+    pub isolates: Vec<IsolateDef>,
+    pub symbol_origins: HashMap<SymId, Origin>,
+    pub used_names: HashSet<Symbol>,
+    /// Set while the errors of an inference pass are discarded.
+    pub silent: u32,
+    /// Definitions whose bodies are elaborated after all declarations.
+    #[allow(clippy::type_complexity)]
+    pub pending_defs: Vec<(SymId, Vec<ast::Binder>, &'a ast::DefnRhs, Span, Rc<Env>)>,
+    instance_stack: Vec<Symbol>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        includes: &'a HashMap<Span, FileId>,
+        files: &'a HashMap<FileId, ast::File>,
+    ) -> Self {
+        Checker {
+            errors: Vec::new(),
+            includes,
+            files,
+            included: HashSet::new(),
+            items: Vec::new(),
+            modules: HashMap::new(),
+            names: HashMap::new(),
+            sorts: vec![SortDecl {
+                name: Symbol::intern("bool"),
+                kind: SortKind::Bool,
+                span: None,
+            }],
+            syms: Vec::new(),
+            interpreted: HashMap::new(),
+            ops: HashMap::new(),
+            numerals: HashMap::new(),
+            axiom_syms: HashMap::new(),
+            param_syms: HashSet::new(),
+            defined_syms: HashSet::new(),
+            actions: Vec::new(),
+            axioms: Vec::new(),
+            properties: Vec::new(),
+            invariants: Vec::new(),
+            definitions: Vec::new(),
+            inits: Vec::new(),
+            isolates: Vec::new(),
+            symbol_origins: HashMap::new(),
+            used_names: HashSet::new(),
+            silent: 0,
+            pending_defs: Vec::new(),
+            instance_stack: Vec::new(),
+        }
+    }
+
+    pub fn err(&mut self, e: SemaError, env: &Env) {
+        if self.silent > 0 {
+            return;
+        }
+        self.errors.push(e.in_instances(&env.notes));
+    }
+
+    pub fn unsupported(&mut self, what: &'static str, span: Span, env: &Env) {
+        self.err(
+            SemaError::Unsupported {
+                what,
+                span,
+                help: None,
+            },
+            env,
+        );
+    }
+
+    // ------------------------------------------------------------------
+    // Tables
+    // ------------------------------------------------------------------
+
+    pub fn sort_kind(&self, s: SortId) -> &SortKind {
+        self.sorts
+            .get(s.index())
+            .map(|d| &d.kind)
+            .unwrap_or(&SortKind::Bool)
+    }
+
+    pub fn sort_name(&self, s: SortId) -> Symbol {
+        self.sorts
+            .get(s.index())
+            .map(|d| d.name)
+            .unwrap_or_else(|| Symbol::intern("?"))
+    }
+
+    pub fn sym(&self, s: SymId) -> Option<&SymbolDecl> {
+        self.syms.get(s.index())
+    }
+
+    pub fn add_sort(&mut self, name: Symbol, kind: SortKind, span: Option<Span>) -> SortId {
+        let id = SortId(u32::try_from(self.sorts.len()).unwrap_or(u32::MAX));
+        self.sorts.push(SortDecl { name, kind, span });
+        id
+    }
+
+    pub fn add_sym(&mut self, decl: SymbolDecl) -> SymId {
+        let id = SymId(u32::try_from(self.syms.len()).unwrap_or(u32::MAX));
+        self.used_names.insert(decl.name);
+        self.syms.push(decl);
+        id
+    }
+
+    /// A `Local` symbol.
+    pub fn add_local(&mut self, name: Symbol, sort: SortId, span: Option<Span>) -> SymId {
+        self.add_sym(SymbolDecl::new(name, vec![], sort, Role::Local).with_span(span))
+    }
+
+    /// A name derived from `base` not used by any symbol yet (`base#k`).
+    pub fn fresh_name(&mut self, base: &str) -> Symbol {
+        let mut k = 1usize;
+        loop {
+            let cand = Symbol::intern(&format!("{base}#{k}"));
+            if !self.used_names.contains(&cand) {
+                self.used_names.insert(cand);
+                return cand;
+            }
+            k += 1;
+        }
+    }
+
+    /// Registers a full name; reports a duplicate.
+    pub fn declare(&mut self, full: Symbol, ent: Entity, span: Span, env: &Env) -> bool {
+        if let Some((old, prev)) = self.names.get(&full) {
+            // Objects may be reopened; `type this` declares the object's sort.
+            let ok = matches!((old, ent), (Entity::Object, Entity::Object))
+                || matches!((old, ent), (Entity::Object, Entity::Sort(_)))
+                || matches!((old, ent), (Entity::Sort(_), Entity::Object));
+            if ok {
+                if matches!(ent, Entity::Sort(_)) {
+                    self.names.insert(full, (ent, Some(span)));
+                }
+                return true;
+            }
+            let previous = *prev;
+            self.err(
+                SemaError::DuplicateDeclaration {
+                    name: full,
+                    span,
+                    previous,
+                },
+                env,
+            );
+            return false;
+        }
+        self.names.insert(full, (ent, Some(span)));
+        true
+    }
+
+    /// Resolves a dotted name: module parameters, `this`, then the enclosing
+    /// objects from the innermost outwards. Returns the full name.
+    pub fn resolve_full(&self, segs: &[&str], env: &Env) -> Option<(Symbol, Entity)> {
+        let first = *segs.first()?;
+        let rest = segs.get(1..).unwrap_or(&[]);
+        if let Some((arg, aenv)) = env.subst.get(&Symbol::intern(first)) {
+            let base: String = match arg {
+                ast::ModuleArg::Name(p) => {
+                    let s: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
+                    match self.resolve_full(&s, aenv) {
+                        Some((full, _)) => full.as_str().to_string(),
+                        None => p.to_dotted(),
+                    }
+                }
+                ast::ModuleArg::Op(op) => op.op.as_str().to_string(),
+                ast::ModuleArg::Var(b) => b.name.as_str().to_string(),
+                ast::ModuleArg::True(_) => "true".into(),
+                ast::ModuleArg::False(_) => "false".into(),
+            };
+            let mut full = base;
+            for r in rest {
+                full.push('.');
+                full.push_str(r);
+            }
+            let sym = Symbol::intern(&full);
+            return self.names.get(&sym).map(|(e, _)| (sym, *e));
+        }
+        if first == "this" {
+            if env.prefix.is_empty() {
+                return None;
+            }
+            let mut full = join(&env.prefix).as_str().to_string();
+            for r in rest {
+                full.push('.');
+                full.push_str(r);
+            }
+            let sym = Symbol::intern(&full);
+            return self.names.get(&sym).map(|(e, _)| (sym, *e));
+        }
+        let tail = segs.join(".");
+        for i in (0..=env.prefix.len()).rev() {
+            let cand = dotted(env.prefix.get(..i).unwrap_or(&[]), &tail);
+            if let Some((e, _)) = self.names.get(&cand) {
+                return Some((cand, *e));
+            }
+        }
+        None
+    }
+
+    /// Up to three similar names visible from `env`, for "did you mean".
+    pub fn suggestions(&self, name: &str, env: &Env, want: NameKind) -> Vec<Suggestion> {
+        let mut cands: Vec<(usize, Symbol, Option<Span>)> = Vec::new();
+        let limit = (name.len() / 3).max(1);
+        let mut prefixes: Vec<String> = Vec::new();
+        for i in (0..=env.prefix.len()).rev() {
+            let p = join(env.prefix.get(..i).unwrap_or(&[]));
+            prefixes.push(if i == 0 {
+                String::new()
+            } else {
+                format!("{p}.")
+            });
+        }
+        let mut seen = HashSet::new();
+        for (full, (ent, span)) in &self.names {
+            let kind_ok = match want {
+                NameKind::Sort => matches!(ent, Entity::Sort(_)),
+                NameKind::Action => matches!(ent, Entity::Action(_)),
+                NameKind::Module => matches!(ent, Entity::Module),
+                NameKind::Value => matches!(ent, Entity::Sym(_) | Entity::Action(_)),
+            };
+            if !kind_ok {
+                continue;
+            }
+            for p in &prefixes {
+                if let Some(rel) = full.as_str().strip_prefix(p.as_str()) {
+                    if rel.is_empty() || rel == name {
+                        continue;
+                    }
+                    let d = edit_distance(name, rel);
+                    if d <= limit && seen.insert(rel.to_string()) {
+                        cands.push((d, Symbol::intern(rel), *span));
+                    }
+                    break;
+                }
+            }
+        }
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.as_str().cmp(b.1.as_str())));
+        cands
+            .into_iter()
+            .take(3)
+            .map(|(_, name, decl)| Suggestion { name, decl })
+            .collect()
+    }
+
+    pub fn undefined(&mut self, kind: NameKind, name: &str, span: Span, env: &Env) {
+        let suggestions = self.suggestions(name, env, kind);
+        self.err(
+            SemaError::UndefinedName {
+                kind,
+                name: Symbol::intern(name),
+                span,
+                suggestions,
+            },
+            env,
+        );
+    }
+
+    /// Resolves a sort name.
+    pub fn resolve_sort(&mut self, path: &ast::Path, env: &Env) -> Option<SortId> {
+        let segs: Vec<&str> = path.segments.iter().map(|s| s.as_str()).collect();
+        if segs == ["bool"] {
+            return Some(SortId::BOOL);
+        }
+        match self.resolve_full(&segs, env) {
+            Some((_, Entity::Sort(s))) => Some(s),
+            Some((full, _)) => {
+                let decl = self.names.get(&full).and_then(|x| x.1);
+                self.err(
+                    SemaError::NotASort {
+                        name: full,
+                        span: path.span,
+                        decl,
+                    },
+                    env,
+                );
+                None
+            }
+            None => {
+                if segs.len() == 1 && env.prefix.is_empty() && segs[0] == "this" {
+                    self.err(SemaError::ThisOutsideObject { span: path.span }, env);
+                    return None;
+                }
+                self.undefined(NameKind::Sort, &path.to_dotted(), path.span, env);
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Pass 1: flattening
+    // ------------------------------------------------------------------
+
+    pub fn flatten(&mut self, decls: &'a [ast::Decl], env: Rc<Env>) {
+        for d in decls {
+            self.flatten_one(d, &env);
+        }
+    }
+
+    fn flatten_one(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
+        use ast::DeclKind as K;
+        match &d.kind {
+            K::Include(id) => {
+                if let Some(&fid) = self.includes.get(&id.span) {
+                    if self.included.insert(fid) {
+                        if let Some(f) = self.files.get(&fid) {
+                            self.flatten(&f.decls, Rc::new(Env::default()));
+                        }
+                    }
+                }
+            }
+            K::Module {
+                category,
+                name,
+                params,
+                with,
+                body,
+            } => {
+                if category.is_some() || !with.is_empty() {
+                    self.unsupported("`module object`/`module isolate` and module `with` lists", d.span, env);
+                }
+                let full = dotted(&env.prefix, name.as_str());
+                let mut ps = Vec::new();
+                for p in params.iter().flatten() {
+                    match &p.kind {
+                        ast::ExprKind::App { func, args: None } if func.segments.len() == 1 => {
+                            if let Some(s) = func.last() {
+                                ps.push(s.name)
+                            }
+                        }
+                        ast::ExprKind::Var(id) => ps.push(id.name),
+                        _ => self.unsupported("this form of module parameter", p.span, env),
+                    }
+                }
+                if self.declare(full, Entity::Module, name.span, env) {
+                    self.modules.insert(
+                        full,
+                        ModuleInfo {
+                            params: ps,
+                            body,
+                            span: name.span,
+                        },
+                    );
+                }
+            }
+            K::Instantiate(insts) => {
+                for inst in insts {
+                    self.instantiate(inst, env);
+                }
+            }
+            K::Autoinstance(_) => self.unsupported("`autoinstance`", d.span, env),
+            K::Object {
+                kind,
+                name,
+                params,
+                body,
+                ..
+            } => {
+                if *kind == ast::ObjectKind::Class {
+                    self.unsupported("`class`", d.span, env);
+                    return;
+                }
+                if !params.is_empty() {
+                    self.unsupported("parameterised objects", d.span, env);
+                    return;
+                }
+                let full = dotted(&env.prefix, name.as_str());
+                self.declare(full, Entity::Object, name.span, env);
+                let child = Rc::new(env.child(name.name));
+                self.flatten(body, child);
+            }
+            K::Section { kind, body } => {
+                let mut e = Env {
+                    prefix: env.prefix.clone(),
+                    section: match kind {
+                        ast::SectionKind::Specification => Section::Specification,
+                        ast::SectionKind::Implementation => Section::Implementation,
+                        ast::SectionKind::Private => Section::Private,
+                    },
+                    subst: env.subst.clone(),
+                    notes: env.notes.clone(),
+                };
+                self.flatten(body, Rc::new(e));
+            }
+            K::IsolateObject {
+                name, params, body, ..
+            } => {
+                if !params.is_empty() {
+                    self.unsupported("parameterised isolates", d.span, env);
+                    return;
+                }
+                let full = dotted(&env.prefix, name.as_str());
+                self.declare(full, Entity::Object, name.span, env);
+                let child = Rc::new(env.child(name.name));
+                self.flatten(body, child);
+                self.items.push(Item {
+                    decl: d,
+                    env: env.clone(),
+                });
+            }
+            K::ExtractObject { .. } | K::Extract { .. } => {
+                // Extraction declarations have no effect on verification.
+            }
+            _ => self.items.push(Item {
+                decl: d,
+                env: env.clone(),
+            }),
+        }
+    }
+
+    fn instantiate(&mut self, inst: &'a ast::Instance, env: &Rc<Env>) {
+        let mpath = &inst.module.name;
+        let msegs: Vec<&str> = mpath.segments.iter().map(|s| s.as_str()).collect();
+        let full = match self.resolve_full(&msegs, env) {
+            Some((full, Entity::Module)) => full,
+            Some((full, _)) => {
+                self.err(
+                    SemaError::NotAModule {
+                        name: full,
+                        span: mpath.span,
+                    },
+                    env,
+                );
+                return;
+            }
+            None => {
+                self.undefined(NameKind::Module, &mpath.to_dotted(), mpath.span, env);
+                return;
+            }
+        };
+        if self.instance_stack.contains(&full) || self.instance_stack.len() > MAX_INSTANCE_DEPTH {
+            self.err(
+                SemaError::InstanceCycle {
+                    module: full,
+                    span: inst.span,
+                },
+                env,
+            );
+            return;
+        }
+        let Some(m) = self.modules.get(&full) else {
+            return;
+        };
+        let (params, body, mspan) = (m.params.clone(), m.body, m.span);
+        let args: Vec<ast::ModuleArg> = inst.module.args.clone().unwrap_or_default();
+        if args.len() != params.len() {
+            self.err(
+                SemaError::ModuleArity {
+                    name: full,
+                    expected: params.len(),
+                    found: args.len(),
+                    span: inst.module.span,
+                    decl: mspan,
+                },
+                env,
+            );
+            return;
+        }
+        let (prefix, iname) = match &inst.name {
+            Some(r) => {
+                if r.args.is_some() {
+                    self.unsupported("parameterised instances", r.span, env);
+                    return;
+                }
+                let mut p = env.prefix.clone();
+                p.extend(r.name.segments.iter().map(|s| s.name));
+                let ifull = join(&p);
+                self.declare(ifull, Entity::Object, r.name.span, env);
+                (p, Some(Symbol::intern(&r.name.to_dotted())))
+            }
+            None => (env.prefix.clone(), None),
+        };
+        let mut subst = HashMap::new();
+        for (p, a) in params.iter().zip(args) {
+            subst.insert(*p, (a, env.clone()));
+        }
+        let mut notes = vec![InstanceNote {
+            instance: iname,
+            module: full,
+            span: inst.span,
+        }];
+        notes.extend(env.notes.iter().cloned());
+        let child = Rc::new(Env {
+            prefix,
+            section: env.section,
+            subst,
+            notes,
+        });
+        self.instance_stack.push(full);
+        self.flatten(body, child);
+        self.instance_stack.pop();
+    }
+
+    // ------------------------------------------------------------------
+    // Final assembly
+    // ------------------------------------------------------------------
+
+    pub fn finish(mut self) -> (Program, Vec<SemaError>) {
+        let mut sig = Signature::new();
+        for s in self.sorts.iter().skip(1) {
+            sig.add_sort(s.clone());
+        }
+        // Rigid symbols: mentioned in axioms, parameters, rigid definitions.
+        for (&s, _) in self.axiom_syms.iter() {
+            if let Some(d) = self.syms.get_mut(s.index()) {
+                if d.role == Role::State {
+                    d.role = Role::Rigid;
+                }
+            }
+        }
+        for s in &self.syms {
+            sig.add_symbol(s.clone());
+        }
+        let mut p = Program {
+            sig,
+            ..Program::default()
+        };
+        for (a, o) in self.axioms {
+            p.axioms.push(a);
+            p.axiom_origins.push(o);
+        }
+        for (a, o) in self.properties {
+            p.properties.push(a);
+            p.property_origins.push(o);
+        }
+        for (a, o) in self.invariants {
+            p.invariants.push(a);
+            p.invariant_origins.push(o);
+        }
+        p.definitions = self.definitions;
+        p.inits = self.inits;
+        p.actions = self.actions.into_iter().map(|a| a.def).collect();
+        p.isolates = self.isolates;
+        p.symbol_origins = self.symbol_origins;
+        (p, self.errors)
+    }
+
+    /// Marks the rigid role of symbols that appear in axiom `t`.
+    pub fn note_axiom_syms(&mut self, t: &Term, span: Span) {
+        for s in t.symbols() {
+            self.axiom_syms.entry(s).or_insert(span);
+        }
+    }
+}
+
+/// Levenshtein distance (by characters).
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+    }
+}

@@ -1,0 +1,832 @@
+//! The declaration passes over the flattened items: sorts and
+//! interpretations, symbols and action signatures, monitors and
+//! import/export, then formulas (axioms, properties, invariants,
+//! definitions) and isolates.
+
+use crate::check::{dotted, ActionInfo, Checker, Entity, Env, Item, Monitor};
+use crate::elab::{Binding, Cx, VarKey};
+use crate::error::{BoolContext, NameKind, SemaError};
+use crate::program::{ActionDef, ActionId, Block, Definition, IsolateDef, Section};
+use ivyc_base::{Span, Symbol};
+use ivyc_logic::{Property, Role, SortId, SortKind, SymId, SymbolDecl, Term, Var};
+use ivyc_syntax::ast::{self, DeclKind as K};
+use std::rc::Rc;
+
+impl<'a> Checker<'a> {
+    pub(crate) fn run_passes(&mut self) {
+        let items: Vec<(&'a ast::Decl, Rc<Env>)> =
+            self.items.iter().map(|i: &Item<'a>| (i.decl, i.env.clone())).collect();
+        for (d, env) in &items {
+            self.pass_sorts(d, env);
+        }
+        for (d, env) in &items {
+            if let K::Interpret { oper, target } = &d.kind {
+                self.interpret(oper, target, d.span, env);
+            }
+        }
+        for (d, env) in &items {
+            self.pass_symbols(d, env);
+        }
+        for (d, env) in &items {
+            self.pass_monitors(d, env);
+        }
+        for (d, env) in &items {
+            self.pass_formulas(d, env);
+        }
+        self.pass_definitions();
+        for (d, env) in &items {
+            if let K::AfterInit { params, body } = &d.kind {
+                if !params.is_empty() {
+                    self.unsupported("parameters of `after init`", d.span, env);
+                }
+                if let Some(b) = self.elab_init(body, env) {
+                    self.inits.push(b);
+                }
+            }
+        }
+        for i in 0..self.actions.len() {
+            self.elab_action(ActionId(u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+    }
+
+    fn pass_sorts(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
+        match &d.kind {
+            K::Type { name, sort, .. } => {
+                let full = if name.as_str() == "this" {
+                    if env.prefix.is_empty() {
+                        self.err(SemaError::ThisOutsideObject { span: name.span }, env);
+                        return;
+                    }
+                    crate::check::join(&env.prefix)
+                } else {
+                    dotted(&env.prefix, name.as_str())
+                };
+                match sort {
+                    None => {
+                        let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
+                        self.declare(full, Entity::Sort(id), name.span, env);
+                    }
+                    Some(ast::Sort::Enum(ctors)) => {
+                        let names: Vec<Symbol> = ctors.iter().map(|c| c.name).collect();
+                        let id = self.add_sort(full, SortKind::Enum(names), Some(name.span));
+                        if !self.declare(full, Entity::Sort(id), name.span, env) {
+                            return;
+                        }
+                        // Enum constructors are named within the enclosing object.
+                        for c in ctors {
+                            let cfull = dotted(&env.prefix, c.as_str());
+                            let s = self.add_sym(
+                                SymbolDecl::new(c.name, vec![], id, Role::EnumCtor)
+                                    .with_span(Some(c.span)),
+                            );
+                            self.declare(cfull, Entity::Sym(s), c.span, env);
+                        }
+                    }
+                    Some(ast::Sort::Range { .. }) => {
+                        self.unsupported("range types `{lo..hi}`", d.span, env)
+                    }
+                    Some(ast::Sort::Struct(_)) => self.unsupported("struct types", d.span, env),
+                }
+            }
+            K::Variant { .. } => self.unsupported("`variant` types", d.span, env),
+            _ => {}
+        }
+    }
+
+    fn interpret(&mut self, oper: &ast::Oper, target: &ast::InterpretTarget, span: Span, env: &Rc<Env>) {
+        let ast::Oper::Name(p) = oper else {
+            self.unsupported("interpreting operators", span, env);
+            return;
+        };
+        let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
+        let sort = match self.resolve_full(&segs, env) {
+            Some((_, Entity::Sort(s))) => s,
+            Some((_, Entity::Sym(_))) => {
+                self.unsupported("interpreting functions", span, env);
+                return;
+            }
+            _ => {
+                self.undefined(NameKind::Sort, &p.to_dotted(), p.span, env);
+                return;
+            }
+        };
+        let kind = match target {
+            ast::InterpretTarget::Oper(ast::Oper::Name(t)) => {
+                let name = t.to_dotted();
+                match name.as_str() {
+                    "int" => Some(SortKind::Int),
+                    "nat" => Some(SortKind::Nat),
+                    "strlit" => Some(SortKind::Str),
+                    n => n
+                        .strip_prefix("bv[")
+                        .and_then(|r| r.strip_suffix(']'))
+                        .and_then(|w| w.parse::<u32>().ok())
+                        .filter(|w| (1..=1024).contains(w))
+                        .map(SortKind::BitVec),
+                }
+                .ok_or((Symbol::intern(&name), t.span))
+            }
+            ast::InterpretTarget::Oper(ast::Oper::Native(q)) => {
+                self.unsupported("native interpretations", q.span, env);
+                return;
+            }
+            _ => {
+                self.unsupported("this interpretation", span, env);
+                return;
+            }
+        };
+        match kind {
+            Err((name, tspan)) => self.err(SemaError::UnknownTheory { name, span: tspan }, env),
+            Ok(k) => {
+                if let Some(prev) = self.interpreted.get(&sort) {
+                    let s = self.sort_name(sort);
+                    let previous = *prev;
+                    self.err(
+                        SemaError::DuplicateInterpretation {
+                            sort: s,
+                            span,
+                            previous,
+                        },
+                        env,
+                    );
+                    return;
+                }
+                if !matches!(self.sort_kind(sort), SortKind::Uninterpreted) {
+                    self.unsupported("interpreting a non-uninterpreted sort", span, env);
+                    return;
+                }
+                self.interpreted.insert(sort, span);
+                if let Some(d) = self.sorts.get_mut(sort.index()) {
+                    d.kind = k;
+                }
+            }
+        }
+    }
+
+    fn binder_sorts(&mut self, binders: &[ast::Binder], env: &Env) -> Option<Vec<SortId>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for b in binders {
+            match &b.sort {
+                Some(s) => match self.resolve_sort(s, env) {
+                    Some(x) => out.push(x),
+                    None => ok = false,
+                },
+                None => {
+                    self.err(
+                        SemaError::CannotInferSort {
+                            name: b.name.name,
+                            span: b.span,
+                        },
+                        env,
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn defarg_binders(args: &[ast::DefArg]) -> Vec<ast::Binder> {
+        args.iter()
+            .map(|a| match a {
+                ast::DefArg::Var(b) => b.clone(),
+                ast::DefArg::Param(p) => ast::Binder {
+                    name: p.name.clone(),
+                    sort: Some(p.sort.clone()),
+                    span: p.span,
+                },
+            })
+            .collect()
+    }
+
+    /// Declares one symbol; returns it.
+    fn declare_sym(&mut self, name: &str, nspan: Span, args: Vec<SortId>, ret: SortId, role: Role, env: &Env) -> Option<SymId> {
+        let full = dotted(&env.prefix, name);
+        let s = self.add_sym(SymbolDecl::new(full, args, ret, role).with_span(Some(nspan)));
+        self.symbol_origins.insert(s, env.origin());
+        self.declare(full, Entity::Sym(s), nspan, env).then_some(s)
+    }
+
+    fn declare_lhs(&mut self, lhs: &ast::TypedDefnLhs, is_relation: bool, env: &Env) -> Option<(SymId, Vec<ast::Binder>)> {
+        let ret = if is_relation {
+            if let Some(s) = &lhs.sort {
+                self.resolve_sort(s, env);
+            }
+            SortId::BOOL
+        } else {
+            match &lhs.sort {
+                Some(s) => self.resolve_sort(s, env)?,
+                None => {
+                    self.unsupported("function declarations without a result sort", lhs.span, env);
+                    return None;
+                }
+            }
+        };
+        match &lhs.lhs {
+            ast::DefnLhs::Name { name, args, .. } => {
+                let binders = Self::defarg_binders(args.as_deref().unwrap_or(&[]));
+                let sorts = self.binder_sorts(&binders, env)?;
+                let s = self.declare_sym(&name.to_dotted(), name.span, sorts, ret, Role::State, env)?;
+                Some((s, binders))
+            }
+            ast::DefnLhs::Infix { lhs: l, op, rhs: r, .. } => {
+                let binders = Self::defarg_binders(&[l.clone(), r.clone()]);
+                let sorts = self.binder_sorts(&binders, env)?;
+                let (a, b) = (sorts.first().copied()?, sorts.get(1).copied()?);
+                if a != b || self.sort_kind(a).is_interpreted() || (is_relation && op.op != ast::BinOp::Lt) {
+                    self.unsupported("this operator declaration", lhs.span, env);
+                    return None;
+                }
+                let opname: &'static str = op.op.as_str();
+                if let Some(prev) = self.ops.get(&(opname, a)) {
+                    let previous = self.sym(*prev).and_then(|d| d.span);
+                    self.err(
+                        SemaError::DuplicateDeclaration {
+                            name: Symbol::intern(opname),
+                            span: op.span,
+                            previous,
+                        },
+                        env,
+                    );
+                    return None;
+                }
+                let s = self.add_sym(
+                    SymbolDecl::new(Symbol::intern(opname), sorts, ret, Role::Rigid)
+                        .with_span(Some(op.span)),
+                );
+                self.ops.insert((opname, a), s);
+                Some((s, binders))
+            }
+        }
+    }
+
+    fn declare_typed(&mut self, tn: &ast::TypedName, role: Role, env: &Env) -> Option<SymId> {
+        let ret = match &tn.sort {
+            Some(s) => self.resolve_sort(s, env)?,
+            None => SortId::BOOL,
+        };
+        match &tn.head {
+            ast::TypedHead::Name { name, args } => {
+                let sorts = self.binder_sorts(args.as_deref().unwrap_or(&[]), env)?;
+                self.declare_sym(name.as_str(), name.span, sorts, ret, role, env)
+            }
+            ast::TypedHead::Infix { .. } => {
+                self.unsupported("infix individual declarations", tn.span, env);
+                None
+            }
+        }
+    }
+
+    fn pass_symbols(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
+        match &d.kind {
+            K::Relation(decls) | K::Function(decls) => {
+                let is_rel = matches!(d.kind, K::Relation(_));
+                for sd in decls {
+                    if let Some((s, binders)) = self.declare_lhs(&sd.lhs, is_rel, env) {
+                        if let Some(def) = &sd.def {
+                            self.pending_defs.push((s, binders, def, sd.span, env.clone()));
+                            self.defined_syms.insert(s);
+                        }
+                    }
+                }
+            }
+            K::Individual(tns) | K::Var(tns) => {
+                for tn in tns {
+                    if tn.sort.is_none() {
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name: Symbol::intern(&match &tn.head {
+                                    ast::TypedHead::Name { name, .. } => name.as_str().to_string(),
+                                    ast::TypedHead::Infix { op, .. } => op.op.as_str().to_string(),
+                                }),
+                                span: tn.span,
+                            },
+                            env,
+                        );
+                        continue;
+                    }
+                    self.declare_typed(tn, Role::State, env);
+                }
+            }
+            K::Parameter { name, default } => {
+                if default.is_some() {
+                    self.unsupported("parameter default values", d.span, env);
+                }
+                if let Some(s) = self.declare_typed(name, Role::Rigid, env) {
+                    self.param_syms.insert(s);
+                }
+            }
+            K::Destructor(_) | K::Constructor(_) => {
+                self.unsupported("destructors and constructors", d.span, env)
+            }
+            K::Derived(defs) => {
+                for df in defs {
+                    self.declare_definition(df, env);
+                }
+            }
+            K::Definition { defn, proof, .. } => {
+                if let Some(p) = proof {
+                    self.unsupported("proofs", p.span, env);
+                }
+                self.declare_definition(defn, env);
+            }
+            K::Action {
+                import_export,
+                method,
+                name,
+                params,
+                returns,
+                body,
+            } => {
+                if *method {
+                    self.unsupported("`method`", d.span, env);
+                }
+                let full = dotted(&env.prefix, name.as_str());
+                let ps = self.action_params(full, params, env);
+                let rs = self.action_params(full, returns, env);
+                let id = ActionId(u32::try_from(self.actions.len()).unwrap_or(u32::MAX));
+                if let Some((Entity::Action(prev), _)) = self.names.get(&full).copied() {
+                    // A second declaration of the same action.
+                    let previous = self.actions.get(prev.index()).map(|a| a.decl_span);
+                    self.err(
+                        SemaError::DuplicateDeclaration {
+                            name: full,
+                            span: name.span,
+                            previous,
+                        },
+                        env,
+                    );
+                    return;
+                }
+                if !self.declare(full, Entity::Action(id), name.span, env) {
+                    return;
+                }
+                let (abody, bspan) = match body {
+                    Some(ast::ActionDef::Body(b)) => (Some(b), Some(action_body_span(b))),
+                    _ => (None, None),
+                };
+                let pn: Vec<Symbol> = params.iter().map(|p| p.name.name).collect();
+                let rn: Vec<Symbol> = returns.iter().map(|p| p.name.name).collect();
+                self.actions.push(ActionInfo {
+                    def: ActionDef {
+                        name: full,
+                        params: ps,
+                        returns: rs,
+                        body: Block::default(),
+                        exported: *import_export == Some(ast::ImportExport::Export),
+                        imported: *import_export == Some(ast::ImportExport::Import),
+                        olds: Vec::new(),
+                        abstract_: abody.is_none(),
+                        origin: env.origin(),
+                        span: name.span,
+                    },
+                    param_names: pn.clone(),
+                    return_names: rn.clone(),
+                    body: abody.map(|b| (b, env.clone(), pn, rn)),
+                    befores: Vec::new(),
+                    afters: Vec::new(),
+                    decl_span: name.span,
+                    body_span: bspan,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn action_params(&mut self, full: Symbol, params: &[ast::Param], env: &Env) -> Vec<SymId> {
+        let mut out = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            if params.iter().take(i).any(|q| q.name.name == p.name.name) {
+                self.err(
+                    SemaError::DuplicateDeclaration {
+                        name: p.name.name,
+                        span: p.name.span,
+                        previous: params.iter().find(|q| q.name.name == p.name.name).map(|q| q.name.span),
+                    },
+                    env,
+                );
+            }
+            let s = self.resolve_sort(&p.sort, env).unwrap_or(SortId::BOOL);
+            let name = Symbol::intern(&format!("{full}.{}", p.name.as_str()));
+            out.push(self.add_local(name, s, Some(p.name.span)));
+        }
+        out
+    }
+
+    fn declare_definition(&mut self, df: &'a ast::Defn, env: &Rc<Env>) {
+        let (name, nspan, binders) = match &df.lhs.lhs {
+            ast::DefnLhs::Name { name, args, .. } => (
+                name.to_dotted(),
+                name.span,
+                Self::defarg_binders(args.as_deref().unwrap_or(&[])),
+            ),
+            ast::DefnLhs::Infix { span, .. } => {
+                self.unsupported("operator definitions", *span, env);
+                return;
+            }
+        };
+        let segs: Vec<&str> = name.split('.').collect();
+        // `definition f(X) = e` for a declared `f` defines it; otherwise it
+        // declares it.
+        let existing = match self.resolve_full(&segs, env) {
+            Some((_, Entity::Sym(s))) if !self.defined_syms.contains(&s) => Some(s),
+            _ => None,
+        };
+        let sym = match existing {
+            Some(s) => s,
+            None => {
+                // Infer the result sort from the body.
+                let mut cx = Cx::new(env.clone());
+                let mut ok = true;
+                let mut sorts = Vec::new();
+                for b in &binders {
+                    let key = VarKey::Bound(b.span);
+                    if let Some(s) = &b.sort {
+                        match self.resolve_sort(s, env) {
+                            Some(x) => {
+                                cx.var_sorts.insert(key, (x, b.span));
+                                sorts.push(x);
+                            }
+                            None => ok = false,
+                        }
+                    } else {
+                        self.err(SemaError::CannotInferSort { name: b.name.name, span: b.span }, env);
+                        ok = false;
+                    }
+                    cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
+                }
+                if !ok {
+                    return;
+                }
+                let want = match &df.lhs.sort {
+                    Some(s) => self.resolve_sort(s, env),
+                    None => None,
+                };
+                let ret = match (&df.rhs, want) {
+                    (_, Some(w)) => w,
+                    (ast::DefnRhs::Expr(e), None) => {
+                        self.silent += 1;
+                        let r = self.elab_infer(&mut cx, e, None);
+                        self.silent -= 1;
+                        match r {
+                            Some((_, s)) => s,
+                            None => {
+                                self.err(SemaError::CannotInferSort { name: Symbol::intern(&name), span: nspan }, env);
+                                return;
+                            }
+                        }
+                    }
+                    _ => SortId::BOOL,
+                };
+                match self.declare_sym(&name, nspan, sorts, ret, Role::State, env) {
+                    Some(s) => s,
+                    None => return,
+                }
+            }
+        };
+        self.defined_syms.insert(sym);
+        self.pending_defs.push((sym, binders, &df.rhs, df.span, env.clone()));
+    }
+
+    fn pass_monitors(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
+        match &d.kind {
+            K::Monitor {
+                kind,
+                action,
+                params,
+                returns,
+                body,
+            } => {
+                let Some(id) = self.resolve_action(action, env) else { return };
+                let Some(info) = self.actions.get(id.index()) else { return };
+                let (np, nr, decl) = (info.def.params.len(), info.def.returns.len(), info.decl_span);
+                let aname = info.def.name;
+                if !params.is_empty() && params.len() != np {
+                    self.err(
+                        SemaError::MonitorSignature {
+                            action: aname,
+                            expected: np,
+                            found: params.len(),
+                            span: action.span,
+                            decl: Some(decl),
+                        },
+                        env,
+                    );
+                    return;
+                }
+                if !returns.is_empty() && returns.len() != nr {
+                    self.err(
+                        SemaError::ResultCountMismatch {
+                            action: aname,
+                            expected: nr,
+                            found: returns.len(),
+                            span: action.span,
+                            decl: Some(decl),
+                        },
+                        env,
+                    );
+                    return;
+                }
+                let Some(info) = self.actions.get_mut(id.index()) else { return };
+                let pn = if params.is_empty() {
+                    info.param_names.clone()
+                } else {
+                    params.iter().map(|p| p.name.name).collect()
+                };
+                let rn = if returns.is_empty() {
+                    info.return_names.clone()
+                } else {
+                    returns.iter().map(|p| p.name.name).collect()
+                };
+                let m = Monitor {
+                    body,
+                    env: env.clone(),
+                    params: pn,
+                    returns: rn,
+                };
+                match kind {
+                    ast::MonitorKind::Before => info.befores.push(m),
+                    ast::MonitorKind::After => info.afters.push(m),
+                    ast::MonitorKind::Implement => {
+                        if let Some(prev) = info.body_span {
+                            let e = SemaError::DuplicateImplementation {
+                                action: aname,
+                                span: action.span,
+                                previous: prev,
+                            };
+                            self.err(e, env);
+                            return;
+                        }
+                        info.body_span = Some(action.span);
+                        info.def.abstract_ = false;
+                        info.body = Some((body, env.clone(), m.params, m.returns));
+                    }
+                }
+            }
+            K::Around { .. } => self.unsupported("`around` monitors", d.span, env),
+            K::Mixin { .. } => self.unsupported("`mixin` declarations", d.span, env),
+            K::Mixord { .. } => self.unsupported("`mixord` declarations", d.span, env),
+            K::ImportExport { kind, action } => {
+                let Some(path) = self.callatom_path(action, env) else { return };
+                let Some(id) = self.resolve_action(&path, env) else { return };
+                if let Some(info) = self.actions.get_mut(id.index()) {
+                    match kind {
+                        ast::ImportExport::Export => info.def.exported = true,
+                        ast::ImportExport::Import => info.def.imported = true,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A call atom without arguments as a path.
+    pub(crate) fn callatom_path(&mut self, c: &ast::CallAtom, env: &Env) -> Option<ast::Path> {
+        if c.segments.iter().any(|s| s.args.is_some()) {
+            self.unsupported("arguments in this position", c.span, env);
+            return None;
+        }
+        Some(ast::Path {
+            segments: c.segments.iter().map(|s| s.name.clone()).collect(),
+            span: c.span,
+        })
+    }
+
+    pub(crate) fn resolve_action(&mut self, path: &ast::Path, env: &Env) -> Option<ActionId> {
+        let segs: Vec<&str> = path.segments.iter().map(|s| s.as_str()).collect();
+        match self.resolve_full(&segs, env) {
+            Some((_, Entity::Action(a))) => Some(a),
+            Some((full, _)) => {
+                let decl = self.names.get(&full).and_then(|x| x.1);
+                self.err(SemaError::NotAnAction { name: full, span: path.span, decl }, env);
+                None
+            }
+            None => {
+                self.undefined(NameKind::Action, &path.to_dotted(), path.span, env);
+                None
+            }
+        }
+    }
+
+    fn closed(&mut self, fmla: &ast::Expr, ctx: BoolContext, env: &Rc<Env>) -> Option<Term> {
+        let mut cx = Cx::new(env.clone());
+        self.elab_closed(&mut cx, fmla, ctx)
+    }
+
+    fn pass_formulas(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
+        let label = |l: &Option<ast::Label>| l.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
+        match &d.kind {
+            K::Axiom { temporal, prop, .. } => {
+                if *temporal {
+                    self.unsupported("temporal axioms", d.span, env);
+                    return;
+                }
+                match &prop.prop {
+                    ast::Prop::Fmla(f) => {
+                        if let Some(t) = self.closed(f, BoolContext::Axiom, env) {
+                            self.note_axiom_syms(&t, prop.span);
+                            let p = Property {
+                                label: label(&prop.label),
+                                formula: t,
+                                span: Some(prop.span),
+                            };
+                            self.axioms.push((p, env.origin()));
+                        }
+                    }
+                    // An axiom schema is only used by explicit proofs, which
+                    // ivyc does not support; ignoring it is sound.
+                    ast::Prop::Schema(_) => {}
+                }
+            }
+            K::Property {
+                temporal,
+                fmla,
+                named,
+                proof,
+                ..
+            } => {
+                if *temporal {
+                    self.unsupported("temporal properties", d.span, env);
+                    return;
+                }
+                if named.is_some() {
+                    self.unsupported("`named` properties", d.span, env);
+                }
+                if let Some(p) = proof {
+                    self.unsupported("proofs", p.span, env);
+                }
+                if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
+                    let p = Property {
+                        label: label(&fmla.label),
+                        formula: t,
+                        span: Some(fmla.span),
+                    };
+                    self.properties.push((p, env.origin()));
+                }
+            }
+            K::Invariant { fmla, proof, .. } => {
+                if let Some(p) = proof {
+                    self.unsupported("proofs", p.span, env);
+                }
+                self.invariant(fmla, env);
+            }
+            K::Conjecture(fmla) => self.invariant(fmla, env),
+            K::Theorem { .. } => self.unsupported("`theorem`", d.span, env),
+            K::Proof { .. } => self.unsupported("proofs", d.span, env),
+            K::Schema { .. } => {}
+            K::Isolate {
+                trusted,
+                name,
+                params,
+                targets,
+                with,
+            } => {
+                if !params.is_empty() {
+                    self.unsupported("parameterised isolates", d.span, env);
+                    return;
+                }
+                let members = self.isolate_names(targets, env);
+                let with = self.isolate_names(with, env);
+                self.isolates.push(IsolateDef {
+                    name: dotted(&env.prefix, name.as_str()),
+                    members,
+                    with,
+                    trusted: *trusted,
+                    span: name.span,
+                });
+            }
+            K::IsolateObject {
+                trusted, name, with, ..
+            } => {
+                let full = dotted(&env.prefix, name.as_str());
+                let with = self.isolate_names(with, env);
+                self.isolates.push(IsolateDef {
+                    name: full,
+                    members: vec![full],
+                    with,
+                    trusted: *trusted,
+                    span: name.span,
+                });
+            }
+            K::Native(q) => self.err(
+                SemaError::Unsupported {
+                    what: "native code",
+                    span: q.span,
+                    help: Some("native code is only meaningful for extraction"),
+                },
+                env,
+            ),
+            K::Using(_) | K::Attribute { .. } => {}
+            K::ImplementType { .. } => self.unsupported("`implement type`", d.span, env),
+            K::Delegate { .. } => self.unsupported("`delegate`", d.span, env),
+            K::Alias { .. } => self.unsupported("`alias`", d.span, env),
+            K::Progress(_) | K::Rely { .. } => {
+                self.unsupported("liveness declarations", d.span, env)
+            }
+            K::Macro { .. } => self.unsupported("`macro`", d.span, env),
+            _ => {}
+        }
+        let _ = Section::Common;
+    }
+
+    fn invariant(&mut self, fmla: &ast::LabeledFmla, env: &Rc<Env>) {
+        let label = fmla.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
+        if let Some(t) = self.closed(&fmla.fmla, BoolContext::Invariant, env) {
+            let p = Property {
+                label,
+                formula: t,
+                span: Some(fmla.span),
+            };
+            self.invariants.push((p, env.origin()));
+        }
+    }
+
+    fn isolate_names(&mut self, atoms: &[ast::CallAtom], env: &Env) -> Vec<Symbol> {
+        let mut out = Vec::new();
+        for a in atoms {
+            let Some(p) = self.callatom_path(a, env) else { continue };
+            let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
+            match self.resolve_full(&segs, env) {
+                Some((full, _)) => out.push(full),
+                None => self.undefined(NameKind::Value, &p.to_dotted(), p.span, env),
+            }
+        }
+        out
+    }
+
+    /// Elaborates the bodies of definitions (after all symbols exist).
+    pub(crate) fn pass_definitions(&mut self) {
+        let defs = std::mem::take(&mut self.pending_defs);
+        for (sym, binders, rhs, span, env) in defs {
+            let Some(d) = self.sym(sym).cloned() else { continue };
+            let ast::DefnRhs::Expr(e) = rhs else {
+                let s = match rhs {
+                    ast::DefnRhs::Some { span, .. } => *span,
+                    ast::DefnRhs::Native(q) => q.span,
+                    ast::DefnRhs::Expr(e) => e.span,
+                };
+                self.unsupported("this form of definition", s, &env);
+                continue;
+            };
+            if binders.len() != d.args.len() {
+                self.err(
+                    SemaError::ArityMismatch {
+                        name: d.name,
+                        expected: d.args.len(),
+                        found: binders.len(),
+                        span,
+                        decl: d.span,
+                    },
+                    &env,
+                );
+                continue;
+            }
+            let mut cx = Cx::new(env.clone());
+            cx.allow_free = false;
+            let mut params = Vec::new();
+            for (b, &s) in binders.iter().zip(&d.args) {
+                let key = VarKey::Bound(b.span);
+                cx.var_sorts.insert(key, (s, b.span));
+                cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
+                params.push(Var { name: b.name.name, sort: s });
+            }
+            let Some((body, bs)) = self.elab_infer(&mut cx, e, Some(d.ret)) else { continue };
+            if bs != d.ret {
+                let (expected, found) = (self.sort_name(d.ret), self.sort_name(bs));
+                self.err(
+                    SemaError::SortMismatch {
+                        expected,
+                        found,
+                        span: e.span,
+                        decl: d.span.map(|s| (d.name, s)),
+                    },
+                    &env,
+                );
+                continue;
+            }
+            let rigid = body.symbols().iter().all(|s| {
+                self.sym(*s).map(|x| x.role != Role::State).unwrap_or(true)
+                    || self.axiom_syms.contains_key(s)
+            });
+            if rigid {
+                if let Some(x) = self.syms.get_mut(sym.index()) {
+                    x.role = Role::Rigid;
+                }
+            }
+            self.definitions.push(Definition {
+                sym,
+                params,
+                body,
+                span,
+            });
+        }
+    }
+}
+
+fn action_body_span(b: &ast::ActionBody) -> Span {
+    match b {
+        ast::ActionBody::Block(b) => b.span,
+        ast::ActionBody::Native { span, .. } => *span,
+    }
+}

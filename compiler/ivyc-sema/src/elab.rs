@@ -1,0 +1,834 @@
+//! Elaboration of expressions into sorted logic terms: name resolution in
+//! scope, overloaded operators, numerals, quantifiers, `old`, member access
+//! (`x.f` -> `t.f(x)`), and sort inference for capitalised variables by a
+//! small fixpoint over bidirectional checking.
+
+use crate::check::{Checker, Entity, Env};
+use crate::error::{BoolContext, Immutable, NameKind, SemaError};
+use crate::program::{ActionId, Stmt, StmtKind};
+use ivyc_base::{Span, Symbol};
+use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, SymbolDecl, Term, TermKind, Var};
+use ivyc_syntax::ast::{self, BinOp, Expr, ExprKind};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The key of a logical variable for sort inference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum VarKey {
+    /// A quantifier binder (by the binder's span).
+    Bound(Span),
+    /// A free (implicitly universal) variable, by name.
+    Free(Symbol),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Binding {
+    Local(SymId),
+    Var(VarKey),
+}
+
+/// Whether `old` may be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OldMode {
+    Forbidden,
+    Allowed,
+    Inside,
+}
+
+/// Elaboration context of one formula / action body.
+pub(crate) struct Cx {
+    pub env: Rc<Env>,
+    pub scope: Vec<(Symbol, Binding, Span)>,
+    pub var_sorts: HashMap<VarKey, (SortId, Span)>,
+    pub free_order: Vec<(Symbol, Span)>,
+    pub allow_free: bool,
+    pub old: OldMode,
+    pub olds: Vec<(SymId, SymId)>,
+    /// In a statement: action calls inside expressions are lifted.
+    pub stmt: bool,
+    pub lifted: Vec<Stmt>,
+    pub temps: Vec<SymId>,
+    /// Name of the enclosing action, for temporaries.
+    pub owner: Symbol,
+    /// Symbols that statements may not assign (action parameters).
+    pub readonly: Vec<SymId>,
+}
+
+impl Cx {
+    pub fn new(env: Rc<Env>) -> Cx {
+        Cx {
+            env,
+            scope: Vec::new(),
+            var_sorts: HashMap::new(),
+            free_order: Vec::new(),
+            allow_free: true,
+            old: OldMode::Forbidden,
+            olds: Vec::new(),
+            stmt: false,
+            lifted: Vec::new(),
+            temps: Vec::new(),
+            owner: Symbol::intern("init"),
+            readonly: Vec::new(),
+        }
+    }
+
+    pub fn lookup(&self, name: Symbol) -> Option<(Binding, Span)> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, b, s)| (*b, *s))
+    }
+
+    /// Forgets the free variables (between two formulas).
+    pub fn reset_free(&mut self) {
+        self.free_order.clear();
+        self.var_sorts.retain(|k, _| matches!(k, VarKey::Bound(_)));
+    }
+}
+
+type Elab = Option<(Term, SortId)>;
+
+fn sp(t: Term, span: Span) -> Term {
+    t.with_span(Some(span))
+}
+
+impl Checker<'_> {
+    /// Elaborates with sort inference of variables (runs silent passes first).
+    pub(crate) fn elab_infer(&mut self, cx: &mut Cx, e: &Expr, expected: Option<SortId>) -> Elab {
+        self.silent += 1;
+        let (nl, nt, no) = (cx.lifted.len(), cx.temps.len(), cx.free_order.len());
+        for _ in 0..6 {
+            let before = cx.var_sorts.len();
+            self.elab(cx, e, expected);
+            cx.lifted.truncate(nl);
+            cx.temps.truncate(nt);
+            cx.free_order.truncate(no);
+            if cx.var_sorts.len() == before {
+                break;
+            }
+        }
+        self.silent -= 1;
+        self.elab(cx, e, expected)
+    }
+
+    /// A closed formula: free variables universally quantified.
+    pub(crate) fn elab_closed(&mut self, cx: &mut Cx, e: &Expr, ctx: BoolContext) -> Option<Term> {
+        cx.reset_free();
+        let t = self.elab_bool(cx, e, ctx)?;
+        let vars = self.free_vars_of(cx);
+        cx.reset_free();
+        Some(sp(Term::forall(vars, t), e.span))
+    }
+
+    /// The free variables collected so far, as logic variables.
+    pub(crate) fn free_vars_of(&mut self, cx: &Cx) -> Vec<Var> {
+        let mut out = Vec::new();
+        for (n, _) in &cx.free_order {
+            if let Some((s, _)) = cx.var_sorts.get(&VarKey::Free(*n)) {
+                out.push(Var {
+                    name: *n,
+                    sort: *s,
+                });
+            }
+        }
+        out
+    }
+
+    pub(crate) fn elab_bool(&mut self, cx: &mut Cx, e: &Expr, ctx: BoolContext) -> Option<Term> {
+        let (t, s) = self.elab_infer(cx, e, Some(SortId::BOOL))?;
+        if s != SortId::BOOL {
+            let found = self.sort_name(s);
+            self.err(
+                SemaError::NotBoolean {
+                    context: ctx,
+                    found,
+                    span: e.span,
+                },
+                &cx.env.clone(),
+            );
+            return None;
+        }
+        Some(t)
+    }
+
+    fn expect(&mut self, cx: &Cx, got: SortId, want: Option<SortId>, span: Span, decl: Option<SymId>) -> bool {
+        let Some(w) = want else { return true };
+        if got == w {
+            return true;
+        }
+        let decl = decl.and_then(|d| self.sym(d).and_then(|x| x.span.map(|s| (x.name, s))));
+        let (expected, found) = (self.sort_name(w), self.sort_name(got));
+        self.err(
+            SemaError::SortMismatch {
+                expected,
+                found,
+                span,
+                decl,
+            },
+            &cx.env.clone(),
+        );
+        false
+    }
+
+    pub(crate) fn elab(&mut self, cx: &mut Cx, e: &Expr, expected: Option<SortId>) -> Elab {
+        let span = e.span;
+        let env = cx.env.clone();
+        match &e.kind {
+            ExprKind::True => Some((sp(Term::tru(), span), SortId::BOOL)),
+            ExprKind::False => Some((sp(Term::fls(), span), SortId::BOOL)),
+            ExprKind::Paren(x) => self.elab(cx, x, expected),
+            ExprKind::Error => None,
+            ExprKind::Var(id) => self.elab_var(cx, id, expected),
+            ExprKind::Num(n) => self.elab_num(cx, *n, span, expected),
+            ExprKind::Str(s) => {
+                let Some(w) = expected else {
+                    self.err(SemaError::CannotInferSort { name: *s, span }, &env);
+                    return None;
+                };
+                if *self.sort_kind(w) != SortKind::Str {
+                    let sort = self.sort_name(w);
+                    self.err(SemaError::NumeralSort { text: *s, sort, span }, &env);
+                    return None;
+                }
+                Some((sp(Term::new(TermKind::Str(*s, w)), span), w))
+            }
+            ExprKind::Old(x) => {
+                match cx.old {
+                    OldMode::Forbidden => {
+                        self.err(SemaError::OldOutsideEnsure { span }, &env);
+                        return None;
+                    }
+                    OldMode::Inside => return self.elab(cx, x, expected),
+                    OldMode::Allowed => {}
+                }
+                cx.old = OldMode::Inside;
+                let r = self.elab(cx, x, expected);
+                cx.old = OldMode::Allowed;
+                r
+            }
+            ExprKind::Unary { op, expr } => match op {
+                ast::UnOp::Not => {
+                    let t = self.elab_operand(cx, expr)?;
+                    Some((sp(Term::not(t), span), SortId::BOOL))
+                }
+                _ => {
+                    self.err(
+                        SemaError::Unsupported {
+                            what: "temporal operators",
+                            span,
+                            help: Some("ivyc verifies safety properties by inductive invariants only"),
+                        },
+                        &env,
+                    );
+                    None
+                }
+            },
+            ExprKind::Binary { op, lhs, rhs } => self.elab_binary(cx, *op, lhs, rhs, span, expected),
+            ExprKind::Ite { then_, cond, else_ } => {
+                let c = self.elab_operand(cx, cond);
+                let (t, ts) = match self.elab(cx, then_, expected) {
+                    Some(x) => x,
+                    None => {
+                        let (el, es) = self.elab(cx, else_, expected)?;
+                        let (t, ts) = self.elab(cx, then_, Some(es))?;
+                        return Some((sp(Term::ite(c?, t, el), span), ts));
+                    }
+                };
+                let (el, es) = self.elab(cx, else_, Some(ts))?;
+                if !self.expect(cx, es, Some(ts), else_.span, None) {
+                    return None;
+                }
+                Some((sp(Term::ite(c?, t, el), span), ts))
+            }
+            ExprKind::Annot { expr, sort } => {
+                let s = self.resolve_sort(sort, &env)?;
+                let (t, ts) = self.elab(cx, expr, Some(s))?;
+                if !self.expect(cx, ts, Some(s), expr.span, None) {
+                    return None;
+                }
+                Some((t, ts))
+            }
+            ExprKind::Isa { .. } => {
+                self.unsupported("`isa`", span, &env);
+                None
+            }
+            ExprKind::NamedBinder { .. } => {
+                self.unsupported("named binders (`$name`)", span, &env);
+                None
+            }
+            ExprKind::Quant {
+                quant,
+                binders,
+                body,
+                ..
+            } => {
+                let n = cx.scope.len();
+                let mut keys = Vec::new();
+                for b in binders {
+                    if let Some((Binding::Var(_), prev)) = cx.lookup(b.name.name) {
+                        self.err(
+                            SemaError::ShadowedVariable {
+                                name: b.name.name,
+                                span: b.name.span,
+                                previous: prev,
+                            },
+                            &env,
+                        );
+                    }
+                    let key = VarKey::Bound(b.span);
+                    if let Some(s) = &b.sort {
+                        if let Some(sid) = self.resolve_sort(s, &env) {
+                            cx.var_sorts.insert(key, (sid, b.span));
+                        }
+                    }
+                    cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
+                    keys.push((b.name.name, key, b.name.span));
+                }
+                let body_t = self.elab(cx, body, Some(SortId::BOOL));
+                cx.scope.truncate(n);
+                let mut vars = Vec::new();
+                for (name, key, bspan) in keys {
+                    match cx.var_sorts.get(&key) {
+                        Some((s, _)) => vars.push(Var { name, sort: *s }),
+                        None => {
+                            self.err(SemaError::CannotInferSort { name, span: bspan }, &env);
+                            return None;
+                        }
+                    }
+                }
+                let (b, bs) = body_t?;
+                if bs != SortId::BOOL {
+                    let found = self.sort_name(bs);
+                    self.err(
+                        SemaError::NotBoolean {
+                            context: BoolContext::Operand,
+                            found,
+                            span: body.span,
+                        },
+                        &env,
+                    );
+                    return None;
+                }
+                let t = match quant {
+                    ast::Quantifier::Forall => Term::new(TermKind::Forall(vars, Box::new(b))),
+                    ast::Quantifier::Exists => Term::new(TermKind::Exists(vars, Box::new(b))),
+                };
+                Some((sp(t, span), SortId::BOOL))
+            }
+            ExprKind::App { func, args } => {
+                let segs: Vec<Symbol> = func.segments.iter().map(|s| s.name).collect();
+                self.elab_path(cx, &segs, func.span, args.as_deref(), span, expected)
+            }
+            ExprKind::Dot { base, member, args } => {
+                let (b, bs) = self.elab(cx, base, None)?;
+                self.elab_member(cx, b, bs, &[member.name], member.span, args.as_deref(), span, expected)
+            }
+        }
+    }
+
+    fn elab_operand(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
+        let (t, s) = self.elab(cx, e, Some(SortId::BOOL))?;
+        if s != SortId::BOOL {
+            let found = self.sort_name(s);
+            self.err(
+                SemaError::NotBoolean {
+                    context: BoolContext::Operand,
+                    found,
+                    span: e.span,
+                },
+                &cx.env.clone(),
+            );
+            return None;
+        }
+        Some(t)
+    }
+
+    fn elab_var(&mut self, cx: &mut Cx, id: &ast::Ident, expected: Option<SortId>) -> Elab {
+        let env = cx.env.clone();
+        let key = match cx.lookup(id.name) {
+            Some((Binding::Local(s), _)) => {
+                let sort = self.sym(s)?.ret;
+                return Some((sp(Term::constant(s), id.span), sort));
+            }
+            Some((Binding::Var(k), _)) => k,
+            None => {
+                let k = VarKey::Free(id.name);
+                if !cx.allow_free && !cx.var_sorts.contains_key(&k) {
+                    self.err(
+                        SemaError::UnboundVariable {
+                            name: id.name,
+                            span: id.span,
+                        },
+                        &env,
+                    );
+                    return None;
+                }
+                if !cx.free_order.iter().any(|(n, _)| *n == id.name) {
+                    cx.free_order.push((id.name, id.span));
+                }
+                k
+            }
+        };
+        match (cx.var_sorts.get(&key).copied(), expected) {
+            (Some((s, _)), _) => Some((sp(Term::var(Var { name: id.name, sort: s }), id.span), s)),
+            (None, Some(w)) => {
+                cx.var_sorts.insert(key, (w, id.span));
+                Some((sp(Term::var(Var { name: id.name, sort: w }), id.span), w))
+            }
+            (None, None) => {
+                if self.silent == 0 {
+                    self.err(
+                        SemaError::CannotInferSort {
+                            name: id.name,
+                            span: id.span,
+                        },
+                        &env,
+                    );
+                    // Report once.
+                    cx.var_sorts.insert(key, (SortId::BOOL, id.span));
+                }
+                None
+            }
+        }
+    }
+
+    fn elab_num(&mut self, cx: &mut Cx, n: Symbol, span: Span, expected: Option<SortId>) -> Elab {
+        let env = cx.env.clone();
+        let Some(w) = expected else {
+            if self.silent == 0 {
+                self.err(SemaError::CannotInferSort { name: n, span }, &env);
+            }
+            return None;
+        };
+        let kind = self.sort_kind(w).clone();
+        match kind {
+            SortKind::Int | SortKind::Nat | SortKind::BitVec(_) => {
+                let text = n.as_str();
+                let v = if let Some(h) = text.strip_prefix("0x") {
+                    i128::from_str_radix(h, 16).ok()
+                } else {
+                    text.parse::<i128>().ok()
+                };
+                let Some(v) = v else {
+                    self.err(SemaError::InvalidNumeral { text: n, span }, &env);
+                    return None;
+                };
+                if let SortKind::BitVec(width) = kind {
+                    if width < 127 && v >= (1i128 << width) {
+                        self.err(SemaError::InvalidNumeral { text: n, span }, &env);
+                        return None;
+                    }
+                }
+                Some((sp(Term::num(v, w), span), w))
+            }
+            SortKind::Uninterpreted => {
+                let sym = match self.numerals.get(&(n, w)) {
+                    Some(s) => *s,
+                    None => {
+                        let s = self.add_sym(
+                            SymbolDecl::new(n, vec![], w, Role::Rigid).with_span(Some(span)),
+                        );
+                        self.numerals.insert((n, w), s);
+                        s
+                    }
+                };
+                Some((sp(Term::constant(sym), span), w))
+            }
+            _ => {
+                let sort = self.sort_name(w);
+                self.err(SemaError::NumeralSort { text: n, sort, span }, &env);
+                None
+            }
+        }
+    }
+
+    /// The sort both operands of a polymorphic binary operator share.
+    fn elab_pair(&mut self, cx: &mut Cx, lhs: &Expr, rhs: &Expr, hint: Option<SortId>) -> Option<(Term, Term, SortId)> {
+        self.silent += 1;
+        let l0 = self.elab(cx, lhs, hint);
+        let r0 = if l0.is_none() { self.elab(cx, rhs, hint) } else { None };
+        self.silent -= 1;
+        let s = match (&l0, &r0) {
+            (Some((_, s)), _) | (_, Some((_, s))) => Some(*s),
+            _ => hint,
+        };
+        let (l, ls) = self.elab(cx, lhs, s)?;
+        let (r, rs) = self.elab(cx, rhs, Some(ls))?;
+        if !self.expect(cx, rs, Some(ls), rhs.span, None) {
+            return None;
+        }
+        Some((l, r, ls))
+    }
+
+    fn elab_binary(&mut self, cx: &mut Cx, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span, expected: Option<SortId>) -> Elab {
+        let env = cx.env.clone();
+        match op {
+            BinOp::And | BinOp::Or | BinOp::Implies | BinOp::Iff => {
+                let l = self.elab_operand(cx, lhs);
+                let r = self.elab_operand(cx, rhs);
+                let (l, r) = (l?, r?);
+                let t = match op {
+                    BinOp::And => Term::new(TermKind::And(vec![l, r])),
+                    BinOp::Or => Term::new(TermKind::Or(vec![l, r])),
+                    BinOp::Implies => Term::new(TermKind::Implies(Box::new(l), Box::new(r))),
+                    _ => Term::new(TermKind::Iff(Box::new(l), Box::new(r))),
+                };
+                Some((sp(t, span), SortId::BOOL))
+            }
+            BinOp::Eq | BinOp::Neq => {
+                let (l, r, _) = self.elab_pair(cx, lhs, rhs, None)?;
+                let eq = sp(Term::new(TermKind::Eq(Box::new(l), Box::new(r))), span);
+                if op == BinOp::Eq {
+                    Some((eq, SortId::BOOL))
+                } else {
+                    Some((sp(Term::new(TermKind::Not(Box::new(eq))), span), SortId::BOOL))
+                }
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let (l, r, s) = self.elab_pair(cx, lhs, rhs, None)?;
+                let kind = self.sort_kind(s).clone();
+                if kind.is_numeric() {
+                    let b = match op {
+                        BinOp::Lt => BuiltinOp::Lt,
+                        BinOp::Le => BuiltinOp::Le,
+                        BinOp::Gt => BuiltinOp::Gt,
+                        _ => BuiltinOp::Ge,
+                    };
+                    return Some((sp(Term::builtin(b, vec![l, r]), span), SortId::BOOL));
+                }
+                if kind != SortKind::Uninterpreted {
+                    let sort = self.sort_name(s);
+                    self.err(SemaError::NoOperator { op: op.as_str(), sort, span }, &env);
+                    return None;
+                }
+                let lt = self.op_symbol("<", s, SortId::BOOL, span);
+                let t = match op {
+                    BinOp::Lt => Term::app(lt, vec![l, r]),
+                    BinOp::Gt => Term::app(lt, vec![r, l]),
+                    BinOp::Le => Term::or([
+                        sp(Term::app(lt, vec![l.clone(), r.clone()]), span),
+                        sp(Term::new(TermKind::Eq(Box::new(l), Box::new(r))), span),
+                    ]),
+                    _ => Term::or([
+                        sp(Term::app(lt, vec![r.clone(), l.clone()]), span),
+                        sp(Term::new(TermKind::Eq(Box::new(l), Box::new(r))), span),
+                    ]),
+                };
+                Some((sp(t, span), SortId::BOOL))
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let hint = expected.filter(|&s| s != SortId::BOOL);
+                let (l, r, s) = self.elab_pair(cx, lhs, rhs, hint)?;
+                let kind = self.sort_kind(s).clone();
+                let b = match op {
+                    BinOp::Add => BuiltinOp::Add,
+                    BinOp::Sub => BuiltinOp::Sub,
+                    BinOp::Mul => BuiltinOp::Mul,
+                    _ => BuiltinOp::Div,
+                };
+                if kind.is_numeric() {
+                    return Some((sp(Term::builtin(b, vec![l, r]), span), s));
+                }
+                if kind != SortKind::Uninterpreted {
+                    let sort = self.sort_name(s);
+                    self.err(SemaError::NoOperator { op: op.as_str(), sort, span }, &env);
+                    return None;
+                }
+                let f = self.op_symbol(op.as_str(), s, s, span);
+                Some((sp(Term::app(f, vec![l, r]), span), s))
+            }
+            BinOp::Pto => {
+                self.unsupported("`*>`", span, &env);
+                None
+            }
+        }
+    }
+
+    /// The symbol of an overloaded operator on an uninterpreted sort
+    /// (declared on first use).
+    pub(crate) fn op_symbol(&mut self, op: &'static str, s: SortId, ret: SortId, span: Span) -> SymId {
+        if let Some(x) = self.ops.get(&(op, s)) {
+            return *x;
+        }
+        let id = self.add_sym(
+            SymbolDecl::new(Symbol::intern(op), vec![s, s], ret, Role::Rigid).with_span(Some(span)),
+        );
+        self.ops.insert((op, s), id);
+        id
+    }
+
+    /// `a.b.c(args)`: locals, member access on locals, global symbols,
+    /// action calls (lifted in statements).
+    #[allow(clippy::too_many_arguments)]
+    fn elab_path(&mut self, cx: &mut Cx, segs: &[Symbol], pspan: Span, args: Option<&[Expr]>, span: Span, expected: Option<SortId>) -> Elab {
+        let env = cx.env.clone();
+        let Some(&first) = segs.first() else { return None };
+        if let Some((b, _)) = cx.lookup(first) {
+            let (t, s) = match b {
+                Binding::Local(sym) => (sp(Term::constant(sym), pspan), self.sym(sym)?.ret),
+                Binding::Var(k) => {
+                    let s = cx.var_sorts.get(&k)?.0;
+                    (sp(Term::var(Var { name: first, sort: s }), pspan), s)
+                }
+            };
+            if segs.len() == 1 {
+                if args.is_some() {
+                    self.err(SemaError::NotAFunction { name: first, span: pspan, decl: None }, &env);
+                    return None;
+                }
+                return Some((t, s));
+            }
+            return self.elab_member(cx, t, s, segs.get(1..).unwrap_or(&[]), pspan, args, span, expected);
+        }
+        let strs: Vec<&str> = segs.iter().map(|s| s.as_str()).collect();
+        match self.resolve_full(&strs, &env) {
+            Some((_, Entity::Sym(f))) => self.apply_sym(cx, f, pspan, args, span),
+            Some((full, Entity::Action(a))) => self.call_in_expr(cx, a, full, None, pspan, args, span),
+            Some((full, _)) => {
+                let decl = self.names.get(&full).and_then(|x| x.1);
+                self.err(SemaError::NotAFunction { name: full, span: pspan, decl }, &env);
+                None
+            }
+            None => {
+                // A prefix may be an individual: `c.f` with `c : t` is `t.f(c)`.
+                for k in (1..segs.len()).rev() {
+                    let head = strs.get(..k).unwrap_or(&[]);
+                    if let Some((_, Entity::Sym(c))) = self.resolve_full(head, &env) {
+                        if self.sym(c).map(|d| d.args.is_empty()) == Some(true) {
+                            let (t, s) = self.apply_sym(cx, c, pspan, None, pspan)?;
+                            return self.elab_member(cx, t, s, segs.get(k..).unwrap_or(&[]), pspan, args, span, expected);
+                        }
+                    }
+                }
+                if segs.len() == 1 && first.as_str() == "this" {
+                    self.err(SemaError::ThisOutsideObject { span: pspan }, &env);
+                    return None;
+                }
+                self.undefined(NameKind::Value, &strs.join("."), pspan, &env);
+                None
+            }
+        }
+    }
+
+    /// `base.member(args)` where `base` has sort `s`: `s.member(base, args)`.
+    #[allow(clippy::too_many_arguments)]
+    fn elab_member(&mut self, cx: &mut Cx, base: Term, s: SortId, rest: &[Symbol], mspan: Span, args: Option<&[Expr]>, span: Span, _expected: Option<SortId>) -> Elab {
+        let env = cx.env.clone();
+        let tail: Vec<&str> = rest.iter().map(|s| s.as_str()).collect();
+        let full = Symbol::intern(&format!("{}.{}", self.sort_name(s), tail.join(".")));
+        match self.names.get(&full).map(|x| x.0) {
+            Some(Entity::Sym(f)) => {
+                let mut all = vec![base];
+                let nargs = args.map(|a| a.len()).unwrap_or(0);
+                let d = self.sym(f)?.clone();
+                if d.args.len() != nargs + 1 {
+                    self.err(
+                        SemaError::ArityMismatch {
+                            name: d.name,
+                            expected: d.args.len().saturating_sub(1),
+                            found: nargs,
+                            span,
+                            decl: d.span,
+                        },
+                        &env,
+                    );
+                    return None;
+                }
+                if let Some(b0) = d.args.first() {
+                    if !self.expect(cx, s, Some(*b0), mspan, Some(f)) {
+                        return None;
+                    }
+                }
+                for (a, &want) in args.unwrap_or(&[]).iter().zip(d.args.iter().skip(1)) {
+                    let (t, ts) = self.elab(cx, a, Some(want))?;
+                    if !self.expect(cx, ts, Some(want), a.span, Some(f)) {
+                        return None;
+                    }
+                    all.push(t);
+                }
+                let f = self.maybe_old(cx, f);
+                Some((sp(Term::app(f, all), span), d.ret))
+            }
+            Some(Entity::Action(a)) => self.call_in_expr(cx, a, full, Some(base), mspan, args, span),
+            _ => {
+                self.undefined(NameKind::Value, full.as_str(), mspan, &env);
+                None
+            }
+        }
+    }
+
+    /// Replaces a state symbol by its `old` snapshot when inside `old`.
+    fn maybe_old(&mut self, cx: &mut Cx, f: SymId) -> SymId {
+        if cx.old != OldMode::Inside {
+            return f;
+        }
+        let Some(d) = self.sym(f).cloned() else { return f };
+        if d.role != Role::State || self.axiom_syms.contains_key(&f) {
+            return f;
+        }
+        if let Some((snap, _)) = cx.olds.iter().find(|(_, o)| *o == f) {
+            return *snap;
+        }
+        let name = self.fresh_name(&format!("old.{}", d.name));
+        let snap = self.add_sym(SymbolDecl::new(name, d.args.clone(), d.ret, Role::Local).with_span(d.span));
+        cx.olds.push((snap, f));
+        snap
+    }
+
+    pub(crate) fn apply_sym(&mut self, cx: &mut Cx, f: SymId, pspan: Span, args: Option<&[Expr]>, span: Span) -> Elab {
+        let env = cx.env.clone();
+        let d = self.sym(f)?.clone();
+        let nargs = args.map(|a| a.len()).unwrap_or(0);
+        if d.args.len() != nargs {
+            self.err(
+                SemaError::ArityMismatch {
+                    name: d.name,
+                    expected: d.args.len(),
+                    found: nargs,
+                    span,
+                    decl: d.span,
+                },
+                &env,
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (a, &want) in args.unwrap_or(&[]).iter().zip(&d.args) {
+            match self.elab(cx, a, Some(want)) {
+                Some((t, ts)) => {
+                    ok &= self.expect(cx, ts, Some(want), a.span, Some(f));
+                    out.push(t);
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let f = self.maybe_old(cx, f);
+        Some((sp(Term::app(f, out), if args.is_some() { span } else { pspan }), d.ret))
+    }
+
+    /// Elaborates call arguments against the action's parameters.
+    pub(crate) fn call_args(&mut self, cx: &mut Cx, a: ActionId, name: Symbol, base: Option<Term>, args: Option<&[Expr]>, span: Span) -> Option<Vec<Term>> {
+        let env = cx.env.clone();
+        let info = self.actions.get(a.index())?;
+        let params: Vec<SortId> = info
+            .def
+            .params
+            .iter()
+            .filter_map(|p| self.sym(*p).map(|d| d.ret))
+            .collect();
+        let decl = Some(info.decl_span);
+        let mut out: Vec<Term> = base.into_iter().collect();
+        let given = out.len() + args.map(|a| a.len()).unwrap_or(0);
+        if given != params.len() {
+            self.err(
+                SemaError::ArityMismatch {
+                    name,
+                    expected: params.len(),
+                    found: given,
+                    span,
+                    decl,
+                },
+                &env,
+            );
+            return None;
+        }
+        let mut ok = true;
+        for (a, &want) in args.unwrap_or(&[]).iter().zip(params.iter().skip(out.len())) {
+            match self.elab(cx, a, Some(want)) {
+                Some((t, ts)) => {
+                    ok &= self.expect(cx, ts, Some(want), a.span, None);
+                    out.push(t);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn call_in_expr(&mut self, cx: &mut Cx, a: ActionId, name: Symbol, base: Option<Term>, pspan: Span, args: Option<&[Expr]>, span: Span) -> Elab {
+        let env = cx.env.clone();
+        let (decl, rets) = {
+            let info = self.actions.get(a.index())?;
+            (info.decl_span, info.def.returns.clone())
+        };
+        if !cx.stmt || cx.old == OldMode::Inside {
+            self.err(
+                SemaError::ActionInFormula {
+                    name,
+                    span: pspan,
+                    decl: Some(decl),
+                },
+                &env,
+            );
+            return None;
+        }
+        let Some(&ret) = rets.first() else {
+            self.err(
+                SemaError::MissingReturns {
+                    action: name,
+                    span,
+                    decl: Some(decl),
+                },
+                &env,
+            );
+            return None;
+        };
+        if rets.len() != 1 {
+            self.err(
+                SemaError::ResultCountMismatch {
+                    action: name,
+                    expected: rets.len(),
+                    found: 1,
+                    span,
+                    decl: Some(decl),
+                },
+                &env,
+            );
+            return None;
+        }
+        let rs = self.sym(ret)?.ret;
+        let targs = self.call_args(cx, a, name, base, args, span)?;
+        if self.silent > 0 {
+            return Some((sp(Term::num(0, rs), span), rs));
+        }
+        let tname = self.fresh_name(&format!("{}.tmp", cx.owner));
+        let tmp = self.add_local(tname, rs, Some(span));
+        cx.temps.push(tmp);
+        cx.lifted.push(Stmt {
+            kind: StmtKind::Call {
+                action: a,
+                args: targs,
+                results: vec![tmp],
+            },
+            span,
+        });
+        Some((sp(Term::constant(tmp), span), rs))
+    }
+
+    /// Why a symbol may not be assigned, if it may not.
+    pub(crate) fn immutable(&self, f: SymId, params: &[SymId]) -> Option<Immutable> {
+        if params.contains(&f) {
+            return Some(Immutable::ActionParam);
+        }
+        if let Some(a) = self.axiom_syms.get(&f) {
+            return Some(Immutable::Axiom(*a));
+        }
+        if self.param_syms.contains(&f) {
+            return Some(Immutable::Parameter);
+        }
+        if self.defined_syms.contains(&f) {
+            return Some(Immutable::Definition);
+        }
+        match self.sym(f).map(|d| d.role) {
+            Some(Role::EnumCtor) => Some(Immutable::EnumCtor),
+            Some(Role::Rigid) => Some(Immutable::Constant),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,709 @@
+//! Semantic errors as data (`SemaError`) and their rendering into
+//! diagnostics, in one place: message, labels, notes and stable codes.
+
+use ivyc_base::diagnostic::{error, primary, secondary, Diagnostic, IntoDiagnostic};
+use ivyc_base::{Span, Symbol};
+use ivyc_syntax::SyntaxError;
+
+/// What kind of thing a name was expected to denote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    /// A term-level name (symbol, local, parameter, object).
+    Value,
+    Sort,
+    Action,
+    Module,
+}
+
+impl NameKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            NameKind::Value => "name",
+            NameKind::Sort => "sort",
+            NameKind::Action => "action",
+            NameKind::Module => "module",
+        }
+    }
+}
+
+/// Why a symbol may not be assigned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Immutable {
+    /// Mentioned in the axiom at the span.
+    Axiom(Span),
+    EnumCtor,
+    ActionParam,
+    Parameter,
+    Definition,
+    /// A numeral or an operator such as `<`.
+    Constant,
+    /// A bound or free logical variable.
+    Variable,
+}
+
+/// Where a formula/condition must be boolean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BoolContext {
+    Condition,
+    Invariant,
+    Axiom,
+    Assertion,
+    Operand,
+    Property,
+}
+
+impl BoolContext {
+    fn as_str(self) -> &'static str {
+        match self {
+            BoolContext::Condition => "a condition",
+            BoolContext::Invariant => "an invariant",
+            BoolContext::Axiom => "an axiom",
+            BoolContext::Assertion => "an assertion",
+            BoolContext::Operand => "an operand of a logical operator",
+            BoolContext::Property => "a property",
+        }
+    }
+}
+
+/// A name suggested in "did you mean" hints, with its declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub name: Symbol,
+    pub decl: Option<Span>,
+}
+
+/// Context attached to errors found inside instantiated module text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceNote {
+    /// Instance name (`None` for an anonymous `instantiate m(..)`).
+    pub instance: Option<Symbol>,
+    pub module: Symbol,
+    pub span: Span,
+}
+
+/// A semantic error.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SemaError {
+    /// A syntax error in the root file or an included file.
+    Syntax(SyntaxError),
+    IncludeNotFound {
+        name: Symbol,
+        span: Span,
+    },
+    IncludeCycle {
+        name: Symbol,
+        span: Span,
+        /// The include chain from the root to the repeated file.
+        chain: Vec<Symbol>,
+    },
+    UndefinedName {
+        kind: NameKind,
+        name: Symbol,
+        span: Span,
+        suggestions: Vec<Suggestion>,
+    },
+    DuplicateDeclaration {
+        name: Symbol,
+        span: Span,
+        previous: Option<Span>,
+    },
+    SortMismatch {
+        expected: Symbol,
+        found: Symbol,
+        span: Span,
+        /// The symbol whose declaration fixes the expected sort.
+        decl: Option<(Symbol, Span)>,
+    },
+    ArityMismatch {
+        name: Symbol,
+        expected: usize,
+        found: usize,
+        span: Span,
+        decl: Option<Span>,
+    },
+    CannotInferSort {
+        name: Symbol,
+        span: Span,
+    },
+    NumeralSort {
+        text: Symbol,
+        sort: Symbol,
+        span: Span,
+    },
+    InvalidNumeral {
+        text: Symbol,
+        span: Span,
+    },
+    ImmutableAssignment {
+        name: Symbol,
+        span: Span,
+        why: Immutable,
+        decl: Option<Span>,
+    },
+    OldOutsideEnsure {
+        span: Span,
+    },
+    MissingReturns {
+        action: Symbol,
+        span: Span,
+        decl: Option<Span>,
+    },
+    ResultCountMismatch {
+        action: Symbol,
+        expected: usize,
+        found: usize,
+        span: Span,
+        decl: Option<Span>,
+    },
+    NotAnAction {
+        name: Symbol,
+        span: Span,
+        decl: Option<Span>,
+    },
+    ActionInFormula {
+        name: Symbol,
+        span: Span,
+        decl: Option<Span>,
+    },
+    NotBoolean {
+        context: BoolContext,
+        found: Symbol,
+        span: Span,
+    },
+    ShadowedVariable {
+        name: Symbol,
+        span: Span,
+        previous: Span,
+    },
+    VariableSortConflict {
+        name: Symbol,
+        first: Symbol,
+        second: Symbol,
+        span: Span,
+        previous: Span,
+    },
+    NotASort {
+        name: Symbol,
+        span: Span,
+        decl: Option<Span>,
+    },
+    NotAModule {
+        name: Symbol,
+        span: Span,
+    },
+    ModuleArity {
+        name: Symbol,
+        expected: usize,
+        found: usize,
+        span: Span,
+        decl: Span,
+    },
+    InstanceCycle {
+        module: Symbol,
+        span: Span,
+    },
+    NoOperator {
+        op: &'static str,
+        sort: Symbol,
+        span: Span,
+    },
+    InvalidAssignTarget {
+        span: Span,
+    },
+    UnboundVariable {
+        name: Symbol,
+        span: Span,
+    },
+    ThisOutsideObject {
+        span: Span,
+    },
+    DuplicateInterpretation {
+        sort: Symbol,
+        span: Span,
+        previous: Span,
+    },
+    UnknownTheory {
+        name: Symbol,
+        span: Span,
+    },
+    DuplicateImplementation {
+        action: Symbol,
+        span: Span,
+        previous: Span,
+    },
+    MonitorSignature {
+        action: Symbol,
+        expected: usize,
+        found: usize,
+        span: Span,
+        decl: Option<Span>,
+    },
+    NotAFunction {
+        name: Symbol,
+        span: Span,
+        decl: Option<Span>,
+    },
+    Unsupported {
+        what: &'static str,
+        span: Span,
+        help: Option<&'static str>,
+    },
+    /// Any error found inside instantiated module text, with the instance chain.
+    InInstance {
+        inner: Box<SemaError>,
+        notes: Vec<InstanceNote>,
+    },
+}
+
+fn q(s: impl std::fmt::Display) -> String {
+    format!("`{s}`")
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("{n} {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+impl SemaError {
+    /// The primary span of the error.
+    pub fn span(&self) -> Option<Span> {
+        use SemaError::*;
+        Some(match self {
+            Syntax(_) => return None,
+            InInstance { inner, .. } => return inner.span(),
+            IncludeNotFound { span, .. }
+            | IncludeCycle { span, .. }
+            | UndefinedName { span, .. }
+            | DuplicateDeclaration { span, .. }
+            | SortMismatch { span, .. }
+            | ArityMismatch { span, .. }
+            | CannotInferSort { span, .. }
+            | NumeralSort { span, .. }
+            | InvalidNumeral { span, .. }
+            | ImmutableAssignment { span, .. }
+            | OldOutsideEnsure { span }
+            | MissingReturns { span, .. }
+            | ResultCountMismatch { span, .. }
+            | NotAnAction { span, .. }
+            | ActionInFormula { span, .. }
+            | NotBoolean { span, .. }
+            | ShadowedVariable { span, .. }
+            | VariableSortConflict { span, .. }
+            | NotASort { span, .. }
+            | NotAModule { span, .. }
+            | ModuleArity { span, .. }
+            | InstanceCycle { span, .. }
+            | NoOperator { span, .. }
+            | InvalidAssignTarget { span }
+            | UnboundVariable { span, .. }
+            | ThisOutsideObject { span }
+            | DuplicateInterpretation { span, .. }
+            | UnknownTheory { span, .. }
+            | DuplicateImplementation { span, .. }
+            | MonitorSignature { span, .. }
+            | NotAFunction { span, .. }
+            | Unsupported { span, .. } => *span,
+        })
+    }
+
+    /// Wraps the error with the instance context (no-op when empty).
+    pub fn in_instances(self, notes: &[InstanceNote]) -> SemaError {
+        if notes.is_empty() || matches!(self, SemaError::Syntax(_)) {
+            return self;
+        }
+        match self {
+            SemaError::InInstance { inner, notes: mut n } => {
+                n.extend(notes.iter().cloned());
+                SemaError::InInstance { inner, notes: n }
+            }
+            e => SemaError::InInstance {
+                inner: Box::new(e),
+                notes: notes.to_vec(),
+            },
+        }
+    }
+}
+
+impl IntoDiagnostic for SemaError {
+    fn code(&self) -> &'static str {
+        use SemaError::*;
+        match self {
+            Syntax(e) => e.code(),
+            InInstance { inner, .. } => inner.code(),
+            IncludeNotFound { .. } => "include-not-found",
+            IncludeCycle { .. } => "include-cycle",
+            UndefinedName { kind, .. } => match kind {
+                NameKind::Value => "undefined-name",
+                NameKind::Sort => "undefined-sort",
+                NameKind::Action => "undefined-action",
+                NameKind::Module => "undefined-module",
+            },
+            DuplicateDeclaration { .. } => "duplicate-declaration",
+            SortMismatch { .. } => "sort-mismatch",
+            ArityMismatch { .. } => "arity-mismatch",
+            CannotInferSort { .. } => "cannot-infer-sort",
+            NumeralSort { .. } => "numeral-sort",
+            InvalidNumeral { .. } => "invalid-numeral",
+            ImmutableAssignment { .. } => "immutable-assignment",
+            OldOutsideEnsure { .. } => "old-outside-ensure",
+            MissingReturns { .. } => "missing-returns",
+            ResultCountMismatch { .. } => "result-count-mismatch",
+            NotAnAction { .. } => "not-an-action",
+            ActionInFormula { .. } => "action-in-formula",
+            NotBoolean { .. } => "non-boolean",
+            ShadowedVariable { .. } => "shadowed-variable",
+            VariableSortConflict { .. } => "variable-sort-conflict",
+            NotASort { .. } => "not-a-sort",
+            NotAModule { .. } => "not-a-module",
+            ModuleArity { .. } => "module-arity",
+            InstanceCycle { .. } => "instance-cycle",
+            NoOperator { .. } => "no-operator",
+            InvalidAssignTarget { .. } => "invalid-assign-target",
+            UnboundVariable { .. } => "unbound-variable",
+            ThisOutsideObject { .. } => "this-outside-object",
+            DuplicateInterpretation { .. } => "duplicate-interpretation",
+            UnknownTheory { .. } => "unknown-theory",
+            DuplicateImplementation { .. } => "duplicate-implementation",
+            MonitorSignature { .. } => "monitor-signature",
+            NotAFunction { .. } => "not-a-function",
+            Unsupported { .. } => "unsupported",
+        }
+    }
+
+    fn into_diagnostic(&self) -> Diagnostic {
+        use SemaError::*;
+        let code = self.code();
+        match self {
+            Syntax(e) => e.into_diagnostic(),
+            InInstance { inner, notes } => {
+                let mut d = inner.into_diagnostic();
+                for n in notes {
+                    let what = match n.instance {
+                        Some(i) => format!("in instance {} of module {}", q(i), q(n.module)),
+                        None => format!("in this instantiation of module {}", q(n.module)),
+                    };
+                    d.labels
+                        .push(secondary(n.span, format!("{what}, instantiated here")));
+                }
+                d
+            }
+            IncludeNotFound { name, span } => {
+                error(code, format!("cannot find included file {}", q(name)))
+                    .with_labels(vec![primary(*span, "not found")])
+                    .with_notes(vec![format!(
+                        "help: looked for `{name}.ivy` next to this file, in the include directories and in the standard library"
+                    )])
+            }
+            IncludeCycle { name, span, chain } => {
+                let path: Vec<&str> = chain.iter().map(|s| s.as_str()).collect();
+                error(code, format!("include cycle: {} includes itself", q(name)))
+                    .with_labels(vec![primary(*span, "this include closes the cycle")])
+                    .with_notes(vec![format!("note: include chain: {}", path.join(" -> "))])
+            }
+            UndefinedName {
+                kind,
+                name,
+                span,
+                suggestions,
+            } => {
+                let mut labels = vec![primary(*span, format!("not found in this scope"))];
+                for s in suggestions {
+                    if let Some(d) = s.decl {
+                        labels.push(secondary(d, format!("similar name {} declared here", q(s.name))));
+                    }
+                }
+                let mut d = error(
+                    code,
+                    format!("cannot find {} {} in this scope", kind.as_str(), q(name)),
+                )
+                .with_labels(labels);
+                if !suggestions.is_empty() {
+                    let names: Vec<String> = suggestions.iter().map(|s| q(s.name)).collect();
+                    d = d.with_notes(vec![format!("help: did you mean {}?", names.join(", "))]);
+                }
+                d
+            }
+            DuplicateDeclaration {
+                name,
+                span,
+                previous,
+            } => {
+                let mut labels = vec![primary(*span, format!("{} redeclared here", q(name)))];
+                if let Some(p) = previous {
+                    labels.push(secondary(*p, "previous declaration here"));
+                }
+                error(code, format!("{} is declared more than once", q(name))).with_labels(labels)
+            }
+            SortMismatch {
+                expected,
+                found,
+                span,
+                decl,
+            } => {
+                let mut labels = vec![primary(
+                    *span,
+                    format!("expected sort {}, found {}", q(expected), q(found)),
+                )];
+                if let Some((n, s)) = decl {
+                    labels.push(secondary(*s, format!("{} declared here", q(n))));
+                }
+                error(code, "sort mismatch").with_labels(labels)
+            }
+            ArityMismatch {
+                name,
+                expected,
+                found,
+                span,
+                decl,
+            } => {
+                let mut labels = vec![primary(
+                    *span,
+                    format!("expected {}, found {}", plural(*expected, "argument"), found),
+                )];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(name))));
+                }
+                error(
+                    code,
+                    format!("{} takes {}", q(name), plural(*expected, "argument")),
+                )
+                .with_labels(labels)
+            }
+            CannotInferSort { name, span } => {
+                error(code, format!("cannot infer the sort of {}", q(name)))
+                    .with_labels(vec![primary(*span, "sort unknown")])
+                    .with_notes(vec![format!("help: add a sort annotation, e.g. `{name}:t`")])
+            }
+            NumeralSort { text, sort, span } => error(
+                code,
+                format!("numeral {} cannot have sort {}", q(text), q(sort)),
+            )
+            .with_labels(vec![primary(*span, "numeral used here")]),
+            InvalidNumeral { text, span } => error(code, format!("invalid numeral {}", q(text)))
+                .with_labels(vec![primary(*span, "not a representable number")]),
+            ImmutableAssignment {
+                name,
+                span,
+                why,
+                decl,
+            } => {
+                let mut labels = vec![primary(*span, "cannot be assigned")];
+                let reason = match why {
+                    Immutable::Axiom(a) => {
+                        labels.push(secondary(*a, format!("{} is constrained by this axiom", q(name))));
+                        "it is constrained by an axiom"
+                    }
+                    Immutable::EnumCtor => "it is a constructor of an enumerated sort",
+                    Immutable::ActionParam => "it is an action parameter",
+                    Immutable::Parameter => "it is a `parameter`",
+                    Immutable::Definition => "it is defined",
+                    Immutable::Constant => "it is a constant",
+                    Immutable::Variable => "it is a logical variable",
+                };
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(name))));
+                }
+                error(
+                    code,
+                    format!("cannot assign to {}: {}", q(name), reason),
+                )
+                .with_labels(labels)
+            }
+            OldOutsideEnsure { span } => error(
+                code,
+                "`old` is only allowed in `ensure` and in `after` monitors",
+            )
+            .with_labels(vec![primary(*span, "`old` used here")]),
+            MissingReturns { action, span, decl } => {
+                let mut labels = vec![primary(*span, "its value is used here")];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared without `returns`", q(action))));
+                }
+                error(code, format!("action {} does not return a value", q(action)))
+                    .with_labels(labels)
+            }
+            ResultCountMismatch {
+                action,
+                expected,
+                found,
+                span,
+                decl,
+            } => {
+                let mut labels = vec![primary(
+                    *span,
+                    format!("{} assigned here", plural(*found, "result")),
+                )];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(action))));
+                }
+                error(
+                    code,
+                    format!("action {} returns {}", q(action), plural(*expected, "value")),
+                )
+                .with_labels(labels)
+            }
+            NotAnAction { name, span, decl } => {
+                let mut labels = vec![primary(*span, "not an action")];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(name))));
+                }
+                error(code, format!("{} is not an action and cannot be called", q(name)))
+                    .with_labels(labels)
+            }
+            ActionInFormula { name, span, decl } => {
+                let mut labels = vec![primary(*span, "action used as a term")];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("action {} declared here", q(name))));
+                }
+                error(
+                    code,
+                    format!("action {} cannot be called inside a formula", q(name)),
+                )
+                .with_labels(labels)
+            }
+            NotBoolean {
+                context,
+                found,
+                span,
+            } => error(
+                code,
+                format!("{} must be a formula", context.as_str()),
+            )
+            .with_labels(vec![primary(
+                *span,
+                format!("expected `bool`, found {}", q(found)),
+            )]),
+            ShadowedVariable {
+                name,
+                span,
+                previous,
+            } => error(code, format!("variable {} is already bound", q(name))).with_labels(vec![
+                primary(*span, "rebound here"),
+                secondary(*previous, "first bound here"),
+            ]),
+            VariableSortConflict {
+                name,
+                first,
+                second,
+                span,
+                previous,
+            } => error(
+                code,
+                format!("variable {} is used with two different sorts", q(name)),
+            )
+            .with_labels(vec![
+                primary(*span, format!("used as {} here", q(second))),
+                secondary(*previous, format!("used as {} here", q(first))),
+            ]),
+            NotASort { name, span, decl } => {
+                let mut labels = vec![primary(*span, "expected a sort")];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(name))));
+                }
+                error(code, format!("{} is not a sort", q(name))).with_labels(labels)
+            }
+            NotAModule { name, span } => error(code, format!("{} is not a module", q(name)))
+                .with_labels(vec![primary(*span, "expected a module")]),
+            ModuleArity {
+                name,
+                expected,
+                found,
+                span,
+                decl,
+            } => error(
+                code,
+                format!("module {} takes {}", q(name), plural(*expected, "parameter")),
+            )
+            .with_labels(vec![
+                primary(*span, format!("{} given", plural(*found, "argument"))),
+                secondary(*decl, format!("module {} declared here", q(name))),
+            ]),
+            InstanceCycle { module, span } => error(
+                code,
+                format!("module {} is instantiated inside itself", q(module)),
+            )
+            .with_labels(vec![primary(*span, "recursive instantiation")]),
+            NoOperator { op, sort, span } => error(
+                code,
+                format!("operator `{op}` is not defined on sort {}", q(sort)),
+            )
+            .with_labels(vec![primary(*span, format!("operands have sort {}", q(sort)))]),
+            InvalidAssignTarget { span } => error(code, "invalid left-hand side of assignment")
+                .with_labels(vec![primary(
+                    *span,
+                    "expected a state symbol or local, possibly applied",
+                )]),
+            UnboundVariable { name, span } => error(
+                code,
+                format!("variable {} is not bound here", q(name)),
+            )
+            .with_labels(vec![primary(*span, "unbound variable")])
+            .with_notes(vec![
+                "note: in statements, capitalised variables may only appear as arguments of the assigned symbol".into(),
+            ]),
+            ThisOutsideObject { span } => error(code, "`this` used outside of an object")
+                .with_labels(vec![primary(*span, "no enclosing object")]),
+            DuplicateInterpretation {
+                sort,
+                span,
+                previous,
+            } => error(code, format!("sort {} is interpreted twice", q(sort))).with_labels(vec![
+                primary(*span, "second interpretation"),
+                secondary(*previous, "first interpretation"),
+            ]),
+            UnknownTheory { name, span } => error(code, format!("unknown theory {}", q(name)))
+                .with_labels(vec![primary(*span, "expected `int`, `nat`, `bv[N]` or `strlit`")]),
+            DuplicateImplementation {
+                action,
+                span,
+                previous,
+            } => error(code, format!("action {} has two bodies", q(action))).with_labels(vec![
+                primary(*span, "second body"),
+                secondary(*previous, "first body"),
+            ]),
+            MonitorSignature {
+                action,
+                expected,
+                found,
+                span,
+                decl,
+            } => {
+                let mut labels = vec![primary(
+                    *span,
+                    format!("{} here", plural(*found, "parameter")),
+                )];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(action))));
+                }
+                error(
+                    code,
+                    format!(
+                        "monitor of {} must have {}",
+                        q(action),
+                        plural(*expected, "parameter")
+                    ),
+                )
+                .with_labels(labels)
+            }
+            NotAFunction { name, span, decl } => {
+                let mut labels = vec![primary(*span, "cannot be applied")];
+                if let Some(d) = decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(name))));
+                }
+                error(code, format!("{} is not a function or relation", q(name)))
+                    .with_labels(labels)
+            }
+            Unsupported { what, span, help } => {
+                let mut d = error(code, format!("unsupported: {what}"))
+                    .with_labels(vec![primary(*span, "not supported by ivyc")]);
+                if let Some(h) = help {
+                    d = d.with_notes(vec![format!("help: {h}")]);
+                }
+                d
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! ivyc-sema: semantic analysis of Ivy 1.7 — includes (through a
+//! [`SourceLoader`]), names, module/object flattening, monitors, sort
+//! checking — producing the checked, flattened [`Program`].
+
+mod check;
+mod decls;
+pub mod dump;
+mod elab;
+pub mod error;
+pub mod program;
+mod stmt;
+
+pub use error::SemaError;
+pub use program::{
+    ActionDef, ActionId, AssertKind, Block, Definition, IsolateDef, Origin, Program, Section,
+    Stmt, StmtKind,
+};
+
+use ivyc_base::{FileId, SourceMap, Span, Symbol};
+use ivyc_syntax::ast;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Why an include could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    NotFound,
+}
+
+/// Finds and reads included files. Resolution order (next to the including
+/// file, `-I` directories, the standard library) is the implementor's job.
+pub trait SourceLoader {
+    /// Loads `name` (as written after `include`, without `.ivy`) included
+    /// from `from`, adds it to `sources` and returns its id. Loading the same
+    /// file twice should return the same id.
+    fn load(
+        &mut self,
+        name: &str,
+        from: FileId,
+        sources: &mut SourceMap,
+    ) -> Result<FileId, LoadError>;
+}
+
+/// An in-memory loader (name -> text), for tests and embedding.
+#[derive(Default)]
+pub struct MemoryLoader {
+    pub files: HashMap<String, String>,
+    loaded: HashMap<String, FileId>,
+}
+
+impl MemoryLoader {
+    pub fn new() -> Self {
+        MemoryLoader::default()
+    }
+
+    pub fn with(mut self, name: &str, text: &str) -> Self {
+        self.files.insert(name.to_string(), text.to_string());
+        self
+    }
+}
+
+impl SourceLoader for MemoryLoader {
+    fn load(
+        &mut self,
+        name: &str,
+        _from: FileId,
+        sources: &mut SourceMap,
+    ) -> Result<FileId, LoadError> {
+        if let Some(id) = self.loaded.get(name) {
+            return Ok(*id);
+        }
+        let text = self.files.get(name).ok_or(LoadError::NotFound)?;
+        let id = sources.add(format!("{name}.ivy"), text.clone());
+        self.loaded.insert(name.to_string(), id);
+        Ok(id)
+    }
+}
+
+struct Loading<'l> {
+    sources: &'l mut SourceMap,
+    loader: &'l mut dyn SourceLoader,
+    files: HashMap<FileId, ast::File>,
+    includes: HashMap<Span, FileId>,
+    errors: Vec<SemaError>,
+    stack: Vec<(FileId, Symbol)>,
+}
+
+impl Loading<'_> {
+    fn parse(&mut self, id: FileId, name: Symbol) {
+        let text = self.sources.source(id).to_string();
+        let (file, errs) = ivyc_syntax::parse(id, &text);
+        self.errors.extend(errs.into_iter().map(SemaError::Syntax));
+        self.stack.push((id, name));
+        let mut incs = Vec::new();
+        for d in &file.decls {
+            if let ast::DeclKind::Include(i) = &d.kind {
+                incs.push(i.clone());
+            }
+        }
+        self.files.insert(id, file);
+        for inc in incs {
+            match self.loader.load(inc.as_str(), id, self.sources) {
+                Err(LoadError::NotFound) => self.errors.push(SemaError::IncludeNotFound {
+                    name: inc.name,
+                    span: inc.span,
+                }),
+                Ok(fid) => {
+                    if self.stack.iter().any(|(f, _)| *f == fid) {
+                        let mut chain: Vec<Symbol> = self.stack.iter().map(|(_, n)| *n).collect();
+                        chain.push(inc.name);
+                        self.errors.push(SemaError::IncludeCycle {
+                            name: inc.name,
+                            span: inc.span,
+                            chain,
+                        });
+                        continue;
+                    }
+                    self.includes.insert(inc.span, fid);
+                    if !self.files.contains_key(&fid) {
+                        self.parse(fid, inc.name);
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+    }
+}
+
+/// Parses `root` and every file it includes, then checks the whole program.
+/// Returns the program (`None` only when errors make it unusable, e.g. an
+/// unresolved include or a syntax error) and all errors found.
+pub fn check(
+    root: FileId,
+    sources: &mut SourceMap,
+    loader: &mut dyn SourceLoader,
+) -> (Option<Program>, Vec<SemaError>) {
+    let root_name = Symbol::intern(sources.name(root));
+    let mut l = Loading {
+        sources,
+        loader,
+        files: HashMap::new(),
+        includes: HashMap::new(),
+        errors: Vec::new(),
+        stack: Vec::new(),
+    };
+    l.parse(root, root_name);
+    let Loading {
+        files,
+        includes,
+        errors: load_errors,
+        ..
+    } = l;
+    let Some(rootfile) = files.get(&root) else {
+        return (None, load_errors);
+    };
+    let mut ck = check::Checker::new(&includes, &files);
+    ck.included.insert(root);
+    ck.flatten(&rootfile.decls, Rc::new(check::Env::default()));
+    ck.run_passes();
+    let (prog, errs) = ck.finish();
+    let fatal = load_errors
+        .iter()
+        .any(|e| !matches!(e, SemaError::Syntax(s) if s.is_warning()));
+    let mut all = load_errors;
+    all.extend(errs);
+    if fatal {
+        (None, all)
+    } else {
+        (Some(prog), all)
+    }
+}

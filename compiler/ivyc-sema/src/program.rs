@@ -1,0 +1,287 @@
+//! The checked, flattened program produced by [`crate::check`]: every name is
+//! resolved to an `ivyc_logic` id (sorts, symbols, actions), modules and
+//! objects are expanded, monitors are woven into their actions, and action
+//! bodies are a small resolved statement tree over logic [`Term`]s.
+//!
+//! Conventions (stable; later versions only add items):
+//!
+//! * **Names.** Every sort and symbol in [`Program::sig`] has its full dotted
+//!   name (`proto.leader`, `ring.btw`). Roles: `State` for mutable
+//!   relations/functions/individuals/`var`s; `Rigid` for immutable ones:
+//!   symbols mentioned in an axiom (assigning them is an error), `parameter`s,
+//!   definitions whose body mentions only rigid symbols, numerals and `<`/`+`
+//!   on uninterpreted sorts; `EnumCtor` for enum constructors; `Local` for
+//!   action parameters/returns/locals and the `old` snapshots.
+//! * **Overloaded operators.** `<`, `<=`, `>`, `>=`, `+`, `-`, `*`, `/` on
+//!   an interpreted sort become [`ivyc_logic::BuiltinOp`]s. On an uninterpreted
+//!   sort `t`, `<` is the rigid relation named `<` with arguments `(t, t)`
+//!   (one symbol per sort, all named `<`), declared by sema on first use unless
+//!   the program declares it; `>`, `<=` and `>=` on such sorts are rewritten
+//!   with `<` exactly as Ivy does (`x > y` is `y < x`, `x <= y` is
+//!   `x < y | x = y`). Numerals on an uninterpreted sort are rigid constants
+//!   named by the numeral (`0`, `1`, ...).
+//! * **Spans.** Every term keeps the span of its source application /
+//!   quantifier / operator (`Term::span`).
+//! * **Free variables.** Axioms, invariants and properties are closed: free
+//!   capitalised variables are universally quantified at the top.
+//! * **`old`.** `old f(args)` (allowed in `ensure` and in `after` monitors)
+//!   refers to a snapshot: for every symbol `f` read under `old` in an action,
+//!   sema declares a `Local` symbol `f#k` of the same arity and sorts (recorded
+//!   in [`ActionDef::olds`] as `(snapshot, original)`) and the action body
+//!   starts with the statements `f#k(X1..Xn) := f(X1..Xn)` (kind
+//!   [`StmtKind::Assign`] with variable arguments). `old e` is then `f#k(e')`.
+//! * **Monitors.** `before` monitors are woven in at the start of the action
+//!   body (after the `old` snapshots), in declaration order; `implement`
+//!   supplies the body; `after` monitors are appended at the end, in
+//!   declaration order, and see the return values (the monitor's names for
+//!   parameters/returns are mapped to the action's symbols). Statements that
+//!   came from monitors carry the monitor's spans.
+//! * **Calls.** `call a(x)`, `a(x)` as a statement, `y := a(x)`,
+//!   `(y, z) := a(x)` and calls to actions nested in expressions are
+//!   [`StmtKind::Call`]s; results are always 0-ary symbols (`Local` temporaries
+//!   introduced by sema when the target is not a plain individual/local, with
+//!   a following `Assign`). Calls are not inlined.
+//! * **Definitions.** `definition f(X) = e`, `function f(X:t):u = e`,
+//!   `relation r(X:t) = e` and `derived` are [`Definition`]s; their symbol is
+//!   declared in the signature (role `Rigid` if the body mentions only rigid
+//!   symbols, `State` otherwise — such derived symbols are never assigned, the
+//!   lowering must expand or constrain them in every state).
+
+use ivyc_base::{Span, Symbol};
+use ivyc_logic::{Property, Signature, SymId, Term, Var};
+use std::collections::HashMap;
+
+/// Index of an action in [`Program::actions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionId(pub u32);
+
+impl ActionId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The section of an object a declaration was written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Section {
+    /// Outside any `specification`/`implementation`/`private` section.
+    #[default]
+    Common,
+    Specification,
+    Implementation,
+    Private,
+}
+
+impl Section {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Common => "common",
+            Section::Specification => "specification",
+            Section::Implementation => "implementation",
+            Section::Private => "private",
+        }
+    }
+}
+
+/// Where a member was declared: the enclosing object (full dotted name, or
+/// `None` at top level) and section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Origin {
+    pub object: Option<Symbol>,
+    pub section: Section,
+}
+
+/// A defined symbol: `sym(params) = body` for all values of the params.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    pub sym: SymId,
+    /// One variable per argument of `sym`, in order.
+    pub params: Vec<Var>,
+    pub body: Term,
+    pub span: Span,
+}
+
+/// A block of statements.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+}
+
+impl Block {
+    pub fn new(stmts: Vec<Stmt>) -> Block {
+        Block { stmts }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stmts.is_empty()
+    }
+}
+
+/// A resolved statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+/// The kind of a checked assertion statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AssertKind {
+    Assert,
+    Ensure,
+    Require,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StmtKind {
+    /// `sym(args) := value`. `args` may contain variables (a parameterised
+    /// update `r(X, n) := e` updates `r` at every `X`, with `n` fixed; `value`
+    /// may mention the same variables). `args` is empty for individuals.
+    Assign {
+        sym: SymId,
+        args: Vec<Term>,
+        value: Term,
+    },
+    /// `sym(args) := *` (args may contain variables, as for `Assign`).
+    Havoc {
+        sym: SymId,
+        args: Vec<Term>,
+    },
+    If {
+        cond: Term,
+        then_: Block,
+        else_: Block,
+    },
+    /// `if some x:t. cond { then_ } else { else_ }`: `vars` are fresh
+    /// `Local` 0-ary symbols mentioned by `cond` and `then_`. Meaning: if
+    /// some values of the locals satisfy `cond`, pick such values and run
+    /// `then_`, else run `else_` (where the locals are unconstrained).
+    IfSome {
+        vars: Vec<SymId>,
+        cond: Term,
+        then_: Block,
+        else_: Block,
+    },
+    /// `if * { a } else { b }`: nondeterministic choice between the blocks.
+    Choice(Vec<Block>),
+    While {
+        cond: Term,
+        invariants: Vec<Property>,
+        body: Block,
+    },
+    /// A call of an action (not inlined). `results` receive the return
+    /// values, in order (either empty, or exactly the callee's returns).
+    Call {
+        action: ActionId,
+        args: Vec<Term>,
+        results: Vec<SymId>,
+    },
+    /// Local variables (`Local` 0-ary symbols, unconstrained on entry)
+    /// scoped over `body`. Also produced for `var x := e` (followed by an
+    /// `Assign`) and for temporaries introduced by sema.
+    Local {
+        syms: Vec<SymId>,
+        body: Block,
+    },
+    Assert {
+        kind: AssertKind,
+        formula: Term,
+        label: Option<Symbol>,
+    },
+    Assume(Term),
+}
+
+/// An action (or exported/imported interface action) of the flattened
+/// program. Monitors are woven in (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionDef {
+    /// Full dotted name, e.g. `proto.send`.
+    pub name: Symbol,
+    /// Parameters: `Local` 0-ary symbols, in order (for actions of
+    /// parameterised objects the object parameter comes first).
+    pub params: Vec<SymId>,
+    /// Return values: `Local` 0-ary symbols, in order.
+    pub returns: Vec<SymId>,
+    pub body: Block,
+    pub exported: bool,
+    pub imported: bool,
+    /// `(snapshot, original)` for every symbol read under `old`; the first
+    /// statements of `body` initialise the snapshots.
+    pub olds: Vec<(SymId, SymId)>,
+    /// True if the action was declared without a body (`action a(x:t)` or
+    /// `= *`) and got none from an `implement`.
+    pub abstract_: bool,
+    pub origin: Origin,
+    pub span: Span,
+}
+
+/// An `isolate` declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IsolateDef {
+    /// Full dotted name.
+    pub name: Symbol,
+    /// Full dotted names of the objects/actions/properties it verifies.
+    pub members: Vec<Symbol>,
+    /// Full dotted names of the `with` list.
+    pub with: Vec<Symbol>,
+    pub trusted: bool,
+    pub span: Span,
+}
+
+/// The checked, flattened program.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Program {
+    /// All sorts and symbols (see the module docs for names and roles).
+    pub sig: Signature,
+    /// Axioms (assumed), closed, in source order.
+    pub axioms: Vec<Property>,
+    /// Top-level `property`/`theorem` formulas to be proved from the axioms
+    /// and definitions (not inductive invariants), closed, in source order.
+    pub properties: Vec<Property>,
+    pub definitions: Vec<Definition>,
+    /// `after init` blocks, in order.
+    pub inits: Vec<Block>,
+    pub actions: Vec<ActionDef>,
+    /// `invariant`/`conjecture` formulas, closed, in source order.
+    pub invariants: Vec<Property>,
+    pub isolates: Vec<IsolateDef>,
+    /// Origin of each axiom, aligned with `axioms`.
+    pub axiom_origins: Vec<Origin>,
+    /// Origin of each property, aligned with `properties`.
+    pub property_origins: Vec<Origin>,
+    /// Origin of each invariant, aligned with `invariants`.
+    pub invariant_origins: Vec<Origin>,
+    /// Origin of every declared (non-`Local`) symbol.
+    pub symbol_origins: HashMap<SymId, Origin>,
+}
+
+impl Program {
+    /// The action with this full dotted name.
+    pub fn action(&self, name: &str) -> Option<(ActionId, &ActionDef)> {
+        let n = Symbol::intern(name);
+        self.actions
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.name == n)
+            .map(|(i, a)| (ActionId(u32::try_from(i).unwrap_or(u32::MAX)), a))
+    }
+
+    /// The action with this id.
+    pub fn action_def(&self, id: ActionId) -> Option<&ActionDef> {
+        self.actions.get(id.index())
+    }
+
+    /// Exported actions, in order.
+    pub fn exported_actions(&self) -> impl Iterator<Item = (ActionId, &ActionDef)> {
+        self.actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.exported)
+            .map(|(i, a)| (ActionId(u32::try_from(i).unwrap_or(u32::MAX)), a))
+    }
+
+    /// The definition of a symbol, if it is defined.
+    pub fn definition(&self, sym: SymId) -> Option<&Definition> {
+        self.definitions.iter().find(|d| d.sym == sym)
+    }
+}

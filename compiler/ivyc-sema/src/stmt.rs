@@ -1,0 +1,633 @@
+//! Elaboration of action bodies and `after init` blocks into resolved
+//! statements: assignments (incl. parameterised updates), calls (lifted out
+//! of expressions), locals, conditionals, loops, and the weaving of
+//! `before`/`after` monitors and `old` snapshots.
+
+use crate::check::{Checker, Entity, Env};
+use crate::elab::{Binding, Cx, OldMode};
+use crate::error::{BoolContext, NameKind, SemaError};
+use crate::program::{ActionId, AssertKind, Block, Stmt, StmtKind};
+use ivyc_base::{Span, Symbol};
+use ivyc_logic::{Property, SortId, SymId, Term, TermKind, Var};
+use ivyc_syntax::ast::{self, Expr, ExprKind};
+use std::rc::Rc;
+
+impl<'a> Checker<'a> {
+    pub(crate) fn elab_init(&mut self, body: &'a ast::ActionBody, env: &Rc<Env>) -> Option<Block> {
+        let ast::ActionBody::Block(b) = body else {
+            self.native_body(body, env);
+            return None;
+        };
+        let mut cx = Cx::new(env.clone());
+        cx.stmt = true;
+        Some(Block::new(self.elab_stmts(&mut cx, &b.stmts)))
+    }
+
+    fn native_body(&mut self, body: &ast::ActionBody, env: &Env) {
+        if let ast::ActionBody::Native { span, .. } = body {
+            self.err(
+                SemaError::Unsupported {
+                    what: "native code in actions",
+                    span: *span,
+                    help: Some("native code cannot be verified; give the action an Ivy body"),
+                },
+                env,
+            );
+        }
+    }
+
+    fn bind_io(&self, cx: &mut Cx, names: &[Symbol], syms: &[SymId]) {
+        for (n, s) in names.iter().zip(syms) {
+            let span = self.sym(*s).and_then(|d| d.span).unwrap_or_default();
+            cx.scope.push((*n, Binding::Local(*s), span));
+        }
+    }
+
+    pub(crate) fn elab_action(&mut self, id: ActionId) {
+        let Some(info) = self.actions.get_mut(id.index()) else { return };
+        let body = info.body.take();
+        let befores = std::mem::take(&mut info.befores);
+        let afters = std::mem::take(&mut info.afters);
+        let (name, params, returns) = (info.def.name, info.def.params.clone(), info.def.returns.clone());
+        let mut olds: Vec<(SymId, SymId)> = Vec::new();
+        let mut stmts = Vec::new();
+        let run = |this: &mut Self, b: &'a ast::ActionBody, env: &Rc<Env>, pn: &[Symbol], rn: &[Symbol], old: OldMode, olds: &mut Vec<(SymId, SymId)>, out: &mut Vec<Stmt>| {
+            let ast::ActionBody::Block(blk) = b else {
+                this.native_body(b, env);
+                return;
+            };
+            let mut cx = Cx::new(env.clone());
+            cx.stmt = true;
+            cx.owner = name;
+            cx.old = old;
+            cx.olds = std::mem::take(olds);
+            cx.readonly = params.clone();
+            this.bind_io(&mut cx, pn, &params);
+            this.bind_io(&mut cx, rn, &returns);
+            out.extend(this.elab_stmts(&mut cx, &blk.stmts));
+            *olds = cx.olds;
+        };
+        for m in &befores {
+            run(self, m.body, &m.env, &m.params, &m.returns, OldMode::Forbidden, &mut olds, &mut stmts);
+        }
+        if let Some((b, env, pn, rn)) = &body {
+            run(self, b, env, pn, rn, OldMode::Forbidden, &mut olds, &mut stmts);
+        }
+        for m in &afters {
+            run(self, m.body, &m.env, &m.params, &m.returns, OldMode::Allowed, &mut olds, &mut stmts);
+        }
+        let mut pre = Vec::new();
+        for (snap, orig) in &olds {
+            let Some(d) = self.sym(*orig).cloned() else { continue };
+            let vars: Vec<Var> = d
+                .args
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Var::new(&format!("X{i}"), *s))
+                .collect();
+            let span = self.actions.get(id.index()).map(|a| a.decl_span).unwrap_or_default();
+            pre.push(Stmt {
+                kind: StmtKind::Assign {
+                    sym: *snap,
+                    args: vars.iter().map(|v| Term::var(*v)).collect(),
+                    value: Term::app_vars(*orig, &vars),
+                },
+                span,
+            });
+        }
+        pre.extend(stmts);
+        if let Some(info) = self.actions.get_mut(id.index()) {
+            info.def.body = Block::new(pre);
+            info.def.olds = olds;
+        }
+    }
+
+    pub(crate) fn elab_stmts(&mut self, cx: &mut Cx, stmts: &'a [ast::Stmt]) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for (i, s) in stmts.iter().enumerate() {
+            if let ast::StmtKind::Var { name, init } = &s.kind {
+                let rest = stmts.get(i + 1..).unwrap_or(&[]);
+                if let Some(st) = self.elab_var_decl(cx, name, init.as_ref(), rest, s.span) {
+                    out.push(st);
+                }
+                return out;
+            }
+            let (nl, nt) = (cx.lifted.len(), cx.temps.len());
+            let mut res = Vec::new();
+            self.elab_stmt(cx, s, &mut res);
+            let lifted: Vec<Stmt> = cx.lifted.drain(nl..).collect();
+            let temps: Vec<SymId> = cx.temps.drain(nt..).collect();
+            if temps.is_empty() && lifted.is_empty() {
+                out.extend(res);
+            } else {
+                let mut body = lifted;
+                body.extend(res);
+                out.push(Stmt {
+                    kind: StmtKind::Local {
+                        syms: temps,
+                        body: Block::new(body),
+                    },
+                    span: s.span,
+                });
+            }
+        }
+        out
+    }
+
+    fn elab_var_decl(&mut self, cx: &mut Cx, name: &ast::TypedName, init: Option<&Expr>, rest: &'a [ast::Stmt], span: Span) -> Option<Stmt> {
+        let env = cx.env.clone();
+        let ast::TypedHead::Name { name: id, args: None } = &name.head else {
+            self.unsupported("this form of `var`", name.span, &env);
+            return None;
+        };
+        let declared = match &name.sort {
+            Some(s) => Some(self.resolve_sort(s, &env)?),
+            None => None,
+        };
+        let (nl, nt) = (cx.lifted.len(), cx.temps.len());
+        let init_t = match init {
+            Some(e) => {
+                cx.allow_free = false;
+                let r = self.elab_infer(cx, e, declared);
+                cx.allow_free = true;
+                Some(r?)
+            }
+            None => None,
+        };
+        let sort = match (declared, &init_t) {
+            (Some(s), Some((_, is))) => {
+                if *is != s {
+                    let (expected, found) = (self.sort_name(s), self.sort_name(*is));
+                    self.err(SemaError::SortMismatch { expected, found, span: init.map(|e| e.span).unwrap_or(span), decl: None }, &env);
+                    return None;
+                }
+                s
+            }
+            (Some(s), None) => s,
+            (None, Some((_, is))) => *is,
+            (None, None) => {
+                self.err(SemaError::CannotInferSort { name: id.name, span: id.span }, &env);
+                return None;
+            }
+        };
+        let lname = Symbol::intern(&format!("{}.{}", cx.owner, id.as_str()));
+        let x = self.add_local(lname, sort, Some(id.span));
+        let mut body: Vec<Stmt> = cx.lifted.drain(nl..).collect();
+        let mut syms = vec![x];
+        syms.extend(cx.temps.drain(nt..));
+        if let Some((t, _)) = init_t {
+            body.push(Stmt {
+                kind: StmtKind::Assign { sym: x, args: vec![], value: t },
+                span,
+            });
+        }
+        let n = cx.scope.len();
+        cx.scope.push((id.name, Binding::Local(x), id.span));
+        body.extend(self.elab_stmts(cx, rest));
+        cx.scope.truncate(n);
+        Some(Stmt {
+            kind: StmtKind::Local { syms, body: Block::new(body) },
+            span,
+        })
+    }
+
+    fn elab_block(&mut self, cx: &mut Cx, b: &'a ast::Block) -> Block {
+        let n = cx.scope.len();
+        let r = self.elab_stmts(cx, &b.stmts);
+        cx.scope.truncate(n);
+        Block::new(r)
+    }
+
+    fn elab_else(&mut self, cx: &mut Cx, s: Option<&'a ast::Stmt>) -> Block {
+        match s {
+            None => Block::default(),
+            Some(ast::Stmt { kind: ast::StmtKind::Block(b), .. }) => self.elab_block(cx, b),
+            Some(s) => {
+                let n = cx.scope.len();
+                let r = self.elab_stmts(cx, std::slice::from_ref(s));
+                cx.scope.truncate(n);
+                Block::new(r)
+            }
+        }
+    }
+
+    /// A formula in a statement: free variables universally quantified.
+    fn stmt_formula(&mut self, cx: &mut Cx, e: &Expr, ctx: BoolContext) -> Option<Term> {
+        let stmt = cx.stmt;
+        cx.stmt = false;
+        let r = self.elab_closed(cx, e, ctx);
+        cx.stmt = stmt;
+        r
+    }
+
+    /// A condition: no free variables; calls are lifted.
+    fn condition(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
+        cx.allow_free = false;
+        cx.reset_free();
+        let r = self.elab_bool(cx, e, BoolContext::Condition);
+        cx.allow_free = true;
+        r
+    }
+
+    fn elab_stmt(&mut self, cx: &mut Cx, s: &'a ast::Stmt, out: &mut Vec<Stmt>) {
+        use ast::StmtKind as S;
+        let env = cx.env.clone();
+        let span = s.span;
+        let mut push = |kind| out.push(Stmt { kind, span });
+        match &s.kind {
+            S::Assume(f) => {
+                if let Some(t) = self.stmt_formula(cx, &f.fmla, BoolContext::Assertion) {
+                    push(StmtKind::Assume(t));
+                }
+            }
+            S::Assert { kind, fmla, proof } => {
+                if let Some(p) = proof {
+                    self.unsupported("proofs", p.span, &env);
+                }
+                let old = cx.old;
+                if *kind == ast::AssertKind::Ensure && old == OldMode::Forbidden {
+                    cx.old = OldMode::Allowed;
+                }
+                let t = self.stmt_formula(cx, &fmla.fmla, BoolContext::Assertion);
+                cx.old = old;
+                if let Some(t) = t {
+                    push(StmtKind::Assert {
+                        kind: match kind {
+                            ast::AssertKind::Assert => AssertKind::Assert,
+                            ast::AssertKind::Ensure => AssertKind::Ensure,
+                            ast::AssertKind::Require => AssertKind::Require,
+                        },
+                        formula: t,
+                        label: fmla.label.as_ref().map(|l| l.name),
+                    });
+                }
+            }
+            S::Assign { lhs, rhs } => {
+                let Some((f, args, ret)) = self.target(cx, lhs) else { return };
+                let (nl, nt) = (cx.lifted.len(), cx.temps.len());
+                cx.allow_free = false;
+                let v = self.elab_infer(cx, rhs, Some(ret));
+                cx.allow_free = true;
+                cx.reset_free();
+                let Some((v, vs)) = v else { return };
+                if vs != ret {
+                    let (expected, found) = (self.sort_name(ret), self.sort_name(vs));
+                    let decl = self.sym(f).and_then(|d| d.span.map(|s| (d.name, s)));
+                    self.err(SemaError::SortMismatch { expected, found, span: rhs.span, decl }, &env);
+                    return;
+                }
+                // `x := a(y)`: the call's result goes to `x` directly.
+                if args.is_empty() && cx.temps.len() == nt + 1 && cx.lifted.len() == nl + 1 {
+                    if let (Some(&tmp), TermKind::App(t, targs)) = (cx.temps.last(), &v.kind) {
+                        if *t == tmp && targs.is_empty() {
+                            if let Some(Stmt { kind: StmtKind::Call { results, .. }, .. }) = cx.lifted.last_mut() {
+                                *results = vec![f];
+                                cx.temps.pop();
+                                return;
+                            }
+                        }
+                    }
+                }
+                push(StmtKind::Assign { sym: f, args, value: v });
+            }
+            S::Havoc { lhs } => {
+                if let Some((f, args, _)) = self.target(cx, lhs) {
+                    cx.reset_free();
+                    push(StmtKind::Havoc { sym: f, args });
+                }
+            }
+            S::TupleAssign { lhs, call } => {
+                let mut results = Vec::new();
+                for l in lhs {
+                    let Some((f, args, _)) = self.target(cx, l) else { return };
+                    cx.reset_free();
+                    if !args.is_empty() {
+                        self.err(SemaError::InvalidAssignTarget { span: l.span }, &env);
+                        return;
+                    }
+                    results.push(f);
+                }
+                let Some(e) = callatom_expr(call) else {
+                    self.unsupported("arguments in this position", call.span, &env);
+                    return;
+                };
+                if let Some(st) = self.call_stmt(cx, &e, results, span) {
+                    out.push(st);
+                }
+            }
+            S::Expr(e) => {
+                if let Some(st) = self.call_stmt(cx, e, vec![], span) {
+                    out.push(st);
+                }
+            }
+            S::Call { returns, callee } => {
+                let mut results = Vec::new();
+                for r in returns {
+                    let Some(p) = callatom_expr(r) else {
+                        self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
+                        return;
+                    };
+                    let Some((f, args, _)) = self.target(cx, &p) else { return };
+                    cx.reset_free();
+                    if !args.is_empty() {
+                        self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
+                        return;
+                    }
+                    results.push(f);
+                }
+                let Some(e) = callatom_expr(callee) else {
+                    self.unsupported("arguments in this position", callee.span, &env);
+                    return;
+                };
+                if let Some(st) = self.call_stmt(cx, &e, results, span) {
+                    out.push(st);
+                }
+            }
+            S::If { cond, then_, else_ } => match cond {
+                ast::Cond::Expr(c) => {
+                    let c = self.condition(cx, c);
+                    let t = self.elab_block(cx, then_);
+                    let e = self.elab_else(cx, else_.as_deref());
+                    if let Some(c) = c {
+                        push(StmtKind::If { cond: c, then_: t, else_: e });
+                    }
+                }
+                ast::Cond::Some { params, fmla, optimize, .. } => {
+                    if let Some((_, e)) = optimize {
+                        self.unsupported("`minimizing`/`maximizing`", e.span, &env);
+                    }
+                    let n = cx.scope.len();
+                    let mut vars = Vec::new();
+                    for p in params {
+                        let srt = self.resolve_sort(&p.sort, &env).unwrap_or(SortId::BOOL);
+                        let name = self.fresh_name(&format!("{}.{}", cx.owner, p.name.as_str()));
+                        let x = self.add_local(name, srt, Some(p.name.span));
+                        cx.scope.push((p.name.name, Binding::Local(x), p.name.span));
+                        vars.push(x);
+                    }
+                    let stmt = cx.stmt;
+                    cx.stmt = false;
+                    let c = self.condition(cx, fmla);
+                    cx.stmt = stmt;
+                    let t = self.elab_block(cx, then_);
+                    cx.scope.truncate(n);
+                    let e = self.elab_else(cx, else_.as_deref());
+                    if let Some(c) = c {
+                        push(StmtKind::IfSome { vars, cond: c, then_: t, else_: e });
+                    }
+                }
+                ast::Cond::Assign { lhs, .. } => self.unsupported("`if x := e`", lhs.span, &env),
+            },
+            S::IfStar { then_, else_ } => {
+                let t = self.elab_block(cx, then_);
+                let e = self.elab_else(cx, Some(else_));
+                push(StmtKind::Choice(vec![t, e]));
+            }
+            S::While { cond, invariants, body, .. } => {
+                let ast::Cond::Expr(c) = cond else {
+                    self.unsupported("this form of `while` condition", span, &env);
+                    return;
+                };
+                let stmt = cx.stmt;
+                cx.stmt = false;
+                let c = self.condition(cx, c);
+                let mut invs = Vec::new();
+                for inv in invariants {
+                    if let Some(p) = &inv.proof {
+                        self.unsupported("proofs", p.span, &env);
+                    }
+                    if let Some(t) = self.elab_closed(cx, &inv.fmla.fmla, BoolContext::Invariant) {
+                        invs.push(Property {
+                            label: inv.fmla.label.as_ref().map(|l| l.name),
+                            formula: t,
+                            span: Some(inv.span),
+                        });
+                    }
+                }
+                cx.stmt = stmt;
+                let b = self.elab_block(cx, body);
+                if let Some(c) = c {
+                    push(StmtKind::While { cond: c, invariants: invs, body: b });
+                }
+            }
+            S::Local { params, body } => {
+                let n = cx.scope.len();
+                let mut syms = Vec::new();
+                for p in params {
+                    let srt = self.resolve_sort(&p.sort, &env).unwrap_or(SortId::BOOL);
+                    let name = Symbol::intern(&format!("{}.{}", cx.owner, p.name.as_str()));
+                    let x = self.add_local(name, srt, Some(p.name.span));
+                    cx.scope.push((p.name.name, Binding::Local(x), p.name.span));
+                    syms.push(x);
+                }
+                let b = Block::new(self.elab_stmts(cx, &body.stmts));
+                cx.scope.truncate(n);
+                push(StmtKind::Local { syms, body: b });
+            }
+            S::Block(b) => {
+                let b = self.elab_block(cx, b);
+                out.extend(b.stmts);
+            }
+            S::Var { .. } => {}
+            S::Instantiate(_) => self.unsupported("`instantiate` inside actions", span, &env),
+            S::Thunk { .. } => self.unsupported("`thunk`", span, &env),
+            S::Let { .. } => self.unsupported("`let` statements", span, &env),
+            S::Error => {}
+        }
+    }
+
+    /// The assigned symbol and arguments of an assignment's left-hand side.
+    /// Capitalised variables in the arguments are allowed (parameterised
+    /// update) and stay available to the right-hand side.
+    fn target(&mut self, cx: &mut Cx, lhs: &Expr) -> Option<(SymId, Vec<Term>, SortId)> {
+        let env = cx.env.clone();
+        match &lhs.kind {
+            ExprKind::Paren(x) => return self.target(cx, x),
+            ExprKind::Var(id) => {
+                self.err(
+                    SemaError::ImmutableAssignment {
+                        name: id.name,
+                        span: lhs.span,
+                        why: crate::error::Immutable::Variable,
+                        decl: None,
+                    },
+                    &env,
+                );
+                return None;
+            }
+            ExprKind::App { .. } | ExprKind::Dot { .. } => {}
+            _ => {
+                self.err(SemaError::InvalidAssignTarget { span: lhs.span }, &env);
+                return None;
+            }
+        }
+        cx.reset_free();
+        let stmt = cx.stmt;
+        cx.stmt = false;
+        cx.allow_free = true;
+        let r = self.elab_infer(cx, lhs, None);
+        cx.stmt = stmt;
+        let (t, s) = r?;
+        let TermKind::App(f, args) = t.kind else {
+            self.err(SemaError::InvalidAssignTarget { span: lhs.span }, &env);
+            return None;
+        };
+        if let Some(why) = self.immutable(f, &cx.readonly) {
+            let d = self.sym(f).cloned();
+            self.err(
+                SemaError::ImmutableAssignment {
+                    name: d.as_ref().map(|d| d.name).unwrap_or_else(|| Symbol::intern("?")),
+                    span: lhs.span,
+                    why,
+                    decl: d.and_then(|d| d.span),
+                },
+                &env,
+            );
+            return None;
+        }
+        Some((f, args, s))
+    }
+
+    /// A call statement `a(x)` / `x.a(y)` with result targets.
+    fn call_stmt(&mut self, cx: &mut Cx, e: &Expr, results: Vec<SymId>, span: Span) -> Option<Stmt> {
+        let env = cx.env.clone();
+        let (action, name, base, args, pspan) = match &e.kind {
+            ExprKind::App { func, args } => {
+                let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
+                let first = func.segments.first()?.name;
+                if let Some((b, _)) = cx.lookup(first).filter(|_| segs.len() > 1) {
+                    // `x.a(y)` on a local `x:t` calls `t.a(x, y)`.
+                    let (t, srt) = match b {
+                        Binding::Local(s) => (Term::constant(s).with_span(Some(func.span)), self.sym(s)?.ret),
+                        Binding::Var(k) => {
+                            let srt = cx.var_sorts.get(&k)?.0;
+                            (Term::var(Var { name: first, sort: srt }), srt)
+                        }
+                    };
+                    let full = Symbol::intern(&format!("{}.{}", self.sort_name(srt), segs.get(1..).unwrap_or(&[]).join(".")));
+                    match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Action(a)) => (a, full, Some(t), args.as_deref(), func.span),
+                        _ => return self.not_action(cx, e, span),
+                    }
+                } else {
+                    match self.resolve_full(&segs, &env) {
+                        Some((full, Entity::Action(a))) => (a, full, None, args.as_deref(), func.span),
+                        Some(_) => return self.not_action(cx, e, span),
+                        None => {
+                            // Maybe `c.a(y)` on an individual: elaborate generally.
+                            let mut found = None;
+                            for k in (1..segs.len()).rev() {
+                                if let Some((_, Entity::Sym(c))) = self.resolve_full(segs.get(..k).unwrap_or(&[]), &env) {
+                                    if let Some(d) = self.sym(c).filter(|d| d.args.is_empty()) {
+                                        let full = Symbol::intern(&format!("{}.{}", self.sort_name(d.ret), segs.get(k..).unwrap_or(&[]).join(".")));
+                                        if let Some(Entity::Action(a)) = self.names.get(&full).map(|x| x.0) {
+                                            found = Some((a, full, Some(Term::constant(c).with_span(Some(func.span)))));
+                                        }
+                                    }
+                                    break;
+                                }
+                            }
+                            match found {
+                                Some((a, full, b)) => (a, full, b, args.as_deref(), func.span),
+                                None => {
+                                    self.undefined(NameKind::Action, &func.to_dotted(), func.span, &env);
+                                    return None;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            ExprKind::Dot { base, member, args } => {
+                let (b, bs) = self.elab(cx, base, None)?;
+                let full = Symbol::intern(&format!("{}.{}", self.sort_name(bs), member.as_str()));
+                match self.names.get(&full).map(|x| x.0) {
+                    Some(Entity::Action(a)) => (a, full, Some(b), args.as_deref(), member.span),
+                    _ => return self.not_action(cx, e, span),
+                }
+            }
+            ExprKind::Paren(x) => return self.call_stmt(cx, x, results, span),
+            _ => return self.not_action(cx, e, span),
+        };
+        let (decl, nret) = {
+            let info = self.actions.get(action.index())?;
+            (info.decl_span, info.def.returns.len())
+        };
+        if !results.is_empty() {
+            if nret == 0 {
+                self.err(SemaError::MissingReturns { action: name, span, decl: Some(decl) }, &env);
+                return None;
+            }
+            if nret != results.len() {
+                self.err(
+                    SemaError::ResultCountMismatch {
+                        action: name,
+                        expected: nret,
+                        found: results.len(),
+                        span,
+                        decl: Some(decl),
+                    },
+                    &env,
+                );
+                return None;
+            }
+            let want: Vec<SortId> = self.actions.get(action.index())?.def.returns.iter().filter_map(|r| self.sym(*r).map(|d| d.ret)).collect();
+            for (r, w) in results.iter().zip(want) {
+                let got = self.sym(*r)?.ret;
+                if got != w {
+                    let (expected, found) = (self.sort_name(got), self.sort_name(w));
+                    let d = self.sym(*r).and_then(|d| d.span.map(|s| (d.name, s)));
+                    self.err(SemaError::SortMismatch { expected, found, span: pspan, decl: d }, &env);
+                    return None;
+                }
+            }
+        }
+        cx.allow_free = false;
+        let args = self.call_args(cx, action, name, base, args, e.span);
+        cx.allow_free = true;
+        Some(Stmt {
+            kind: StmtKind::Call { action, args: args?, results },
+            span,
+        })
+    }
+
+    fn not_action(&mut self, cx: &mut Cx, e: &Expr, _span: Span) -> Option<Stmt> {
+        let env = cx.env.clone();
+        let (name, pspan) = match &e.kind {
+            ExprKind::App { func, .. } => (Symbol::intern(&func.to_dotted()), func.span),
+            ExprKind::Dot { member, .. } => (member.name, member.span),
+            _ => (Symbol::intern("expression"), e.span),
+        };
+        // Resolve the name to point at its declaration, if any.
+        let decl = match &e.kind {
+            ExprKind::App { func, .. } => {
+                let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
+                self.resolve_full(&segs, &env).and_then(|(f, _)| self.names.get(&f).and_then(|x| x.1))
+            }
+            _ => None,
+        };
+        self.err(SemaError::NotAnAction { name, span: pspan, decl }, &env);
+        None
+    }
+}
+
+/// `a.b(x)` as an expression (only the last segment may have arguments).
+fn callatom_expr(c: &ast::CallAtom) -> Option<Expr> {
+    let n = c.segments.len();
+    if c.segments.iter().take(n.saturating_sub(1)).any(|s| s.args.is_some()) {
+        return None;
+    }
+    let last = c.segments.last()?;
+    let path = ast::Path {
+        segments: c.segments.iter().map(|s| s.name.clone()).collect(),
+        span: Span::new(c.span.file, c.span.start as usize, last.name.span.end as usize),
+    };
+    Some(Expr {
+        kind: ExprKind::App {
+            func: path,
+            args: last.args.clone(),
+        },
+        span: c.span,
+    })
+}
+

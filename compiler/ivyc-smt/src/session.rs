@@ -1,0 +1,249 @@
+//! The Z3 session: `Z3Solver`, one incremental Z3 solver (and encoder
+//! caches) per thread, implementing `ivyc_logic::Solver`; queries run
+//! between push/pop with a per-query timeout; answers and unknown reasons.
+
+use crate::encode::{EncodeError, Encoder};
+use crate::minimize::minimize;
+use crate::model::decode_model;
+use ivyc_logic::{Answer, Reason, Signature, Solver, SymId, Term};
+use std::collections::BTreeSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use z3::ast::Bool;
+use z3::{Params, SatResult};
+
+/// Options of a [`Z3Solver`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Z3Options {
+    /// Minimise the universes of counterexample models (see
+    /// [`Z3Solver::check_minimized`]) in [`Solver::check`] and
+    /// [`Z3Solver::check_sat`].
+    pub minimize: bool,
+    /// Z3's `memory_max_size` in megabytes. This is a *process-wide* Z3
+    /// parameter: it is set when the solver is created and affects all
+    /// Z3 contexts.
+    pub memory_max_mb: Option<u32>,
+    /// Z3's `random_seed` (solver parameter), for reproducibility studies.
+    pub random_seed: Option<u32>,
+}
+
+/// A Z3 session. Z3 objects live in the calling thread's implicit Z3
+/// context, so a `Z3Solver` is neither `Send` nor `Sync`: create one per
+/// worker thread and reuse it for any number of queries. Each query runs
+/// inside a `push`/`pop` pair on one incremental Z3 solver; sorts and
+/// declarations are cached across queries (see [`Encoder`]).
+#[derive(Debug)]
+pub struct Z3Solver {
+    solver: z3::Solver,
+    enc: Encoder,
+    options: Z3Options,
+}
+
+impl Default for Z3Solver {
+    fn default() -> Self {
+        Z3Solver::new()
+    }
+}
+
+impl Z3Solver {
+    pub fn new() -> Z3Solver {
+        Z3Solver::with_options(Z3Options::default())
+    }
+
+    pub fn with_options(options: Z3Options) -> Z3Solver {
+        if let Some(mb) = options.memory_max_mb {
+            z3::set_global_param("memory_max_size", &mb.to_string());
+        }
+        Z3Solver {
+            solver: z3::Solver::new(),
+            enc: Encoder::new(),
+            options,
+        }
+    }
+
+    pub fn options(&self) -> &Z3Options {
+        &self.options
+    }
+
+    pub fn options_mut(&mut self) -> &mut Z3Options {
+        &mut self.options
+    }
+
+    /// Satisfiability of the conjunction of `assertions` (closed formulas;
+    /// free variables are universally closed per assertion): `Unsat`,
+    /// `Sat(model)` or `Unknown`. Minimises the model if the option is set.
+    /// A `timeout_ms` of 0 means no timeout.
+    pub fn check_sat(&mut self, sig: &Signature, assertions: &[Term], timeout_ms: u64) -> Answer {
+        let min = self.options.minimize;
+        self.run(sig, assertions.to_vec(), timeout_ms, min)
+    }
+
+    /// Like [`Solver::check`] (satisfiability of `hyps ∧ ¬goal`), and on
+    /// `Sat` shrinks the universes of the uninterpreted sorts one sort at a
+    /// time (see [`crate::minimize`]). The returned model is a model of the
+    /// original query.
+    pub fn check_minimized(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goal: &Term,
+        timeout_ms: u64,
+    ) -> Answer {
+        self.run(sig, validity_query(hyps, goal), timeout_ms, true)
+    }
+
+    /// Like [`Z3Solver::check_sat`], always minimising.
+    pub fn check_sat_minimized(
+        &mut self,
+        sig: &Signature,
+        assertions: &[Term],
+        timeout_ms: u64,
+    ) -> Answer {
+        self.run(sig, assertions.to_vec(), timeout_ms, true)
+    }
+
+    fn run(
+        &mut self,
+        sig: &Signature,
+        assertions: Vec<Term>,
+        timeout_ms: u64,
+        min: bool,
+    ) -> Answer {
+        // Encoding happens before anything is asserted, so an encoding
+        // error leaves the solver untouched.
+        let encoded = catch_unwind(AssertUnwindSafe(|| self.encode(sig, &assertions)));
+        let (asserts, used) = match encoded {
+            Ok(Ok(x)) => x,
+            Ok(Err(e)) => return Answer::Unknown(Reason::Error(e.to_string())),
+            Err(p) => return self.recover(p),
+        };
+        let res = catch_unwind(AssertUnwindSafe(|| {
+            self.solver.push();
+            for a in &asserts {
+                self.solver.assert(a);
+            }
+            let ans = self.solve(sig, &used, timeout_ms, min);
+            self.solver.pop(1);
+            ans
+        }));
+        match res {
+            Ok(a) => a,
+            Err(p) => self.recover(p),
+        }
+    }
+
+    /// After a panic inside the z3 bindings (a Z3 error they do not
+    /// report): fresh solver, fresh caches, `Unknown(Error)`.
+    fn recover(&mut self, p: Box<dyn std::any::Any + Send>) -> Answer {
+        let msg = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into());
+        self.solver = z3::Solver::new();
+        self.enc = Encoder::new();
+        Answer::Unknown(Reason::Error(format!("Z3 failure: {msg}")))
+    }
+
+    fn encode(
+        &mut self,
+        sig: &Signature,
+        assertions: &[Term],
+    ) -> Result<(Vec<Bool>, Vec<SymId>), EncodeError> {
+        let mut used: BTreeSet<SymId> = BTreeSet::new();
+        let mut out = Vec::with_capacity(assertions.len());
+        for t in assertions {
+            let t = t.clone().close_forall();
+            used.extend(t.symbols());
+            out.push(self.enc.encode_formula(sig, &t)?);
+        }
+        let used: Vec<SymId> = used.into_iter().collect();
+        out.extend(self.enc.axioms_for(sig, &used)?);
+        Ok((out, used))
+    }
+
+    /// Checks the asserted query; on sat decodes (and maybe minimises).
+    fn solve(&mut self, sig: &Signature, used: &[SymId], timeout_ms: u64, min: bool) -> Answer {
+        match self.check_raw(timeout_ms) {
+            SatResult::Unsat => Answer::Unsat,
+            SatResult::Unknown => Answer::Unknown(self.unknown_reason()),
+            SatResult::Sat => {
+                let Some(z3m) = self.solver.get_model() else {
+                    return Answer::Unknown(Reason::Error("sat, but Z3 gave no model".into()));
+                };
+                let model = match decode_model(&mut self.enc, sig, &z3m, used) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        return Answer::Unknown(Reason::Error(format!(
+                            "sat, but the model could not be decoded: {e}"
+                        )))
+                    }
+                };
+                if !min {
+                    return Answer::Sat(model);
+                }
+                match minimize(self, sig, used, model, timeout_ms) {
+                    Ok(m) => Answer::Sat(m),
+                    Err(e) => Answer::Unknown(Reason::Error(format!(
+                        "sat, but the minimised model could not be decoded: {e}"
+                    ))),
+                }
+            }
+        }
+    }
+
+    /// `check` with the per-query parameters.
+    pub(crate) fn check_raw(&mut self, timeout_ms: u64) -> SatResult {
+        let mut p = Params::new();
+        let t = if timeout_ms == 0 {
+            u32::MAX
+        } else {
+            u32::try_from(timeout_ms).unwrap_or(u32::MAX)
+        };
+        p.set_u32("timeout", t);
+        if let Some(seed) = self.options.random_seed {
+            p.set_u32("random_seed", seed);
+        }
+        self.solver.set_params(&p);
+        self.solver.check()
+    }
+
+    fn unknown_reason(&self) -> Reason {
+        let r = self.solver.get_reason_unknown().unwrap_or_default();
+        classify_unknown(&r)
+    }
+
+    pub(crate) fn z3(&self) -> &z3::Solver {
+        &self.solver
+    }
+
+    pub(crate) fn encoder(&mut self) -> &mut Encoder {
+        &mut self.enc
+    }
+}
+
+/// Maps Z3's `reason_unknown` to a [`Reason`]: timeouts and cancellations
+/// are `Timeout`, anything else `Incomplete(reason)`.
+pub fn classify_unknown(reason: &str) -> Reason {
+    let r = reason.trim();
+    if r.contains("timeout") || r.contains("canceled") || r.contains("cancelled") {
+        Reason::Timeout
+    } else if r.is_empty() {
+        Reason::Incomplete("unknown".into())
+    } else {
+        Reason::Incomplete(r.to_string())
+    }
+}
+
+/// `hyps ∧ ¬goal` (the goal universally closed before negation).
+fn validity_query(hyps: &[Term], goal: &Term) -> Vec<Term> {
+    let mut q: Vec<Term> = hyps.to_vec();
+    q.push(Term::not(goal.clone().close_forall()));
+    q
+}
+
+impl Solver for Z3Solver {
+    fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer {
+        let min = self.options.minimize;
+        self.run(sig, validity_query(hyps, goal), timeout_ms, min)
+    }
+}

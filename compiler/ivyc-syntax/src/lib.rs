@@ -1,0 +1,102 @@
+//! ivyc-syntax: the Ivy 1.7 front end — lexer, LR(1) grammar, span-carrying
+//! AST and syntax errors with recovery. Entry point: [`parse`].
+//!
+//! ```
+//! use ivyc_base::FileId;
+//! let (file, errors) = ivyc_syntax::parse(FileId(0), "#lang ivy1.7\ntype t\nrelation r(X:t)\n");
+//! assert!(errors.is_empty());
+//! assert_eq!(file.decls.len(), 2);
+//! ```
+
+pub mod ast;
+pub mod error;
+pub mod lexer;
+mod recover;
+mod support;
+
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    clippy::unwrap_used,
+    unused_parens,
+    dead_code,
+    unused_imports,
+    unused_variables,
+    missing_docs
+)]
+mod grammar {
+    //! The generated LALRPOP parser.
+    include!(concat!(env!("OUT_DIR"), "/grammar.rs"));
+}
+
+pub use error::SyntaxError;
+
+use ivyc_base::{FileId, Span, Symbol};
+
+/// Maximum nesting depth of brackets, expressions and statements.
+pub const MAX_NESTING: usize = 256;
+
+/// The only language version accepted.
+pub const LANG_VERSION: &str = "1.7";
+
+/// Parse one Ivy source file. Never panics and always returns a tree:
+/// declarations that could not be parsed become [`ast::DeclKind::Error`]
+/// (or are skipped), and every problem is reported in the error list
+/// (warnings included: see [`SyntaxError::is_warning`]).
+pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<SyntaxError>) {
+    let mut errors = Vec::new();
+    let lang = check_lang(file, src, &mut errors);
+    let lexed = lexer::lex(file, src, &mut errors);
+    let mut decls = recover::parse_tokens(file, src, &lexed, &mut errors);
+    recover::attach_proofs(&mut decls);
+    errors.sort_by_key(|e| (e.span().start, e.span().end));
+    errors.dedup();
+    let f = ast::File {
+        lang,
+        decls,
+        span: Span::new(file, 0, src.len()),
+    };
+    (f, errors)
+}
+
+/// Read the `#lang` first line (ms-ivy requires `#lang ivyN.N`).
+fn check_lang(file: FileId, src: &str, errors: &mut Vec<SyntaxError>) -> Option<ast::LangLine> {
+    let first_len = src.find('\n').unwrap_or(src.len());
+    let first = src.get(..first_len).unwrap_or("");
+    let trimmed_start = first.len() - first.trim_start().len();
+    let line = first.trim();
+    let span = Span::new(file, trimmed_start, trimmed_start + line.len());
+    if !line.starts_with("#lang") {
+        let end = if line.is_empty() { 0 } else { first_len.min(src.len()) };
+        errors.push(SyntaxError::MissingLang {
+            span: Span::new(file, 0, end),
+        });
+        return None;
+    }
+    let Some(rest) = line.strip_prefix("#lang ivy") else {
+        errors.push(SyntaxError::MalformedLang { span });
+        return None;
+    };
+    let version = rest.trim();
+    if version.is_empty() {
+        return Some(ast::LangLine {
+            version: None,
+            span,
+        });
+    }
+    if version != LANG_VERSION {
+        let well_formed = version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if well_formed {
+            errors.push(SyntaxError::UnsupportedLangVersion {
+                span,
+                version: version.to_string(),
+            });
+        } else {
+            errors.push(SyntaxError::MalformedLang { span });
+        }
+    }
+    Some(ast::LangLine {
+        version: Some(Symbol::intern(version)),
+        span,
+    })
+}

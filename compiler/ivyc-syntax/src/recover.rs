@@ -1,0 +1,400 @@
+//! Driving the generated parser: error recovery (LALRPOP `!` recovery at
+//! declaration and statement level, plus resynchronisation at the next
+//! declaration keyword when the parser gives up), conversion of LALRPOP
+//! errors into human-worded [`SyntaxError`]s, and attaching `proof`
+//! declarations to the declaration they follow.
+
+use crate::ast::{Decl, DeclKind, ProofStep, ProofStepKind};
+use crate::error::SyntaxError;
+use crate::grammar::FileParser;
+use crate::lexer::{Lexed, SpannedTok, Tok};
+use crate::support::{Ctx, LexErr};
+use ivyc_base::{FileId, Span};
+use lalrpop_util::ParseError;
+
+/// Give up after this many syntax errors in one file.
+const MAX_ERRORS: usize = 100;
+
+type PErr<'a> = ParseError<usize, Tok<'a>, LexErr>;
+
+/// Parse a token stream into declarations, recovering from errors.
+pub fn parse_tokens<'a>(
+    file: FileId,
+    src: &'a str,
+    lexed: &Lexed<'a>,
+    errors: &mut Vec<SyntaxError>,
+) -> Vec<Decl> {
+    let parser = FileParser::new();
+    let toks: &[SpannedTok<'a>] = &lexed.tokens;
+    let mut decls = Vec::new();
+    let mut start = 0usize;
+    let mut count = 0usize;
+    loop {
+        let mut ctx = Ctx::new(file);
+        let slice = toks.get(start..).unwrap_or(&[]);
+        let result = parser.parse(&mut ctx, slice.iter().map(|&t| Ok::<_, LexErr>(t)));
+        for rec in std::mem::take(&mut ctx.recovered) {
+            count += 1;
+            errors.push(convert(file, src, lexed, rec.error));
+        }
+        errors.append(&mut ctx.errors);
+        match result {
+            Ok(mut ds) => {
+                decls.append(&mut ds);
+                break;
+            }
+            Err(e) => {
+                count += 1;
+                let resume = resume_point(toks, start, &e);
+                errors.push(convert(file, src, lexed, e));
+                match resume {
+                    Some(i) if count < MAX_ERRORS => start = i,
+                    _ => break,
+                }
+            }
+        }
+    }
+    errors.retain(|e| !(lexed.truncated && matches!(e, SyntaxError::UnexpectedEof { .. })));
+    decls
+}
+
+/// Where to restart after an unrecoverable error: the next token that can
+/// begin a declaration, not inside brackets opened after the error.
+fn resume_point(toks: &[SpannedTok<'_>], start: usize, e: &PErr<'_>) -> Option<usize> {
+    let at = match e {
+        ParseError::UnrecognizedToken { token, .. } | ParseError::ExtraToken { token } => token.0,
+        _ => return None,
+    };
+    let first = start + toks.get(start..)?.iter().position(|t| t.0 >= at)?;
+    let mut depth: i64 = 0;
+    for (i, (_, t, _)) in toks.iter().enumerate().skip(first + 1) {
+        match t {
+            Tok::LParen | Tok::LBrace | Tok::LBracket => depth += 1,
+            Tok::RParen | Tok::RBrace | Tok::RBracket => depth -= 1,
+            t if depth <= 0 && t.starts_decl() => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Convert a LALRPOP error.
+fn convert(file: FileId, src: &str, lexed: &Lexed<'_>, e: PErr<'_>) -> SyntaxError {
+    match e {
+        ParseError::UnrecognizedToken {
+            token: (l, t, r),
+            expected,
+        } => {
+            let span = Span::new(file, l, r);
+            if lexed.unmatched_closers.contains(&l) {
+                let delimiter = t.text().chars().next().unwrap_or(')');
+                return SyntaxError::UnexpectedClosingDelimiter { span, delimiter };
+            }
+            let words = humanize(&expected);
+            let help = hint(&t, &expected);
+            SyntaxError::UnexpectedToken {
+                span,
+                found: t.describe(),
+                expected: words,
+                help,
+            }
+        }
+        ParseError::ExtraToken { token: (l, t, r) } => SyntaxError::UnexpectedToken {
+            span: Span::new(file, l, r),
+            found: t.describe(),
+            expected: vec!["end of file".to_string()],
+            help: None,
+        },
+        ParseError::UnrecognizedEof { location, expected } => {
+            let eof = Span::new(file, src.len(), src.len());
+            if let Some(&(off, delimiter)) = lexed.unclosed.last() {
+                SyntaxError::UnclosedDelimiter {
+                    open: Span::new(file, off, off + 1),
+                    delimiter,
+                    eof,
+                }
+            } else {
+                let _ = location;
+                SyntaxError::UnexpectedEof {
+                    span: eof,
+                    expected: humanize(&expected),
+                }
+            }
+        }
+        ParseError::InvalidToken { location } => SyntaxError::UnexpectedToken {
+            span: Span::new(file, location, location),
+            found: "an invalid token".to_string(),
+            expected: vec![],
+            help: None,
+        },
+        ParseError::User { error } => match error {},
+    }
+}
+
+const EXPR_START: &[&str] = &[
+    "\"~\"",
+    "\"forall\"",
+    "\"exists\"",
+    "\"old\"",
+    "\"true\"",
+    "\"false\"",
+    "\"globally\"",
+    "\"eventually\"",
+    "\"□\"",
+    "\"◇\"",
+    "\"$\"",
+    "\"(\"",
+    "IDENT",
+    "NUM",
+    "STR",
+    "BADSTR",
+    "VAR",
+];
+
+const INFIX: &[&str] = &[
+    "\"&\"", "\"|\"", "\"->\"", "\"<->\"", "\"=\"", "\"~=\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"",
+    "\"*>\"", "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"if\"", "\".\"", "\":\"", "\"isa\"",
+];
+
+const STMT_START: &[&str] = &[
+    "\"assume\"",
+    "\"assert\"",
+    "\"ensure\"",
+    "\"require\"",
+    "\"call\"",
+    "\"local\"",
+    "\"while\"",
+    "\"var\"",
+    "\"let\"",
+    "\"thunk\"",
+    "\"instantiate\"",
+    "\"if\"",
+    "\"{\"",
+];
+
+fn is_decl_start(term: &str) -> bool {
+    let inner = term.trim_matches('"');
+    crate::lexer::KEYWORDS.contains(&inner)
+        && matches!(
+            inner,
+            "relation"
+                | "individual"
+                | "function"
+                | "axiom"
+                | "conjecture"
+                | "schema"
+                | "instantiate"
+                | "instance"
+                | "derived"
+                | "action"
+                | "method"
+                | "module"
+                | "object"
+                | "class"
+                | "type"
+                | "macro"
+                | "interpret"
+                | "mixin"
+                | "execute"
+                | "before"
+                | "after"
+                | "isolate"
+                | "export"
+                | "delegate"
+                | "import"
+                | "using"
+                | "include"
+                | "progress"
+                | "rely"
+                | "mixord"
+                | "extract"
+                | "destructor"
+                | "private"
+                | "implement"
+                | "property"
+                | "invariant"
+                | "definition"
+                | "ghost"
+                | "alias"
+                | "trusted"
+                | "var"
+                | "attribute"
+                | "variant"
+                | "temporal"
+                | "specification"
+                | "implementation"
+                | "around"
+                | "parameter"
+                | "theorem"
+                | "explicit"
+                | "autoinstance"
+                | "constructor"
+                | "finite"
+        )
+}
+
+/// Turn LALRPOP terminal names into human words, grouping large families
+/// ("a declaration", "an expression", "an operator", "a statement").
+pub fn humanize(expected: &[String]) -> Vec<String> {
+    let has = |t: &str| expected.iter().any(|e| e == t);
+    let mut rest: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
+    let mut groups: Vec<String> = Vec::new();
+    let decl_count = rest.iter().filter(|t| is_decl_start(t)).count();
+    if decl_count >= 8 {
+        rest.retain(|t| !is_decl_start(t) || *t == "\"var\"" && has("\"assume\""));
+        groups.push("a declaration".to_string());
+    }
+    if has("\"assume\"") && has("\"while\"") {
+        rest.retain(|t| !STMT_START.contains(t) && !EXPR_START.contains(t));
+        groups.push("a statement".to_string());
+    } else if has("\"~\"") && has("\"forall\"") {
+        rest.retain(|t| !EXPR_START.contains(t));
+        groups.push("an expression".to_string());
+    }
+    if has("\"&\"") && has("\"->\"") && has("\"+\"") {
+        rest.retain(|t| !INFIX.contains(t));
+        groups.push("an operator".to_string());
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |w: String| {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    for g in groups {
+        push(g);
+    }
+    for t in rest {
+        let w = match t {
+            "IDENT" | "NUM" | "STR" | "BADSTR" => "a name".to_string(),
+            "VAR" => "a variable".to_string(),
+            "NATIVE" => "native code `<<<...>>>`".to_string(),
+            "PROOF_L" => "`proof`".to_string(),
+            "error" => continue,
+            q => {
+                let inner = q.strip_prefix('"').and_then(|x| x.strip_suffix('"')).unwrap_or(q);
+                format!("`{inner}`")
+            }
+        };
+        push(w);
+    }
+    const MAX: usize = 8;
+    if words.len() > MAX {
+        let extra = words.len() - (MAX - 1);
+        words.truncate(MAX - 1);
+        words.push(format!("one of {extra} other tokens"));
+    }
+    words
+}
+
+/// A hint for common mistakes.
+fn hint(found: &Tok<'_>, expected: &[String]) -> Option<String> {
+    let has = |t: &str| expected.iter().any(|e| e == t);
+    let wants_name = has("IDENT");
+    match found {
+        Tok::Eq if has("\":=\"") => {
+            Some("use `:=` for assignment; `=` is the equality predicate".to_string())
+        }
+        Tok::Init if !wants_name && expected.iter().any(|e| is_decl_start(e)) => Some(
+            "top-level `init` declarations were removed in Ivy 1.7; use `after init { ... }`"
+                .to_string(),
+        ),
+        Tok::Ident(s @ ("for" | "global" | "common" | "process" | "field" | "subclass" | "template"))
+            if !wants_name =>
+        {
+            Some(format!("`{s}` is not a keyword in Ivy 1.7"))
+        }
+        t if t.is_keyword() && wants_name => Some(format!(
+            "`{}` is a reserved word in Ivy 1.7 and cannot be used as a name",
+            t.text()
+        )),
+        Tok::Var(v) if wants_name && !has("VAR") => Some(format!(
+            "names starting with a capital letter (`{v}`) are variables; declared names must start with a lowercase letter, a digit or `_`"
+        )),
+        Tok::Assign if has("\"=\"") => Some("definitions use `=`, not `:=`".to_string()),
+        t if has("\";\"") && starts_stmt(t) => {
+            Some("statements must be separated by `;`".to_string())
+        }
+        _ => None,
+    }
+}
+
+fn starts_stmt(t: &Tok<'_>) -> bool {
+    matches!(
+        t,
+        Tok::Assume
+            | Tok::Assert
+            | Tok::Ensure
+            | Tok::Require
+            | Tok::Call
+            | Tok::Local
+            | Tok::While
+            | Tok::VarKw
+            | Tok::If
+            | Tok::Ident(_)
+            | Tok::Var(_)
+    )
+}
+
+/// Attach `proof` declarations to a directly preceding `property`,
+/// `invariant`, `definition` or `theorem` without a proof (what Ivy's
+/// parser does), recursively in nested declaration lists.
+pub fn attach_proofs(decls: &mut Vec<Decl>) {
+    let old = std::mem::take(decls);
+    for mut d in old {
+        recurse(&mut d);
+        if let DeclKind::Proof { label, step } = &mut d.kind {
+            if let Some(prev) = decls.last_mut() {
+                if let Some(slot) = proof_slot(&mut prev.kind) {
+                    let span = d.span;
+                    let step = std::mem::replace(
+                        step,
+                        ProofStep {
+                            kind: ProofStepKind::Error,
+                            span,
+                        },
+                    );
+                    let step = match label.take() {
+                        Some(label) => ProofStep {
+                            span: label.span.to(step.span),
+                            kind: ProofStepKind::Proof {
+                                label,
+                                group: vec![step],
+                            },
+                        },
+                        None => step,
+                    };
+                    *slot = Some(step);
+                    prev.span = prev.span.to(span);
+                    continue;
+                }
+            }
+        }
+        decls.push(d);
+    }
+}
+
+fn proof_slot(k: &mut DeclKind) -> Option<&mut Option<ProofStep>> {
+    match k {
+        DeclKind::Property { proof, .. }
+        | DeclKind::Invariant { proof, .. }
+        | DeclKind::Definition { proof, .. }
+        | DeclKind::Theorem { proof, .. }
+            if proof.is_none() =>
+        {
+            Some(proof)
+        }
+        _ => None,
+    }
+}
+
+fn recurse(d: &mut Decl) {
+    match &mut d.kind {
+        DeclKind::Module { body, .. }
+        | DeclKind::Object { body, .. }
+        | DeclKind::IsolateObject { body, .. }
+        | DeclKind::ExtractObject { body, .. }
+        | DeclKind::Section { body, .. } => attach_proofs(body),
+        _ => {}
+    }
+}

@@ -1,0 +1,335 @@
+//! Generation of proof obligations from a `System`: initiation and
+//! consecution of every invariant, and one obligation per source assertion
+//! of the initializer and of every exported action, in passive (SSA) form.
+
+use ivyc_base::{Span, Symbol};
+use ivyc_logic::passive::{passify, AssertMode, Passive, Versions};
+use ivyc_logic::{AssertInfo, AssertKind, Signature, SymId, System, Term};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// What an obligation establishes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ObligationKind {
+    /// The initializer establishes an invariant.
+    Initiation,
+    /// An exported action preserves an invariant.
+    Consecution,
+    /// An assertion (assert / ensure / call-site require / loop invariant)
+    /// of the initializer or of an exported action cannot fail.
+    Assertion,
+}
+
+/// One validity query: `hypotheses ⇒ goal` (the solver checks
+/// `hypotheses ∧ ¬goal` for unsatisfiability), with what is needed to
+/// report it and to decode a counterexample.
+#[derive(Clone, Debug)]
+pub struct Obligation {
+    /// Position in the list returned by [`obligations`].
+    pub index: usize,
+    pub kind: ObligationKind,
+    /// The exported action (`None` for the initializer).
+    pub action: Option<Symbol>,
+    pub action_span: Option<Span>,
+    /// Label of the invariant (Initiation/Consecution) or assertion.
+    pub property_label: Option<Symbol>,
+    /// Span of the invariant or of the assertion.
+    pub property_span: Option<Span>,
+    /// For `Assertion`: the kind of the assertion.
+    pub assert_kind: Option<AssertKind>,
+    /// The invariant or assertion formula over the original vocabulary.
+    pub property: Term,
+    /// The system signature extended with the fresh SSA versions.
+    pub sig: Signature,
+    pub hypotheses: Vec<Term>,
+    pub goal: Term,
+    /// False for initiation: the state before the initializer is arbitrary.
+    pub has_pre: bool,
+    /// For every `State` symbol of the system: the symbol holding its value
+    /// in the post-state (end of the action / initializer, or the point of
+    /// the checked assertion). Pre-state values are the original symbols.
+    pub post: Vec<(SymId, SymId)>,
+    /// For an assertion checked at several program points (same source
+    /// span, e.g. a loop invariant on entry and after the body): the state
+    /// maps of the other points. The counterexample uses the first map under
+    /// which the assertion is false.
+    pub other_posts: Vec<Vec<(SymId, SymId)>>,
+    /// Parameters of the action (their values are the arguments).
+    pub params: Vec<SymId>,
+    /// Return symbols of the action with their final versions.
+    pub returns: Vec<(SymId, SymId)>,
+}
+
+impl ObligationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObligationKind::Initiation => "initiation",
+            ObligationKind::Consecution => "consecution",
+            ObligationKind::Assertion => "assertion",
+        }
+    }
+}
+
+impl Obligation {
+    /// A one-line description, e.g. `consecution of [safety] by elect`.
+    pub fn title(&self) -> String {
+        let mut s = String::from(self.kind.as_str());
+        if let Some(k) = self.assert_kind {
+            let _ = write!(s, " ({})", assert_kind_name(k));
+        }
+        match self.property_label {
+            Some(l) => {
+                let _ = write!(s, " of [{l}]");
+            }
+            None => {
+                let _ = write!(s, " of {}", self.property.pretty(&self.sig));
+            }
+        }
+        match self.action {
+            Some(a) => {
+                let _ = write!(s, " in {a}");
+            }
+            None => s.push_str(" in init"),
+        }
+        s
+    }
+
+    /// Multi-line rendering (title, hypotheses, goal, post-state map) for
+    /// snapshots and `--dump` style output.
+    pub fn pretty(&self) -> String {
+        let mut s = format!("#{} {}\n", self.index, self.title());
+        for h in &self.hypotheses {
+            let _ = writeln!(s, "  hyp  {}", h.pretty(&self.sig));
+        }
+        let _ = writeln!(s, "  goal {}", self.goal.pretty(&self.sig));
+        let renamed: Vec<String> = self
+            .post
+            .iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| format!("{}->{}", self.sig.symbol_name(*a), self.sig.symbol_name(*b)))
+            .collect();
+        if !renamed.is_empty() {
+            let _ = writeln!(s, "  post {}", renamed.join(", "));
+        }
+        s
+    }
+}
+
+pub(crate) fn assert_kind_name(k: AssertKind) -> &'static str {
+    match k {
+        AssertKind::Require => "require",
+        AssertKind::Ensure => "ensure",
+        AssertKind::Assert => "assert",
+        AssertKind::LoopInvariant => "loop invariant",
+        AssertKind::CallRequire => "call-site require",
+    }
+}
+
+fn rename(v: &Versions) -> HashMap<SymId, SymId> {
+    v.iter().map(|(&a, &b)| (a, b)).collect()
+}
+
+fn post_map(state: &[SymId], v: &Versions) -> Vec<(SymId, SymId)> {
+    state
+        .iter()
+        .map(|&s| (s, v.get(&s).copied().unwrap_or(s)))
+        .collect()
+}
+
+/// Assertion groups: assertions with the same source span (e.g. one callee
+/// `require` inlined at two call sites... of the same call) are checked
+/// together, as Ivy checks per source line. Returns the pre-order indices of
+/// each group, groups ordered by first occurrence.
+fn assertion_groups(asserts: &[(&Term, &AssertInfo)], skip_require: bool) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_span: HashMap<Span, usize> = HashMap::new();
+    for (i, (_, info)) in asserts.iter().enumerate() {
+        if skip_require && info.kind == AssertKind::Require {
+            continue;
+        }
+        match info.span {
+            Some(sp) => match by_span.get(&sp) {
+                Some(&g) => groups[g].push(i),
+                None => {
+                    by_span.insert(sp, groups.len());
+                    groups.push(vec![i]);
+                }
+            },
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
+struct Ctx<'a> {
+    sys: &'a System,
+    state: Vec<SymId>,
+    axioms: Vec<Term>,
+    invariants: Vec<Term>,
+    out: Vec<Obligation>,
+}
+
+impl Ctx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        kind: ObligationKind,
+        action: Option<(&ivyc_logic::Action, &Passive)>,
+        sig: &Signature,
+        property: (&Term, Option<Symbol>, Option<Span>, Option<AssertKind>),
+        hypotheses: Vec<Term>,
+        goal: Term,
+        post_versions: &Versions,
+        other_versions: &[Versions],
+    ) {
+        let (property, property_label, property_span, assert_kind) = property;
+        let (action_name, action_span, params, returns) = match action {
+            Some((a, p)) => (
+                Some(a.name),
+                a.span,
+                a.params.clone(),
+                a.returns
+                    .iter()
+                    .map(|&r| (r, p.final_versions.get(&r).copied().unwrap_or(r)))
+                    .collect(),
+            ),
+            None => (None, None, vec![], vec![]),
+        };
+        self.out.push(Obligation {
+            index: self.out.len(),
+            kind,
+            action: action_name,
+            action_span,
+            property_label,
+            property_span,
+            assert_kind,
+            property: property.clone(),
+            sig: sig.clone(),
+            hypotheses,
+            goal,
+            has_pre: kind != ObligationKind::Initiation && action.is_some(),
+            post: post_map(&self.state, post_versions),
+            other_posts: other_versions
+                .iter()
+                .map(|v| post_map(&self.state, v))
+                .collect(),
+            params,
+            returns,
+        });
+    }
+
+    /// Assertion obligations of one (passified) command.
+    fn assertions(
+        &mut self,
+        action: Option<(&ivyc_logic::Action, &Passive)>,
+        sig: &Signature,
+        passive: &Passive,
+        asserts: &[(&Term, &AssertInfo)],
+        exported: bool,
+    ) {
+        for group in assertion_groups(asserts, exported) {
+            let mode = |info: &AssertInfo, i: usize| {
+                if group.contains(&i) {
+                    AssertMode::Check
+                } else {
+                    let _ = info;
+                    AssertMode::Assume
+                }
+            };
+            let (path, goal, versions) = passive.body.split_failure(&mode);
+            let all_versions = passive.body.check_versions(&mode);
+            let mut hyps = self.axioms.clone();
+            if action.is_some() {
+                hyps.extend(self.invariants.iter().cloned());
+            }
+            hyps.extend(path);
+            let (formula, info) = asserts[group[0]];
+            self.push(
+                ObligationKind::Assertion,
+                action,
+                sig,
+                (formula, info.label, info.span, Some(info.kind)),
+                hyps,
+                goal,
+                &versions.unwrap_or_default(),
+                all_versions.get(1..).unwrap_or(&[]),
+            );
+        }
+    }
+}
+
+/// All proof obligations of a system, in a deterministic order:
+/// initiation of each invariant, assertions of the initializer, then for
+/// each exported action (in `System` order) consecution of each invariant
+/// followed by its assertions.
+///
+/// Semantics follow Ivy 1.7: the `require`s of an exported action are
+/// assumptions; when checking invariants, program assertions are neither
+/// assumed nor checked; when checking one assertion, all other assertions
+/// are assumed (only the earlier ones on a path matter); the pre-state of
+/// an action satisfies the axioms and all invariants.
+pub fn obligations(sys: &System) -> Vec<Obligation> {
+    let mut ctx = Ctx {
+        sys,
+        state: sys.sig.state_symbols(),
+        axioms: sys.axioms.iter().map(|p| p.formula.clone()).collect(),
+        invariants: sys.invariants.iter().map(|p| p.formula.clone()).collect(),
+        out: Vec::new(),
+    };
+
+    // ---- initializer ----
+    let mut sig = sys.sig.clone();
+    let init = passify(&mut sig, &sys.init);
+    let ignore = |_: &AssertInfo, _: usize| AssertMode::Ignore;
+    let trans = init.body.transition_conjuncts(&ignore);
+    let post = rename(&init.final_versions);
+    for inv in &sys.invariants {
+        let mut hyps = ctx.axioms.clone();
+        hyps.extend(trans.iter().cloned());
+        ctx.push(
+            ObligationKind::Initiation,
+            None,
+            &sig,
+            (&inv.formula, inv.label, inv.span, None),
+            hyps,
+            inv.formula.rename_symbols(&post),
+            &init.final_versions,
+            &[],
+        );
+    }
+    let asserts = sys.init.assertions();
+    ctx.assertions(None, &sig, &init, &asserts, false);
+
+    // ---- exported actions ----
+    for action in ctx.sys.exported_actions() {
+        let mut sig = sys.sig.clone();
+        let p = passify(&mut sig, &action.body);
+        let cons_mode = |info: &AssertInfo, _: usize| {
+            if info.kind == AssertKind::Require {
+                AssertMode::Assume
+            } else {
+                AssertMode::Ignore
+            }
+        };
+        let trans = p.body.transition_conjuncts(&cons_mode);
+        let post = rename(&p.final_versions);
+        for inv in &sys.invariants {
+            let mut hyps = ctx.axioms.clone();
+            hyps.extend(ctx.invariants.iter().cloned());
+            hyps.extend(trans.iter().cloned());
+            ctx.push(
+                ObligationKind::Consecution,
+                Some((action, &p)),
+                &sig,
+                (&inv.formula, inv.label, inv.span, None),
+                hyps,
+                inv.formula.rename_symbols(&post),
+                &p.final_versions,
+                &[],
+            );
+        }
+        let asserts = action.body.assertions();
+        ctx.assertions(Some((action, &p)), &sig, &p, &asserts, true);
+    }
+    ctx.out
+}

@@ -1,0 +1,71 @@
+//! Command-line definition (clap): subcommands and their options.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ivyc",
+    version,
+    about = "Verify Ivy 1.7 protocols with Z3 and extract them to C++",
+    after_help = "Exit codes: 0 success, 1 a check failed, 2 errors in the input or usage, \
+                  3 solver undecided, 4 outside the decidable fragment."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and check a file without proving anything.
+    Check(CheckArgs),
+    /// Prove the invariants and assertions of a file.
+    Verify(VerifyArgs),
+    /// Extract verified code to C++.
+    Extract(ExtractArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// The Ivy source file.
+    pub file: PathBuf,
+    /// Extra directories to search for `include`d files.
+    #[arg(short = 'I', long = "include-dir", value_name = "DIR")]
+    pub include_dirs: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Rendered for people, with source snippets.
+    Human,
+    /// One JSON object per line, for editors and CI.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Stop after parsing.
+    #[arg(long)]
+    pub parse_only: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Directory to write C++ into.
+    #[arg(long, value_name = "DIR")]
+    pub cpp: Option<PathBuf>,
+}

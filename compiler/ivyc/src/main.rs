@@ -1,0 +1,44 @@
+//! The `ivyc` binary: parses the command line, installs the panic hook and
+//! dispatches to one module per subcommand; maps the outcome to an exit code.
+
+mod check;
+mod cli;
+mod exit;
+mod loader;
+mod render;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use exit::Exit;
+
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let input: Vec<String> = std::env::args().skip(1).collect();
+        eprintln!(
+            "internal error: this is a bug in ivyc (arguments: {})",
+            input.join(" ")
+        );
+        default(info);
+    }));
+}
+
+fn not_yet(what: &str) -> Exit {
+    eprintln!("error[not-implemented]: `ivyc {what}` is not yet implemented");
+    Exit::InputError
+}
+
+fn main() {
+    install_panic_hook();
+    let cli = Cli::parse();
+    let exit = match std::panic::catch_unwind(|| match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Verify(_) => not_yet("verify"),
+        Command::Extract(_) => not_yet("extract"),
+    }) {
+        Ok(e) => e,
+        // A panic is never success: the hook has printed the report.
+        Err(_) => Exit::InternalError,
+    };
+    std::process::exit(exit.code());
+}

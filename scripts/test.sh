@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of ivyc, exactly as CI does (.ci/run calls this and nothing else).
+# On a fresh Debian machine it first installs the system packages ivyc needs
+# (when run as root); otherwise it names the missing ones and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# --- system packages -------------------------------------------------------
+missing=()
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -f /usr/include/z3.h ] || missing+=(libz3-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "scripts/test.sh: installing ${missing[*]} with apt-get"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq "${missing[@]}"
+    else
+        echo "scripts/test.sh: missing system packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})" >&2
+        exit 2
+    fi
+fi
+
+# --- Rust ------------------------------------------------------------------
+export INSTA_UPDATE=no
+export CARGO_TERM_COLOR=never
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace
+
+# --- C++ runtime -----------------------------------------------------------
+if [ -f runtime-cpp/CMakeLists.txt ]; then
+    build="${CARGO_TARGET_DIR:-target}/runtime-cpp"
+    cmake -S runtime-cpp -B "$build" -DCMAKE_BUILD_TYPE=Debug >/dev/null
+    cmake --build "$build" -j 2
+    (cd "$build" && ctest --output-on-failure)
+fi
