@@ -37,14 +37,21 @@ fn every_rust_file_has_a_module_comment() {
         })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a `//!` module comment:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` module comment:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// The dependency rules: which workspace crates and which notable external
 /// crates each crate may use.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("ivyc-base", &["codespan-reporting", "lasso"]),
-    ("ivyc-syntax", &["ivyc-base", "logos", "lalrpop-util", "lalrpop"]),
+    (
+        "ivyc-syntax",
+        &["ivyc-base", "logos", "lalrpop-util", "lalrpop"],
+    ),
     ("ivyc-logic", &["ivyc-base"]),
     ("ivyc-sema", &["ivyc-base", "ivyc-syntax", "ivyc-logic"]),
     ("ivyc-fragment", &["ivyc-base", "ivyc-logic", "petgraph"]),

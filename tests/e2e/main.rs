@@ -18,7 +18,7 @@ use std::process::Command;
 
 /// Whether `ivyc verify` exists yet (issue 4); until then verify headers
 /// are exercised with `check --parse-only`.
-const VERIFY_AVAILABLE: bool = false;
+const VERIFY_AVAILABLE: bool = true;
 
 struct Header {
     args: Vec<String>,
@@ -53,8 +53,8 @@ fn header(path: &Path, text: &str) -> Header {
             errors = rest.trim().parse().ok();
         }
     }
-    let (args, exit) =
-        args.unwrap_or_else(|| panic!("{}: missing `# test: ... => exit N` header", path.display()));
+    let (args, exit) = args
+        .unwrap_or_else(|| panic!("{}: missing `# test: ... => exit N` header", path.display()));
     Header {
         args,
         exit,

@@ -131,15 +131,18 @@ impl Cycle {
     }
 }
 
-/// The sort graph. Nodes are the sorts that take part in stratification
-/// (uninterpreted, `int`, `nat`); edges are kept in insertion order (the
-/// order in which the query mentions them), duplicates removed.
+/// The sort graph. Nodes are sorts; edges are kept in insertion order (the
+/// order in which the query mentions them), duplicates removed. Only cycles
+/// through at least one *infinite* sort (uninterpreted, `int`, `nat`; see
+/// [`SortGraph::set_infinite`]) count: a cycle among finite sorts only
+/// (enumerations, bit vectors, bool) is harmless.
 #[derive(Clone, Debug, Default)]
 pub struct SortGraph {
     graph: DiGraph<SortId, usize>,
     nodes: HashMap<SortId, NodeIndex>,
     edges: Vec<SortEdge>,
     seen: HashSet<SortEdge>,
+    infinite: HashSet<SortId>,
 }
 
 impl SortGraph {
@@ -166,6 +169,15 @@ impl SortGraph {
         self.graph.add_edge(a, b, self.edges.len());
         self.seen.insert(edge.clone());
         self.edges.push(edge);
+    }
+
+    /// Marks a sort as infinite (a sort whose variables are tracked).
+    pub fn set_infinite(&mut self, s: SortId) {
+        self.infinite.insert(s);
+    }
+
+    pub fn is_infinite(&self, s: SortId) -> bool {
+        self.infinite.contains(&s)
     }
 
     /// All edges, in insertion order.
@@ -195,15 +207,19 @@ impl SortGraph {
     }
 
     /// One explicit cycle per strongly connected component that contains a
-    /// cycle (more than one sort, or a self-loop). Each cycle is a shortest
-    /// cycle through the smallest sort of its component, and each step uses
-    /// the first-inserted edge between the two sorts. Cycles are ordered by
-    /// their first edge.
+    /// cycle (more than one sort, or a self-loop) through an infinite sort.
+    /// Each cycle is a shortest cycle through the smallest infinite sort of
+    /// its component, and each step uses the first-inserted edge between
+    /// the two sorts. Cycles are ordered by their first edge.
     pub fn cycles(&self) -> Vec<Cycle> {
         let mut out: Vec<(usize, Cycle)> = Vec::new();
         for scc in tarjan_scc(&self.graph) {
             let members: HashSet<NodeIndex> = scc.iter().copied().collect();
-            let Some(&start) = scc.iter().min_by_key(|&&n| self.graph[n]) else {
+            let Some(&start) = scc
+                .iter()
+                .filter(|&&n| self.infinite.contains(&self.graph[n]))
+                .min_by_key(|&&n| self.graph[n])
+            else {
                 continue;
             };
             if let Some(path) = self.shortest_cycle(start, &members) {
@@ -272,5 +288,84 @@ impl SortGraph {
         }
         rev.reverse();
         Some(rev)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(a: u32, b: u32, name: &str) -> SortEdge {
+        let s = |i: u32| Symbol::intern(&format!("s{i}"));
+        SortEdge {
+            from: SortId(a),
+            to: SortId(b),
+            from_name: s(a),
+            to_name: s(b),
+            origin: EdgeOrigin::Function(FunctionEdge {
+                sym: SymId(0),
+                name: Symbol::intern(name),
+                arg_sorts: vec![s(a)],
+                ret_sort: s(b),
+                decl_span: None,
+                use_span: None,
+                used_in: None,
+            }),
+        }
+    }
+
+    fn graph() -> SortGraph {
+        let mut g = SortGraph::new();
+        for i in 1..=4 {
+            g.set_infinite(SortId(i));
+        }
+        g
+    }
+
+    #[test]
+    fn shortest_cycle_through_smallest_sort() {
+        let mut g = graph();
+        // 1 → 2 → 3 → 1 and the shortcut 2 → 1; 4 → 1 is not on a cycle.
+        g.add_edge(edge(1, 2, "a"));
+        g.add_edge(edge(2, 3, "b"));
+        g.add_edge(edge(3, 1, "c"));
+        g.add_edge(edge(2, 1, "d"));
+        g.add_edge(edge(4, 1, "e"));
+        g.add_edge(edge(1, 2, "a"));
+        assert_eq!(g.edges().len(), 5);
+        let cs = g.cycles();
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs[0].sorts(), vec![SortId(1), SortId(2), SortId(1)]);
+        assert_eq!(cs[0].path_string(), "s1 → s2 → s1");
+    }
+
+    #[test]
+    fn finite_only_cycles_do_not_count() {
+        let mut g = graph();
+        g.add_edge(edge(7, 7, "a"));
+        g.add_edge(edge(7, 8, "b"));
+        g.add_edge(edge(8, 7, "c"));
+        assert!(g.is_acyclic());
+        // Through the infinite sort 1, the cycle starts there.
+        g.add_edge(edge(8, 1, "d"));
+        g.add_edge(edge(1, 7, "e"));
+        let cs = g.cycles();
+        assert_eq!(cs.len(), 1);
+        assert_eq!(
+            cs[0].sorts(),
+            vec![SortId(1), SortId(7), SortId(8), SortId(1)]
+        );
+    }
+
+    #[test]
+    fn acyclic_and_self_loops() {
+        let mut g = graph();
+        g.add_edge(edge(1, 2, "a"));
+        g.add_edge(edge(2, 3, "b"));
+        assert!(g.is_acyclic());
+        g.add_edge(edge(3, 3, "c"));
+        let cs = g.cycles();
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs[0].sorts(), vec![SortId(3), SortId(3)]);
     }
 }

@@ -94,11 +94,10 @@ impl TPol {
 /// negations, `<=`/`>=` under an odd number; never for `=` or unknown.
 pub(crate) fn is_strict(op: TheoryOp, pol: TPol) -> bool {
     use BuiltinOp::*;
-    match (op, pol) {
-        (TheoryOp::Builtin(Lt | Gt), TPol::Even) => true,
-        (TheoryOp::Builtin(Le | Ge), TPol::Odd) => true,
-        _ => false,
-    }
+    matches!(
+        (op, pol),
+        (TheoryOp::Builtin(Lt | Gt), TPol::Even) | (TheoryOp::Builtin(Le | Ge), TPol::Odd)
+    )
 }
 
 /// `has_integer_interp`: `int` and `nat` (Ivy also has range sorts).

@@ -11,12 +11,12 @@ use ivyc_logic::signature::strip_fresh_suffix;
 use ivyc_logic::{Signature, SortId, SortKind, Term, TermKind, Var};
 use std::collections::HashSet;
 
-/// Whether a sort takes part in stratification: uninterpreted sorts and the
+/// Whether variables of a sort are tracked: uninterpreted sorts and the
 /// infinite interpreted sorts `int`/`nat` (Ivy: `is_uninterpreted_sort or
 /// has_infinite_interpretation`). Finite sorts (bool, enumerations, bit
-/// vectors) and `strlit` (which Ivy treats as decidable) do not: variables
-/// of those sorts are never tracked and edges into or out of them are
-/// dropped.
+/// vectors) and `strlit` (which Ivy treats as decidable) are not: their
+/// variables are never universal nodes or Skolem arguments, and a cycle of
+/// the sort graph must pass through a tracked sort to count.
 pub fn is_tracked_sort(sig: &Signature, s: SortId) -> bool {
     matches!(
         sig.sort_kind(s),
@@ -108,6 +108,13 @@ impl<'a> Analysis<'a> {
             misuses: Vec::new(),
             seen_misuses: HashSet::new(),
             seen_functions: HashSet::new(),
+        }
+    }
+
+    /// Records whether a sort of the graph is infinite.
+    fn mark(&mut self, s: SortId) {
+        if is_tracked_sort(self.sig, s) {
+            self.graph.set_infinite(s);
         }
     }
 
@@ -303,9 +310,6 @@ impl<'a> Analysis<'a> {
         deps: &[Var],
         written: Written,
     ) {
-        if !is_tracked_sort(self.sig, v.sort) {
-            return;
-        }
         let arg_sorts: Vec<Symbol> = deps.iter().map(|d| self.sort_name(d.sort)).collect();
         let mut done: HashSet<SortId> = HashSet::new();
         for d in deps {
@@ -316,6 +320,8 @@ impl<'a> Analysis<'a> {
                 Some(Binding::Universal { span, written, .. }) => (*span, *written),
                 _ => (None, Written::Forall),
             };
+            self.graph.set_infinite(d.sort);
+            self.mark(v.sort);
             self.graph.add_edge(SortEdge {
                 from: d.sort,
                 to: v.sort,
@@ -340,20 +346,22 @@ impl<'a> Analysis<'a> {
 
     fn function_edge(&mut self, cx: &Ctx<'_>, f: ivyc_logic::SymId, use_span: Option<Span>) {
         let d = self.sig.symbol(f);
-        if !is_tracked_sort(self.sig, d.ret) {
+        if d.ret == SortId::BOOL {
             return;
         }
         let name = Symbol::intern(strip_fresh_suffix(d.name.as_str()));
         let arg_sorts: Vec<Symbol> = d.args.iter().map(|&s| self.sort_name(s)).collect();
         let mut done: HashSet<SortId> = HashSet::new();
         for &s in &d.args {
-            if !is_tracked_sort(self.sig, s) || !done.insert(s) {
+            if s == SortId::BOOL || !done.insert(s) {
                 continue;
             }
             // SSA copies `f#k` of one declared function give one edge.
             if !self.seen_functions.insert((name, d.span, s, d.ret)) {
                 continue;
             }
+            self.mark(s);
+            self.mark(d.ret);
             self.graph.add_edge(SortEdge {
                 from: s,
                 to: d.ret,

@@ -144,15 +144,13 @@ pub(crate) struct Checker<'a> {
     pub silent: u32,
     /// Definitions whose bodies are elaborated after all declarations.
     #[allow(clippy::type_complexity)]
+    pub missing_modules: Vec<(ast::Path, Rc<Env>)>,
     pub pending_defs: Vec<(SymId, Vec<ast::Binder>, &'a ast::DefnRhs, Span, Rc<Env>)>,
     instance_stack: Vec<Symbol>,
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(
-        includes: &'a HashMap<Span, FileId>,
-        files: &'a HashMap<FileId, ast::File>,
-    ) -> Self {
+    pub fn new(includes: &'a HashMap<Span, FileId>, files: &'a HashMap<FileId, ast::File>) -> Self {
         Checker {
             errors: Vec::new(),
             includes,
@@ -184,6 +182,7 @@ impl<'a> Checker<'a> {
             used_names: HashSet::new(),
             silent: 0,
             pending_defs: Vec::new(),
+            missing_modules: Vec::new(),
             instance_stack: Vec::new(),
         }
     }
@@ -455,7 +454,11 @@ impl<'a> Checker<'a> {
                 body,
             } => {
                 if category.is_some() || !with.is_empty() {
-                    self.unsupported("`module object`/`module isolate` and module `with` lists", d.span, env);
+                    self.unsupported(
+                        "`module object`/`module isolate` and module `with` lists",
+                        d.span,
+                        env,
+                    );
                 }
                 let full = dotted(&env.prefix, name.as_str());
                 let mut ps = Vec::new();
@@ -486,7 +489,9 @@ impl<'a> Checker<'a> {
                     self.instantiate(inst, env);
                 }
             }
-            K::Autoinstance(_) => self.unsupported("`autoinstance`", d.span, env),
+            // An autoinstance only matters where its sort is used, and such
+            // uses are reported as undefined sorts; declaring it is harmless.
+            K::Autoinstance(_) => {}
             K::Object {
                 kind,
                 name,
@@ -508,12 +513,17 @@ impl<'a> Checker<'a> {
                 self.flatten(body, child);
             }
             K::Section { kind, body } => {
-                let mut e = Env {
+                if *kind == ast::SectionKind::Global {
+                    self.unsupported("`global` sections", d.span, env);
+                    return;
+                }
+                let e = Env {
                     prefix: env.prefix.clone(),
                     section: match kind {
                         ast::SectionKind::Specification => Section::Specification,
                         ast::SectionKind::Implementation => Section::Implementation,
                         ast::SectionKind::Private => Section::Private,
+                        _ => Section::Common,
                     },
                     subst: env.subst.clone(),
                     notes: env.notes.clone(),
@@ -562,7 +572,9 @@ impl<'a> Checker<'a> {
                 return;
             }
             None => {
-                self.undefined(NameKind::Module, &mpath.to_dotted(), mpath.span, env);
+                // Reported after all declarations are known (it may name a
+                // sort or symbol, which is not a module).
+                self.missing_modules.push((mpath.clone(), env.clone()));
                 return;
             }
         };

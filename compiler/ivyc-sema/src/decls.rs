@@ -14,8 +14,11 @@ use std::rc::Rc;
 
 impl<'a> Checker<'a> {
     pub(crate) fn run_passes(&mut self) {
-        let items: Vec<(&'a ast::Decl, Rc<Env>)> =
-            self.items.iter().map(|i: &Item<'a>| (i.decl, i.env.clone())).collect();
+        let items: Vec<(&'a ast::Decl, Rc<Env>)> = self
+            .items
+            .iter()
+            .map(|i: &Item<'a>| (i.decl, i.env.clone()))
+            .collect();
         for (d, env) in &items {
             self.pass_sorts(d, env);
         }
@@ -26,6 +29,19 @@ impl<'a> Checker<'a> {
         }
         for (d, env) in &items {
             self.pass_symbols(d, env);
+        }
+        for (path, env) in std::mem::take(&mut self.missing_modules) {
+            let segs: Vec<&str> = path.segments.iter().map(|s| s.as_str()).collect();
+            match self.resolve_full(&segs, &env) {
+                Some((name, _)) => self.err(
+                    SemaError::NotAModule {
+                        name,
+                        span: path.span,
+                    },
+                    &env,
+                ),
+                None => self.undefined(NameKind::Module, &path.to_dotted(), path.span, &env),
+            }
         }
         for (d, env) in &items {
             self.pass_monitors(d, env);
@@ -93,7 +109,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn interpret(&mut self, oper: &ast::Oper, target: &ast::InterpretTarget, span: Span, env: &Rc<Env>) {
+    fn interpret(
+        &mut self,
+        oper: &ast::Oper,
+        target: &ast::InterpretTarget,
+        span: Span,
+        env: &Rc<Env>,
+    ) {
         let ast::Oper::Name(p) = oper else {
             self.unsupported("interpreting operators", span, env);
             return;
@@ -201,14 +223,27 @@ impl<'a> Checker<'a> {
     }
 
     /// Declares one symbol; returns it.
-    fn declare_sym(&mut self, name: &str, nspan: Span, args: Vec<SortId>, ret: SortId, role: Role, env: &Env) -> Option<SymId> {
+    fn declare_sym(
+        &mut self,
+        name: &str,
+        nspan: Span,
+        args: Vec<SortId>,
+        ret: SortId,
+        role: Role,
+        env: &Env,
+    ) -> Option<SymId> {
         let full = dotted(&env.prefix, name);
         let s = self.add_sym(SymbolDecl::new(full, args, ret, role).with_span(Some(nspan)));
         self.symbol_origins.insert(s, env.origin());
         self.declare(full, Entity::Sym(s), nspan, env).then_some(s)
     }
 
-    fn declare_lhs(&mut self, lhs: &ast::TypedDefnLhs, is_relation: bool, env: &Env) -> Option<(SymId, Vec<ast::Binder>)> {
+    fn declare_lhs(
+        &mut self,
+        lhs: &ast::TypedDefnLhs,
+        is_relation: bool,
+        env: &Env,
+    ) -> Option<(SymId, Vec<ast::Binder>)> {
         let ret = if is_relation {
             if let Some(s) = &lhs.sort {
                 self.resolve_sort(s, env);
@@ -227,14 +262,20 @@ impl<'a> Checker<'a> {
             ast::DefnLhs::Name { name, args, .. } => {
                 let binders = Self::defarg_binders(args.as_deref().unwrap_or(&[]));
                 let sorts = self.binder_sorts(&binders, env)?;
-                let s = self.declare_sym(&name.to_dotted(), name.span, sorts, ret, Role::State, env)?;
+                let s =
+                    self.declare_sym(&name.to_dotted(), name.span, sorts, ret, Role::State, env)?;
                 Some((s, binders))
             }
-            ast::DefnLhs::Infix { lhs: l, op, rhs: r, .. } => {
+            ast::DefnLhs::Infix {
+                lhs: l, op, rhs: r, ..
+            } => {
                 let binders = Self::defarg_binders(&[l.clone(), r.clone()]);
                 let sorts = self.binder_sorts(&binders, env)?;
                 let (a, b) = (sorts.first().copied()?, sorts.get(1).copied()?);
-                if a != b || self.sort_kind(a).is_interpreted() || (is_relation && op.op != ast::BinOp::Lt) {
+                if a != b
+                    || self.sort_kind(a).is_interpreted()
+                    || (is_relation && op.op != ast::BinOp::Lt)
+                {
                     self.unsupported("this operator declaration", lhs.span, env);
                     return None;
                 }
@@ -285,7 +326,8 @@ impl<'a> Checker<'a> {
                 for sd in decls {
                     if let Some((s, binders)) = self.declare_lhs(&sd.lhs, is_rel, env) {
                         if let Some(def) = &sd.def {
-                            self.pending_defs.push((s, binders, def, sd.span, env.clone()));
+                            self.pending_defs
+                                .push((s, binders, def, sd.span, env.clone()));
                             self.defined_syms.insert(s);
                         }
                     }
@@ -402,7 +444,10 @@ impl<'a> Checker<'a> {
                     SemaError::DuplicateDeclaration {
                         name: p.name.name,
                         span: p.name.span,
-                        previous: params.iter().find(|q| q.name.name == p.name.name).map(|q| q.name.span),
+                        previous: params
+                            .iter()
+                            .find(|q| q.name.name == p.name.name)
+                            .map(|q| q.name.span),
                     },
                     env,
                 );
@@ -451,7 +496,13 @@ impl<'a> Checker<'a> {
                             None => ok = false,
                         }
                     } else {
-                        self.err(SemaError::CannotInferSort { name: b.name.name, span: b.span }, env);
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name: b.name.name,
+                                span: b.span,
+                            },
+                            env,
+                        );
                         ok = false;
                     }
                     cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
@@ -472,7 +523,13 @@ impl<'a> Checker<'a> {
                         match r {
                             Some((_, s)) => s,
                             None => {
-                                self.err(SemaError::CannotInferSort { name: Symbol::intern(&name), span: nspan }, env);
+                                self.err(
+                                    SemaError::CannotInferSort {
+                                        name: Symbol::intern(&name),
+                                        span: nspan,
+                                    },
+                                    env,
+                                );
                                 return;
                             }
                         }
@@ -486,7 +543,8 @@ impl<'a> Checker<'a> {
             }
         };
         self.defined_syms.insert(sym);
-        self.pending_defs.push((sym, binders, &df.rhs, df.span, env.clone()));
+        self.pending_defs
+            .push((sym, binders, &df.rhs, df.span, env.clone()));
     }
 
     fn pass_monitors(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
@@ -498,9 +556,17 @@ impl<'a> Checker<'a> {
                 returns,
                 body,
             } => {
-                let Some(id) = self.resolve_action(action, env) else { return };
-                let Some(info) = self.actions.get(id.index()) else { return };
-                let (np, nr, decl) = (info.def.params.len(), info.def.returns.len(), info.decl_span);
+                let Some(id) = self.resolve_action(action, env) else {
+                    return;
+                };
+                let Some(info) = self.actions.get(id.index()) else {
+                    return;
+                };
+                let (np, nr, decl) = (
+                    info.def.params.len(),
+                    info.def.returns.len(),
+                    info.decl_span,
+                );
                 let aname = info.def.name;
                 if !params.is_empty() && params.len() != np {
                     self.err(
@@ -528,7 +594,9 @@ impl<'a> Checker<'a> {
                     );
                     return;
                 }
-                let Some(info) = self.actions.get_mut(id.index()) else { return };
+                let Some(info) = self.actions.get_mut(id.index()) else {
+                    return;
+                };
                 let pn = if params.is_empty() {
                     info.param_names.clone()
                 } else {
@@ -568,8 +636,12 @@ impl<'a> Checker<'a> {
             K::Mixin { .. } => self.unsupported("`mixin` declarations", d.span, env),
             K::Mixord { .. } => self.unsupported("`mixord` declarations", d.span, env),
             K::ImportExport { kind, action } => {
-                let Some(path) = self.callatom_path(action, env) else { return };
-                let Some(id) = self.resolve_action(&path, env) else { return };
+                let Some(path) = self.callatom_path(action, env) else {
+                    return;
+                };
+                let Some(id) = self.resolve_action(&path, env) else {
+                    return;
+                };
                 if let Some(info) = self.actions.get_mut(id.index()) {
                     match kind {
                         ast::ImportExport::Export => info.def.exported = true,
@@ -599,7 +671,14 @@ impl<'a> Checker<'a> {
             Some((_, Entity::Action(a))) => Some(a),
             Some((full, _)) => {
                 let decl = self.names.get(&full).and_then(|x| x.1);
-                self.err(SemaError::NotAnAction { name: full, span: path.span, decl }, env);
+                self.err(
+                    SemaError::NotAnAction {
+                        name: full,
+                        span: path.span,
+                        decl,
+                    },
+                    env,
+                );
                 None
             }
             None => {
@@ -697,7 +776,10 @@ impl<'a> Checker<'a> {
                 });
             }
             K::IsolateObject {
-                trusted, name, with, ..
+                trusted,
+                name,
+                with,
+                ..
             } => {
                 let full = dotted(&env.prefix, name.as_str());
                 let with = self.isolate_names(with, env);
@@ -745,7 +827,9 @@ impl<'a> Checker<'a> {
     fn isolate_names(&mut self, atoms: &[ast::CallAtom], env: &Env) -> Vec<Symbol> {
         let mut out = Vec::new();
         for a in atoms {
-            let Some(p) = self.callatom_path(a, env) else { continue };
+            let Some(p) = self.callatom_path(a, env) else {
+                continue;
+            };
             let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
             match self.resolve_full(&segs, env) {
                 Some((full, _)) => out.push(full),
@@ -759,7 +843,9 @@ impl<'a> Checker<'a> {
     pub(crate) fn pass_definitions(&mut self) {
         let defs = std::mem::take(&mut self.pending_defs);
         for (sym, binders, rhs, span, env) in defs {
-            let Some(d) = self.sym(sym).cloned() else { continue };
+            let Some(d) = self.sym(sym).cloned() else {
+                continue;
+            };
             let ast::DefnRhs::Expr(e) = rhs else {
                 let s = match rhs {
                     ast::DefnRhs::Some { span, .. } => *span,
@@ -789,9 +875,14 @@ impl<'a> Checker<'a> {
                 let key = VarKey::Bound(b.span);
                 cx.var_sorts.insert(key, (s, b.span));
                 cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
-                params.push(Var { name: b.name.name, sort: s });
+                params.push(Var {
+                    name: b.name.name,
+                    sort: s,
+                });
             }
-            let Some((body, bs)) = self.elab_infer(&mut cx, e, Some(d.ret)) else { continue };
+            let Some((body, bs)) = self.elab_infer(&mut cx, e, Some(d.ret)) else {
+                continue;
+            };
             if bs != d.ret {
                 let (expected, found) = (self.sort_name(d.ret), self.sort_name(bs));
                 self.err(

@@ -107,7 +107,13 @@ impl Program {
         for i in &self.isolates {
             let m: Vec<&str> = i.members.iter().map(|s| s.as_str()).collect();
             let w: Vec<&str> = i.with.iter().map(|s| s.as_str()).collect();
-            let _ = writeln!(o, "isolate {} = {} with {}", i.name, m.join(", "), w.join(", "));
+            let _ = writeln!(
+                o,
+                "isolate {} = {} with {}",
+                i.name,
+                m.join(", "),
+                w.join(", ")
+            );
         }
         o
     }
@@ -145,7 +151,11 @@ impl Program {
             }
         };
         match &s.kind {
-            StmtKind::Assign { sym, args: a, value } => {
+            StmtKind::Assign {
+                sym,
+                args: a,
+                value,
+            } => {
                 let _ = write!(o, "{}{} := {}", sig.symbol_name(*sym), args(a), p(value));
             }
             StmtKind::Havoc { sym, args: a } => {
@@ -157,7 +167,12 @@ impl Program {
                 o.push_str(" else ");
                 self.block(o, else_, ind);
             }
-            StmtKind::IfSome { vars, cond, then_, else_ } => {
+            StmtKind::IfSome {
+                vars,
+                cond,
+                then_,
+                else_,
+            } => {
                 let _ = write!(o, "if some {}. {} ", self.syms(vars), p(cond));
                 self.block(o, then_, ind);
                 o.push_str(" else ");
@@ -172,7 +187,11 @@ impl Program {
                     self.block(o, b, ind);
                 }
             }
-            StmtKind::While { cond, invariants, body } => {
+            StmtKind::While {
+                cond,
+                invariants,
+                body,
+            } => {
                 let _ = write!(o, "while {}", p(cond));
                 for i in invariants {
                     let _ = write!(o, " invariant {}{}", label(i.label), p(&i.formula));
@@ -180,7 +199,11 @@ impl Program {
                 o.push(' ');
                 self.block(o, body, ind);
             }
-            StmtKind::Call { action, args: a, results } => {
+            StmtKind::Call {
+                action,
+                args: a,
+                results,
+            } => {
                 let name = self
                     .action_def(*action)
                     .map(|a| a.name.as_str())
@@ -197,7 +220,11 @@ impl Program {
                 let _ = write!(o, "local {} ", self.syms(syms));
                 self.block(o, body, ind);
             }
-            StmtKind::Assert { kind, formula, label: l } => {
+            StmtKind::Assert {
+                kind,
+                formula,
+                label: l,
+            } => {
                 let k = match kind {
                     AssertKind::Assert => "assert",
                     AssertKind::Ensure => "ensure",

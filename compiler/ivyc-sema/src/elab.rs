@@ -126,10 +126,7 @@ impl Checker<'_> {
         let mut out = Vec::new();
         for (n, _) in &cx.free_order {
             if let Some((s, _)) = cx.var_sorts.get(&VarKey::Free(*n)) {
-                out.push(Var {
-                    name: *n,
-                    sort: *s,
-                });
+                out.push(Var { name: *n, sort: *s });
             }
         }
         out
@@ -152,7 +149,14 @@ impl Checker<'_> {
         Some(t)
     }
 
-    fn expect(&mut self, cx: &Cx, got: SortId, want: Option<SortId>, span: Span, decl: Option<SymId>) -> bool {
+    fn expect(
+        &mut self,
+        cx: &Cx,
+        got: SortId,
+        want: Option<SortId>,
+        span: Span,
+        decl: Option<SymId>,
+    ) -> bool {
         let Some(w) = want else { return true };
         if got == w {
             return true;
@@ -188,7 +192,14 @@ impl Checker<'_> {
                 };
                 if *self.sort_kind(w) != SortKind::Str {
                     let sort = self.sort_name(w);
-                    self.err(SemaError::NumeralSort { text: *s, sort, span }, &env);
+                    self.err(
+                        SemaError::NumeralSort {
+                            text: *s,
+                            sort,
+                            span,
+                        },
+                        &env,
+                    );
                     return None;
                 }
                 Some((sp(Term::new(TermKind::Str(*s, w)), span), w))
@@ -217,14 +228,18 @@ impl Checker<'_> {
                         SemaError::Unsupported {
                             what: "temporal operators",
                             span,
-                            help: Some("ivyc verifies safety properties by inductive invariants only"),
+                            help: Some(
+                                "ivyc verifies safety properties by inductive invariants only",
+                            ),
                         },
                         &env,
                     );
                     None
                 }
             },
-            ExprKind::Binary { op, lhs, rhs } => self.elab_binary(cx, *op, lhs, rhs, span, expected),
+            ExprKind::Binary { op, lhs, rhs } => {
+                self.elab_binary(cx, *op, lhs, rhs, span, expected)
+            }
             ExprKind::Ite { then_, cond, else_ } => {
                 let c = self.elab_operand(cx, cond);
                 let (t, ts) = match self.elab(cx, then_, expected) {
@@ -322,7 +337,16 @@ impl Checker<'_> {
             }
             ExprKind::Dot { base, member, args } => {
                 let (b, bs) = self.elab(cx, base, None)?;
-                self.elab_member(cx, b, bs, &[member.name], member.span, args.as_deref(), span, expected)
+                self.elab_member(
+                    cx,
+                    b,
+                    bs,
+                    &[member.name],
+                    member.span,
+                    args.as_deref(),
+                    span,
+                    expected,
+                )
             }
         }
     }
@@ -371,10 +395,28 @@ impl Checker<'_> {
             }
         };
         match (cx.var_sorts.get(&key).copied(), expected) {
-            (Some((s, _)), _) => Some((sp(Term::var(Var { name: id.name, sort: s }), id.span), s)),
+            (Some((s, _)), _) => Some((
+                sp(
+                    Term::var(Var {
+                        name: id.name,
+                        sort: s,
+                    }),
+                    id.span,
+                ),
+                s,
+            )),
             (None, Some(w)) => {
                 cx.var_sorts.insert(key, (w, id.span));
-                Some((sp(Term::var(Var { name: id.name, sort: w }), id.span), w))
+                Some((
+                    sp(
+                        Term::var(Var {
+                            name: id.name,
+                            sort: w,
+                        }),
+                        id.span,
+                    ),
+                    w,
+                ))
             }
             (None, None) => {
                 if self.silent == 0 {
@@ -437,17 +479,34 @@ impl Checker<'_> {
             }
             _ => {
                 let sort = self.sort_name(w);
-                self.err(SemaError::NumeralSort { text: n, sort, span }, &env);
+                self.err(
+                    SemaError::NumeralSort {
+                        text: n,
+                        sort,
+                        span,
+                    },
+                    &env,
+                );
                 None
             }
         }
     }
 
     /// The sort both operands of a polymorphic binary operator share.
-    fn elab_pair(&mut self, cx: &mut Cx, lhs: &Expr, rhs: &Expr, hint: Option<SortId>) -> Option<(Term, Term, SortId)> {
+    fn elab_pair(
+        &mut self,
+        cx: &mut Cx,
+        lhs: &Expr,
+        rhs: &Expr,
+        hint: Option<SortId>,
+    ) -> Option<(Term, Term, SortId)> {
         self.silent += 1;
         let l0 = self.elab(cx, lhs, hint);
-        let r0 = if l0.is_none() { self.elab(cx, rhs, hint) } else { None };
+        let r0 = if l0.is_none() {
+            self.elab(cx, rhs, hint)
+        } else {
+            None
+        };
         self.silent -= 1;
         let s = match (&l0, &r0) {
             (Some((_, s)), _) | (_, Some((_, s))) => Some(*s),
@@ -461,7 +520,15 @@ impl Checker<'_> {
         Some((l, r, ls))
     }
 
-    fn elab_binary(&mut self, cx: &mut Cx, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span, expected: Option<SortId>) -> Elab {
+    fn elab_binary(
+        &mut self,
+        cx: &mut Cx,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        expected: Option<SortId>,
+    ) -> Elab {
         let env = cx.env.clone();
         match op {
             BinOp::And | BinOp::Or | BinOp::Implies | BinOp::Iff => {
@@ -482,7 +549,10 @@ impl Checker<'_> {
                 if op == BinOp::Eq {
                     Some((eq, SortId::BOOL))
                 } else {
-                    Some((sp(Term::new(TermKind::Not(Box::new(eq))), span), SortId::BOOL))
+                    Some((
+                        sp(Term::new(TermKind::Not(Box::new(eq))), span),
+                        SortId::BOOL,
+                    ))
                 }
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -499,7 +569,14 @@ impl Checker<'_> {
                 }
                 if kind != SortKind::Uninterpreted {
                     let sort = self.sort_name(s);
-                    self.err(SemaError::NoOperator { op: op.as_str(), sort, span }, &env);
+                    self.err(
+                        SemaError::NoOperator {
+                            op: op.as_str(),
+                            sort,
+                            span,
+                        },
+                        &env,
+                    );
                     return None;
                 }
                 let lt = self.op_symbol("<", s, SortId::BOOL, span);
@@ -532,7 +609,14 @@ impl Checker<'_> {
                 }
                 if kind != SortKind::Uninterpreted {
                     let sort = self.sort_name(s);
-                    self.err(SemaError::NoOperator { op: op.as_str(), sort, span }, &env);
+                    self.err(
+                        SemaError::NoOperator {
+                            op: op.as_str(),
+                            sort,
+                            span,
+                        },
+                        &env,
+                    );
                     return None;
                 }
                 let f = self.op_symbol(op.as_str(), s, s, span);
@@ -547,7 +631,13 @@ impl Checker<'_> {
 
     /// The symbol of an overloaded operator on an uninterpreted sort
     /// (declared on first use).
-    pub(crate) fn op_symbol(&mut self, op: &'static str, s: SortId, ret: SortId, span: Span) -> SymId {
+    pub(crate) fn op_symbol(
+        &mut self,
+        op: &'static str,
+        s: SortId,
+        ret: SortId,
+        span: Span,
+    ) -> SymId {
         if let Some(x) = self.ops.get(&(op, s)) {
             return *x;
         }
@@ -561,33 +651,77 @@ impl Checker<'_> {
     /// `a.b.c(args)`: locals, member access on locals, global symbols,
     /// action calls (lifted in statements).
     #[allow(clippy::too_many_arguments)]
-    fn elab_path(&mut self, cx: &mut Cx, segs: &[Symbol], pspan: Span, args: Option<&[Expr]>, span: Span, expected: Option<SortId>) -> Elab {
+    fn elab_path(
+        &mut self,
+        cx: &mut Cx,
+        segs: &[Symbol],
+        pspan: Span,
+        args: Option<&[Expr]>,
+        span: Span,
+        expected: Option<SortId>,
+    ) -> Elab {
         let env = cx.env.clone();
-        let Some(&first) = segs.first() else { return None };
+        let Some(&first) = segs.first() else {
+            return None;
+        };
         if let Some((b, _)) = cx.lookup(first) {
             let (t, s) = match b {
                 Binding::Local(sym) => (sp(Term::constant(sym), pspan), self.sym(sym)?.ret),
                 Binding::Var(k) => {
                     let s = cx.var_sorts.get(&k)?.0;
-                    (sp(Term::var(Var { name: first, sort: s }), pspan), s)
+                    (
+                        sp(
+                            Term::var(Var {
+                                name: first,
+                                sort: s,
+                            }),
+                            pspan,
+                        ),
+                        s,
+                    )
                 }
             };
             if segs.len() == 1 {
                 if args.is_some() {
-                    self.err(SemaError::NotAFunction { name: first, span: pspan, decl: None }, &env);
+                    self.err(
+                        SemaError::NotAFunction {
+                            name: first,
+                            span: pspan,
+                            decl: None,
+                        },
+                        &env,
+                    );
                     return None;
                 }
                 return Some((t, s));
             }
-            return self.elab_member(cx, t, s, segs.get(1..).unwrap_or(&[]), pspan, args, span, expected);
+            return self.elab_member(
+                cx,
+                t,
+                s,
+                segs.get(1..).unwrap_or(&[]),
+                pspan,
+                args,
+                span,
+                expected,
+            );
         }
         let strs: Vec<&str> = segs.iter().map(|s| s.as_str()).collect();
         match self.resolve_full(&strs, &env) {
             Some((_, Entity::Sym(f))) => self.apply_sym(cx, f, pspan, args, span),
-            Some((full, Entity::Action(a))) => self.call_in_expr(cx, a, full, None, pspan, args, span),
+            Some((full, Entity::Action(a))) => {
+                self.call_in_expr(cx, a, full, None, pspan, args, span)
+            }
             Some((full, _)) => {
                 let decl = self.names.get(&full).and_then(|x| x.1);
-                self.err(SemaError::NotAFunction { name: full, span: pspan, decl }, &env);
+                self.err(
+                    SemaError::NotAFunction {
+                        name: full,
+                        span: pspan,
+                        decl,
+                    },
+                    &env,
+                );
                 None
             }
             None => {
@@ -597,7 +731,16 @@ impl Checker<'_> {
                     if let Some((_, Entity::Sym(c))) = self.resolve_full(head, &env) {
                         if self.sym(c).map(|d| d.args.is_empty()) == Some(true) {
                             let (t, s) = self.apply_sym(cx, c, pspan, None, pspan)?;
-                            return self.elab_member(cx, t, s, segs.get(k..).unwrap_or(&[]), pspan, args, span, expected);
+                            return self.elab_member(
+                                cx,
+                                t,
+                                s,
+                                segs.get(k..).unwrap_or(&[]),
+                                pspan,
+                                args,
+                                span,
+                                expected,
+                            );
                         }
                     }
                 }
@@ -613,7 +756,17 @@ impl Checker<'_> {
 
     /// `base.member(args)` where `base` has sort `s`: `s.member(base, args)`.
     #[allow(clippy::too_many_arguments)]
-    fn elab_member(&mut self, cx: &mut Cx, base: Term, s: SortId, rest: &[Symbol], mspan: Span, args: Option<&[Expr]>, span: Span, _expected: Option<SortId>) -> Elab {
+    fn elab_member(
+        &mut self,
+        cx: &mut Cx,
+        base: Term,
+        s: SortId,
+        rest: &[Symbol],
+        mspan: Span,
+        args: Option<&[Expr]>,
+        span: Span,
+        _expected: Option<SortId>,
+    ) -> Elab {
         let env = cx.env.clone();
         let tail: Vec<&str> = rest.iter().map(|s| s.as_str()).collect();
         let full = Symbol::intern(&format!("{}.{}", self.sort_name(s), tail.join(".")));
@@ -650,7 +803,9 @@ impl Checker<'_> {
                 let f = self.maybe_old(cx, f);
                 Some((sp(Term::app(f, all), span), d.ret))
             }
-            Some(Entity::Action(a)) => self.call_in_expr(cx, a, full, Some(base), mspan, args, span),
+            Some(Entity::Action(a)) => {
+                self.call_in_expr(cx, a, full, Some(base), mspan, args, span)
+            }
             _ => {
                 self.undefined(NameKind::Value, full.as_str(), mspan, &env);
                 None
@@ -663,7 +818,9 @@ impl Checker<'_> {
         if cx.old != OldMode::Inside {
             return f;
         }
-        let Some(d) = self.sym(f).cloned() else { return f };
+        let Some(d) = self.sym(f).cloned() else {
+            return f;
+        };
         if d.role != Role::State || self.axiom_syms.contains_key(&f) {
             return f;
         }
@@ -671,12 +828,20 @@ impl Checker<'_> {
             return *snap;
         }
         let name = self.fresh_name(&format!("old.{}", d.name));
-        let snap = self.add_sym(SymbolDecl::new(name, d.args.clone(), d.ret, Role::Local).with_span(d.span));
+        let snap = self
+            .add_sym(SymbolDecl::new(name, d.args.clone(), d.ret, Role::Local).with_span(d.span));
         cx.olds.push((snap, f));
         snap
     }
 
-    pub(crate) fn apply_sym(&mut self, cx: &mut Cx, f: SymId, pspan: Span, args: Option<&[Expr]>, span: Span) -> Elab {
+    pub(crate) fn apply_sym(
+        &mut self,
+        cx: &mut Cx,
+        f: SymId,
+        pspan: Span,
+        args: Option<&[Expr]>,
+        span: Span,
+    ) -> Elab {
         let env = cx.env.clone();
         let d = self.sym(f)?.clone();
         let nargs = args.map(|a| a.len()).unwrap_or(0);
@@ -708,11 +873,22 @@ impl Checker<'_> {
             return None;
         }
         let f = self.maybe_old(cx, f);
-        Some((sp(Term::app(f, out), if args.is_some() { span } else { pspan }), d.ret))
+        Some((
+            sp(Term::app(f, out), if args.is_some() { span } else { pspan }),
+            d.ret,
+        ))
     }
 
     /// Elaborates call arguments against the action's parameters.
-    pub(crate) fn call_args(&mut self, cx: &mut Cx, a: ActionId, name: Symbol, base: Option<Term>, args: Option<&[Expr]>, span: Span) -> Option<Vec<Term>> {
+    pub(crate) fn call_args(
+        &mut self,
+        cx: &mut Cx,
+        a: ActionId,
+        name: Symbol,
+        base: Option<Term>,
+        args: Option<&[Expr]>,
+        span: Span,
+    ) -> Option<Vec<Term>> {
         let env = cx.env.clone();
         let info = self.actions.get(a.index())?;
         let params: Vec<SortId> = info
@@ -738,7 +914,11 @@ impl Checker<'_> {
             return None;
         }
         let mut ok = true;
-        for (a, &want) in args.unwrap_or(&[]).iter().zip(params.iter().skip(out.len())) {
+        for (a, &want) in args
+            .unwrap_or(&[])
+            .iter()
+            .zip(params.iter().skip(out.len()))
+        {
             match self.elab(cx, a, Some(want)) {
                 Some((t, ts)) => {
                     ok &= self.expect(cx, ts, Some(want), a.span, None);
@@ -751,7 +931,16 @@ impl Checker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn call_in_expr(&mut self, cx: &mut Cx, a: ActionId, name: Symbol, base: Option<Term>, pspan: Span, args: Option<&[Expr]>, span: Span) -> Elab {
+    fn call_in_expr(
+        &mut self,
+        cx: &mut Cx,
+        a: ActionId,
+        name: Symbol,
+        base: Option<Term>,
+        pspan: Span,
+        args: Option<&[Expr]>,
+        span: Span,
+    ) -> Elab {
         let env = cx.env.clone();
         let (decl, rets) = {
             let info = self.actions.get(a.index())?;

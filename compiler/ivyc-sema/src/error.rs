@@ -315,7 +315,10 @@ impl SemaError {
             return self;
         }
         match self {
-            SemaError::InInstance { inner, notes: mut n } => {
+            SemaError::InInstance {
+                inner,
+                notes: mut n,
+            } => {
                 n.extend(notes.iter().cloned());
                 SemaError::InInstance { inner, notes: n }
             }

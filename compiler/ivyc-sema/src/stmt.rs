@@ -44,14 +44,27 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn elab_action(&mut self, id: ActionId) {
-        let Some(info) = self.actions.get_mut(id.index()) else { return };
+        let Some(info) = self.actions.get_mut(id.index()) else {
+            return;
+        };
         let body = info.body.take();
         let befores = std::mem::take(&mut info.befores);
         let afters = std::mem::take(&mut info.afters);
-        let (name, params, returns) = (info.def.name, info.def.params.clone(), info.def.returns.clone());
+        let (name, params, returns) = (
+            info.def.name,
+            info.def.params.clone(),
+            info.def.returns.clone(),
+        );
         let mut olds: Vec<(SymId, SymId)> = Vec::new();
         let mut stmts = Vec::new();
-        let run = |this: &mut Self, b: &'a ast::ActionBody, env: &Rc<Env>, pn: &[Symbol], rn: &[Symbol], old: OldMode, olds: &mut Vec<(SymId, SymId)>, out: &mut Vec<Stmt>| {
+        let run = |this: &mut Self,
+                   b: &'a ast::ActionBody,
+                   env: &Rc<Env>,
+                   pn: &[Symbol],
+                   rn: &[Symbol],
+                   old: OldMode,
+                   olds: &mut Vec<(SymId, SymId)>,
+                   out: &mut Vec<Stmt>| {
             let ast::ActionBody::Block(blk) = b else {
                 this.native_body(b, env);
                 return;
@@ -68,24 +81,57 @@ impl<'a> Checker<'a> {
             *olds = cx.olds;
         };
         for m in &befores {
-            run(self, m.body, &m.env, &m.params, &m.returns, OldMode::Forbidden, &mut olds, &mut stmts);
+            run(
+                self,
+                m.body,
+                &m.env,
+                &m.params,
+                &m.returns,
+                OldMode::Forbidden,
+                &mut olds,
+                &mut stmts,
+            );
         }
         if let Some((b, env, pn, rn)) = &body {
-            run(self, b, env, pn, rn, OldMode::Forbidden, &mut olds, &mut stmts);
+            run(
+                self,
+                b,
+                env,
+                pn,
+                rn,
+                OldMode::Forbidden,
+                &mut olds,
+                &mut stmts,
+            );
         }
         for m in &afters {
-            run(self, m.body, &m.env, &m.params, &m.returns, OldMode::Allowed, &mut olds, &mut stmts);
+            run(
+                self,
+                m.body,
+                &m.env,
+                &m.params,
+                &m.returns,
+                OldMode::Allowed,
+                &mut olds,
+                &mut stmts,
+            );
         }
         let mut pre = Vec::new();
         for (snap, orig) in &olds {
-            let Some(d) = self.sym(*orig).cloned() else { continue };
+            let Some(d) = self.sym(*orig).cloned() else {
+                continue;
+            };
             let vars: Vec<Var> = d
                 .args
                 .iter()
                 .enumerate()
                 .map(|(i, s)| Var::new(&format!("X{i}"), *s))
                 .collect();
-            let span = self.actions.get(id.index()).map(|a| a.decl_span).unwrap_or_default();
+            let span = self
+                .actions
+                .get(id.index())
+                .map(|a| a.decl_span)
+                .unwrap_or_default();
             pre.push(Stmt {
                 kind: StmtKind::Assign {
                     sym: *snap,
@@ -134,9 +180,20 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn elab_var_decl(&mut self, cx: &mut Cx, name: &ast::TypedName, init: Option<&Expr>, rest: &'a [ast::Stmt], span: Span) -> Option<Stmt> {
+    fn elab_var_decl(
+        &mut self,
+        cx: &mut Cx,
+        name: &ast::TypedName,
+        init: Option<&Expr>,
+        rest: &'a [ast::Stmt],
+        span: Span,
+    ) -> Option<Stmt> {
         let env = cx.env.clone();
-        let ast::TypedHead::Name { name: id, args: None } = &name.head else {
+        let ast::TypedHead::Name {
+            name: id,
+            args: None,
+        } = &name.head
+        else {
             self.unsupported("this form of `var`", name.span, &env);
             return None;
         };
@@ -158,7 +215,15 @@ impl<'a> Checker<'a> {
             (Some(s), Some((_, is))) => {
                 if *is != s {
                     let (expected, found) = (self.sort_name(s), self.sort_name(*is));
-                    self.err(SemaError::SortMismatch { expected, found, span: init.map(|e| e.span).unwrap_or(span), decl: None }, &env);
+                    self.err(
+                        SemaError::SortMismatch {
+                            expected,
+                            found,
+                            span: init.map(|e| e.span).unwrap_or(span),
+                            decl: None,
+                        },
+                        &env,
+                    );
                     return None;
                 }
                 s
@@ -166,7 +231,13 @@ impl<'a> Checker<'a> {
             (Some(s), None) => s,
             (None, Some((_, is))) => *is,
             (None, None) => {
-                self.err(SemaError::CannotInferSort { name: id.name, span: id.span }, &env);
+                self.err(
+                    SemaError::CannotInferSort {
+                        name: id.name,
+                        span: id.span,
+                    },
+                    &env,
+                );
                 return None;
             }
         };
@@ -177,7 +248,11 @@ impl<'a> Checker<'a> {
         syms.extend(cx.temps.drain(nt..));
         if let Some((t, _)) = init_t {
             body.push(Stmt {
-                kind: StmtKind::Assign { sym: x, args: vec![], value: t },
+                kind: StmtKind::Assign {
+                    sym: x,
+                    args: vec![],
+                    value: t,
+                },
                 span,
             });
         }
@@ -186,7 +261,10 @@ impl<'a> Checker<'a> {
         body.extend(self.elab_stmts(cx, rest));
         cx.scope.truncate(n);
         Some(Stmt {
-            kind: StmtKind::Local { syms, body: Block::new(body) },
+            kind: StmtKind::Local {
+                syms,
+                body: Block::new(body),
+            },
             span,
         })
     }
@@ -201,7 +279,10 @@ impl<'a> Checker<'a> {
     fn elab_else(&mut self, cx: &mut Cx, s: Option<&'a ast::Stmt>) -> Block {
         match s {
             None => Block::default(),
-            Some(ast::Stmt { kind: ast::StmtKind::Block(b), .. }) => self.elab_block(cx, b),
+            Some(ast::Stmt {
+                kind: ast::StmtKind::Block(b),
+                ..
+            }) => self.elab_block(cx, b),
             Some(s) => {
                 let n = cx.scope.len();
                 let r = self.elab_stmts(cx, std::slice::from_ref(s));
@@ -263,7 +344,9 @@ impl<'a> Checker<'a> {
                 }
             }
             S::Assign { lhs, rhs } => {
-                let Some((f, args, ret)) = self.target(cx, lhs) else { return };
+                let Some((f, args, ret)) = self.target(cx, lhs) else {
+                    return;
+                };
                 let (nl, nt) = (cx.lifted.len(), cx.temps.len());
                 cx.allow_free = false;
                 let v = self.elab_infer(cx, rhs, Some(ret));
@@ -273,14 +356,26 @@ impl<'a> Checker<'a> {
                 if vs != ret {
                     let (expected, found) = (self.sort_name(ret), self.sort_name(vs));
                     let decl = self.sym(f).and_then(|d| d.span.map(|s| (d.name, s)));
-                    self.err(SemaError::SortMismatch { expected, found, span: rhs.span, decl }, &env);
+                    self.err(
+                        SemaError::SortMismatch {
+                            expected,
+                            found,
+                            span: rhs.span,
+                            decl,
+                        },
+                        &env,
+                    );
                     return;
                 }
                 // `x := a(y)`: the call's result goes to `x` directly.
                 if args.is_empty() && cx.temps.len() == nt + 1 && cx.lifted.len() == nl + 1 {
                     if let (Some(&tmp), TermKind::App(t, targs)) = (cx.temps.last(), &v.kind) {
                         if *t == tmp && targs.is_empty() {
-                            if let Some(Stmt { kind: StmtKind::Call { results, .. }, .. }) = cx.lifted.last_mut() {
+                            if let Some(Stmt {
+                                kind: StmtKind::Call { results, .. },
+                                ..
+                            }) = cx.lifted.last_mut()
+                            {
                                 *results = vec![f];
                                 cx.temps.pop();
                                 return;
@@ -288,7 +383,11 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                push(StmtKind::Assign { sym: f, args, value: v });
+                push(StmtKind::Assign {
+                    sym: f,
+                    args,
+                    value: v,
+                });
             }
             S::Havoc { lhs } => {
                 if let Some((f, args, _)) = self.target(cx, lhs) {
@@ -299,7 +398,9 @@ impl<'a> Checker<'a> {
             S::TupleAssign { lhs, call } => {
                 let mut results = Vec::new();
                 for l in lhs {
-                    let Some((f, args, _)) = self.target(cx, l) else { return };
+                    let Some((f, args, _)) = self.target(cx, l) else {
+                        return;
+                    };
                     cx.reset_free();
                     if !args.is_empty() {
                         self.err(SemaError::InvalidAssignTarget { span: l.span }, &env);
@@ -327,7 +428,9 @@ impl<'a> Checker<'a> {
                         self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
                         return;
                     };
-                    let Some((f, args, _)) = self.target(cx, &p) else { return };
+                    let Some((f, args, _)) = self.target(cx, &p) else {
+                        return;
+                    };
                     cx.reset_free();
                     if !args.is_empty() {
                         self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
@@ -349,10 +452,19 @@ impl<'a> Checker<'a> {
                     let t = self.elab_block(cx, then_);
                     let e = self.elab_else(cx, else_.as_deref());
                     if let Some(c) = c {
-                        push(StmtKind::If { cond: c, then_: t, else_: e });
+                        push(StmtKind::If {
+                            cond: c,
+                            then_: t,
+                            else_: e,
+                        });
                     }
                 }
-                ast::Cond::Some { params, fmla, optimize, .. } => {
+                ast::Cond::Some {
+                    params,
+                    fmla,
+                    optimize,
+                    ..
+                } => {
                     if let Some((_, e)) = optimize {
                         self.unsupported("`minimizing`/`maximizing`", e.span, &env);
                     }
@@ -373,7 +485,12 @@ impl<'a> Checker<'a> {
                     cx.scope.truncate(n);
                     let e = self.elab_else(cx, else_.as_deref());
                     if let Some(c) = c {
-                        push(StmtKind::IfSome { vars, cond: c, then_: t, else_: e });
+                        push(StmtKind::IfSome {
+                            vars,
+                            cond: c,
+                            then_: t,
+                            else_: e,
+                        });
                     }
                 }
                 ast::Cond::Assign { lhs, .. } => self.unsupported("`if x := e`", lhs.span, &env),
@@ -383,7 +500,12 @@ impl<'a> Checker<'a> {
                 let e = self.elab_else(cx, Some(else_));
                 push(StmtKind::Choice(vec![t, e]));
             }
-            S::While { cond, invariants, body, .. } => {
+            S::While {
+                cond,
+                invariants,
+                body,
+                ..
+            } => {
                 let ast::Cond::Expr(c) = cond else {
                     self.unsupported("this form of `while` condition", span, &env);
                     return;
@@ -407,7 +529,11 @@ impl<'a> Checker<'a> {
                 cx.stmt = stmt;
                 let b = self.elab_block(cx, body);
                 if let Some(c) = c {
-                    push(StmtKind::While { cond: c, invariants: invs, body: b });
+                    push(StmtKind::While {
+                        cond: c,
+                        invariants: invs,
+                        body: b,
+                    });
                 }
             }
             S::Local { params, body } => {
@@ -476,7 +602,10 @@ impl<'a> Checker<'a> {
             let d = self.sym(f).cloned();
             self.err(
                 SemaError::ImmutableAssignment {
-                    name: d.as_ref().map(|d| d.name).unwrap_or_else(|| Symbol::intern("?")),
+                    name: d
+                        .as_ref()
+                        .map(|d| d.name)
+                        .unwrap_or_else(|| Symbol::intern("?")),
                     span: lhs.span,
                     why,
                     decl: d.and_then(|d| d.span),
@@ -489,7 +618,13 @@ impl<'a> Checker<'a> {
     }
 
     /// A call statement `a(x)` / `x.a(y)` with result targets.
-    fn call_stmt(&mut self, cx: &mut Cx, e: &Expr, results: Vec<SymId>, span: Span) -> Option<Stmt> {
+    fn call_stmt(
+        &mut self,
+        cx: &mut Cx,
+        e: &Expr,
+        results: Vec<SymId>,
+        span: Span,
+    ) -> Option<Stmt> {
         let env = cx.env.clone();
         let (action, name, base, args, pspan) = match &e.kind {
             ExprKind::App { func, args } => {
@@ -498,30 +633,57 @@ impl<'a> Checker<'a> {
                 if let Some((b, _)) = cx.lookup(first).filter(|_| segs.len() > 1) {
                     // `x.a(y)` on a local `x:t` calls `t.a(x, y)`.
                     let (t, srt) = match b {
-                        Binding::Local(s) => (Term::constant(s).with_span(Some(func.span)), self.sym(s)?.ret),
+                        Binding::Local(s) => (
+                            Term::constant(s).with_span(Some(func.span)),
+                            self.sym(s)?.ret,
+                        ),
                         Binding::Var(k) => {
                             let srt = cx.var_sorts.get(&k)?.0;
-                            (Term::var(Var { name: first, sort: srt }), srt)
+                            (
+                                Term::var(Var {
+                                    name: first,
+                                    sort: srt,
+                                }),
+                                srt,
+                            )
                         }
                     };
-                    let full = Symbol::intern(&format!("{}.{}", self.sort_name(srt), segs.get(1..).unwrap_or(&[]).join(".")));
+                    let full = Symbol::intern(&format!(
+                        "{}.{}",
+                        self.sort_name(srt),
+                        segs.get(1..).unwrap_or(&[]).join(".")
+                    ));
                     match self.names.get(&full).map(|x| x.0) {
                         Some(Entity::Action(a)) => (a, full, Some(t), args.as_deref(), func.span),
                         _ => return self.not_action(cx, e, span),
                     }
                 } else {
                     match self.resolve_full(&segs, &env) {
-                        Some((full, Entity::Action(a))) => (a, full, None, args.as_deref(), func.span),
+                        Some((full, Entity::Action(a))) => {
+                            (a, full, None, args.as_deref(), func.span)
+                        }
                         Some(_) => return self.not_action(cx, e, span),
                         None => {
                             // Maybe `c.a(y)` on an individual: elaborate generally.
                             let mut found = None;
                             for k in (1..segs.len()).rev() {
-                                if let Some((_, Entity::Sym(c))) = self.resolve_full(segs.get(..k).unwrap_or(&[]), &env) {
+                                if let Some((_, Entity::Sym(c))) =
+                                    self.resolve_full(segs.get(..k).unwrap_or(&[]), &env)
+                                {
                                     if let Some(d) = self.sym(c).filter(|d| d.args.is_empty()) {
-                                        let full = Symbol::intern(&format!("{}.{}", self.sort_name(d.ret), segs.get(k..).unwrap_or(&[]).join(".")));
-                                        if let Some(Entity::Action(a)) = self.names.get(&full).map(|x| x.0) {
-                                            found = Some((a, full, Some(Term::constant(c).with_span(Some(func.span)))));
+                                        let full = Symbol::intern(&format!(
+                                            "{}.{}",
+                                            self.sort_name(d.ret),
+                                            segs.get(k..).unwrap_or(&[]).join(".")
+                                        ));
+                                        if let Some(Entity::Action(a)) =
+                                            self.names.get(&full).map(|x| x.0)
+                                        {
+                                            found = Some((
+                                                a,
+                                                full,
+                                                Some(Term::constant(c).with_span(Some(func.span))),
+                                            ));
                                         }
                                     }
                                     break;
@@ -530,7 +692,12 @@ impl<'a> Checker<'a> {
                             match found {
                                 Some((a, full, b)) => (a, full, b, args.as_deref(), func.span),
                                 None => {
-                                    self.undefined(NameKind::Action, &func.to_dotted(), func.span, &env);
+                                    self.undefined(
+                                        NameKind::Action,
+                                        &func.to_dotted(),
+                                        func.span,
+                                        &env,
+                                    );
                                     return None;
                                 }
                             }
@@ -555,7 +722,14 @@ impl<'a> Checker<'a> {
         };
         if !results.is_empty() {
             if nret == 0 {
-                self.err(SemaError::MissingReturns { action: name, span, decl: Some(decl) }, &env);
+                self.err(
+                    SemaError::MissingReturns {
+                        action: name,
+                        span,
+                        decl: Some(decl),
+                    },
+                    &env,
+                );
                 return None;
             }
             if nret != results.len() {
@@ -571,13 +745,28 @@ impl<'a> Checker<'a> {
                 );
                 return None;
             }
-            let want: Vec<SortId> = self.actions.get(action.index())?.def.returns.iter().filter_map(|r| self.sym(*r).map(|d| d.ret)).collect();
+            let want: Vec<SortId> = self
+                .actions
+                .get(action.index())?
+                .def
+                .returns
+                .iter()
+                .filter_map(|r| self.sym(*r).map(|d| d.ret))
+                .collect();
             for (r, w) in results.iter().zip(want) {
                 let got = self.sym(*r)?.ret;
                 if got != w {
                     let (expected, found) = (self.sort_name(got), self.sort_name(w));
                     let d = self.sym(*r).and_then(|d| d.span.map(|s| (d.name, s)));
-                    self.err(SemaError::SortMismatch { expected, found, span: pspan, decl: d }, &env);
+                    self.err(
+                        SemaError::SortMismatch {
+                            expected,
+                            found,
+                            span: pspan,
+                            decl: d,
+                        },
+                        &env,
+                    );
                     return None;
                 }
             }
@@ -586,7 +775,11 @@ impl<'a> Checker<'a> {
         let args = self.call_args(cx, action, name, base, args, e.span);
         cx.allow_free = true;
         Some(Stmt {
-            kind: StmtKind::Call { action, args: args?, results },
+            kind: StmtKind::Call {
+                action,
+                args: args?,
+                results,
+            },
             span,
         })
     }
@@ -602,11 +795,19 @@ impl<'a> Checker<'a> {
         let decl = match &e.kind {
             ExprKind::App { func, .. } => {
                 let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
-                self.resolve_full(&segs, &env).and_then(|(f, _)| self.names.get(&f).and_then(|x| x.1))
+                self.resolve_full(&segs, &env)
+                    .and_then(|(f, _)| self.names.get(&f).and_then(|x| x.1))
             }
             _ => None,
         };
-        self.err(SemaError::NotAnAction { name, span: pspan, decl }, &env);
+        self.err(
+            SemaError::NotAnAction {
+                name,
+                span: pspan,
+                decl,
+            },
+            &env,
+        );
         None
     }
 }
@@ -614,13 +815,21 @@ impl<'a> Checker<'a> {
 /// `a.b(x)` as an expression (only the last segment may have arguments).
 fn callatom_expr(c: &ast::CallAtom) -> Option<Expr> {
     let n = c.segments.len();
-    if c.segments.iter().take(n.saturating_sub(1)).any(|s| s.args.is_some()) {
+    if c.segments
+        .iter()
+        .take(n.saturating_sub(1))
+        .any(|s| s.args.is_some())
+    {
         return None;
     }
     let last = c.segments.last()?;
     let path = ast::Path {
         segments: c.segments.iter().map(|s| s.name.clone()).collect(),
-        span: Span::new(c.span.file, c.span.start as usize, last.name.span.end as usize),
+        span: Span::new(
+            c.span.file,
+            c.span.start as usize,
+            last.name.span.end as usize,
+        ),
     };
     Some(Expr {
         kind: ExprKind::App {
@@ -630,4 +839,3 @@ fn callatom_expr(c: &ast::CallAtom) -> Option<Expr> {
         span: c.span,
     })
 }
-

@@ -22,7 +22,9 @@ fn render(sources: &SourceMap, errs: &[ivyc_sema::SemaError]) -> String {
 
 fn check_dir(dir: &Path) -> Vec<(String, String)> {
     let mut bad = Vec::new();
-    let Ok(rd) = std::fs::read_dir(dir) else { return bad };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return bad;
+    };
     let mut paths: Vec<_> = rd.flatten().map(|e| e.path()).collect();
     paths.sort();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../stdlib");
@@ -36,14 +38,20 @@ fn check_dir(dir: &Path) -> Vec<(String, String)> {
         if let Ok(rd) = std::fs::read_dir(&root) {
             for e in rd.flatten() {
                 let q = e.path();
-                if let (Some(stem), Ok(t)) = (q.file_stem().and_then(|s| s.to_str()), std::fs::read_to_string(&q)) {
+                if let (Some(stem), Ok(t)) = (
+                    q.file_stem().and_then(|s| s.to_str()),
+                    std::fs::read_to_string(&q),
+                ) {
                     loader.files.insert(stem.to_string(), t);
                 }
             }
         }
         let id = sources.add(p.display().to_string(), text);
         let (prog, errs) = check(id, &mut sources, &mut loader);
-        let errs: Vec<_> = errs.into_iter().filter(|e| !matches!(e, ivyc_sema::SemaError::Syntax(s) if s.is_warning())).collect();
+        let errs: Vec<_> = errs
+            .into_iter()
+            .filter(|e| !matches!(e, ivyc_sema::SemaError::Syntax(s) if s.is_warning()))
+            .collect();
         if prog.is_none() || !errs.is_empty() {
             bad.push((p.display().to_string(), render(&sources, &errs)));
         }
@@ -70,4 +78,18 @@ fn stdlib_checks_cleanly() {
         eprintln!("== {p}\n{e}");
     }
     assert!(bad.is_empty(), "{} stdlib file(s) failed", bad.len());
+}
+
+#[test]
+fn dump_example() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/client_server.ivy");
+    let Ok(text) = std::fs::read_to_string(&p) else {
+        return;
+    };
+    let mut sources = SourceMap::new();
+    let id = sources.add("cs.ivy", text);
+    let (prog, _) = check(id, &mut sources, &mut MemoryLoader::new());
+    if let Some(p) = prog {
+        eprintln!("{}", p.dump());
+    }
 }

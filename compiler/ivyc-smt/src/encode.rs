@@ -601,3 +601,22 @@ pub(crate) fn sort_name(sig: &Signature, s: SortId) -> String {
         format!("<sort {}>", s.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bv_numerals_wrap() {
+        let v = |n: i128, w: u32| bv_numeral(n, w).ok().and_then(|b| b.as_u64());
+        assert_eq!(v(256, 8), Some(0));
+        assert_eq!(v(-1, 8), Some(255));
+        assert_eq!(v(300, 8), Some(44));
+        assert_eq!(v(-1, 64), Some(u64::MAX));
+        // wide: -1 is all ones
+        let b = bv_numeral(-1, 128).ok().map(|b| b.simplify());
+        let ones = BV::from_str(128, &u128::MAX.to_string());
+        assert!(b.is_some() && ones.is_some());
+        assert_eq!(b, ones);
+    }
+}

@@ -402,3 +402,23 @@ pub fn render_model(sig: &Signature, m: &Model) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tuples_lexicographic_and_capped() {
+        let b = vec![Value::Bool(false), Value::Bool(true)];
+        let i = vec![Value::Int(0), Value::Int(1), Value::Int(2)];
+        let all = tuples(&[b.clone(), i.clone()], usize::MAX);
+        assert_eq!(all.len(), 6);
+        assert_eq!(all[0], vec![Value::Bool(false), Value::Int(0)]);
+        assert_eq!(all[1], vec![Value::Bool(false), Value::Int(1)]);
+        assert_eq!(all[5], vec![Value::Bool(true), Value::Int(2)]);
+        assert_eq!(tuples(&[b.clone(), i], 4).len(), 4);
+        // the empty product has one empty tuple; an empty domain none
+        assert_eq!(tuples(&[], 10), vec![Vec::<Value>::new()]);
+        assert!(tuples(&[b, vec![]], 10).is_empty());
+    }
+}

@@ -580,10 +580,57 @@ fn nonlinear_timeout_is_unknown() {
     let goal = Term::not(Term::eq(op(Add, cube(x), cube(y)), cube(z)));
     let mut s = Z3Solver::new();
     let a = s.check(&sig, &hyps, &goal, 1);
-    assert_eq!(a, Answer::Unknown(Reason::Timeout));
+    // Either the 1 ms budget runs out or Z3 gives up on nonlinear arithmetic
+    // ("(incomplete (theory arithmetic))"), depending on load.
+    assert!(
+        matches!(a, Answer::Unknown(Reason::Timeout | Reason::Incomplete(_))),
+        "{a:?}"
+    );
     // The session is still usable afterwards.
     let g = op(Ge, op(Mul, c(x), c(x)), num(0, int));
     assert_eq!(s.check(&sig, &[], &g, T), Answer::Unsat);
+}
+
+#[test]
+fn pigeonhole_times_out() {
+    // 11 pigeons, 10 holes: unsat, but exponential for CDCL.
+    let (np, nh) = (11, 10);
+    let mut sig = Signature::new();
+    let mut p = vec![];
+    for i in 0..np {
+        let row: Vec<SymId> = (0..nh)
+            .map(|j| {
+                sym(
+                    &mut sig,
+                    &format!("p{i}_{j}"),
+                    vec![],
+                    SortId::BOOL,
+                    Role::State,
+                )
+            })
+            .collect();
+        p.push(row);
+    }
+    let mut hyps = vec![];
+    for row in &p {
+        hyps.push(Term::or(row.iter().map(|&x| c(x))));
+    }
+    for j in 0..nh {
+        let col: Vec<SymId> = p.iter().map(|row| row[j]).collect();
+        for (i, &a) in col.iter().enumerate() {
+            for &b in &col[i + 1..] {
+                hyps.push(Term::or([Term::not(c(a)), Term::not(c(b))]));
+            }
+        }
+    }
+    let mut s = Z3Solver::new();
+    let t0 = std::time::Instant::now();
+    let a = s.check_sat(&sig, &hyps, 200);
+    assert_eq!(a, Answer::Unknown(Reason::Timeout));
+    assert!(t0.elapsed() < std::time::Duration::from_secs(20));
+    // the session is reusable after a timeout
+    let q = Term::or([c(p[0][0]), Term::not(c(p[0][0]))]);
+    assert_eq!(s.check(&sig, &[], &q, T), Answer::Unsat);
 }
 
 #[test]
@@ -597,8 +644,8 @@ fn quantified_arithmetic_is_unknown() {
     let f = sym(&mut sig, "f", vec![int], int, Role::State);
     let xv = Var::new("X", int);
     use BuiltinOp::*;
-    // f strictly decreasing and bounded below: satisfiable?  No (ints), but
-    // Z3 cannot decide it with MBQI; it either times out or gives up.
+    // f strictly decreasing and bounded below on the integers: unsat, but
+    // not by quantifier instantiation; Z3 times out or gives up.
     let hyps = [
         Term::forall(
             vec![xv],
@@ -611,8 +658,8 @@ fn quantified_arithmetic_is_unknown() {
         Term::forall(vec![xv], op(Ge, app(f, vec![v(xv)]), num(0, int))),
     ];
     let mut s = Z3Solver::new();
-    let a = s.check(&sig, &hyps, &Term::fls(), 2_000);
-    assert_eq!(a, Answer::Unknown(Reason::Incomplete("x".into())));
+    let a = s.check(&sig, &hyps, &Term::fls(), 500);
+    assert!(matches!(a, Answer::Unknown(_)), "{a:?}");
 }
 
 #[test]
@@ -799,28 +846,4 @@ fn two_threads_two_solvers_same_answers() {
     assert!(matches!(a1[1], Answer::Sat(_)));
     assert_eq!(a1[2], Answer::Unsat);
     assert_eq!(a1, a2);
-}
-
-#[test]
-fn zz_probe_incomplete() {
-    let mut sig = Signature::new();
-    let int = sig.add_sort(SortDecl {
-        name: Symbol::intern("int"),
-        kind: SortKind::Int,
-        span: None,
-    });
-    let f = sym(&mut sig, "f", vec![int], int, Role::State);
-    let xv = Var::new("X", int);
-    use BuiltinOp::*;
-    let cands = vec![
-        Term::forall(vec![xv], Term::eq(op(Mul, app(f, vec![v(xv)]), app(f, vec![v(xv)])), op(Add, v(xv), num(1, int)))),
-        Term::forall(vec![xv], Term::not(Term::eq(op(Mul, v(xv), v(xv)), app(f, vec![v(xv)])))),
-        Term::forall(vec![xv], op(Gt, app(f, vec![v(xv)]), op(Mul, v(xv), v(xv)))),
-    ];
-    let mut out = vec![];
-    for c in cands {
-        let mut s = Z3Solver::new();
-        out.push(s.check_sat(&sig, &[c], 1000));
-    }
-    panic!("{out:?}");
 }

@@ -17,8 +17,6 @@
 
 use ivyc_base::{Span, Symbol};
 
-pub mod pretty;
-
 /// A simple name with its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
@@ -118,10 +116,7 @@ pub enum ExprKind {
     /// A (possibly dotted) lowercase/quoted name, applied if written with
     /// parentheses: `f`, `a.b.c`, `f(x,y)`, `a.b(x)`, `f()`.
     /// `args` is `None` when there are no parentheses.
-    App {
-        func: Path,
-        args: Option<Vec<Expr>>,
-    },
+    App { func: Path, args: Option<Vec<Expr>> },
     /// `base.member` or `base.member(args)` where `base` is not a plain
     /// dotted name (e.g. `f(x).g`, `(a).b`, `X.f`, `(old x).y`).
     Dot {
@@ -460,7 +455,10 @@ pub enum StmtKind {
         body: Block,
     },
     /// `let a = b, c = d { ... }`
-    Let { eqns: Vec<(Ident, Ident)>, body: Block },
+    Let {
+        eqns: Vec<(Ident, Ident)>,
+        body: Block,
+    },
     /// A nested block `{ ... }`.
     Block(Block),
     /// Placeholder where the parser recovered from an error.
@@ -472,7 +470,10 @@ pub enum StmtKind {
 pub enum Cond {
     Expr(Expr),
     /// `if x := e { ... }` (bind a local to e)
-    Assign { lhs: Expr, rhs: Expr },
+    Assign {
+        lhs: Expr,
+        rhs: Expr,
+    },
     /// `some x:t. fmla` / `some (x:t,...) fmla` with optional
     /// `minimizing e` / `maximizing e`.
     Some {
@@ -519,7 +520,11 @@ pub struct Renaming {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Match {
     Defn(Defn),
-    Var { var: Binder, value: Expr, span: Span },
+    Var {
+        var: Binder,
+        value: Expr,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -567,7 +572,10 @@ pub enum ProofStepKind {
         proof: Option<Vec<ProofStep>>,
     },
     /// `proof [l] { ... }`
-    Proof { label: Label, group: Vec<ProofStep> },
+    Proof {
+        label: Label,
+        group: Vec<ProofStep>,
+    },
     /// `unfold [name] with f <r>, ...`
     Unfold {
         name: Option<Path>,
@@ -600,7 +608,10 @@ pub enum TacticWith {
     /// `with X = e, ...`
     Lets(Vec<Match>),
     /// `with invariant ... definition ... trigger ...` (optionally in braces)
-    Items { items: Vec<TacticItem>, braces: bool },
+    Items {
+        items: Vec<TacticItem>,
+        braces: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -649,20 +660,11 @@ pub struct SchemaItem {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchemaItemKind {
     /// `[fresh] function ...`
-    Function {
-        fresh: bool,
-        decls: Vec<SymbolDecl>,
-    },
+    Function { fresh: bool, decls: Vec<SymbolDecl> },
     /// `[fresh] individual ...`
-    Individual {
-        fresh: bool,
-        decls: Vec<SymbolDecl>,
-    },
+    Individual { fresh: bool, decls: Vec<SymbolDecl> },
     /// `[fresh] relation ...`
-    Relation {
-        fresh: bool,
-        decls: Vec<SymbolDecl>,
-    },
+    Relation { fresh: bool, decls: Vec<SymbolDecl> },
     /// `type t`
     Type(Ident),
     /// `[explicit] property [l] prop`
@@ -747,6 +749,10 @@ pub enum SectionKind {
     Specification,
     Implementation,
     Private,
+    /// `global { ... }` (accepted as an extension: ms-ivy 1.7 rejects it)
+    Global,
+    /// `common { ... }` (accepted as an extension: ms-ivy 1.7 rejects it)
+    Common,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -938,7 +944,10 @@ pub enum DeclKind {
         body: AroundBody,
     },
     /// `after init [(params)] { ... }`
-    AfterInit { params: Vec<Param>, body: ActionBody },
+    AfterInit {
+        params: Vec<Param>,
+        body: ActionBody,
+    },
     /// `implement type t with u`
     ImplementType { ty: Ident, with: Ident },
     /// `[trusted] isolate name(params) = a, b [with c, d]`

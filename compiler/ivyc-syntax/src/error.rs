@@ -36,10 +36,7 @@ pub enum SyntaxError {
         help: Option<String>,
     },
     /// Unexpected end of file.
-    UnexpectedEof {
-        span: Span,
-        expected: Vec<String>,
-    },
+    UnexpectedEof { span: Span, expected: Vec<String> },
     /// A delimiter opened at `open` is still open at end of file.
     UnclosedDelimiter {
         open: Span,
@@ -208,11 +205,10 @@ impl IntoDiagnostic for SyntaxError {
                     ])
             }
             SyntaxError::SchemaMissingConclusion { span } => {
-                error(code, "schema without a conclusion")
-                    .with_labels(vec![primary(
-                        *span,
-                        "the last item must be a `property` or `definition`",
-                    )])
+                error(code, "schema without a conclusion").with_labels(vec![primary(
+                    *span,
+                    "the last item must be a `property` or `definition`",
+                )])
             }
         }
     }

@@ -67,7 +67,11 @@ fn check_lang(file: FileId, src: &str, errors: &mut Vec<SyntaxError>) -> Option<
     let line = first.trim();
     let span = Span::new(file, trimmed_start, trimmed_start + line.len());
     if !line.starts_with("#lang") {
-        let end = if line.is_empty() { 0 } else { first_len.min(src.len()) };
+        let end = if line.is_empty() {
+            0
+        } else {
+            first_len.min(src.len())
+        };
         errors.push(SyntaxError::MissingLang {
             span: Span::new(file, 0, end),
         });
@@ -85,7 +89,9 @@ fn check_lang(file: FileId, src: &str, errors: &mut Vec<SyntaxError>) -> Option<
         });
     }
     if version != LANG_VERSION {
-        let well_formed = version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let well_formed = version
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         if well_formed {
             errors.push(SyntaxError::UnsupportedLangVersion {
                 span,

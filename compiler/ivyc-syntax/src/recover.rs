@@ -55,7 +55,49 @@ pub fn parse_tokens<'a>(
         }
     }
     errors.retain(|e| !(lexed.truncated && matches!(e, SyntaxError::UnexpectedEof { .. })));
+    suppress_cascades(toks, errors);
     decls
+}
+
+/// Keep only the first parser error of each declaration/statement: after a
+/// reported error, further parser errors before the next declaration
+/// keyword or `;` are follow-on noise from recovery.
+fn suppress_cascades(toks: &[SpannedTok<'_>], errors: &mut Vec<SyntaxError>) {
+    let is_parser_error = |e: &SyntaxError| {
+        matches!(
+            e,
+            SyntaxError::UnexpectedToken { .. } | SyntaxError::UnexpectedClosingDelimiter { .. }
+        )
+    };
+    let mut order: Vec<usize> = (0..errors.len()).collect();
+    order.sort_by_key(|&i| errors.get(i).map(|e| e.span().start).unwrap_or(0));
+    let mut keep = vec![true; errors.len()];
+    let mut barrier: Option<u32> = None;
+    for i in order {
+        let Some(e) = errors.get(i) else { continue };
+        if !is_parser_error(e) {
+            continue;
+        }
+        let pos = e.span().start;
+        if let Some(b) = barrier {
+            if pos <= b {
+                keep[i] = false;
+                continue;
+            }
+        }
+        // next resynchronisation token strictly after this error
+        let next = toks
+            .iter()
+            .find(|(l, t, _)| *l > pos as usize && (t.starts_decl() || *t == Tok::Semi))
+            .map(|(l, _, _)| u32::try_from(*l).unwrap_or(u32::MAX));
+        barrier = Some(next.unwrap_or(u32::MAX));
+    }
+    let mut idx = 0;
+    errors.retain(|_| {
+        let k = keep.get(idx).copied().unwrap_or(true);
+        idx += 1;
+        k
+    });
 }
 
 /// Where to restart after an unrecoverable error: the next token that can
@@ -241,7 +283,12 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
     let mut groups: Vec<String> = Vec::new();
     let decl_count = rest.iter().filter(|t| is_decl_start(t)).count();
     if decl_count >= 8 {
-        rest.retain(|t| !is_decl_start(t) || *t == "\"var\"" && has("\"assume\""));
+        // names (`global`/`common` sections), native code and `proof [l]`
+        // are declarations too
+        rest.retain(|t| {
+            (!is_decl_start(t) || *t == "\"var\"" && has("\"assume\""))
+                && !matches!(*t, "IDENT" | "NATIVE" | "PROOF_L")
+        });
         groups.push("a declaration".to_string());
     }
     if has("\"assume\"") && has("\"while\"") {
@@ -272,7 +319,10 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
             "PROOF_L" => "`proof`".to_string(),
             "error" => continue,
             q => {
-                let inner = q.strip_prefix('"').and_then(|x| x.strip_suffix('"')).unwrap_or(q);
+                let inner = q
+                    .strip_prefix('"')
+                    .and_then(|x| x.strip_suffix('"'))
+                    .unwrap_or(q);
                 format!("`{inner}`")
             }
         };
@@ -290,12 +340,13 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
 /// A hint for common mistakes.
 fn hint(found: &Tok<'_>, expected: &[String]) -> Option<String> {
     let has = |t: &str| expected.iter().any(|e| e == t);
-    let wants_name = has("IDENT");
+    let at_decl = expected.iter().filter(|e| is_decl_start(e)).count() >= 8;
+    let wants_name = has("IDENT") && !at_decl;
     match found {
         Tok::Eq if has("\":=\"") => {
             Some("use `:=` for assignment; `=` is the equality predicate".to_string())
         }
-        Tok::Init if !wants_name && expected.iter().any(|e| is_decl_start(e)) => Some(
+        Tok::Init if at_decl => Some(
             "top-level `init` declarations were removed in Ivy 1.7; use `after init { ... }`"
                 .to_string(),
         ),

@@ -299,9 +299,9 @@ impl Resolver<'_, '_> {
                 Expr { kind, span }
             }
             // The grammar guarantees an operand here; be defensive anyway.
-            Some(Item::Postfix(_, span)) | Some(Item::Infix(_, span)) | Some(Item::IfElse(_, span)) => {
-                self.error(span)
-            }
+            Some(Item::Postfix(_, span))
+            | Some(Item::Infix(_, span))
+            | Some(Item::IfElse(_, span)) => self.error(span),
             None => self.error(self.fallback),
         };
         loop {

@@ -9,4 +9,4 @@ pub mod obligation;
 pub use counterexample::{Counterexample, SymbolTable};
 pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
 pub use ivyc_logic::answer::{Answer, Reason, Solver};
-pub use obligation::{obligations, Obligation, ObligationKind};
+pub use obligation::{obligations, HypSource, Obligation, ObligationKind};

@@ -42,6 +42,8 @@ pub struct Obligation {
     /// The system signature extended with the fresh SSA versions.
     pub sig: Signature,
     pub hypotheses: Vec<Term>,
+    /// Where each hypothesis came from, aligned with `hypotheses`.
+    pub hyp_sources: Vec<HypSource>,
     pub goal: Term,
     /// False for initiation: the state before the initializer is arbitrary.
     pub has_pre: bool,
@@ -136,6 +138,25 @@ fn post_map(state: &[SymId], v: &Versions) -> Vec<(SymId, SymId)> {
         .collect()
 }
 
+/// The origin of a hypothesis of an obligation (for explanations such as
+/// the fragment checker's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HypSource {
+    /// `System::axioms[i]`.
+    Axiom(usize),
+    /// `System::invariants[i]`, assumed in the pre-state.
+    Invariant(usize),
+    /// The transition relation (or path condition) of the init or action.
+    Transition,
+}
+
+fn sources(axioms: usize, invariants: usize, total: usize) -> Vec<HypSource> {
+    let mut out: Vec<HypSource> = (0..axioms).map(HypSource::Axiom).collect();
+    out.extend((0..invariants).map(HypSource::Invariant));
+    out.resize(total.max(out.len()), HypSource::Transition);
+    out
+}
+
 /// Assertion groups: assertions with the same source span (e.g. one callee
 /// `require` inlined at two call sites... of the same call) are checked
 /// together, as Ivy checks per source line. Returns the pre-order indices of
@@ -195,8 +216,19 @@ impl Ctx<'_> {
             ),
             None => (None, None, vec![], vec![]),
         };
+        let with_invariants = kind != ObligationKind::Initiation && action.is_some();
+        let hyp_sources = sources(
+            self.axioms.len(),
+            if with_invariants {
+                self.invariants.len()
+            } else {
+                0
+            },
+            hypotheses.len(),
+        );
         self.out.push(Obligation {
             index: self.out.len(),
+            hyp_sources,
             kind,
             action: action_name,
             action_span,

@@ -1,26 +1,54 @@
 //! `ivyc check`: parse (and, unless `--parse-only`, analyse) a file and
-//! report every diagnostic found.
+//! report every diagnostic found; `--fragment` also runs the decidability
+//! check on every obligation without solving.
 
 use crate::cli::CheckArgs;
 use crate::exit::Exit;
-use crate::loader;
+use crate::frontend;
 use crate::render::Renderer;
+use crate::verify;
 use ivyc_base::{IntoDiagnostic, SourceMap};
 
 pub fn run(args: &CheckArgs) -> Exit {
     let mut sources = SourceMap::new();
     let mut out = Renderer::new(args.input.message_format);
-    let file = match loader::load(&mut sources, &args.input.file) {
-        Ok(f) => f,
-        Err(msg) => {
-            out.plain_error("unreadable-file", &msg);
-            return Exit::InputError;
+    let exit = if args.parse_only {
+        parse_only(args, &mut sources, &mut out)
+    } else if args.fragment {
+        match frontend::system(&args.input, &mut sources, &mut out) {
+            None => Exit::InputError,
+            Some(system) => {
+                let obligations = ivyc_vc::obligations(&system);
+                let refused = verify::report_fragment(&system, &obligations, &sources, &mut out);
+                if refused > 0 {
+                    Exit::OutsideFragment
+                } else {
+                    out.line(&format!(
+                        "all {} obligations are in the decidable fragment",
+                        obligations.len()
+                    ));
+                    Exit::Success
+                }
+            }
+        }
+    } else {
+        match frontend::program(&args.input, &mut sources, &mut out) {
+            Some(_) => Exit::Success,
+            None => Exit::InputError,
         }
     };
-    let (_ast, errors) = ivyc_syntax::parse(file, sources.source(file));
-    let diags: Vec<_> = errors.iter().map(|e| e.into_diagnostic()).collect();
-    out.diagnostics(&sources, &diags);
     out.summary();
+    exit
+}
+
+fn parse_only(args: &CheckArgs, sources: &mut SourceMap, out: &mut Renderer) -> Exit {
+    let Some(file) = frontend::read(&args.input, sources, out) else {
+        return Exit::InputError;
+    };
+    let (_ast, errors) = ivyc_syntax::parse(file, sources.source(file));
+    for e in &errors {
+        out.diagnostic(sources, &e.into_diagnostic());
+    }
     if out.errors() > 0 {
         Exit::InputError
     } else {

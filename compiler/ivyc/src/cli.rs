@@ -51,14 +51,41 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Stop after parsing.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fragment")]
     pub parse_only: bool,
+    /// Also check that every verification condition is in the decidable
+    /// fragment (without solving).
+    #[arg(long)]
+    pub fragment: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Solver time limit per obligation, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+    /// Number of worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Send obligations outside the decidable fragment to Z3 anyway.
+    #[arg(long)]
+    pub no_fragment_check: bool,
+    /// Do not shrink counterexamples.
+    #[arg(long)]
+    pub no_minimize: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A line per obligation and readable counterexamples.
+    Human,
+    /// One JSON document (see docs/verify-json.md).
+    Json,
 }
 
 #[derive(Args, Debug)]

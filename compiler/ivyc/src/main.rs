@@ -4,8 +4,11 @@
 mod check;
 mod cli;
 mod exit;
+mod frontend;
 mod loader;
 mod render;
+mod stdlib;
+mod verify;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -33,7 +36,7 @@ fn main() {
     let cli = Cli::parse();
     let exit = match std::panic::catch_unwind(|| match &cli.command {
         Command::Check(args) => check::run(args),
-        Command::Verify(_) => not_yet("verify"),
+        Command::Verify(args) => verify::run(args),
         Command::Extract(_) => not_yet("extract"),
     }) {
         Ok(e) => e,

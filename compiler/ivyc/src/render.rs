@@ -53,12 +53,6 @@ impl Renderer {
         }
     }
 
-    pub fn diagnostics(&mut self, sources: &SourceMap, diags: &[Diagnostic]) {
-        for d in diags {
-            self.diagnostic(sources, d);
-        }
-    }
-
     /// A closing summary line for people (nothing in JSON mode).
     pub fn summary(&self) {
         if self.format == MessageFormat::Human && (self.errors > 0 || self.warnings > 0) {
@@ -150,4 +144,407 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
         obj["end"] = json!({"line": end_line, "col": end_col});
     }
     obj
+}
+
+// ---- verification reports -------------------------------------------------
+
+use crate::verify::Checked;
+use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
+use ivyc_logic::{Signature, System, Value};
+use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
+use std::fmt::Write as _;
+use std::time::Duration;
+
+fn millis(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+/// `(line N)` for a span, or nothing.
+fn at_line(sources: &SourceMap, span: Option<ivyc_base::Span>) -> String {
+    match span {
+        Some(s) => format!(" (line {})", sources.line_col(s.file, s.start as usize).0),
+        None => String::new(),
+    }
+}
+
+/// One line describing an obligation, e.g.
+/// `consecution of elect preserves invariant [one] (line 10)`.
+pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
+    let ob = &c.obligation;
+    let what = match ob.property_label {
+        Some(l) => format!("[{l}]"),
+        None => ob.property.pretty(&ob.sig).to_string(),
+    };
+    let line = at_line(sources, ob.property_span);
+    let action = ob
+        .action
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "init".into());
+    let mut s = match ob.kind {
+        ObligationKind::Initiation => format!("initiation establishes invariant {what}{line}"),
+        ObligationKind::Consecution => {
+            format!("consecution of {action} preserves invariant {what}{line}")
+        }
+        ObligationKind::Assertion => {
+            let kind = ob.assert_kind.map(assert_word).unwrap_or("assertion");
+            format!("{kind} {what}{line} holds in {action}")
+        }
+    };
+    if c.outside_fragment {
+        s.push_str(" (outside the decidable fragment)");
+    }
+    s
+}
+
+fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
+    match k {
+        ivyc_logic::AssertKind::Require => "require",
+        ivyc_logic::AssertKind::CallRequire => "require at call site",
+        ivyc_logic::AssertKind::Ensure => "ensure",
+        ivyc_logic::AssertKind::Assert => "assert",
+        ivyc_logic::AssertKind::LoopInvariant => "loop invariant",
+    }
+}
+
+/// The human report: obligations grouped by action, failures explained with
+/// a diagnostic and the counterexample, then a summary line.
+pub fn verify_report(
+    out: &mut Renderer,
+    sources: &SourceMap,
+    system: &System,
+    checked: &[Checked],
+    total: Duration,
+) {
+    let _ = system;
+    let mut group: Option<String> = None;
+    for c in checked {
+        let g = match c.obligation.action {
+            Some(a) => format!("action {a}"),
+            None => "init".into(),
+        };
+        if group.as_ref() != Some(&g) {
+            out.line(&g);
+            group = Some(g);
+        }
+        let mark = match &c.outcome {
+            Outcome::Proved => "✓",
+            Outcome::Failed(_) => "✗",
+            Outcome::Unknown(_) => "?",
+        };
+        let mut line = format!(
+            "  {mark} {}  {}",
+            obligation_line(sources, c),
+            millis(c.time)
+        );
+        if let Outcome::Unknown(r) = &c.outcome {
+            let _ = write!(line, "  unknown: {r}");
+        }
+        out.line(&line);
+    }
+    for c in checked {
+        if let Outcome::Failed(cex) = &c.outcome {
+            out.diagnostic(sources, &failure_diagnostic(sources, c));
+            if out.format == MessageFormat::Human {
+                let text = counterexample_text(&c.obligation.sig, cex);
+                eprint!("{text}");
+                eprintln!();
+            }
+        }
+    }
+    let proved = checked.iter().filter(|c| c.outcome.is_proved()).count();
+    let failed = checked
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Failed(_)))
+        .count();
+    let unknown = checked.len() - proved - failed;
+    let mut summary = format!(
+        "{} obligation{}: {proved} proved, {failed} failed",
+        checked.len(),
+        plural(checked.len())
+    );
+    if unknown > 0 {
+        let _ = write!(summary, ", {unknown} unknown");
+    }
+    let _ = write!(summary, " ({:.2} s)", total.as_secs_f64());
+    out.line(&summary);
+}
+
+/// The diagnostic for a failed obligation: the property, and the action.
+fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
+    let ob = &c.obligation;
+    let what = match ob.property_label {
+        Some(l) => format!("[{l}]"),
+        None => format!("`{}`", ob.property.pretty(&ob.sig)),
+    };
+    let action = ob.action.map(|a| a.to_string());
+    let (message, label) = match (ob.kind, &action) {
+        (ObligationKind::Initiation, _) => (
+            format!("invariant {what} does not hold initially"),
+            "this invariant is false after init",
+        ),
+        (ObligationKind::Consecution, Some(a)) => (
+            format!("invariant {what} is not preserved by action `{a}`"),
+            "this invariant can become false",
+        ),
+        (ObligationKind::Consecution, None) => (
+            format!("invariant {what} is not preserved"),
+            "this invariant can become false",
+        ),
+        (ObligationKind::Assertion, a) => (
+            format!(
+                "{} {what} can fail{}",
+                ob.assert_kind.map(assert_word).unwrap_or("assertion"),
+                a.as_ref()
+                    .map(|a| format!(" in action `{a}`"))
+                    .unwrap_or_default()
+            ),
+            "this can be false",
+        ),
+    };
+    let mut labels = Vec::new();
+    if let Some(s) = ob.property_span {
+        labels.push(primary(s, label));
+    }
+    if let (Some(s), Some(a)) = (ob.action_span, &action) {
+        labels.push(secondary(s, format!("in action `{a}`")));
+    }
+    let _ = sources;
+    error_diag("check-failed", message).with_labels(labels).with_notes(vec![match ob.kind {
+        ObligationKind::Consecution => "a counterexample to induction follows: a state satisfying all invariants from which the action reaches a state violating this one".into(),
+        ObligationKind::Initiation => "a counterexample follows: an initial state violating the invariant".into(),
+        ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
+    }])
+}
+
+fn value_name(sig: &Signature, v: &Value) -> String {
+    v.name(sig)
+}
+
+fn tuple(sig: &Signature, args: &[Value]) -> String {
+    args.iter()
+        .map(|a| value_name(sig, a))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A compact rendering of one symbol's table: relations as the set of true
+/// tuples, functions as `args ↦ value`.
+fn table_text(sig: &Signature, t: &SymbolTable) -> String {
+    let decl = sig.symbol(t.sym);
+    if decl.args.is_empty() {
+        return t
+            .rows
+            .first()
+            .map(|(_, v)| value_name(sig, v))
+            .unwrap_or_else(|| "?".into());
+    }
+    let items: Vec<String> = if decl.is_relation() {
+        t.rows
+            .iter()
+            .filter(|(_, v)| matches!(v, Value::Bool(true)))
+            .map(|(a, _)| {
+                if a.len() == 1 {
+                    tuple(sig, a)
+                } else {
+                    format!("({})", tuple(sig, a))
+                }
+            })
+            .collect()
+    } else {
+        t.rows
+            .iter()
+            .map(|(a, v)| format!("{} ↦ {}", tuple(sig, a), value_name(sig, v)))
+            .collect()
+    };
+    format!("{{{}}}", items.join(", "))
+}
+
+/// The counterexample as text: universes, action and arguments, then every
+/// state symbol before and after, with changed entries marked `→`.
+pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
+    let mut s = String::from("counterexample:\n");
+    for (sort, elems) in &cex.universes {
+        let names: Vec<String> = elems.iter().map(|e| value_name(sig, e)).collect();
+        let _ = writeln!(s, "  {} = {{{}}}", sig.sort_name(*sort), names.join(", "));
+    }
+    for t in &cex.rigid {
+        let _ = writeln!(s, "  {} = {}", sig.symbol_name(t.sym), table_text(sig, t));
+    }
+    if let Some(a) = cex.action {
+        let args: Vec<String> = cex
+            .args
+            .iter()
+            .map(|(p, v)| {
+                let name = sig.symbol_name(*p);
+                let short = name.rsplit('.').next().unwrap_or(name);
+                format!(
+                    "{short} = {}",
+                    v.as_ref()
+                        .map(|v| value_name(sig, v))
+                        .unwrap_or_else(|| "?".into())
+                )
+            })
+            .collect();
+        let _ = writeln!(s, "  action {a}({})", args.join(", "));
+    }
+    if cex.post.is_empty() {
+        if !cex.pre.is_empty() {
+            let _ = writeln!(s, "  state:");
+        }
+        for t in &cex.pre {
+            let _ = writeln!(s, "    {} = {}", sig.symbol_name(t.sym), table_text(sig, t));
+        }
+    } else {
+        let _ = writeln!(s, "  state (before → after):");
+        for post in &cex.post {
+            let name = sig.symbol_name(post.sym);
+            let after = table_text(sig, post);
+            match cex.pre.iter().find(|p| p.sym == post.sym) {
+                Some(pre) => {
+                    let before = table_text(sig, pre);
+                    if before == after {
+                        let _ = writeln!(s, "    {name} = {before}");
+                    } else {
+                        let _ = writeln!(s, "    {name} = {before} → {after}");
+                        for (args, v) in &post.rows {
+                            let old = pre.rows.iter().find(|(a, _)| a == args).map(|(_, v)| v);
+                            if old != Some(v) && !args.is_empty() {
+                                let _ = writeln!(
+                                    s,
+                                    "        {name}({}): {} → {}",
+                                    tuple(sig, args),
+                                    old.map(|o| value_name(sig, o))
+                                        .unwrap_or_else(|| "?".into()),
+                                    value_name(sig, v)
+                                );
+                            }
+                        }
+                    }
+                }
+                None => {
+                    let _ = writeln!(s, "    {name} = {after}");
+                }
+            }
+        }
+    }
+    for (r, v) in &cex.returns {
+        let _ = writeln!(
+            s,
+            "  returns {} = {}",
+            sig.symbol_name(*r),
+            v.as_ref()
+                .map(|v| value_name(sig, v))
+                .unwrap_or_else(|| "?".into())
+        );
+    }
+    if !cex.witness.is_empty() {
+        let w: Vec<String> = cex
+            .witness
+            .iter()
+            .map(|(v, x)| format!("{} = {}", v.name, value_name(sig, x)))
+            .collect();
+        let _ = writeln!(s, "  violated for {}", w.join(", "));
+    }
+    for (i, c) in &cex.failed_conjuncts {
+        let _ = writeln!(s, "  false conjunct #{i}: {}", c.pretty(sig));
+    }
+    s
+}
+
+/// Version of the `verify --format json` document (see docs/verify-json.md).
+pub const VERIFY_JSON_VERSION: u32 = 1;
+
+fn span_json(sources: &SourceMap, span: Option<ivyc_base::Span>) -> serde_json::Value {
+    match span {
+        None => serde_json::Value::Null,
+        Some(s) => {
+            let (line, col) = sources.line_col(s.file, s.start as usize);
+            let (end_line, end_col) = sources.line_col(s.file, s.end as usize);
+            json!({"file": sources.name(s.file), "line": line, "col": col,
+                   "end_line": end_line, "end_col": end_col})
+        }
+    }
+}
+
+fn table_json(sig: &Signature, t: &SymbolTable) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = t
+        .rows
+        .iter()
+        .map(|(a, v)| {
+            json!({"args": a.iter().map(|x| value_name(sig, x)).collect::<Vec<_>>(),
+                   "value": value_name(sig, v)})
+        })
+        .collect();
+    json!({"symbol": sig.symbol_name(t.sym), "rows": rows})
+}
+
+fn counterexample_json(sig: &Signature, cex: &Counterexample) -> serde_json::Value {
+    let universes: serde_json::Map<String, serde_json::Value> = cex
+        .universes
+        .iter()
+        .map(|(s, e)| {
+            (
+                sig.sort_name(*s).to_string(),
+                json!(e.iter().map(|x| value_name(sig, x)).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let opt = |v: &Option<Value>| v.as_ref().map(|v| value_name(sig, v));
+    json!({
+        "universes": universes,
+        "action": cex.action.map(|a| a.to_string()),
+        "arguments": cex.args.iter().map(|(p, v)| json!({"name": sig.symbol_name(*p), "value": opt(v)})).collect::<Vec<_>>(),
+        "returns": cex.returns.iter().map(|(p, v)| json!({"name": sig.symbol_name(*p), "value": opt(v)})).collect::<Vec<_>>(),
+        "rigid": cex.rigid.iter().map(|t| table_json(sig, t)).collect::<Vec<_>>(),
+        "pre": cex.pre.iter().map(|t| table_json(sig, t)).collect::<Vec<_>>(),
+        "post": cex.post.iter().map(|t| table_json(sig, t)).collect::<Vec<_>>(),
+        "false_conjuncts": cex.failed_conjuncts.iter().map(|(i, c)| json!({"index": i, "formula": c.pretty(sig).to_string()})).collect::<Vec<_>>(),
+    })
+}
+
+/// The machine-readable report: one JSON document on stdout.
+pub fn verify_json(sources: &SourceMap, system: &System, checked: &[Checked], total: Duration) {
+    let _ = system;
+    let obligations: Vec<serde_json::Value> = checked
+        .iter()
+        .map(|c| {
+            let ob = &c.obligation;
+            let (outcome, detail) = match &c.outcome {
+                Outcome::Proved => ("proved", serde_json::Value::Null),
+                Outcome::Failed(cex) => ("failed", counterexample_json(&ob.sig, cex)),
+                Outcome::Unknown(r) => ("unknown", json!(r.to_string())),
+            };
+            json!({
+                "index": ob.index,
+                "kind": ob.kind.as_str(),
+                "assert_kind": ob.assert_kind.map(assert_word),
+                "action": ob.action.map(|a| a.to_string()),
+                "property": ob.property_label.map(|l| l.to_string()),
+                "formula": ob.property.pretty(&ob.sig).to_string(),
+                "span": span_json(sources, ob.property_span),
+                "outcome": outcome,
+                "outside_fragment": c.outside_fragment,
+                "time_ms": c.time.as_millis() as u64,
+                "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
+                "reason": if outcome == "unknown" { detail } else { serde_json::Value::Null },
+            })
+        })
+        .collect();
+    let count = |o: &str| {
+        checked
+            .iter()
+            .filter(|c| match &c.outcome {
+                Outcome::Proved => o == "proved",
+                Outcome::Failed(_) => o == "failed",
+                Outcome::Unknown(_) => o == "unknown",
+            })
+            .count()
+    };
+    let doc = json!({
+        "version": VERIFY_JSON_VERSION,
+        "obligations": obligations,
+        "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
+                    "unknown": count("unknown"), "time_ms": total.as_millis() as u64},
+    });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }

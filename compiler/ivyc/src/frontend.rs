@@ -1,0 +1,51 @@
+//! The shared front half of `check` and `verify`: read the file, parse and
+//! analyse it with its includes, lower it to a verification system, and
+//! render every diagnostic on the way.
+
+use crate::cli::InputArgs;
+use crate::loader::{self, DiskLoader};
+use crate::render::Renderer;
+use ivyc_base::{FileId, IntoDiagnostic, SourceMap};
+use ivyc_logic::System;
+use ivyc_sema::Program;
+
+/// Read the input file; on failure the error is rendered.
+pub fn read(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -> Option<FileId> {
+    match loader::load(sources, &input.file) {
+        Ok(f) => Some(f),
+        Err(msg) => {
+            out.plain_error("unreadable-file", &msg);
+            None
+        }
+    }
+}
+
+/// Parse and check the input with its includes. Returns the program when
+/// there were no errors (warnings are rendered and allowed).
+pub fn program(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -> Option<Program> {
+    let root = read(input, sources, out)?;
+    let mut disk = DiskLoader::new(&input.include_dirs);
+    let (program, errors) = ivyc_sema::check(root, sources, &mut disk);
+    let before = out.errors();
+    for e in &errors {
+        out.diagnostic(sources, &e.into_diagnostic());
+    }
+    if out.errors() > before {
+        return None;
+    }
+    program
+}
+
+/// Parse, check and lower the input to a verification system.
+pub fn system(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -> Option<System> {
+    let program = program(input, sources, out)?;
+    match ivyc_sema::lower::lower(&program) {
+        Ok(s) => Some(s),
+        Err(errors) => {
+            for e in &errors {
+                out.diagnostic(sources, &e.into_diagnostic());
+            }
+            None
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! `ivyc verify`: check the file, build the obligations, refuse those outside
+//! the decidable fragment, discharge the rest with Z3 on worker threads and
+//! report (for people or as one JSON document).
+
+use crate::cli::{ReportFormat, VerifyArgs};
+use crate::exit::Exit;
+use crate::frontend;
+use crate::render::{self, Renderer};
+use ivyc_base::{IntoDiagnostic, SourceMap};
+use ivyc_fragment::{Origin, OriginKind, Origins};
+use ivyc_logic::System;
+use ivyc_smt::{Z3Options, Z3Solver};
+use ivyc_vc::{HypSource, Obligation, ObligationKind, Outcome};
+use std::time::{Duration, Instant};
+
+/// The verdict on one obligation, with what the report needs.
+pub struct Checked {
+    pub obligation: Obligation,
+    pub outcome: Outcome,
+    pub time: Duration,
+    /// The obligation is outside the decidable fragment and was sent to Z3
+    /// anyway (`--no-fragment-check`).
+    pub outside_fragment: bool,
+}
+
+pub fn run(args: &VerifyArgs) -> Exit {
+    let start = Instant::now();
+    let mut sources = SourceMap::new();
+    let mut out = Renderer::new(args.input.message_format);
+    let Some(system) = frontend::system(&args.input, &mut sources, &mut out) else {
+        out.summary();
+        return Exit::InputError;
+    };
+    let obligations = ivyc_vc::obligations(&system);
+
+    // The decidable fragment, checked on exactly what Z3 would see.
+    let outside: Vec<bool> = obligations
+        .iter()
+        .map(|ob| fragment_errors(&system, ob).is_some())
+        .collect();
+    if !args.no_fragment_check && outside.iter().any(|o| *o) {
+        let refused = report_fragment(&system, &obligations, &sources, &mut out);
+        out.summary();
+        out.line(&format!(
+            "{refused} of {} obligations are outside the decidable fragment; nothing was sent to the solver (use --no-fragment-check to try anyway)",
+            obligations.len()
+        ));
+        return Exit::OutsideFragment;
+    }
+
+    let options = Z3Options {
+        minimize: !args.no_minimize,
+        ..Z3Options::default()
+    };
+    let jobs = args.jobs.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let timeout_ms = args.timeout.saturating_mul(1000);
+    let results = ivyc_vc::discharge_all_timed(
+        &obligations,
+        || Z3Solver::with_options(options.clone()),
+        jobs,
+        timeout_ms,
+    );
+    let checked: Vec<Checked> = obligations
+        .into_iter()
+        .zip(results)
+        .zip(outside)
+        .map(
+            |((obligation, (outcome, time)), outside_fragment)| Checked {
+                obligation,
+                outcome,
+                time,
+                outside_fragment,
+            },
+        )
+        .collect();
+    let exit = checked
+        .iter()
+        .map(|c| outcome_exit(&c.outcome))
+        .max()
+        .unwrap_or(Exit::Success);
+    match args.format {
+        ReportFormat::Human => {
+            render::verify_report(&mut out, &sources, &system, &checked, start.elapsed())
+        }
+        ReportFormat::Json => render::verify_json(&sources, &system, &checked, start.elapsed()),
+    }
+    exit
+}
+
+fn outcome_exit(o: &Outcome) -> Exit {
+    match o {
+        Outcome::Proved => Exit::Success,
+        Outcome::Failed(_) => Exit::CheckFailed,
+        Outcome::Unknown(_) => Exit::Undecided,
+    }
+}
+
+/// The fragment violations of one obligation, if any.
+fn fragment_errors(system: &System, ob: &Obligation) -> Option<Vec<ivyc_fragment::FragmentError>> {
+    let origins = fragment_origins(system, ob);
+    ivyc_fragment::check(&ob.sig, &ob.hypotheses, &ob.goal, &origins).err()
+}
+
+/// Render the fragment violations of every obligation; returns how many
+/// obligations are outside the fragment. Each distinct explanation is shown
+/// once, with the obligations it concerns.
+pub fn report_fragment(
+    system: &System,
+    obligations: &[Obligation],
+    sources: &SourceMap,
+    out: &mut Renderer,
+) -> usize {
+    let mut refused = 0;
+    let mut shown: Vec<(String, ivyc_base::Diagnostic, Vec<String>)> = Vec::new();
+    for ob in obligations {
+        let Some(errors) = fragment_errors(system, ob) else {
+            continue;
+        };
+        refused += 1;
+        for e in dedup_errors(errors) {
+            let diag = e.into_diagnostic();
+            let key = format!("{:?}{:?}", diag.message, diag.labels);
+            match shown.iter_mut().find(|(k, _, _)| *k == key) {
+                Some((_, _, obs)) => obs.push(ob.title()),
+                None => shown.push((key, diag, vec![ob.title()])),
+            }
+        }
+    }
+    for (_, diag, obs) in shown {
+        let more = if obs.len() > 3 {
+            format!(" and {} more", obs.len() - 3)
+        } else {
+            String::new()
+        };
+        let note = format!(
+            "in: {}{more}",
+            obs.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+        );
+        out.diagnostic(sources, &diag.with_notes(vec![note]));
+    }
+    refused
+}
+
+/// The same cycle is often found in many obligations of one action: report
+/// each distinct explanation once per obligation.
+fn dedup_errors(
+    mut errors: Vec<ivyc_fragment::FragmentError>,
+) -> Vec<ivyc_fragment::FragmentError> {
+    let mut seen = Vec::new();
+    errors.retain(|e| {
+        let key = format!("{e:?}");
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+    errors
+}
+
+/// Where each formula of an obligation came from, for the fragment checker.
+fn fragment_origins(system: &System, ob: &Obligation) -> Origins {
+    let action = ob.action.map(|a| a.as_str().to_owned());
+    let hyps = ob
+        .hyp_sources
+        .iter()
+        .map(|src| {
+            Some(match src {
+                HypSource::Axiom(i) => {
+                    let p = system.axioms.get(*i);
+                    let mut o = Origin::new(OriginKind::Axiom).with_span(p.and_then(|p| p.span));
+                    o.label = p.and_then(|p| p.label);
+                    o
+                }
+                HypSource::Invariant(i) => {
+                    let p = system.invariants.get(*i);
+                    let mut o =
+                        Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
+                    o.label = p.and_then(|p| p.label);
+                    o
+                }
+                HypSource::Transition => {
+                    let o = match ob.kind {
+                        ObligationKind::Initiation => Origin::new(OriginKind::Init),
+                        _ => Origin::new(OriginKind::Transition).with_span(ob.action_span),
+                    };
+                    match &action {
+                        Some(a) => o.with_action(a),
+                        None => o,
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut goal = Origin::new(match ob.kind {
+        ObligationKind::Assertion => OriginKind::Assertion,
+        _ => OriginKind::Invariant,
+    })
+    .with_span(ob.property_span);
+    goal.label = ob.property_label;
+    if let Some(a) = &action {
+        goal = goal.with_action(a);
+    }
+    Origins {
+        hyps,
+        goal: Some(goal),
+    }
+}
