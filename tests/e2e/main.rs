@@ -229,3 +229,102 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[unreadable-file]"));
 }
+
+/// Run ivyc with arbitrary arguments from the repo root.
+fn ivyc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ivyc"))
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .expect("failed to start ivyc");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The JSON report without timings, for comparisons.
+fn json_without_times(text: &str) -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_str(text).expect("verify --format json prints JSON");
+    if let Some(obs) = v["obligations"].as_array_mut() {
+        for o in obs {
+            o["time_ms"] = serde_json::Value::Null;
+        }
+    }
+    v["summary"]["time_ms"] = serde_json::Value::Null;
+    v
+}
+
+#[test]
+fn parallel_and_sequential_runs_agree() {
+    for file in [
+        "examples/lock_server.ivy",
+        "examples/bugs/lock_server_grant_without_lock.ivy",
+    ] {
+        let (c1, o1, _) = ivyc(&["verify", "--format", "json", "-j", "1", file]);
+        let (c4, o4, _) = ivyc(&["verify", "--format", "json", "-j", "4", file]);
+        assert_eq!(c1, c4, "{file}: exit codes differ between -j1 and -j4");
+        assert_eq!(
+            json_without_times(&o1),
+            json_without_times(&o4),
+            "{file}: reports differ between -j1 and -j4"
+        );
+    }
+}
+
+#[test]
+fn json_report_of_a_failure() {
+    let (code, out, _) = ivyc(&[
+        "verify",
+        "--format",
+        "json",
+        "examples/bugs/client_server_disconnect_any.ivy",
+    ]);
+    assert_eq!(code, 1);
+    let v = json_without_times(&out);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["failed"], 1);
+    let failed: Vec<&serde_json::Value> = v["obligations"]
+        .as_array()
+        .expect("obligations array")
+        .iter()
+        .filter(|o| o["outcome"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["property"], "link_takes_semaphore");
+    assert_eq!(failed[0]["action"], "disconnect");
+    assert!(failed[0]["counterexample"]["universes"]["server"].is_array());
+    insta::assert_snapshot!(
+        "json_report_client_server_disconnect_any",
+        serde_json::to_string_pretty(&v).unwrap_or_default()
+    );
+}
+
+#[test]
+fn message_format_json_diagnostics() {
+    let (code, out, _) = ivyc(&[
+        "check",
+        "--parse-only",
+        "--message-format",
+        "json",
+        "tests/data/syntax/multi_error_decls.ivy",
+    ]);
+    assert_eq!(code, 2);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert!(lines.len() >= 2, "several errors expected: {out}");
+    for d in &lines {
+        assert_eq!(d["version"], 1);
+        assert_eq!(d["severity"], "error");
+        assert!(d["line"].as_u64().is_some_and(|l| l > 0));
+        assert!(d["col"].as_u64().is_some_and(|c| c > 0));
+        assert!(d["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("multi_error_decls.ivy")));
+        assert!(!d["labels"].as_array().expect("labels").is_empty());
+    }
+}

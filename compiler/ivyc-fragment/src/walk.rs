@@ -353,7 +353,7 @@ impl<'a> Analysis<'a> {
         let arg_sorts: Vec<Symbol> = d.args.iter().map(|&s| self.sort_name(s)).collect();
         let mut done: HashSet<SortId> = HashSet::new();
         for &s in &d.args {
-            if s == SortId::BOOL || !done.insert(s) {
+            if !done.insert(s) {
                 continue;
             }
             // SSA copies `f#k` of one declared function give one edge.

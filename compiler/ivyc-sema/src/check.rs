@@ -90,13 +90,20 @@ pub(crate) struct ModuleInfo<'a> {
     pub span: Span,
 }
 
+/// An action body with its environment and the source names of the
+/// parameters and returns it uses.
+pub(crate) type ActionBodyRef<'a> = (&'a ast::ActionBody, Rc<Env>, Vec<Symbol>, Vec<Symbol>);
+
+/// A definition whose body is elaborated after all declarations.
+pub(crate) type PendingDef<'a> = (SymId, Vec<ast::Binder>, &'a ast::DefnRhs, Span, Rc<Env>);
+
 /// Per-action information kept during checking.
 pub(crate) struct ActionInfo<'a> {
     pub def: ActionDef,
     /// Source names of params and returns (last segments).
     pub param_names: Vec<Symbol>,
     pub return_names: Vec<Symbol>,
-    pub body: Option<(&'a ast::ActionBody, Rc<Env>, Vec<Symbol>, Vec<Symbol>)>,
+    pub body: Option<ActionBodyRef<'a>>,
     pub befores: Vec<Monitor<'a>>,
     pub afters: Vec<Monitor<'a>>,
     pub decl_span: Span,
@@ -143,9 +150,8 @@ pub(crate) struct Checker<'a> {
     /// Set while the errors of an inference pass are discarded.
     pub silent: u32,
     /// Definitions whose bodies are elaborated after all declarations.
-    #[allow(clippy::type_complexity)]
     pub missing_modules: Vec<(ast::Path, Rc<Env>)>,
-    pub pending_defs: Vec<(SymId, Vec<ast::Binder>, &'a ast::DefnRhs, Span, Rc<Env>)>,
+    pub pending_defs: Vec<PendingDef<'a>>,
     instance_stack: Vec<Symbol>,
 }
 

@@ -83,7 +83,10 @@ impl<'a> Checker<'a> {
                         self.declare(full, Entity::Sort(id), name.span, env);
                     }
                     Some(ast::Sort::Enum(ctors)) => {
-                        let names: Vec<Symbol> = ctors.iter().map(|c| c.name).collect();
+                        let names: Vec<Symbol> = ctors
+                            .iter()
+                            .map(|c| dotted(&env.prefix, c.as_str()))
+                            .collect();
                         let id = self.add_sort(full, SortKind::Enum(names), Some(name.span));
                         if !self.declare(full, Entity::Sort(id), name.span, env) {
                             return;
@@ -92,7 +95,7 @@ impl<'a> Checker<'a> {
                         for c in ctors {
                             let cfull = dotted(&env.prefix, c.as_str());
                             let s = self.add_sym(
-                                SymbolDecl::new(c.name, vec![], id, Role::EnumCtor)
+                                SymbolDecl::new(cfull, vec![], id, Role::EnumCtor)
                                     .with_span(Some(c.span)),
                             );
                             self.declare(cfull, Entity::Sym(s), c.span, env);

@@ -456,12 +456,11 @@ impl Checker<'_> {
                     self.err(SemaError::InvalidNumeral { text: n, span }, &env);
                     return None;
                 };
-                if let SortKind::BitVec(width) = kind {
-                    if width < 127 && v >= (1i128 << width) {
-                        self.err(SemaError::InvalidNumeral { text: n, span }, &env);
-                        return None;
-                    }
-                }
+                // Bit-vector numerals wrap around, as in Ivy.
+                let v = match kind {
+                    SortKind::BitVec(width) if width < 127 => v.rem_euclid(1i128 << width),
+                    _ => v,
+                };
                 Some((sp(Term::num(v, w), span), w))
             }
             SortKind::Uninterpreted => {
@@ -661,9 +660,7 @@ impl Checker<'_> {
         expected: Option<SortId>,
     ) -> Elab {
         let env = cx.env.clone();
-        let Some(&first) = segs.first() else {
-            return None;
-        };
+        let &first = segs.first()?;
         if let Some((b, _)) = cx.lookup(first) {
             let (t, s) = match b {
                 Binding::Local(sym) => (sp(Term::constant(sym), pspan), self.sym(sym)?.ret),
@@ -891,9 +888,8 @@ impl Checker<'_> {
     ) -> Option<Vec<Term>> {
         let env = cx.env.clone();
         let info = self.actions.get(a.index())?;
-        let params: Vec<SortId> = info
-            .def
-            .params
+        let psyms = info.def.params.clone();
+        let params: Vec<SortId> = psyms
             .iter()
             .filter_map(|p| self.sym(*p).map(|d| d.ret))
             .collect();
@@ -914,14 +910,16 @@ impl Checker<'_> {
             return None;
         }
         let mut ok = true;
-        for (a, &want) in args
+        let skip = out.len();
+        for ((a, &want), &p) in args
             .unwrap_or(&[])
             .iter()
-            .zip(params.iter().skip(out.len()))
+            .zip(params.iter().skip(skip))
+            .zip(psyms.iter().skip(skip))
         {
             match self.elab(cx, a, Some(want)) {
                 Some((t, ts)) => {
-                    ok &= self.expect(cx, ts, Some(want), a.span, None);
+                    ok &= self.expect(cx, ts, Some(want), a.span, Some(p));
                     out.push(t);
                 }
                 None => ok = false,

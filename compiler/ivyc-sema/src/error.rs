@@ -412,7 +412,7 @@ impl IntoDiagnostic for SemaError {
                 span,
                 suggestions,
             } => {
-                let mut labels = vec![primary(*span, format!("not found in this scope"))];
+                let mut labels = vec![primary(*span, "not found in this scope")];
                 for s in suggestions {
                     if let Some(d) = s.decl {
                         labels.push(secondary(d, format!("similar name {} declared here", q(s.name))));

@@ -79,17 +79,3 @@ fn stdlib_checks_cleanly() {
     }
     assert!(bad.is_empty(), "{} stdlib file(s) failed", bad.len());
 }
-
-#[test]
-fn dump_example() {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/client_server.ivy");
-    let Ok(text) = std::fs::read_to_string(&p) else {
-        return;
-    };
-    let mut sources = SourceMap::new();
-    let id = sources.add("cs.ivy", text);
-    let (prog, _) = check(id, &mut sources, &mut MemoryLoader::new());
-    if let Some(p) = prog {
-        eprintln!("{}", p.dump());
-    }
-}

@@ -321,6 +321,11 @@ pub enum Tok<'a> {
     /// logos), so the grammar can tell `proof [label] ...` declarations
     /// from the proof of the preceding property with one token of lookahead.
     ProofLabel,
+    /// `global` immediately followed by `{` (a section; `global` is not
+    /// reserved in Ivy 1.7, so this is contextual, produced by [`lex`]).
+    GlobalSection,
+    /// `common` immediately followed by `{` (contextual, like `global`).
+    CommonSection,
 }
 
 /// All Ivy 1.7 reserved words, in alphabetical order.
@@ -576,6 +581,8 @@ impl Tok<'_> {
             Unfold => "unfold",
             Forget => "forget",
             ProofLabel => "proof",
+            GlobalSection => "global",
+            CommonSection => "common",
         }
     }
 
@@ -653,6 +660,10 @@ impl Tok<'_> {
                 | Autoinstance
                 | Constructor
                 | Finite
+                | ProofLabel
+                | GlobalSection
+                | CommonSection
+                | Native(_)
         )
     }
 }
@@ -770,12 +781,18 @@ pub fn lex<'a>(file: FileId, src: &'a str, errors: &mut Vec<SyntaxError>) -> Lex
     out
 }
 
-/// Turn `proof` followed by `[` into [`Tok::ProofLabel`].
+/// Contextual tokens: `proof` followed by `[` becomes [`Tok::ProofLabel`],
+/// `global {` / `common {` become section keywords.
 fn mark_proof_labels(tokens: &mut [SpannedTok<'_>]) {
     for i in 0..tokens.len().saturating_sub(1) {
-        if tokens[i].1 == Tok::Proof && tokens[i + 1].1 == Tok::LBracket {
-            tokens[i].1 = Tok::ProofLabel;
-        }
+        let next_is = |t: Tok<'_>| tokens.get(i + 1).map(|x| x.1) == Some(t);
+        let new = match tokens[i].1 {
+            Tok::Proof if next_is(Tok::LBracket) => Tok::ProofLabel,
+            Tok::Ident("global") if next_is(Tok::LBrace) => Tok::GlobalSection,
+            Tok::Ident("common") if next_is(Tok::LBrace) => Tok::CommonSection,
+            t => t,
+        };
+        tokens[i].1 = new;
     }
 }
 

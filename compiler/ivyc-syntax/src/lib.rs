@@ -11,6 +11,7 @@
 pub mod ast;
 pub mod error;
 pub mod lexer;
+pub mod pretty;
 mod recover;
 mod support;
 

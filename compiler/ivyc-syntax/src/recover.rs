@@ -54,7 +54,13 @@ pub fn parse_tokens<'a>(
             }
         }
     }
-    errors.retain(|e| !(lexed.truncated && matches!(e, SyntaxError::UnexpectedEof { .. })));
+    errors.retain(|e| {
+        !(lexed.truncated
+            && matches!(
+                e,
+                SyntaxError::UnexpectedEof { .. } | SyntaxError::UnclosedDelimiter { .. }
+            ))
+    });
     suppress_cascades(toks, errors);
     decls
 }
@@ -66,7 +72,10 @@ fn suppress_cascades(toks: &[SpannedTok<'_>], errors: &mut Vec<SyntaxError>) {
     let is_parser_error = |e: &SyntaxError| {
         matches!(
             e,
-            SyntaxError::UnexpectedToken { .. } | SyntaxError::UnexpectedClosingDelimiter { .. }
+            SyntaxError::UnexpectedToken { .. }
+                | SyntaxError::UnexpectedClosingDelimiter { .. }
+                | SyntaxError::UnexpectedEof { .. }
+                | SyntaxError::UnclosedDelimiter { .. }
         )
     };
     let mut order: Vec<usize> = (0..errors.len()).collect();
@@ -133,7 +142,9 @@ fn convert(file: FileId, src: &str, lexed: &Lexed<'_>, e: PErr<'_>) -> SyntaxErr
                 return SyntaxError::UnexpectedClosingDelimiter { span, delimiter };
             }
             let words = humanize(&expected);
-            let help = hint(&t, &expected);
+            let line_start = src.get(..l).map(|b| b.rfind('\n').map(|i| i + 1).unwrap_or(0)).unwrap_or(0);
+            let first_on_line = src.get(line_start..l).is_some_and(|p| p.trim().is_empty());
+            let help = hint(&t, &expected, first_on_line);
             SyntaxError::UnexpectedToken {
                 span,
                 found: t.describe(),
@@ -287,7 +298,7 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
         // are declarations too
         rest.retain(|t| {
             (!is_decl_start(t) || *t == "\"var\"" && has("\"assume\""))
-                && !matches!(*t, "IDENT" | "NATIVE" | "PROOF_L")
+                && !matches!(*t, "NATIVE" | "PROOF_L" | "GLOBAL" | "COMMON")
         });
         groups.push("a declaration".to_string());
     }
@@ -317,6 +328,8 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
             "VAR" => "a variable".to_string(),
             "NATIVE" => "native code `<<<...>>>`".to_string(),
             "PROOF_L" => "`proof`".to_string(),
+            "GLOBAL" => "`global`".to_string(),
+            "COMMON" => "`common`".to_string(),
             "error" => continue,
             q => {
                 let inner = q
@@ -338,10 +351,10 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
 }
 
 /// A hint for common mistakes.
-fn hint(found: &Tok<'_>, expected: &[String]) -> Option<String> {
+fn hint(found: &Tok<'_>, expected: &[String], first_on_line: bool) -> Option<String> {
     let has = |t: &str| expected.iter().any(|e| e == t);
     let at_decl = expected.iter().filter(|e| is_decl_start(e)).count() >= 8;
-    let wants_name = has("IDENT") && !at_decl;
+    let wants_name = has("IDENT");
     match found {
         Tok::Eq if has("\":=\"") => {
             Some("use `:=` for assignment; `=` is the equality predicate".to_string())
@@ -355,7 +368,11 @@ fn hint(found: &Tok<'_>, expected: &[String]) -> Option<String> {
         {
             Some(format!("`{s}` is not a keyword in Ivy 1.7"))
         }
-        t if t.is_keyword() && wants_name => Some(format!(
+        t if t.starts_decl() && !at_decl && first_on_line => Some(format!(
+            "`{}` starts a new declaration: the construct before it is incomplete",
+            t.text()
+        )),
+        t if t.is_keyword() && wants_name && !has("\"~\"") => Some(format!(
             "`{}` is a reserved word in Ivy 1.7 and cannot be used as a name",
             t.text()
         )),

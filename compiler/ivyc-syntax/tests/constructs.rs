@@ -1,5 +1,6 @@
-//! One small snapshot per language construct: the AST (Debug form, spans
-//! as byte ranges) of a tiny program, parsed without errors.
+//! One small snapshot per language construct: the AST of a tiny program
+//! (compact s-expression form from `ivyc_syntax::pretty`), parsed without
+//! errors; plus a few full `Debug` snapshots to pin down spans.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -11,7 +12,7 @@ macro_rules! construct {
         fn $name() {
             let decls = parse_ok($src);
             assert!(!decls.is_empty());
-            insta::assert_debug_snapshot!(decls);
+            insta::assert_snapshot!(ivyc_syntax::pretty::decls(&decls));
         }
     };
 }
@@ -122,3 +123,16 @@ construct!(
     unicode_temporal,
     "temporal property \u{25A1} p -> \u{25C7} q"
 );
+
+#[test]
+fn spans_in_debug_form() {
+    let decls = parse_ok("relation r(X:t)\naction a(x:t) = { x := x + 1 }");
+    insta::assert_debug_snapshot!(decls);
+}
+
+#[test]
+fn lang_line_and_file_span() {
+    let (f, errs) = common::parse_raw("#lang ivy1.7\ntype t\n");
+    assert!(errs.is_empty());
+    insta::assert_debug_snapshot!(f);
+}

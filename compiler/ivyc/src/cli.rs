@@ -78,6 +78,9 @@ pub struct VerifyArgs {
     /// Do not shrink counterexamples.
     #[arg(long)]
     pub no_minimize: bool,
+    /// Print the time spent in each phase (on stderr).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

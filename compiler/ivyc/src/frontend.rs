@@ -39,7 +39,12 @@ pub fn program(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -
 /// Parse, check and lower the input to a verification system.
 pub fn system(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -> Option<System> {
     let program = program(input, sources, out)?;
-    match ivyc_sema::lower::lower(&program) {
+    lower(&program, sources, out)
+}
+
+/// Lower a checked program to a verification system.
+pub fn lower(program: &Program, sources: &SourceMap, out: &mut Renderer) -> Option<System> {
+    match ivyc_sema::lower::lower(program) {
         Ok(s) => Some(s),
         Err(errors) => {
             for e in &errors {

@@ -548,3 +548,33 @@ pub fn verify_json(sources: &SourceMap, system: &System, checked: &[Checked], to
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
+
+/// The `--timings` table, on stderr so it never mixes with JSON output.
+pub fn timings(t: &crate::verify::Timings) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let total = ms(t.total).max(f64::EPSILON);
+    let rows = [
+        ("front end (parse + sema)", t.front_end),
+        ("lowering", t.lowering),
+        ("obligations", t.obligations),
+        ("fragment check", t.fragment),
+        ("solving (wall)", t.solving),
+        ("report", t.report),
+    ];
+    eprintln!("timings:");
+    for (name, d) in rows {
+        eprintln!(
+            "  {name:<26} {:>9.1} ms  {:>5.1}%",
+            ms(d),
+            100.0 * ms(d) / total
+        );
+    }
+    eprintln!(
+        "  {:<26} {:>9.1} ms  (sum over {} worker{})",
+        "solver time",
+        ms(t.solver_sum),
+        t.jobs,
+        plural(t.jobs)
+    );
+    eprintln!("  {:<26} {:>9.1} ms", "total", ms(t.total));
+}

@@ -13,6 +13,23 @@ use ivyc_smt::{Z3Options, Z3Solver};
 use ivyc_vc::{HypSource, Obligation, ObligationKind, Outcome};
 use std::time::{Duration, Instant};
 
+/// Wall time per phase of one `verify` run (`--timings`).
+#[derive(Default, Debug)]
+pub struct Timings {
+    /// Reading, parsing (with includes) and semantic analysis.
+    pub front_end: Duration,
+    pub lowering: Duration,
+    pub obligations: Duration,
+    pub fragment: Duration,
+    /// Wall time of the parallel discharge (Z3 and model extraction).
+    pub solving: Duration,
+    /// Sum of per-obligation times over all workers.
+    pub solver_sum: Duration,
+    pub report: Duration,
+    pub total: Duration,
+    pub jobs: usize,
+}
+
 /// The verdict on one obligation, with what the report needs.
 pub struct Checked {
     pub obligation: Obligation,
@@ -27,17 +44,28 @@ pub fn run(args: &VerifyArgs) -> Exit {
     let start = Instant::now();
     let mut sources = SourceMap::new();
     let mut out = Renderer::new(args.input.message_format);
-    let Some(system) = frontend::system(&args.input, &mut sources, &mut out) else {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let program = frontend::program(&args.input, &mut sources, &mut out);
+    timings.front_end = t.elapsed();
+    let t = Instant::now();
+    let system = program.and_then(|p| frontend::lower(&p, &sources, &mut out));
+    timings.lowering = t.elapsed();
+    let Some(system) = system else {
         out.summary();
         return Exit::InputError;
     };
+    let t = Instant::now();
     let obligations = ivyc_vc::obligations(&system);
+    timings.obligations = t.elapsed();
 
     // The decidable fragment, checked on exactly what Z3 would see.
+    let t = Instant::now();
     let outside: Vec<bool> = obligations
         .iter()
         .map(|ob| fragment_errors(&system, ob).is_some())
         .collect();
+    timings.fragment = t.elapsed();
     if !args.no_fragment_check && outside.iter().any(|o| *o) {
         let refused = report_fragment(&system, &obligations, &sources, &mut out);
         out.summary();
@@ -58,12 +86,16 @@ pub fn run(args: &VerifyArgs) -> Exit {
             .unwrap_or(1)
     });
     let timeout_ms = args.timeout.saturating_mul(1000);
+    let t = Instant::now();
     let results = ivyc_vc::discharge_all_timed(
         &obligations,
         || Z3Solver::with_options(options.clone()),
         jobs,
         timeout_ms,
     );
+    timings.solving = t.elapsed();
+    timings.solver_sum = results.iter().map(|(_, d)| *d).sum();
+    timings.jobs = jobs.min(obligations.len()).max(1);
     let checked: Vec<Checked> = obligations
         .into_iter()
         .zip(results)
@@ -82,11 +114,17 @@ pub fn run(args: &VerifyArgs) -> Exit {
         .map(|c| outcome_exit(&c.outcome))
         .max()
         .unwrap_or(Exit::Success);
+    let t = Instant::now();
     match args.format {
         ReportFormat::Human => {
             render::verify_report(&mut out, &sources, &system, &checked, start.elapsed())
         }
         ReportFormat::Json => render::verify_json(&sources, &system, &checked, start.elapsed()),
+    }
+    timings.report = t.elapsed();
+    timings.total = start.elapsed();
+    if args.timings {
+        render::timings(&timings);
     }
     exit
 }
