@@ -15,6 +15,10 @@
 //! [`crate::MAX_NESTING`]), so recursive `Drop`, `Debug`, `Clone` and
 //! `PartialEq` on it are safe.
 
+// AST nodes are built once and matched often; keeping variants unboxed
+// keeps pattern matching simple for consumers.
+#![allow(clippy::large_enum_variant)]
+
 use ivyc_base::{Span, Symbol};
 
 /// A simple name with its span.

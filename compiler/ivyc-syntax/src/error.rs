@@ -17,6 +17,7 @@
 //! | `malformed-lang` | error | a `#lang` line that is not `#lang ivy<version>` |
 //! | `nesting-too-deep` | error | brackets or operators nested deeper than the limit (256) |
 //! | `schema-missing-conclusion` | error | a schema `{ ... }` not ending in `property` or `definition` |
+//! | `too-many-errors` | error | more than 100 syntax errors: the rest are not reported |
 
 use ivyc_base::diagnostic::{error, primary, secondary, warning};
 use ivyc_base::{Diagnostic, IntoDiagnostic, Span};
@@ -61,6 +62,12 @@ pub enum SyntaxError {
     NestingTooDeep { span: Span, limit: usize },
     /// A schema body without a final `property`/`definition`.
     SchemaMissingConclusion { span: Span },
+    /// Reporting stopped after `shown` errors (`total` were found).
+    TooManyErrors {
+        span: Span,
+        shown: usize,
+        total: usize,
+    },
 }
 
 impl SyntaxError {
@@ -79,6 +86,7 @@ impl SyntaxError {
             SyntaxError::MalformedLang { .. } => "malformed-lang",
             SyntaxError::NestingTooDeep { .. } => "nesting-too-deep",
             SyntaxError::SchemaMissingConclusion { .. } => "schema-missing-conclusion",
+            SyntaxError::TooManyErrors { .. } => "too-many-errors",
         }
     }
 
@@ -100,7 +108,8 @@ impl SyntaxError {
             | SyntaxError::UnsupportedLangVersion { span, .. }
             | SyntaxError::MalformedLang { span }
             | SyntaxError::NestingTooDeep { span, .. }
-            | SyntaxError::SchemaMissingConclusion { span } => *span,
+            | SyntaxError::SchemaMissingConclusion { span }
+            | SyntaxError::TooManyErrors { span, .. } => *span,
             SyntaxError::UnclosedDelimiter { open, .. } => *open,
         }
     }
@@ -210,6 +219,11 @@ impl IntoDiagnostic for SyntaxError {
                     "the last item must be a `property` or `definition`",
                 )])
             }
+            SyntaxError::TooManyErrors { span, shown, total } => error(
+                code,
+                format!("too many syntax errors: showing the first {shown} of {total}"),
+            )
+            .with_labels(vec![primary(*span, "reporting stopped here")]),
         }
     }
 }

@@ -37,6 +37,9 @@ use ivyc_base::{FileId, Span, Symbol};
 /// Maximum nesting depth of brackets, expressions and statements.
 pub const MAX_NESTING: usize = 256;
 
+/// At most this many diagnostics are reported per file.
+pub const MAX_ERRORS: usize = 100;
+
 /// The only language version accepted.
 pub const LANG_VERSION: &str = "1.7";
 
@@ -52,6 +55,16 @@ pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<SyntaxError>) {
     recover::attach_proofs(&mut decls);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup();
+    if errors.len() > MAX_ERRORS {
+        let total = errors.len();
+        errors.truncate(MAX_ERRORS);
+        let span = errors.last().map(|e| e.span()).unwrap_or_default();
+        errors.push(SyntaxError::TooManyErrors {
+            span,
+            shown: MAX_ERRORS,
+            total,
+        });
+    }
     let f = ast::File {
         lang,
         decls,

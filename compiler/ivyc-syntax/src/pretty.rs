@@ -97,7 +97,11 @@ fn ex(e: &Expr) -> String {
             None => path(func),
             Some(v) => format!("({} {})", path(func), list(v, ex)).replace(" )", ")"),
         },
-        ExprKind::Dot { base, member, args: a } => {
+        ExprKind::Dot {
+            base,
+            member,
+            args: a,
+        } => {
             format!("(. {} {}{})", ex(base), member.as_str(), args(a))
         }
         ExprKind::Var(v) => v.as_str().to_string(),
@@ -378,7 +382,11 @@ fn proof(s: &ProofStep) -> String {
         ProofStepKind::ShowGoals => "showgoals".into(),
         ProofStepKind::DeferGoal => "defergoal".into(),
         ProofStepKind::Spoil(p) => format!("(spoil {})", path(p)),
-        ProofStepKind::Tactic { name, with, proof: p } => format!(
+        ProofStepKind::Tactic {
+            name,
+            with,
+            proof: p,
+        } => format!(
             "(tactic {}{}{})",
             name.as_str(),
             match with {
@@ -395,7 +403,9 @@ fn proof(s: &ProofStep) -> String {
                     })
                 ),
             },
-            p.as_ref().map(|g| format!(" proof {}", group(g))).unwrap_or_default()
+            p.as_ref()
+                .map(|g| format!(" proof {}", group(g)))
+                .unwrap_or_default()
         ),
         ProofStepKind::Property {
             temporal,
@@ -410,13 +420,17 @@ fn proof(s: &ProofStep) -> String {
                 .as_ref()
                 .map(|n| format!(" named {}", defn_lhs(n)))
                 .unwrap_or_default(),
-            p.as_ref().map(|g| format!(" proof {}", group(g))).unwrap_or_default()
+            p.as_ref()
+                .map(|g| format!(" proof {}", group(g)))
+                .unwrap_or_default()
         ),
         ProofStepKind::Function(f) => format!("(function {})", list(f, symdecl)),
         ProofStepKind::Theorem { prop: p, proof: g } => format!(
             "(theorem {}{})",
             prop(p),
-            g.as_ref().map(|g| format!(" proof {}", group(g))).unwrap_or_default()
+            g.as_ref()
+                .map(|g| format!(" proof {}", group(g)))
+                .unwrap_or_default()
         ),
         ProofStepKind::Proof { label: l, group: g } => {
             format!("(proof [{}] {})", l.as_str(), group(g))
@@ -509,7 +523,11 @@ impl P {
     fn stmt(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Assume(f) => self.line(&format!("(assume {})", lf(f))),
-            StmtKind::Assert { kind, fmla, proof: p } => self.line(&format!(
+            StmtKind::Assert {
+                kind,
+                fmla,
+                proof: p,
+            } => self.line(&format!(
                 "({} {}{})",
                 match kind {
                     AssertKind::Assert => "assert",
@@ -534,7 +552,11 @@ impl P {
                     self.line(&format!("(call {} := {})", calls(returns), call(callee)))
                 }
             }
-            StmtKind::If { cond: c, then_, else_ } => {
+            StmtKind::If {
+                cond: c,
+                then_,
+                else_,
+            } => {
                 self.block(format!("(if {})", cond(c)), then_);
                 if let Some(e) = else_ {
                     self.line("else");
@@ -636,13 +658,17 @@ impl P {
                 if *finite { "finite " } else { "" },
                 if *ghost { "ghost " } else { "" },
                 name.as_str(),
-                s.as_ref().map(|s| format!(" = {}", sort(s))).unwrap_or_default()
+                s.as_ref()
+                    .map(|s| format!(" = {}", sort(s)))
+                    .unwrap_or_default()
             )),
             DeclKind::Variant { name, of, sort: s } => self.line(&format!(
                 "(variant {} of {}{})",
                 name.as_str(),
                 path(of),
-                s.as_ref().map(|s| format!(" = {}", sort(s))).unwrap_or_default()
+                s.as_ref()
+                    .map(|s| format!(" = {}", sort(s)))
+                    .unwrap_or_default()
             )),
             DeclKind::Interpret { oper: o, target } => self.line(&format!(
                 "(interpret {} -> {})",
@@ -730,7 +756,11 @@ impl P {
                     Prop::Schema(s) => schema(s),
                 }
             )),
-            DeclKind::Theorem { name, body, proof: p } => self.line(&format!(
+            DeclKind::Theorem {
+                name,
+                body,
+                proof: p,
+            } => self.line(&format!(
                 "(theorem {} {}{})",
                 match name {
                     TheoremName::Lhs(l) => defn_lhs(l),
@@ -795,7 +825,11 @@ impl P {
                         ObjectKind::Class => "class",
                     },
                     name.as_str(),
-                    if ps.is_empty() { String::new() } else { params(ps) },
+                    if ps.is_empty() {
+                        String::new()
+                    } else {
+                        params(ps)
+                    },
                     if *continuation { " ..." } else { "" }
                 ),
                 body,

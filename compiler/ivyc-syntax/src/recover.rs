@@ -142,7 +142,10 @@ fn convert(file: FileId, src: &str, lexed: &Lexed<'_>, e: PErr<'_>) -> SyntaxErr
                 return SyntaxError::UnexpectedClosingDelimiter { span, delimiter };
             }
             let words = humanize(&expected);
-            let line_start = src.get(..l).map(|b| b.rfind('\n').map(|i| i + 1).unwrap_or(0)).unwrap_or(0);
+            let line_start = src
+                .get(..l)
+                .map(|b| b.rfind('\n').map(|i| i + 1).unwrap_or(0))
+                .unwrap_or(0);
             let first_on_line = src.get(line_start..l).is_some_and(|p| p.trim().is_empty());
             let help = hint(&t, &expected, first_on_line);
             SyntaxError::UnexpectedToken {

@@ -82,39 +82,60 @@ impl<'input> Ctx<'input> {
     }
 }
 
-/// Depth of an expression tree, exploring at most `cap` levels.
+/// Depth of an expression tree, exploring at most `cap` levels
+/// (iterative, so it uses no stack however deep the tree is).
 pub fn expr_depth(e: &Expr, cap: usize) -> usize {
-    if cap == 0 {
-        return 0;
+    let mut max = 0;
+    let mut work: Vec<(&Expr, usize)> = vec![(e, 1)];
+    while let Some((e, d)) = work.pop() {
+        max = max.max(d);
+        if d >= cap {
+            continue;
+        }
+        match &e.kind {
+            ExprKind::App { args, .. } => {
+                for a in args.iter().flatten() {
+                    work.push((a, d + 1));
+                }
+            }
+            ExprKind::Dot { base, args, .. } => {
+                work.push((base, d + 1));
+                for a in args.iter().flatten() {
+                    work.push((a, d + 1));
+                }
+            }
+            ExprKind::Old(x)
+            | ExprKind::Unary { expr: x, .. }
+            | ExprKind::Annot { expr: x, .. }
+            | ExprKind::Isa { expr: x, .. }
+            | ExprKind::Paren(x)
+            | ExprKind::Quant { body: x, .. } => work.push((x, d + 1)),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                work.push((lhs, d + 1));
+                work.push((rhs, d + 1));
+            }
+            ExprKind::Ite {
+                then_, cond, else_, ..
+            } => {
+                work.push((then_, d + 1));
+                work.push((cond, d + 1));
+                work.push((else_, d + 1));
+            }
+            ExprKind::NamedBinder { body, applied, .. } => {
+                work.push((body, d + 1));
+                for a in applied.iter().flatten() {
+                    work.push((a, d + 1));
+                }
+            }
+            ExprKind::Var(_)
+            | ExprKind::Num(_)
+            | ExprKind::Str(_)
+            | ExprKind::True
+            | ExprKind::False
+            | ExprKind::Error => {}
+        }
     }
-    let c = cap - 1;
-    let sub = |x: &Expr| expr_depth(x, c);
-    let list = |xs: &Option<Vec<Expr>>| {
-        xs.as_ref()
-            .map(|v| v.iter().map(sub).max().unwrap_or(0))
-            .unwrap_or(0)
-    };
-    1 + match &e.kind {
-        ExprKind::App { args, .. } => list(args),
-        ExprKind::Dot { base, args, .. } => sub(base).max(list(args)),
-        ExprKind::Old(x)
-        | ExprKind::Unary { expr: x, .. }
-        | ExprKind::Annot { expr: x, .. }
-        | ExprKind::Isa { expr: x, .. }
-        | ExprKind::Paren(x)
-        | ExprKind::Quant { body: x, .. } => sub(x),
-        ExprKind::Binary { lhs, rhs, .. } => sub(lhs).max(sub(rhs)),
-        ExprKind::Ite {
-            then_, cond, else_, ..
-        } => sub(then_).max(sub(cond)).max(sub(else_)),
-        ExprKind::NamedBinder { body, applied, .. } => sub(body).max(list(applied)),
-        ExprKind::Var(_)
-        | ExprKind::Num(_)
-        | ExprKind::Str(_)
-        | ExprKind::True
-        | ExprKind::False
-        | ExprKind::Error => 0,
-    }
+    max
 }
 
 /// Statement nesting depth (statements only), exploring at most `cap` levels.

