@@ -558,6 +558,7 @@ impl<'a> Checker<'a> {
             S::Instantiate(_) => self.unsupported("`instantiate` inside actions", span, &env),
             S::Thunk { .. } => self.unsupported("`thunk`", span, &env),
             S::Let { .. } => self.unsupported("`let` statements", span, &env),
+            S::For { .. } => self.unsupported("`for` loops (Ivy 1.8)", span, &env),
             S::Error => {}
         }
     }

@@ -446,6 +446,15 @@ pub enum StmtKind {
     },
     /// `instantiate m(x)` inside an action.
     Instantiate(CallAtom),
+    /// `for it:t, v:u in e invariant ... { ... }` (Ivy 1.8 only)
+    For {
+        index: TypedName,
+        value: TypedName,
+        collection: Expr,
+        invariants: Vec<LoopInvariant>,
+        decreases: Option<Expr>,
+        body: Block,
+    },
     /// `local x:t, y:u { ... }`
     Local { params: Vec<Param>, body: Block },
     /// `var x[:t] [:= e]`

@@ -13,7 +13,7 @@
 //! | `unterminated-string` | error | a `"` quoted name without a closing `"` on the same line |
 //! | `unterminated-native` | error | a `<<<` native quote without a closing `>>>` |
 //! | `missing-lang` | warning | the file does not start with `#lang ivy1.7` (1.7 is assumed) |
-//! | `unsupported-lang-version` | error | `#lang ivyN.M` with a version other than 1.7 |
+//! | `unsupported-lang-version` | error | `#lang ivyN.M` with a version other than 1.7 or 1.8 |
 //! | `malformed-lang` | error | a `#lang` line that is not `#lang ivy<version>` |
 //! | `nesting-too-deep` | error | brackets or operators nested deeper than the limit (256) |
 //! | `schema-missing-conclusion` | error | a schema `{ ... }` not ending in `property` or `definition` |
@@ -202,7 +202,10 @@ impl IntoDiagnostic for SyntaxError {
                 code,
                 format!("unsupported Ivy language version `{version}`"),
             )
-            .with_labels(vec![primary(*span, "only version 1.7 is supported")])
+            .with_labels(vec![primary(
+                *span,
+                "only versions 1.7 and 1.8 are supported",
+            )])
             .with_notes(vec!["help: use `#lang ivy1.7`".to_string()]),
             SyntaxError::MalformedLang { span } => error(code, "malformed `#lang` line")
                 .with_labels(vec![primary(*span, "expected `#lang ivy1.7`")]),
@@ -225,5 +228,28 @@ impl IntoDiagnostic for SyntaxError {
             )
             .with_labels(vec![primary(*span, "reporting stopped here")]),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_base::FileId;
+
+    #[test]
+    fn words_are_joined() {
+        let w = |xs: &[&str]| join_words(&xs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(w(&[]), "something else");
+        assert_eq!(w(&["`;`"]), "`;`");
+        assert_eq!(w(&["a", "b", "c"]), "a, b or c");
+    }
+
+    #[test]
+    fn missing_lang_is_the_only_warning() {
+        let span = Span::new(FileId(0), 0, 1);
+        assert!(SyntaxError::MissingLang { span }.is_warning());
+        assert!(!SyntaxError::UnterminatedString { span }.is_warning());
+        let d = SyntaxError::MissingLang { span }.into_diagnostic();
+        assert_eq!(d.code.as_deref(), Some("missing-lang"));
     }
 }

@@ -326,6 +326,10 @@ pub enum Tok<'a> {
     GlobalSection,
     /// `common` immediately followed by `{` (contextual, like `global`).
     CommonSection,
+    /// `for` (a keyword only under `#lang ivy1.8`; produced by [`lex_version`]).
+    For,
+    /// `process`, a synonym of `extract` (only under `#lang ivy1.8`).
+    Process,
 }
 
 /// All Ivy 1.7 reserved words, in alphabetical order.
@@ -583,6 +587,8 @@ impl Tok<'_> {
             ProofLabel => "proof",
             GlobalSection => "global",
             CommonSection => "common",
+            For => "for",
+            Process => "process",
         }
     }
 
@@ -663,6 +669,7 @@ impl Tok<'_> {
                 | ProofLabel
                 | GlobalSection
                 | CommonSection
+                | Process
                 | Native(_)
         )
     }
@@ -699,6 +706,17 @@ pub struct Lexed<'a> {
 /// can go on). Nesting of `( { [` deeper than [`crate::MAX_NESTING`]
 /// stops the token stream at that point.
 pub fn lex<'a>(file: FileId, src: &'a str, errors: &mut Vec<SyntaxError>) -> Lexed<'a> {
+    lex_version(file, src, false, errors)
+}
+
+/// Like [`lex`]; with `v18` the Ivy 1.8 keywords `for` and `process` are
+/// recognised (`global`/`common` sections are recognised in both modes).
+pub fn lex_version<'a>(
+    file: FileId,
+    src: &'a str,
+    v18: bool,
+    errors: &mut Vec<SyntaxError>,
+) -> Lexed<'a> {
     let mut out = Lexed::default();
     let mut lexer = Tok::lexer(src);
     let mut stack: Vec<(usize, char)> = Vec::new();
@@ -748,7 +766,7 @@ pub fn lex<'a>(file: FileId, src: &'a str, errors: &mut Vec<SyntaxError>) -> Lex
                     });
                     out.truncated = true;
                     out.unclosed = stack;
-                    mark_proof_labels(&mut out.tokens);
+                    mark_contextual(&mut out.tokens, v18);
                     return out;
                 }
                 let c = match tok {
@@ -777,19 +795,21 @@ pub fn lex<'a>(file: FileId, src: &'a str, errors: &mut Vec<SyntaxError>) -> Lex
     }
     flush_bad(&mut bad_run, errors);
     out.unclosed = stack;
-    mark_proof_labels(&mut out.tokens);
+    mark_contextual(&mut out.tokens, v18);
     out
 }
 
 /// Contextual tokens: `proof` followed by `[` becomes [`Tok::ProofLabel`],
 /// `global {` / `common {` become section keywords.
-fn mark_proof_labels(tokens: &mut [SpannedTok<'_>]) {
-    for i in 0..tokens.len().saturating_sub(1) {
+fn mark_contextual(tokens: &mut [SpannedTok<'_>], v18: bool) {
+    for i in 0..tokens.len() {
         let next_is = |t: Tok<'_>| tokens.get(i + 1).map(|x| x.1) == Some(t);
         let new = match tokens[i].1 {
             Tok::Proof if next_is(Tok::LBracket) => Tok::ProofLabel,
             Tok::Ident("global") if next_is(Tok::LBrace) => Tok::GlobalSection,
             Tok::Ident("common") if next_is(Tok::LBrace) => Tok::CommonSection,
+            Tok::Ident("for") if v18 => Tok::For,
+            Tok::Ident("process") if v18 => Tok::Process,
             t => t,
         };
         tokens[i].1 = new;

@@ -40,7 +40,8 @@ pub const MAX_NESTING: usize = 256;
 /// At most this many diagnostics are reported per file.
 pub const MAX_ERRORS: usize = 100;
 
-/// The only language version accepted.
+/// The language version implemented (`#lang ivy1.8` is also accepted: it
+/// additionally makes `for` and `process` keywords).
 pub const LANG_VERSION: &str = "1.7";
 
 /// Parse one Ivy source file. Never panics and always returns a tree:
@@ -50,7 +51,11 @@ pub const LANG_VERSION: &str = "1.7";
 pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<SyntaxError>) {
     let mut errors = Vec::new();
     let lang = check_lang(file, src, &mut errors);
-    let lexed = lexer::lex(file, src, &mut errors);
+    let v18 = lang
+        .as_ref()
+        .and_then(|l| l.version)
+        .is_some_and(|v| v.as_str() == "1.8");
+    let lexed = lexer::lex_version(file, src, v18, &mut errors);
     let mut decls = recover::parse_tokens(file, src, &lexed, &mut errors);
     recover::attach_proofs(&mut decls);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
@@ -102,7 +107,7 @@ fn check_lang(file: FileId, src: &str, errors: &mut Vec<SyntaxError>) -> Option<
             span,
         });
     }
-    if version != LANG_VERSION {
+    if version != LANG_VERSION && version != "1.8" {
         let well_formed = version
             .split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));

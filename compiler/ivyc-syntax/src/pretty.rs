@@ -596,6 +596,29 @@ impl P {
                 head.push(')');
                 self.block(head, body);
             }
+            StmtKind::For {
+                index,
+                value,
+                collection,
+                invariants,
+                decreases,
+                body,
+            } => {
+                let mut head = format!(
+                    "(for {} {} in {}",
+                    typed(index),
+                    typed(value),
+                    ex(collection)
+                );
+                for i in invariants {
+                    let _ = write!(head, " (invariant {})", lf(&i.fmla));
+                }
+                if let Some(d) = decreases {
+                    let _ = write!(head, " (decreases {})", ex(d));
+                }
+                head.push(')');
+                self.block(head, body);
+            }
             StmtKind::Instantiate(c) => self.line(&format!("(instantiate {})", call(c))),
             StmtKind::Local { params: ps, body } => {
                 self.block(format!("(local {})", params(ps)), body)

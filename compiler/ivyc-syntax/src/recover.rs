@@ -301,12 +301,12 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
         // are declarations too
         rest.retain(|t| {
             (!is_decl_start(t) || *t == "\"var\"" && has("\"assume\""))
-                && !matches!(*t, "NATIVE" | "PROOF_L" | "GLOBAL" | "COMMON")
+                && !matches!(*t, "NATIVE" | "PROOF_L" | "GLOBAL" | "COMMON" | "PROCESS")
         });
         groups.push("a declaration".to_string());
     }
     if has("\"assume\"") && has("\"while\"") {
-        rest.retain(|t| !STMT_START.contains(t) && !EXPR_START.contains(t));
+        rest.retain(|t| !STMT_START.contains(t) && !EXPR_START.contains(t) && *t != "FOR");
         groups.push("a statement".to_string());
     } else if has("\"~\"") && has("\"forall\"") {
         rest.retain(|t| !EXPR_START.contains(t));
@@ -333,6 +333,8 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
             "PROOF_L" => "`proof`".to_string(),
             "GLOBAL" => "`global`".to_string(),
             "COMMON" => "`common`".to_string(),
+            "FOR" => "`for`".to_string(),
+            "PROCESS" => "`process`".to_string(),
             "error" => continue,
             q => {
                 let inner = q
@@ -467,5 +469,29 @@ fn recurse(d: &mut Decl) {
         | DeclKind::ExtractObject { body, .. }
         | DeclKind::Section { body, .. } => attach_proofs(body),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn terminals_become_words() {
+        assert_eq!(
+            humanize(&s(&["\";\"", "IDENT", "NUM", "VAR"])),
+            vec!["`;`", "a name", "a variable"]
+        );
+    }
+
+    #[test]
+    fn expression_starters_are_grouped() {
+        let mut v: Vec<&str> = EXPR_START.to_vec();
+        v.push("\"*\"");
+        assert_eq!(humanize(&s(&v)), vec!["an expression", "`*`"]);
     }
 }

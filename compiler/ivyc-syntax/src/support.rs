@@ -151,6 +151,7 @@ pub fn stmt_depth(s: &Stmt, cap: usize) -> usize {
         }
         StmtKind::IfStar { then_, else_ } => block(then_).max(stmt_depth(else_, c)),
         StmtKind::While { body, .. }
+        | StmtKind::For { body, .. }
         | StmtKind::Local { body, .. }
         | StmtKind::Thunk { body, .. }
         | StmtKind::Let { body, .. } => block(body),

@@ -136,3 +136,18 @@ fn lang_line_and_file_span() {
     assert!(errs.is_empty());
     insta::assert_debug_snapshot!(f);
 }
+
+#[test]
+fn version_1_8_for_and_process() {
+    let (f, errs) = common::parse_raw(
+        "#lang ivy1.8\nprocess p(self:id) = { common { type c } }\naction a = { for it:idx, v:t in arr invariant v = v { s := s + v } }\n",
+    );
+    assert!(errs.is_empty(), "{errs:?}");
+    insta::assert_snapshot!(ivyc_syntax::pretty::file(&f));
+}
+
+#[test]
+fn for_is_a_name_in_1_7() {
+    let decls = parse_ok("relation for\nindividual process : t");
+    assert_eq!(decls.len(), 2);
+}
