@@ -11,7 +11,7 @@ pub mod session;
 pub use encode::{EncodeError, Encoder};
 pub use minimize::cardinality_bound;
 pub use model::{decode_model, render_model};
-pub use session::{classify_unknown, Z3Options, Z3Solver};
+pub use session::{classify_unknown, FreshZ3Solver, Z3Options, Z3Solver};
 
 /// Runs `f` with a fresh Z3 context as the calling thread's implicit
 /// context (restored afterwards). Solvers created inside are isolated from

@@ -247,3 +247,36 @@ impl Solver for Z3Solver {
         self.run(sig, validity_query(hyps, goal), timeout_ms, min)
     }
 }
+
+/// A solver whose counterexamples depend only on the query, not on what the
+/// worker thread solved before: verdicts come from a per-thread session
+/// (reused with push/pop, fast), and when the answer is `sat` the query is
+/// solved again in a fresh Z3 context so the model is the same whatever
+/// thread or order the obligations ran in.
+pub struct FreshZ3Solver {
+    session: Z3Solver,
+}
+
+impl FreshZ3Solver {
+    pub fn with_options(options: Z3Options) -> FreshZ3Solver {
+        FreshZ3Solver {
+            session: Z3Solver::with_options(options),
+        }
+    }
+}
+
+impl Solver for FreshZ3Solver {
+    fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer {
+        let options = self.session.options().clone();
+        // Decide with the thread's session, without minimising yet.
+        self.session.options_mut().minimize = false;
+        let first = self.session.check(sig, hyps, goal, timeout_ms);
+        self.session.options_mut().minimize = options.minimize;
+        match first {
+            Answer::Sat(_) => crate::with_fresh_context(move || {
+                Z3Solver::with_options(options).check(sig, hyps, goal, timeout_ms)
+            }),
+            other => other,
+        }
+    }
+}

@@ -9,7 +9,7 @@ use crate::render::{self, Renderer};
 use ivyc_base::{IntoDiagnostic, SourceMap};
 use ivyc_fragment::{Origin, OriginKind, Origins};
 use ivyc_logic::System;
-use ivyc_smt::{Z3Options, Z3Solver};
+use ivyc_smt::{FreshZ3Solver, Z3Options};
 use ivyc_vc::{HypSource, Obligation, ObligationKind, Outcome};
 use std::time::{Duration, Instant};
 
@@ -89,7 +89,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
     let t = Instant::now();
     let results = ivyc_vc::discharge_all_timed(
         &obligations,
-        || Z3Solver::with_options(options.clone()),
+        || FreshZ3Solver::with_options(options.clone()),
         jobs,
         timeout_ms,
     );
