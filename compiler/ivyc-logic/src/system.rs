@@ -39,6 +39,11 @@ pub struct Action {
     pub span: Option<Span>,
     /// Exported actions are the environment's entry points and are verified.
     pub exported: bool,
+    /// An entry point called from code outside the isolate rather than by
+    /// the environment: its pre-state is a mid-execution state of the
+    /// caller, where only the invariants checked here (which outside code
+    /// cannot break) may be assumed — not `System::assumed`.
+    pub internal: bool,
 }
 
 /// A whole verification problem.
@@ -51,6 +56,9 @@ pub struct System {
     pub actions: Vec<Action>,
     /// Conjectures / invariants, in source order.
     pub invariants: Vec<Property>,
+    /// Invariants proved elsewhere (another isolate): assumed in the
+    /// pre-state of every action, never checked here.
+    pub assumed: Vec<Property>,
 }
 
 impl System {
@@ -76,7 +84,12 @@ impl System {
     /// that (transitively) refers to itself; the system is then unchanged.
     pub fn expand_definitions(&mut self, defs: &HashMap<SymId, Lambda>) -> Result<(), SymId> {
         let closed = close_definitions(defs)?;
-        for p in self.axioms.iter_mut().chain(self.invariants.iter_mut()) {
+        for p in self
+            .axioms
+            .iter_mut()
+            .chain(self.invariants.iter_mut())
+            .chain(self.assumed.iter_mut())
+        {
             p.formula = p.formula.subst_symbols(&closed);
         }
         self.init = self.init.subst_symbols(&closed);

@@ -8,6 +8,7 @@ use crate::program::{ActionDef, ActionId, AssertKind, Block, Program, Stmt, Stmt
 use ivyc_base::diagnostic::{error, primary, secondary};
 use ivyc_base::{Diagnostic, IntoDiagnostic, Span, Symbol};
 use ivyc_logic::AssertKind as LKind;
+use ivyc_logic::Property;
 use ivyc_logic::{
     Action, AssertInfo, Cmd, Lambda, Role, Signature, SymId, System, Term, TermKind, Var,
 };
@@ -25,6 +26,15 @@ pub enum LowerError {
     },
     /// A definition refers to itself.
     RecursiveDefinition { name: Symbol, span: Option<Span> },
+    /// An action outside an isolate writes state that the isolate's
+    /// invariants depend on: the isolate's proof would not cover it.
+    Interference {
+        isolate: Symbol,
+        action: Symbol,
+        symbol: Symbol,
+        write: Span,
+        isolate_span: Span,
+    },
 }
 
 impl IntoDiagnostic for LowerError {
@@ -32,6 +42,7 @@ impl IntoDiagnostic for LowerError {
         match self {
             LowerError::RecursiveCall { .. } => "unsupported",
             LowerError::RecursiveDefinition { .. } => "recursive-definition",
+            LowerError::Interference { .. } => "isolate-interference",
         }
     }
 
@@ -51,6 +62,25 @@ impl IntoDiagnostic for LowerError {
             ])
             .with_notes(vec![
                 "help: calls are verified by inlining; rewrite the recursion as a `while` loop with an invariant".into(),
+            ]),
+            LowerError::Interference {
+                isolate,
+                action,
+                symbol,
+                write,
+                isolate_span,
+            } => error(
+                self.code(),
+                format!(
+                    "action `{action}` outside isolate `{isolate}` modifies `{symbol}`, which the isolate's invariants depend on"
+                ),
+            )
+            .with_labels(vec![
+                primary(*write, format!("`{symbol}` modified here")),
+                secondary(*isolate_span, "isolate declared here"),
+            ])
+            .with_notes(vec![
+                "help: modify the state through an action of the isolate, or add the action's object to the isolate".into(),
             ]),
             LowerError::RecursiveDefinition { name, span } => {
                 let d = error(
@@ -73,6 +103,29 @@ impl IntoDiagnostic for LowerError {
 /// call inlined. Top-level `property` declarations are verified as
 /// invariants (a stronger, sound check).
 pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
+    let plan = Plan {
+        entries: program
+            .exported_actions()
+            .map(|(id, _)| (id, true))
+            .collect(),
+        checked: |_: usize| true,
+    };
+    lower_with(program, &plan)
+}
+
+/// What one system checks: its entry actions (with whether their own
+/// assertions are checked here or only assumed) and which invariants (by
+/// index into `Program::invariants` followed by `Program::properties`) are
+/// checked; the others are assumed.
+struct Plan<F: Fn(usize) -> bool> {
+    entries: Vec<(ActionId, bool)>,
+    checked: F,
+}
+
+fn lower_with<F: Fn(usize) -> bool>(
+    program: &Program,
+    plan: &Plan<F>,
+) -> Result<System, Vec<LowerError>> {
     let mut l = Lowerer {
         program,
         sig: program.sig.clone(),
@@ -86,10 +139,19 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
             .map(|b| l.block(b, &HashMap::new(), false)),
     );
     let mut actions = Vec::new();
-    for (id, a) in program.exported_actions() {
+    for &(id, check_assertions) in &plan.entries {
+        let Some(a) = program.action_def(id) else {
+            continue;
+        };
         l.stack.push(id);
-        let body = l.action_body(a, &HashMap::new(), false);
+        let mut body = l.action_body(a, &HashMap::new(), false);
         l.stack.pop();
+        if !check_assertions {
+            body = body.map_asserts(&mut |t, info| match info.kind {
+                LKind::Require => Cmd::Assert(t.clone(), *info),
+                _ => Cmd::Assume(t.clone()),
+            });
+        }
         actions.push(Action {
             name: a.name,
             params: a.params.clone(),
@@ -97,16 +159,29 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
             body,
             span: Some(a.span),
             exported: true,
+            internal: !a.exported,
         });
     }
-    let mut invariants = program.invariants.clone();
-    invariants.extend(program.properties.iter().cloned());
+    let (mut invariants, mut assumed) = (Vec::new(), Vec::new());
+    for (i, p) in program
+        .invariants
+        .iter()
+        .chain(&program.properties)
+        .enumerate()
+    {
+        if (plan.checked)(i) {
+            invariants.push(p.clone());
+        } else {
+            assumed.push(p.clone());
+        }
+    }
     let mut system = System {
         sig: l.sig,
         axioms: program.axioms.clone(),
         init,
         actions,
         invariants,
+        assumed,
     };
     let defs: HashMap<SymId, Lambda> = program
         .definitions
@@ -125,6 +200,233 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
     } else {
         Err(l.errors)
     }
+}
+
+/// One unit of verification: an isolate, the rest of the program (`this`),
+/// or the whole program when it declares no isolates.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// The isolate's name; `None` for the whole program / `this`.
+    pub name: Option<Symbol>,
+    pub span: Option<Span>,
+    pub system: System,
+    /// Entry actions whose `require`s are assumed here although the
+    /// environment does not call them: they are called from outside the
+    /// isolate, and their callers' isolates check those `require`s.
+    pub internal_entries: Vec<Symbol>,
+}
+
+/// Whether the object path `obj` lies within one of `roots`.
+fn within(name: Symbol, roots: &[Symbol]) -> bool {
+    let n = name.as_str();
+    roots.iter().any(|r| {
+        let r = r.as_str();
+        n == r || (n.starts_with(r) && n.as_bytes().get(r.len()) == Some(&b'.'))
+    })
+}
+
+fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
+    within(a.name, roots) || a.origin.object.is_some_and(|o| within(o, roots))
+}
+
+/// The verification units of a program: one per (untrusted) isolate, plus
+/// `this` for invariants outside every isolate; or the whole program when
+/// there are no isolates. Calls are always inlined (also into objects
+/// outside an isolate's `with` list), which is sound and at least as precise
+/// as Ivy's use of the callee's specification.
+pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
+    if program.isolates.is_empty() {
+        return Ok(vec![Unit {
+            name: None,
+            span: None,
+            system: lower(program)?,
+            internal_entries: Vec::new(),
+        }]);
+    }
+    let n_inv = program.invariants.len();
+    let origin_of = |i: usize| {
+        if i < n_inv {
+            program.invariant_origins.get(i).and_then(|o| o.object)
+        } else {
+            program
+                .property_origins
+                .get(i - n_inv)
+                .and_then(|o| o.object)
+        }
+    };
+    let props: Vec<&Property> = program
+        .invariants
+        .iter()
+        .chain(&program.properties)
+        .collect();
+    let in_isolate = |i: usize, roots: &[Symbol]| {
+        origin_of(i).is_some_and(|o| within(o, roots))
+            || props.get(i).and_then(|p| p.label).is_some_and(|l| {
+                let full = match origin_of(i) {
+                    Some(o) => Symbol::intern(&format!("{o}.{l}")),
+                    None => l,
+                };
+                within(full, roots)
+            })
+    };
+    let mut units = Vec::new();
+    let mut errors = Vec::new();
+    let all_members: Vec<Symbol> = program
+        .isolates
+        .iter()
+        .flat_map(|iso| iso.members.iter().copied())
+        .collect();
+    for iso in program.isolates.iter().filter(|i| !i.trusted) {
+        let scope: Vec<Symbol> = iso.members.iter().chain(&iso.with).copied().collect();
+        let checked = |i: usize| in_isolate(i, &iso.members);
+        // Entry points: actions of the isolate (or its `with` objects) that
+        // the environment or code outside the isolate calls.
+        let called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        let mut entries = Vec::new();
+        let mut internal = Vec::new();
+        for (i, a) in program.actions.iter().enumerate() {
+            let id = ActionId(u32::try_from(i).unwrap_or(u32::MAX));
+            if !action_within(a, &scope) {
+                continue;
+            }
+            let outside_call = called_from_outside.contains(&id);
+            if a.exported || outside_call {
+                if !a.exported {
+                    internal.push(a.name);
+                }
+                entries.push((id, action_within(a, &iso.members)));
+            }
+        }
+        // Code outside the isolate must not write what its invariants read.
+        let read: Vec<SymId> = (0..props.len())
+            .filter(|i| checked(*i))
+            .filter_map(|i| props.get(i))
+            .flat_map(|p| p.formula.symbols())
+            .filter(|s| program.sig.symbol(*s).role == Role::State)
+            .collect();
+        for a in program.actions.iter().filter(|a| !action_within(a, &scope)) {
+            for (sym, span) in own_writes(&a.body) {
+                if read.contains(&sym) {
+                    errors.push(LowerError::Interference {
+                        isolate: iso.name,
+                        action: a.name,
+                        symbol: program.sig.symbol(sym).name,
+                        write: span,
+                        isolate_span: iso.span,
+                    });
+                }
+            }
+        }
+        let plan = Plan { entries, checked };
+        match lower_with(program, &plan) {
+            Ok(system) => units.push(Unit {
+                name: Some(iso.name),
+                span: Some(iso.span),
+                system,
+                internal_entries: internal,
+            }),
+            Err(e) => errors.extend(e),
+        }
+    }
+    // `this`: invariants outside every isolate, against every exported
+    // action; assertions of actions inside isolates are checked there.
+    let rest = |i: usize| {
+        !in_isolate(i, &all_members)
+            && !program
+                .isolates
+                .iter()
+                .any(|iso| iso.trusted && in_isolate(i, &iso.members))
+    };
+    let entries: Vec<(ActionId, bool)> = program
+        .exported_actions()
+        .map(|(id, a)| (id, !action_within(a, &all_members)))
+        .collect();
+    let has_work = (0..props.len()).any(rest)
+        || entries.iter().any(|(id, check)| {
+            *check
+                && program
+                    .action_def(*id)
+                    .is_some_and(|a| block_has_assertions(&a.body))
+        });
+    if has_work {
+        match lower_with(
+            program,
+            &Plan {
+                entries,
+                checked: rest,
+            },
+        ) {
+            Ok(system) => units.push(Unit {
+                name: Some(Symbol::intern("this")),
+                span: None,
+                system,
+                internal_entries: Vec::new(),
+            }),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(units)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Actions called (directly) from actions satisfying `pred`.
+fn called_from(program: &Program, pred: impl Fn(&ActionDef) -> bool) -> Vec<ActionId> {
+    let mut out = Vec::new();
+    for a in program.actions.iter().filter(|a| pred(a)) {
+        calls_in(&a.body, &mut out);
+    }
+    out
+}
+
+fn calls_in(b: &Block, out: &mut Vec<ActionId>) {
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Call { action, .. } => out.push(*action),
+            StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
+                calls_in(then_, out);
+                calls_in(else_, out);
+            }
+            StmtKind::Choice(bs) => bs.iter().for_each(|b| calls_in(b, out)),
+            StmtKind::While { body, .. } | StmtKind::Local { body, .. } => calls_in(body, out),
+            _ => {}
+        }
+    }
+}
+
+/// State written by an action's own statements (not by the actions it calls).
+fn own_writes(b: &Block) -> Vec<(SymId, Span)> {
+    let mut out = Vec::new();
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Assign { sym, .. } | StmtKind::Havoc { sym, .. } => out.push((*sym, s.span)),
+            StmtKind::Call { results, .. } => out.extend(results.iter().map(|r| (*r, s.span))),
+            StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
+                out.extend(own_writes(then_));
+                out.extend(own_writes(else_));
+            }
+            StmtKind::Choice(bs) => bs.iter().for_each(|b| out.extend(own_writes(b))),
+            StmtKind::While { body, .. } | StmtKind::Local { body, .. } => {
+                out.extend(own_writes(body))
+            }
+            StmtKind::Assert { .. } | StmtKind::Assume(_) => {}
+        }
+    }
+    out
+}
+
+fn block_has_assertions(b: &Block) -> bool {
+    b.stmts.iter().any(|s| match &s.kind {
+        StmtKind::Assert { .. } | StmtKind::Call { .. } | StmtKind::While { .. } => true,
+        StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
+            block_has_assertions(then_) || block_has_assertions(else_)
+        }
+        StmtKind::Choice(bs) => bs.iter().any(block_has_assertions),
+        StmtKind::Local { body, .. } => block_has_assertions(body),
+        _ => false,
+    })
 }
 
 struct Lowerer<'p> {

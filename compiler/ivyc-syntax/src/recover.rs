@@ -27,10 +27,11 @@ pub fn parse_tokens<'a>(
     let parser = FileParser::new();
     let toks: &[SpannedTok<'a>] = &lexed.tokens;
     let mut decls = Vec::new();
+    let token_ends: Vec<usize> = toks.iter().map(|t| t.2).collect();
     let mut start = 0usize;
     let mut count = 0usize;
     loop {
-        let mut ctx = Ctx::new(file);
+        let mut ctx = Ctx::new(file, &token_ends);
         let slice = toks.get(start..).unwrap_or(&[]);
         let result = parser.parse(&mut ctx, slice.iter().map(|&t| Ok::<_, LexErr>(t)));
         for rec in std::mem::take(&mut ctx.recovered) {

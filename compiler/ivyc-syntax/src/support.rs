@@ -22,19 +22,31 @@ pub struct Ctx<'input> {
     pub errors: Vec<SyntaxError>,
     /// Only one nesting-too-deep error per parse.
     pub reported_depth: bool,
+    /// End offsets of all tokens, ascending: a span's end is snapped back to
+    /// the last token it covers (LALRPOP's `@R` after an empty production is
+    /// the start of the lookahead, which would drag whitespace, comments and
+    /// the next line into the span).
+    pub token_ends: &'input [usize],
 }
 
 impl<'input> Ctx<'input> {
-    pub fn new(file: FileId) -> Self {
+    pub fn new(file: FileId, token_ends: &'input [usize]) -> Self {
         Ctx {
             file,
             recovered: Vec::new(),
             errors: Vec::new(),
             reported_depth: false,
+            token_ends,
         }
     }
 
     pub fn sp(&self, l: usize, r: usize) -> Span {
+        // The last token ending at or before `r`, if it ends after `l`.
+        let i = self.token_ends.partition_point(|&e| e <= r);
+        let r = match i.checked_sub(1).and_then(|i| self.token_ends.get(i)) {
+            Some(&e) if e > l => e,
+            _ => r,
+        };
         Span::new(self.file, l, r)
     }
 

@@ -146,13 +146,16 @@ pub enum HypSource {
     Axiom(usize),
     /// `System::invariants[i]`, assumed in the pre-state.
     Invariant(usize),
+    /// `System::assumed[i]`, an invariant proved elsewhere.
+    Assumed(usize),
     /// The transition relation (or path condition) of the init or action.
     Transition,
 }
 
-fn sources(axioms: usize, invariants: usize, total: usize) -> Vec<HypSource> {
+fn sources(axioms: usize, invariants: usize, assumed: usize, total: usize) -> Vec<HypSource> {
     let mut out: Vec<HypSource> = (0..axioms).map(HypSource::Axiom).collect();
     out.extend((0..invariants).map(HypSource::Invariant));
+    out.extend((0..assumed).map(HypSource::Assumed));
     out.resize(total.max(out.len()), HypSource::Transition);
     out
 }
@@ -191,6 +194,19 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The invariants assumed in the pre-state of an action: all of them,
+    /// or only those checked here for an internal entry (see
+    /// `Action::internal`).
+    fn pre_invariants(&self, a: &ivyc_logic::Action) -> &[Term] {
+        if a.internal {
+            self.invariants
+                .get(..self.sys.invariants.len())
+                .unwrap_or(&self.invariants)
+        } else {
+            &self.invariants
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -217,15 +233,14 @@ impl Ctx<'_> {
             None => (None, None, vec![], vec![]),
         };
         let with_invariants = kind != ObligationKind::Initiation && action.is_some();
-        let hyp_sources = sources(
-            self.axioms.len(),
-            if with_invariants {
-                self.invariants.len()
-            } else {
-                0
-            },
-            hypotheses.len(),
-        );
+        let (checked, assumed) = match action {
+            Some((a, _)) if with_invariants => (
+                self.sys.invariants.len(),
+                self.pre_invariants(a).len() - self.sys.invariants.len(),
+            ),
+            _ => (0, 0),
+        };
+        let hyp_sources = sources(self.axioms.len(), checked, assumed, hypotheses.len());
         self.out.push(Obligation {
             index: self.out.len(),
             hyp_sources,
@@ -271,8 +286,8 @@ impl Ctx<'_> {
             let (path, goal, versions) = passive.body.split_failure(&mode);
             let all_versions = passive.body.check_versions(&mode);
             let mut hyps = self.axioms.clone();
-            if action.is_some() {
-                hyps.extend(self.invariants.iter().cloned());
+            if let Some((a, _)) = action {
+                hyps.extend(self.pre_invariants(a).iter().cloned());
             }
             hyps.extend(path);
             let (formula, info) = asserts[group[0]];
@@ -305,7 +320,12 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
         sys,
         state: sys.sig.state_symbols(),
         axioms: sys.axioms.iter().map(|p| p.formula.clone()).collect(),
-        invariants: sys.invariants.iter().map(|p| p.formula.clone()).collect(),
+        invariants: sys
+            .invariants
+            .iter()
+            .chain(&sys.assumed)
+            .map(|p| p.formula.clone())
+            .collect(),
         out: Vec::new(),
     };
 
@@ -347,7 +367,7 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
         let post = rename(&p.final_versions);
         for inv in &sys.invariants {
             let mut hyps = ctx.axioms.clone();
-            hyps.extend(ctx.invariants.iter().cloned());
+            hyps.extend(ctx.pre_invariants(action).iter().cloned());
             hyps.extend(trans.iter().cloned());
             ctx.push(
                 ObligationKind::Consecution,

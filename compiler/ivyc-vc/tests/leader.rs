@@ -74,6 +74,7 @@ fn leader(with_require: bool, extra: Vec<Cmd>) -> Leader {
         body: Cmd::seq(body),
         span: sp(5),
         exported: true,
+        internal: false,
     });
     sys.invariants
         .push(Property::new(Some("one_leader"), inv, sp(20)));

@@ -15,11 +15,21 @@ pub fn run(args: &CheckArgs) -> Exit {
     let exit = if args.parse_only {
         parse_only(args, &mut sources, &mut out)
     } else if args.fragment {
-        match frontend::system(&args.input, &mut sources, &mut out) {
+        let units = frontend::program(&args.input, &mut sources, &mut out)
+            .and_then(|p| frontend::units(&p, &sources, &mut out));
+        match units {
             None => Exit::InputError,
-            Some(system) => {
-                let obligations = ivyc_vc::obligations(&system);
-                let refused = verify::report_fragment(&system, &obligations, &sources, &mut out);
+            Some(units) => {
+                let obligations: Vec<_> = units
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, u)| {
+                        ivyc_vc::obligations(&u.system)
+                            .into_iter()
+                            .map(move |o| (i, o))
+                    })
+                    .collect();
+                let refused = verify::report_fragment(&units, &obligations, &sources, &mut out);
                 if refused > 0 {
                     Exit::OutsideFragment
                 } else {

@@ -81,6 +81,9 @@ pub struct VerifyArgs {
     /// Print the time spent in each phase (on stderr).
     #[arg(long)]
     pub timings: bool,
+    /// Verify only this isolate (`this` for what no isolate covers).
+    #[arg(long, value_name = "NAME")]
+    pub isolate: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,6 @@ use crate::cli::InputArgs;
 use crate::loader::{self, DiskLoader};
 use crate::render::Renderer;
 use ivyc_base::{FileId, IntoDiagnostic, SourceMap};
-use ivyc_logic::System;
 use ivyc_sema::Program;
 
 /// Read the input file; on failure the error is rendered.
@@ -36,16 +35,14 @@ pub fn program(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -
     program
 }
 
-/// Parse, check and lower the input to a verification system.
-pub fn system(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -> Option<System> {
-    let program = program(input, sources, out)?;
-    lower(&program, sources, out)
-}
-
-/// Lower a checked program to a verification system.
-pub fn lower(program: &Program, sources: &SourceMap, out: &mut Renderer) -> Option<System> {
-    match ivyc_sema::lower::lower(program) {
-        Ok(s) => Some(s),
+/// Lower a checked program to its verification units (one per isolate).
+pub fn units(
+    program: &Program,
+    sources: &SourceMap,
+    out: &mut Renderer,
+) -> Option<Vec<ivyc_sema::lower::Unit>> {
+    match ivyc_sema::lower::lower_units(program) {
+        Ok(u) => Some(u),
         Err(errors) => {
             for e in &errors {
                 out.diagnostic(sources, &e.into_diagnostic());

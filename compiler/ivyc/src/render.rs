@@ -150,7 +150,8 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
 
 use crate::verify::Checked;
 use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
-use ivyc_logic::{Signature, System, Value};
+use ivyc_logic::{Signature, Value};
+use ivyc_sema::lower::Unit;
 use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -234,21 +235,30 @@ fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
     }
 }
 
-/// The human report: obligations grouped by action, failures explained with
-/// a diagnostic and the counterexample, then a summary line.
+/// The human report: obligations grouped by isolate and action, failures
+/// explained with a diagnostic and the counterexample, then a summary line.
 pub fn verify_report(
     out: &mut Renderer,
     sources: &SourceMap,
-    system: &System,
+    units: &[Unit],
     checked: &[Checked],
     total: Duration,
 ) {
-    let _ = system;
+    let show_units = units.iter().any(|u| u.name.is_some());
+    let mut unit: Option<usize> = None;
     let mut group: Option<String> = None;
     for c in checked {
+        if show_units && unit != Some(c.unit) {
+            if let Some(u) = units.get(c.unit) {
+                unit_header(out, sources, u);
+            }
+            unit = Some(c.unit);
+            group = None;
+        }
+        let indent = if show_units { "  " } else { "" };
         let g = match c.obligation.action {
-            Some(a) => format!("action {a}"),
-            None => "init".into(),
+            Some(a) => format!("{indent}action {a}"),
+            None => format!("{indent}init"),
         };
         if group.as_ref() != Some(&g) {
             out.line(&g);
@@ -260,7 +270,7 @@ pub fn verify_report(
             Outcome::Unknown(_) => "?",
         };
         let mut line = format!(
-            "  {mark} {}  {}",
+            "{indent}  {mark} {}  {}",
             obligation_line(sources, c),
             millis(c.time)
         );
@@ -295,6 +305,38 @@ pub fn verify_report(
     }
     let _ = write!(summary, " ({:.2} s)", total.as_secs_f64());
     out.line(&summary);
+}
+
+/// `isolate NAME (line N)` and what the isolate assumes.
+fn unit_header(out: &Renderer, sources: &SourceMap, u: &Unit) {
+    let name = u
+        .name
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "this".into());
+    out.line(&format!("isolate {name}{}", at_line(sources, u.span)));
+    let labels: Vec<String> = u
+        .system
+        .assumed
+        .iter()
+        .map(|p| match p.label {
+            Some(l) => format!("[{l}]"),
+            None => format!("`{}`", p.formula.pretty(&u.system.sig)),
+        })
+        .collect();
+    let env_entries = u.system.actions.iter().any(|a| !a.internal);
+    if !labels.is_empty() && env_entries {
+        out.line(&format!(
+            "  assumes before environment calls (proved in other isolates): {}",
+            labels.join(", ")
+        ));
+    }
+    if !u.internal_entries.is_empty() {
+        let names: Vec<String> = u.internal_entries.iter().map(|n| n.to_string()).collect();
+        out.line(&format!(
+            "  assumes the requires of {} (checked where they are called)",
+            names.join(", ")
+        ));
+    }
 }
 
 /// The diagnostic for a failed obligation: the property, and the action.
@@ -528,8 +570,7 @@ fn counterexample_json(sig: &Signature, cex: &Counterexample) -> serde_json::Val
 }
 
 /// The machine-readable report: one JSON document on stdout.
-pub fn verify_json(sources: &SourceMap, system: &System, checked: &[Checked], total: Duration) {
-    let _ = system;
+pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], total: Duration) {
     let obligations: Vec<serde_json::Value> = checked
         .iter()
         .map(|c| {
@@ -540,6 +581,7 @@ pub fn verify_json(sources: &SourceMap, system: &System, checked: &[Checked], to
                 Outcome::Unknown(r) => ("unknown", json!(r.to_string())),
             };
             json!({
+                "isolate": units.get(c.unit).and_then(|u| u.name).map(|n| n.to_string()),
                 "index": ob.index,
                 "kind": ob.kind.as_str(),
                 "assert_kind": ob.assert_kind.map(assert_word),

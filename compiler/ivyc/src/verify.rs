@@ -9,6 +9,7 @@ use crate::render::{self, Renderer};
 use ivyc_base::{IntoDiagnostic, SourceMap};
 use ivyc_fragment::{Origin, OriginKind, Origins};
 use ivyc_logic::System;
+use ivyc_sema::lower::Unit;
 use ivyc_smt::{FreshZ3Solver, Z3Options};
 use ivyc_vc::{HypSource, Obligation, ObligationKind, Outcome};
 use std::time::{Duration, Instant};
@@ -32,6 +33,8 @@ pub struct Timings {
 
 /// The verdict on one obligation, with what the report needs.
 pub struct Checked {
+    /// Index of the verification unit (isolate) in the list of units.
+    pub unit: usize,
     pub obligation: Obligation,
     pub outcome: Outcome,
     pub time: Duration,
@@ -49,25 +52,54 @@ pub fn run(args: &VerifyArgs) -> Exit {
     let program = frontend::program(&args.input, &mut sources, &mut out);
     timings.front_end = t.elapsed();
     let t = Instant::now();
-    let system = program.and_then(|p| frontend::lower(&p, &sources, &mut out));
+    let units = program.and_then(|p| frontend::units(&p, &sources, &mut out));
     timings.lowering = t.elapsed();
-    let Some(system) = system else {
+    let Some(mut units) = units else {
         out.summary();
         return Exit::InputError;
     };
+    if let Some(name) = &args.isolate {
+        let known: Vec<String> = units
+            .iter()
+            .filter_map(|u| u.name.map(|n| n.to_string()))
+            .collect();
+        units.retain(|u| u.name.is_some_and(|n| n.as_str() == name));
+        if units.is_empty() {
+            out.plain_error(
+                "unknown-isolate",
+                &format!(
+                    "no isolate named `{name}`; the isolates are: {}",
+                    if known.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            );
+            return Exit::InputError;
+        }
+    }
     let t = Instant::now();
-    let obligations = ivyc_vc::obligations(&system);
+    let obligations: Vec<(usize, Obligation)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| {
+            ivyc_vc::obligations(&u.system)
+                .into_iter()
+                .map(move |o| (i, o))
+        })
+        .collect();
     timings.obligations = t.elapsed();
 
     // The decidable fragment, checked on exactly what Z3 would see.
     let t = Instant::now();
     let outside: Vec<bool> = obligations
         .iter()
-        .map(|ob| fragment_errors(&system, ob).is_some())
+        .map(|(u, ob)| fragment_errors(&units[*u].system, ob).is_some())
         .collect();
     timings.fragment = t.elapsed();
     if !args.no_fragment_check && outside.iter().any(|o| *o) {
-        let refused = report_fragment(&system, &obligations, &sources, &mut out);
+        let refused = report_fragment(&units, &obligations, &sources, &mut out);
         out.summary();
         out.line(&format!(
             "{refused} of {} obligations are outside the decidable fragment; nothing was sent to the solver (use --no-fragment-check to try anyway)",
@@ -87,6 +119,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
     });
     let timeout_ms = args.timeout.saturating_mul(1000);
     let t = Instant::now();
+    let (unit_of, obligations): (Vec<usize>, Vec<Obligation>) = obligations.into_iter().unzip();
     let results = ivyc_vc::discharge_all_timed(
         &obligations,
         || FreshZ3Solver::with_options(options.clone()),
@@ -98,10 +131,12 @@ pub fn run(args: &VerifyArgs) -> Exit {
     timings.jobs = jobs.min(obligations.len()).max(1);
     let checked: Vec<Checked> = obligations
         .into_iter()
+        .zip(unit_of)
         .zip(results)
         .zip(outside)
         .map(
-            |((obligation, (outcome, time)), outside_fragment)| Checked {
+            |(((obligation, unit), (outcome, time)), outside_fragment)| Checked {
+                unit,
                 obligation,
                 outcome,
                 time,
@@ -117,9 +152,9 @@ pub fn run(args: &VerifyArgs) -> Exit {
     let t = Instant::now();
     match args.format {
         ReportFormat::Human => {
-            render::verify_report(&mut out, &sources, &system, &checked, start.elapsed())
+            render::verify_report(&mut out, &sources, &units, &checked, start.elapsed())
         }
-        ReportFormat::Json => render::verify_json(&sources, &system, &checked, start.elapsed()),
+        ReportFormat::Json => render::verify_json(&sources, &units, &checked, start.elapsed()),
     }
     timings.report = t.elapsed();
     timings.total = start.elapsed();
@@ -147,15 +182,18 @@ fn fragment_errors(system: &System, ob: &Obligation) -> Option<Vec<ivyc_fragment
 /// obligations are outside the fragment. Each distinct explanation is shown
 /// once, with the obligations it concerns.
 pub fn report_fragment(
-    system: &System,
-    obligations: &[Obligation],
+    units: &[Unit],
+    obligations: &[(usize, Obligation)],
     sources: &SourceMap,
     out: &mut Renderer,
 ) -> usize {
     let mut refused = 0;
     let mut shown: Vec<(String, ivyc_base::Diagnostic, Vec<String>)> = Vec::new();
-    for ob in obligations {
-        let Some(errors) = fragment_errors(system, ob) else {
+    for (u, ob) in obligations {
+        let Some(unit) = units.get(*u) else {
+            continue;
+        };
+        let Some(errors) = fragment_errors(&unit.system, ob) else {
             continue;
         };
         refused += 1;
@@ -217,6 +255,13 @@ fn fragment_origins(system: &System, ob: &Obligation) -> Origins {
                 }
                 HypSource::Invariant(i) => {
                     let p = system.invariants.get(*i);
+                    let mut o =
+                        Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
+                    o.label = p.and_then(|p| p.label);
+                    o
+                }
+                HypSource::Assumed(i) => {
+                    let p = system.assumed.get(*i);
                     let mut o =
                         Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
                     o.label = p.and_then(|p| p.label);
