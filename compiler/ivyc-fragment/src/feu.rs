@@ -1,0 +1,537 @@
+//! Ivy's exact stratification test (the verdict of [`crate::check`]): the
+//! Ge–de Moura graph over universally quantified variables and function
+//! argument positions that `ivy_fragment.py` builds, which is finer than
+//! the sort graph used for explanations.
+//!
+//! Nodes are `S_v` for every universal variable `v` of an infinite sort,
+//! `A_{f,j}` for argument position `j` of every uninterpreted symbol `f`
+//! (relations included) and `S_s` for equality at sort `s`. `S_v` and
+//! `A_{f,j}` are unified (union-find) when `v` is the `j`th argument of `f`
+//! (or a side of an equality at `s`); an arc `S_v → A_{f,j}` is added when a
+//! term containing `v` *below its top* is the `j`th argument of `f`. An
+//! existential (after polarity) variable under universals behaves like a
+//! Skolem term of those universals. The query is in the fragment iff the
+//! graph over union-find classes has no cycle.
+//!
+//! As in Ivy, the definitions of new state versions in the transition
+//! relation (`forall X. r#2(X) <-> φ(X)`, recognised by the `#` that only
+//! ivyc's fresh symbols carry) are *macros*: they are not formulas of the
+//! graph; an application `r#2(t)` maps the definition's right-hand side
+//! with the parameter standing for the actual arguments of all its uses.
+//!
+//! Every arc of this graph corresponds to a function from one sort to
+//! another, so a cycle here is also a cycle of the sort graph (which
+//! explains it to people); the converse does not hold: `forall X. exists Y.
+//! r(X, Y)` alone, or a ground use of `next : node → node`, are fine here.
+
+use ivyc_base::Symbol;
+use ivyc_logic::{Signature, SortId, SortKind, SymId, Term, TermKind, Var};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::DiGraph;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    /// A universally quantified variable, or a macro parameter.
+    Var(Var),
+    /// Argument position of an uninterpreted symbol.
+    Arg(SymId, usize),
+    /// Equality at a sort.
+    Eq(SortId),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pol {
+    Pos,
+    Neg,
+    Both,
+}
+
+impl Pol {
+    fn flip(self) -> Pol {
+        match self {
+            Pol::Pos => Pol::Neg,
+            Pol::Neg => Pol::Pos,
+            Pol::Both => Pol::Both,
+        }
+    }
+}
+
+/// A definition `sym(params) = rhs` used as a macro.
+struct Macro {
+    params: Vec<Var>,
+    rhs: Term,
+}
+
+type Mapped = (Option<usize>, BTreeSet<usize>);
+
+struct Graph<'s> {
+    sig: &'s Signature,
+    nodes: HashMap<Key, usize>,
+    parent: Vec<usize>,
+    arcs: Vec<(usize, usize)>,
+    /// Universally quantified variables (unique names after renaming).
+    universal: HashSet<Var>,
+    /// Existential variables and macro parameters: the nodes they depend on.
+    deps: HashMap<Var, BTreeSet<usize>>,
+    macros: HashMap<SymId, Vec<Macro>>,
+    /// Macro parameters that were given a node through a use.
+    macro_vars: HashSet<Var>,
+    macro_values: HashMap<SymId, Mapped>,
+    /// Macros being mapped (guards against a definition using itself).
+    expanding: HashSet<SymId>,
+    fresh: u32,
+}
+
+impl<'s> Graph<'s> {
+    fn node(&mut self, k: Key) -> usize {
+        if let Some(n) = self.nodes.get(&k) {
+            return *n;
+        }
+        let n = self.parent.len();
+        self.parent.push(n);
+        self.nodes.insert(k, n);
+        n
+    }
+
+    fn find(&mut self, mut n: usize) -> usize {
+        while let Some(&p) = self.parent.get(n) {
+            if p == n {
+                break;
+            }
+            let gp = self.parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(n) {
+                *slot = gp;
+            }
+            n = p;
+        }
+        n
+    }
+
+    fn unify(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            if let Some(slot) = self.parent.get_mut(ra) {
+                *slot = rb;
+            }
+        }
+    }
+
+    fn infinite(&self, sort: SortId) -> bool {
+        matches!(
+            self.sig.sort_kind(sort),
+            SortKind::Uninterpreted | SortKind::Int | SortKind::Nat | SortKind::Str
+        )
+    }
+
+    // ---- alpha renaming -------------------------------------------------
+
+    /// Gives every bound variable a name of its own (`X@k`), so variables
+    /// can be told apart without scopes.
+    fn uniquify(&mut self, t: &Term, env: &mut Vec<(Var, Var)>) -> Term {
+        let kind = match &t.kind {
+            TermKind::Var(v) => match env.iter().rev().find(|(w, _)| w == v) {
+                Some((_, u)) => TermKind::Var(*u),
+                None => TermKind::Var(*v),
+            },
+            TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
+                let mark = env.len();
+                let mut fresh = Vec::with_capacity(vs.len());
+                for v in vs {
+                    self.fresh += 1;
+                    let u = Var {
+                        name: Symbol::intern(&format!("{}@{}", v.name, self.fresh)),
+                        sort: v.sort,
+                    };
+                    env.push((*v, u));
+                    fresh.push(u);
+                }
+                let body = Box::new(self.uniquify(body, env));
+                env.truncate(mark);
+                if matches!(t.kind, TermKind::Forall(..)) {
+                    TermKind::Forall(fresh, body)
+                } else {
+                    TermKind::Exists(fresh, body)
+                }
+            }
+            TermKind::Bool(_) | TermKind::Num(..) | TermKind::Str(..) => t.kind.clone(),
+            TermKind::App(f, args) => {
+                TermKind::App(*f, args.iter().map(|a| self.uniquify(a, env)).collect())
+            }
+            TermKind::Eq(a, b) => {
+                TermKind::Eq(Box::new(self.uniquify(a, env)), Box::new(self.uniquify(b, env)))
+            }
+            TermKind::Not(a) => TermKind::Not(Box::new(self.uniquify(a, env))),
+            TermKind::And(xs) => TermKind::And(xs.iter().map(|x| self.uniquify(x, env)).collect()),
+            TermKind::Or(xs) => TermKind::Or(xs.iter().map(|x| self.uniquify(x, env)).collect()),
+            TermKind::Implies(a, b) => TermKind::Implies(
+                Box::new(self.uniquify(a, env)),
+                Box::new(self.uniquify(b, env)),
+            ),
+            TermKind::Iff(a, b) => {
+                TermKind::Iff(Box::new(self.uniquify(a, env)), Box::new(self.uniquify(b, env)))
+            }
+            TermKind::Ite(c, a, b) => TermKind::Ite(
+                Box::new(self.uniquify(c, env)),
+                Box::new(self.uniquify(a, env)),
+                Box::new(self.uniquify(b, env)),
+            ),
+            TermKind::Builtin(op, args) => {
+                TermKind::Builtin(*op, args.iter().map(|a| self.uniquify(a, env)).collect())
+            }
+        };
+        Term {
+            kind,
+            span: t.span,
+        }
+    }
+
+    // ---- macros ---------------------------------------------------------
+
+    /// `sym(params) = rhs` if `t` defines a fresh (SSA) symbol.
+    fn as_definition(&self, t: &Term) -> Option<(SymId, Vec<Var>, Term)> {
+        let (vars, body) = match &t.kind {
+            TermKind::Forall(vs, body) => (vs.clone(), body.as_ref()),
+            _ => (Vec::new(), t),
+        };
+        let (lhs, rhs) = match &body.kind {
+            TermKind::Iff(a, b) | TermKind::Eq(a, b) => (a.as_ref(), b.as_ref()),
+            _ => return None,
+        };
+        let TermKind::App(f, args) = &lhs.kind else {
+            return None;
+        };
+        if !self.sig.symbol(*f).name.as_str().contains('#') || args.len() != vars.len() {
+            return None;
+        }
+        let mut params = Vec::with_capacity(args.len());
+        for a in args {
+            match &a.kind {
+                TermKind::Var(v) if vars.contains(v) && !params.contains(v) => params.push(*v),
+                _ => return None,
+            }
+        }
+        Some((*f, params, rhs.clone()))
+    }
+
+    /// Removes macro definitions (at positive, conjunctive positions, also
+    /// inside the branches of a choice) from `t`, recording them.
+    fn extract_macros(&mut self, t: &Term) -> Term {
+        if let Some((f, params, rhs)) = self.as_definition(t) {
+            self.macros.entry(f).or_default().push(Macro { params, rhs });
+            return Term::tru();
+        }
+        match &t.kind {
+            TermKind::And(xs) => Term {
+                kind: TermKind::And(xs.iter().map(|x| self.extract_macros(x)).collect()),
+                span: t.span,
+            },
+            TermKind::Or(xs) => Term {
+                kind: TermKind::Or(xs.iter().map(|x| self.extract_macros(x)).collect()),
+                span: t.span,
+            },
+            _ => t.clone(),
+        }
+    }
+
+    // ---- Skolemisation --------------------------------------------------
+
+    /// Marks universal variables and records, for each existential one, the
+    /// universal variables in scope that occur free in its quantified
+    /// formula (it stands for a Skolem term of them).
+    fn skolems(&mut self, t: &Term, pol: Pol, univs: &mut Vec<Var>) {
+        match &t.kind {
+            TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
+                let is_forall = matches!(t.kind, TermKind::Forall(..));
+                let (universal, existential) = match pol {
+                    Pol::Pos => (is_forall, !is_forall),
+                    Pol::Neg => (!is_forall, is_forall),
+                    Pol::Both => (true, true),
+                };
+                if existential && !universal {
+                    let free: Vec<Var> = t.free_vars();
+                    let deps: BTreeSet<usize> = univs
+                        .clone()
+                        .into_iter()
+                        .filter(|u| free.contains(u))
+                        .map(|u| self.node(Key::Var(u)))
+                        .collect();
+                    for v in vs {
+                        self.deps.entry(*v).or_default().extend(deps.iter().copied());
+                    }
+                    self.skolems(body, pol, univs);
+                } else {
+                    let mark = univs.len();
+                    let infinite: Vec<Var> =
+                        vs.iter().filter(|v| self.infinite(v.sort)).copied().collect();
+                    for v in infinite {
+                        self.universal.insert(v);
+                        univs.push(v);
+                    }
+                    self.skolems(body, pol, univs);
+                    univs.truncate(mark);
+                }
+            }
+            TermKind::Not(a) => self.skolems(a, pol.flip(), univs),
+            TermKind::Implies(a, b) => {
+                self.skolems(a, pol.flip(), univs);
+                self.skolems(b, pol, univs);
+            }
+            TermKind::Iff(a, b) => {
+                self.skolems(a, Pol::Both, univs);
+                self.skolems(b, Pol::Both, univs);
+            }
+            TermKind::Ite(c, a, b) => {
+                self.skolems(c, Pol::Both, univs);
+                self.skolems(a, pol, univs);
+                self.skolems(b, pol, univs);
+            }
+            TermKind::Eq(a, b) if a.sort_of(self.sig) == SortId::BOOL => {
+                self.skolems(a, Pol::Both, univs);
+                self.skolems(b, Pol::Both, univs);
+            }
+            _ => {
+                for c in t.children() {
+                    self.skolems(c, pol, univs);
+                }
+            }
+        }
+    }
+
+    /// Binds macro parameters to the actual arguments of every use (Ivy's
+    /// `create_macro_maps`).
+    fn bind_macro_uses(&mut self, t: &Term) {
+        let mut apps = Vec::new();
+        collect_apps(t, &mut apps);
+        for (f, args) in apps {
+            let params: Vec<Vec<Var>> = match self.macros.get(&f) {
+                Some(defs) => defs.iter().map(|d| d.params.clone()).collect(),
+                None => continue,
+            };
+            for ps in params {
+                for (a, p) in args.iter().zip(ps) {
+                    let pn = self.node(Key::Var(p));
+                    match &a.kind {
+                        TermKind::Var(v) => {
+                            if self.universal.contains(v) || self.macro_vars.contains(v) {
+                                let vn = self.node(Key::Var(*v));
+                                self.unify(pn, vn);
+                                self.macro_vars.insert(p);
+                            }
+                            let d = self.deps.get(v).cloned().unwrap_or_default();
+                            self.deps.entry(p).or_default().extend(d);
+                        }
+                        _ => {
+                            let mut d = BTreeSet::new();
+                            for u in a.free_vars() {
+                                if self.universal.contains(&u) || self.macro_vars.contains(&u) {
+                                    d.insert(self.node(Key::Var(u)));
+                                }
+                                if let Some(x) = self.deps.get(&u) {
+                                    d.extend(x.iter().copied());
+                                }
+                            }
+                            self.deps.entry(p).or_default().extend(d);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- the graph ------------------------------------------------------
+
+    fn map(&mut self, t: &Term) -> Mapped {
+        match &t.kind {
+            TermKind::Bool(_) | TermKind::Num(..) | TermKind::Str(..) => (None, BTreeSet::new()),
+            TermKind::Var(v) => {
+                if self.universal.contains(v) || self.macro_vars.contains(v) {
+                    let n = self.node(Key::Var(*v));
+                    let deps = self.deps.get(v).cloned().unwrap_or_default();
+                    (Some(n), deps)
+                } else {
+                    (None, self.deps.get(v).cloned().unwrap_or_default())
+                }
+            }
+            TermKind::Forall(_, body) | TermKind::Exists(_, body) => self.map(body),
+            TermKind::Ite(c, a, b) => {
+                let c = self.map(c);
+                let x = self.map(a);
+                let y = self.map(b);
+                if let (Some(p), Some(q)) = (x.0, y.0) {
+                    self.unify(p, q);
+                }
+                let node = x.0.or(y.0);
+                (node, union([c, x, y]))
+            }
+            TermKind::Eq(a, b) => {
+                let sort = a.sort_of(self.sig);
+                let x = self.map(a);
+                let y = self.map(b);
+                if matches!(
+                    self.sig.sort_kind(sort),
+                    SortKind::Uninterpreted | SortKind::Enum(_)
+                ) {
+                    let s = self.node(Key::Eq(sort));
+                    for (n, uvs) in [&x, &y] {
+                        if let Some(n) = n {
+                            self.unify(*n, s);
+                        }
+                        for v in uvs {
+                            self.arcs.push((*v, s));
+                        }
+                    }
+                }
+                (None, union([x, y]))
+            }
+            TermKind::App(f, args) => {
+                let parts: Vec<Mapped> = args.iter().map(|a| self.map(a)).collect();
+                if self.macros.contains_key(f) {
+                    return self.macro_value(*f);
+                }
+                for (j, (n, uvs)) in parts.iter().enumerate() {
+                    let a = self.node(Key::Arg(*f, j));
+                    if let Some(n) = n {
+                        self.unify(a, *n);
+                    }
+                    for v in uvs {
+                        self.arcs.push((*v, a));
+                    }
+                }
+                (None, union(parts))
+            }
+            _ => {
+                let parts: Vec<Mapped> = t.children().into_iter().map(|c| self.map(c)).collect();
+                (None, union(parts))
+            }
+        }
+    }
+
+    /// The mapped right-hand side(s) of a macro, computed once.
+    fn macro_value(&mut self, f: SymId) -> Mapped {
+        if let Some(v) = self.macro_values.get(&f) {
+            return v.clone();
+        }
+        if !self.expanding.insert(f) {
+            return (None, BTreeSet::new());
+        }
+        let rhss: Vec<Term> = self
+            .macros
+            .get(&f)
+            .map(|ds| ds.iter().map(|d| d.rhs.clone()).collect())
+            .unwrap_or_default();
+        let mut node = None;
+        let mut uvs = BTreeSet::new();
+        for rhs in rhss {
+            let (n, u) = self.map(&rhs);
+            match (node, n) {
+                (Some(a), Some(b)) => self.unify(a, b),
+                (None, Some(b)) => node = Some(b),
+                _ => {}
+            }
+            uvs.extend(u);
+        }
+        self.expanding.remove(&f);
+        let v = (node, uvs);
+        self.macro_values.insert(f, v.clone());
+        v
+    }
+
+    fn has_cycle(&mut self) -> bool {
+        let arcs: Vec<(usize, usize)> = self
+            .arcs
+            .clone()
+            .into_iter()
+            .map(|(a, b)| (self.find(a), self.find(b)))
+            .collect();
+        if arcs.iter().any(|(a, b)| a == b) {
+            return true;
+        }
+        let mut g: DiGraph<(), ()> = DiGraph::new();
+        let mut idx = HashMap::new();
+        for (a, b) in &arcs {
+            let na = *idx.entry(*a).or_insert_with(|| g.add_node(()));
+            let nb = *idx.entry(*b).or_insert_with(|| g.add_node(()));
+            g.add_edge(na, nb, ());
+        }
+        tarjan_scc(&g).iter().any(|scc| scc.len() > 1)
+    }
+}
+
+fn collect_apps(t: &Term, out: &mut Vec<(SymId, Vec<Term>)>) {
+    if let TermKind::App(f, args) = &t.kind {
+        out.push((*f, args.clone()));
+    }
+    for c in t.children() {
+        collect_apps(c, out);
+    }
+}
+
+/// The variables of a result: its own node and those below it.
+fn union(parts: impl IntoIterator<Item = Mapped>) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    for (n, uvs) in parts {
+        out.extend(n);
+        out.extend(uvs);
+    }
+    out
+}
+
+/// Whether `hyps ∧ ¬goal` is outside Ivy's fragment because its
+/// stratification graph has a cycle. Free variables of hypotheses are
+/// universal; free variables of the goal are constants.
+pub fn has_cycle(sig: &Signature, hyps: &[Term], goal: &Term) -> bool {
+    let mut g = Graph {
+        sig,
+        nodes: HashMap::new(),
+        parent: Vec::new(),
+        arcs: Vec::new(),
+        universal: HashSet::new(),
+        deps: HashMap::new(),
+        macros: HashMap::new(),
+        macro_vars: HashSet::new(),
+        macro_values: HashMap::new(),
+        expanding: HashSet::new(),
+        fresh: 0,
+    };
+    // Unique variable names; free variables of hypotheses are universal.
+    let mut formulas: Vec<Term> = hyps
+        .iter()
+        .map(|h| {
+            let closed = h.clone().close_forall();
+            g.uniquify(&closed, &mut Vec::new())
+        })
+        .collect();
+    let goal = g.uniquify(goal, &mut Vec::new());
+    // Definitions of new state versions are macros, not formulas.
+    formulas = formulas.iter().map(|f| g.extract_macros(f)).collect();
+    for f in &formulas {
+        g.skolems(f, Pol::Pos, &mut Vec::new());
+    }
+    g.skolems(&goal, Pol::Neg, &mut Vec::new());
+    let rhss: Vec<Term> = g
+        .macros
+        .values()
+        .flat_map(|ds| ds.iter().map(|d| d.rhs.clone()))
+        .collect();
+    for r in &rhss {
+        g.skolems(r, Pol::Pos, &mut Vec::new());
+    }
+    // Bind macro parameters to their uses (iterate: macros use macros). As
+    // in Ivy, this happens before Skolem dependencies are known, so an
+    // existential variable passed to a macro gives its parameter none.
+    let skolem_deps = std::mem::take(&mut g.deps);
+    for _ in 0..3 {
+        for f in formulas.iter().chain(std::iter::once(&goal)).chain(&rhss) {
+            g.bind_macro_uses(f);
+        }
+    }
+    for (v, d) in skolem_deps {
+        g.deps.entry(v).or_default().extend(d);
+    }
+    for f in &formulas {
+        g.map(f);
+    }
+    g.map(&goal);
+    g.has_cycle()
+}
