@@ -158,9 +158,10 @@ impl<'s> Graph<'s> {
             TermKind::App(f, args) => {
                 TermKind::App(*f, args.iter().map(|a| self.uniquify(a, env)).collect())
             }
-            TermKind::Eq(a, b) => {
-                TermKind::Eq(Box::new(self.uniquify(a, env)), Box::new(self.uniquify(b, env)))
-            }
+            TermKind::Eq(a, b) => TermKind::Eq(
+                Box::new(self.uniquify(a, env)),
+                Box::new(self.uniquify(b, env)),
+            ),
             TermKind::Not(a) => TermKind::Not(Box::new(self.uniquify(a, env))),
             TermKind::And(xs) => TermKind::And(xs.iter().map(|x| self.uniquify(x, env)).collect()),
             TermKind::Or(xs) => TermKind::Or(xs.iter().map(|x| self.uniquify(x, env)).collect()),
@@ -168,9 +169,10 @@ impl<'s> Graph<'s> {
                 Box::new(self.uniquify(a, env)),
                 Box::new(self.uniquify(b, env)),
             ),
-            TermKind::Iff(a, b) => {
-                TermKind::Iff(Box::new(self.uniquify(a, env)), Box::new(self.uniquify(b, env)))
-            }
+            TermKind::Iff(a, b) => TermKind::Iff(
+                Box::new(self.uniquify(a, env)),
+                Box::new(self.uniquify(b, env)),
+            ),
             TermKind::Ite(c, a, b) => TermKind::Ite(
                 Box::new(self.uniquify(c, env)),
                 Box::new(self.uniquify(a, env)),
@@ -180,10 +182,7 @@ impl<'s> Graph<'s> {
                 TermKind::Builtin(*op, args.iter().map(|a| self.uniquify(a, env)).collect())
             }
         };
-        Term {
-            kind,
-            span: t.span,
-        }
+        Term { kind, span: t.span }
     }
 
     // ---- macros ---------------------------------------------------------
@@ -218,7 +217,10 @@ impl<'s> Graph<'s> {
     /// inside the branches of a choice) from `t`, recording them.
     fn extract_macros(&mut self, t: &Term) -> Term {
         if let Some((f, params, rhs)) = self.as_definition(t) {
-            self.macros.entry(f).or_default().push(Macro { params, rhs });
+            self.macros
+                .entry(f)
+                .or_default()
+                .push(Macro { params, rhs });
             return Term::tru();
         }
         match &t.kind {
@@ -257,13 +259,19 @@ impl<'s> Graph<'s> {
                         .map(|u| self.node(Key::Var(u)))
                         .collect();
                     for v in vs {
-                        self.deps.entry(*v).or_default().extend(deps.iter().copied());
+                        self.deps
+                            .entry(*v)
+                            .or_default()
+                            .extend(deps.iter().copied());
                     }
                     self.skolems(body, pol, univs);
                 } else {
                     let mark = univs.len();
-                    let infinite: Vec<Var> =
-                        vs.iter().filter(|v| self.infinite(v.sort)).copied().collect();
+                    let infinite: Vec<Var> = vs
+                        .iter()
+                        .filter(|v| self.infinite(v.sort))
+                        .copied()
+                        .collect();
                     for v in infinite {
                         self.universal.insert(v);
                         univs.push(v);

@@ -364,10 +364,7 @@ fn forall_exists_through_relation_is_a_self_loop() {
     let alone = Origins::with_goal(Origin::invariant("i6")).hyp(Origin::invariant("i4"));
     assert!(check(&b.fx.sig, std::slice::from_ref(&hyp), &goal, &alone).is_ok());
     // Symmetry links the two argument positions of s: now a cycle.
-    let sym = implies(
-        app(b.s, vec![v(x), v(y)]),
-        app(b.s, vec![v(y), v(x)]),
-    );
+    let sym = implies(app(b.s, vec![v(x), v(y)]), app(b.s, vec![v(y), v(x)]));
     let hyps = [sym, hyp];
     let origins = Origins::with_goal(Origin::invariant("i6"))
         .hyp(Origin::axiom())
@@ -485,10 +482,7 @@ fn exists_forall_goal_is_negated_into_an_edge() {
     // Alone, the negated goal's Skolem function closes no cycle in Ivy's
     // graph (ivy_check accepts); with symmetry of s it does.
     assert!(check(&b.fx.sig, &[], &goal, &origins).is_ok());
-    let sym = implies(
-        app(b.s, vec![v(x), v(y)]),
-        app(b.s, vec![v(y), v(x)]),
-    );
+    let sym = implies(app(b.s, vec![v(x), v(y)]), app(b.s, vec![v(y), v(x)]));
     let origins = origins.hyp(Origin::axiom());
     let errs = check(&b.fx.sig, &[sym], &goal, &origins).unwrap_err();
     assert_eq!(cycles(&errs), vec![vec!["node", "node"]]);
