@@ -3,7 +3,7 @@
 //! be acyclic, and interpreted symbols may take universally quantified
 //! variables only in arithmetic literals (Ivy's FAU rule). Every edge and
 //! error carries its origin so diagnostics point at declarations and
-//! quantifiers. See `DESIGN.md` for the rule and how it relates to Ivy's
+//! quantifiers. See `docs/fragment.md` for the rule and how it relates to Ivy's
 //! `ivy_fragment.py`. Never calls a solver.
 //!
 //! ```text

@@ -149,7 +149,7 @@ impl<'a> Analysis<'a> {
 
     /// The goal: it is negated, so its free variables (implicitly
     /// universal) become Skolem constants and its quantifiers flip. The
-    /// theory polarity starts even, as in Ivy (see DESIGN.md).
+    /// theory polarity starts even, as in Ivy (see docs/fragment.md).
     pub(crate) fn goal(&mut self, t: &Term, origin: Option<&Origin>) {
         let scope = t
             .free_vars()

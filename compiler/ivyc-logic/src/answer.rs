@@ -41,4 +41,25 @@ pub enum Answer {
 pub trait Solver {
     /// Checks `hyps ∧ ¬goal` (all closed formulas) for satisfiability.
     fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer;
+
+    /// Whether `hyps ∧ ¬goal` is unsatisfiable, without building a model
+    /// when it is not (`false` also for unknown).
+    fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
+        matches!(self.check(sig, hyps, goal, timeout_ms), Answer::Unsat)
+    }
+
+    /// Checks `hyps ∧ ¬goal` for each goal; the answers are in the order of
+    /// `goals`. Solvers may share the work on the common hypotheses.
+    fn check_many(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<Answer> {
+        goals
+            .iter()
+            .map(|g| self.check(sig, hyps, g, timeout_ms))
+            .collect()
+    }
 }

@@ -1,7 +1,7 @@
 //! ivyc-smt: the Z3 back end — encoding of ivyc-logic signatures and terms
 //! into Z3 ASTs, incremental solver sessions implementing
 //! `ivyc_logic::Solver`, decoding of Z3 models, and counterexample
-//! minimisation. See DESIGN.md for the encoding choices.
+//! minimisation. See docs/smt.md for the encoding choices.
 
 pub mod encode;
 pub mod minimize;

@@ -241,10 +241,118 @@ fn validity_query(hyps: &[Term], goal: &Term) -> Vec<Term> {
     q
 }
 
+impl Z3Solver {
+    /// Several goals under the same hypotheses: the hypotheses are encoded
+    /// and asserted once, each negated goal is checked in its own push/pop.
+    fn run_many(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+        min: bool,
+    ) -> Vec<Answer> {
+        let n = goals.len();
+        let mut all: Vec<Term> = hyps.to_vec();
+        all.extend(goals.iter().map(|g| Term::not(g.clone().close_forall())));
+        let encoded = catch_unwind(AssertUnwindSafe(|| self.encode(sig, &all)));
+        let (asserts, used) = match encoded {
+            Ok(Ok(x)) => x,
+            Ok(Err(e)) => return vec![Answer::Unknown(Reason::Error(e.to_string())); n],
+            Err(p) => {
+                let a = self.recover(p);
+                return vec![a; n];
+            }
+        };
+        // `asserts` = hypotheses, negated goals, then side axioms.
+        let nh = hyps.len();
+        let (shared, negated): (Vec<&Bool>, Vec<&Bool>) = {
+            let mut shared = Vec::new();
+            let mut negated = Vec::new();
+            for (i, a) in asserts.iter().enumerate() {
+                if i >= nh && i < nh + n {
+                    negated.push(a);
+                } else {
+                    shared.push(a);
+                }
+            }
+            (shared, negated)
+        };
+        let res = catch_unwind(AssertUnwindSafe(|| {
+            self.solver.push();
+            for a in &shared {
+                self.solver.assert(*a);
+            }
+            let mut out = Vec::with_capacity(n);
+            for g in &negated {
+                self.solver.push();
+                self.solver.assert(*g);
+                out.push(self.solve(sig, &used, timeout_ms, min));
+                self.solver.pop(1);
+            }
+            self.solver.pop(1);
+            out
+        }));
+        match res {
+            Ok(a) => a,
+            Err(p) => {
+                let a = self.recover(p);
+                vec![a; n]
+            }
+        }
+    }
+}
+
+impl Z3Solver {
+    /// Only the verdict: `true` iff Z3 answers unsat.
+    fn decide_unsat(&mut self, sig: &Signature, assertions: &[Term], timeout_ms: u64) -> bool {
+        let encoded = catch_unwind(AssertUnwindSafe(|| self.encode(sig, assertions)));
+        let asserts = match encoded {
+            Ok(Ok((a, _))) => a,
+            Ok(Err(_)) => return false,
+            Err(p) => {
+                self.recover(p);
+                return false;
+            }
+        };
+        let res = catch_unwind(AssertUnwindSafe(|| {
+            self.solver.push();
+            for a in &asserts {
+                self.solver.assert(a);
+            }
+            let r = self.check_raw(timeout_ms);
+            self.solver.pop(1);
+            r
+        }));
+        match res {
+            Ok(r) => r == SatResult::Unsat,
+            Err(p) => {
+                self.recover(p);
+                false
+            }
+        }
+    }
+}
+
 impl Solver for Z3Solver {
+    fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
+        self.decide_unsat(sig, &validity_query(hyps, goal), timeout_ms)
+    }
+
     fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer {
         let min = self.options.minimize;
         self.run(sig, validity_query(hyps, goal), timeout_ms, min)
+    }
+
+    fn check_many(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<Answer> {
+        let min = self.options.minimize;
+        self.run_many(sig, hyps, goals, timeout_ms, min)
     }
 }
 
@@ -266,6 +374,10 @@ impl FreshZ3Solver {
 }
 
 impl Solver for FreshZ3Solver {
+    fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
+        self.session.is_unsat(sig, hyps, goal, timeout_ms)
+    }
+
     fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer {
         let options = self.session.options().clone();
         // Decide with the thread's session, without minimising yet.
@@ -278,5 +390,31 @@ impl Solver for FreshZ3Solver {
             }),
             other => other,
         }
+    }
+
+    fn check_many(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<Answer> {
+        let options = self.session.options().clone();
+        self.session.options_mut().minimize = false;
+        let first = self.session.check_many(sig, hyps, goals, timeout_ms);
+        self.session.options_mut().minimize = options.minimize;
+        first
+            .into_iter()
+            .zip(goals)
+            .map(|(a, goal)| match a {
+                Answer::Sat(_) => {
+                    let options = options.clone();
+                    crate::with_fresh_context(move || {
+                        Z3Solver::with_options(options).check(sig, hyps, goal, timeout_ms)
+                    })
+                }
+                other => other,
+            })
+            .collect()
     }
 }

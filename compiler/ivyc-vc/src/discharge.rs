@@ -2,8 +2,9 @@
 //! of them on N worker threads (one solver per thread), results in order.
 
 use crate::counterexample::Counterexample;
-use crate::obligation::Obligation;
+use crate::obligation::{Obligation, ObligationKind};
 use ivyc_logic::answer::{Answer, Reason, Solver};
+use ivyc_logic::{Term, TermKind};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -25,11 +26,10 @@ impl Outcome {
 
 /// Checks one obligation.
 pub fn discharge<S: Solver + ?Sized>(ob: &Obligation, solver: &mut S, timeout_ms: u64) -> Outcome {
-    match solver.check(&ob.sig, &ob.hypotheses, &ob.goal, timeout_ms) {
-        Answer::Unsat => Outcome::Proved,
-        Answer::Sat(model) => Outcome::Failed(Box::new(Counterexample::from_model(ob, model))),
-        Answer::Unknown(r) => Outcome::Unknown(r),
-    }
+    outcome(
+        ob,
+        solver.check(&ob.sig, &ob.hypotheses, &ob.goal, timeout_ms),
+    )
 }
 
 /// Checks all obligations on `jobs` threads (at least 1, at most one per
@@ -54,6 +54,11 @@ where
 }
 
 /// As [`discharge_all`], with the wall time each obligation took.
+///
+/// Obligations that share their hypotheses (initiation of each invariant;
+/// consecution of each invariant in one action) form one unit of work: the
+/// solver asserts the hypotheses once and checks each goal in turn
+/// ([`Solver::check_many`]); the unit's time is split evenly among them.
 pub fn discharge_all_timed<S, F>(
     obs: &[Obligation],
     make_solver: F,
@@ -64,7 +69,8 @@ where
     S: Solver,
     F: Fn() -> S + Sync,
 {
-    let jobs = jobs.clamp(1, obs.len().max(1));
+    let units = units(obs);
+    let jobs = jobs.clamp(1, units.len().max(1));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<(Outcome, Duration)>>> = Mutex::new(vec![None; obs.len()]);
     std::thread::scope(|scope| {
@@ -72,22 +78,30 @@ where
             scope.spawn(|| {
                 let mut solver = make_solver();
                 loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(ob) = obs.get(i) else { break };
+                    let u = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(unit) = units.get(u) else { break };
                     let start = Instant::now();
                     let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        discharge(ob, &mut solver, timeout_ms)
+                        discharge_unit(obs, unit, &mut solver, timeout_ms)
                     }));
-                    let out = match run {
+                    let outs = match run {
                         Ok(o) => o,
                         Err(_) => {
                             // The solver may be in a bad state: start afresh.
                             solver = make_solver();
-                            Outcome::Unknown(Reason::Error("solver panicked".into()))
+                            vec![
+                                Outcome::Unknown(Reason::Error("solver panicked".into()));
+                                unit.len()
+                            ]
                         }
                     };
+                    let share = start.elapsed() / u32::try_from(unit.len().max(1)).unwrap_or(1);
                     if let Ok(mut r) = results.lock() {
-                        r[i] = Some((out, start.elapsed()));
+                        for (i, out) in unit.iter().zip(outs) {
+                            if let Some(slot) = r.get_mut(*i) {
+                                *slot = Some((out, share));
+                            }
+                        }
                     }
                 }
             });
@@ -105,4 +119,95 @@ where
             })
         })
         .collect()
+}
+
+/// Groups consecutive obligations with the same hypotheses (initiation, or
+/// consecution in the same action) into units of work.
+fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (i, ob) in obs.iter().enumerate() {
+        let shares = ob.kind != ObligationKind::Assertion
+            && out
+                .last()
+                .and_then(|u| u.first())
+                .and_then(|&j| obs.get(j))
+                .is_some_and(|first| {
+                    first.kind == ob.kind
+                        && first.action == ob.action
+                        && first.hypotheses == ob.hypotheses
+                        && first.sig == ob.sig
+                });
+        match out.last_mut() {
+            Some(u) if shares => u.push(i),
+            _ => out.push(vec![i]),
+        }
+    }
+    out
+}
+
+/// Checks one unit: a single obligation, or several sharing hypotheses.
+fn discharge_unit<S: Solver + ?Sized>(
+    obs: &[Obligation],
+    unit: &[usize],
+    solver: &mut S,
+    timeout_ms: u64,
+) -> Vec<Outcome> {
+    let members: Vec<&Obligation> = unit.iter().filter_map(|i| obs.get(*i)).collect();
+    match members.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![discharge(one, solver, timeout_ms)],
+        [first, ..] => {
+            let goals: Vec<_> = members.iter().map(|o| o.goal.clone()).collect();
+            // Universal goals add only constants when negated, so their
+            // conjunction has the quantifier structure of each one: one
+            // query proves them all when it is unsat.
+            if goals.iter().all(is_universal) {
+                let all = Term::and(goals.iter().map(|g| g.clone().close_forall()));
+                // A short budget: when the conjunction is hard, the goals
+                // one by one are usually easier.
+                let n = u64::try_from(goals.len()).unwrap_or(u64::MAX);
+                let budget = 100u64.saturating_add(n.saturating_mul(20));
+                let budget = if timeout_ms == 0 {
+                    budget
+                } else {
+                    budget.min(timeout_ms)
+                };
+                if solver.is_unsat(&first.sig, &first.hypotheses, &all, budget) {
+                    return vec![Outcome::Proved; members.len()];
+                }
+            }
+            let answers = solver.check_many(&first.sig, &first.hypotheses, &goals, timeout_ms);
+            members
+                .iter()
+                .zip(answers)
+                .map(|(ob, a)| outcome(ob, a))
+                .collect()
+        }
+    }
+}
+
+fn outcome(ob: &Obligation, a: Answer) -> Outcome {
+    match a {
+        Answer::Unsat => Outcome::Proved,
+        Answer::Sat(model) => Outcome::Failed(Box::new(Counterexample::from_model(ob, model))),
+        Answer::Unknown(r) => Outcome::Unknown(r),
+    }
+}
+
+/// Whether a closed formula is universal: no `exists` in a positive position,
+/// no `forall` in a negative one, no quantifier under `<->` or an `if`.
+fn is_universal(t: &Term) -> bool {
+    fn go(t: &Term, positive: Option<bool>) -> bool {
+        match &t.kind {
+            TermKind::Forall(_, b) => positive == Some(true) && go(b, positive),
+            TermKind::Exists(_, b) => positive == Some(false) && go(b, positive),
+            TermKind::Not(a) => go(a, positive.map(|p| !p)),
+            TermKind::Implies(a, b) => go(a, positive.map(|p| !p)) && go(b, positive),
+            TermKind::And(xs) | TermKind::Or(xs) => xs.iter().all(|x| go(x, positive)),
+            TermKind::Iff(a, b) | TermKind::Eq(a, b) => go(a, None) && go(b, None),
+            TermKind::Ite(c, a, b) => go(c, None) && go(a, positive) && go(b, positive),
+            _ => t.children().into_iter().all(|c| go(c, None)),
+        }
+    }
+    go(t, Some(true))
 }

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Verification speed of ivyc, side by side with the reference tool.
+#
+#   scripts/bench.sh [--with-ivy] [--runs N] [--csv FILE] [--scaling] [FILES...]
+#
+# For every file (default: examples/*.ivy, examples/bugs/*.ivy and the
+# tests/data files whose header runs `verify`), runs `ivyc verify` N times
+# (default 5) and reports median/min/max wall time, peak RSS, and the share
+# of time spent solving (from `ivyc verify --timings`). With --with-ivy,
+# also runs ms-ivy's `ivy_check` on the same file, alternating with ivyc,
+# installing ms-ivy into a venv outside the repo if needed ($IVY_VENV,
+# default /tmp/ivy), and checks that the verdicts agree.
+# --scaling runs the scaling family of scripts/gen-scaling.py instead.
+# Results also go to a CSV file (default target/bench/bench.csv).
+# See docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=5
+with_ivy=0
+scaling=0
+csv=target/bench/bench.csv
+files=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --with-ivy) with_ivy=1 ;;
+        --runs) runs="$2"; shift ;;
+        --csv) csv="$2"; shift ;;
+        --scaling) scaling=1 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+        *) files+=("$1") ;;
+    esac
+    shift
+done
+
+ivyc=target/release/ivyc
+if [ ! -x "$ivyc" ] || [ -n "$(find compiler stdlib -newer "$ivyc" -type f 2>/dev/null | head -n 1)" ]; then
+    echo "bench.sh: building ivyc (release)" >&2
+    cargo build --release -p ivyc >&2
+fi
+
+ivy_check=""
+if [ "$with_ivy" = 1 ]; then
+    venv="${IVY_VENV:-/tmp/ivy}"
+    if [ ! -x "$venv/bin/ivy_check" ]; then
+        py=$(command -v python3.10 || ls /root/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | head -n 1 || true)
+        if [ -z "$py" ]; then
+            echo "bench.sh: --with-ivy needs python3.10 (ms-ivy ships wheels for CPython 3.10 only)" >&2
+            exit 2
+        fi
+        echo "bench.sh: installing ms-ivy into $venv" >&2
+        "$py" -m venv "$venv" >&2
+        "$venv/bin/pip" install -q ms-ivy >&2
+    fi
+    ivy_check="$venv/bin/ivy_check"
+fi
+
+have_time=0
+[ -x /usr/bin/time ] && have_time=1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+now_ms() { date +%s%3N; }
+
+# median/min/max of the numbers on stdin
+stats() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- - -"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%d %d %d\n", m, a[1], a[NR]}'; }
+
+# run ivyc once: prints "exit ms rss_kb solve_ms total_ms"
+run_ivyc() {
+    local f="$1" start end code rss=0
+    start=$(now_ms)
+    if [ "$have_time" = 1 ]; then
+        set +e
+        /usr/bin/time -v -o "$scratch/time" timeout 300 "$ivyc" verify --timings "$f" >/dev/null 2>"$scratch/err"
+        code=$?
+        set -e
+        rss=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$scratch/time")
+    else
+        set +e
+        timeout 300 "$ivyc" verify --timings "$f" >/dev/null 2>"$scratch/err"
+        code=$?
+        set -e
+    fi
+    end=$(now_ms)
+    local solve total
+    solve=$(awk '/solving \(wall\)/ {print $3}' "$scratch/err" | head -n 1)
+    total=$(awk '$1 == "total" {print $2}' "$scratch/err" | head -n 1)
+    echo "$code $((end - start)) ${rss:-0} ${solve:-0} ${total:-0}"
+}
+
+# run ivy_check once: prints "verdict ms"
+run_ivy() {
+    local f start end out verdict
+    f=$(realpath "$1")
+    start=$(now_ms)
+    out=$(cd "$scratch" && timeout 600 "$ivy_check" "$f" 2>&1 || true)
+    end=$(now_ms)
+    if printf '%s\n' "$out" | grep -q '^OK$'; then verdict=OK
+    elif printf '%s\n' "$out" | grep -q 'failed checks'; then verdict=FAIL
+    else verdict=ERROR; fi
+    echo "$verdict $((end - start))"
+}
+
+if [ "$scaling" = 1 ]; then
+    mkdir -p "$(dirname "$csv")"
+    csv="${csv%.csv}-scaling.csv"
+    echo "kind,k,obligations,ivyc_j1_ms,ivyc_j2_ms,ivy_check_ms" > "$csv"
+    printf '%-10s %4s %11s %10s %10s %12s\n' kind k obligations "-j1 (ms)" "-j2 (ms)" "ivy_check"
+    for k in 1 2 4 8 16 32 64; do
+        f="$scratch/copies_$k.ivy"
+        python3 scripts/gen-scaling.py "$k" "$f" --kind copies
+        obs=$("$ivyc" verify "$f" | tail -n 1 | awk '{print $1}')
+        t1=$(for _ in $(seq "$runs"); do s=$(now_ms); "$ivyc" verify -j 1 "$f" >/dev/null; e=$(now_ms); echo $((e - s)); done | stats | awk '{print $1}')
+        t2=$(for _ in $(seq "$runs"); do s=$(now_ms); "$ivyc" verify -j 2 "$f" >/dev/null; e=$(now_ms); echo $((e - s)); done | stats | awk '{print $1}')
+        ti="-"
+        if [ -n "$ivy_check" ] && [ "$k" -le 16 ]; then
+            ti=$(run_ivy "$f" | awk '{print $2}')
+        fi
+        printf '%-10s %4s %11s %10s %10s %12s\n' copies "$k" "$obs" "$t1" "$t2" "$ti"
+        echo "copies,$k,$obs,$t1,$t2,$ti" >> "$csv"
+    done
+    echo "CSV: $csv"
+    exit 0
+fi
+
+if [ ${#files[@]} -eq 0 ]; then
+    for f in examples/*.ivy examples/bugs/*.ivy tests/data/*/*.ivy; do
+        if head -n 8 "$f" | grep -Eq '^# test: verify => exit (0|1)$'; then
+            files+=("$f")
+        fi
+    done
+fi
+
+mkdir -p "$(dirname "$csv")"
+echo "file,ivyc_exit,ivyc_median_ms,ivyc_min_ms,ivyc_max_ms,peak_rss_mb,solver_share,ivy_verdict,ivy_median_ms,ratio,agree" > "$csv"
+printf '%-58s %6s %6s %6s %7s %6s %7s %8s %7s %s\n' file "ivyc" min max "RSS MB" "Z3 %" "ivy" "ivy ms" ratio verdicts
+disagree=0
+logsum=0
+nratio=0
+for f in "${files[@]}"; do
+    : > "$scratch/ivyc_ms"; : > "$scratch/ivy_ms"
+    code=0 rss=0 share_sum=0 ivy_verdict=-
+    for _ in $(seq "$runs"); do
+        read -r code ms kb solve total < <(run_ivyc "$f")
+        echo "$ms" >> "$scratch/ivyc_ms"
+        [ "$kb" -gt "$rss" ] && rss=$kb
+        share_sum=$(awk -v s="$share_sum" -v a="$solve" -v b="$total" 'BEGIN {printf "%.4f", s + (b > 0 ? a / b : 0)}')
+        if [ -n "$ivy_check" ]; then
+            read -r ivy_verdict ims < <(run_ivy "$f")
+            echo "$ims" >> "$scratch/ivy_ms"
+        fi
+    done
+    read -r med min max < <(stats < "$scratch/ivyc_ms")
+    share=$(awk -v s="$share_sum" -v n="$runs" 'BEGIN {printf "%.0f", 100 * s / n}')
+    rss_mb=$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')
+    ivy_med=- ratio=- agree=-
+    if [ -n "$ivy_check" ]; then
+        read -r ivy_med _ _ < <(stats < "$scratch/ivy_ms")
+        ratio=$(awk -v a="$ivy_med" -v b="$med" 'BEGIN {printf "%.1f", a / (b > 0 ? b : 1)}')
+        logsum=$(awk -v s="$logsum" -v r="$ratio" 'BEGIN {printf "%.6f", s + log(r)}')
+        nratio=$((nratio + 1))
+        if { [ "$code" = 0 ] && [ "$ivy_verdict" = OK ]; } || { [ "$code" = 1 ] && [ "$ivy_verdict" = FAIL ]; }; then
+            agree=yes
+        else
+            agree=DISAGREE
+            disagree=$((disagree + 1))
+        fi
+    fi
+    printf '%-58s %6s %6s %6s %7s %6s %7s %8s %7s %s\n' "$f" "$med" "$min" "$max" "$rss_mb" "$share" "$ivy_verdict" "$ivy_med" "$ratio" "exit $code / $agree"
+    echo "$f,$code,$med,$min,$max,$rss_mb,$share,$ivy_verdict,$ivy_med,$ratio,$agree" >> "$csv"
+done
+if [ "$nratio" -gt 0 ]; then
+    awk -v s="$logsum" -v n="$nratio" 'BEGIN {printf "geometric mean of ivy_check/ivyc: %.1fx over %d files\n", exp(s / n), n}'
+fi
+echo "CSV: $csv"
+if [ "$disagree" -gt 0 ]; then
+    echo "bench.sh: $disagree verdict(s) DISAGREE with ivy_check" >&2
+    exit 1
+fi
