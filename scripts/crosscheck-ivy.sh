@@ -8,6 +8,10 @@
 #   # ms-ivy: rejects   ivy_show refuses the file (non-zero exit)
 #   # ms-ivy: OK        ivy_check verifies the file (exit 0, prints OK)
 #   # ms-ivy: FAIL      ivy_check finds failing checks ("error: failed checks")
+#   # ms-ivy: not in the fragment
+#                       ivy_check refuses the verification condition as outside
+#                       its decidable fragment ("not in the fragment")
+#   # ms-ivy: skipped   not run (the reason follows on the line)
 #
 # This script runs ms-ivy on each file and reports whether it agrees with the
 # header. It prints one line per file and a final "N agree, M disagree", and
@@ -57,7 +61,8 @@ if [[ $# -gt 0 ]]; then
         files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
     done
 else
-    for d in tests/data/parse tests/data/syntax examples examples/bugs; do
+    for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates \
+        tests/data/fragment examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
         done
@@ -122,6 +127,20 @@ for f in "${files[@]}"; do
                 got=ERROR
                 detail="$(first_error "$out")"
             fi
+            ;;
+        not)
+            set +e
+            out="$(cd "$work_dir" && "${run_timeout[@]}" "$ivy_check" "$f" 2>&1)"
+            set -e
+            if grep -q 'not in the fragment' <<<"$out"; then
+                got=not
+            else
+                got=other
+                detail="$(first_error "$out")"
+            fi
+            ;;
+        skipped)
+            got=skipped
             ;;
         *)
             got="no-header"
