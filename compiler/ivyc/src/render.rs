@@ -462,7 +462,12 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
             let _ = writeln!(s, "    {} = {}", sig.symbol_name(t.sym), table_text(sig, t));
         }
     } else {
-        let _ = writeln!(s, "  state (before → after):");
+        let header = if cex.pre.is_empty() {
+            "  state after init:"
+        } else {
+            "  state (before → after):"
+        };
+        let _ = writeln!(s, "{header}");
         for post in &cex.post {
             let name = sig.symbol_name(post.sym);
             let after = table_text(sig, post);
