@@ -25,6 +25,9 @@ pub(crate) struct Env {
     /// Module parameter substitution: formal name -> actual (in its env).
     pub subst: HashMap<Symbol, (ast::ModuleArg, Rc<Env>)>,
     pub notes: Vec<InstanceNote>,
+    /// Parameters of the enclosing parameterised objects (outermost first):
+    /// every member declared here takes them as leading arguments.
+    pub obj_params: Vec<ast::Param>,
 }
 
 impl Env {
@@ -51,6 +54,7 @@ impl Env {
             section: self.section,
             subst: self.subst.clone(),
             notes: self.notes.clone(),
+            obj_params: self.obj_params.clone(),
         }
     }
 }
@@ -137,6 +141,10 @@ pub(crate) struct Checker<'a> {
     /// Symbols mentioned in axioms (with the axiom's span).
     pub axiom_syms: HashMap<SymId, Span>,
     pub param_syms: HashSet<SymId>,
+    /// Members of parameterised objects: the object parameters they take
+    /// implicitly (by name) as leading arguments when used inside.
+    pub implicit: HashMap<SymId, Vec<Symbol>>,
+    pub implicit_actions: HashMap<ActionId, Vec<Symbol>>,
     pub defined_syms: HashSet<SymId>,
     pub actions: Vec<ActionInfo<'a>>,
     pub axioms: Vec<(Property, Origin)>,
@@ -176,6 +184,8 @@ impl<'a> Checker<'a> {
             numerals: HashMap::new(),
             axiom_syms: HashMap::new(),
             param_syms: HashSet::new(),
+            implicit: HashMap::new(),
+            implicit_actions: HashMap::new(),
             defined_syms: HashSet::new(),
             actions: Vec::new(),
             axioms: Vec::new(),
@@ -509,14 +519,12 @@ impl<'a> Checker<'a> {
                     self.unsupported("`class`", d.span, env);
                     return;
                 }
-                if !params.is_empty() {
-                    self.unsupported("parameterised objects", d.span, env);
-                    return;
-                }
                 let full = dotted(&env.prefix, name.as_str());
                 self.declare(full, Entity::Object, name.span, env);
-                let child = Rc::new(env.child(name.name));
-                self.flatten(body, child);
+                let mut child = env.child(name.name);
+                // `object o(self:id) = {...}`: members take `self` first.
+                child.obj_params.extend(params.iter().cloned());
+                self.flatten(body, Rc::new(child));
             }
             K::Section { kind, body } => {
                 if *kind == ast::SectionKind::Global {
@@ -533,6 +541,7 @@ impl<'a> Checker<'a> {
                     },
                     subst: env.subst.clone(),
                     notes: env.notes.clone(),
+                    obj_params: env.obj_params.clone(),
                 };
                 self.flatten(body, Rc::new(e));
             }
@@ -641,6 +650,7 @@ impl<'a> Checker<'a> {
             section: env.section,
             subst,
             notes,
+            obj_params: env.obj_params.clone(),
         });
         self.instance_stack.push(full);
         self.flatten(body, child);

@@ -236,7 +236,16 @@ impl<'a> Checker<'a> {
         env: &Env,
     ) -> Option<SymId> {
         let full = dotted(&env.prefix, name);
-        let s = self.add_sym(SymbolDecl::new(full, args, ret, role).with_span(Some(nspan)));
+        let mut all_args = Vec::new();
+        for p in &env.obj_params {
+            all_args.push(self.resolve_sort(&p.sort, env)?);
+        }
+        all_args.extend(args);
+        let s = self.add_sym(SymbolDecl::new(full, all_args, ret, role).with_span(Some(nspan)));
+        if !env.obj_params.is_empty() {
+            let names = env.obj_params.iter().map(|p| p.name.name).collect();
+            self.implicit.insert(s, names);
+        }
         self.symbol_origins.insert(s, env.origin());
         self.declare(full, Entity::Sym(s), nspan, env).then_some(s)
     }
@@ -388,6 +397,15 @@ impl<'a> Checker<'a> {
                     self.unsupported("`method`", d.span, env);
                 }
                 let full = dotted(&env.prefix, name.as_str());
+                // Actions of parameterised objects take the object
+                // parameters first.
+                let all_params: Vec<ast::Param> = env
+                    .obj_params
+                    .iter()
+                    .chain(params.iter())
+                    .cloned()
+                    .collect();
+                let params = &all_params;
                 let ps = self.action_params(full, params, env);
                 let rs = self.action_params(full, returns, env);
                 let id = ActionId(u32::try_from(self.actions.len()).unwrap_or(u32::MAX));
@@ -406,6 +424,10 @@ impl<'a> Checker<'a> {
                 }
                 if !self.declare(full, Entity::Action(id), name.span, env) {
                     return;
+                }
+                if !env.obj_params.is_empty() {
+                    let names = env.obj_params.iter().map(|p| p.name.name).collect();
+                    self.implicit_actions.insert(id, names);
                 }
                 let (abody, bspan) = match body {
                     Some(ast::ActionDef::Body(b)) => (Some(b), Some(action_body_span(b))),
@@ -693,7 +715,12 @@ impl<'a> Checker<'a> {
 
     fn closed(&mut self, fmla: &ast::Expr, ctx: BoolContext, env: &Rc<Env>) -> Option<Term> {
         let mut cx = Cx::new(env.clone());
-        self.elab_closed(&mut cx, fmla, ctx)
+        // Inside a parameterised object, the formula holds for every value
+        // of the object's parameters.
+        let pvars = self.bind_object_params(&mut cx, env);
+        let t = self.elab_closed(&mut cx, fmla, ctx)?;
+        let span = t.span;
+        Some(Term::forall(pvars, t).with_span(span))
     }
 
     fn pass_formulas(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {

@@ -94,6 +94,41 @@ fn sp(t: Term, span: Span) -> Term {
 }
 
 impl Checker<'_> {
+    /// Binds the parameters of the enclosing parameterised objects as
+    /// logical variables (for formulas and initialisers, which hold for
+    /// every value of them); returns the variables.
+    pub(crate) fn bind_object_params(&mut self, cx: &mut Cx, env: &Env) -> Vec<Var> {
+        let mut out = Vec::new();
+        for p in &env.obj_params {
+            let Some(sort) = self.resolve_sort(&p.sort, env) else {
+                continue;
+            };
+            let key = VarKey::Bound(p.name.span);
+            cx.var_sorts.insert(key, (sort, p.name.span));
+            cx.scope.push((p.name.name, Binding::Var(key), p.name.span));
+            out.push(Var {
+                name: p.name.name,
+                sort,
+            });
+        }
+        out
+    }
+
+    /// The implicit leading arguments of a member of a parameterised object
+    /// used inside it: the object parameters in scope, if all are.
+    fn implicit_args(&self, cx: &Cx, names: &[Symbol]) -> Option<Vec<Term>> {
+        names
+            .iter()
+            .map(|n| match cx.lookup(*n)? {
+                (Binding::Local(sym), _) => Some(Term::constant(sym)),
+                (Binding::Var(k), _) => cx
+                    .var_sorts
+                    .get(&k)
+                    .map(|(s, _)| Term::var(Var { name: *n, sort: *s })),
+            })
+            .collect()
+    }
+
     /// Elaborates with sort inference of variables (runs silent passes first).
     pub(crate) fn elab_infer(&mut self, cx: &mut Cx, e: &Expr, expected: Option<SortId>) -> Elab {
         self.silent += 1;
@@ -842,7 +877,18 @@ impl Checker<'_> {
         let env = cx.env.clone();
         let d = self.sym(f)?.clone();
         let nargs = args.map(|a| a.len()).unwrap_or(0);
-        if d.args.len() != nargs {
+        // A member of a parameterised object used inside it: the object
+        // parameters are passed implicitly.
+        let mut out = Vec::new();
+        if let Some(names) = self.implicit.get(&f).cloned() {
+            if nargs + names.len() == d.args.len() {
+                if let Some(imp) = self.implicit_args(cx, &names) {
+                    out = imp;
+                }
+            }
+        }
+        let skip = out.len();
+        if d.args.len() != nargs + skip {
             self.err(
                 SemaError::ArityMismatch {
                     name: d.name,
@@ -855,9 +901,8 @@ impl Checker<'_> {
             );
             return None;
         }
-        let mut out = Vec::new();
         let mut ok = true;
-        for (a, &want) in args.unwrap_or(&[]).iter().zip(&d.args) {
+        for (a, &want) in args.unwrap_or(&[]).iter().zip(d.args.iter().skip(skip)) {
             match self.elab(cx, a, Some(want)) {
                 Some((t, ts)) => {
                     ok &= self.expect(cx, ts, Some(want), a.span, Some(f));
@@ -895,7 +940,17 @@ impl Checker<'_> {
             .collect();
         let decl = Some(info.decl_span);
         let mut out: Vec<Term> = base.into_iter().collect();
-        let given = out.len() + args.map(|a| a.len()).unwrap_or(0);
+        let nargs = args.map(|a| a.len()).unwrap_or(0);
+        if out.is_empty() {
+            if let Some(names) = self.implicit_actions.get(&a).cloned() {
+                if nargs + names.len() == params.len() {
+                    if let Some(imp) = self.implicit_args(cx, &names) {
+                        out = imp;
+                    }
+                }
+            }
+        }
+        let given = out.len() + nargs;
         if given != params.len() {
             self.err(
                 SemaError::ArityMismatch {

@@ -20,6 +20,9 @@ impl<'a> Checker<'a> {
         };
         let mut cx = Cx::new(env.clone());
         cx.stmt = true;
+        // In a parameterised object, initialisation is for every value of
+        // the parameters: they are variables, so updates are parameterised.
+        self.bind_object_params(&mut cx, env);
         Some(Block::new(self.elab_stmts(&mut cx, &b.stmts)))
     }
 

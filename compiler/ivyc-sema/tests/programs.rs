@@ -134,3 +134,33 @@ export proto.inner.toggle
     );
     insta::assert_snapshot!("objects", d);
 }
+
+#[test]
+fn parameterised_objects() {
+    // ms-ivy: OK (tests/data/verify/param_object.ivy is the same program)
+    let d = dump(
+        r#"#lang ivy1.7
+type id
+type val
+object proc(self:id) = {
+    relation voted(V:val)
+    after init { voted(V) := false }
+    action vote(v:val) = {
+        require ~voted(V);
+        call mark(v)
+    }
+    action mark(v:val) = {
+        voted(v) := true
+    }
+    invariant [one] voted(V) & voted(W) -> V = W
+}
+action outside(i:id, v:val) = {
+    if ~proc.voted(i, v) { call proc.vote(i, v) }
+}
+export outside
+"#,
+    );
+    // Members take `self` first; inside the object it is passed implicitly.
+    assert!(d.contains("proc.voted"), "{d}");
+    insta::assert_snapshot!("parameterised_objects", d);
+}
