@@ -27,8 +27,21 @@ impl<'a> Checker<'a> {
                 self.interpret(oper, target, d.span, env);
             }
         }
+        // `alias t = this`: sort aliases are needed by symbol declarations,
+        // aliases of symbols and actions only after them.
+        let mut pending = Vec::new();
+        for (d, env) in &items {
+            if let K::Alias { name, target } = &d.kind {
+                if !self.alias(name, target, env, false) {
+                    pending.push((name, target, env.clone()));
+                }
+            }
+        }
         for (d, env) in &items {
             self.pass_symbols(d, env);
+        }
+        for (name, target, env) in pending {
+            self.alias(name, target, &env, true);
         }
         for (path, env) in std::mem::take(&mut self.missing_modules) {
             let segs: Vec<&str> = path.segments.iter().map(|s| s.as_str()).collect();
@@ -254,6 +267,7 @@ impl<'a> Checker<'a> {
         &mut self,
         lhs: &ast::TypedDefnLhs,
         is_relation: bool,
+        def: Option<&ast::DefnRhs>,
         env: &Env,
     ) -> Option<(SymId, Vec<ast::Binder>)> {
         let ret = if is_relation {
@@ -264,10 +278,17 @@ impl<'a> Checker<'a> {
         } else {
             match &lhs.sort {
                 Some(s) => self.resolve_sort(s, env)?,
-                None => {
-                    self.unsupported("function declarations without a result sort", lhs.span, env);
-                    return None;
-                }
+                None => match self.infer_result_sort(lhs, def, env) {
+                    Some(s) => s,
+                    None => {
+                        self.unsupported(
+                            "function declarations without a result sort",
+                            lhs.span,
+                            env,
+                        );
+                        return None;
+                    }
+                },
             }
         };
         match &lhs.lhs {
@@ -336,7 +357,9 @@ impl<'a> Checker<'a> {
             K::Relation(decls) | K::Function(decls) => {
                 let is_rel = matches!(d.kind, K::Relation(_));
                 for sd in decls {
-                    if let Some((s, binders)) = self.declare_lhs(&sd.lhs, is_rel, env) {
+                    if let Some((s, binders)) =
+                        self.declare_lhs(&sd.lhs, is_rel, sd.def.as_ref(), env)
+                    {
                         if let Some(def) = &sd.def {
                             self.pending_defs
                                 .push((s, binders, def, sd.span, env.clone()));
@@ -713,6 +736,97 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The result sort of `function f(X:t, ...) = e` written without one,
+    /// read off the definition where that is syntactic: a parameter, the
+    /// branches of an `if`, a declared symbol, or a formula (bool).
+    fn infer_result_sort(
+        &mut self,
+        lhs: &ast::TypedDefnLhs,
+        def: Option<&ast::DefnRhs>,
+        env: &Env,
+    ) -> Option<SortId> {
+        let Some(ast::DefnRhs::Expr(e)) = def else {
+            return None;
+        };
+        let ast::DefnLhs::Name { args, .. } = &lhs.lhs else {
+            return None;
+        };
+        let binders = Self::defarg_binders(args.as_deref().unwrap_or(&[]));
+        self.expr_sort_hint(e, &binders, env)
+    }
+
+    fn expr_sort_hint(
+        &mut self,
+        e: &ast::Expr,
+        binders: &[ast::Binder],
+        env: &Env,
+    ) -> Option<SortId> {
+        use ast::ExprKind as E;
+        match &e.kind {
+            E::Paren(x) => self.expr_sort_hint(x, binders, env),
+            E::Ite { then_, else_, .. } => self
+                .expr_sort_hint(then_, binders, env)
+                .or_else(|| self.expr_sort_hint(else_, binders, env)),
+            E::Annot { sort, .. } => self.resolve_sort(sort, env),
+            E::Var(id) => {
+                let b = binders.iter().find(|b| b.name.name == id.name)?;
+                self.resolve_sort(b.sort.as_ref()?, env)
+            }
+            E::App { func, args: None } if func.segments.len() == 1 => {
+                let name = func.segments.first()?.name;
+                match binders.iter().find(|b| b.name.name == name) {
+                    Some(b) => self.resolve_sort(b.sort.as_ref()?, env),
+                    None => self.symbol_sort_hint(func, env),
+                }
+            }
+            E::App { func, .. } => self.symbol_sort_hint(func, env),
+            E::True | E::False | E::Quant { .. } | E::Unary { .. } => Some(SortId::BOOL),
+            E::Binary { op, lhs, .. } => match op {
+                ast::BinOp::Add | ast::BinOp::Sub | ast::BinOp::Mul | ast::BinOp::Div => {
+                    self.expr_sort_hint(lhs, binders, env)
+                }
+                _ => Some(SortId::BOOL),
+            },
+            _ => None,
+        }
+    }
+
+    fn symbol_sort_hint(&mut self, func: &ast::Path, env: &Env) -> Option<SortId> {
+        let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
+        match self.resolve_full(&segs, env)? {
+            (_, Entity::Sym(f)) => self.sym(f).map(|d| d.ret),
+            _ => None,
+        }
+    }
+
+    /// `alias name = target`: `name` denotes what `target` denotes. Returns
+    /// false (and reports only if `report`) when the target is unknown yet.
+    fn alias(
+        &mut self,
+        name: &ast::Ident,
+        target: &ast::CallAtom,
+        env: &Env,
+        report: bool,
+    ) -> bool {
+        let Some(path) = self.callatom_path(target, env) else {
+            return true;
+        };
+        let segs: Vec<&str> = path.segments.iter().map(|s| s.as_str()).collect();
+        match self.resolve_full(&segs, env) {
+            Some((_, ent)) => {
+                let full = dotted(&env.prefix, name.as_str());
+                self.declare(full, ent, name.span, env);
+                true
+            }
+            None => {
+                if report {
+                    self.undefined(NameKind::Value, &path.to_dotted(), path.span, env);
+                }
+                false
+            }
+        }
+    }
+
     fn closed(&mut self, fmla: &ast::Expr, ctx: BoolContext, env: &Rc<Env>) -> Option<Term> {
         let mut cx = Cx::new(env.clone());
         // Inside a parameterised object, the formula holds for every value
@@ -781,7 +895,9 @@ impl<'a> Checker<'a> {
                 self.invariant(fmla, env);
             }
             K::Conjecture(fmla) => self.invariant(fmla, env),
-            K::Theorem { .. } => self.unsupported("`theorem`", d.span, env),
+            // A theorem is only available to proofs, which ivyc does not
+            // run; not assuming it is sound.
+            K::Theorem { .. } => {}
             K::Proof { .. } => self.unsupported("proofs", d.span, env),
             K::Schema { .. } => {}
             K::Isolate {
@@ -832,7 +948,8 @@ impl<'a> Checker<'a> {
             K::Using(_) | K::Attribute { .. } => {}
             K::ImplementType { .. } => self.unsupported("`implement type`", d.span, env),
             K::Delegate { .. } => self.unsupported("`delegate`", d.span, env),
-            K::Alias { .. } => self.unsupported("`alias`", d.span, env),
+            // Resolved in `run_passes`.
+            K::Alias { .. } => {}
             K::Progress(_) | K::Rely { .. } => {
                 self.unsupported("liveness declarations", d.span, env)
             }
