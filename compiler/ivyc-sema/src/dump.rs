@@ -220,6 +220,10 @@ impl Program {
                 let _ = write!(o, "local {} ", self.syms(syms));
                 self.block(o, body, ind);
             }
+            StmtKind::Ghost(body) => {
+                o.push_str("ghost ");
+                self.block(o, body, ind);
+            }
             StmtKind::Assert {
                 kind,
                 formula,

@@ -390,7 +390,9 @@ fn calls_in(b: &Block, out: &mut Vec<ActionId>) {
                 calls_in(else_, out);
             }
             StmtKind::Choice(bs) => bs.iter().for_each(|b| calls_in(b, out)),
-            StmtKind::While { body, .. } | StmtKind::Local { body, .. } => calls_in(body, out),
+            StmtKind::While { body, .. } | StmtKind::Local { body, .. } | StmtKind::Ghost(body) => {
+                calls_in(body, out)
+            }
             _ => {}
         }
     }
@@ -408,7 +410,7 @@ fn own_writes(b: &Block) -> Vec<(SymId, Span)> {
                 out.extend(own_writes(else_));
             }
             StmtKind::Choice(bs) => bs.iter().for_each(|b| out.extend(own_writes(b))),
-            StmtKind::While { body, .. } | StmtKind::Local { body, .. } => {
+            StmtKind::While { body, .. } | StmtKind::Local { body, .. } | StmtKind::Ghost(body) => {
                 out.extend(own_writes(body))
             }
             StmtKind::Assert { .. } | StmtKind::Assume(_) => {}
@@ -424,7 +426,7 @@ fn block_has_assertions(b: &Block) -> bool {
             block_has_assertions(then_) || block_has_assertions(else_)
         }
         StmtKind::Choice(bs) => bs.iter().any(block_has_assertions),
-        StmtKind::Local { body, .. } => block_has_assertions(body),
+        StmtKind::Local { body, .. } | StmtKind::Ghost(body) => block_has_assertions(body),
         _ => false,
     })
 }
@@ -570,6 +572,7 @@ impl Lowerer<'_> {
                 Cmd::Assert(Self::term(ren, formula), info)
             }
             StmtKind::Assume(t) => Cmd::Assume(Self::term(ren, t)),
+            StmtKind::Ghost(body) => self.block(body, ren, inlined),
         }
     }
 
@@ -711,6 +714,7 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             }
             StmtKind::Assert { formula, .. } => out.extend(formula.symbols()),
             StmtKind::Assume(t) => out.extend(t.symbols()),
+            StmtKind::Ghost(body) => collect_symbols(body, out),
         }
     }
 }

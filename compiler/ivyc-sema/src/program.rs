@@ -189,6 +189,10 @@ pub enum StmtKind {
         label: Option<Symbol>,
     },
     Assume(Term),
+    /// Statements of a `before`/`after` monitor declared in a
+    /// `specification` section: part of the verified model (the interface
+    /// contract and its ghost state), not of the extracted code.
+    Ghost(Block),
 }
 
 /// An action (or exported/imported interface action) of the flattened

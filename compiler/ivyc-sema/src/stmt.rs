@@ -6,7 +6,7 @@
 use crate::check::{Checker, Entity, Env};
 use crate::elab::{Binding, Cx, OldMode};
 use crate::error::{BoolContext, NameKind, SemaError};
-use crate::program::{ActionId, AssertKind, Block, Stmt, StmtKind};
+use crate::program::{ActionId, AssertKind, Block, Section, Stmt, StmtKind};
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, SortId, SymId, Term, TermKind, Var};
 use ivyc_syntax::ast::{self, Expr, ExprKind};
@@ -67,7 +67,8 @@ impl<'a> Checker<'a> {
                    rn: &[Symbol],
                    old: OldMode,
                    olds: &mut Vec<(SymId, SymId)>,
-                   out: &mut Vec<Stmt>| {
+                   out: &mut Vec<Stmt>,
+                   monitor: bool| {
             let ast::ActionBody::Block(blk) = b else {
                 this.native_body(b, env);
                 return;
@@ -80,8 +81,16 @@ impl<'a> Checker<'a> {
             cx.readonly = params.clone();
             this.bind_io(&mut cx, pn, &params);
             this.bind_io(&mut cx, rn, &returns);
-            out.extend(this.elab_stmts(&mut cx, &blk.stmts));
+            let stmts = this.elab_stmts(&mut cx, &blk.stmts);
             *olds = cx.olds;
+            if monitor && env.section == Section::Specification && !stmts.is_empty() {
+                out.push(Stmt {
+                    kind: StmtKind::Ghost(Block::new(stmts)),
+                    span: blk.span,
+                });
+            } else {
+                out.extend(stmts);
+            }
         };
         for m in &befores {
             run(
@@ -93,6 +102,7 @@ impl<'a> Checker<'a> {
                 OldMode::Forbidden,
                 &mut olds,
                 &mut stmts,
+                true,
             );
         }
         if let Some((b, env, pn, rn)) = &body {
@@ -105,6 +115,7 @@ impl<'a> Checker<'a> {
                 OldMode::Forbidden,
                 &mut olds,
                 &mut stmts,
+                false,
             );
         }
         for m in &afters {
@@ -117,6 +128,7 @@ impl<'a> Checker<'a> {
                 OldMode::Allowed,
                 &mut olds,
                 &mut stmts,
+                true,
             );
         }
         let mut pre = Vec::new();

@@ -1,0 +1,110 @@
+//! Why a checked program cannot be turned into executable code, rendered
+//! as diagnostics (code `not-executable`, or `unsupported`).
+
+use ivyc_base::diagnostic::{error, primary, secondary};
+use ivyc_base::{Diagnostic, IntoDiagnostic, Span};
+
+/// A construct that has no executable meaning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IrError {
+    /// A quantifier whose variable ranges over an unbounded sort.
+    UnboundedQuantifier { sort: String, span: Span },
+    /// `r(X) := e` where `X` ranges over an unbounded sort and the update
+    /// is not the same value everywhere.
+    UnboundedUpdate { sort: String, span: Span },
+    /// Code outside `specification` reads or writes a symbol declared in a
+    /// `specification` section.
+    GhostAccess {
+        symbol: String,
+        write: bool,
+        span: Span,
+        decl: Option<Span>,
+    },
+    /// A call of an action that has no body and is not imported.
+    NoBody {
+        action: String,
+        span: Span,
+        decl: Span,
+    },
+    /// An imported action with code outside `specification`.
+    ImportedWithCode { action: String, span: Span },
+    /// `f(X) := *` on a symbol with arguments.
+    HavocTable { symbol: String, span: Span },
+    /// A construct the code generator does not handle yet.
+    Unsupported { what: &'static str, span: Span },
+}
+
+impl IntoDiagnostic for IrError {
+    fn code(&self) -> &'static str {
+        match self {
+            IrError::Unsupported { .. } => "unsupported",
+            _ => "not-executable",
+        }
+    }
+
+    fn into_diagnostic(&self) -> Diagnostic {
+        let d = |msg: String| error(self.code(), msg);
+        match self {
+            IrError::UnboundedQuantifier { sort, span } => d(format!(
+                "cannot execute a quantifier over the unbounded sort `{sort}`"
+            ))
+            .with_labels(vec![primary(*span, "this quantifier would loop over every value of the sort")])
+            .with_notes(vec![
+                "help: only quantifiers over uninterpreted, enumerated and boolean sorts are executable; keep this formula in a `specification` section or an invariant".into(),
+            ]),
+            IrError::UnboundedUpdate { sort, span } => d(format!(
+                "cannot execute an update at every value of the unbounded sort `{sort}`"
+            ))
+            .with_labels(vec![primary(*span, "this update ranges over an unbounded sort")])
+            .with_notes(vec![
+                "help: an update of all arguments with one value (`f(X) := 0`) is executable; otherwise update specific arguments".into(),
+            ]),
+            IrError::GhostAccess {
+                symbol,
+                write,
+                span,
+                decl,
+            } => {
+                let verb = if *write { "writes" } else { "reads" };
+                let mut labels = vec![primary(
+                    *span,
+                    format!("`{symbol}` is specification state, which is not extracted"),
+                )];
+                if let Some(decl) = decl {
+                    labels.push(secondary(*decl, "declared in a `specification` section here"));
+                }
+                d(format!("extracted code {verb} specification state `{symbol}`"))
+                    .with_labels(labels)
+                    .with_notes(vec![
+                        "help: move this code into a monitor of the `specification` section, or declare the symbol outside it".into(),
+                    ])
+            }
+            IrError::NoBody { action, span, decl } => {
+                d(format!("action `{action}` has no body to execute"))
+                    .with_labels(vec![
+                        primary(*span, "called here"),
+                        secondary(*decl, "declared without a body here"),
+                    ])
+                    .with_notes(vec![
+                        "help: give it a body with `implement`, or `import` it so the host program supplies it".into(),
+                    ])
+            }
+            IrError::ImportedWithCode { action, span } => d(format!(
+                "imported action `{action}` has code outside `specification`"
+            ))
+            .with_labels(vec![primary(*span, "the host implements imported actions; this code would not run")])
+            .with_notes(vec![
+                "help: put monitors of imported actions in a `specification` section".into(),
+            ]),
+            IrError::HavocTable { symbol, span } => d(format!(
+                "cannot execute `{symbol}(...) := *`: a nondeterministic table"
+            ))
+            .with_labels(vec![primary(*span, "nondeterministic update of a relation or function")])
+            .with_notes(vec!["help: assign a value; only individuals and locals can be `*`".into()]),
+            IrError::Unsupported { what, span } => {
+                d(format!("unsupported: {what} in extracted code"))
+                    .with_labels(vec![primary(*span, "not supported by `extract`")])
+            }
+        }
+    }
+}

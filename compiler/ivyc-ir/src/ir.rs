@@ -1,0 +1,364 @@
+//! The imperative IR: a module's types, state, host-supplied parameters,
+//! definitions, init code, actions (methods) and imported actions
+//! (callbacks), with statements and expressions that a code generator can
+//! print one to one. Every name is an index into a table of the module;
+//! tables carry a sanitised identifier stem (`[A-Za-z0-9_]`, never `__`,
+//! unique per table) that generators prefix to make their identifiers.
+
+use serde::Serialize;
+
+/// How values of a sort are represented.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "k")]
+pub enum Type {
+    Bool,
+    /// An uninterpreted sort: ids `0..size`, the size given at construction.
+    /// `sort` indexes [`Module::sorts`].
+    Id {
+        sort: usize,
+    },
+    /// An enumerated sort; `sort` indexes [`Module::enums`].
+    Enum {
+        sort: usize,
+    },
+    Int,
+    /// Natural numbers: subtraction truncates at 0.
+    Nat,
+    /// Bit vectors of the given width (1..=64).
+    Bv {
+        width: u32,
+    },
+    Str,
+}
+
+impl Type {
+    /// Whether the values of the type can be enumerated at run time (the
+    /// domain of a dense table, the range of a quantifier loop).
+    pub fn is_finite(&self) -> bool {
+        matches!(self, Type::Bool | Type::Id { .. } | Type::Enum { .. })
+    }
+}
+
+/// An uninterpreted sort.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SortInfo {
+    /// Ivy name (`node`, `proto.id`).
+    pub name: String,
+    pub ident: String,
+    /// Whether the extracted code uses the sort (only used sorts have a
+    /// size parameter).
+    pub used: bool,
+}
+
+/// An enumerated sort.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnumInfo {
+    pub name: String,
+    pub ident: String,
+    /// Constructor identifier stems, in declaration order.
+    pub ctors: Vec<String>,
+    /// Constructor Ivy names, in declaration order.
+    pub ctor_names: Vec<String>,
+}
+
+/// How a symbol with arguments is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Storage {
+    /// No arguments: a plain value.
+    Scalar,
+    /// Every argument sort is finite: a dense table sized at construction.
+    Dense,
+    /// Some argument sort is unbounded: a hash map with a default value.
+    Hash,
+}
+
+/// A state variable, a host-supplied parameter or a local: a relation,
+/// function or individual.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Var {
+    /// Ivy name.
+    pub name: String,
+    pub ident: String,
+    pub args: Vec<Type>,
+    pub ret: Type,
+    pub storage: Storage,
+}
+
+/// A definition `f(params) = body`, compiled as a function.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Def {
+    pub name: String,
+    pub ident: String,
+    /// Locals of the definition: its parameters and quantified variables.
+    pub locals: Vec<Local>,
+    /// The parameters (indices into `locals`).
+    pub params: Vec<usize>,
+    pub ret: Type,
+    pub body: Expr,
+}
+
+/// A local variable (parameter, return value, `var`, quantifier or loop
+/// variable). Locals are unique within their action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Local {
+    pub name: String,
+    pub ident: String,
+    pub ty: Type,
+    /// Non-empty for an `old` snapshot of a symbol with arguments (a copy
+    /// of the whole table): the argument types.
+    pub args: Vec<Type>,
+    pub storage: Storage,
+    /// Bound by a quantifier or an update loop (declared by that loop), as
+    /// opposed to declared at the top of the function.
+    pub bound: bool,
+}
+
+/// Where a value is stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "k")]
+pub enum Place {
+    /// A state variable (index into [`Module::state`]).
+    State { var: usize },
+    /// A local of the enclosing function (index into its locals).
+    Local { local: usize },
+}
+
+/// An expression. Evaluation has no side effects.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "k")]
+pub enum Expr {
+    Bool {
+        value: bool,
+    },
+    /// A numeral of an interpreted sort.
+    Num {
+        value: String,
+        ty: Type,
+    },
+    Str {
+        value: String,
+    },
+    EnumLit {
+        sort: usize,
+        ctor: usize,
+    },
+    /// Read a state variable / local, at arguments (none for a scalar).
+    Read {
+        place: Place,
+        args: Vec<Expr>,
+    },
+    /// Read a host-supplied parameter (index into [`Module::params`]).
+    Param {
+        param: usize,
+        args: Vec<Expr>,
+    },
+    /// Call a definition (index into [`Module::defs`]).
+    Def {
+        def: usize,
+        args: Vec<Expr>,
+    },
+    Eq {
+        a: Box<Expr>,
+        b: Box<Expr>,
+    },
+    Not {
+        a: Box<Expr>,
+    },
+    And {
+        items: Vec<Expr>,
+    },
+    Or {
+        items: Vec<Expr>,
+    },
+    Implies {
+        a: Box<Expr>,
+        b: Box<Expr>,
+    },
+    Iff {
+        a: Box<Expr>,
+        b: Box<Expr>,
+    },
+    Ite {
+        c: Box<Expr>,
+        t: Box<Expr>,
+        e: Box<Expr>,
+        ty: Type,
+    },
+    /// A quantifier over finite types: loops over the bound locals.
+    Forall {
+        vars: Vec<usize>,
+        body: Box<Expr>,
+    },
+    Exists {
+        vars: Vec<usize>,
+        body: Box<Expr>,
+    },
+    /// An interpreted operator; `ty` is the sort of the operands.
+    Op {
+        op: Op,
+        ty: Type,
+        args: Vec<Expr>,
+    },
+}
+
+/// Interpreted operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    BvAnd,
+    BvOr,
+    BvNot,
+}
+
+/// Which runtime check a statement is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum CheckKind {
+    Require,
+    Ensure,
+    Assert,
+    Assume,
+    LoopInvariant,
+}
+
+/// A statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "k")]
+pub enum Stmt {
+    /// `place(args) := value` for every value of the `loops` locals (finite
+    /// types, bound by this statement) that occur among `args`. When the
+    /// value reads the place being updated, the lowering first copies it
+    /// with a [`Stmt::Snapshot`] and the value reads the copy.
+    Assign {
+        place: Place,
+        loops: Vec<usize>,
+        args: Vec<Expr>,
+        value: Expr,
+    },
+    /// Every entry of a table-valued place set to `value` (a parameterised
+    /// update over all arguments with a value that does not depend on them).
+    Fill {
+        place: Place,
+        value: Expr,
+    },
+    /// Copy a whole state variable into a local (`old` snapshots).
+    Snapshot {
+        local: usize,
+        var: usize,
+    },
+    /// `place := *` on a scalar: the host's choice (see `choose`).
+    Havoc {
+        place: Place,
+        ty: Type,
+        site: usize,
+    },
+    If {
+        cond: Expr,
+        then_: Vec<Stmt>,
+        else_: Vec<Stmt>,
+    },
+    /// Search the finite domains of `vars` for the first witness of `cond`.
+    IfSome {
+        vars: Vec<usize>,
+        cond: Expr,
+        then_: Vec<Stmt>,
+        else_: Vec<Stmt>,
+    },
+    /// `if *`: the host's choice among the branches (see `choose`).
+    Choice {
+        site: usize,
+        branches: Vec<Vec<Stmt>>,
+    },
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+    },
+    /// Call an action of the module (index into [`Module::actions`]).
+    Call {
+        action: usize,
+        args: Vec<Expr>,
+        results: Vec<Place>,
+    },
+    /// Call an imported action: the host's callback.
+    Callback {
+        callback: usize,
+        args: Vec<Expr>,
+        results: Vec<Place>,
+    },
+    /// Locals scoped over the body (declared with a default value).
+    Block {
+        locals: Vec<usize>,
+        body: Vec<Stmt>,
+    },
+    /// A runtime check; `message` says what and where (`file:line:col`).
+    Check {
+        kind: CheckKind,
+        cond: Expr,
+        message: String,
+    },
+}
+
+/// An action: a method of the generated class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Func {
+    pub name: String,
+    pub ident: String,
+    /// Exported: a public method (and a REPL command).
+    pub exported: bool,
+    pub params: Vec<usize>,
+    pub returns: Vec<usize>,
+    pub locals: Vec<Local>,
+    pub body: Vec<Stmt>,
+}
+
+/// An imported action: implemented by the host.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Callback {
+    pub name: String,
+    pub ident: String,
+    pub params: Vec<Local>,
+    pub returns: Vec<Local>,
+}
+
+/// An axiom the host's parameters must satisfy, evaluable at run time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Axiom {
+    pub message: String,
+    /// Locals of the quantifiers.
+    pub locals: Vec<Local>,
+    pub cond: Expr,
+}
+
+/// A whole module.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Module {
+    /// Name of the module (the input file's stem or the isolate).
+    pub name: String,
+    pub ident: String,
+    pub sorts: Vec<SortInfo>,
+    pub enums: Vec<EnumInfo>,
+    pub state: Vec<Var>,
+    /// Immutable symbols without a definition: supplied by the host.
+    pub params: Vec<Var>,
+    pub defs: Vec<Def>,
+    /// Axioms over the parameters that can be checked at run time.
+    pub axioms: Vec<Axiom>,
+    /// Axioms that cannot be evaluated (unbounded quantifiers): the host
+    /// is trusted to satisfy them. Their source text positions.
+    pub unchecked_axioms: Vec<String>,
+    /// Locals of the init code.
+    pub init_locals: Vec<Local>,
+    pub init: Vec<Stmt>,
+    pub actions: Vec<Func>,
+    pub callbacks: Vec<Callback>,
+    /// Number of `choose` sites (havocs and `if *`).
+    pub choice_sites: usize,
+    /// State symbols of `specification` sections left out (ghost).
+    pub ghost: Vec<String>,
+}

@@ -1,0 +1,13 @@
+//! The imperative intermediate representation between a checked Ivy
+//! program and generated code: [`ir`] defines it, [`lower()`] builds it from
+//! an [`ivyc_sema::Program`] (refusing, with [`IrError`] diagnostics, what
+//! cannot be executed), [`names`] makes identifier stems.
+
+pub mod error;
+pub mod ir;
+pub mod lower;
+pub mod names;
+
+pub use error::IrError;
+pub use ir::Module;
+pub use lower::lower;

@@ -1,0 +1,1031 @@
+//! Lowering of a checked [`Program`] to the imperative IR: which symbols are
+//! state, host parameters, definitions or ghost; quantifiers and
+//! parameterised updates as loops over finite sorts; monitors of
+//! `specification` sections dropped; calls to imported actions as
+//! callbacks; assertions as runtime checks. Everything that cannot be
+//! executed is an [`IrError`] at its span.
+
+use crate::error::IrError;
+use crate::ir::{
+    Axiom, Callback, CheckKind, Def, EnumInfo, Expr, Func, Local, Module, Op, Place, SortInfo,
+    Stmt, Storage, Type, Var,
+};
+use crate::names::Names;
+use ivyc_base::{SourceMap, Span};
+use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
+use ivyc_sema::program::{AssertKind, Block, Section, StmtKind};
+use ivyc_sema::{ActionId, Program};
+use std::collections::{HashMap, HashSet};
+
+/// Lower `program` to a module named `name`.
+pub fn lower(program: &Program, sources: &SourceMap, name: &str) -> Result<Module, Vec<IrError>> {
+    let mut lx = Lowerer::new(program, sources, name);
+    lx.run();
+    if lx.errors.is_empty() {
+        Ok(lx.module)
+    } else {
+        Err(lx.errors)
+    }
+}
+
+/// What a signature symbol became.
+#[derive(Clone, Copy, Debug)]
+enum SymKind {
+    State(usize),
+    Param(usize),
+    Def(usize),
+    Ghost,
+}
+
+/// Locals of the function being lowered.
+#[derive(Default)]
+struct Fx {
+    locals: Vec<Local>,
+    names: Names,
+    syms: HashMap<SymId, usize>,
+    vars: HashMap<ivyc_logic::Var, usize>,
+    /// `old` snapshot locals read by the code.
+    used_olds: HashSet<SymId>,
+}
+
+struct Lowerer<'p> {
+    p: &'p Program,
+    sources: &'p SourceMap,
+    module: Module,
+    errors: Vec<IrError>,
+    sort_ix: HashMap<SortId, Type>,
+    used_sorts: HashSet<usize>,
+    syms: HashMap<SymId, SymKind>,
+    state_names: Names,
+    param_names: Names,
+    def_names: Names,
+    action_ix: HashMap<ActionId, usize>,
+    callback_ix: HashMap<ActionId, usize>,
+    defs: HashMap<SymId, &'p ivyc_sema::program::Definition>,
+}
+
+impl<'p> Lowerer<'p> {
+    fn new(p: &'p Program, sources: &'p SourceMap, name: &str) -> Self {
+        let mut names = Names::new();
+        let module = Module {
+            name: name.to_owned(),
+            ident: names.fresh(name),
+            sorts: Vec::new(),
+            enums: Vec::new(),
+            state: Vec::new(),
+            params: Vec::new(),
+            defs: Vec::new(),
+            axioms: Vec::new(),
+            unchecked_axioms: Vec::new(),
+            init_locals: Vec::new(),
+            init: Vec::new(),
+            actions: Vec::new(),
+            callbacks: Vec::new(),
+            choice_sites: 0,
+            ghost: Vec::new(),
+        };
+        let mut lx = Lowerer {
+            p,
+            sources,
+            module,
+            errors: Vec::new(),
+            sort_ix: HashMap::new(),
+            used_sorts: HashSet::new(),
+            syms: HashMap::new(),
+            state_names: Names::new(),
+            param_names: Names::new(),
+            def_names: Names::new(),
+            action_ix: HashMap::new(),
+            callback_ix: HashMap::new(),
+            defs: p.definitions.iter().map(|d| (d.sym, d)).collect(),
+        };
+        lx.sorts();
+        lx
+    }
+
+    fn sorts(&mut self) {
+        let mut snames = Names::new();
+        let mut enames = Names::new();
+        for (id, decl) in self.p.sig.sorts() {
+            let name = decl.name.as_str();
+            let ty = match &decl.kind {
+                SortKind::Bool => Type::Bool,
+                SortKind::Uninterpreted => {
+                    let sort = self.module.sorts.len();
+                    self.module.sorts.push(SortInfo {
+                        name: name.to_owned(),
+                        ident: snames.fresh(name),
+                        used: false,
+                    });
+                    Type::Id { sort }
+                }
+                SortKind::Enum(ctors) => {
+                    let sort = self.module.enums.len();
+                    let mut cn = Names::new();
+                    self.module.enums.push(EnumInfo {
+                        name: name.to_owned(),
+                        ident: enames.fresh(name),
+                        ctors: ctors
+                            .iter()
+                            .map(|c| cn.fresh(last_segment(c.as_str())))
+                            .collect(),
+                        ctor_names: ctors.iter().map(|c| c.as_str().to_owned()).collect(),
+                    });
+                    Type::Enum { sort }
+                }
+                SortKind::Int => Type::Int,
+                SortKind::Nat => Type::Nat,
+                SortKind::BitVec(w) => Type::Bv {
+                    width: (*w).clamp(1, 64),
+                },
+                SortKind::Str => Type::Str,
+            };
+            self.sort_ix.insert(id, ty);
+        }
+    }
+
+    fn ty(&mut self, s: SortId) -> Type {
+        let t = self.sort_ix.get(&s).cloned().unwrap_or(Type::Bool);
+        if let Type::Id { sort } = t {
+            self.used_sorts.insert(sort);
+        }
+        t
+    }
+
+    fn loc(&self, span: Span) -> String {
+        if (span.file.0 as usize) >= self.sources.len() {
+            return String::from("?");
+        }
+        let (l, c) = self.sources.line_col(span.file, span.start as usize);
+        format!("{}:{}:{}", self.sources.name(span.file), l, c)
+    }
+
+    fn run(&mut self) {
+        // Which actions are reachable from the exported ones and from init.
+        let mut todo: Vec<ActionId> = self.p.exported_actions().map(|(id, _)| id).collect();
+        for b in &self.p.inits {
+            calls_in(b, &mut todo);
+        }
+        let mut reach: HashSet<ActionId> = HashSet::new();
+        while let Some(id) = todo.pop() {
+            if !reach.insert(id) {
+                continue;
+            }
+            if let Some(a) = self.p.action_def(id) {
+                if !a.imported {
+                    calls_in(&a.body, &mut todo);
+                }
+            }
+        }
+        let mut order: Vec<ActionId> = reach.into_iter().collect();
+        order.sort();
+        let mut anames = Names::new();
+        let mut cnames = Names::new();
+        for id in &order {
+            let Some(a) = self.p.action_def(*id) else {
+                continue;
+            };
+            if a.imported && !a.exported {
+                self.callback_ix.insert(*id, self.module.callbacks.len());
+                let ident = cnames.fresh(a.name.as_str());
+                let mut fx = Fx::default();
+                let params = a
+                    .params
+                    .iter()
+                    .map(|s| self.local_decl(&mut fx, *s))
+                    .collect();
+                let returns = a
+                    .returns
+                    .iter()
+                    .map(|s| self.local_decl(&mut fx, *s))
+                    .collect();
+                if has_code(&a.body) {
+                    self.errors.push(IrError::ImportedWithCode {
+                        action: a.name.as_str().to_owned(),
+                        span: a.span,
+                    });
+                }
+                self.module.callbacks.push(Callback {
+                    name: a.name.as_str().to_owned(),
+                    ident,
+                    params,
+                    returns,
+                });
+            } else {
+                self.action_ix.insert(*id, self.module.actions.len());
+                self.module.actions.push(Func {
+                    name: a.name.as_str().to_owned(),
+                    ident: anames.fresh(a.name.as_str()),
+                    exported: a.exported,
+                    params: Vec::new(),
+                    returns: Vec::new(),
+                    locals: Vec::new(),
+                    body: Vec::new(),
+                });
+            }
+        }
+        // Init code.
+        let mut fx = Fx::default();
+        let mut init = Vec::new();
+        for b in &self.p.inits {
+            let mut s = self.block(&mut fx, b);
+            init.append(&mut s);
+        }
+        self.module.init = init;
+        self.module.init_locals = fx.locals;
+
+        // Action bodies.
+        for id in &order {
+            let Some(&ix) = self.action_ix.get(id) else {
+                continue;
+            };
+            let Some(a) = self.p.action_def(*id) else {
+                continue;
+            };
+            let mut fx = Fx {
+                used_olds: used_olds(&a.body),
+                ..Fx::default()
+            };
+            let params: Vec<usize> = a.params.iter().map(|s| self.local(&mut fx, *s)).collect();
+            let returns: Vec<usize> = a.returns.iter().map(|s| self.local(&mut fx, *s)).collect();
+            let body = self.block(&mut fx, &a.body);
+            if let Some(f) = self.module.actions.get_mut(ix) {
+                f.params = params;
+                f.returns = returns;
+                f.locals = fx.locals;
+                f.body = body;
+            }
+        }
+
+        self.axioms();
+        for s in self.used_sorts.clone() {
+            if let Some(si) = self.module.sorts.get_mut(s) {
+                si.used = true;
+            }
+        }
+        let mut ghost: Vec<String> = self
+            .syms
+            .iter()
+            .filter(|(_, k)| matches!(k, SymKind::Ghost))
+            .map(|(s, _)| self.p.sig.symbol_name(*s).to_owned())
+            .collect();
+        ghost.sort();
+        self.module.ghost = ghost;
+    }
+
+    /// Axioms that constrain only host parameters and quantify over finite
+    /// sorts become runtime checks of the parameters.
+    fn axioms(&mut self) {
+        for ax in &self.p.axioms {
+            let syms = ax.formula.symbols();
+            let all_params = syms.iter().all(|s| {
+                matches!(self.syms.get(s), Some(SymKind::Param(_)))
+                    || self.p.sig.symbol(*s).role == Role::EnumCtor
+            });
+            if !all_params || syms.is_empty() {
+                continue;
+            }
+            let what = match ax.label {
+                Some(l) => format!("axiom [{l}] at {}", self.loc(ax.span.unwrap_or_default())),
+                None => format!("axiom at {}", self.loc(ax.span.unwrap_or_default())),
+            };
+            let mut fx = Fx::default();
+            let before = self.errors.len();
+            let cond = self.expr(&mut fx, &ax.formula);
+            if self.errors.len() > before {
+                // Not evaluable (unbounded quantifier): trusted.
+                self.errors.truncate(before);
+                self.module.unchecked_axioms.push(what);
+                continue;
+            }
+            self.module.axioms.push(Axiom {
+                message: what,
+                locals: fx.locals,
+                cond,
+            });
+        }
+    }
+
+    fn storage(args: &[Type]) -> Storage {
+        if args.is_empty() {
+            Storage::Scalar
+        } else if args.iter().all(Type::is_finite) {
+            Storage::Dense
+        } else {
+            Storage::Hash
+        }
+    }
+
+    fn var_of(&mut self, sym: SymId, names: Names) -> (Var, Names) {
+        let mut names = names;
+        let d = self.p.sig.symbol(sym).clone();
+        let args: Vec<Type> = d.args.iter().map(|s| self.ty(*s)).collect();
+        let ret = self.ty(d.ret);
+        let v = Var {
+            name: d.name.as_str().to_owned(),
+            ident: names.fresh(d.name.as_str()),
+            storage: Self::storage(&args),
+            args,
+            ret,
+        };
+        (v, names)
+    }
+
+    /// What a non-local symbol is, registering it on first use.
+    fn classify(&mut self, sym: SymId) -> SymKind {
+        if let Some(k) = self.syms.get(&sym) {
+            return *k;
+        }
+        let decl = self.p.sig.symbol(sym).clone();
+        let section = self
+            .p
+            .symbol_origins
+            .get(&sym)
+            .map(|o| o.section)
+            .unwrap_or_default();
+        let k = if section == Section::Specification {
+            SymKind::Ghost
+        } else if let Some(def) = self.defs.get(&sym).copied() {
+            let ix = self.module.defs.len();
+            self.syms.insert(sym, SymKind::Def(ix));
+            let ident = self.def_names.fresh(decl.name.as_str());
+            let ret = self.ty(decl.ret);
+            self.module.defs.push(Def {
+                name: decl.name.as_str().to_owned(),
+                ident,
+                locals: Vec::new(),
+                params: Vec::new(),
+                ret,
+                body: Expr::Bool { value: false },
+            });
+            let mut fx = Fx::default();
+            let params: Vec<usize> = def
+                .params
+                .iter()
+                .map(|v| {
+                    let ty = self.ty(v.sort);
+                    let i = push_local(&mut fx, v.name.as_str(), ty);
+                    fx.vars.insert(*v, i);
+                    i
+                })
+                .collect();
+            let body = self.expr(&mut fx, &def.body);
+            if let Some(d) = self.module.defs.get_mut(ix) {
+                d.locals = fx.locals;
+                d.params = params;
+                d.body = body;
+            }
+            return SymKind::Def(ix);
+        } else if decl.role == Role::State {
+            let names = std::mem::take(&mut self.state_names);
+            let (v, names) = self.var_of(sym, names);
+            self.state_names = names;
+            self.module.state.push(v);
+            SymKind::State(self.module.state.len() - 1)
+        } else {
+            let names = std::mem::take(&mut self.param_names);
+            let (v, names) = self.var_of(sym, names);
+            self.param_names = names;
+            self.module.params.push(v);
+            SymKind::Param(self.module.params.len() - 1)
+        };
+        self.syms.insert(sym, k);
+        k
+    }
+
+    fn local_decl(&mut self, fx: &mut Fx, sym: SymId) -> Local {
+        let i = self.local(fx, sym);
+        fx.locals.get(i).cloned().unwrap_or(Local {
+            name: String::new(),
+            ident: String::from("x"),
+            ty: Type::Bool,
+            args: Vec::new(),
+            storage: Storage::Scalar,
+            bound: false,
+        })
+    }
+
+    /// The local for a `Local` symbol, declared on first use.
+    fn local(&mut self, fx: &mut Fx, sym: SymId) -> usize {
+        if let Some(i) = fx.syms.get(&sym) {
+            return *i;
+        }
+        let d = self.p.sig.symbol(sym).clone();
+        let ty = self.ty(d.ret);
+        let args: Vec<Type> = d.args.iter().map(|s| self.ty(*s)).collect();
+        let name = d.name.as_str();
+        let i = fx.locals.len();
+        fx.locals.push(Local {
+            name: name.to_owned(),
+            ident: fx.names.fresh(last_segment(name)),
+            ty,
+            storage: Self::storage(&args),
+            args,
+            bound: false,
+        });
+        fx.syms.insert(sym, i);
+        i
+    }
+
+    fn place(&mut self, fx: &mut Fx, sym: SymId, span: Span) -> Option<Place> {
+        let d = self.p.sig.symbol(sym);
+        if d.role == Role::Local {
+            return Some(Place::Local {
+                local: self.local(fx, sym),
+            });
+        }
+        match self.classify(sym) {
+            SymKind::State(var) => Some(Place::State { var }),
+            SymKind::Ghost => {
+                self.ghost_error(sym, true, span);
+                None
+            }
+            _ => {
+                self.errors.push(IrError::Unsupported {
+                    what: "assignment to an immutable symbol",
+                    span,
+                });
+                None
+            }
+        }
+    }
+
+    fn ghost_error(&mut self, sym: SymId, write: bool, span: Span) {
+        let d = self.p.sig.symbol(sym);
+        self.errors.push(IrError::GhostAccess {
+            symbol: d.name.as_str().to_owned(),
+            write,
+            span,
+            decl: d.span,
+        });
+    }
+
+    fn block(&mut self, fx: &mut Fx, b: &Block) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for s in &b.stmts {
+            self.stmt(fx, s, &mut out);
+        }
+        out
+    }
+
+    fn check(&mut self, fx: &mut Fx, kind: CheckKind, what: &str, f: &Term, span: Span) -> Stmt {
+        let cond = self.expr(fx, f);
+        Stmt::Check {
+            kind,
+            cond,
+            message: format!("{what} failed at {}", self.loc(span)),
+        }
+    }
+
+    fn stmt(&mut self, fx: &mut Fx, s: &ivyc_sema::program::Stmt, out: &mut Vec<Stmt>) {
+        let span = s.span;
+        match &s.kind {
+            StmtKind::Ghost(_) => {}
+            StmtKind::Assign { sym, args, value } => {
+                let d = self.p.sig.symbol(*sym);
+                // `old` snapshots: only those the code reads.
+                if d.role == Role::Local && d.name.as_str().contains('#') {
+                    if !fx.used_olds.contains(sym) {
+                        return;
+                    }
+                    if !args.is_empty() {
+                        if let TermKind::App(orig, _) = &value.kind {
+                            let local = self.local(fx, *sym);
+                            match self.classify(*orig) {
+                                SymKind::State(var) => out.push(Stmt::Snapshot { local, var }),
+                                SymKind::Ghost => self.ghost_error(*orig, false, span),
+                                _ => {}
+                            }
+                            return;
+                        }
+                    }
+                }
+                self.assign(fx, *sym, args, value, span, out);
+            }
+            StmtKind::Havoc { sym, args } => {
+                if !args.is_empty() {
+                    self.errors.push(IrError::HavocTable {
+                        symbol: self.p.sig.symbol_name(*sym).to_owned(),
+                        span,
+                    });
+                    return;
+                }
+                let ty = self.ty(self.p.sig.symbol(*sym).ret);
+                if let Some(place) = self.place(fx, *sym, span) {
+                    let site = self.site();
+                    out.push(Stmt::Havoc { place, ty, site });
+                }
+            }
+            StmtKind::If { cond, then_, else_ } => {
+                let cond = self.expr(fx, cond);
+                let then_ = self.block(fx, then_);
+                let else_ = self.block(fx, else_);
+                out.push(Stmt::If { cond, then_, else_ });
+            }
+            StmtKind::IfSome {
+                vars,
+                cond,
+                then_,
+                else_,
+            } => {
+                let vars: Vec<usize> = vars.iter().map(|v| self.local(fx, *v)).collect();
+                for v in &vars {
+                    self.require_finite(fx, *v, span, true);
+                }
+                let cond = self.expr(fx, cond);
+                let then_ = self.block(fx, then_);
+                let else_ = self.block(fx, else_);
+                out.push(Stmt::IfSome {
+                    vars,
+                    cond,
+                    then_,
+                    else_,
+                });
+            }
+            StmtKind::Choice(bs) => {
+                let site = self.site();
+                let branches = bs.iter().map(|b| self.block(fx, b)).collect();
+                out.push(Stmt::Choice { site, branches });
+            }
+            StmtKind::While {
+                cond,
+                invariants,
+                body,
+            } => {
+                let cond = self.expr(fx, cond);
+                let checks: Vec<Stmt> = invariants
+                    .iter()
+                    .map(|p| {
+                        let sp = p.span.unwrap_or(span);
+                        self.check(
+                            fx,
+                            CheckKind::LoopInvariant,
+                            "loop invariant",
+                            &p.formula,
+                            sp,
+                        )
+                    })
+                    .collect();
+                let mut b = checks.clone();
+                b.extend(self.block(fx, body));
+                out.push(Stmt::While { cond, body: b });
+                out.extend(checks);
+            }
+            StmtKind::Call {
+                action,
+                args,
+                results,
+            } => {
+                let args: Vec<Expr> = args.iter().map(|a| self.expr(fx, a)).collect();
+                let results: Vec<Place> = results
+                    .iter()
+                    .filter_map(|r| self.place(fx, *r, span))
+                    .collect();
+                if let Some(&callback) = self.callback_ix.get(action) {
+                    out.push(Stmt::Callback {
+                        callback,
+                        args,
+                        results,
+                    });
+                } else if let Some(&ix) = self.action_ix.get(action) {
+                    if let Some(a) = self.p.action_def(*action) {
+                        if a.abstract_ && !a.exported {
+                            self.errors.push(IrError::NoBody {
+                                action: a.name.as_str().to_owned(),
+                                span,
+                                decl: a.span,
+                            });
+                        }
+                    }
+                    out.push(Stmt::Call {
+                        action: ix,
+                        args,
+                        results,
+                    });
+                }
+            }
+            StmtKind::Local { syms, body } => {
+                let locals: Vec<usize> = syms.iter().map(|v| self.local(fx, *v)).collect();
+                let body = self.block(fx, body);
+                out.push(Stmt::Block { locals, body });
+            }
+            StmtKind::Assert {
+                kind,
+                formula,
+                label,
+            } => {
+                let (k, what) = match kind {
+                    AssertKind::Assert => (CheckKind::Assert, "assertion"),
+                    AssertKind::Ensure => (CheckKind::Ensure, "ensure"),
+                    AssertKind::Require => (CheckKind::Require, "require"),
+                };
+                let what = match label {
+                    Some(l) => format!("{what} [{l}]"),
+                    None => what.to_owned(),
+                };
+                let c = self.check(fx, k, &what, formula, span);
+                out.push(c);
+            }
+            StmtKind::Assume(t) => {
+                let c = self.check(fx, CheckKind::Assume, "assumption", t, span);
+                out.push(c);
+            }
+        }
+    }
+
+    /// A local holding a copy of state variable `var`.
+    fn snapshot_local(&mut self, fx: &mut Fx, var: usize) -> usize {
+        let v = self.module.state.get(var).cloned();
+        let (name, ty, args, storage) = match v {
+            Some(v) => (format!("{}_pre", v.name), v.ret, v.args, v.storage),
+            None => (String::from("pre"), Type::Bool, Vec::new(), Storage::Scalar),
+        };
+        fx.locals.push(Local {
+            ident: fx.names.fresh(&name),
+            name,
+            ty,
+            args,
+            storage,
+            bound: false,
+        });
+        fx.locals.len() - 1
+    }
+
+    fn site(&mut self) -> usize {
+        self.module.choice_sites += 1;
+        self.module.choice_sites - 1
+    }
+
+    fn require_finite(&mut self, fx: &Fx, local: usize, span: Span, quantifier: bool) -> bool {
+        let Some(l) = fx.locals.get(local) else {
+            return false;
+        };
+        if l.ty.is_finite() {
+            return true;
+        }
+        let sort = match &l.ty {
+            Type::Int => "int",
+            Type::Nat => "nat",
+            Type::Bv { .. } => "bv",
+            _ => "strlit",
+        }
+        .to_owned();
+        self.errors.push(if quantifier {
+            IrError::UnboundedQuantifier { sort, span }
+        } else {
+            IrError::UnboundedUpdate { sort, span }
+        });
+        false
+    }
+
+    fn assign(
+        &mut self,
+        fx: &mut Fx,
+        sym: SymId,
+        args: &[Term],
+        value: &Term,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) {
+        let Some(place) = self.place(fx, sym, span) else {
+            // Still lower the value to report what it reads.
+            let _ = self.expr(fx, value);
+            return;
+        };
+        // Variables among the arguments range over their sort.
+        let mut loops = Vec::new();
+        let mut saved = Vec::new();
+        for a in args {
+            if let TermKind::Var(v) = &a.kind {
+                if fx.vars.contains_key(v) && loops.iter().any(|l| fx.vars.get(v) == Some(l)) {
+                    continue;
+                }
+                let ty = self.ty(v.sort);
+                let i = push_local(fx, v.name.as_str(), ty);
+                saved.push((*v, fx.vars.insert(*v, i)));
+                loops.push(i);
+            }
+        }
+        let all_vars = !args.is_empty()
+            && loops.len() == args.len()
+            && args.iter().all(|a| matches!(a.kind, TermKind::Var(_)));
+        let value_uses_vars = value.free_vars().iter().any(|v| {
+            args.iter()
+                .any(|a| matches!(&a.kind, TermKind::Var(w) if w == v))
+        });
+        let ex = self.expr(fx, value);
+        if all_vars && !value_uses_vars && !value.mentions(sym) {
+            out.push(Stmt::Fill { place, value: ex });
+        } else {
+            let mut ok = true;
+            for l in &loops {
+                ok &= self.require_finite(fx, *l, span, false);
+            }
+            let argx: Vec<Expr> = args.iter().map(|a| self.expr(fx, a)).collect();
+            let mut ex = ex;
+            if let (false, true, Place::State { var }) =
+                (loops.is_empty(), value.mentions(sym), &place)
+            {
+                // The value reads the pre-state of the table being updated.
+                let var = *var;
+                let copy = self.snapshot_local(fx, var);
+                out.push(Stmt::Snapshot { local: copy, var });
+                ex = read_from_copy(ex, var, copy);
+            }
+            if ok {
+                out.push(Stmt::Assign {
+                    place,
+                    loops,
+                    args: argx,
+                    value: ex,
+                });
+            }
+        }
+        for (v, prev) in saved {
+            match prev {
+                Some(p) => fx.vars.insert(v, p),
+                None => fx.vars.remove(&v),
+            };
+        }
+    }
+
+    fn expr(&mut self, fx: &mut Fx, t: &Term) -> Expr {
+        let span = t.span.unwrap_or_default();
+        match &t.kind {
+            TermKind::Bool(b) => Expr::Bool { value: *b },
+            TermKind::Num(n, s) => Expr::Num {
+                value: n.to_string(),
+                ty: self.ty(*s),
+            },
+            TermKind::Str(s, _) => Expr::Str {
+                value: s.as_str().to_owned(),
+            },
+            TermKind::Var(v) => match fx.vars.get(v) {
+                Some(i) => Expr::Read {
+                    place: Place::Local { local: *i },
+                    args: Vec::new(),
+                },
+                None => {
+                    self.errors.push(IrError::Unsupported {
+                        what: "a free variable",
+                        span,
+                    });
+                    Expr::Bool { value: false }
+                }
+            },
+            TermKind::App(f, args) => {
+                let argx: Vec<Expr> = args.iter().map(|a| self.expr(fx, a)).collect();
+                let d = self.p.sig.symbol(*f);
+                match d.role {
+                    Role::Local => Expr::Read {
+                        place: Place::Local {
+                            local: self.local(fx, *f),
+                        },
+                        args: argx,
+                    },
+                    Role::EnumCtor => {
+                        let sort = self.ty(d.ret);
+                        let ctor = self.p.sig.enum_ctor_index(*f).unwrap_or(0);
+                        match sort {
+                            Type::Enum { sort } => Expr::EnumLit { sort, ctor },
+                            _ => Expr::Bool { value: false },
+                        }
+                    }
+                    _ => match self.classify(*f) {
+                        SymKind::State(var) => Expr::Read {
+                            place: Place::State { var },
+                            args: argx,
+                        },
+                        SymKind::Param(param) => Expr::Param { param, args: argx },
+                        SymKind::Def(def) => Expr::Def { def, args: argx },
+                        SymKind::Ghost => {
+                            self.ghost_error(*f, false, span);
+                            Expr::Bool { value: false }
+                        }
+                    },
+                }
+            }
+            TermKind::Eq(a, b) => Expr::Eq {
+                a: Box::new(self.expr(fx, a)),
+                b: Box::new(self.expr(fx, b)),
+            },
+            TermKind::Not(a) => Expr::Not {
+                a: Box::new(self.expr(fx, a)),
+            },
+            TermKind::And(xs) => Expr::And {
+                items: xs.iter().map(|x| self.expr(fx, x)).collect(),
+            },
+            TermKind::Or(xs) => Expr::Or {
+                items: xs.iter().map(|x| self.expr(fx, x)).collect(),
+            },
+            TermKind::Implies(a, b) => Expr::Implies {
+                a: Box::new(self.expr(fx, a)),
+                b: Box::new(self.expr(fx, b)),
+            },
+            TermKind::Iff(a, b) => Expr::Iff {
+                a: Box::new(self.expr(fx, a)),
+                b: Box::new(self.expr(fx, b)),
+            },
+            TermKind::Ite(c, a, b) => {
+                let ty = self.ty(a.sort_of(&self.p.sig));
+                Expr::Ite {
+                    c: Box::new(self.expr(fx, c)),
+                    t: Box::new(self.expr(fx, a)),
+                    e: Box::new(self.expr(fx, b)),
+                    ty,
+                }
+            }
+            TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
+                let mut saved = Vec::new();
+                let mut vars = Vec::new();
+                for v in vs {
+                    let ty = self.ty(v.sort);
+                    let i = push_local(fx, v.name.as_str(), ty);
+                    self.require_finite(fx, i, span, true);
+                    saved.push((*v, fx.vars.insert(*v, i)));
+                    vars.push(i);
+                }
+                let body = Box::new(self.expr(fx, body));
+                for (v, prev) in saved {
+                    match prev {
+                        Some(p) => fx.vars.insert(v, p),
+                        None => fx.vars.remove(&v),
+                    };
+                }
+                if matches!(t.kind, TermKind::Forall(..)) {
+                    Expr::Forall { vars, body }
+                } else {
+                    Expr::Exists { vars, body }
+                }
+            }
+            TermKind::Builtin(op, args) => {
+                let ty = match args.first() {
+                    Some(a) => self.ty(a.sort_of(&self.p.sig)),
+                    None => Type::Int,
+                };
+                let op = match op {
+                    BuiltinOp::Lt => Op::Lt,
+                    BuiltinOp::Le => Op::Le,
+                    BuiltinOp::Gt => Op::Gt,
+                    BuiltinOp::Ge => Op::Ge,
+                    BuiltinOp::Add => Op::Add,
+                    BuiltinOp::Sub => Op::Sub,
+                    BuiltinOp::Mul => Op::Mul,
+                    BuiltinOp::Div => Op::Div,
+                    BuiltinOp::BvAnd => Op::BvAnd,
+                    BuiltinOp::BvOr => Op::BvOr,
+                    BuiltinOp::BvNot => Op::BvNot,
+                };
+                Expr::Op {
+                    op,
+                    ty,
+                    args: args.iter().map(|a| self.expr(fx, a)).collect(),
+                }
+            }
+        }
+    }
+}
+
+/// `e` with every read of state variable `var` redirected to local `copy`.
+fn read_from_copy(e: Expr, var: usize, copy: usize) -> Expr {
+    let r = |e: Expr| read_from_copy(e, var, copy);
+    let rb = |e: Box<Expr>| Box::new(read_from_copy(*e, var, copy));
+    let rv = |es: Vec<Expr>| es.into_iter().map(r).collect::<Vec<_>>();
+    match e {
+        Expr::Read { place, args } => {
+            let place = match place {
+                Place::State { var: v } if v == var => Place::Local { local: copy },
+                p => p,
+            };
+            Expr::Read {
+                place,
+                args: rv(args),
+            }
+        }
+        Expr::Param { param, args } => Expr::Param {
+            param,
+            args: rv(args),
+        },
+        Expr::Def { def, args } => Expr::Def {
+            def,
+            args: rv(args),
+        },
+        Expr::Eq { a, b } => Expr::Eq { a: rb(a), b: rb(b) },
+        Expr::Not { a } => Expr::Not { a: rb(a) },
+        Expr::And { items } => Expr::And { items: rv(items) },
+        Expr::Or { items } => Expr::Or { items: rv(items) },
+        Expr::Implies { a, b } => Expr::Implies { a: rb(a), b: rb(b) },
+        Expr::Iff { a, b } => Expr::Iff { a: rb(a), b: rb(b) },
+        Expr::Ite { c, t, e, ty } => Expr::Ite {
+            c: rb(c),
+            t: rb(t),
+            e: rb(e),
+            ty,
+        },
+        Expr::Forall { vars, body } => Expr::Forall {
+            vars,
+            body: rb(body),
+        },
+        Expr::Exists { vars, body } => Expr::Exists {
+            vars,
+            body: rb(body),
+        },
+        Expr::Op { op, ty, args } => Expr::Op {
+            op,
+            ty,
+            args: rv(args),
+        },
+        e => e,
+    }
+}
+
+fn push_local(fx: &mut Fx, name: &str, ty: Type) -> usize {
+    fx.locals.push(Local {
+        name: name.to_owned(),
+        ident: fx.names.fresh(name),
+        ty,
+        args: Vec::new(),
+        storage: Storage::Scalar,
+        bound: true,
+    });
+    fx.locals.len() - 1
+}
+
+fn last_segment(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+fn calls_in(b: &Block, out: &mut Vec<ActionId>) {
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Call { action, .. } => out.push(*action),
+            StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
+                calls_in(then_, out);
+                calls_in(else_, out);
+            }
+            StmtKind::Choice(bs) => bs.iter().for_each(|b| calls_in(b, out)),
+            StmtKind::While { body, .. } | StmtKind::Local { body, .. } => calls_in(body, out),
+            // Calls in specification monitors are not executed.
+            StmtKind::Ghost(_) => {}
+            StmtKind::Assign { .. }
+            | StmtKind::Havoc { .. }
+            | StmtKind::Assert { .. }
+            | StmtKind::Assume(_) => {}
+        }
+    }
+}
+
+/// Whether a block has statements outside `specification` monitors (other
+/// than `old` snapshots).
+fn has_code(b: &Block) -> bool {
+    b.stmts
+        .iter()
+        .any(|s| !matches!(&s.kind, StmtKind::Ghost(_) | StmtKind::Assign { .. }))
+}
+
+/// `old` snapshot locals (`f#k`) read outside specification monitors.
+fn used_olds(b: &Block) -> HashSet<SymId> {
+    fn terms(b: &Block, out: &mut Vec<Term>) {
+        for s in &b.stmts {
+            match &s.kind {
+                StmtKind::Ghost(_) => {}
+                StmtKind::Assign { args, value, .. } => {
+                    out.extend(args.iter().cloned());
+                    out.push(value.clone());
+                }
+                StmtKind::Havoc { args, .. } => out.extend(args.iter().cloned()),
+                StmtKind::If { cond, then_, else_ }
+                | StmtKind::IfSome {
+                    cond, then_, else_, ..
+                } => {
+                    out.push(cond.clone());
+                    terms(then_, out);
+                    terms(else_, out);
+                }
+                StmtKind::Choice(bs) => bs.iter().for_each(|b| terms(b, out)),
+                StmtKind::While {
+                    cond,
+                    invariants,
+                    body,
+                } => {
+                    out.push(cond.clone());
+                    out.extend(invariants.iter().map(|p| p.formula.clone()));
+                    terms(body, out);
+                }
+                StmtKind::Call { args, .. } => out.extend(args.iter().cloned()),
+                StmtKind::Local { body, .. } => terms(body, out),
+                StmtKind::Assert { formula, .. } => out.push(formula.clone()),
+                StmtKind::Assume(t) => out.push(t.clone()),
+            }
+        }
+    }
+    let mut ts = Vec::new();
+    terms(b, &mut ts);
+    let mut out = HashSet::new();
+    for t in &ts {
+        // Snapshot reads are `App` of a `#` symbol; snapshot initialisers
+        // `f#k(X) := f(X)` only write it, so they are not counted here.
+        out.extend(t.symbols());
+    }
+    out
+}

@@ -1,0 +1,116 @@
+// ivyc/repl.hpp -- the REPL driver of extracted code (like Ivy's
+// target=repl): the line parser `name(arg, ...)`, argument conversion helpers
+// and the ivyc::repl class where generated code registers exported actions.
+//
+// Protocol: one call per input line; blank lines and lines starting with '#'
+// are ignored. A call that returns a value prints "= VALUE"; every problem
+// (syntax, unknown action, wrong arity, bad argument, failed require/assert)
+// prints "error: ..." and the loop continues (unless stop_on_error is set).
+#ifndef IVYC_REPL_HPP
+#define IVYC_REPL_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ivyc/checks.hpp"
+
+namespace ivyc {
+
+// A parsed call: the action name and its raw argument tokens (integers such
+// as "-12" or identifiers such as "red" / "true").
+struct repl_call {
+    std::string action;
+    std::vector<std::string> args;
+};
+
+struct repl_parse_result {
+    enum class status { call, blank, error };
+    status kind = status::blank;
+    repl_call call;     // valid when kind == status::call
+    std::string error;  // valid when kind == status::error (printable ASCII)
+
+    bool ok() const noexcept { return kind == status::call; }
+};
+
+// Parses `name`, `name()` or `name(a1, ..., an)` with optional surrounding
+// whitespace and an optional trailing '#' comment. Names are
+// [A-Za-z_][A-Za-z0-9_.:]*; arguments are integers ([+-]?[0-9]+, any length:
+// range is checked by parse_int) or names. Never throws except std::bad_alloc.
+repl_parse_result parse_repl_line(std::string_view line);
+
+// Decimal integer with optional sign, no whitespace; nullopt on syntax error
+// or if the value does not fit in int64_t.
+std::optional<int64_t> parse_int(std::string_view text) noexcept;
+// "true" / "false".
+std::optional<bool> parse_bool(std::string_view text) noexcept;
+
+// Thrown by the arg_* helpers; the repl prints "error: bad argument: ...".
+class repl_arg_error : public runtime_error {
+public:
+    explicit repl_arg_error(const std::string& what) : runtime_error(what) {}
+};
+
+// Converters for action bodies; all throw repl_arg_error on a bad or missing
+// argument.
+int64_t arg_int(const std::vector<std::string>& args, size_t i);
+// An integer in [lo, hi] (inclusive).
+int64_t arg_int(const std::vector<std::string>& args, size_t i, int64_t lo, int64_t hi);
+// An element of a finite sort of `count` elements: an integer in [0, count).
+uint32_t arg_index(const std::vector<std::string>& args, size_t i, uint32_t count);
+bool arg_bool(const std::vector<std::string>& args, size_t i);
+// The position of args[i] in `names` (enum constants).
+uint32_t arg_enum(const std::vector<std::string>& args, size_t i,
+                  const std::vector<std::string>& names);
+
+// Renders a call line "name(a1,a2)" (or "name" when args is empty), the form
+// used to print calls of imported actions.
+std::string format_call(std::string_view name, const std::vector<std::string>& args);
+inline std::string to_repl(bool v) { return v ? "true" : "false"; }
+inline std::string to_repl(int64_t v) { return std::to_string(v); }
+
+// Makes text safe to print: printable ASCII kept, everything else as \xNN.
+std::string escape_for_display(std::string_view text);
+
+class repl {
+public:
+    // fn receives the raw argument tokens (exactly `arity` of them) and
+    // returns the text to print after "= ", or "" to print nothing.
+    using action_fn = std::function<std::string(const std::vector<std::string>&)>;
+
+    // Registers (or replaces) an action.
+    void add_action(std::string name, size_t arity, action_fn fn);
+    bool has_action(const std::string& name) const;
+
+    // Parses and runs one line, writing its output to out. Returns false if
+    // the line produced an error.
+    bool execute_line(std::string_view line, std::ostream& out);
+
+    // Runs every line of `in`. Returns 0 if no line produced an error, 1
+    // otherwise. With stop_on_error, returns 1 right after the first error.
+    int run(std::istream& in, std::ostream& out);
+    void set_stop_on_error(bool stop) noexcept { stop_on_error_ = stop; }
+
+    // Writes `line` + '\n' to the output of the running repl (std::cout when
+    // not running). Used by generated imported actions.
+    void emit(const std::string& line);
+
+private:
+    struct action {
+        size_t arity;
+        action_fn fn;
+    };
+    std::map<std::string, action, std::less<>> actions_;
+    std::ostream* out_ = nullptr;
+    bool stop_on_error_ = false;
+};
+
+}  // namespace ivyc
+
+#endif  // IVYC_REPL_HPP

@@ -1,0 +1,12 @@
+// ivyc/runtime.hpp -- umbrella header of the ivyc C++ runtime: includes every
+// public header (checks, containers, serialization, UDP/event loop, REPL).
+#ifndef IVYC_RUNTIME_HPP
+#define IVYC_RUNTIME_HPP
+
+#include "ivyc/checks.hpp"
+#include "ivyc/containers.hpp"
+#include "ivyc/repl.hpp"
+#include "ivyc/serialize.hpp"
+#include "ivyc/udp.hpp"
+
+#endif  // IVYC_RUNTIME_HPP

@@ -1,0 +1,292 @@
+// src/repl.cpp -- implementation of the REPL line parser, argument
+// conversion helpers and the ivyc::repl dispatch loop.
+#include "ivyc/repl.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <istream>
+#include <limits>
+#include <ostream>
+
+namespace ivyc {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\n'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_name_start(char c) { return is_alpha(c) || c == '_'; }
+bool is_name_char(char c) { return is_name_start(c) || is_digit(c) || c == '.' || c == ':'; }
+
+// Cursor over the line; every accessor is bounds-checked.
+struct cursor {
+    std::string_view s;
+    size_t i = 0;
+
+    bool at_end() const { return i >= s.size(); }
+    char peek() const { return at_end() ? '\0' : s[i]; }
+    void skip_space() {
+        while (!at_end() && is_space(s[i])) ++i;
+    }
+    size_t column() const { return i + 1; }
+};
+
+repl_parse_result fail(const std::string& msg) {
+    repl_parse_result r;
+    r.kind = repl_parse_result::status::error;
+    r.error = msg;
+    return r;
+}
+
+std::string describe_char_at(const cursor& c) {
+    if (c.at_end()) return "end of line";
+    return "'" + escape_for_display(c.s.substr(c.i, 1)) + "' at column " + std::to_string(c.column());
+}
+
+std::string_view take_name(cursor& c) {
+    const size_t start = c.i;
+    if (!is_name_start(c.peek())) return {};
+    while (!c.at_end() && is_name_char(c.s[c.i])) ++c.i;
+    return c.s.substr(start, c.i - start);
+}
+
+// An integer token or a name; empty on failure.
+std::string_view take_arg(cursor& c) {
+    const char p = c.peek();
+    if (is_name_start(p)) return take_name(c);
+    const size_t start = c.i;
+    if (p == '-' || p == '+') ++c.i;
+    if (!is_digit(c.peek())) {
+        c.i = start;
+        return {};
+    }
+    while (!c.at_end() && is_digit(c.s[c.i])) ++c.i;
+    return c.s.substr(start, c.i - start);
+}
+
+[[noreturn]] void bad_arg(size_t i, const std::string& why) {
+    throw repl_arg_error("argument " + std::to_string(i + 1) + ": " + why);
+}
+
+const std::string& arg_at(const std::vector<std::string>& args, size_t i) {
+    if (i >= args.size()) bad_arg(i, "missing");
+    return args[i];
+}
+
+}  // namespace
+
+std::string escape_for_display(std::string_view text) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (char ch : text) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u >= 0x20 && u < 0x7f && u != '\\') {
+            out.push_back(ch);
+        } else {
+            out += "\\x";
+            out.push_back(hex[u >> 4]);
+            out.push_back(hex[u & 0xf]);
+        }
+    }
+    return out;
+}
+
+repl_parse_result parse_repl_line(std::string_view line) {
+    cursor c{line};
+    c.skip_space();
+    if (c.at_end() || c.peek() == '#') return repl_parse_result{};  // blank
+
+    repl_parse_result r;
+    r.kind = repl_parse_result::status::call;
+    const std::string_view name = take_name(c);
+    if (name.empty()) return fail("expected an action name, found " + describe_char_at(c));
+    r.call.action.assign(name);
+    c.skip_space();
+
+    if (c.peek() == '(') {
+        ++c.i;
+        c.skip_space();
+        if (c.peek() == ')') {
+            ++c.i;
+        } else {
+            for (;;) {
+                c.skip_space();
+                const std::string_view arg = take_arg(c);
+                if (arg.empty() && c.at_end()) return fail("missing ')'");
+                if (arg.empty()) return fail("expected an argument, found " + describe_char_at(c));
+                r.call.args.emplace_back(arg);
+                c.skip_space();
+                if (c.peek() == ',') {
+                    ++c.i;
+                    continue;
+                }
+                if (c.peek() == ')') {
+                    ++c.i;
+                    break;
+                }
+                if (c.at_end()) return fail("missing ')'");
+                return fail("expected ',' or ')', found " + describe_char_at(c));
+            }
+        }
+        c.skip_space();
+    }
+    if (!c.at_end() && c.peek() != '#') {
+        return fail("unexpected " + describe_char_at(c));
+    }
+    return r;
+}
+
+std::optional<int64_t> parse_int(std::string_view text) noexcept {
+    size_t i = 0;
+    bool negative = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+        negative = text[i] == '-';
+        ++i;
+    }
+    if (i == text.size()) return std::nullopt;
+    // Accumulate the magnitude as uint64_t; the limit is 2^63 for negatives.
+    const uint64_t limit = negative ? uint64_t{1} << 63
+                                    : static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    uint64_t mag = 0;
+    for (; i < text.size(); ++i) {
+        if (!is_digit(text[i])) return std::nullopt;
+        const auto d = static_cast<uint64_t>(text[i] - '0');
+        if (mag > (limit - d) / 10) return std::nullopt;
+        mag = mag * 10 + d;
+    }
+    if (negative) {
+        return mag == (uint64_t{1} << 63) ? std::numeric_limits<int64_t>::min()
+                                          : -static_cast<int64_t>(mag);
+    }
+    return static_cast<int64_t>(mag);
+}
+
+std::optional<bool> parse_bool(std::string_view text) noexcept {
+    if (text == "true") return true;
+    if (text == "false") return false;
+    return std::nullopt;
+}
+
+int64_t arg_int(const std::vector<std::string>& args, size_t i) {
+    const std::string& a = arg_at(args, i);
+    if (auto v = parse_int(a)) return *v;
+    const size_t digits = (!a.empty() && (a[0] == '-' || a[0] == '+')) ? 1 : 0;
+    const bool numeric = a.size() > digits &&
+                         a.find_first_not_of("0123456789", digits) == std::string::npos;
+    if (numeric) bad_arg(i, "integer " + escape_for_display(a) + " is out of range");
+    bad_arg(i, "expected an integer, got '" + escape_for_display(a) + "'");
+}
+
+int64_t arg_int(const std::vector<std::string>& args, size_t i, int64_t lo, int64_t hi) {
+    const int64_t v = arg_int(args, i);
+    if (v < lo || v > hi) {
+        bad_arg(i, std::to_string(v) + " is outside [" + std::to_string(lo) + ", " +
+                       std::to_string(hi) + "]");
+    }
+    return v;
+}
+
+uint32_t arg_index(const std::vector<std::string>& args, size_t i, uint32_t count) {
+    if (count == 0) bad_arg(i, "the sort is empty");
+    return static_cast<uint32_t>(arg_int(args, i, 0, static_cast<int64_t>(count) - 1));
+}
+
+bool arg_bool(const std::vector<std::string>& args, size_t i) {
+    const std::string& a = arg_at(args, i);
+    if (auto v = parse_bool(a)) return *v;
+    bad_arg(i, "expected true or false, got '" + escape_for_display(a) + "'");
+}
+
+uint32_t arg_enum(const std::vector<std::string>& args, size_t i,
+                  const std::vector<std::string>& names) {
+    const std::string& a = arg_at(args, i);
+    for (size_t k = 0; k < names.size(); ++k) {
+        if (names[k] == a) return static_cast<uint32_t>(k);
+    }
+    std::string expected;
+    for (size_t k = 0; k < names.size(); ++k) expected += (k ? ", " : "") + names[k];
+    bad_arg(i, "expected one of {" + expected + "}, got '" + escape_for_display(a) + "'");
+}
+
+std::string format_call(std::string_view name, const std::vector<std::string>& args) {
+    std::string out(name);
+    if (args.empty()) return out;
+    out.push_back('(');
+    for (size_t k = 0; k < args.size(); ++k) {
+        if (k) out.push_back(',');
+        out += args[k];
+    }
+    out.push_back(')');
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+
+void repl::add_action(std::string name, size_t arity, action_fn fn) {
+    actions_.insert_or_assign(std::move(name), action{arity, std::move(fn)});
+}
+
+bool repl::has_action(const std::string& name) const { return actions_.count(name) != 0; }
+
+void repl::emit(const std::string& line) {
+    std::ostream& os = out_ ? *out_ : std::cout;
+    os << line << '\n' << std::flush;
+}
+
+bool repl::execute_line(std::string_view line, std::ostream& out) {
+    std::ostream* const saved = out_;
+    out_ = &out;
+    struct restore {
+        repl* self;
+        std::ostream* saved;
+        ~restore() { self->out_ = saved; }
+    } guard{this, saved};
+
+    auto error = [&out](const std::string& msg) {
+        out << "error: " << msg << '\n' << std::flush;
+        return false;
+    };
+
+    const repl_parse_result parsed = parse_repl_line(line);
+    switch (parsed.kind) {
+        case repl_parse_result::status::blank:
+            return true;
+        case repl_parse_result::status::error:
+            return error(parsed.error);
+        case repl_parse_result::status::call:
+            break;
+    }
+    const repl_call& call = parsed.call;
+    auto it = actions_.find(call.action);
+    if (it == actions_.end()) return error("unknown action '" + call.action + "'");
+    if (call.args.size() != it->second.arity) {
+        return error("action '" + call.action + "' expects " + std::to_string(it->second.arity) +
+                     " argument" + (it->second.arity == 1 ? "" : "s") + ", got " +
+                     std::to_string(call.args.size()));
+    }
+    try {
+        const std::string result = it->second.fn(call.args);
+        if (!result.empty()) out << "= " << result << '\n' << std::flush;
+        return true;
+    } catch (const repl_arg_error& e) {
+        return error(std::string("bad argument: ") + e.what());
+    } catch (const std::exception& e) {
+        return error(e.what());
+    }
+}
+
+int repl::run(std::istream& in, std::ostream& out) {
+    int status = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!execute_line(line, out)) {
+            status = 1;
+            if (stop_on_error_) break;
+        }
+    }
+    return status;
+}
+
+}  // namespace ivyc

@@ -1,0 +1,186 @@
+// tests/test_repl.cpp -- tests of the REPL line parser (including malformed
+// and binary input), parse_int / parse_bool, the arg_* helpers and the
+// ivyc::repl dispatch loop output.
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ivyc/checks.hpp"
+#include "ivyc/repl.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using status = ivyc::repl_parse_result::status;
+
+bool parses_to(const std::string& line, const std::string& action,
+               const std::vector<std::string>& args) {
+    const auto r = ivyc::parse_repl_line(line);
+    return r.ok() && r.call.action == action && r.call.args == args;
+}
+
+bool is_error(const std::string& line) {
+    const auto r = ivyc::parse_repl_line(line);
+    return r.kind == status::error && !r.error.empty();
+}
+
+void test_parser() {
+    CHECK(parses_to("foo", "foo", {}));
+    CHECK(parses_to("foo()", "foo", {}));
+    CHECK(parses_to("  foo ( ) ", "foo", {}));
+    CHECK(parses_to("grant(1,2)", "grant", {"1", "2"}));
+    CHECK(parses_to("grant( 1 , -2 )\r", "grant", {"1", "-2"}));
+    CHECK(parses_to("set(red, true, false, +7)", "set", {"red", "true", "false", "+7"}));
+    CHECK(parses_to("ext:server.grant(0) # comment", "ext:server.grant", {"0"}));
+    CHECK(parses_to("f(99999999999999999999999999)", "f", {"99999999999999999999999999"}));
+    CHECK(parses_to("_x1(a_b)", "_x1", {"a_b"}));
+
+    CHECK(ivyc::parse_repl_line("").kind == status::blank);
+    CHECK(ivyc::parse_repl_line("   \t ").kind == status::blank);
+    CHECK(ivyc::parse_repl_line("# just a comment").kind == status::blank);
+
+    const char* bad[] = {
+        "(",         ")",          "foo(",        "foo)",       "foo(1",      "foo(1,",
+        "foo(1,)",   "foo(,1)",    "foo(1 2)",    "foo((1))",   "foo(1))",    "foo bar",
+        "1foo",      "-",          "foo(-)",      "foo(--1)",   "foo(1-)",    "foo(1)(2)",
+        "foo(\"s\")", "f(1.5)",    "=3",          "foo(1) x",   "\x01\x02",   "f(\xff)",
+        "foo(a b)",  "foo(()",     "foo(1,,2)",   "foo(-a)",
+    };
+    for (const char* line : bad) {
+        if (!is_error(line)) std::fprintf(stderr, "accepted bad line: %s\n", line);
+        CHECK(is_error(line));
+    }
+    // Error text is printable even for binary input.
+    const auto junk = ivyc::parse_repl_line(std::string("\0\xfe\x7f", 3));
+    CHECK(junk.kind == status::error);
+    for (char c : junk.error) CHECK(c >= 0x20 && c < 0x7f);
+
+    // Random junk never crashes and never yields an action with junk in it.
+    std::mt19937 rng(7);
+    const std::string alphabet = "ab1-+(), #\t\xff\x00";
+    for (int iter = 0; iter < 20000; ++iter) {
+        std::string line(rng() % 16, ' ');
+        for (auto& c : line) c = iter % 2 ? static_cast<char>(rng()) : alphabet[rng() % alphabet.size()];
+        const auto r = ivyc::parse_repl_line(line);
+        if (r.ok()) {
+            CHECK(!r.call.action.empty());
+            for (const auto& a : r.call.args) CHECK(!a.empty());
+        }
+    }
+    // Very long line.
+    CHECK(parses_to("f(" + std::string(100000, '9') + ")", "f", {std::string(100000, '9')}));
+}
+
+void test_conversions() {
+    CHECK(ivyc::parse_int("0") == 0);
+    CHECK(ivyc::parse_int("-17") == -17);
+    CHECK(ivyc::parse_int("+17") == 17);
+    CHECK(ivyc::parse_int("9223372036854775807") == std::numeric_limits<int64_t>::max());
+    CHECK(ivyc::parse_int("-9223372036854775808") == std::numeric_limits<int64_t>::min());
+    CHECK(!ivyc::parse_int("9223372036854775808"));
+    CHECK(!ivyc::parse_int("-9223372036854775809"));
+    CHECK(!ivyc::parse_int("99999999999999999999999999"));
+    CHECK(!ivyc::parse_int(""));
+    CHECK(!ivyc::parse_int("-"));
+    CHECK(!ivyc::parse_int("1a"));
+    CHECK(!ivyc::parse_int(" 1"));
+    CHECK(ivyc::parse_bool("true") == true);
+    CHECK(ivyc::parse_bool("false") == false);
+    CHECK(!ivyc::parse_bool("1"));
+    CHECK(!ivyc::parse_bool("True"));
+
+    const std::vector<std::string> args = {"5", "-1", "true", "green", "x"};
+    CHECK(ivyc::arg_int(args, 0) == 5);
+    CHECK(ivyc::arg_int(args, 1, -1, 1) == -1);
+    CHECK_THROWS(ivyc::arg_int(args, 0, 0, 4), ivyc::repl_arg_error);
+    CHECK(ivyc::arg_index(args, 0, 6) == 5);
+    CHECK_THROWS(ivyc::arg_index(args, 0, 5), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::arg_index(args, 1, 5), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::arg_index(args, 0, 0), ivyc::repl_arg_error);
+    CHECK(ivyc::arg_bool(args, 2));
+    CHECK_THROWS(ivyc::arg_bool(args, 0), ivyc::repl_arg_error);
+    CHECK(ivyc::arg_enum(args, 3, {"red", "green", "blue"}) == 1);
+    CHECK_THROWS(ivyc::arg_enum(args, 4, {"red", "green"}), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::arg_int(args, 9), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::arg_int(args, 4), ivyc::runtime_error);
+
+    CHECK(ivyc::format_call("send", {"1", "true"}) == "send(1,true)");
+    CHECK(ivyc::format_call("tick", {}) == "tick");
+    CHECK(ivyc::to_repl(true) == "true" && ivyc::to_repl(int64_t{-3}) == "-3");
+    CHECK(ivyc::escape_for_display(std::string("a\n\x80\\", 4)) == "a\\x0a\\x80\\x5c");
+}
+
+void test_repl_loop() {
+    ivyc::repl r;
+    int64_t counter = 0;
+    r.add_action("inc", 1, [&](const std::vector<std::string>& a) {
+        counter += ivyc::arg_int(a, 0, 0, 100);
+        return std::string();
+    });
+    r.add_action("get", 0, [&](const std::vector<std::string>&) { return ivyc::to_repl(counter); });
+    r.add_action("checked", 1, [&](const std::vector<std::string>& a) {
+        IVYC_REQUIRE(ivyc::arg_bool(a, 0), "checked.ivy: line 3");
+        return std::string("ok");
+    });
+    r.add_action("notify", 0, [&](const std::vector<std::string>&) {
+        r.emit(ivyc::format_call("imported", {"1", "2"}));
+        return std::string();
+    });
+    CHECK(r.has_action("inc") && !r.has_action("dec"));
+
+    std::istringstream in(
+        "inc(2)\n"
+        "\n"
+        "inc(3)\n"
+        "get\n"
+        "dec(1)\n"
+        "inc(1,2)\n"
+        "inc(x)\n"
+        "inc(1000)\n"
+        "inc(99999999999999999999999)\n"
+        "foo(\n"
+        "checked(true)\n"
+        "checked(false)\n"
+        "notify()\n"
+        "get()\n");
+    std::ostringstream out;
+    const int rc = r.run(in, out);
+    CHECK(rc == 1);
+    const std::string expected =
+        "= 5\n"
+        "error: unknown action 'dec'\n"
+        "error: action 'inc' expects 1 argument, got 2\n"
+        "error: bad argument: argument 1: expected an integer, got 'x'\n"
+        "error: bad argument: argument 1: 1000 is outside [0, 100]\n"
+        "error: bad argument: argument 1: integer 99999999999999999999999 is out of range\n"
+        "error: missing ')'\n"
+        "= ok\n"
+        "error: require failed: checked.ivy: line 3\n"
+        "imported(1,2)\n"
+        "= 5\n";
+    if (out.str() != expected) std::fprintf(stderr, "repl output:\n%s", out.str().c_str());
+    CHECK(out.str() == expected);
+
+    std::istringstream ok_in("inc(1)\nget\n");
+    std::ostringstream ok_out;
+    CHECK(r.run(ok_in, ok_out) == 0);
+    CHECK(ok_out.str() == "= 6\n");
+
+    r.set_stop_on_error(true);
+    std::istringstream stop_in("get\nbogus\nget\n");
+    std::ostringstream stop_out;
+    CHECK(r.run(stop_in, stop_out) == 1);
+    CHECK(stop_out.str() == "= 6\nerror: unknown action 'bogus'\n");
+}
+
+}  // namespace
+
+int main() {
+    test_parser();
+    test_conversions();
+    test_repl_loop();
+    return ivyc_test::test_result("test_repl");
+}
