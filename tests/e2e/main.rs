@@ -118,7 +118,17 @@ fn check_file(path: &Path) {
             errors: None,
         };
     }
-    let (code, stdout, stderr) = run(&h.args, &rel);
+    // `{tmp}` in the arguments is a fresh directory (e.g. `extract --cpp {tmp}`).
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmp_str = tmp.path().to_string_lossy().into_owned();
+    let args: Vec<String> = h
+        .args
+        .iter()
+        .map(|a| a.replace("{tmp}", &tmp_str))
+        .collect();
+    let (code, stdout, stderr) = run(&args, &rel);
+    let stdout = stdout.replace(&tmp_str, "{tmp}");
+    let stderr = stderr.replace(&tmp_str, "{tmp}");
     assert!(
         !stderr.contains("internal error"),
         "{}: ivyc panicked:\n{stderr}",

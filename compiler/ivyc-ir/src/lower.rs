@@ -470,10 +470,17 @@ impl<'p> Lowerer<'p> {
 
     fn check(&mut self, fx: &mut Fx, kind: CheckKind, what: &str, f: &Term, span: Span) -> Stmt {
         let cond = self.expr(fx, f);
+        // The runtime prefixes "require failed: " / "assert failed: ".
+        let message = match kind {
+            CheckKind::Require | CheckKind::Assert => {
+                format!("{}{}", what, self.loc(span))
+            }
+            _ => format!("{what} at {}", self.loc(span)),
+        };
         Stmt::Check {
             kind,
             cond,
-            message: format!("{what} failed at {}", self.loc(span)),
+            message,
         }
     }
 
@@ -528,10 +535,12 @@ impl<'p> Lowerer<'p> {
                 then_,
                 else_,
             } => {
-                let vars: Vec<usize> = vars.iter().map(|v| self.local(fx, *v)).collect();
-                for v in &vars {
-                    self.require_finite(fx, *v, span, true);
+                let ids: Vec<usize> = vars.iter().map(|v| self.local(fx, *v)).collect();
+                for (v, i) in vars.iter().zip(&ids) {
+                    let sort = self.p.sig.sort_name(self.p.sig.symbol(*v).ret);
+                    self.require_finite(fx, *i, sort, span, true);
                 }
+                let vars = ids;
                 let cond = self.expr(fx, cond);
                 let then_ = self.block(fx, then_);
                 let else_ = self.block(fx, else_);
@@ -615,13 +624,14 @@ impl<'p> Lowerer<'p> {
                 label,
             } => {
                 let (k, what) = match kind {
-                    AssertKind::Assert => (CheckKind::Assert, "assertion"),
+                    AssertKind::Assert => (CheckKind::Assert, ""),
                     AssertKind::Ensure => (CheckKind::Ensure, "ensure"),
-                    AssertKind::Require => (CheckKind::Require, "require"),
+                    AssertKind::Require => (CheckKind::Require, ""),
                 };
-                let what = match label {
-                    Some(l) => format!("{what} [{l}]"),
-                    None => what.to_owned(),
+                let what = match (label, what) {
+                    (Some(l), "") => format!("[{l}] "),
+                    (Some(l), w) => format!("{w} [{l}]"),
+                    (None, w) => w.to_owned(),
                 };
                 let c = self.check(fx, k, &what, formula, span);
                 out.push(c);
@@ -656,20 +666,21 @@ impl<'p> Lowerer<'p> {
         self.module.choice_sites - 1
     }
 
-    fn require_finite(&mut self, fx: &Fx, local: usize, span: Span, quantifier: bool) -> bool {
+    fn require_finite(
+        &mut self,
+        fx: &Fx,
+        local: usize,
+        sort_name: &str,
+        span: Span,
+        quantifier: bool,
+    ) -> bool {
         let Some(l) = fx.locals.get(local) else {
             return false;
         };
         if l.ty.is_finite() {
             return true;
         }
-        let sort = match &l.ty {
-            Type::Int => "int",
-            Type::Nat => "nat",
-            Type::Bv { .. } => "bv",
-            _ => "strlit",
-        }
-        .to_owned();
+        let sort = sort_name.to_owned();
         self.errors.push(if quantifier {
             IrError::UnboundedQuantifier { sort, span }
         } else {
@@ -697,13 +708,13 @@ impl<'p> Lowerer<'p> {
         let mut saved = Vec::new();
         for a in args {
             if let TermKind::Var(v) = &a.kind {
-                if fx.vars.contains_key(v) && loops.iter().any(|l| fx.vars.get(v) == Some(l)) {
+                if fx.vars.contains_key(v) && loops.iter().any(|(l, _)| fx.vars.get(v) == Some(l)) {
                     continue;
                 }
                 let ty = self.ty(v.sort);
                 let i = push_local(fx, v.name.as_str(), ty);
                 saved.push((*v, fx.vars.insert(*v, i)));
-                loops.push(i);
+                loops.push((i, v.sort));
             }
         }
         let all_vars = !args.is_empty()
@@ -718,9 +729,11 @@ impl<'p> Lowerer<'p> {
             out.push(Stmt::Fill { place, value: ex });
         } else {
             let mut ok = true;
-            for l in &loops {
-                ok &= self.require_finite(fx, *l, span, false);
+            for (l, sort) in &loops {
+                let name = self.p.sig.sort_name(*sort);
+                ok &= self.require_finite(fx, *l, name, span, false);
             }
+            let loops: Vec<usize> = loops.iter().map(|(l, _)| *l).collect();
             let argx: Vec<Expr> = args.iter().map(|a| self.expr(fx, a)).collect();
             let mut ex = ex;
             if let (false, true, Place::State { var }) =
@@ -841,7 +854,8 @@ impl<'p> Lowerer<'p> {
                 for v in vs {
                     let ty = self.ty(v.sort);
                     let i = push_local(fx, v.name.as_str(), ty);
-                    self.require_finite(fx, i, span, true);
+                    let sort = self.p.sig.sort_name(v.sort);
+                    self.require_finite(fx, i, sort, span, true);
                     saved.push((*v, fx.vars.insert(*v, i)));
                     vars.push(i);
                 }

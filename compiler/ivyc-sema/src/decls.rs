@@ -5,7 +5,7 @@
 
 use crate::check::{dotted, ActionInfo, Checker, Entity, Env, Item, Monitor};
 use crate::elab::{Binding, Cx, VarKey};
-use crate::error::{BoolContext, NameKind, SemaError};
+use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
 use crate::program::{ActionDef, ActionId, Block, Definition, IsolateDef, Section};
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, Role, SortId, SortKind, SymId, SymbolDecl, Term, Var};
@@ -115,14 +115,29 @@ impl<'a> Checker<'a> {
                         }
                     }
                     Some(ast::Sort::Range { .. }) => {
-                        self.unsupported("range types `{lo..hi}`", d.span, env)
+                        self.unsupported("range types `{lo..hi}`", d.span, env);
+                        self.declare_unsupported_sort(full, name.span, env);
                     }
-                    Some(ast::Sort::Struct(_)) => self.unsupported("struct types", d.span, env),
+                    Some(ast::Sort::Struct(_)) => {
+                        self.unsupported("struct types", d.span, env);
+                        self.declare_unsupported_sort(full, name.span, env);
+                    }
                 }
             }
-            K::Variant { .. } => self.unsupported("`variant` types", d.span, env),
+            K::Variant { name, .. } => {
+                self.unsupported("`variant` types", d.span, env);
+                let full = dotted(&env.prefix, name.as_str());
+                self.declare_unsupported_sort(full, name.span, env);
+            }
             _ => {}
         }
+    }
+
+    /// Declares a sort whose definition is unsupported (already reported)
+    /// as uninterpreted, so that its uses are not reported as undefined.
+    fn declare_unsupported_sort(&mut self, full: Symbol, span: Span, env: &Env) {
+        let id = self.add_sort(full, SortKind::Uninterpreted, Some(span));
+        self.declare(full, Entity::Sort(id), span, env);
     }
 
     fn interpret(
@@ -604,7 +619,11 @@ impl<'a> Checker<'a> {
                 returns,
                 body,
             } => {
-                let Some(id) = self.resolve_action(action, env) else {
+                let used = match kind {
+                    ast::MonitorKind::Implement => ActionUse::Implement,
+                    ast::MonitorKind::Before | ast::MonitorKind::After => ActionUse::Monitor,
+                };
+                let Some(id) = self.resolve_action(action, used, env) else {
                     return;
                 };
                 let Some(info) = self.actions.get(id.index()) else {
@@ -687,7 +706,11 @@ impl<'a> Checker<'a> {
                 let Some(path) = self.callatom_path(action, env) else {
                     return;
                 };
-                let Some(id) = self.resolve_action(&path, env) else {
+                let used = match kind {
+                    ast::ImportExport::Export => ActionUse::Export,
+                    ast::ImportExport::Import => ActionUse::Import,
+                };
+                let Some(id) = self.resolve_action(&path, used, env) else {
                     return;
                 };
                 if let Some(info) = self.actions.get_mut(id.index()) {
@@ -713,7 +736,12 @@ impl<'a> Checker<'a> {
         })
     }
 
-    pub(crate) fn resolve_action(&mut self, path: &ast::Path, env: &Env) -> Option<ActionId> {
+    pub(crate) fn resolve_action(
+        &mut self,
+        path: &ast::Path,
+        used: ActionUse,
+        env: &Env,
+    ) -> Option<ActionId> {
         let segs: Vec<&str> = path.segments.iter().map(|s| s.as_str()).collect();
         match self.resolve_full(&segs, env) {
             Some((_, Entity::Action(a))) => Some(a),
@@ -724,6 +752,7 @@ impl<'a> Checker<'a> {
                         name: full,
                         span: path.span,
                         decl,
+                        used,
                     },
                     env,
                 );

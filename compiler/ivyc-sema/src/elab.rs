@@ -9,7 +9,7 @@ use crate::program::{ActionId, Stmt, StmtKind};
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, SymbolDecl, Term, TermKind, Var};
 use ivyc_syntax::ast::{self, BinOp, Expr, ExprKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// The key of a logical variable for sort inference.
@@ -39,7 +39,13 @@ pub(crate) enum OldMode {
 pub(crate) struct Cx {
     pub env: Rc<Env>,
     pub scope: Vec<(Symbol, Binding, Span)>,
+    /// The sort of each variable and the span that fixed it (the binder's
+    /// annotation, or the first use of the variable).
     pub var_sorts: HashMap<VarKey, (SortId, Span)>,
+    /// Variables whose sort could not be determined, already reported
+    /// (an annotation naming an unknown sort, or nothing to infer it from):
+    /// their uses are not reported again.
+    pub bad_vars: HashSet<VarKey>,
     pub free_order: Vec<(Symbol, Span)>,
     pub allow_free: bool,
     pub old: OldMode,
@@ -60,6 +66,7 @@ impl Cx {
             env,
             scope: Vec::new(),
             var_sorts: HashMap::new(),
+            bad_vars: HashSet::new(),
             free_order: Vec::new(),
             allow_free: true,
             old: OldMode::Forbidden,
@@ -84,10 +91,20 @@ impl Cx {
     pub fn reset_free(&mut self) {
         self.free_order.clear();
         self.var_sorts.retain(|k, _| matches!(k, VarKey::Bound(_)));
+        self.bad_vars.retain(|k| matches!(k, VarKey::Bound(_)));
     }
 }
 
 type Elab = Option<(Term, SortId)>;
+
+/// Whether the sort of variable `key` was inferred from a use (at
+/// `fixed`) rather than given by its binder's annotation.
+fn inferred_var(key: VarKey, fixed: Span) -> bool {
+    match key {
+        VarKey::Free(_) => true,
+        VarKey::Bound(binder) => binder != fixed,
+    }
+}
 
 fn sp(t: Term, span: Span) -> Term {
     t.with_span(Some(span))
@@ -232,6 +249,7 @@ impl Checker<'_> {
                             text: *s,
                             sort,
                             span,
+                            string: true,
                         },
                         &env,
                     );
@@ -328,8 +346,13 @@ impl Checker<'_> {
                     }
                     let key = VarKey::Bound(b.span);
                     if let Some(s) = &b.sort {
-                        if let Some(sid) = self.resolve_sort(s, &env) {
-                            cx.var_sorts.insert(key, (sid, b.span));
+                        match self.resolve_sort(s, &env) {
+                            Some(sid) => {
+                                cx.var_sorts.insert(key, (sid, b.span));
+                            }
+                            None => {
+                                cx.bad_vars.insert(key);
+                            }
                         }
                     }
                     cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
@@ -341,6 +364,8 @@ impl Checker<'_> {
                 for (name, key, bspan) in keys {
                     match cx.var_sorts.get(&key) {
                         Some((s, _)) => vars.push(Var { name, sort: *s }),
+                        // The annotation's sort is unknown (reported).
+                        None if cx.bad_vars.contains(&key) => return None,
                         None => {
                             self.err(SemaError::CannotInferSort { name, span: bspan }, &env);
                             return None;
@@ -429,7 +454,24 @@ impl Checker<'_> {
                 k
             }
         };
+        if cx.bad_vars.contains(&key) {
+            return None;
+        }
         match (cx.var_sorts.get(&key).copied(), expected) {
+            (Some((s, first)), Some(w)) if s != w && inferred_var(key, first) => {
+                let (first_sort, second) = (self.sort_name(s), self.sort_name(w));
+                self.err(
+                    SemaError::VariableSortConflict {
+                        name: id.name,
+                        first: first_sort,
+                        second,
+                        span: id.span,
+                        previous: first,
+                    },
+                    &env,
+                );
+                None
+            }
             (Some((s, _)), _) => Some((
                 sp(
                     Term::var(Var {
@@ -463,7 +505,7 @@ impl Checker<'_> {
                         &env,
                     );
                     // Report once.
-                    cx.var_sorts.insert(key, (SortId::BOOL, id.span));
+                    cx.bad_vars.insert(key);
                 }
                 None
             }
@@ -518,6 +560,7 @@ impl Checker<'_> {
                         text: n,
                         sort,
                         span,
+                        string: false,
                     },
                     &env,
                 );

@@ -41,6 +41,30 @@ pub enum Immutable {
     Variable,
 }
 
+/// How a name that is not an action was used as one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionUse {
+    Call,
+    Export,
+    Import,
+    /// Named by a `before`/`after` monitor.
+    Monitor,
+    /// Named by `implement`.
+    Implement,
+}
+
+impl ActionUse {
+    fn as_str(self) -> &'static str {
+        match self {
+            ActionUse::Call => "called",
+            ActionUse::Export => "exported",
+            ActionUse::Import => "imported",
+            ActionUse::Monitor => "monitored",
+            ActionUse::Implement => "implemented",
+        }
+    }
+}
+
 /// Where a formula/condition must be boolean.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BoolContext {
@@ -129,6 +153,8 @@ pub enum SemaError {
         text: Symbol,
         sort: Symbol,
         span: Span,
+        /// A string literal (`"text"`) rather than a numeral.
+        string: bool,
     },
     InvalidNumeral {
         text: Symbol,
@@ -159,6 +185,7 @@ pub enum SemaError {
         name: Symbol,
         span: Span,
         decl: Option<Span>,
+        used: ActionUse,
     },
     ActionInFormula {
         name: Symbol,
@@ -480,11 +507,19 @@ impl IntoDiagnostic for SemaError {
                     .with_labels(vec![primary(*span, "sort unknown")])
                     .with_notes(vec![format!("help: add a sort annotation, e.g. `{name}:t`")])
             }
-            NumeralSort { text, sort, span } => error(
-                code,
-                format!("numeral {} cannot have sort {}", q(text), q(sort)),
-            )
-            .with_labels(vec![primary(*span, "numeral used here")]),
+            NumeralSort {
+                text,
+                sort,
+                span,
+                string,
+            } => {
+                let what = if *string { "string literal" } else { "numeral" };
+                error(
+                    code,
+                    format!("{what} {} cannot have sort {}", q(text), q(sort)),
+                )
+                .with_labels(vec![primary(*span, format!("{what} used here"))])
+            }
             InvalidNumeral { text, span } => error(code, format!("invalid numeral {}", q(text)))
                 .with_labels(vec![primary(*span, "not a representable number")]),
             ImmutableAssignment {
@@ -548,13 +583,21 @@ impl IntoDiagnostic for SemaError {
                 )
                 .with_labels(labels)
             }
-            NotAnAction { name, span, decl } => {
+            NotAnAction {
+                name,
+                span,
+                decl,
+                used,
+            } => {
                 let mut labels = vec![primary(*span, "not an action")];
                 if let Some(d) = decl {
                     labels.push(secondary(*d, format!("{} declared here", q(name))));
                 }
-                error(code, format!("{} is not an action and cannot be called", q(name)))
-                    .with_labels(labels)
+                error(
+                    code,
+                    format!("{} is not an action and cannot be {}", q(name), used.as_str()),
+                )
+                .with_labels(labels)
             }
             ActionInFormula { name, span, decl } => {
                 let mut labels = vec![primary(*span, "action used as a term")];

@@ -84,9 +84,28 @@ struct Loading<'l> {
     includes: HashMap<Span, FileId>,
     errors: Vec<SemaError>,
     stack: Vec<(FileId, Symbol)>,
+    /// The root file, which the loader did not load itself.
+    root: FileId,
 }
 
 impl Loading<'_> {
+    /// The loader may hand back the root file under a fresh id (it was
+    /// added to the source map by the caller, not through the loader);
+    /// such a file is the root itself.
+    fn same_as_root(&self, fid: FileId) -> bool {
+        if fid == self.root {
+            return true;
+        }
+        let (a, b) = (self.sources.name(fid), self.sources.name(self.root));
+        if a == b {
+            return true;
+        }
+        match (std::fs::canonicalize(a).ok(), std::fs::canonicalize(b).ok()) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        }
+    }
+
     fn parse(&mut self, id: FileId, name: Symbol) {
         let text = self.sources.source(id).to_string();
         let (file, errs) = ivyc_syntax::parse(id, &text);
@@ -106,6 +125,11 @@ impl Loading<'_> {
                     span: inc.span,
                 }),
                 Ok(fid) => {
+                    let fid = if self.same_as_root(fid) {
+                        self.root
+                    } else {
+                        fid
+                    };
                     if self.stack.iter().any(|(f, _)| *f == fid) {
                         let mut chain: Vec<Symbol> = self.stack.iter().map(|(_, n)| *n).collect();
                         chain.push(inc.name);
@@ -127,6 +151,16 @@ impl Loading<'_> {
     }
 }
 
+/// Sort key of an error: its primary position (the sort is stable, so
+/// errors at one position keep the order they were found in).
+fn source_order(e: &SemaError) -> Option<(FileId, u32)> {
+    let span = match e {
+        SemaError::Syntax(s) => Some(s.span()),
+        e => e.span(),
+    };
+    span.map(|s| (s.file, s.start))
+}
+
 /// Parses `root` and every file it includes, then checks the whole program.
 /// Returns the program (`None` only when errors make it unusable, e.g. an
 /// unresolved include or a syntax error) and all errors found.
@@ -143,6 +177,7 @@ pub fn check(
         includes: HashMap::new(),
         errors: Vec::new(),
         stack: Vec::new(),
+        root,
     };
     l.parse(root, root_name);
     let Loading {
@@ -162,7 +197,12 @@ pub fn check(
     let fatal = load_errors
         .iter()
         .any(|e| !matches!(e, SemaError::Syntax(s) if s.is_warning()));
+    // Each group in source order (file, then position); errors found while
+    // loading (syntax, includes) come first, as the others may follow from them.
     let mut all = load_errors;
+    all.sort_by_key(source_order);
+    let mut errs = errs;
+    errs.sort_by_key(source_order);
     all.extend(errs);
     if fatal {
         (None, all)

@@ -5,7 +5,7 @@
 
 use crate::check::{Checker, Entity, Env};
 use crate::elab::{Binding, Cx, OldMode};
-use crate::error::{BoolContext, NameKind, SemaError};
+use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
 use crate::program::{ActionId, AssertKind, Block, Section, Stmt, StmtKind};
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, SortId, SymId, Term, TermKind, Var};
@@ -23,7 +23,15 @@ impl<'a> Checker<'a> {
         // In a parameterised object, initialisation is for every value of
         // the parameters: they are variables, so updates are parameterised.
         self.bind_object_params(&mut cx, env);
-        Some(Block::new(self.elab_stmts(&mut cx, &b.stmts)))
+        let stmts = self.elab_stmts(&mut cx, &b.stmts);
+        if env.section == Section::Specification && !stmts.is_empty() {
+            // Initialisation of specification state: verified, not extracted.
+            return Some(Block::new(vec![Stmt {
+                kind: StmtKind::Ghost(Block::new(stmts)),
+                span: b.span,
+            }]));
+        }
+        Some(Block::new(stmts))
     }
 
     fn native_body(&mut self, body: &ast::ActionBody, env: &Env) {
@@ -821,6 +829,7 @@ impl<'a> Checker<'a> {
                 name,
                 span: pspan,
                 decl,
+                used: ActionUse::Call,
             },
             &env,
         );

@@ -947,3 +947,100 @@ fn error_in_included_file() {
         &mut l,
     );
 }
+
+/// The codes of all errors, in the order they are returned.
+fn codes_of(src: &str, loader: &mut MemoryLoader) -> Vec<&'static str> {
+    let (_, errs) = run(src, loader);
+    errs.iter().map(|e| e.code()).collect()
+}
+
+#[test]
+fn include_self_is_only_a_cycle() {
+    // The root file (`main.ivy`) includes itself: only the cycle is
+    // reported, not its declarations a second time.
+    let src = "#lang ivy1.7\ninclude main\ntype t\n";
+    let mut l = MemoryLoader::new().with("main", src);
+    assert_eq!(codes_of(src, &mut l), ["include-cycle"]);
+}
+
+#[test]
+fn string_literal_sort() {
+    // ms-ivy: accepted (a string literal at an `int` sort)
+    case(
+        "string_literal_sort",
+        "numeral-sort",
+        r#"#lang ivy1.7
+type t
+interpret t -> int
+individual n : t
+after init {
+    n := "hello"
+}
+"#,
+    );
+}
+
+#[test]
+fn variable_sort_conflict() {
+    // ms-ivy: rejected
+    case(
+        "variable_sort_conflict",
+        "variable-sort-conflict",
+        r#"#lang ivy1.7
+type node
+type key
+relation up(N:node)
+relation held(K:key)
+invariant up(X:node) -> held(X:key)
+"#,
+    );
+}
+
+#[test]
+fn no_cascade_after_unknown_sorts() {
+    // An annotation naming an unknown sort and uses of unsupported sorts
+    // give one error each.
+    let src = r#"#lang ivy1.7
+type small = {0..3}
+type rec = struct { f : small }
+variant v of rec
+individual a : small
+individual b : rec
+individual c : v
+relation r(X:small)
+invariant forall K:nosort. K = K
+invariant forall K:nosort. r(K)
+"#;
+    assert_eq!(
+        codes_of(src, &mut MemoryLoader::new()),
+        [
+            "unsupported",
+            "unsupported",
+            "unsupported",
+            "undefined-sort",
+            "undefined-sort"
+        ]
+    );
+}
+
+#[test]
+fn errors_in_source_order() {
+    // Found by different passes, returned by position.
+    let src = r#"#lang ivy1.7
+type node
+relation link(X:node, Y:nodes)
+relation r(X:node)
+action a(n:node) = { down(n) := true }
+invariant r(X, X)
+interpret node -> real
+"#;
+    assert_eq!(
+        codes_of(src, &mut MemoryLoader::new()),
+        [
+            "undefined-sort",
+            "undefined-name",
+            "arity-mismatch",
+            "unknown-theory"
+        ]
+    );
+}

@@ -26,7 +26,7 @@ pub enum Command {
     Extract(ExtractArgs),
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// The Ivy source file.
     pub file: PathBuf,
@@ -98,7 +98,19 @@ pub enum ReportFormat {
 pub struct ExtractArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Directory to write C++ into.
+    /// Directory to write C++ into (created if missing).
     #[arg(long, value_name = "DIR")]
-    pub cpp: Option<PathBuf>,
+    pub cpp: PathBuf,
+    /// Extract without verifying first (the code is then not known to be
+    /// correct).
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Solver time limit per obligation of the verification, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+    /// The runtime-cpp source directory the generated CMakeLists.txt uses
+    /// by default (IVYC_RUNTIME_DIR); defaults to the runtime next to this
+    /// ivyc build, if any.
+    #[arg(long, value_name = "DIR")]
+    pub runtime_dir: Option<PathBuf>,
 }

@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod exit;
+mod extract;
 mod frontend;
 mod loader;
 mod render;
@@ -26,18 +27,13 @@ fn install_panic_hook() {
     }));
 }
 
-fn not_yet(what: &str) -> Exit {
-    eprintln!("error[not-implemented]: `ivyc {what}` is not yet implemented");
-    Exit::InputError
-}
-
 fn main() {
     install_panic_hook();
     let cli = Cli::parse();
     let exit = match std::panic::catch_unwind(|| match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),
-        Command::Extract(_) => not_yet("extract"),
+        Command::Extract(args) => extract::run(args),
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.

@@ -3,6 +3,7 @@
 #ifndef IVYC_RUNTIME_HPP
 #define IVYC_RUNTIME_HPP
 
+#include "ivyc/arith.hpp"
 #include "ivyc/checks.hpp"
 #include "ivyc/containers.hpp"
 #include "ivyc/repl.hpp"

@@ -1,0 +1,151 @@
+//! C++ code generation: renders an [`ivyc_ir::Module`] through the tera
+//! templates in `templates/` (embedded in the binary) into a header with
+//! the protocol class, a REPL driver and a `CMakeLists.txt`. Rust code here
+//! only prepares the template context and registers two filters: `cstr`
+//! (a C++ string literal with every non-printable byte escaped) and
+//! `short` (the last segment of a dotted Ivy name).
+
+use ivyc_ir::Module;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Options of one generation.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// File stem of the outputs (`<stem>.hpp`, `<stem>_repl.cpp`).
+    pub stem: String,
+    /// Name of the Ivy source, for the header comment.
+    pub source: String,
+    /// Default for `IVYC_RUNTIME_DIR` in the generated CMakeLists.txt ("" for none).
+    pub runtime_dir: String,
+}
+
+/// One generated file: a name relative to the output directory and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub text: String,
+}
+
+/// A template failed to render (a bug in ivyc, not in the input).
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("macros.tera", include_str!("../templates/macros.tera")),
+    (
+        "module.hpp.tera",
+        include_str!("../templates/module.hpp.tera"),
+    ),
+    ("repl.cpp.tera", include_str!("../templates/repl.cpp.tera")),
+    (
+        "CMakeLists.txt.tera",
+        include_str!("../templates/CMakeLists.txt.tera"),
+    ),
+];
+
+/// A C++ string literal for `s`: printable ASCII as is (with `"`, `\` and
+/// `?` escaped, the latter against trigraphs), everything else as octal
+/// escapes.
+pub fn c_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for b in s.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'?' => out.push_str("\\?"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn cstr_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let s = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(Value::String(c_string(&s)))
+}
+
+fn short_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let s = v.as_str().unwrap_or_default();
+    Ok(Value::String(s.rsplit('.').next().unwrap_or(s).to_owned()))
+}
+
+fn engine() -> Result<tera::Tera, RenderError> {
+    let mut t = tera::Tera::default();
+    t.autoescape_on(vec![]);
+    t.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| RenderError(error_chain(&e)))?;
+    t.register_filter("cstr", cstr_filter);
+    t.register_filter("short", short_filter);
+    Ok(t)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// Render every output file of `module`.
+pub fn generate(module: &Module, opts: &Options) -> Result<Vec<File>, RenderError> {
+    let t = engine()?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("m", module);
+    ctx.insert("stem", &opts.stem);
+    ctx.insert("source", &opts.source);
+    ctx.insert("runtime_dir", &opts.runtime_dir);
+    ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    let render = |name: &str| {
+        t.render(name, &ctx)
+            .map_err(|e| RenderError(error_chain(&e)))
+    };
+    Ok(vec![
+        File {
+            name: format!("{}.hpp", opts.stem),
+            text: render("module.hpp.tera")?,
+        },
+        File {
+            name: format!("{}_repl.cpp", opts.stem),
+            text: render("repl.cpp.tera")?,
+        },
+        File {
+            name: "CMakeLists.txt".to_owned(),
+            text: render("CMakeLists.txt.tera")?,
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_strings_are_escaped() {
+        assert_eq!(c_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(c_string("??="), "\"\\?\\?=\"");
+        assert_eq!(c_string("x\ny"), "\"x\\012y\"");
+        assert_eq!(c_string("é"), "\"\\303\\251\"");
+    }
+
+    #[test]
+    fn templates_parse() {
+        assert!(engine().is_ok(), "{:?}", engine().err());
+    }
+}

@@ -1,0 +1,216 @@
+//! End-to-end tests of `ivyc extract`: every example is extracted and the
+//! generated C++ is compiled with the real `cmake` and C++ compiler
+//! (`-Wall -Wextra -Werror`) against `runtime-cpp/`; the lock server's REPL
+//! is driven through a scripted session (transcript snapshot); the leader
+//! election runs as five OS processes talking UDP on 127.0.0.1 and must
+//! elect exactly the node with the largest id. Generated headers are
+//! snapshots too.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
+
+fn ivyc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ivyc"))
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .expect("failed to start ivyc")
+}
+
+fn cmake() -> PathBuf {
+    which::which("cmake").unwrap_or_else(|_| {
+        panic!("cmake is needed by the extraction tests: run scripts/test.sh as root, or apt-get install cmake g++")
+    })
+}
+
+fn run_ok(cmd: &mut Command, what: &str) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Extract `example` (a path relative to the repo) into `out`.
+fn extract(example: &str, out: &Path, verify: bool) {
+    let o = out.to_string_lossy().into_owned();
+    let mut args = vec!["extract", "--cpp", o.as_str()];
+    if !verify {
+        args.push("--no-verify");
+    }
+    args.push(example);
+    let r = ivyc(&args);
+    assert!(
+        r.status.success(),
+        "extracting {example} failed:\n{}\n{}",
+        String::from_utf8_lossy(&r.stdout),
+        String::from_utf8_lossy(&r.stderr)
+    );
+}
+
+/// Configure and build the CMake project in `src` into `build`.
+fn build(src: &Path, build: &Path, defs: &[String]) {
+    let mut c = Command::new(cmake());
+    c.arg("-S").arg(src).arg("-B").arg(build);
+    c.arg("-DCMAKE_BUILD_TYPE=Release");
+    c.args(defs);
+    run_ok(&mut c, "cmake configure");
+    run_ok(
+        Command::new(cmake()).arg("--build").arg(build).arg("-j2"),
+        "cmake build",
+    );
+}
+
+/// The examples, and the construct test of the code generator, as paths
+/// relative to the repo.
+fn examples() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(repo_root().join("examples"))
+        .expect("examples/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ivy"))
+        .filter_map(|p| {
+            p.file_name()
+                .map(|n| format!("examples/{}", n.to_string_lossy()))
+        })
+        .collect();
+    v.sort();
+    v.push("tests/data/extract/constructs.ivy".to_owned());
+    v
+}
+
+/// Every example extracts and its header compiles warning-free (one CMake
+/// project holding all of them, so the runtime is built once); the headers
+/// are snapshots.
+#[test]
+fn every_example_extracts_and_compiles() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut top =
+        String::from("cmake_minimum_required(VERSION 3.16)\nproject(all_examples LANGUAGES CXX)\n");
+    top.push_str(&format!(
+        "add_subdirectory(\"{}\" ivyc_runtime)\n",
+        repo_root().join("runtime-cpp").display()
+    ));
+    for ex in examples() {
+        let stem = Path::new(&ex)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .expect("file stem");
+        let out = tmp.path().join("gen").join(&stem);
+        extract(&ex, &out, false);
+        top.push_str(&format!("add_subdirectory(\"{}\" {stem})\n", out.display()));
+        let hpp = std::fs::read_to_string(out.join(format!("{stem}.hpp"))).expect("header");
+        let mut s = insta::Settings::clone_current();
+        s.set_snapshot_path(repo_root().join("tests/extract/snapshots"));
+        s.set_prepend_module_to_snapshot(false);
+        s.bind(|| insta::assert_snapshot!(format!("{stem}.hpp"), hpp));
+    }
+    std::fs::write(tmp.path().join("CMakeLists.txt"), top).expect("write");
+    build(tmp.path(), &tmp.path().join("build"), &[]);
+}
+
+/// The lock server's REPL driven by a script; the transcript is a snapshot.
+#[test]
+fn lock_server_repl_session() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gen = tmp.path().join("gen");
+    extract("examples/lock_server.ivy", &gen, true);
+    let b = tmp.path().join("build");
+    build(&gen, &b, &[]);
+    let script = "\
+send_lock(0)
+send_lock(1)
+recv_lock(1)
+recv_lock(0)
+recv_grant(1)
+unlock(0)
+unlock(1)
+recv_unlock(1)
+recv_lock(0)
+recv_grant(0)
+unlock(5)
+grant(0)
+unlock
+";
+    let mut child = Command::new(b.join("lock_server_repl"))
+        .args(["--echo", "node=3"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start repl");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(script.as_bytes()).expect("write script");
+    }
+    let out = child.wait_with_output().expect("repl output");
+    let transcript = format!(
+        "$ lock_server_repl --echo node=3 < script\n--- stdout\n{}--- stderr\n{}--- exit: {}\n",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        out.status.code().unwrap_or(-1)
+    );
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(repo_root().join("tests/extract/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.bind(|| insta::assert_snapshot!("lock_server_repl_session", transcript));
+}
+
+/// Five processes, each a node of the extracted leader election, talk UDP
+/// on 127.0.0.1: exactly one node, the one with the largest id, is leader.
+#[test]
+fn leader_election_over_udp_with_five_processes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gen = tmp.path().join("gen");
+    extract("examples/leader_election_udp.ivy", &gen, true);
+    let b = tmp.path().join("build");
+    build(
+        &repo_root().join("examples/hosts/leader_election_udp"),
+        &b,
+        &[format!("-DIVYC_GENERATED_DIR={}", gen.display())],
+    );
+    let ids = ["3", "0", "4", "1", "2"];
+    // A base port unlikely to collide with parallel runs.
+    let base = 20000 + (std::process::id() % 20000) as u16 / 8 * 8;
+    let children: Vec<_> = (0..5)
+        .map(|i| {
+            let mut c = Command::new(b.join("election_node"));
+            c.arg(i.to_string())
+                .arg("5")
+                .arg(base.to_string())
+                .arg("1500")
+                .args(ids)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            c.spawn().expect("start node")
+        })
+        .collect();
+    let mut leaders = Vec::new();
+    let mut report = String::new();
+    for c in children {
+        let out = c.wait_with_output().expect("node output");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        report.push_str(&text);
+        report.push_str(&String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "a node failed:\n{report}");
+        if text.contains("leader yes") {
+            leaders.push(text.clone());
+        }
+    }
+    assert_eq!(leaders.len(), 1, "expected exactly one leader:\n{report}");
+    assert!(
+        leaders[0].starts_with("node 2 id 4 "),
+        "the leader must be node 2 (id 4):\n{report}"
+    );
+}
