@@ -621,11 +621,31 @@ impl<'a> Checker<'a> {
             );
             return;
         }
+        // `instance p(self:id) : m(...)` is `object p(self:id) = { instantiate m(...) }`.
+        let mut inst_params = Vec::new();
         let (prefix, iname) = match &inst.name {
             Some(r) => {
-                if r.args.is_some() {
-                    self.unsupported("parameterised instances", r.span, env);
-                    return;
+                for a in r.args.iter().flatten() {
+                    match a {
+                        ast::ModuleArg::Var(ast::Binder {
+                            name,
+                            sort: Some(sort),
+                            span,
+                        }) => inst_params.push(ast::Param {
+                            name: name.clone(),
+                            sort: sort.clone(),
+                            caret: false,
+                            span: *span,
+                        }),
+                        _ => {
+                            self.unsupported(
+                                "instance parameters without a sort (write `x:t`)",
+                                r.span,
+                                env,
+                            );
+                            return;
+                        }
+                    }
                 }
                 let mut p = env.prefix.clone();
                 p.extend(r.name.segments.iter().map(|s| s.name));
@@ -650,7 +670,7 @@ impl<'a> Checker<'a> {
             section: env.section,
             subst,
             notes,
-            obj_params: env.obj_params.clone(),
+            obj_params: env.obj_params.iter().cloned().chain(inst_params).collect(),
         });
         self.instance_stack.push(full);
         self.flatten(body, child);
