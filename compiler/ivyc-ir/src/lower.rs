@@ -13,13 +13,26 @@ use crate::ir::{
 use crate::names::Names;
 use ivyc_base::{SourceMap, Span};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
-use ivyc_sema::program::{AssertKind, Block, Section, StmtKind};
+use ivyc_sema::program::{AssertKind, Block, IsolateDef, Section, StmtKind};
 use ivyc_sema::{ActionId, Program};
 use std::collections::{HashMap, HashSet};
 
-/// Lower `program` to a module named `name`.
-pub fn lower(program: &Program, sources: &SourceMap, name: &str) -> Result<Module, Vec<IrError>> {
+/// Lower `program` to a module named `name`. With `isolate`, only that
+/// isolate is extracted: its exported actions are the entry points, and
+/// calls to actions outside it and its `with` objects become callbacks the
+/// host implements.
+pub fn lower(
+    program: &Program,
+    sources: &SourceMap,
+    name: &str,
+    isolate: Option<&IsolateDef>,
+) -> Result<Module, Vec<IrError>> {
     let mut lx = Lowerer::new(program, sources, name);
+    lx.isolate = isolate.map(|i| {
+        let own: Vec<String> = i.members.iter().map(|m| m.as_str().to_owned()).collect();
+        let with: Vec<String> = i.with.iter().map(|m| m.as_str().to_owned()).collect();
+        (own, with)
+    });
     lx.run();
     if lx.errors.is_empty() {
         Ok(lx.module)
@@ -62,6 +75,8 @@ struct Lowerer<'p> {
     action_ix: HashMap<ActionId, usize>,
     callback_ix: HashMap<ActionId, usize>,
     defs: HashMap<SymId, &'p ivyc_sema::program::Definition>,
+    /// The extracted isolate's members and `with` list (full dotted names).
+    isolate: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl<'p> Lowerer<'p> {
@@ -98,6 +113,7 @@ impl<'p> Lowerer<'p> {
             action_ix: HashMap::new(),
             callback_ix: HashMap::new(),
             defs: p.definitions.iter().map(|d| (d.sym, d)).collect(),
+            isolate: None,
         };
         lx.sorts();
         lx
@@ -160,9 +176,45 @@ impl<'p> Lowerer<'p> {
         format!("{}:{}:{}", self.sources.name(span.file), l, c)
     }
 
+    /// Whether action `name` is extracted as code: always without an
+    /// isolate; with one, if it belongs to a member (or, `with_too`, to the
+    /// `with` list).
+    fn in_isolate(&self, name: &str, with_too: bool) -> bool {
+        let Some((own, with)) = &self.isolate else {
+            return true;
+        };
+        let under = |m: &String| name == m || name.starts_with(&format!("{m}."));
+        own.iter().any(under) || (with_too && with.iter().any(under))
+    }
+
     fn run(&mut self) {
         // Which actions are reachable from the exported ones and from init.
-        let mut todo: Vec<ActionId> = self.p.exported_actions().map(|(id, _)| id).collect();
+        let mut todo: Vec<ActionId> = self
+            .p
+            .exported_actions()
+            .filter(|(_, a)| self.in_isolate(a.name.as_str(), false))
+            .map(|(id, _)| id)
+            .collect();
+        // With an isolate, its actions called from outside it are entry
+        // points too (public methods).
+        let mut entries: HashSet<ActionId> = HashSet::new();
+        if self.isolate.is_some() {
+            for a in &self.p.actions {
+                if self.in_isolate(a.name.as_str(), false) {
+                    continue;
+                }
+                let mut callees = Vec::new();
+                calls_in(&a.body, &mut callees);
+                for c in callees {
+                    if let Some(cd) = self.p.action_def(c) {
+                        if self.in_isolate(cd.name.as_str(), false) {
+                            entries.insert(c);
+                            todo.push(c);
+                        }
+                    }
+                }
+            }
+        }
         for b in &self.p.inits {
             calls_in(b, &mut todo);
         }
@@ -172,7 +224,7 @@ impl<'p> Lowerer<'p> {
                 continue;
             }
             if let Some(a) = self.p.action_def(id) {
-                if !a.imported {
+                if !a.imported && self.in_isolate(a.name.as_str(), true) {
                     calls_in(&a.body, &mut todo);
                 }
             }
@@ -185,7 +237,8 @@ impl<'p> Lowerer<'p> {
             let Some(a) = self.p.action_def(*id) else {
                 continue;
             };
-            if a.imported && !a.exported {
+            let outside = !self.in_isolate(a.name.as_str(), true);
+            if (a.imported && !a.exported) || outside {
                 self.callback_ix.insert(*id, self.module.callbacks.len());
                 let ident = cnames.fresh(a.name.as_str());
                 let mut fx = Fx::default();
@@ -199,7 +252,7 @@ impl<'p> Lowerer<'p> {
                     .iter()
                     .map(|s| self.local_decl(&mut fx, *s))
                     .collect();
-                if has_code(&a.body) {
+                if a.imported && !outside && has_code(&a.body) {
                     self.errors.push(IrError::ImportedWithCode {
                         action: a.name.as_str().to_owned(),
                         span: a.span,
@@ -216,7 +269,7 @@ impl<'p> Lowerer<'p> {
                 self.module.actions.push(Func {
                     name: a.name.as_str().to_owned(),
                     ident: anames.fresh(a.name.as_str()),
-                    exported: a.exported,
+                    exported: a.exported || entries.contains(id),
                     params: Vec::new(),
                     returns: Vec::new(),
                     locals: Vec::new(),

@@ -113,4 +113,8 @@ pub struct ExtractArgs {
     /// ivyc build, if any.
     #[arg(long, value_name = "DIR")]
     pub runtime_dir: Option<PathBuf>,
+    /// Extract only this isolate: its exported actions are the methods;
+    /// calls to actions of other isolates become host callbacks.
+    #[arg(long, value_name = "NAME")]
+    pub isolate: Option<String>,
 }

@@ -32,6 +32,8 @@ pub fn run(args: &ExtractArgs) -> Exit {
             timings: false,
             isolate: None,
         };
+        // The whole program is verified even when one isolate is extracted:
+        // its guarantees rest on the other isolates' proofs.
         let verdict = verify::run(&v);
         if verdict != Exit::Success {
             eprintln!("error[not-verified]: nothing extracted: the program did not verify (use --no-verify to extract anyway)");
@@ -50,7 +52,32 @@ pub fn run(args: &ExtractArgs) -> Exit {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "protocol".to_owned());
-    let module = match ivyc_ir::lower(&program, &sources, &name) {
+    let isolate = match &args.isolate {
+        None => None,
+        Some(want) => match program.isolates.iter().find(|i| i.name.as_str() == want) {
+            Some(i) => Some(i),
+            None => {
+                let names: Vec<&str> = program.isolates.iter().map(|i| i.name.as_str()).collect();
+                out.plain_error(
+                    "unknown-isolate",
+                    &format!(
+                        "no isolate `{want}` in this program (isolates: {})",
+                        if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        }
+                    ),
+                );
+                return Exit::InputError;
+            }
+        },
+    };
+    let name = match isolate {
+        Some(i) => format!("{name}_{}", i.name),
+        None => name,
+    };
+    let module = match ivyc_ir::lower(&program, &sources, &name, isolate) {
         Ok(m) => m,
         Err(errors) => {
             for e in &errors {
