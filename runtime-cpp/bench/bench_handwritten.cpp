@@ -1,75 +1,84 @@
-// bench/bench_handwritten.cpp -- hand-written baseline for extracted code:
-// a lock server over ivyc::relation (grant / unlock actions with require
-// checks) called N times in a loop; prints calls per second.
+// bench/bench_handwritten.cpp -- hand-written C++ baseline for extracted
+// code: the lock server of examples/lock_server.ivy written by hand over
+// plain byte vectors, the `require`s as if statements that throw (compiled
+// out with IVYC_NO_RUNTIME_CHECKS, like the extracted code's). Runs the
+// workload of bench_loop.hpp; compare with bench_extracted
+// (scripts/bench-extract.sh, docs/performance.md).
 //
 // Usage: bench_handwritten [calls] [nodes]   (defaults 20000000, 16)
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
-#include "ivyc/checks.hpp"
-#include "ivyc/containers.hpp"
+#include "bench_loop.hpp"
 
 namespace {
 
-// State of the lock server: link(client, server), semaphore(server).
-struct lock_server {
-    explicit lock_server(uint32_t nodes) : n(nodes), link({nodes, nodes}), semaphore({nodes}, true) {}
+#ifdef IVYC_NO_RUNTIME_CHECKS
+#define REQUIRE(cond, what) static_cast<void>(0)
+#else
+[[noreturn]] __attribute__((noinline)) void require_failed(const char* what) {
+    throw std::runtime_error(std::string("require failed: ") + what);
+}
+#define REQUIRE(cond, what) \
+    do {                    \
+        if (!(cond)) require_failed(what); \
+    } while (0)
+#endif
 
-    // connect(x, y): require semaphore(y); link(x,y) := true; semaphore(y) := false
-    bool grant(uint32_t x, uint32_t y) {
-        if (!semaphore.get(y)) return false;
-        link.put(true, x, y);
-        semaphore.put(false, y);
-        return true;
+// State: lock_msg, grant_msg, unlock_msg, holds_lock (per node) and
+// server_holds_lock.
+class lock_server {
+public:
+    void init(uint32_t nodes) {
+        lock_msg.assign(nodes, 0);
+        grant_msg.assign(nodes, 0);
+        unlock_msg.assign(nodes, 0);
+        holds_lock.assign(nodes, 0);
+        server_holds_lock = true;
     }
-    // disconnect(x, y): require link(x, y); link(x,y) := false; semaphore(y) := true
-    bool unlock(uint32_t x, uint32_t y) {
-        if (!link.get(x, y)) return false;
-        link.put(false, x, y);
-        semaphore.put(true, y);
-        return true;
+
+    void send_lock(uint32_t n) { lock_msg[n] = 1; }
+    void recv_lock(uint32_t n) {
+        REQUIRE(server_holds_lock, "recv_lock: server_holds_lock");
+        REQUIRE(lock_msg[n], "recv_lock: lock_msg(n)");
+        server_holds_lock = false;
+        lock_msg[n] = 0;
+        grant_msg[n] = 1;
     }
-    // mutual exclusion: link(x,y) & link(z,y) -> x = z
-    void check_invariant() const {
-        for (uint32_t y = 0; y < n; ++y) {
-            uint32_t holders = 0;
-            for (uint32_t x = 0; x < n; ++x) holders += link.get(x, y) ? 1u : 0u;
-            IVYC_ASSERT(holders <= 1, "mutual exclusion");
+    void recv_grant(uint32_t n) {
+        REQUIRE(grant_msg[n], "recv_grant: grant_msg(n)");
+        grant_msg[n] = 0;
+        holds_lock[n] = 1;
+    }
+    void unlock(uint32_t n) {
+        REQUIRE(holds_lock[n], "unlock: holds_lock(n)");
+        holds_lock[n] = 0;
+        unlock_msg[n] = 1;
+    }
+    void recv_unlock(uint32_t n) {
+        REQUIRE(unlock_msg[n], "recv_unlock: unlock_msg(n)");
+        unlock_msg[n] = 0;
+        server_holds_lock = true;
+    }
+
+    uint64_t checksum(uint32_t nodes) const {
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (uint32_t i = 0; i < nodes; ++i) {
+            h = ivyc_bench::mix(h, lock_msg[i] | grant_msg[i] << 1 | unlock_msg[i] << 2 | holds_lock[i] << 3);
         }
+        return ivyc_bench::mix(h, server_holds_lock);
     }
 
-    uint32_t n;
-    ivyc::relation link;
-    ivyc::relation semaphore;
+private:
+    std::vector<uint8_t> lock_msg, grant_msg, unlock_msg, holds_lock;
+    bool server_holds_lock = true;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const uint64_t calls = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000000ULL;
-    const auto nodes = static_cast<uint32_t>(argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 16);
-    if (nodes == 0) {
-        std::fprintf(stderr, "nodes must be positive\n");
-        return 2;
-    }
-    lock_server s(nodes);
-    uint64_t rng = 0x9e3779b97f4a7c15ULL;  // xorshift64: cheap deterministic choices
-    uint64_t granted = 0;
-    const auto start = std::chrono::steady_clock::now();
-    for (uint64_t i = 0; i < calls; ++i) {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        const auto x = static_cast<uint32_t>(rng % nodes);
-        const auto y = static_cast<uint32_t>((rng >> 32) % nodes);
-        granted += (i & 1) ? s.unlock(x, y) : s.grant(x, y);
-    }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    s.check_invariant();
-    std::printf("bench_handwritten: %llu calls over %u nodes in %.3f s = %.0f calls/s (%llu succeeded)\n",
-                static_cast<unsigned long long>(calls), nodes, secs, secs > 0 ? static_cast<double>(calls) / secs : 0.0,
-                static_cast<unsigned long long>(granted));
-    return 0;
+    lock_server s;
+    return ivyc_bench::run("bench_handwritten", s, argc, argv);
 }

@@ -68,15 +68,26 @@ template <unsigned N>
 constexpr bv_t<N> bv_not(uint64_t a) noexcept { return bv_mask<N>(~a); }
 
 // Range checks of values handed in by the host (always on).
+[[noreturn]] IVYC_COLD inline void throw_argument_range(uint64_t v, uint64_t count,
+                                                       const char* what) {
+    throw runtime_error(std::string("argument out of range: ") + what + " = " +
+                        std::to_string(v) + ", sort size " + std::to_string(count));
+}
+
+[[noreturn]] IVYC_COLD inline void throw_negative_nat(const char* what) {
+    throw runtime_error(std::string("negative value for a nat: ") + what);
+}
+
+[[noreturn]] IVYC_COLD inline void throw_not_initialized(const char* action) {
+    throw runtime_error(std::string("call initialize() before `") + action + "`");
+}
+
 inline void check_index(uint64_t v, uint64_t count, const char* what) {
-    if (v >= count) {
-        throw runtime_error(std::string("argument out of range: ") + what + " = " +
-                            std::to_string(v) + ", sort size " + std::to_string(count));
-    }
+    if (v >= count) throw_argument_range(v, count, what);
 }
 
 inline void check_nat(int64_t v, const char* what) {
-    if (v < 0) throw runtime_error(std::string("negative value for a nat: ") + what);
+    if (v < 0) throw_negative_nat(what);
 }
 
 }  // namespace ivyc

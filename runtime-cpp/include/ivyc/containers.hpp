@@ -25,6 +25,29 @@ namespace ivyc {
 
 namespace detail {
 
+#if defined(__GNUC__) || defined(__clang__)
+#define IVYC_COLD __attribute__((noinline, cold))
+#else
+#define IVYC_COLD
+#endif
+
+// The throwing halves of the index checks, kept out of line so that the
+// checks themselves inline into generated code as one compare and branch.
+[[noreturn]] IVYC_COLD inline void throw_negative_index(long long i) {
+    throw runtime_error("ivyc: negative index " + std::to_string(i));
+}
+[[noreturn]] IVYC_COLD inline void throw_large_index(unsigned long long i) {
+    throw runtime_error("ivyc: index " + std::to_string(i) + " out of range");
+}
+[[noreturn]] IVYC_COLD inline void throw_arity(size_t got, size_t expected) {
+    throw runtime_error("ivyc: wrong number of indices: got " + std::to_string(got) +
+                        ", expected " + std::to_string(expected));
+}
+[[noreturn]] IVYC_COLD inline void throw_out_of_range(uint32_t i, uint32_t dim, size_t k) {
+    throw runtime_error("ivyc: index " + std::to_string(i) + " out of range [0, " +
+                        std::to_string(dim) + ") in dimension " + std::to_string(k));
+}
+
 // Converts one index argument to uint32_t, rejecting negative or too large
 // values (so a bad index is a runtime_error, never a wrap-around).
 template <class I>
@@ -37,14 +60,23 @@ inline uint32_t to_index(I i) {
         return i ? 1u : 0u;
     } else {
         if constexpr (std::is_signed_v<I>) {
-            if (i < 0) {
-                throw runtime_error("ivyc: negative index " + std::to_string(i));
+            if (i < 0) throw_negative_index(static_cast<long long>(i));
+        }
+        if constexpr (sizeof(I) > sizeof(uint32_t)) {
+            if (static_cast<std::make_unsigned_t<I>>(i) > std::numeric_limits<uint32_t>::max()) {
+                throw_large_index(static_cast<unsigned long long>(i));
             }
         }
-        if (static_cast<std::make_unsigned_t<I>>(i) >
-            std::numeric_limits<uint32_t>::max()) {
-            throw runtime_error("ivyc: index " + std::to_string(i) + " out of range");
-        }
+        return static_cast<uint32_t>(i);
+    }
+}
+
+// An index value as uint32_t, unchecked (see offset_unchecked).
+template <class I>
+constexpr uint32_t raw_index(I i) noexcept {
+    if constexpr (std::is_enum_v<I>) {
+        return static_cast<uint32_t>(static_cast<std::underlying_type_t<I>>(i));
+    } else {
         return static_cast<uint32_t>(i);
     }
 }
@@ -70,28 +102,58 @@ public:
     size_t cells() const noexcept { return size_; }
 
     size_t offset(const uint32_t* idx, size_t n) const {
-        if (n != dims_.size()) {
-            throw runtime_error("ivyc: wrong number of indices: got " + std::to_string(n) +
-                                ", expected " + std::to_string(dims_.size()));
-        }
+        if (n != dims_.size()) throw_arity(n, dims_.size());
+        const uint32_t* dims = dims_.data();
+        const size_t* strides = strides_.data();
         size_t off = 0;
         for (size_t k = 0; k < n; ++k) {
-            if (idx[k] >= dims_[k]) {
-                throw runtime_error("ivyc: index " + std::to_string(idx[k]) + " out of range [0, " +
-                                    std::to_string(dims_[k]) + ") in dimension " +
-                                    std::to_string(k));
-            }
-            off += static_cast<size_t>(idx[k]) * strides_[k];
+            if (idx[k] >= dims[k]) throw_out_of_range(idx[k], dims[k], k);
+            off += static_cast<size_t>(idx[k]) * strides[k];
         }
         return off;
     }
     size_t offset(std::initializer_list<uint32_t> idx) const {
         return offset(idx.begin(), idx.size());
     }
+    // The arity is a compile-time constant here, so the loop unrolls.
     template <class... Is>
     size_t offset_of(Is... is) const {
-        const std::array<uint32_t, sizeof...(Is)> idx{to_index(is)...};
-        return offset(idx.data(), idx.size());
+        constexpr size_t n = sizeof...(Is);
+        const std::array<uint32_t, n> idx{to_index(is)...};
+        if (n != dims_.size()) throw_arity(n, dims_.size());
+        const uint32_t* dims = dims_.data();
+        const size_t* strides = strides_.data();
+        size_t off = 0;
+        for (size_t k = 0; k < n; ++k) {
+            if (idx[k] >= dims[k]) throw_out_of_range(idx[k], dims[k], k);
+            off += static_cast<size_t>(idx[k]) * strides[k];
+        }
+        return off;
+    }
+
+    // Flattening without bounds checks, for indices the caller has already
+    // range-checked (generated code checks every id where it enters the
+    // module). Debug builds (no NDEBUG) still check.
+    template <class... Is>
+    size_t offset_unchecked(Is... is) const noexcept {
+#ifndef NDEBUG
+        return offset_of(is...);
+#else
+        constexpr size_t n = sizeof...(Is);
+        if constexpr (n == 0) {
+            return 0;
+        } else {
+            const std::array<uint32_t, n> idx{raw_index(is)...};
+            // The last dimension's stride is 1: a 1-dimensional table needs
+            // no stride at all.
+            size_t off = idx[n - 1];
+            if constexpr (n > 1) {
+                const size_t* strides = strides_.data();
+                for (size_t k = 0; k + 1 < n; ++k) off += static_cast<size_t>(idx[k]) * strides[k];
+            }
+            return off;
+        }
+#endif
     }
 
     // Inverse of offset: the index tuple of cell `off` (off < cells()).
@@ -125,14 +187,14 @@ class relation {
 public:
     relation() : relation(std::vector<uint32_t>{}) {}
     explicit relation(std::vector<uint32_t> dims, bool initial = false)
-        : shape_(std::move(dims)), cells_(shape_.cells(), initial ? 1 : 0) {}
+        : shape_(std::move(dims)), cells_(shape_.cells(), initial ? cell::yes : cell::no) {}
 
     // r.get({a, b})
-    bool get(std::initializer_list<uint32_t> idx) const { return cells_[shape_.offset(idx)] != 0; }
+    bool get(std::initializer_list<uint32_t> idx) const { return cells_[shape_.offset(idx)] != cell::no; }
     // r.get(a, b) / r(a, b) with any integer or enum index types.
     template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
     bool get(Is... is) const {
-        return cells_[shape_.offset_of(is...)] != 0;
+        return cells_[shape_.offset_of(is...)] != cell::no;
     }
     template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
     bool operator()(Is... is) const {
@@ -141,15 +203,25 @@ public:
 
     // r.set({a, b}, v)
     void set(std::initializer_list<uint32_t> idx, bool value) {
-        cells_[shape_.offset(idx)] = value ? 1 : 0;
+        cells_[shape_.offset(idx)] = value ? cell::yes : cell::no;
     }
     // r.put(v, a, b): variadic form of set (value first).
     template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
     void put(bool value, Is... is) {
-        cells_[shape_.offset_of(is...)] = value ? 1 : 0;
+        cells_[shape_.offset_of(is...)] = value ? cell::yes : cell::no;
     }
 
-    void fill(bool value) { std::fill(cells_.begin(), cells_.end(), value ? 1 : 0); }
+    // Unchecked forms for indices known to be in range (generated code).
+    template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
+    bool get_unchecked(Is... is) const noexcept {
+        return cells_[shape_.offset_unchecked(is...)] != cell::no;
+    }
+    template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
+    void put_unchecked(bool value, Is... is) noexcept {
+        cells_[shape_.offset_unchecked(is...)] = value ? cell::yes : cell::no;
+    }
+
+    void fill(bool value) { std::fill(cells_.begin(), cells_.end(), value ? cell::yes : cell::no); }
 
     const std::vector<uint32_t>& dims() const noexcept { return shape_.dims(); }
     // Number of cells (product of the dimensions).
@@ -157,7 +229,7 @@ public:
     // Number of true cells.
     size_t count() const noexcept {
         size_t n = 0;
-        for (uint8_t c : cells_) n += c;
+        for (cell c : cells_) n += c == cell::yes ? 1 : 0;
         return n;
     }
     // Calls f(const std::vector<uint32_t>& idx) for every true cell, in
@@ -165,7 +237,7 @@ public:
     template <class F>
     void for_each_true(F&& f) const {
         for (size_t off = 0; off < cells_.size(); ++off) {
-            if (cells_[off]) f(shape_.unflatten(off));
+            if (cells_[off] != cell::no) f(shape_.unflatten(off));
         }
     }
 
@@ -176,7 +248,11 @@ public:
 
 private:
     detail::dense_shape shape_;
-    std::vector<uint8_t> cells_;  // one byte per cell: faster than vector<bool>
+    // One byte per cell (faster than vector<bool>). Not a character type,
+    // so stores to cells do not alias the shape: its dimensions and
+    // strides stay in registers across a sequence of accesses.
+    enum class cell : uint8_t { no = 0, yes = 1 };
+    std::vector<cell> cells_;
 };
 
 // A function f(s1, ..., sk) -> V over finite sorts, one V per index tuple,
@@ -203,6 +279,16 @@ public:
     template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
     V& at(Is... is) {
         return cells_[shape_.offset_of(is...)].v;
+    }
+
+    // Unchecked forms for indices known to be in range (generated code).
+    template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
+    const V& get_unchecked(Is... is) const noexcept {
+        return cells_[shape_.offset_unchecked(is...)].v;
+    }
+    template <class... Is, class = std::enable_if_t<detail::all_indices_v<Is...>>>
+    void put_unchecked(V value, Is... is) {
+        cells_[shape_.offset_unchecked(is...)].v = std::move(value);
     }
 
     void set(std::initializer_list<uint32_t> idx, V value) { at(idx) = std::move(value); }
