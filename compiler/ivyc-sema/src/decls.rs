@@ -22,19 +22,19 @@ impl<'a> Checker<'a> {
         for (d, env) in &items {
             self.pass_sorts(d, env);
         }
-        for (d, env) in &items {
-            if let K::Interpret { oper, target } = &d.kind {
-                self.interpret(oper, target, d.span, env);
-            }
-        }
-        // `alias t = this`: sort aliases are needed by symbol declarations,
-        // aliases of symbols and actions only after them.
+        // `alias t = this`: sort aliases are needed by interpretations and
+        // symbol declarations, aliases of symbols and actions only after them.
         let mut pending = Vec::new();
         for (d, env) in &items {
             if let K::Alias { name, target } = &d.kind {
                 if !self.alias(name, target, env, false) {
                     pending.push((name, target, env.clone()));
                 }
+            }
+        }
+        for (d, env) in &items {
+            if let K::Interpret { oper, target } = &d.kind {
+                self.interpret(oper, target, d.span, env);
             }
         }
         for (d, env) in &items {
@@ -165,7 +165,29 @@ impl<'a> Checker<'a> {
         };
         let kind = match target {
             ast::InterpretTarget::Oper(ast::Oper::Name(t)) => {
-                let name = t.to_dotted();
+                // A module parameter in the theory position (`interpret this
+                // -> interp` in `module m(interp)`) stands for its actual.
+                let mut name = t.to_dotted();
+                let mut scope: Rc<Env> = env.clone();
+                for _ in 0..64 {
+                    let Some((ast::ModuleArg::Name(actual), aenv)) =
+                        scope.subst.get(&Symbol::intern(&name)).cloned()
+                    else {
+                        break;
+                    };
+                    name = actual.to_dotted();
+                    scope = aenv;
+                }
+                // `bv[length]` with `length` a module parameter.
+                if let Some(inner) = name.strip_prefix("bv[").and_then(|r| r.strip_suffix(']')) {
+                    if inner.parse::<u32>().is_err() {
+                        if let Some((ast::ModuleArg::Name(actual), _)) =
+                            scope.subst.get(&Symbol::intern(inner)).cloned()
+                        {
+                            name = format!("bv[{}]", actual.to_dotted());
+                        }
+                    }
+                }
                 match name.as_str() {
                     "int" => Some(SortKind::Int),
                     "nat" => Some(SortKind::Nat),
