@@ -203,9 +203,8 @@ impl<'p> Lowerer<'p> {
                 if self.in_isolate(a.name.as_str(), false) {
                     continue;
                 }
-                let mut callees = Vec::new();
-                calls_in(&a.body, &mut callees);
-                for c in callees {
+                // Calls in specification monitors are not executed.
+                for c in a.body.calls(false) {
                     if let Some(cd) = self.p.action_def(c) {
                         if self.in_isolate(cd.name.as_str(), false) {
                             entries.insert(c);
@@ -216,7 +215,7 @@ impl<'p> Lowerer<'p> {
             }
         }
         for b in &self.p.inits {
-            calls_in(b, &mut todo);
+            todo.extend(b.calls(false));
         }
         let mut reach: HashSet<ActionId> = HashSet::new();
         while let Some(id) = todo.pop() {
@@ -225,7 +224,7 @@ impl<'p> Lowerer<'p> {
             }
             if let Some(a) = self.p.action_def(id) {
                 if !a.imported && self.in_isolate(a.name.as_str(), true) {
-                    calls_in(&a.body, &mut todo);
+                    todo.extend(a.body.calls(false));
                 }
             }
         }
@@ -1022,26 +1021,6 @@ fn last_segment(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 
-fn calls_in(b: &Block, out: &mut Vec<ActionId>) {
-    for s in &b.stmts {
-        match &s.kind {
-            StmtKind::Call { action, .. } => out.push(*action),
-            StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
-                calls_in(then_, out);
-                calls_in(else_, out);
-            }
-            StmtKind::Choice(bs) => bs.iter().for_each(|b| calls_in(b, out)),
-            StmtKind::While { body, .. } | StmtKind::Local { body, .. } => calls_in(body, out),
-            // Calls in specification monitors are not executed.
-            StmtKind::Ghost(_) => {}
-            StmtKind::Assign { .. }
-            | StmtKind::Havoc { .. }
-            | StmtKind::Assert { .. }
-            | StmtKind::Assume(_) => {}
-        }
-    }
-}
-
 /// Whether a block has statements outside `specification` monitors (other
 /// than `old` snapshots).
 fn has_code(b: &Block) -> bool {
@@ -1051,48 +1030,31 @@ fn has_code(b: &Block) -> bool {
 }
 
 /// `old` snapshot locals (`f#k`) read outside specification monitors.
+/// Snapshot initialisers `f#k(X) := f(X)` only write them, so the assigned
+/// symbol itself is not counted.
 fn used_olds(b: &Block) -> HashSet<SymId> {
-    fn terms(b: &Block, out: &mut Vec<Term>) {
-        for s in &b.stmts {
-            match &s.kind {
-                StmtKind::Ghost(_) => {}
-                StmtKind::Assign { args, value, .. } => {
-                    out.extend(args.iter().cloned());
-                    out.push(value.clone());
-                }
-                StmtKind::Havoc { args, .. } => out.extend(args.iter().cloned()),
-                StmtKind::If { cond, then_, else_ }
-                | StmtKind::IfSome {
-                    cond, then_, else_, ..
-                } => {
-                    out.push(cond.clone());
-                    terms(then_, out);
-                    terms(else_, out);
-                }
-                StmtKind::Choice(bs) => bs.iter().for_each(|b| terms(b, out)),
-                StmtKind::While {
-                    cond,
-                    invariants,
-                    body,
-                } => {
-                    out.push(cond.clone());
-                    out.extend(invariants.iter().map(|p| p.formula.clone()));
-                    terms(body, out);
-                }
-                StmtKind::Call { args, .. } => out.extend(args.iter().cloned()),
-                StmtKind::Local { body, .. } => terms(body, out),
-                StmtKind::Assert { formula, .. } => out.push(formula.clone()),
-                StmtKind::Assume(t) => out.push(t.clone()),
-            }
-        }
-    }
-    let mut ts = Vec::new();
-    terms(b, &mut ts);
     let mut out = HashSet::new();
-    for t in &ts {
-        // Snapshot reads are `App` of a `#` symbol; snapshot initialisers
-        // `f#k(X) := f(X)` only write it, so they are not counted here.
-        out.extend(t.symbols());
-    }
+    b.walk(false, &mut |s| {
+        let mut read = |t: &Term| out.extend(t.symbols());
+        match &s.kind {
+            StmtKind::Assign { args, value, .. } => {
+                args.iter().for_each(&mut read);
+                read(value);
+            }
+            StmtKind::Havoc { args, .. } | StmtKind::Call { args, .. } => {
+                args.iter().for_each(&mut read)
+            }
+            StmtKind::If { cond, .. } | StmtKind::IfSome { cond, .. } => read(cond),
+            StmtKind::While {
+                cond, invariants, ..
+            } => {
+                read(cond);
+                invariants.iter().for_each(|p| read(&p.formula));
+            }
+            StmtKind::Assert { formula, .. } => read(formula),
+            StmtKind::Assume(t) => read(t),
+            StmtKind::Choice(_) | StmtKind::Local { .. } | StmtKind::Ghost(_) => {}
+        }
+    });
     out
 }

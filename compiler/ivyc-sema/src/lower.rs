@@ -376,26 +376,9 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
 fn called_from(program: &Program, pred: impl Fn(&ActionDef) -> bool) -> Vec<ActionId> {
     let mut out = Vec::new();
     for a in program.actions.iter().filter(|a| pred(a)) {
-        calls_in(&a.body, &mut out);
+        out.extend(a.body.calls(true));
     }
     out
-}
-
-fn calls_in(b: &Block, out: &mut Vec<ActionId>) {
-    for s in &b.stmts {
-        match &s.kind {
-            StmtKind::Call { action, .. } => out.push(*action),
-            StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
-                calls_in(then_, out);
-                calls_in(else_, out);
-            }
-            StmtKind::Choice(bs) => bs.iter().for_each(|b| calls_in(b, out)),
-            StmtKind::While { body, .. } | StmtKind::Local { body, .. } | StmtKind::Ghost(body) => {
-                calls_in(body, out)
-            }
-            _ => {}
-        }
-    }
 }
 
 /// State written by an action's own statements (not by the actions it calls).

@@ -115,6 +115,42 @@ impl Block {
     pub fn is_empty(&self) -> bool {
         self.stmts.is_empty()
     }
+
+    /// Calls `f` on every statement of the block and of the blocks nested
+    /// in it (a statement before its nested ones). With `ghost == false`
+    /// the statements inside [`StmtKind::Ghost`] are skipped.
+    pub fn walk(&self, ghost: bool, f: &mut impl FnMut(&Stmt)) {
+        for s in &self.stmts {
+            f(s);
+            match &s.kind {
+                StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
+                    then_.walk(ghost, f);
+                    else_.walk(ghost, f);
+                }
+                StmtKind::Choice(bs) => bs.iter().for_each(|b| b.walk(ghost, f)),
+                StmtKind::While { body, .. } | StmtKind::Local { body, .. } => body.walk(ghost, f),
+                StmtKind::Ghost(body) if ghost => body.walk(ghost, f),
+                StmtKind::Ghost(_)
+                | StmtKind::Assign { .. }
+                | StmtKind::Havoc { .. }
+                | StmtKind::Call { .. }
+                | StmtKind::Assert { .. }
+                | StmtKind::Assume(_) => {}
+            }
+        }
+    }
+
+    /// The actions called in the block (in order, with repetitions);
+    /// `ghost` as for [`Block::walk`].
+    pub fn calls(&self, ghost: bool) -> Vec<ActionId> {
+        let mut out = Vec::new();
+        self.walk(ghost, &mut |s| {
+            if let StmtKind::Call { action, .. } = &s.kind {
+                out.push(*action);
+            }
+        });
+        out
+    }
 }
 
 /// A resolved statement.

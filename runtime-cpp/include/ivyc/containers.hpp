@@ -115,20 +115,12 @@ public:
     size_t offset(std::initializer_list<uint32_t> idx) const {
         return offset(idx.begin(), idx.size());
     }
-    // The arity is a compile-time constant here, so the loop unrolls.
+    // `offset` inlines (its throw paths are out of line), so with the
+    // arity a compile-time constant here its loop unrolls.
     template <class... Is>
     size_t offset_of(Is... is) const {
-        constexpr size_t n = sizeof...(Is);
-        const std::array<uint32_t, n> idx{to_index(is)...};
-        if (n != dims_.size()) throw_arity(n, dims_.size());
-        const uint32_t* dims = dims_.data();
-        const size_t* strides = strides_.data();
-        size_t off = 0;
-        for (size_t k = 0; k < n; ++k) {
-            if (idx[k] >= dims[k]) throw_out_of_range(idx[k], dims[k], k);
-            off += static_cast<size_t>(idx[k]) * strides[k];
-        }
-        return off;
+        const std::array<uint32_t, sizeof...(Is)> idx{to_index(is)...};
+        return offset(idx.data(), idx.size());
     }
 
     // Flattening without bounds checks, for indices the caller has already
