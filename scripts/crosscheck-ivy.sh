@@ -11,6 +11,8 @@
 #   # ms-ivy: not in the fragment
 #                       ivy_check refuses the verification condition as outside
 #                       its decidable fragment ("not in the fragment")
+#   # ms-ivy: unchecked ivy_check refuses the isolate decomposition ("Some
+#                       assertions are not checked")
 #   # ms-ivy: skipped   not run (the reason follows on the line)
 #
 # This script runs ms-ivy on each file and reports whether it agrees with the
@@ -134,6 +136,17 @@ for f in "${files[@]}"; do
             set -e
             if grep -q 'not in the fragment' <<<"$out"; then
                 got=not
+            else
+                got=other
+                detail="$(first_error "$out")"
+            fi
+            ;;
+        unchecked)
+            set +e
+            out="$(cd "$work_dir" && "${run_timeout[@]}" "$ivy_check" "$f" 2>&1)"
+            set -e
+            if grep -q 'Some assertions are not checked' <<<"$out"; then
+                got=unchecked
             else
                 got=other
                 detail="$(first_error "$out")"

@@ -507,6 +507,7 @@ impl<'a> Checker<'a> {
                         abstract_: abody.is_none(),
                         origin: env.origin(),
                         span: name.span,
+                        parts: Vec::new(),
                     },
                     param_names: pn.clone(),
                     return_names: rn.clone(),

@@ -4,7 +4,9 @@
 //! expanded, and mixed parameterised updates (`r(n, Y) := e`) become whole
 //! symbol updates guarded by the fixed arguments.
 
-use crate::program::{ActionDef, ActionId, AssertKind, Block, Program, Stmt, StmtKind};
+use crate::program::{
+    ActionDef, ActionId, AssertKind, Block, PartKind, Program, Section, Stmt, StmtKind,
+};
 use ivyc_base::diagnostic::{error, primary, secondary};
 use ivyc_base::{Diagnostic, IntoDiagnostic, Span, Symbol};
 use ivyc_logic::AssertKind as LKind;
@@ -12,6 +14,7 @@ use ivyc_logic::Property;
 use ivyc_logic::{
     Action, AssertInfo, Cmd, Lambda, Role, Signature, SymId, System, Term, TermKind, Var,
 };
+use std::collections::BTreeSet;
 use std::collections::HashMap;
 
 /// Why a checked program cannot be turned into a verification problem.
@@ -109,28 +112,134 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
             .map(|(id, _)| (id, true))
             .collect(),
         checked: |_: usize| true,
+        verified: Scope::All,
+        present: Scope::All,
     };
-    lower_with(program, &plan)
+    lower_with(program, &plan).map(|l| l.system)
+}
+
+/// The result of lowering one unit.
+struct Lowered {
+    system: System,
+    summaries: Vec<Summary>,
+    /// Verified actions inlined at a call (their assertions checked there).
+    verified_calls: Vec<Symbol>,
+}
+
+/// A set of actions and objects, for what a unit verifies and what it sees.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    /// Everything (a program without isolates).
+    All,
+    /// The objects under these roots (an isolate's members).
+    Within(&'a [Symbol]),
+    /// What an isolate sees: its members, and what is not an implementation
+    /// detail (see `Public`) in its `with` list.
+    Isolate {
+        members: &'a [Symbol],
+        with: &'a [Symbol],
+    },
+    /// Everything outside these roots (what the unit `this` verifies).
+    Outside(&'a [Symbol]),
+    /// Everything but implementation details: objects named `impl` and
+    /// `implementation`/`private` sections (what the unit `this` sees).
+    Public,
+}
+
+impl Scope<'_> {
+    /// Whether `a` (its implementation) is in the scope.
+    fn has_action(self, a: &ActionDef) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Within(roots) => action_within(a, roots),
+            Scope::Isolate { members, with } => {
+                action_within(a, members) || (action_within(a, with) && Scope::Public.has_action(a))
+            }
+            Scope::Outside(roots) => !action_within(a, roots),
+            Scope::Public => {
+                let part = a.parts.iter().find(|p| p.kind == PartKind::Implementation);
+                let section = part.map_or(a.origin.section, |p| p.section);
+                is_public(a.implementation_object(), section)
+            }
+        }
+    }
+
+    /// Whether code of `object` (`None`: the top level) in `section` is in
+    /// the scope.
+    fn has_code(self, object: Option<Symbol>, section: Section) -> bool {
+        match (self, object) {
+            (Scope::All, _) => true,
+            (Scope::Within(roots), Some(o)) => within(o, roots),
+            (Scope::Within(roots), None) => roots.iter().any(|r| r.as_str() == "this"),
+            (Scope::Isolate { members, with }, _) => {
+                Scope::Within(members).has_code(object, section)
+                    || (Scope::Within(with).has_code(object, section) && is_public(object, section))
+            }
+            (Scope::Outside(roots), Some(o)) => !within(o, roots),
+            (Scope::Outside(_), None) => true,
+            (Scope::Public, _) => is_public(object, section),
+        }
+    }
+}
+
+/// Not an implementation detail: outside `impl` objects and
+/// `implementation`/`private` sections.
+fn is_public(object: Option<Symbol>, section: Section) -> bool {
+    !matches!(section, Section::Implementation | Section::Private)
+        && !object.is_some_and(|o| o.as_str().split('.').any(|seg| seg == "impl"))
+}
+
+/// A call whose callee's assertions a unit assumes: either replaced by the
+/// callee's specification (its implementation is not visible), or inlined
+/// with its assertions assumed (visible, but verified in another unit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// True if the implementation was inlined (assertions assumed), false
+    /// if it was replaced by the specification.
+    pub inlined: bool,
+    pub callee: Symbol,
+    /// The entry action of the unit the call was reached from.
+    pub caller: Symbol,
+    pub call: Span,
+    /// The callee's assertions assumed here (`after` monitors, and for an
+    /// inlined callee also those of its implementation).
+    pub assumed: Vec<Span>,
+    /// `require`s of a summarised callee that could not be checked at the
+    /// call (not at the start of its body), although its unit assumes them.
+    pub unchecked_requires: Vec<Span>,
 }
 
 /// What one system checks: its entry actions (with whether their own
 /// assertions are checked here or only assumed) and which invariants (by
 /// index into `Program::invariants` followed by `Program::properties`) are
 /// checked; the others are assumed.
-struct Plan<F: Fn(usize) -> bool> {
+struct Plan<'a, F: Fn(usize) -> bool> {
     entries: Vec<(ActionId, bool)>,
     checked: F,
+    /// Actions whose assertions the unit checks.
+    verified: Scope<'a>,
+    /// Actions whose implementation the unit sees (inlined at calls).
+    present: Scope<'a>,
 }
 
 fn lower_with<F: Fn(usize) -> bool>(
     program: &Program,
-    plan: &Plan<F>,
-) -> Result<System, Vec<LowerError>> {
+    plan: &Plan<'_, F>,
+) -> Result<Lowered, Vec<LowerError>> {
     let mut l = Lowerer {
         program,
         sig: program.sig.clone(),
         stack: Vec::new(),
         errors: Vec::new(),
+        verified: plan.verified,
+        present: plan.present,
+        summaries: Vec::new(),
+        frame: Frame {
+            verified: true,
+            caller_verified: true,
+            in_before: false,
+        },
+        verified_calls: BTreeSet::new(),
     };
     let init = Cmd::seq(
         program
@@ -144,14 +253,15 @@ fn lower_with<F: Fn(usize) -> bool>(
             continue;
         };
         l.stack.push(id);
-        let mut body = l.action_body(a, &HashMap::new(), false);
+        // The environment (or unverified code) calls an entry: its
+        // preconditions are assumed.
+        let frame = Frame {
+            verified: check_assertions,
+            caller_verified: false,
+            in_before: false,
+        };
+        let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
         l.stack.pop();
-        if !check_assertions {
-            body = body.map_asserts(&mut |t, info| match info.kind {
-                LKind::Require => Cmd::Assert(t.clone(), *info),
-                _ => Cmd::Assume(t.clone()),
-            });
-        }
         actions.push(Action {
             name: a.name,
             params: a.params.clone(),
@@ -196,7 +306,11 @@ fn lower_with<F: Fn(usize) -> bool>(
         });
     }
     if l.errors.is_empty() {
-        Ok(system)
+        Ok(Lowered {
+            system,
+            summaries: l.summaries,
+            verified_calls: l.verified_calls.into_iter().collect(),
+        })
     } else {
         Err(l.errors)
     }
@@ -214,6 +328,129 @@ pub struct Unit {
     /// environment does not call them: they are called from outside the
     /// isolate, and their callers' isolates check those `require`s.
     pub internal_entries: Vec<Symbol>,
+    /// Actions whose assertions are checked here: verified entries (for
+    /// every argument satisfying their `require`s) and verified actions
+    /// inlined at calls.
+    pub checked_actions: Vec<Symbol>,
+    /// Calls replaced by the callee's specification.
+    pub summaries: Vec<Summary>,
+}
+
+/// An assumption of some unit that no unit proves: the `after` monitor
+/// assertions of an action whose implementation is summarised where it is
+/// called, but which is not an entry of any unit that checks it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeverChecked {
+    pub unit: Option<Symbol>,
+    pub callee: Symbol,
+    pub caller: Symbol,
+    pub call: Span,
+    pub assertion: Span,
+    /// A `require` of the callee that cannot be checked at the call (the
+    /// callee's implementation is not visible and the `require` is not at
+    /// the start of its body), rather than an assumed `after` assertion.
+    pub require: bool,
+}
+
+impl IntoDiagnostic for NeverChecked {
+    fn code(&self) -> &'static str {
+        "unchecked-assumption"
+    }
+
+    fn into_diagnostic(&self) -> Diagnostic {
+        let unit = self
+            .unit
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| "this".into());
+        if self.require {
+            return error(
+                self.code(),
+                format!(
+                    "requirement of `{}` is never checked: isolate `{unit}` sees only its specification where `{}` calls it",
+                    self.callee, self.caller
+                ),
+            )
+            .with_labels(vec![
+                primary(self.assertion, "not checked at the call"),
+                secondary(self.call, "called here"),
+            ])
+            .with_notes(vec![format!(
+                "help: move the `require` to the start of `{}` or into a `before` monitor, or add its object to the isolate's `with` list",
+                self.callee
+            )]);
+        }
+        error(
+            self.code(),
+            format!(
+                "assumption in `{}` is never checked: isolate `{unit}` assumes it when `{}` calls it, but no isolate proves it",
+                self.callee, self.caller
+            ),
+        )
+        .with_labels(vec![
+            primary(self.assertion, "assumed, never proved"),
+            secondary(self.call, "assumed at this call"),
+        ])
+        .with_notes(vec![format!(
+            "help: verify the implementation of `{}` in an isolate (add its object to an isolate's members), or mark the isolate that owns it `trusted`",
+            self.callee
+        )])
+    }
+}
+
+/// The assumptions of the units that no unit checks. An action's `after`
+/// assertions assumed at a summarised call are checked when the action is
+/// an entry of some unit that checks its assertions, or trusted when its
+/// implementation lies in a trusted isolate; an imported action's monitors
+/// are the environment's promise.
+pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
+    let checked: BTreeSet<Symbol> = units
+        .iter()
+        .flat_map(|u| u.checked_actions.iter().copied())
+        .collect();
+    let trusted: Vec<Symbol> = program
+        .isolates
+        .iter()
+        .filter(|i| i.trusted)
+        .flat_map(|i| i.members.iter().copied())
+        .collect();
+    let mut out = Vec::new();
+    for u in units {
+        for s in &u.summaries {
+            for &assertion in &s.unchecked_requires {
+                out.push(NeverChecked {
+                    unit: u.name,
+                    callee: s.callee,
+                    caller: s.caller,
+                    call: s.call,
+                    assertion,
+                    require: true,
+                });
+            }
+            if checked.contains(&s.callee) {
+                continue;
+            }
+            let Some(a) = program.actions.iter().find(|a| a.name == s.callee) else {
+                continue;
+            };
+            if a.imported || action_within(a, &trusted) {
+                continue;
+            }
+            for &assertion in &s.assumed {
+                let n = NeverChecked {
+                    unit: u.name,
+                    callee: s.callee,
+                    caller: s.caller,
+                    call: s.call,
+                    assertion,
+                    require: false,
+                };
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether the object path `obj` lies within one of `roots`.
@@ -225,8 +462,12 @@ fn within(name: Symbol, roots: &[Symbol]) -> bool {
     })
 }
 
+/// Whether `a` belongs to the objects under `roots`: by its name, the
+/// object declaring it, or the object implementing it.
 fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
-    within(a.name, roots) || a.origin.object.is_some_and(|o| within(o, roots))
+    within(a.name, roots)
+        || a.origin.object.is_some_and(|o| within(o, roots))
+        || a.implementation_object().is_some_and(|o| within(o, roots))
 }
 
 /// The verification units of a program: one per (untrusted) isolate, plus
@@ -236,11 +477,25 @@ fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
 /// as Ivy's use of the callee's specification.
 pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     if program.isolates.is_empty() {
+        let plan = Plan {
+            entries: program
+                .exported_actions()
+                .map(|(id, _)| (id, true))
+                .collect(),
+            checked: |_: usize| true,
+            verified: Scope::All,
+            present: Scope::All,
+        };
+        let l = lower_with(program, &plan)?;
+        let mut checked = l.verified_calls;
+        checked.extend(l.system.actions.iter().map(|a| a.name));
         return Ok(vec![Unit {
             name: None,
             span: None,
-            system: lower(program)?,
+            checked_actions: checked,
+            system: l.system,
             internal_entries: Vec::new(),
+            summaries: l.summaries,
         }]);
     }
     let n_inv = program.invariants.len();
@@ -304,8 +559,12 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             .flat_map(|p| p.formula.symbols())
             .filter(|s| program.sig.symbol(*s).role == Role::State)
             .collect();
-        for a in program.actions.iter().filter(|a| !action_within(a, &scope)) {
-            for (sym, span) in own_writes(&a.body) {
+        let unit_scope = Scope::Isolate {
+            members: &iso.members,
+            with: &iso.with,
+        };
+        for a in &program.actions {
+            for (sym, span) in outside_writes(a, unit_scope) {
                 if read.contains(&sym) {
                     errors.push(LowerError::Interference {
                         isolate: iso.name,
@@ -317,13 +576,21 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 }
             }
         }
-        let plan = Plan { entries, checked };
+        let checked_entries = checked_names(program, &entries);
+        let plan = Plan {
+            entries,
+            checked,
+            verified: Scope::Within(&iso.members),
+            present: unit_scope,
+        };
         match lower_with(program, &plan) {
-            Ok(system) => units.push(Unit {
+            Ok(l) => units.push(Unit {
                 name: Some(iso.name),
                 span: Some(iso.span),
-                system,
+                system: l.system,
                 internal_entries: internal,
+                checked_actions: [checked_entries, l.verified_calls].concat(),
+                summaries: l.summaries,
             }),
             Err(e) => errors.extend(e),
         }
@@ -337,10 +604,23 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 .iter()
                 .any(|iso| iso.trusted && in_isolate(i, &iso.members))
     };
-    let entries: Vec<(ActionId, bool)> = program
+    let this_scope = Scope::Outside(&all_members);
+    let mut entries: Vec<(ActionId, bool)> = program
         .exported_actions()
         .map(|(id, a)| (id, !action_within(a, &all_members)))
         .collect();
+    // Actions outside every isolate that isolates call: checked here for
+    // every call, as internal entries.
+    let mut this_internal = Vec::new();
+    for id in called_from(program, |a| !this_scope.has_action(a)) {
+        let Some(a) = program.action_def(id) else {
+            continue;
+        };
+        if this_scope.has_action(a) && !entries.iter().any(|(e, _)| *e == id) {
+            this_internal.push(a.name);
+            entries.push((id, true));
+        }
+    }
     let has_work = (0..props.len()).any(rest)
         || entries.iter().any(|(id, check)| {
             *check
@@ -349,18 +629,23 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                     .is_some_and(|a| block_has_assertions(&a.body))
         });
     if has_work {
+        let checked_entries = checked_names(program, &entries);
         match lower_with(
             program,
             &Plan {
                 entries,
                 checked: rest,
+                verified: this_scope,
+                present: Scope::Public,
             },
         ) {
-            Ok(system) => units.push(Unit {
+            Ok(l) => units.push(Unit {
                 name: Some(Symbol::intern("this")),
                 span: None,
-                system,
-                internal_entries: Vec::new(),
+                system: l.system,
+                internal_entries: this_internal,
+                checked_actions: [checked_entries, l.verified_calls].concat(),
+                summaries: l.summaries,
             }),
             Err(e) => errors.extend(e),
         }
@@ -372,6 +657,15 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     }
 }
 
+/// The names of the entries whose assertions are checked.
+fn checked_names(program: &Program, entries: &[(ActionId, bool)]) -> Vec<Symbol> {
+    entries
+        .iter()
+        .filter(|(_, check)| *check)
+        .filter_map(|(id, _)| program.action_def(*id).map(|a| a.name))
+        .collect()
+}
+
 /// Actions called (directly) from actions satisfying `pred`.
 fn called_from(program: &Program, pred: impl Fn(&ActionDef) -> bool) -> Vec<ActionId> {
     let mut out = Vec::new();
@@ -381,20 +675,41 @@ fn called_from(program: &Program, pred: impl Fn(&ActionDef) -> bool) -> Vec<Acti
     out
 }
 
-/// State written by an action's own statements (not by the actions it calls).
-fn own_writes(b: &Block) -> Vec<(SymId, Span)> {
+/// State written by the statements of `a` that are code outside `scope`:
+/// its implementation if the action is outside, and monitors of objects
+/// outside (not by the actions it calls).
+fn outside_writes(a: &ActionDef, scope: Scope<'_>) -> Vec<(SymId, Span)> {
+    let inside = scope.has_action(a);
     let mut out = Vec::new();
-    for s in &b.stmts {
+    for part in &a.parts {
+        let part_inside = match part.kind {
+            PartKind::Olds | PartKind::Implementation => inside,
+            PartKind::Before | PartKind::After => match part.object {
+                Some(_) => scope.has_code(part.object, part.section),
+                None => inside,
+            },
+        };
+        if !part_inside {
+            out.extend(own_writes(a.part_stmts(part)));
+        }
+    }
+    out
+}
+
+/// State written by statements themselves (not by the actions they call).
+fn own_writes(stmts: &[Stmt]) -> Vec<(SymId, Span)> {
+    let mut out = Vec::new();
+    for s in stmts {
         match &s.kind {
             StmtKind::Assign { sym, .. } | StmtKind::Havoc { sym, .. } => out.push((*sym, s.span)),
             StmtKind::Call { results, .. } => out.extend(results.iter().map(|r| (*r, s.span))),
             StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
-                out.extend(own_writes(then_));
-                out.extend(own_writes(else_));
+                out.extend(own_writes(&then_.stmts));
+                out.extend(own_writes(&else_.stmts));
             }
-            StmtKind::Choice(bs) => bs.iter().for_each(|b| out.extend(own_writes(b))),
+            StmtKind::Choice(bs) => bs.iter().for_each(|b| out.extend(own_writes(&b.stmts))),
             StmtKind::While { body, .. } | StmtKind::Local { body, .. } | StmtKind::Ghost(body) => {
-                out.extend(own_writes(body))
+                out.extend(own_writes(&body.stmts))
             }
             StmtKind::Assert { .. } | StmtKind::Assume(_) => {}
         }
@@ -420,14 +735,59 @@ struct Lowerer<'p> {
     /// Actions being inlined, innermost last (for recursion detection).
     stack: Vec<ActionId>,
     errors: Vec<LowerError>,
+    verified: Scope<'p>,
+    present: Scope<'p>,
+    summaries: Vec<Summary>,
+    /// Whose assertions the statements being lowered are.
+    frame: Frame,
+    /// Verified actions inlined at calls (their assertions checked there).
+    verified_calls: BTreeSet<Symbol>,
+}
+
+/// Who is responsible for the assertions of the code being lowered: a
+/// precondition (`require`, assertion of a `before` monitor) is checked iff
+/// the caller is verified code of the unit; any other assertion iff the
+/// code itself is. Unchecked assertions are assumed (Ivy's assume-guarantee
+/// rule: each is checked in the unit that verifies its owner).
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    verified: bool,
+    caller_verified: bool,
+    /// Lowering a `before` monitor.
+    in_before: bool,
 }
 
 /// Renaming of a callee's local symbols for one inlined call.
 type Renaming = HashMap<SymId, SymId>;
 
 impl Lowerer<'_> {
-    fn action_body(&mut self, a: &ActionDef, ren: &Renaming, inlined: bool) -> Cmd {
-        self.block(&a.body, ren, inlined)
+    /// Lowers `f` under `frame`.
+    fn with_frame<T>(&mut self, frame: Frame, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = std::mem::replace(&mut self.frame, frame);
+        let out = f(self);
+        self.frame = saved;
+        out
+    }
+
+    /// The body of `a`, part by part (`before` monitors flagged).
+    fn parts(&mut self, a: &ActionDef, ren: &Renaming, inlined: bool) -> Cmd {
+        let mut cmds = Vec::new();
+        for part in &a.parts {
+            let frame = Frame {
+                in_before: part.kind == PartKind::Before,
+                ..self.frame
+            };
+            let stmts = a.part_stmts(part);
+            cmds.push(self.with_frame(frame, |l| {
+                Cmd::seq(
+                    stmts
+                        .iter()
+                        .map(|s| l.stmt(s, ren, inlined))
+                        .collect::<Vec<_>>(),
+                )
+            }));
+        }
+        Cmd::seq(cmds)
     }
 
     fn block(&mut self, b: &Block, ren: &Renaming, inlined: bool) -> Cmd {
@@ -544,6 +904,15 @@ impl Lowerer<'_> {
                 formula,
                 label,
             } => {
+                let pre = self.frame.in_before || *kind == AssertKind::Require;
+                let checked = if pre {
+                    self.frame.caller_verified
+                } else {
+                    self.frame.verified
+                };
+                if !checked {
+                    return Cmd::Assume(Self::term(ren, formula));
+                }
                 let lkind = match kind {
                     AssertKind::Assert => LKind::Assert,
                     AssertKind::Ensure => LKind::Ensure,
@@ -610,6 +979,8 @@ impl Lowerer<'_> {
             });
             return Cmd::Skip;
         }
+        let summarize = callee.imported || !self.present.has_action(callee);
+        let verified = !summarize && self.verified.has_action(callee);
         // Fresh copies of every local symbol of the callee.
         let mut inner: Renaming = HashMap::new();
         for s in local_symbols(&self.program.sig, callee) {
@@ -625,13 +996,207 @@ impl Lowerer<'_> {
             ));
         }
         self.stack.push(id);
-        cmds.push(self.action_body(callee, &inner, true));
+        let frame = Frame {
+            verified,
+            caller_verified: self.frame.verified,
+            in_before: false,
+        };
+        if summarize {
+            cmds.push(self.with_frame(frame, |l| l.summary(span, callee, &inner)));
+        } else {
+            if verified {
+                self.verified_calls.insert(callee.name);
+            } else {
+                self.record_inlined(span, callee);
+            }
+            cmds.push(self.with_frame(frame, |l| l.parts(callee, &inner, true)));
+        }
         self.stack.pop();
         for (r, target) in callee.returns.iter().zip(results) {
             let value = Term::constant(Self::sym(&inner, *r));
             cmds.push(Cmd::assign(Self::sym(ren, *target), vec![], value));
         }
         Cmd::seq(cmds)
+    }
+}
+
+impl Lowerer<'_> {
+    /// A call of an action whose implementation is outside the unit (or is
+    /// the environment's): its `before` monitors run with their assertions
+    /// checked (guarantees of the caller), the implementation is replaced by
+    /// a havoc of the returns and of every state symbol it may write, and
+    /// the `after` monitors run with their assertions assumed.
+    fn summary(&mut self, span: Span, callee: &ActionDef, ren: &Renaming) -> Cmd {
+        let mut cmds = Vec::new();
+        let mut assumed = Vec::new();
+        let mut unchecked = Vec::new();
+        for part in &callee.parts {
+            let stmts = callee.part_stmts(part);
+            match part.kind {
+                PartKind::Olds | PartKind::Before => {
+                    let frame = Frame {
+                        in_before: part.kind == PartKind::Before,
+                        ..self.frame
+                    };
+                    let lowered = self.with_frame(frame, |l| {
+                        stmts
+                            .iter()
+                            .map(|s| l.stmt(s, ren, true))
+                            .collect::<Vec<_>>()
+                    });
+                    cmds.extend(lowered);
+                }
+                PartKind::Implementation => {
+                    // The callee's leading `require`s are checked here; its
+                    // unit assumes every `require` of it.
+                    let lead = stmts
+                        .iter()
+                        .take_while(|s| {
+                            matches!(
+                                s.kind,
+                                StmtKind::Assert {
+                                    kind: AssertKind::Require,
+                                    ..
+                                }
+                            )
+                        })
+                        .count();
+                    for s in stmts.iter().take(lead) {
+                        cmds.push(self.stmt(s, ren, true));
+                    }
+                    walk_stmts(stmts.get(lead..).unwrap_or(&[]), &mut |s| {
+                        if let StmtKind::Assert {
+                            kind: AssertKind::Require,
+                            ..
+                        } = s.kind
+                        {
+                            unchecked.push(s.span);
+                        }
+                    });
+                    let mut written = BTreeSet::new();
+                    let mut seen = BTreeSet::new();
+                    state_writes(self.program, stmts, &mut written, &mut seen);
+                    cmds.extend(written.into_iter().map(Cmd::Havoc));
+                    cmds.extend(
+                        callee
+                            .returns
+                            .iter()
+                            .map(|r| Cmd::Havoc(Self::sym(ren, *r))),
+                    );
+                }
+                PartKind::After => {
+                    walk_stmts(stmts, &mut |s| {
+                        if matches!(s.kind, StmtKind::Assert { .. }) {
+                            assumed.push(s.span);
+                        }
+                    });
+                    for s in stmts {
+                        let c = self.stmt(s, ren, true);
+                        cmds.push(c.map_asserts(&mut |t, _| Cmd::Assume(t.clone())));
+                    }
+                }
+            }
+        }
+        if !callee
+            .parts
+            .iter()
+            .any(|p| p.kind == PartKind::Implementation)
+        {
+            cmds.extend(
+                callee
+                    .returns
+                    .iter()
+                    .map(|r| Cmd::Havoc(Self::sym(ren, *r))),
+            );
+        }
+        self.record(false, span, callee, assumed, unchecked);
+        Cmd::seq(cmds)
+    }
+}
+
+impl Lowerer<'_> {
+    /// Notes a call of an action the unit sees but does not verify: its
+    /// assertions other than preconditions are assumed here.
+    fn record_inlined(&mut self, span: Span, callee: &ActionDef) {
+        let mut assumed = Vec::new();
+        for part in &callee.parts {
+            if matches!(part.kind, PartKind::Implementation | PartKind::After) {
+                walk_stmts(callee.part_stmts(part), &mut |s| match s.kind {
+                    StmtKind::Assert {
+                        kind: AssertKind::Require,
+                        ..
+                    } => {}
+                    StmtKind::Assert { .. } => assumed.push(s.span),
+                    _ => {}
+                });
+            }
+        }
+        self.record(true, span, callee, assumed, Vec::new());
+    }
+
+    /// Notes that the unit assumes the assertions `assumed` of `callee`.
+    fn record(
+        &mut self,
+        inlined: bool,
+        span: Span,
+        callee: &ActionDef,
+        assumed: Vec<Span>,
+        unchecked_requires: Vec<Span>,
+    ) {
+        let caller = self
+            .stack
+            .first()
+            .and_then(|id| self.program.action_def(*id))
+            .map_or(callee.name, |a| a.name);
+        let summary = Summary {
+            inlined,
+            callee: callee.name,
+            caller,
+            call: span,
+            assumed,
+            unchecked_requires,
+        };
+        if !self.summaries.contains(&summary) {
+            self.summaries.push(summary);
+        }
+    }
+}
+
+/// `Block::walk` (with ghost code) over a slice of statements.
+fn walk_stmts(stmts: &[Stmt], f: &mut impl FnMut(&Stmt)) {
+    for s in stmts {
+        Block::new(vec![s.clone()]).walk(true, f);
+    }
+}
+
+/// The state symbols that `stmts` and the actions they call (transitively,
+/// monitors included) may assign.
+fn state_writes(
+    program: &Program,
+    stmts: &[Stmt],
+    out: &mut BTreeSet<SymId>,
+    seen: &mut BTreeSet<ActionId>,
+) {
+    let mut calls = Vec::new();
+    walk_stmts(stmts, &mut |s| match &s.kind {
+        StmtKind::Assign { sym, .. } | StmtKind::Havoc { sym, .. } => {
+            out.insert(*sym);
+        }
+        StmtKind::Call {
+            action, results, ..
+        } => {
+            out.extend(results.iter().copied());
+            calls.push(*action);
+        }
+        _ => {}
+    });
+    out.retain(|s| program.sig.symbol(*s).role == Role::State);
+    for id in calls {
+        if seen.insert(id) {
+            if let Some(a) = program.action_def(id) {
+                state_writes(program, &a.body.stmts, out, seen);
+            }
+        }
     }
 }
 

@@ -253,6 +253,49 @@ pub struct ActionDef {
     pub abstract_: bool,
     pub origin: Origin,
     pub span: Span,
+    /// Where the top-level statements of `body` came from, in order: the
+    /// `old` snapshots, each `before` monitor, the implementation, each
+    /// `after` monitor. Isolates use it to replace a call by the callee's
+    /// specification (its monitors) when the implementation is not in scope.
+    pub parts: Vec<BodyPart>,
+}
+
+/// What a stretch of an action's woven body is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    /// Initialisation of the `old` snapshots.
+    Olds,
+    Before,
+    /// The action's own body or its `implement`.
+    Implementation,
+    After,
+}
+
+/// A stretch `stmts` of the top-level statements of an action's body, with
+/// the object whose code it is (the monitor's or `implement`'s object).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyPart {
+    pub kind: PartKind,
+    pub object: Option<Symbol>,
+    pub section: Section,
+    pub stmts: std::ops::Range<usize>,
+}
+
+impl ActionDef {
+    /// The statements of one part of the body.
+    pub fn part_stmts(&self, part: &BodyPart) -> &[Stmt] {
+        self.body.stmts.get(part.stmts.clone()).unwrap_or(&[])
+    }
+
+    /// The object of the action's implementation: the object of its
+    /// `implement` if it has one, else the object declaring the action.
+    pub fn implementation_object(&self) -> Option<Symbol> {
+        self.parts
+            .iter()
+            .find(|p| p.kind == PartKind::Implementation)
+            .map(|p| p.object)
+            .unwrap_or(self.origin.object)
+    }
 }
 
 /// An `isolate` declaration.

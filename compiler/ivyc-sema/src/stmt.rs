@@ -6,7 +6,7 @@
 use crate::check::{Checker, Entity, Env};
 use crate::elab::{Binding, Cx, OldMode};
 use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
-use crate::program::{ActionId, AssertKind, Block, Section, Stmt, StmtKind};
+use crate::program::{ActionId, AssertKind, Block, BodyPart, PartKind, Section, Stmt, StmtKind};
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, SortId, SymId, Term, TermKind, Var};
 use ivyc_syntax::ast::{self, Expr, ExprKind};
@@ -66,6 +66,24 @@ impl<'a> Checker<'a> {
             info.def.params.clone(),
             info.def.returns.clone(),
         );
+        // A return named like a parameter (`action set(a:t) returns (a:t)`)
+        // is an in/out parameter: it starts with the argument's value.
+        let inout: Vec<(SymId, SymId)> = info
+            .return_names
+            .iter()
+            .zip(&returns)
+            .filter_map(|(rn, r)| {
+                let i = info.param_names.iter().position(|pn| pn == rn)?;
+                params.get(i).map(|p| (*r, *p))
+            })
+            .collect();
+        let inout: Vec<(SymId, SymId)> = inout
+            .into_iter()
+            .filter(|(r, p)| {
+                let sort = |s: SymId| self.sym(s).map(|d| d.ret);
+                sort(*r).is_some() && sort(*r) == sort(*p)
+            })
+            .collect();
         let mut olds: Vec<(SymId, SymId)> = Vec::new();
         let mut stmts = Vec::new();
         let run = |this: &mut Self,
@@ -100,7 +118,18 @@ impl<'a> Checker<'a> {
                 out.extend(stmts);
             }
         };
+        // Ranges of `stmts` per monitor / implementation (see `BodyPart`).
+        let mut parts: Vec<BodyPart> = Vec::new();
+        let mut part = |kind: PartKind, env: &Env, from: usize, to: usize| {
+            parts.push(BodyPart {
+                kind,
+                object: env.object(),
+                section: env.section,
+                stmts: from..to,
+            })
+        };
         for m in &befores {
+            let from = stmts.len();
             run(
                 self,
                 m.body,
@@ -112,8 +141,10 @@ impl<'a> Checker<'a> {
                 &mut stmts,
                 true,
             );
+            part(PartKind::Before, &m.env, from, stmts.len());
         }
         if let Some((b, env, pn, rn)) = &body {
+            let from = stmts.len();
             run(
                 self,
                 b,
@@ -125,8 +156,10 @@ impl<'a> Checker<'a> {
                 &mut stmts,
                 false,
             );
+            part(PartKind::Implementation, env, from, stmts.len());
         }
         for m in &afters {
+            let from = stmts.len();
             run(
                 self,
                 m.body,
@@ -138,8 +171,24 @@ impl<'a> Checker<'a> {
                 &mut stmts,
                 true,
             );
+            part(PartKind::After, &m.env, from, stmts.len());
         }
-        let mut pre = Vec::new();
+        let decl_span = self
+            .actions
+            .get(id.index())
+            .map(|a| a.decl_span)
+            .unwrap_or_default();
+        let mut pre: Vec<Stmt> = inout
+            .iter()
+            .map(|(r, p)| Stmt {
+                kind: StmtKind::Assign {
+                    sym: *r,
+                    args: Vec::new(),
+                    value: Term::constant(*p),
+                },
+                span: decl_span,
+            })
+            .collect();
         for (snap, orig) in &olds {
             let Some(d) = self.sym(*orig).cloned() else {
                 continue;
@@ -164,10 +213,22 @@ impl<'a> Checker<'a> {
                 span,
             });
         }
+        let shift = pre.len();
+        let mut all_parts = vec![BodyPart {
+            kind: PartKind::Olds,
+            object: None,
+            section: Section::Common,
+            stmts: 0..shift,
+        }];
+        all_parts.extend(parts.into_iter().map(|p| BodyPart {
+            stmts: p.stmts.start + shift..p.stmts.end + shift,
+            ..p
+        }));
         pre.extend(stmts);
         if let Some(info) = self.actions.get_mut(id.index()) {
             info.def.body = Block::new(pre);
             info.def.olds = olds;
+            info.def.parts = all_parts;
         }
     }
 

@@ -337,6 +337,27 @@ fn unit_header(out: &Renderer, sources: &SourceMap, u: &Unit) {
             names.join(", ")
         ));
     }
+    for (inlined, text) in [
+        (
+            false,
+            "uses only the specification of {} (checks their before monitors and leading requires, assumes their after monitors)",
+        ),
+        (
+            true,
+            "assumes the assertions of {} (verified in their own isolates; their requires are checked here)",
+        ),
+    ] {
+        let mut names: Vec<String> = Vec::new();
+        for s in u.summaries.iter().filter(|s| s.inlined == inlined) {
+            let entry = format!("{} (from {})", s.callee, s.caller);
+            if !names.contains(&entry) {
+                names.push(entry);
+            }
+        }
+        if !names.is_empty() {
+            out.line(&format!("  {}", text.replace("{}", &names.join(", "))));
+        }
+    }
 }
 
 /// The diagnostic for a failed obligation: the property, and the action.

@@ -52,12 +52,20 @@ pub fn run(args: &VerifyArgs) -> Exit {
     let program = frontend::program(&args.input, &mut sources, &mut out);
     timings.front_end = t.elapsed();
     let t = Instant::now();
-    let units = program.and_then(|p| frontend::units(&p, &sources, &mut out));
+    let units = program
+        .as_ref()
+        .and_then(|p| frontend::units(p, &sources, &mut out));
     timings.lowering = t.elapsed();
     let Some(mut units) = units else {
         out.summary();
         return Exit::InputError;
     };
+    // Assumptions that no isolate proves (over all units, before --isolate
+    // narrows the run): the decomposition is unsound, a failed check.
+    let never_checked = program
+        .as_ref()
+        .map(|p| ivyc_sema::lower::never_checked(p, &units))
+        .unwrap_or_default();
     if let Some(name) = &args.isolate {
         let known: Vec<String> = units
             .iter()
@@ -144,11 +152,26 @@ pub fn run(args: &VerifyArgs) -> Exit {
             },
         )
         .collect();
-    let exit = checked
+    let mut exit = checked
         .iter()
         .map(|c| outcome_exit(&c.outcome))
         .max()
         .unwrap_or(Exit::Success);
+    for n in &never_checked {
+        out.diagnostic(&sources, &n.into_diagnostic());
+    }
+    if !never_checked.is_empty() {
+        exit = exit.max(Exit::CheckFailed);
+        out.line(&format!(
+            "{} assumption{} never checked: the isolates do not add up to a proof",
+            never_checked.len(),
+            if never_checked.len() == 1 {
+                " is"
+            } else {
+                "s are"
+            }
+        ));
+    }
     let t = Instant::now();
     match args.format {
         ReportFormat::Human => {
