@@ -658,7 +658,18 @@ impl<'a> Checker<'a> {
                     info.decl_span,
                 );
                 let aname = info.def.name;
-                if !params.is_empty() && params.len() != np {
+                // Inside a parameterised object, a monitor of an action of
+                // another object takes the object's parameters first
+                // (`object p(self:t) = { implement net.recv(m) {...} }`).
+                let implicit: Vec<Symbol> = if !params.is_empty()
+                    && !env.obj_params.is_empty()
+                    && params.len() + env.obj_params.len() == np
+                {
+                    env.obj_params.iter().map(|p| p.name.name).collect()
+                } else {
+                    Vec::new()
+                };
+                if !params.is_empty() && params.len() + implicit.len() != np {
                     self.err(
                         SemaError::MonitorSignature {
                             action: aname,
@@ -690,7 +701,11 @@ impl<'a> Checker<'a> {
                 let pn = if params.is_empty() {
                     info.param_names.clone()
                 } else {
-                    params.iter().map(|p| p.name.name).collect()
+                    implicit
+                        .iter()
+                        .copied()
+                        .chain(params.iter().map(|p| p.name.name))
+                        .collect()
                 };
                 let rn = if returns.is_empty() {
                     info.return_names.clone()

@@ -739,6 +739,27 @@ impl Checker<'_> {
     ) -> Elab {
         let env = cx.env.clone();
         let &first = segs.first()?;
+        // A module parameter whose actual is a numeral (`instance n : m(0)`)
+        // or a parameter of the enclosing parameterised instance
+        // (`instance impl(X:addr) : m(X)`).
+        if segs.len() == 1 && args.is_none() && cx.lookup(first).is_none() {
+            let actual = match env.subst.get(&first) {
+                Some((ast::ModuleArg::Name(p), _)) => match p.segments.as_slice() {
+                    [seg] => Some(seg.name),
+                    _ => None,
+                },
+                Some((ast::ModuleArg::Var(b), _)) if b.sort.is_none() => Some(b.name.name),
+                _ => None,
+            };
+            if let Some(name) = actual {
+                if name.as_str().bytes().all(|b| b.is_ascii_digit()) {
+                    return self.elab_num(cx, name, span, expected);
+                }
+                if name != first && cx.lookup(name).is_some() {
+                    return self.elab_path(cx, &[name], pspan, None, span, expected);
+                }
+            }
+        }
         if let Some((b, _)) = cx.lookup(first) {
             let (t, s) = match b {
                 Binding::Local(sym) => (sp(Term::constant(sym), pspan), self.sym(sym)?.ret),
