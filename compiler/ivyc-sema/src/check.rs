@@ -114,8 +114,15 @@ pub(crate) struct ActionInfo<'a> {
     pub body_span: Option<Span>,
 }
 
+/// The code of a monitor: a whole body, or one half of an `around`.
+#[derive(Clone, Copy)]
+pub(crate) enum MonitorBody<'a> {
+    Action(&'a ast::ActionBody),
+    Stmts(&'a [ast::Stmt], Span),
+}
+
 pub(crate) struct Monitor<'a> {
-    pub body: &'a ast::ActionBody,
+    pub body: MonitorBody<'a>,
     pub env: Rc<Env>,
     pub params: Vec<Symbol>,
     pub returns: Vec<Symbol>,

@@ -3,7 +3,7 @@
 //! import/export, then formulas (axioms, properties, invariants,
 //! definitions) and isolates.
 
-use crate::check::{dotted, ActionInfo, Checker, Entity, Env, Item, Monitor};
+use crate::check::{dotted, ActionInfo, Checker, Entity, Env, Item, Monitor, MonitorBody};
 use crate::elab::{Binding, Cx, VarKey};
 use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
 use crate::program::{ActionDef, ActionId, Block, Definition, IsolateDef, Section};
@@ -633,6 +633,115 @@ impl<'a> Checker<'a> {
             .push((sym, binders, &df.rhs, df.span, env.clone()));
     }
 
+    /// Attaches a `before`/`after` monitor or an `implement` to its action.
+    fn add_monitor(
+        &mut self,
+        kind: ast::MonitorKind,
+        action: &ast::Path,
+        params: &[ast::Param],
+        returns: &[ast::Param],
+        body: MonitorBody<'a>,
+        env: &Rc<Env>,
+    ) {
+        let used = match kind {
+            ast::MonitorKind::Implement => ActionUse::Implement,
+            ast::MonitorKind::Before | ast::MonitorKind::After => ActionUse::Monitor,
+        };
+        let Some(id) = self.resolve_action(action, used, env) else {
+            return;
+        };
+        let Some(info) = self.actions.get(id.index()) else {
+            return;
+        };
+        let (np, nr, decl) = (
+            info.def.params.len(),
+            info.def.returns.len(),
+            info.decl_span,
+        );
+        let aname = info.def.name;
+        // Inside a parameterised object, a monitor of an action of
+        // another object takes the object's parameters first
+        // (`object p(self:t) = { implement net.recv(m) {...} }`).
+        let implicit: Vec<Symbol> = if !params.is_empty()
+            && !env.obj_params.is_empty()
+            && params.len() + env.obj_params.len() == np
+        {
+            env.obj_params.iter().map(|p| p.name.name).collect()
+        } else {
+            Vec::new()
+        };
+        if !params.is_empty() && params.len() + implicit.len() != np {
+            self.err(
+                SemaError::MonitorSignature {
+                    action: aname,
+                    expected: np,
+                    found: params.len(),
+                    span: action.span,
+                    decl: Some(decl),
+                },
+                env,
+            );
+            return;
+        }
+        if !returns.is_empty() && returns.len() != nr {
+            self.err(
+                SemaError::ResultCountMismatch {
+                    action: aname,
+                    expected: nr,
+                    found: returns.len(),
+                    span: action.span,
+                    decl: Some(decl),
+                },
+                env,
+            );
+            return;
+        }
+        let Some(info) = self.actions.get_mut(id.index()) else {
+            return;
+        };
+        let pn = if params.is_empty() {
+            info.param_names.clone()
+        } else {
+            implicit
+                .iter()
+                .copied()
+                .chain(params.iter().map(|p| p.name.name))
+                .collect()
+        };
+        let rn = if returns.is_empty() {
+            info.return_names.clone()
+        } else {
+            returns.iter().map(|p| p.name.name).collect()
+        };
+        let m = Monitor {
+            body,
+            env: env.clone(),
+            params: pn,
+            returns: rn,
+        };
+        match kind {
+            ast::MonitorKind::Before => info.befores.push(m),
+            ast::MonitorKind::After => info.afters.push(m),
+            ast::MonitorKind::Implement => {
+                if let Some(prev) = info.body_span {
+                    let e = SemaError::DuplicateImplementation {
+                        action: aname,
+                        span: action.span,
+                        previous: prev,
+                    };
+                    self.err(e, env);
+                    return;
+                }
+                info.body_span = Some(action.span);
+                info.def.abstract_ = false;
+                let MonitorBody::Action(b) = body else {
+                    return;
+                };
+                info.body = Some((b, env.clone(), m.params, m.returns));
+            }
+        }
+    }
+
     fn pass_monitors(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
         match &d.kind {
             K::Monitor {
@@ -641,103 +750,40 @@ impl<'a> Checker<'a> {
                 params,
                 returns,
                 body,
+            } => self.add_monitor(
+                *kind,
+                action,
+                params,
+                returns,
+                MonitorBody::Action(body),
+                env,
+            ),
+            K::Around {
+                action,
+                params,
+                returns,
+                body,
             } => {
-                let used = match kind {
-                    ast::MonitorKind::Implement => ActionUse::Implement,
-                    ast::MonitorKind::Before | ast::MonitorKind::After => ActionUse::Monitor,
-                };
-                let Some(id) = self.resolve_action(action, used, env) else {
-                    return;
-                };
-                let Some(info) = self.actions.get(id.index()) else {
-                    return;
-                };
-                let (np, nr, decl) = (
-                    info.def.params.len(),
-                    info.def.returns.len(),
-                    info.decl_span,
-                );
-                let aname = info.def.name;
-                // Inside a parameterised object, a monitor of an action of
-                // another object takes the object's parameters first
-                // (`object p(self:t) = { implement net.recv(m) {...} }`).
-                let implicit: Vec<Symbol> = if !params.is_empty()
-                    && !env.obj_params.is_empty()
-                    && params.len() + env.obj_params.len() == np
+                // `around a { before ... after }` is a `before` and an
+                // `after` monitor; a local of the first half would have to
+                // live across the action body.
+                if let Some(v) = body
+                    .before
+                    .iter()
+                    .find(|s| matches!(s.kind, ast::StmtKind::Var { .. }))
                 {
-                    env.obj_params.iter().map(|p| p.name.name).collect()
-                } else {
-                    Vec::new()
-                };
-                if !params.is_empty() && params.len() + implicit.len() != np {
-                    self.err(
-                        SemaError::MonitorSignature {
-                            action: aname,
-                            expected: np,
-                            found: params.len(),
-                            span: action.span,
-                            decl: Some(decl),
-                        },
-                        env,
-                    );
+                    self.unsupported("a local declared before `...` in `around`", v.span, env);
                     return;
                 }
-                if !returns.is_empty() && returns.len() != nr {
-                    self.err(
-                        SemaError::ResultCountMismatch {
-                            action: aname,
-                            expected: nr,
-                            found: returns.len(),
-                            span: action.span,
-                            decl: Some(decl),
-                        },
-                        env,
-                    );
-                    return;
-                }
-                let Some(info) = self.actions.get_mut(id.index()) else {
-                    return;
-                };
-                let pn = if params.is_empty() {
-                    info.param_names.clone()
-                } else {
-                    implicit
-                        .iter()
-                        .copied()
-                        .chain(params.iter().map(|p| p.name.name))
-                        .collect()
-                };
-                let rn = if returns.is_empty() {
-                    info.return_names.clone()
-                } else {
-                    returns.iter().map(|p| p.name.name).collect()
-                };
-                let m = Monitor {
-                    body,
-                    env: env.clone(),
-                    params: pn,
-                    returns: rn,
-                };
-                match kind {
-                    ast::MonitorKind::Before => info.befores.push(m),
-                    ast::MonitorKind::After => info.afters.push(m),
-                    ast::MonitorKind::Implement => {
-                        if let Some(prev) = info.body_span {
-                            let e = SemaError::DuplicateImplementation {
-                                action: aname,
-                                span: action.span,
-                                previous: prev,
-                            };
-                            self.err(e, env);
-                            return;
-                        }
-                        info.body_span = Some(action.span);
-                        info.def.abstract_ = false;
-                        info.body = Some((body, env.clone(), m.params, m.returns));
-                    }
+                let halves = [
+                    (ast::MonitorKind::Before, &body.before),
+                    (ast::MonitorKind::After, &body.after),
+                ];
+                for (kind, stmts) in halves {
+                    let b = MonitorBody::Stmts(stmts, body.span);
+                    self.add_monitor(kind, action, params, returns, b, env);
                 }
             }
-            K::Around { .. } => self.unsupported("`around` monitors", d.span, env),
             K::Mixin { .. } => self.unsupported("`mixin` declarations", d.span, env),
             K::Mixord { .. } => self.unsupported("`mixord` declarations", d.span, env),
             K::ImportExport { kind, action } => {

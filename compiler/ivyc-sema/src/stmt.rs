@@ -3,7 +3,7 @@
 //! of expressions), locals, conditionals, loops, and the weaving of
 //! `before`/`after` monitors and `old` snapshots.
 
-use crate::check::{Checker, Entity, Env};
+use crate::check::{Checker, Entity, Env, MonitorBody};
 use crate::elab::{Binding, Cx, OldMode};
 use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
 use crate::program::{ActionId, AssertKind, Block, BodyPart, PartKind, Section, Stmt, StmtKind};
@@ -87,7 +87,7 @@ impl<'a> Checker<'a> {
         let mut olds: Vec<(SymId, SymId)> = Vec::new();
         let mut stmts = Vec::new();
         let run = |this: &mut Self,
-                   b: &'a ast::ActionBody,
+                   b: MonitorBody<'a>,
                    env: &Rc<Env>,
                    pn: &[Symbol],
                    rn: &[Symbol],
@@ -95,9 +95,13 @@ impl<'a> Checker<'a> {
                    olds: &mut Vec<(SymId, SymId)>,
                    out: &mut Vec<Stmt>,
                    monitor: bool| {
-            let ast::ActionBody::Block(blk) = b else {
-                this.native_body(b, env);
-                return;
+            let (body_stmts, body_span) = match b {
+                MonitorBody::Action(ast::ActionBody::Block(blk)) => (&blk.stmts[..], blk.span),
+                MonitorBody::Action(other) => {
+                    this.native_body(other, env);
+                    return;
+                }
+                MonitorBody::Stmts(stmts, span) => (stmts, span),
             };
             let mut cx = Cx::new(env.clone());
             cx.stmt = true;
@@ -107,12 +111,12 @@ impl<'a> Checker<'a> {
             cx.readonly = params.clone();
             this.bind_io(&mut cx, pn, &params);
             this.bind_io(&mut cx, rn, &returns);
-            let stmts = this.elab_stmts(&mut cx, &blk.stmts);
+            let stmts = this.elab_stmts(&mut cx, body_stmts);
             *olds = cx.olds;
             if monitor && env.section == Section::Specification && !stmts.is_empty() {
                 out.push(Stmt {
                     kind: StmtKind::Ghost(Block::new(stmts)),
-                    span: blk.span,
+                    span: body_span,
                 });
             } else {
                 out.extend(stmts);
@@ -147,7 +151,7 @@ impl<'a> Checker<'a> {
             let from = stmts.len();
             run(
                 self,
-                b,
+                MonitorBody::Action(b),
                 env,
                 pn,
                 rn,
