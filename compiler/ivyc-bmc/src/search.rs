@@ -73,7 +73,9 @@ pub fn mode_of(tag: Option<&Tag>, depth: usize, property: Option<Symbol>) -> Ass
                 AssertMode::Check
             }
         }
-        Some(Tag::Invariant { .. }) if property.is_some() => AssertMode::Ignore,
+        Some(Tag::Invariant { label, .. }) if property.is_some_and(|p| *label != Some(p)) => {
+            AssertMode::Ignore
+        }
         Some(Tag::Invariant { step, .. }) if *step < depth => AssertMode::Assume,
         Some(Tag::Invariant { .. }) => AssertMode::Check,
     }
@@ -256,6 +258,23 @@ mod tests {
         };
         let r = search(&sys, &opts, &mut brute(), |_| {});
         assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
+    }
+
+    #[test]
+    fn property_selects_the_checks() {
+        let sys = system(false);
+        let opts = |p: &str| BmcOptions {
+            depth: 2,
+            property: Some(Symbol::intern(p)),
+            timeout_ms: 1000,
+            ..BmcOptions::default()
+        };
+        let r = search(&sys, &opts("one"), &mut brute(), |_| {});
+        assert!(matches!(r, BmcResult::Violation(_)), "{r:?}");
+        let r = search(&sys, &opts("other"), &mut brute(), |_| {});
+        assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
+        assert!(has_property(&sys, Symbol::intern("one")));
+        assert!(!has_property(&sys, Symbol::intern("other")));
     }
 
     #[test]

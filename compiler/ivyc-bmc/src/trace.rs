@@ -214,7 +214,7 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
             step: *step,
             action: action.and_then(|a| sys.actions.get(a)).map(|a| a.name),
         }),
-        Tag::Invariant { step, index } => {
+        Tag::Invariant { step, index, .. } => {
             let inv = sys.invariants.get(*index)?;
             Some(Violation {
                 kind: ViolationKind::Invariant,

@@ -25,8 +25,12 @@ pub enum Tag {
         action: Option<usize>,
         info: AssertInfo,
     },
-    /// `System::invariants[index]` in the state after `step`.
-    Invariant { step: usize, index: usize },
+    /// `System::invariants[index]` (labelled `label`) in the state after `step`.
+    Invariant {
+        step: usize,
+        index: usize,
+        label: Option<Symbol>,
+    },
 }
 
 impl Tag {
@@ -165,7 +169,11 @@ fn invariant_checks(sys: &System, step: usize, tags: &mut Vec<Tag>) -> Vec<Cmd> 
         .iter()
         .enumerate()
         .map(|(index, inv)| {
-            tags.push(Tag::Invariant { step, index });
+            tags.push(Tag::Invariant {
+                step,
+                index,
+                label: inv.label,
+            });
             let mut info = AssertInfo::new(AssertKind::Assert, inv.span);
             info.label = inv.label;
             Cmd::Assert(inv.formula.clone(), info)
