@@ -59,6 +59,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ivyc-vc", &["ivyc-base", "ivyc-logic", "ivyc-smt"]),
     ("ivyc-ir", &["ivyc-base", "ivyc-sema", "ivyc-logic"]),
     ("ivyc-cpp", &["ivyc-base", "ivyc-ir", "tera"]),
+    ("ivyc-bmc", &["ivyc-base", "ivyc-logic", "ivyc-vc"]),
 ];
 
 /// Crates that only one crate may use.

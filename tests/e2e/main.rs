@@ -12,6 +12,11 @@
 //! The exit code, the diagnostic codes and the error count are asserted
 //! first; then stdout and stderr are snapshotted (temp paths and timings
 //! filtered out).
+//!
+//! `{file}` in the arguments stands for the file named by a `# file: PATH`
+//! header (relative to the repo root; the data file itself if absent) and
+//! replaces the file argument ivyc gets last otherwise: `tests/data/bmc`
+//! runs `ivyc bmc` over the examples this way.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,12 +30,15 @@ struct Header {
     exit: i32,
     codes: Vec<String>,
     errors: Option<usize>,
+    /// `# file: PATH`: the file `{file}` stands for.
+    file: Option<String>,
 }
 
 fn header(path: &Path, text: &str) -> Header {
     let mut args = None;
     let mut codes = Vec::new();
     let mut errors = None;
+    let mut file = None;
     for line in text.lines().take(8) {
         let line = line.trim();
         if let Some(rest) = line.strip_prefix("# test:") {
@@ -51,6 +59,8 @@ fn header(path: &Path, text: &str) -> Header {
                 .collect();
         } else if let Some(rest) = line.strip_prefix("# errors:") {
             errors = rest.trim().parse().ok();
+        } else if let Some(rest) = line.strip_prefix("# file:") {
+            file = Some(rest.trim().to_owned());
         }
     }
     let (args, exit) = args
@@ -60,6 +70,7 @@ fn header(path: &Path, text: &str) -> Header {
         exit,
         codes,
         errors,
+        file,
     }
 }
 
@@ -69,10 +80,10 @@ fn repo_root() -> PathBuf {
 
 /// Run ivyc with `args` on `file` (path given relative to the repo root so
 /// that snapshots are stable).
-fn run(args: &[String], rel: &Path) -> (i32, String, String) {
+fn run(args: &[String], rel: Option<&Path>) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ivyc"))
         .args(args)
-        .arg(rel)
+        .args(rel)
         .current_dir(repo_root())
         .output()
         .expect("failed to start ivyc");
@@ -116,17 +127,23 @@ fn check_file(path: &Path) {
             exit: 0,
             codes: vec![],
             errors: None,
+            file: None,
         };
     }
     // `{tmp}` in the arguments is a fresh directory (e.g. `extract --cpp {tmp}`).
     let tmp = tempfile::tempdir().expect("tempdir");
     let tmp_str = tmp.path().to_string_lossy().into_owned();
+    let target = h
+        .file
+        .clone()
+        .unwrap_or_else(|| rel.to_string_lossy().into_owned());
+    let explicit = h.args.iter().any(|a| a.contains("{file}"));
     let args: Vec<String> = h
         .args
         .iter()
-        .map(|a| a.replace("{tmp}", &tmp_str))
+        .map(|a| a.replace("{tmp}", &tmp_str).replace("{file}", &target))
         .collect();
-    let (code, stdout, stderr) = run(&args, &rel);
+    let (code, stdout, stderr) = run(&args, (!explicit).then_some(rel.as_path()));
     let stdout = stdout.replace(&tmp_str, "{tmp}");
     let stderr = stderr.replace(&tmp_str, "{tmp}");
     assert!(
@@ -165,9 +182,13 @@ fn check_file(path: &Path) {
         insta::assert_snapshot!(
             name,
             format!(
-                "$ ivyc {} {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
-                h.args.join(" "),
-                rel.display()
+                "$ ivyc {}{}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+                h.args.join(" ").replace("{file}", &target),
+                if explicit {
+                    String::new()
+                } else {
+                    format!(" {}", rel.display())
+                }
             )
         );
     });

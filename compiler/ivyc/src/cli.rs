@@ -24,6 +24,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Extract verified code to C++.
     Extract(ExtractArgs),
+    /// Search for a reachable violation within K steps (bounded model checking).
+    Bmc(BmcArgs),
+    /// Replay a `bmc --trace-out` trace against the extracted C++.
+    Replay(ReplayArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -84,6 +88,10 @@ pub struct VerifyArgs {
     /// Verify only this isolate (`this` for what no isolate covers).
     #[arg(long, value_name = "NAME")]
     pub isolate: Option<String>,
+    /// First search for a violation reachable within K steps (`ivyc bmc`);
+    /// one found is reported as a real bug.
+    #[arg(long, value_name = "K")]
+    pub bmc: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -117,4 +125,54 @@ pub struct ExtractArgs {
     /// calls to actions of other isolates become host callbacks.
     #[arg(long, value_name = "NAME")]
     pub isolate: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BmcArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The largest number of action steps after the initializer.
+    #[arg(long, value_name = "K")]
+    pub depth: usize,
+    /// Search only this isolate (`this` for what no isolate covers).
+    #[arg(long, value_name = "NAME")]
+    pub isolate: Option<String>,
+    /// Check only the invariants and assertions with this label.
+    #[arg(long, value_name = "LABEL")]
+    pub property: Option<String>,
+    /// At most N elements in an uninterpreted sort (repeatable).
+    #[arg(long = "bound", value_name = "SORT=N", value_parser = parse_bound)]
+    pub bounds: Vec<(String, u32)>,
+    /// Write the violating trace as JSON (docs/bmc.md).
+    #[arg(long, value_name = "FILE")]
+    pub trace_out: Option<PathBuf>,
+    /// Solver time limit per depth, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+}
+
+/// `SORT=N` with N at least 1.
+fn parse_bound(s: &str) -> Result<(String, u32), String> {
+    let (sort, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected SORT=N, got `{s}`"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number of elements in `{s}`"))?;
+    if n == 0 || sort.trim().is_empty() {
+        return Err(format!("expected SORT=N with N >= 1, got `{s}`"));
+    }
+    Ok((sort.trim().to_owned(), n))
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// A trace written by `ivyc bmc --trace-out`.
+    pub trace: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The runtime-cpp source directory (default: the one next to this ivyc build).
+    #[arg(long, value_name = "DIR")]
+    pub runtime_dir: Option<PathBuf>,
 }

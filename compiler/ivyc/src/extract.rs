@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The runtime-cpp directory of the source tree this binary was built
 /// from, if it is still there.
-fn default_runtime_dir() -> Option<PathBuf> {
+pub(crate) fn default_runtime_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../runtime-cpp");
     dir.join("CMakeLists.txt")
         .is_file()
@@ -31,6 +31,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
             no_minimize: false,
             timings: false,
             isolate: None,
+            bmc: None,
         };
         // The whole program is verified even when one isolate is extracted:
         // its guarantees rest on the other isolates' proofs.

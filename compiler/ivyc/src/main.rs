@@ -1,6 +1,7 @@
 //! The `ivyc` binary: parses the command line, installs the panic hook and
 //! dispatches to one module per subcommand; maps the outcome to an exit code.
 
+mod bmc;
 mod check;
 mod cli;
 mod exit;
@@ -8,7 +9,9 @@ mod extract;
 mod frontend;
 mod loader;
 mod render;
+mod replay;
 mod stdlib;
+mod trace_file;
 mod verify;
 
 use clap::Parser;
@@ -34,6 +37,8 @@ fn main() {
         Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Bmc(args) => bmc::run(args),
+        Command::Replay(args) => replay::run(args),
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.

@@ -671,3 +671,179 @@ pub fn timings(t: &crate::verify::Timings) {
     );
     eprintln!("  {:<26} {:>9.1} ms", "total", ms(t.total));
 }
+
+// ---- bounded model checking traces ----------------------------------------
+
+use ivyc_bmc::{Trace, ViolationKind};
+
+/// How a violated property is named: `[label]`, else its source text.
+pub fn bmc_property_name(sources: &SourceMap, trace: &Trace) -> String {
+    let Some(v) = &trace.violation else {
+        return "(unidentified)".into();
+    };
+    if let Some(l) = v.label {
+        return format!("[{l}]");
+    }
+    let text = v
+        .span
+        .map(|s| sources.snippet(s))
+        .unwrap_or("")
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim();
+    let text = [
+        "assert ",
+        "ensure ",
+        "require ",
+        "invariant ",
+        "conjecture ",
+    ]
+    .iter()
+    .find_map(|k| text.strip_prefix(k))
+    .unwrap_or(text)
+    .trim_end_matches(';')
+    .trim();
+    if text.is_empty() {
+        format!("`{}`", v.formula.pretty(&trace.sig))
+    } else {
+        let short: String = text.chars().take(60).collect();
+        format!("`{short}`")
+    }
+}
+
+/// The word for a violation kind: `invariant`, `assert`, `ensure`, ...
+pub fn violation_kind_word(k: ViolationKind) -> &'static str {
+    match k {
+        ViolationKind::Invariant => "invariant",
+        ViolationKind::Assertion(a) => assert_word(a),
+    }
+}
+
+/// A symbol's table, changed entries marked, against the previous state.
+fn state_lines(
+    s: &mut String,
+    sig: &Signature,
+    before: Option<&[SymbolTable]>,
+    after: &[SymbolTable],
+) {
+    let mut changed = 0;
+    for post in after {
+        let name = sig.symbol_name(post.sym);
+        let now = table_text(sig, post);
+        let Some(pre) = before.and_then(|b| b.iter().find(|p| p.sym == post.sym)) else {
+            let _ = writeln!(s, "    {name} = {now}");
+            continue;
+        };
+        let was = table_text(sig, pre);
+        if was == now {
+            continue;
+        }
+        changed += 1;
+        let _ = writeln!(s, "    {name} = {was} → {now}");
+        if sig.symbol(post.sym).args.is_empty() {
+            continue;
+        }
+        for (args, v) in &post.rows {
+            let old = pre.rows.iter().find(|(a, _)| a == args).map(|(_, v)| v);
+            if old != Some(v) {
+                let _ = writeln!(
+                    s,
+                    "        {name}({}): {} → {}",
+                    tuple(sig, args),
+                    old.map(|o| value_name(sig, o))
+                        .unwrap_or_else(|| "?".into()),
+                    value_name(sig, v)
+                );
+            }
+        }
+    }
+    if before.is_some() && changed == 0 {
+        let _ = writeln!(s, "    (no change)");
+    }
+}
+
+/// The trace for people: universes, parameters, the initial state, then
+/// each step's action and arguments with what changed.
+pub fn bmc_trace_text(trace: &Trace) -> String {
+    let sig = &trace.sig;
+    let mut s = format!("violation at depth {}:\n", trace.depth);
+    for (sort, elems) in &trace.universes {
+        let names: Vec<String> = elems.iter().map(|e| value_name(sig, e)).collect();
+        let _ = writeln!(s, "  {} = {{{}}}", sig.sort_name(*sort), names.join(", "));
+    }
+    for t in &trace.rigid {
+        let _ = writeln!(s, "  {} = {}", sig.symbol_name(t.sym), table_text(sig, t));
+    }
+    let _ = writeln!(s, "  initial state:");
+    state_lines(&mut s, sig, None, &trace.initial);
+    let mut before: &[SymbolTable] = &trace.initial;
+    for (i, step) in trace.steps.iter().enumerate() {
+        let args: Vec<String> = step
+            .args
+            .iter()
+            .map(|(p, v)| {
+                let name = sig.symbol_name(*p);
+                let short = name.rsplit('.').next().unwrap_or(name);
+                let v = v
+                    .as_ref()
+                    .map(|v| value_name(sig, v))
+                    .unwrap_or_else(|| "?".into());
+                format!("{short} = {v}")
+            })
+            .collect();
+        let _ = writeln!(s, "  step {}: {}({})", i + 1, step.action, args.join(", "));
+        let fails_here = trace
+            .violation
+            .as_ref()
+            .is_some_and(|v| v.step == i + 1 && matches!(v.kind, ViolationKind::Assertion(_)));
+        if fails_here {
+            let _ = writeln!(
+                s,
+                "    (fails during the step; the state at the failing check:)"
+            );
+        }
+        state_lines(&mut s, sig, Some(before), &step.state);
+        before = &step.state;
+    }
+    s
+}
+
+/// The diagnostic at the violated invariant or assertion.
+pub fn bmc_violation_diagnostic(sources: &SourceMap, trace: &Trace) -> Diagnostic {
+    let what = bmc_property_name(sources, trace);
+    let Some(v) = &trace.violation else {
+        return error_diag(
+            "bmc-violation",
+            format!(
+                "a check fails at depth {} (the model does not say which)",
+                trace.depth
+            ),
+        );
+    };
+    let word = violation_kind_word(v.kind);
+    let when = match (v.step, v.kind) {
+        (0, ViolationKind::Invariant) => "after init".to_string(),
+        (0, _) => "in init".to_string(),
+        (n, ViolationKind::Invariant) => format!("after step {n}"),
+        (n, _) => format!(
+            "in step {n}{}",
+            v.action.map(|a| format!(" (`{a}`)")).unwrap_or_default()
+        ),
+    };
+    let mut labels = Vec::new();
+    if let Some(sp) = v.span {
+        labels.push(primary(sp, format!("false {when}")));
+    }
+    let last = trace.steps.last().filter(|_| v.step > 0);
+    if let Some((sp, a)) = last.and_then(|s| s.action_span.map(|sp| (sp, s.action))) {
+        labels.push(secondary(sp, format!("step {} runs `{a}`", v.step)));
+    }
+    error_diag("bmc-violation", format!("{word} {what} is violated {when}"))
+        .with_labels(labels)
+        .with_notes(vec![format!(
+            "reachable: the trace above runs init and {} step{} from an initial state",
+            trace.depth,
+            plural(trace.depth)
+        )])
+}

@@ -2,6 +2,7 @@
 //! the decidable fragment, discharge the rest with Z3 on worker threads and
 //! report (for people or as one JSON document).
 
+use crate::bmc;
 use crate::cli::{ReportFormat, VerifyArgs};
 use crate::exit::Exit;
 use crate::frontend;
@@ -85,6 +86,33 @@ pub fn run(args: &VerifyArgs) -> Exit {
                 ),
             );
             return Exit::InputError;
+        }
+    }
+    // `--bmc K`: a violation reachable within K steps is a real bug.
+    if let Some(depth) = args.bmc {
+        let req = bmc::Request {
+            depth,
+            bounds: &[],
+            property: None,
+            timeout_secs: args.timeout,
+            file: &args.input.file,
+            trace_out: None,
+        };
+        match bmc::search_units(&units, &req, &sources, &mut out) {
+            (Exit::CheckFailed, d) => {
+                out.line(&format!(
+                    "reachable violation at depth {}: a real bug (not a counterexample to induction); the inductive check was not run",
+                    d.unwrap_or(depth)
+                ));
+                out.summary();
+                return Exit::CheckFailed;
+            }
+            (Exit::Success, _) => {
+                out.line(&format!("bmc: no violation reachable within {depth} steps"))
+            }
+            (Exit::Undecided, _) => out
+                .line("bmc: the bounded search was not decided; going on with the inductive check"),
+            (other, _) => return other,
         }
     }
     let t = Instant::now();
@@ -178,6 +206,16 @@ pub fn run(args: &VerifyArgs) -> Exit {
             render::verify_report(&mut out, &sources, &units, &checked, start.elapsed())
         }
         ReportFormat::Json => render::verify_json(&sources, &units, &checked, start.elapsed()),
+    }
+    if let (Some(depth), ReportFormat::Human) = (args.bmc, args.format) {
+        if checked
+            .iter()
+            .any(|c| matches!(c.outcome, Outcome::Failed(_)))
+        {
+            out.line(&format!(
+                "the failures above are counterexamples to induction (CTI): no violation is reachable within {depth} steps, so an invariant may need strengthening (or the bug lies deeper)"
+            ));
+        }
     }
     timings.report = t.elapsed();
     timings.total = start.elapsed();
