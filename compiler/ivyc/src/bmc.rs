@@ -180,7 +180,12 @@ pub fn run(args: &BmcArgs) -> Exit {
     let mut sources = SourceMap::new();
     let mut out = Renderer::new(args.input.message_format);
     let program = frontend::program(&args.input, &mut sources, &mut out);
-    let units = program.and_then(|p| frontend::units(&p, &sources, &mut out));
+    // Without --isolate, the whole program (exact reachability); with it,
+    // the isolate's unit (its entries from any state: may over-approximate).
+    let units = program.and_then(|p| match args.isolate {
+        None => frontend::whole_program(&p, &sources, &mut out),
+        Some(_) => frontend::units(&p, &sources, &mut out),
+    });
     let Some(units) = units else {
         out.summary();
         return Exit::InputError;

@@ -51,3 +51,33 @@ pub fn units(
         }
     }
 }
+
+/// The whole program as one unit, every call inlined and only exported
+/// actions as steps: exactly the reachable behaviour, for bounded search.
+/// (Isolate units treat calls from other isolates as entries from any
+/// state, which a bounded search would report as unreachable "bugs".)
+pub fn whole_program(
+    program: &Program,
+    sources: &SourceMap,
+    out: &mut Renderer,
+) -> Option<Vec<ivyc_sema::lower::Unit>> {
+    if program.isolates.is_empty() {
+        return units(program, sources, out);
+    }
+    match ivyc_sema::lower::lower(program) {
+        Ok(system) => Some(vec![ivyc_sema::lower::Unit {
+            name: None,
+            span: None,
+            system,
+            internal_entries: Vec::new(),
+            checked_actions: Vec::new(),
+            summaries: Vec::new(),
+        }]),
+        Err(errors) => {
+            for e in &errors {
+                out.diagnostic(sources, &e.into_diagnostic());
+            }
+            None
+        }
+    }
+}

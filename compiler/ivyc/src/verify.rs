@@ -98,7 +98,12 @@ pub fn run(args: &VerifyArgs) -> Exit {
             file: &args.input.file,
             trace_out: None,
         };
-        match bmc::search_units(&units, &req, &sources, &mut out) {
+        let whole = match (&program, &args.isolate) {
+            (Some(p), None) => frontend::whole_program(p, &sources, &mut out),
+            _ => None,
+        };
+        let searched = whole.as_deref().unwrap_or(&units);
+        match bmc::search_units(searched, &req, &sources, &mut out) {
             (Exit::CheckFailed, d) => {
                 out.line(&format!(
                     "reachable violation at depth {}: a real bug (not a counterexample to induction); the inductive check was not run",
