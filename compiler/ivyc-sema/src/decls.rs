@@ -508,6 +508,7 @@ impl<'a> Checker<'a> {
                         origin: env.origin(),
                         span: name.span,
                         parts: Vec::new(),
+                        delegated: false,
                     },
                     param_names: pn.clone(),
                     return_names: rn.clone(),
@@ -804,6 +805,19 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            K::Delegate { actions, to: None } => {
+                for a in actions {
+                    let Some(path) = self.callatom_path(a, env) else {
+                        continue;
+                    };
+                    let Some(id) = self.resolve_action(&path, ActionUse::Delegate, env) else {
+                        continue;
+                    };
+                    if let Some(info) = self.actions.get_mut(id.index()) {
+                        info.def.delegated = true;
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -1060,7 +1074,13 @@ impl<'a> Checker<'a> {
             ),
             K::Using(_) | K::Attribute { .. } => {}
             K::ImplementType { .. } => self.unsupported("`implement type`", d.span, env),
-            K::Delegate { .. } => self.unsupported("`delegate`", d.span, env),
+            K::Delegate { to: Some(_), .. } => self.unsupported(
+                "`delegate ... -> ...` (delegation to another action)",
+                d.span,
+                env,
+            ),
+            // Resolved with the monitors.
+            K::Delegate { to: None, .. } => {}
             // Resolved in `run_passes`.
             K::Alias { .. } => {}
             K::Progress(_) | K::Rely { .. } => {

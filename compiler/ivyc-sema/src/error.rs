@@ -51,6 +51,8 @@ pub enum ActionUse {
     Monitor,
     /// Named by `implement`.
     Implement,
+    /// Named by `delegate`.
+    Delegate,
 }
 
 impl ActionUse {
@@ -61,6 +63,7 @@ impl ActionUse {
             ActionUse::Import => "imported",
             ActionUse::Monitor => "monitored",
             ActionUse::Implement => "implemented",
+            ActionUse::Delegate => "delegated",
         }
     }
 }

@@ -753,7 +753,8 @@ struct Lowerer<'p> {
 struct Frame {
     verified: bool,
     caller_verified: bool,
-    /// Lowering a `before` monitor.
+    /// Lowering a `before` monitor, or the implementation of a `delegate`d
+    /// action (whose assertions are all preconditions).
     in_before: bool,
 }
 
@@ -774,7 +775,8 @@ impl Lowerer<'_> {
         let mut cmds = Vec::new();
         for part in &a.parts {
             let frame = Frame {
-                in_before: part.kind == PartKind::Before,
+                in_before: part.kind == PartKind::Before
+                    || (a.delegated && part.kind == PartKind::Implementation),
                 ..self.frame
             };
             let stmts = a.part_stmts(part);
@@ -1049,27 +1051,18 @@ impl Lowerer<'_> {
                 PartKind::Implementation => {
                     // The callee's leading `require`s are checked here; its
                     // unit assumes every `require` of it.
-                    let lead = stmts
-                        .iter()
-                        .take_while(|s| {
-                            matches!(
-                                s.kind,
-                                StmtKind::Assert {
-                                    kind: AssertKind::Require,
-                                    ..
-                                }
-                            )
-                        })
-                        .count();
+                    let is_pre = |s: &Stmt| match s.kind {
+                        StmtKind::Assert { kind, .. } => {
+                            kind == AssertKind::Require || callee.delegated
+                        }
+                        _ => false,
+                    };
+                    let lead = stmts.iter().take_while(|s| is_pre(s)).count();
                     for s in stmts.iter().take(lead) {
                         cmds.push(self.stmt(s, ren, true));
                     }
                     walk_stmts(stmts.get(lead..).unwrap_or(&[]), &mut |s| {
-                        if let StmtKind::Assert {
-                            kind: AssertKind::Require,
-                            ..
-                        } = s.kind
-                        {
+                        if is_pre(s) {
                             unchecked.push(s.span);
                         }
                     });

@@ -251,6 +251,10 @@ pub struct ActionDef {
     /// True if the action was declared without a body (`action a(x:t)` or
     /// `= *`) and got none from an `implement`.
     pub abstract_: bool,
+    /// `delegate a`: the assertions of its implementation are
+    /// preconditions, guaranteed by the caller (assumed when the
+    /// environment calls it), like `require`s.
+    pub delegated: bool,
     pub origin: Origin,
     pub span: Span,
     /// Where the top-level statements of `body` came from, in order: the
