@@ -7,9 +7,11 @@
 //! # test: check --parse-only => exit 2
 //! # codes: syntax-error, unterminated-string
 //! # errors: 3
+//! # output: unknown: timeout
 //! ```
 //!
-//! The exit code, the diagnostic codes and the error count are asserted
+//! The exit code, the diagnostic codes, the error count and the text that
+//! the output must contain (`# output:`, before any filtering) are asserted
 //! first; then stdout and stderr are snapshotted (temp paths and timings
 //! filtered out).
 //!
@@ -32,6 +34,7 @@ struct Header {
     errors: Option<usize>,
     /// `# file: PATH`: the file `{file}` stands for.
     file: Option<String>,
+    output: Option<String>,
 }
 
 fn header(path: &Path, text: &str) -> Header {
@@ -39,6 +42,7 @@ fn header(path: &Path, text: &str) -> Header {
     let mut codes = Vec::new();
     let mut errors = None;
     let mut file = None;
+    let mut output = None;
     for line in text.lines().take(8) {
         let line = line.trim();
         if let Some(rest) = line.strip_prefix("# test:") {
@@ -61,6 +65,8 @@ fn header(path: &Path, text: &str) -> Header {
             errors = rest.trim().parse().ok();
         } else if let Some(rest) = line.strip_prefix("# file:") {
             file = Some(rest.trim().to_owned());
+        } else if let Some(rest) = line.strip_prefix("# output:") {
+            output = Some(rest.trim().to_owned());
         }
     }
     let (args, exit) = args
@@ -71,6 +77,7 @@ fn header(path: &Path, text: &str) -> Header {
         codes,
         errors,
         file,
+        output,
     }
 }
 
@@ -128,6 +135,7 @@ fn check_file(path: &Path) {
             codes: vec![],
             errors: None,
             file: None,
+            output: None,
         };
     }
     // `{tmp}` in the arguments is a fresh directory (e.g. `extract --cpp {tmp}`).
@@ -169,6 +177,13 @@ fn check_file(path: &Path) {
     if let Some(n) = h.errors {
         let errs = stderr.lines().filter(|l| l.starts_with("error")).count();
         assert_eq!(errs, n, "{}: expected {n} errors\n{stderr}", rel.display());
+    }
+    if let Some(text) = &h.output {
+        assert!(
+            stdout.contains(text.as_str()) || stderr.contains(text.as_str()),
+            "{}: expected the output to contain `{text}`\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            rel.display()
+        );
     }
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"\d+(\.\d+)? ?(ms|s)\b", "[time]");

@@ -9,6 +9,11 @@ use crate::term::Term;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
     Timeout,
+    /// The solver ran out of memory: it reached its memory limit (`limit_mb`,
+    /// when one was set) or could not allocate.
+    OutOfMemory {
+        limit_mb: Option<u32>,
+    },
     /// The solver answered `unknown` (incompleteness, quantifiers, ...).
     Incomplete(String),
     /// Anything else (encoding failure, solver crash, ...).
@@ -19,6 +24,10 @@ impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Reason::Timeout => f.write_str("timeout"),
+            Reason::OutOfMemory { limit_mb: Some(mb) } => {
+                write!(f, "out of memory (limit {mb} MB)")
+            }
+            Reason::OutOfMemory { limit_mb: None } => f.write_str("out of memory"),
             Reason::Incomplete(s) => write!(f, "solver returned unknown: {s}"),
             Reason::Error(s) => write!(f, "solver error: {s}"),
         }

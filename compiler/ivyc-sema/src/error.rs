@@ -117,6 +117,12 @@ pub enum SemaError {
         name: Symbol,
         span: Span,
     },
+    /// `include` of something that is not a module name (a path, a quoted
+    /// name with `/`, `\` or `..`): includes never leave the search dirs.
+    IncludePath {
+        name: Symbol,
+        span: Span,
+    },
     IncludeCycle {
         name: Symbol,
         span: Span,
@@ -305,6 +311,7 @@ impl SemaError {
             Syntax(_) => return None,
             InInstance { inner, .. } => return inner.span(),
             IncludeNotFound { span, .. }
+            | IncludePath { span, .. }
             | IncludeCycle { span, .. }
             | UndefinedName { span, .. }
             | DuplicateDeclaration { span, .. }
@@ -367,6 +374,7 @@ impl IntoDiagnostic for SemaError {
             Syntax(e) => e.code(),
             InInstance { inner, .. } => inner.code(),
             IncludeNotFound { .. } => "include-not-found",
+            IncludePath { .. } => "include-path",
             IncludeCycle { .. } => "include-cycle",
             UndefinedName { kind, .. } => match kind {
                 NameKind::Value => "undefined-name",
@@ -430,6 +438,14 @@ impl IntoDiagnostic for SemaError {
                         "help: looked for `{name}.ivy` next to this file, in the include directories and in the standard library"
                     )])
             }
+            IncludePath { name, span } => error(
+                code,
+                format!("`include` takes a module name, not a path: {}", q(name)),
+            )
+            .with_labels(vec![primary(*span, "not a module name")])
+            .with_notes(vec![
+                "help: `include NAME` reads `NAME.ivy` next to the including file, in the -I directories or in the standard library; to use a file elsewhere, pass its directory with -I".to_string(),
+            ]),
             IncludeCycle { name, span, chain } => {
                 let path: Vec<&str> = chain.iter().map(|s| s.as_str()).collect();
                 error(code, format!("include cycle: {} includes itself", q(name)))

@@ -119,6 +119,13 @@ impl Loading<'_> {
         }
         self.files.insert(id, file);
         for inc in incs {
+            if !is_module_name(inc.as_str()) {
+                self.errors.push(SemaError::IncludePath {
+                    name: inc.name,
+                    span: inc.span,
+                });
+                continue;
+            }
             match self.loader.load(inc.as_str(), id, self.sources) {
                 Err(LoadError::NotFound) => self.errors.push(SemaError::IncludeNotFound {
                     name: inc.name,
@@ -209,4 +216,13 @@ pub fn check(
     } else {
         (Some(prog), all)
     }
+}
+
+/// Whether `include NAME` names a module (a file in a search directory)
+/// rather than a path: no separators, no `..`, no leading `.`, no quotes.
+fn is_module_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '"', '\0'])
+        && !name.contains("..")
 }

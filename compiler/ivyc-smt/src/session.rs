@@ -49,15 +49,29 @@ impl Z3Solver {
         Z3Solver::with_options(Z3Options::default())
     }
 
+    /// A session with `options`. Panics if Z3 cannot create a context
+    /// (e.g. under a tiny `memory_max_mb`); see [`Z3Solver::try_with_options`].
     pub fn with_options(options: Z3Options) -> Z3Solver {
+        match Z3Solver::try_with_options(options) {
+            Ok(s) => s,
+            Err(r) => panic!("cannot start Z3: {r}"),
+        }
+    }
+
+    /// A session with `options`, or why Z3 could not start one (the z3
+    /// bindings panic when Z3 fails to create a context, which happens when
+    /// the memory limit is already reached).
+    pub fn try_with_options(options: Z3Options) -> Result<Z3Solver, Reason> {
         if let Some(mb) = options.memory_max_mb {
             z3::set_global_param("memory_max_size", &mb.to_string());
         }
-        Z3Solver {
-            solver: z3::Solver::new(),
+        let limit_mb = options.memory_max_mb;
+        let solver = catch_unwind(z3::Solver::new).map_err(|p| failure_reason(&p, limit_mb))?;
+        Ok(Z3Solver {
+            solver,
             enc: Encoder::new(),
             options,
-        }
+        })
     }
 
     pub fn options(&self) -> &Z3Options {
@@ -134,14 +148,13 @@ impl Z3Solver {
     /// After a panic inside the z3 bindings (a Z3 error they do not
     /// report): fresh solver, fresh caches, `Unknown(Error)`.
     fn recover(&mut self, p: Box<dyn std::any::Any + Send>) -> Answer {
-        let msg = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "unknown panic".into());
-        self.solver = z3::Solver::new();
+        // If even a fresh solver cannot be made (memory exhausted), the old
+        // one stays: it is still a valid Z3 object.
+        if let Ok(fresh) = catch_unwind(z3::Solver::new) {
+            self.solver = fresh;
+        }
         self.enc = Encoder::new();
-        Answer::Unknown(Reason::Error(format!("Z3 failure: {msg}")))
+        Answer::Unknown(failure_reason(&p, self.options.memory_max_mb))
     }
 
     fn encode(
@@ -163,9 +176,12 @@ impl Z3Solver {
 
     /// Checks the asserted query; on sat decodes (and maybe minimises).
     fn solve(&mut self, sig: &Signature, used: &[SymId], timeout_ms: u64, min: bool) -> Answer {
-        match self.check_raw(timeout_ms) {
+        let start = std::time::Instant::now();
+        let result = self.check_raw(timeout_ms);
+        let elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match result {
             SatResult::Unsat => Answer::Unsat,
-            SatResult::Unknown => Answer::Unknown(self.unknown_reason()),
+            SatResult::Unknown => Answer::Unknown(self.unknown_reason(timeout_ms, elapsed_ms)),
             SatResult::Sat => {
                 let Some(z3m) = self.solver.get_model() else {
                     return Answer::Unknown(Reason::Error("sat, but Z3 gave no model".into()));
@@ -207,9 +223,27 @@ impl Z3Solver {
         self.solver.check()
     }
 
-    fn unknown_reason(&self) -> Reason {
+    /// Why the last `check` said unknown. `elapsed_ms` is how long it took:
+    /// Z3 4.8.12 sometimes reports its last incompleteness (e.g.
+    /// `(incomplete (theory arithmetic))`) when it was actually stopped by
+    /// the timeout, so an unknown that used up the time limit is a timeout.
+    fn unknown_reason(&self, timeout_ms: u64, elapsed_ms: u64) -> Reason {
+        let limit_mb = self.options.memory_max_mb;
         let r = self.solver.get_reason_unknown().unwrap_or_default();
-        classify_unknown(&r)
+        match classify_unknown(&r) {
+            Reason::OutOfMemory { .. } => Reason::OutOfMemory { limit_mb },
+            // Z3 gives a reason for every unknown; none at all means it
+            // could not even allocate the string.
+            Reason::Incomplete(_) if limit_mb.is_some() && is_blank_reason(&r) => {
+                Reason::OutOfMemory { limit_mb }
+            }
+            Reason::Incomplete(_)
+                if timeout_ms > 0 && elapsed_ms >= timeout_ms - timeout_ms / 50 =>
+            {
+                Reason::Timeout
+            }
+            other => other,
+        }
     }
 
     pub(crate) fn z3(&self) -> &z3::Solver {
@@ -222,16 +256,47 @@ impl Z3Solver {
 }
 
 /// Maps Z3's `reason_unknown` to a [`Reason`]: timeouts and cancellations
-/// are `Timeout`, anything else `Incomplete(reason)`.
+/// are `Timeout`, memory exhaustion (`out of memory`, `max. memory
+/// exceeded`) is `OutOfMemory` (without the limit, which the caller knows),
+/// anything else `Incomplete(reason)`.
 pub fn classify_unknown(reason: &str) -> Reason {
     let r = reason.trim();
-    if r.contains("timeout") || r.contains("canceled") || r.contains("cancelled") {
+    if is_memory_out(r) {
+        Reason::OutOfMemory { limit_mb: None }
+    } else if r.contains("timeout") || r.contains("canceled") || r.contains("cancelled") {
         Reason::Timeout
     } else if r.is_empty() {
         Reason::Incomplete("unknown".into())
     } else {
         Reason::Incomplete(r.to_string())
     }
+}
+
+/// The reason of a failure inside the z3 bindings (a panic payload).
+fn failure_reason(p: &Box<dyn std::any::Any + Send>, limit_mb: Option<u32>) -> Reason {
+    let msg = p
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
+    // Under a memory limit, the bindings' failures (a null context, AST or
+    // string unwrapped) are Z3 refusing to allocate.
+    if is_memory_out(&msg) || (limit_mb.is_some() && msg.contains("on a `None` value")) {
+        Reason::OutOfMemory { limit_mb }
+    } else {
+        Reason::Error(format!("Z3 failure: {msg}"))
+    }
+}
+
+fn is_blank_reason(r: &str) -> bool {
+    let r = r.trim();
+    r.is_empty() || r == "unknown"
+}
+
+/// Whether a Z3 message (reason unknown, or an error) says memory ran out.
+fn is_memory_out(msg: &str) -> bool {
+    let m = msg.to_ascii_lowercase();
+    m.contains("out of memory") || m.contains("memory exceeded") || m.contains("memout")
 }
 
 /// `hyps ∧ ¬goal` (the goal universally closed before negation).
@@ -362,32 +427,52 @@ impl Solver for Z3Solver {
 /// solved again in a fresh Z3 context so the model is the same whatever
 /// thread or order the obligations ran in.
 pub struct FreshZ3Solver {
-    session: Z3Solver,
+    /// The thread's session, or why Z3 could not start one (then every
+    /// query is `Unknown` with that reason).
+    session: Result<Z3Solver, Reason>,
 }
 
 impl FreshZ3Solver {
     pub fn with_options(options: Z3Options) -> FreshZ3Solver {
         FreshZ3Solver {
-            session: Z3Solver::with_options(options),
+            session: Z3Solver::try_with_options(options),
         }
     }
 }
 
+/// Re-solve in a fresh context; a context that cannot be created is an
+/// unknown answer, not a panic.
+fn fresh_check(options: Z3Options, sig: &Signature, hyps: &[Term], goal: &Term, t: u64) -> Answer {
+    let limit_mb = options.memory_max_mb;
+    let run = AssertUnwindSafe(move || {
+        crate::with_fresh_context(move || match Z3Solver::try_with_options(options) {
+            Ok(mut s) => s.check(sig, hyps, goal, t),
+            Err(r) => Answer::Unknown(r),
+        })
+    });
+    catch_unwind(run).unwrap_or_else(|p| Answer::Unknown(failure_reason(&p, limit_mb)))
+}
+
 impl Solver for FreshZ3Solver {
     fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
-        self.session.is_unsat(sig, hyps, goal, timeout_ms)
+        match &mut self.session {
+            Ok(s) => s.is_unsat(sig, hyps, goal, timeout_ms),
+            Err(_) => false,
+        }
     }
 
     fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer {
-        let options = self.session.options().clone();
+        let session = match &mut self.session {
+            Ok(s) => s,
+            Err(r) => return Answer::Unknown(r.clone()),
+        };
+        let options = session.options().clone();
         // Decide with the thread's session, without minimising yet.
-        self.session.options_mut().minimize = false;
-        let first = self.session.check(sig, hyps, goal, timeout_ms);
-        self.session.options_mut().minimize = options.minimize;
+        session.options_mut().minimize = false;
+        let first = session.check(sig, hyps, goal, timeout_ms);
+        session.options_mut().minimize = options.minimize;
         match first {
-            Answer::Sat(_) => crate::with_fresh_context(move || {
-                Z3Solver::with_options(options).check(sig, hyps, goal, timeout_ms)
-            }),
+            Answer::Sat(_) => fresh_check(options, sig, hyps, goal, timeout_ms),
             other => other,
         }
     }
@@ -399,20 +484,19 @@ impl Solver for FreshZ3Solver {
         goals: &[Term],
         timeout_ms: u64,
     ) -> Vec<Answer> {
-        let options = self.session.options().clone();
-        self.session.options_mut().minimize = false;
-        let first = self.session.check_many(sig, hyps, goals, timeout_ms);
-        self.session.options_mut().minimize = options.minimize;
+        let session = match &mut self.session {
+            Ok(s) => s,
+            Err(r) => return vec![Answer::Unknown(r.clone()); goals.len()],
+        };
+        let options = session.options().clone();
+        session.options_mut().minimize = false;
+        let first = session.check_many(sig, hyps, goals, timeout_ms);
+        session.options_mut().minimize = options.minimize;
         first
             .into_iter()
             .zip(goals)
             .map(|(a, goal)| match a {
-                Answer::Sat(_) => {
-                    let options = options.clone();
-                    crate::with_fresh_context(move || {
-                        Z3Solver::with_options(options).check(sig, hyps, goal, timeout_ms)
-                    })
-                }
+                Answer::Sat(_) => fresh_check(options.clone(), sig, hyps, goal, timeout_ms),
                 other => other,
             })
             .collect()

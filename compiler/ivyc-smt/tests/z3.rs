@@ -688,6 +688,14 @@ fn classify_unknown_reasons() {
     assert_eq!(classify_unknown("timeout"), Reason::Timeout);
     assert_eq!(classify_unknown("canceled"), Reason::Timeout);
     assert_eq!(
+        classify_unknown("out of memory"),
+        Reason::OutOfMemory { limit_mb: None }
+    );
+    assert_eq!(
+        classify_unknown("max. memory exceeded"),
+        Reason::OutOfMemory { limit_mb: None }
+    );
+    assert_eq!(
         classify_unknown("(incomplete quantifiers)"),
         Reason::Incomplete("(incomplete quantifiers)".into())
     );

@@ -70,9 +70,8 @@ pub struct VerifyArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// Solver time limit per obligation, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub solver: SolverArgs,
     /// Number of worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -94,6 +93,32 @@ pub struct VerifyArgs {
     pub bmc: Option<usize>,
 }
 
+/// Limits of the solver (`verify`, and the verification before `extract`).
+#[derive(Args, Debug, Clone)]
+pub struct SolverArgs {
+    /// Solver time limit per obligation, in seconds (0: no limit).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+    /// Solver time limit per obligation in milliseconds, for limits under
+    /// a second; replaces --timeout.
+    #[arg(long, value_name = "MS", conflicts_with = "timeout",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout_ms: Option<u64>,
+    /// Memory limit of the solver in megabytes (Z3's `memory_max_size`,
+    /// shared by all worker threads); an obligation that reaches it is
+    /// undecided (exit 3), reported as out of memory.
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(1..))]
+    pub memory_limit: Option<u32>,
+}
+
+impl SolverArgs {
+    /// The time limit per obligation in milliseconds (0: none).
+    pub fn timeout_ms(&self) -> u64 {
+        self.timeout_ms
+            .unwrap_or_else(|| self.timeout.saturating_mul(1000))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// A line per obligation and readable counterexamples.
@@ -113,9 +138,8 @@ pub struct ExtractArgs {
     /// correct).
     #[arg(long)]
     pub no_verify: bool,
-    /// Solver time limit per obligation of the verification, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub solver: SolverArgs,
     /// The runtime-cpp source directory the generated CMakeLists.txt uses
     /// by default (IVYC_RUNTIME_DIR); defaults to the runtime next to this
     /// ivyc build, if any.

@@ -25,7 +25,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
         let v = VerifyArgs {
             input: args.input.clone(),
             format: ReportFormat::Human,
-            timeout: args.timeout,
+            solver: args.solver.clone(),
             jobs: None,
             no_fragment_check: false,
             no_minimize: false,

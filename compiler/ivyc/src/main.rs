@@ -17,10 +17,21 @@ mod verify;
 use clap::Parser;
 use cli::{Cli, Command};
 use exit::Exit;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set when the panic hook has printed a report.
+static REPORTED: AtomicBool = AtomicBool::new(false);
 
 fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // The z3 bindings panic on Z3 errors (e.g. a memory limit reached);
+        // ivyc-smt catches those and reports an unknown answer, so they are
+        // not bugs. Should one escape anyway, `main` still reports it.
+        if info.location().is_some_and(|l| l.file().contains("/z3-0.")) {
+            return;
+        }
+        REPORTED.store(true, Ordering::SeqCst);
         let input: Vec<String> = std::env::args().skip(1).collect();
         eprintln!(
             "internal error: this is a bug in ivyc (arguments: {})",
@@ -30,7 +41,19 @@ fn install_panic_hook() {
     }));
 }
 
+/// Stack size of the solver worker threads (set through `RUST_MIN_STACK`,
+/// which std reads when it spawns the first thread). The terms of deeply
+/// nested programs are encoded for Z3 recursively; the default 2 MiB of a
+/// spawned thread overflows on 200 nested `if`s, while the main thread (8
+/// MiB) does not. Only touched pages are ever allocated.
+const WORKER_STACK: &str = "268435456";
+
 fn main() {
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        // Before any thread exists, so nothing reads the environment
+        // concurrently.
+        std::env::set_var("RUST_MIN_STACK", WORKER_STACK);
+    }
     install_panic_hook();
     let cli = Cli::parse();
     let exit = match std::panic::catch_unwind(|| match &cli.command {
@@ -42,7 +65,12 @@ fn main() {
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.
-        Err(_) => Exit::InternalError,
+        Err(_) => {
+            if !REPORTED.load(Ordering::SeqCst) {
+                eprintln!("internal error: this is a bug in ivyc (a failure inside Z3)");
+            }
+            Exit::InternalError
+        }
     };
     std::process::exit(exit.code());
 }

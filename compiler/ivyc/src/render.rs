@@ -150,11 +150,21 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
 
 use crate::verify::Checked;
 use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
-use ivyc_logic::{Signature, Value};
+use ivyc_logic::{Reason, Signature, Value};
 use ivyc_sema::lower::Unit;
 use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
 use std::fmt::Write as _;
 use std::time::Duration;
+
+/// Why an obligation is undecided, in the words of the command line.
+fn reason_text(r: &Reason) -> String {
+    match r {
+        Reason::OutOfMemory { limit_mb: Some(mb) } => {
+            format!("out of memory (--memory-limit {mb} MB)")
+        }
+        other => other.to_string(),
+    }
+}
 
 fn millis(d: Duration) -> String {
     format!("{} ms", d.as_millis())
@@ -275,7 +285,7 @@ pub fn verify_report(
             millis(c.time)
         );
         if let Outcome::Unknown(r) = &c.outcome {
-            let _ = write!(line, "  unknown: {r}");
+            let _ = write!(line, "  unknown: {}", reason_text(r));
         }
         out.line(&line);
     }
@@ -604,7 +614,7 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
             let (outcome, detail) = match &c.outcome {
                 Outcome::Proved => ("proved", serde_json::Value::Null),
                 Outcome::Failed(cex) => ("failed", counterexample_json(&ob.sig, cex)),
-                Outcome::Unknown(r) => ("unknown", json!(r.to_string())),
+                Outcome::Unknown(r) => ("unknown", json!(reason_text(r))),
             };
             json!({
                 "isolate": units.get(c.unit).and_then(|u| u.name).map(|n| n.to_string()),

@@ -94,7 +94,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
             depth,
             bounds: &[],
             property: None,
-            timeout_secs: args.timeout,
+            timeout_secs: args.solver.timeout,
             file: &args.input.file,
             trace_out: None,
         };
@@ -151,6 +151,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
 
     let options = Z3Options {
         minimize: !args.no_minimize,
+        memory_max_mb: args.solver.memory_limit,
         ..Z3Options::default()
     };
     let jobs = args.jobs.map(usize::from).unwrap_or_else(|| {
@@ -158,7 +159,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let timeout_ms = args.timeout.saturating_mul(1000);
+    let timeout_ms = args.solver.timeout_ms();
     let t = Instant::now();
     let (unit_of, obligations): (Vec<usize>, Vec<Obligation>) = obligations.into_iter().unzip();
     let results = ivyc_vc::discharge_all_timed(
