@@ -597,6 +597,36 @@ impl Checker<'_> {
         Some((l, r, ls))
     }
 
+    /// `l < r` on sort `s` (numeric: the builtin; uninterpreted: the
+    /// sort's `<` relation); `None` (reported) for other sorts.
+    pub(crate) fn less_than(
+        &mut self,
+        l: Term,
+        r: Term,
+        s: SortId,
+        span: Span,
+        env: &Env,
+    ) -> Option<Term> {
+        let kind = self.sort_kind(s).clone();
+        if kind.is_numeric() {
+            return Some(sp(Term::builtin(BuiltinOp::Lt, vec![l, r]), span));
+        }
+        if kind != SortKind::Uninterpreted {
+            let sort = self.sort_name(s);
+            self.err(
+                SemaError::NoOperator {
+                    op: "<",
+                    sort,
+                    span,
+                },
+                env,
+            );
+            return None;
+        }
+        let lt = self.op_symbol("<", s, SortId::BOOL, span);
+        Some(sp(Term::app(lt, vec![l, r]), span))
+    }
+
     fn elab_binary(
         &mut self,
         cx: &mut Cx,

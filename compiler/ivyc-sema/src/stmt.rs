@@ -236,6 +236,42 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `cond & forall Y. cond[Y] -> ~(e[Y] < e)` for `if some vars. cond
+    /// minimizing e` (`~(e < e[Y])` for maximizing).
+    fn optimal_witness(
+        &mut self,
+        cx: &mut Cx,
+        vars: &[SymId],
+        cond: &Term,
+        dir: ast::Optimize,
+        e: &Expr,
+        env: &Env,
+    ) -> Option<Term> {
+        let (o, s) = self.elab(cx, e, None)?;
+        let ys: Vec<Var> = vars
+            .iter()
+            .filter_map(|v| {
+                let d = self.sym(*v)?;
+                Some(Var::new(
+                    &format!("{}#opt", d.name.as_str().to_uppercase()),
+                    d.ret,
+                ))
+            })
+            .collect();
+        let map: std::collections::HashMap<SymId, Term> = vars
+            .iter()
+            .zip(&ys)
+            .map(|(v, y)| (*v, Term::var(*y)))
+            .collect();
+        let (other_cond, other_o) = (cond.replace_constants(&map), o.replace_constants(&map));
+        let better = match dir {
+            ast::Optimize::Minimizing => self.less_than(other_o, o, s, e.span, env)?,
+            ast::Optimize::Maximizing => self.less_than(o, other_o, s, e.span, env)?,
+        };
+        let no_better = Term::forall(ys, Term::implies(other_cond, Term::not(better)));
+        Some(Term::and([cond.clone(), no_better]).with_span(cond.span))
+    }
+
     pub(crate) fn elab_stmts(&mut self, cx: &mut Cx, stmts: &'a [ast::Stmt]) -> Vec<Stmt> {
         let mut out = Vec::new();
         for (i, s) in stmts.iter().enumerate() {
@@ -553,9 +589,6 @@ impl<'a> Checker<'a> {
                     optimize,
                     ..
                 } => {
-                    if let Some((_, e)) = optimize {
-                        self.unsupported("`minimizing`/`maximizing`", e.span, &env);
-                    }
                     let n = cx.scope.len();
                     let mut vars = Vec::new();
                     for p in params {
@@ -567,7 +600,12 @@ impl<'a> Checker<'a> {
                     }
                     let stmt = cx.stmt;
                     cx.stmt = false;
-                    let c = self.condition(cx, fmla);
+                    let mut c = self.condition(cx, fmla);
+                    // `minimizing e`: no other witness has a smaller `e`
+                    // (`maximizing`: a larger one).
+                    if let (Some(cond), Some((dir, e))) = (&c, optimize) {
+                        c = self.optimal_witness(cx, &vars, cond, *dir, e, &env);
+                    }
                     cx.stmt = stmt;
                     let t = self.elab_block(cx, then_);
                     cx.scope.truncate(n);
