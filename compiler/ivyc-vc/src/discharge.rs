@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// Stack size of a solver worker thread (256 MiB of address space).
+const WORKER_STACK: usize = 256 << 20;
+
 /// The verdict on one obligation. `Proved` only ever comes from `Unsat`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -73,38 +76,46 @@ where
     let jobs = jobs.clamp(1, units.len().max(1));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<(Outcome, Duration)>>> = Mutex::new(vec![None; obs.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                let mut solver = make_solver();
-                loop {
-                    let u = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(unit) = units.get(u) else { break };
-                    let start = Instant::now();
-                    let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        discharge_unit(obs, unit, &mut solver, timeout_ms)
-                    }));
-                    let outs = match run {
-                        Ok(o) => o,
-                        Err(_) => {
-                            // The solver may be in a bad state: start afresh.
-                            solver = make_solver();
-                            vec![
-                                Outcome::Unknown(Reason::Error("solver panicked".into()));
-                                unit.len()
-                            ]
-                        }
-                    };
-                    let share = start.elapsed() / u32::try_from(unit.len().max(1)).unwrap_or(1);
-                    if let Ok(mut r) = results.lock() {
-                        for (i, out) in unit.iter().zip(outs) {
-                            if let Some(slot) = r.get_mut(*i) {
-                                *slot = Some((out, share));
-                            }
-                        }
+    // The work of one worker thread.
+    let work = || {
+        let mut solver = make_solver();
+        loop {
+            let u = next.fetch_add(1, Ordering::SeqCst);
+            let Some(unit) = units.get(u) else { break };
+            let start = Instant::now();
+            let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                discharge_unit(obs, unit, &mut solver, timeout_ms)
+            }));
+            let outs = match run {
+                Ok(o) => o,
+                Err(_) => {
+                    // The solver may be in a bad state: start afresh.
+                    solver = make_solver();
+                    vec![Outcome::Unknown(Reason::Error("solver panicked".into())); unit.len()]
+                }
+            };
+            let share = start.elapsed() / u32::try_from(unit.len().max(1)).unwrap_or(1);
+            if let Ok(mut r) = results.lock() {
+                for (i, out) in unit.iter().zip(outs) {
+                    if let Some(slot) = r.get_mut(*i) {
+                        *slot = Some((out, share));
                     }
                 }
-            });
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            // Terms of deeply nested programs are encoded recursively: a
+            // large stack (only touched pages are allocated); if the thread
+            // cannot be created, the work runs here.
+            let spawned = std::thread::Builder::new()
+                .name("ivyc-solver".into())
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                work();
+            }
         }
     });
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -41,19 +41,7 @@ fn install_panic_hook() {
     }));
 }
 
-/// Stack size of the solver worker threads (set through `RUST_MIN_STACK`,
-/// which std reads when it spawns the first thread). The terms of deeply
-/// nested programs are encoded for Z3 recursively; the default 2 MiB of a
-/// spawned thread overflows on 200 nested `if`s, while the main thread (8
-/// MiB) does not. Only touched pages are ever allocated.
-const WORKER_STACK: &str = "268435456";
-
 fn main() {
-    if std::env::var_os("RUST_MIN_STACK").is_none() {
-        // Before any thread exists, so nothing reads the environment
-        // concurrently.
-        std::env::set_var("RUST_MIN_STACK", WORKER_STACK);
-    }
     install_panic_hook();
     let cli = Cli::parse();
     let exit = match std::panic::catch_unwind(|| match &cli.command {
