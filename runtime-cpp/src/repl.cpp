@@ -93,6 +93,41 @@ std::string escape_for_display(std::string_view text) {
     return out;
 }
 
+std::string quote_repl(std::string_view text) {
+    std::string out = "\"";
+    for (char ch : text) {
+        if (ch == '"' || ch == '\\') {
+            out.push_back('\\');
+            out.push_back(ch);
+        } else {
+            out += escape_for_display(std::string_view(&ch, 1));
+        }
+    }
+    out.push_back('"');
+    return out;
+}
+
+std::string format_tuple(const std::vector<std::string>& items) {
+    if (items.size() == 1) return items[0];
+    std::string out = "(";
+    for (size_t k = 0; k < items.size(); ++k) {
+        if (k) out += ", ";
+        out += items[k];
+    }
+    out.push_back(')');
+    return out;
+}
+
+std::string format_set(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (size_t k = 0; k < items.size(); ++k) {
+        if (k) out += ", ";
+        out += items[k];
+    }
+    out.push_back('}');
+    return out;
+}
+
 repl_parse_result parse_repl_line(std::string_view line) {
     cursor c{line};
     c.skip_space();
@@ -230,6 +265,35 @@ void repl::add_action(std::string name, size_t arity, action_fn fn) {
 
 bool repl::has_action(const std::string& name) const { return actions_.count(name) != 0; }
 
+void repl::add_command(std::string name, command_fn fn) {
+    commands_.insert_or_assign(std::move(name), std::move(fn));
+}
+
+// A line whose first non-blank character is '?': `?name`, then optional
+// whitespace and an optional '#' comment.
+bool repl::execute_command(std::string_view line, std::ostream& out) {
+    auto error = [&out](const std::string& msg) {
+        out << "error: " << msg << '\n' << std::flush;
+        return false;
+    };
+    cursor c{line};
+    c.skip_space();
+    ++c.i;  // the '?'
+    const std::string_view name = take_name(c);
+    if (name.empty()) return error("expected a command name after '?', got " + describe_char_at(c));
+    c.skip_space();
+    if (!c.at_end() && c.peek() != '#') return error("unexpected " + describe_char_at(c));
+    auto it = commands_.find(name);
+    if (it == commands_.end()) return error("unknown command '?" + std::string(name) + "'");
+    try {
+        it->second(out);
+        out << std::flush;
+        return true;
+    } catch (const std::exception& e) {
+        return error(e.what());
+    }
+}
+
 void repl::emit(const std::string& line) {
     std::ostream& os = out_ ? *out_ : std::cout;
     os << line << '\n' << std::flush;
@@ -248,6 +312,9 @@ bool repl::execute_line(std::string_view line, std::ostream& out) {
         out << "error: " << msg << '\n' << std::flush;
         return false;
     };
+
+    const size_t first = line.find_first_not_of(" \t\r\v\f\n");
+    if (first != std::string_view::npos && line[first] == '?') return execute_command(line, out);
 
     const repl_parse_result parsed = parse_repl_line(line);
     switch (parsed.kind) {

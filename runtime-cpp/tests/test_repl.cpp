@@ -169,6 +169,26 @@ void test_repl_loop() {
     CHECK(r.run(ok_in, ok_out) == 0);
     CHECK(ok_out.str() == "= 6\n");
 
+    // Commands: `?name`, never clashing with actions.
+    r.add_command("state", [&](std::ostream& os) { os << "counter = " << counter << "\n"; });
+    r.add_command("boom", [](std::ostream&) { throw ivyc::runtime_error("boom"); });
+    std::istringstream cmd_in("  ?state  # comment\n?nope\n?\n?state x\n?boom\n");
+    std::ostringstream cmd_out;
+    CHECK(r.run(cmd_in, cmd_out) == 1);
+    const std::string cmd_expected =
+        "counter = 6\n"
+        "error: unknown command '?nope'\n"
+        "error: expected a command name after '?', got end of line\n"
+        "error: unexpected 'x' at column 8\n"
+        "error: boom\n";
+    if (cmd_out.str() != cmd_expected) std::fprintf(stderr, "command output:\n%s", cmd_out.str().c_str());
+    CHECK(cmd_out.str() == cmd_expected);
+    CHECK(ivyc::quote_repl("a\"b\\c\n") == "\"a\\\"b\\\\c\\x0a\"");
+    CHECK(ivyc::format_tuple({"1"}) == "1");
+    CHECK(ivyc::format_tuple({"1", "true"}) == "(1, true)");
+    CHECK(ivyc::format_set({}) == "{}");
+    CHECK(ivyc::format_set({"1", "(0, 2)"}) == "{1, (0, 2)}");
+
     r.set_stop_on_error(true);
     std::istringstream stop_in("get\nbogus\nget\n");
     std::ostringstream stop_out;

@@ -128,11 +128,13 @@ fn lock_server_repl_session() {
     let b = tmp.path().join("build");
     build(&gen, &b, &[]);
     let script = "\
+?state
 send_lock(0)
 send_lock(1)
 recv_lock(1)
 recv_lock(0)
 recv_grant(1)
+?state
 unlock(0)
 unlock(1)
 recv_unlock(1)
@@ -141,6 +143,7 @@ recv_grant(0)
 unlock(5)
 grant(0)
 unlock
+?nope
 ";
     let mut child = Command::new(b.join("lock_server_repl"))
         .args(["--echo", "node=3"])

@@ -1,8 +1,10 @@
 //! Round trip of `ivyc bmc --trace-out` and `ivyc replay`: the trace of a
 //! reachable assertion failure is written as JSON, checked, and replayed
 //! against the extracted C++ (built with the real cmake and g++), which
-//! must fail the same assertion at the same step; an edited trace is not
-//! reproduced, and an invariant violation is reported as unsupported.
+//! must fail the same assertion at the same step; an invariant violation is
+//! reproduced when the C++ state after the violating step (`?state`) is the
+//! trace's; edited traces are not reproduced; an invariant over
+//! specification state is reported as unsupported.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,17 +82,69 @@ fn assertion_trace_is_reproduced_by_the_cpp() {
 }
 
 #[test]
-fn invariant_traces_are_unsupported() {
+fn invariant_trace_is_reproduced_by_the_cpp_state() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let file = "examples/bugs/lock_server_grant_without_lock.ivy";
     let path = tmp.path().join("trace.json");
     let t = write_trace(file, "4", &path);
     assert_eq!(t["violation"]["kind"], "invariant");
     assert_eq!(t["violation"]["label"], "[one_grant]");
+    assert_eq!(t["violation"]["step"], 4);
+    let (code, out, err) = ivyc(&["replay", path.to_str().expect("utf-8"), file]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.starts_with(
+            "reproduced: after step 4 the C++ is in the trace's state, which violates invariant [one_grant] at examples/bugs/lock_server_grant_without_lock.ivy:76:11\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  compared: lock_msg, grant_msg, unlock_msg, holds_lock, server_holds_lock\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("  skipped: none\n"), "{out}");
+
+    // The trace's last state edited: two grant messages become one, and
+    // the C++ state no longer matches.
+    let mut edited = t.clone();
+    let rows = edited["steps"][3]["state"]["grant_msg"]
+        .as_array_mut()
+        .expect("grant_msg rows");
+    let flipped = rows
+        .iter_mut()
+        .find(|r| r["value"] == "true")
+        .expect("a true grant_msg row");
+    flipped["value"] = "false".into();
+    let edited_path = tmp.path().join("edited.json");
+    std::fs::write(&edited_path, edited.to_string()).expect("write");
+    let (code, out, err) = ivyc(&["replay", edited_path.to_str().expect("utf-8"), file]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.starts_with(
+            "not reproduced: after step 4 the C++ state differs: grant_msg: expected {"
+        ),
+        "{out}"
+    );
+    assert!(out.contains(", got {0, 1}"), "{out}");
+}
+
+#[test]
+fn invariant_over_specification_state_is_unsupported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "examples/bugs/leader_election_udp_forward_all.ivy";
+    let path = tmp.path().join("trace.json");
+    let t = write_trace(file, "4", &path);
+    assert_eq!(t["violation"]["kind"], "invariant");
     let (code, out, err) = ivyc(&["replay", path.to_str().expect("utf-8"), file]);
     assert_eq!(code, 2, "{out}\n{err}");
-    assert!(out.starts_with("unsupported:"), "{out}");
-    assert!(out.contains("all 4 steps ran"), "{out}");
+    assert!(
+        out.starts_with(
+            "unsupported: invariant [own_id_max] depends on net.pending, specification state"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

@@ -3,18 +3,23 @@
 //! and steps to the generated REPL driver, and say whether the C++ fails
 //! the same check at the same step (exit 1 "reproduced"), does not (exit 0
 //! "not reproduced: ..."), or the trace cannot be replayed (exit 2
-//! "unsupported: ..."; e.g. an invariant violation, which extracted code
-//! does not check, or nondeterminism the REPL cannot steer).
+//! "unsupported: ..."; e.g. nondeterminism the REPL cannot steer). An
+//! invariant violation, which extracted code does not check, is replayed by
+//! asking the REPL for its state (`?state`) after the violating step and
+//! comparing it with the trace's state there.
 
 use crate::cli::ReplayArgs;
 use crate::exit::Exit;
 use crate::extract::default_runtime_dir;
 use crate::frontend;
 use crate::render::Renderer;
+use crate::trace_file::span_text;
 use crate::trace_file::{Entry, TraceFile};
 use ivyc_base::{IntoDiagnostic, SourceMap};
-use ivyc_ir::ir::Module;
-use std::collections::BTreeMap;
+use ivyc_ir::ir::{Module, Storage, Type, Var};
+use ivyc_logic::{Role, SymId};
+use ivyc_sema::Program;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -22,8 +27,20 @@ use std::process::{Command, Stdio};
 /// One line of the REPL script and what it stands for.
 struct Line {
     text: String,
-    /// The trace step (1-based) of an action line; `None` for parameters.
+    /// The trace step (1-based) of an action line, or the step after which
+    /// a `?state` line asks for the state; `None` for parameters.
     step: Option<usize>,
+    /// A `?state` query rather than an action.
+    query: bool,
+}
+
+/// What the REPL printed for one script line.
+#[derive(Default, Clone)]
+struct Output {
+    /// The first `error: ...` message.
+    error: Option<String>,
+    /// Every other line.
+    lines: Vec<String>,
 }
 
 fn unsupported(msg: &str) -> Exit {
@@ -52,6 +69,7 @@ fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, String> {
             Some(Entry::Value(v)) => lines.push(Line {
                 text: format!("set_{}({})", p.name, val(v)),
                 step: None,
+                query: false,
             }),
             Some(Entry::Rows(rows)) => {
                 for r in rows {
@@ -60,6 +78,7 @@ fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, String> {
                     lines.push(Line {
                         text: format!("set_{}({})", p.name, args.join(", ")),
                         step: None,
+                        query: false,
                     });
                 }
             }
@@ -95,6 +114,7 @@ fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, String> {
         lines.push(Line {
             text: format!("{}({})", step.action, args.join(", ")),
             step: Some(i + 1),
+            query: false,
         });
     }
     Ok(lines)
@@ -148,9 +168,8 @@ fn build(
     Ok(build.join(format!("{}_repl", module.ident)))
 }
 
-/// Runs the REPL with `--echo`; returns, per script line, the first
-/// `error: ...` it printed.
-fn run_repl(exe: &Path, sizes: &[String], lines: &[Line]) -> Result<Vec<Option<String>>, String> {
+/// Runs the REPL with `--echo`; returns, per script line, what it printed.
+fn run_repl(exe: &Path, sizes: &[String], lines: &[Line]) -> Result<Vec<Output>, String> {
     let mut child = Command::new(exe)
         .arg("--echo")
         .args(sizes)
@@ -169,18 +188,21 @@ fn run_repl(exe: &Path, sizes: &[String], lines: &[Line]) -> Result<Vec<Option<S
         .wait_with_output()
         .map_err(|e| format!("the REPL failed: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let mut errors: Vec<Option<String>> = vec![None; lines.len()];
+    let mut outputs: Vec<Output> = vec![Output::default(); lines.len()];
     let mut current: Option<usize> = None;
     for l in text.lines() {
         if l.starts_with("> ") {
             current = Some(current.map_or(0, |c| c + 1));
-        } else if let Some(e) = l.strip_prefix("error: ") {
-            if let Some(slot) = current.and_then(|c| errors.get_mut(c)) {
-                slot.get_or_insert_with(|| e.to_owned());
+        } else if let Some(slot) = current.and_then(|c| outputs.get_mut(c)) {
+            match l.strip_prefix("error: ") {
+                Some(e) => {
+                    slot.error.get_or_insert_with(|| e.to_owned());
+                }
+                None => slot.lines.push(l.to_owned()),
             }
         }
     }
-    Ok(errors)
+    Ok(outputs)
 }
 
 /// Whether the C++ message `assert failed: FILE:L:C` names the trace's span.
@@ -246,15 +268,34 @@ pub fn run(args: &ReplayArgs) -> Exit {
         ));
     }
     let v = &trace.violation;
-    if v.step == 0 && trace.steps.is_empty() {
+    let invariant = v.kind == "invariant";
+    if v.step == 0 && trace.steps.is_empty() && !invariant {
         return unsupported(
             "the violation is in the initializer and the trace has no step to run it",
         );
     }
-    let lines = match script(&trace, &module) {
+    if invariant {
+        if let Err(msg) = check_invariant(&program, &sources, &module, &trace) {
+            return unsupported(&msg);
+        }
+    }
+    let mut lines = match script(&trace, &module) {
         Ok(l) => l,
         Err(msg) => return unsupported(&msg),
     };
+    if invariant {
+        // Run the steps up to the violating one, then ask for the state.
+        let keep = lines
+            .iter()
+            .position(|l| l.step.is_some_and(|s| s > v.step))
+            .unwrap_or(lines.len());
+        lines.truncate(keep);
+        lines.push(Line {
+            text: "?state".to_owned(),
+            step: Some(v.step),
+            query: true,
+        });
+    }
     let Some(runtime) = args.runtime_dir.clone().or_else(default_runtime_dir) else {
         out.plain_error(
             "no-runtime",
@@ -291,44 +332,321 @@ pub fn run(args: &ReplayArgs) -> Exit {
             format!("{}={n}", s.name)
         })
         .collect();
-    let errors = match run_repl(&exe, &sizes, &lines) {
+    let outputs = match run_repl(&exe, &sizes, &lines) {
         Ok(e) => e,
         Err(msg) => {
             out.plain_error("replay-run", &msg);
             return Exit::InputError;
         }
     };
-    verdict(&trace, &lines, &errors)
+    verdict(&trace, &module, &lines, &outputs)
 }
 
-/// Compares the REPL's errors with the trace's violation.
-fn verdict(trace: &TraceFile, lines: &[Line], errors: &[Option<String>]) -> Exit {
-    let v = &trace.violation;
-    let first = lines
-        .iter()
-        .zip(errors)
-        .find_map(|(l, e)| e.as_ref().map(|e| (l, e)));
-    // An initializer check fails when the first action runs initialize().
-    let expected_step = v.step.max(1);
-    let what = format!("{} {}", v.kind, v.label);
-    match first {
-        Some((l, e)) if l.step.is_none() => {
-            println!("not reproduced: setting the parameters failed in the C++ (`{}`: {e})", l.text);
-            Exit::Success
+/// The symbols `formula` depends on, definitions unfolded.
+fn dependencies(program: &Program, formula: &ivyc_logic::Term) -> BTreeSet<SymId> {
+    let mut seen = BTreeSet::new();
+    let mut todo = formula.symbols();
+    while let Some(f) = todo.pop() {
+        if !seen.insert(f) {
+            continue;
         }
-        Some((l, e)) if v.kind == "invariant" => {
+        if let Some(d) = program.definitions.iter().find(|d| d.sym == f) {
+            todo.extend(d.body.symbols());
+        }
+    }
+    seen
+}
+
+/// Whether the C++ state can decide the trace's invariant: every state
+/// symbol the invariant depends on must be extracted (not specification
+/// state) and comparable (not over an unbounded sort).
+fn check_invariant(
+    program: &Program,
+    sources: &SourceMap,
+    module: &Module,
+    trace: &TraceFile,
+) -> Result<(), String> {
+    let v = &trace.violation;
+    let span = v.span.as_deref().unwrap_or("");
+    let property = program
+        .invariants
+        .iter()
+        .chain(&program.properties)
+        .find(|p| {
+            p.span
+                .is_some_and(|s| same_place(&span_text(sources, s), span))
+        });
+    let Some(property) = property else {
+        return Err(format!(
+            "the trace violates invariant {} at `{span}`, but the program has no invariant there",
+            v.label
+        ));
+    };
+    let mut ghost = Vec::new();
+    let mut unbounded = Vec::new();
+    for f in dependencies(program, &property.formula) {
+        let decl = program.sig.symbol(f);
+        if decl.role != Role::State {
+            continue;
+        }
+        let name = decl.name.as_str();
+        match module.state.iter().find(|s| s.name == name) {
+            None => ghost.push(name.to_owned()),
+            Some(s) if s.storage == Storage::Hash => unbounded.push(name.to_owned()),
+            Some(_) => {}
+        }
+    }
+    if !ghost.is_empty() {
+        return Err(format!(
+            "invariant {} depends on {}, specification state that the extracted code does not hold; the C++ state cannot show the violation",
+            v.label,
+            ghost.join(", ")
+        ));
+    }
+    if !unbounded.is_empty() {
+        return Err(format!(
+            "invariant {} depends on {}, over an unbounded sort; the trace lists only some of its values, so the states cannot be compared",
+            v.label,
+            unbounded.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// A tuple as `?state` prints it: `a` for one item, `(a, b)` otherwise.
+fn tuple_text(items: &[String]) -> String {
+    if items.len() == 1 {
+        items.concat()
+    } else {
+        format!("({})", items.join(", "))
+    }
+}
+
+/// A trace value of type `ty` as `?state` prints it, with its position in
+/// the C++ iteration order (ids, enum constructors, false before true).
+fn value_text(trace: &TraceFile, module: &Module, ty: &Type, v: &str) -> (String, u64) {
+    match ty {
+        Type::Id { sort } => {
+            let id = module
+                .sorts
+                .get(*sort)
+                .and_then(|s| trace.universes.get(&s.name))
+                .and_then(|u| u.iter().position(|e| e == v));
+            match id {
+                Some(i) => (i.to_string(), i as u64),
+                None => (repl_value(&trace.universes, v), u64::MAX),
+            }
+        }
+        Type::Enum { sort } => {
+            let short = v.rsplit('.').next().unwrap_or(v);
+            let pos = module.enums.get(*sort).and_then(|e| {
+                e.ctor_names
+                    .iter()
+                    .position(|c| c.rsplit('.').next().unwrap_or(c) == short)
+            });
+            (short.to_owned(), pos.map_or(u64::MAX, |p| p as u64))
+        }
+        Type::Bool => (v.to_owned(), u64::from(v == "true")),
+        _ => (v.to_owned(), 0),
+    }
+}
+
+/// The trace's value of state symbol `var` in the `?state` format.
+fn expected_text(
+    trace: &TraceFile,
+    module: &Module,
+    var: &Var,
+    entry: &Entry,
+) -> Result<String, String> {
+    match (entry, var.storage) {
+        (Entry::Value(v), Storage::Scalar) => Ok(value_text(trace, module, &var.ret, v).0),
+        (Entry::Rows(rows), Storage::Dense) => {
+            let mut items: Vec<(Vec<u64>, String)> = Vec::new();
+            for r in rows {
+                if r.args.len() != var.args.len() {
+                    return Err("the trace's rows have the wrong number of arguments".into());
+                }
+                let (texts, keys): (Vec<String>, Vec<u64>) = r
+                    .args
+                    .iter()
+                    .zip(&var.args)
+                    .map(|(a, t)| value_text(trace, module, t, a))
+                    .unzip();
+                let key = tuple_text(&texts);
+                if var.ret == Type::Bool {
+                    if r.value == "true" {
+                        items.push((keys, key));
+                    }
+                } else {
+                    let value = value_text(trace, module, &var.ret, &r.value).0;
+                    items.push((keys, format!("{key} -> {value}")));
+                }
+            }
+            items.sort();
+            let items: Vec<String> = items.into_iter().map(|(_, t)| t).collect();
+            Ok(format!("{{{}}}", items.join(", ")))
+        }
+        _ => Err("the trace's value has a different shape".into()),
+    }
+}
+
+/// Compares the C++ state printed by `?state` with the trace's state after
+/// step `step`: the differences, what was compared and what was skipped.
+fn compare_states(
+    trace: &TraceFile,
+    module: &Module,
+    step: usize,
+    printed: &[String],
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let expected_state = match step.checked_sub(1) {
+        None => &trace.initial,
+        Some(i) => match trace.steps.get(i) {
+            Some(s) => &s.state,
+            None => &trace.initial,
+        },
+    };
+    let got: BTreeMap<&str, &str> = printed.iter().filter_map(|l| l.split_once(" = ")).collect();
+    let (mut diffs, mut compared, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
+    for var in &module.state {
+        if var.storage == Storage::Hash {
+            skipped.push(format!("{} (over an unbounded sort)", var.name));
+            continue;
+        }
+        let Some(entry) = expected_state.get(&var.name) else {
+            skipped.push(format!("{} (not in the trace)", var.name));
+            continue;
+        };
+        let expected = match expected_text(trace, module, var, entry) {
+            Ok(e) => e,
+            Err(why) => {
+                skipped.push(format!("{} ({why})", var.name));
+                continue;
+            }
+        };
+        compared.push(var.name.clone());
+        match got.get(var.name.as_str()) {
+            Some(g) if *g == expected => {}
+            Some(g) => diffs.push(format!("{}: expected {expected}, got {g}", var.name)),
+            None => diffs.push(format!(
+                "{}: expected {expected}, got nothing (`?state` did not print it)",
+                var.name
+            )),
+        }
+    }
+    let mutable: BTreeSet<&str> = match trace.steps.first() {
+        Some(s) => s.state.keys().map(String::as_str).collect(),
+        None => expected_state.keys().map(String::as_str).collect(),
+    };
+    for name in mutable {
+        let extracted = module.state.iter().any(|v| v.name == name)
+            || module.params.iter().any(|p| p.name == name);
+        if !extracted {
+            skipped.push(format!("{name} (not in the extracted code)"));
+        }
+    }
+    (diffs, compared, skipped)
+}
+
+/// The verdict on an invariant violation: the C++ state after the
+/// violating step against the trace's.
+fn invariant_verdict(
+    trace: &TraceFile,
+    module: &Module,
+    lines: &[Line],
+    outputs: &[Output],
+) -> Exit {
+    let v = &trace.violation;
+    let what = format!("{} {}", v.kind, v.label);
+    let span = v.span.as_deref().unwrap_or("");
+    let failed = lines
+        .iter()
+        .zip(outputs)
+        .find_map(|(l, o)| o.error.as_ref().map(|e| (l, e)));
+    match failed {
+        Some((l, e)) if l.query => {
+            println!(
+                "not reproduced: asking the C++ for its state after step {} failed with `{e}`",
+                v.step
+            );
+            return Exit::Success;
+        }
+        Some((l, e)) if l.step.is_none() => {
+            println!(
+                "not reproduced: setting the parameters failed in the C++ (`{}`: {e})",
+                l.text
+            );
+            return Exit::Success;
+        }
+        Some((l, e)) => {
             println!(
                 "not reproduced: step {} (`{}`) failed in the C++ with `{e}`, but the trace violates {what} only after step {}",
                 l.step.unwrap_or(0),
                 l.text,
                 v.step
             );
+            return Exit::Success;
+        }
+        None => {}
+    }
+    let printed = lines
+        .iter()
+        .zip(outputs)
+        .find(|(l, _)| l.query)
+        .map(|(_, o)| o.lines.as_slice())
+        .unwrap_or(&[]);
+    let (diffs, compared, skipped) = compare_states(trace, module, v.step, printed);
+    let after = if v.step == 0 {
+        "after the initializer".to_owned()
+    } else {
+        format!("after step {}", v.step)
+    };
+    let code = if let Some((first, rest)) = diffs.split_first() {
+        println!("not reproduced: {after} the C++ state differs: {first}");
+        for d in rest {
+            println!("  {d}");
+        }
+        Exit::Success
+    } else {
+        println!(
+            "reproduced: {after} the C++ is in the trace's state, which violates {what} at {span}"
+        );
+        Exit::CheckFailed
+    };
+    println!("  compared: {}", list_or_none(&compared));
+    println!("  skipped: {}", list_or_none(&skipped));
+    code
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// Compares the REPL's errors with the trace's violation.
+fn verdict(trace: &TraceFile, module: &Module, lines: &[Line], outputs: &[Output]) -> Exit {
+    let v = &trace.violation;
+    if v.kind == "invariant" {
+        return invariant_verdict(trace, module, lines, outputs);
+    }
+    let errors: Vec<Option<String>> = outputs.iter().map(|o| o.error.clone()).collect();
+    let first = lines
+        .iter()
+        .zip(&errors)
+        .find_map(|(l, e)| e.as_ref().map(|e| (l, e)));
+    // An initializer check fails when the first action runs initialize().
+    let expected_step = v.step.max(1);
+    let what = format!("{} {}", v.kind, v.label);
+    match first {
+        Some((l, e)) if l.step.is_none() => {
+            println!(
+                "not reproduced: setting the parameters failed in the C++ (`{}`: {e})",
+                l.text
+            );
             Exit::Success
         }
-        None if v.kind == "invariant" => unsupported(&format!(
-            "the trace violates {what}, and extracted code does not check invariants; all {} steps ran in the C++ without error",
-            trace.steps.len()
-        )),
         None => {
             println!(
                 "not reproduced: the C++ ran all {} steps without failing; the trace violates {what} at step {}",

@@ -6,6 +6,9 @@
 // are ignored. A call that returns a value prints "= VALUE"; every problem
 // (syntax, unknown action, wrong arity, bad argument, failed require/assert)
 // prints "error: ..." and the loop continues (unless stop_on_error is set).
+// A line `?name` (optional whitespace and '#' comment after it) runs the
+// command `name` instead of an action (generated drivers register `?state`);
+// action names never start with '?', so the two cannot clash.
 #ifndef IVYC_REPL_HPP
 #define IVYC_REPL_HPP
 
@@ -74,6 +77,13 @@ uint32_t arg_enum(const std::vector<std::string>& args, size_t i,
 std::string format_call(std::string_view name, const std::vector<std::string>& args);
 inline std::string to_repl(bool v) { return v ? "true" : "false"; }
 inline std::string to_repl(int64_t v) { return std::to_string(v); }
+// A string value in `?state` output: double quotes around it, '"' and '\\'
+// backslash-escaped, other bytes outside printable ASCII as \xNN.
+std::string quote_repl(std::string_view text);
+// An argument tuple in `?state` output: "a" for one item, "(a, b)" otherwise.
+std::string format_tuple(const std::vector<std::string>& items);
+// A set in `?state` output: "{a, b}" ("{}" when empty).
+std::string format_set(const std::vector<std::string>& items);
 
 // Makes text safe to print: printable ASCII kept, everything else as \xNN.
 std::string escape_for_display(std::string_view text);
@@ -84,9 +94,15 @@ public:
     // returns the text to print after "= ", or "" to print nothing.
     using action_fn = std::function<std::string(const std::vector<std::string>&)>;
 
+    // fn writes the command's output (whole lines) to the stream; an
+    // exception it throws prints "error: ..." like a failing action.
+    using command_fn = std::function<void(std::ostream&)>;
+
     // Registers (or replaces) an action.
     void add_action(std::string name, size_t arity, action_fn fn);
     bool has_action(const std::string& name) const;
+    // Registers (or replaces) the command run by the line `?name`.
+    void add_command(std::string name, command_fn fn);
 
     // Parses and runs one line, writing its output to out. Returns false if
     // the line produced an error.
@@ -106,7 +122,10 @@ private:
         size_t arity;
         action_fn fn;
     };
+    bool execute_command(std::string_view line, std::ostream& out);
+
     std::map<std::string, action, std::less<>> actions_;
+    std::map<std::string, command_fn, std::less<>> commands_;
     std::ostream* out_ = nullptr;
     bool stop_on_error_ = false;
 };
