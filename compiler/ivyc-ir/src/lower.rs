@@ -27,6 +27,13 @@ pub fn lower(
     name: &str,
     isolate: Option<&IsolateDef>,
 ) -> Result<Module, Vec<IrError>> {
+    // Struct values would need a record representation in C++: refused.
+    if let Some(d) = program.destructors.first() {
+        return Err(vec![IrError::Unsupported {
+            what: "struct types and destructors",
+            span: d.span,
+        }]);
+    }
     let mut lx = Lowerer::new(program, sources, name);
     lx.isolate = isolate.map(|i| {
         let own: Vec<String> = i.members.iter().map(|m| m.as_str().to_owned()).collect();

@@ -5,7 +5,7 @@
 
 use crate::error::{InstanceNote, NameKind, SemaError, Suggestion};
 use crate::program::{
-    ActionDef, ActionId, Block, Definition, IsolateDef, Origin, Program, Section,
+    ActionDef, ActionId, Block, Definition, Destructor, IsolateDef, Origin, Program, Section,
 };
 use ivyc_base::{FileId, Span, Symbol};
 use ivyc_logic::{Property, Role, Signature, SortDecl, SortId, SortKind, SymId, SymbolDecl, Term};
@@ -167,6 +167,14 @@ pub(crate) struct Checker<'a> {
     /// Definitions whose bodies are elaborated after all declarations.
     pub missing_modules: Vec<(ast::Path, Rc<Env>)>,
     pub pending_defs: Vec<PendingDef<'a>>,
+    /// `type t = struct {...}` declarations whose fields are declared after
+    /// all sorts exist.
+    pub pending_structs: Vec<(SortId, &'a [ast::TypedName], Rc<Env>)>,
+    /// Destructors (struct fields and `destructor` declarations), in
+    /// declaration order.
+    pub destructors: Vec<Destructor>,
+    /// The sorts declared `struct` (also those with no fields).
+    pub struct_sorts: HashSet<SortId>,
     instance_stack: Vec<Symbol>,
 }
 
@@ -206,6 +214,9 @@ impl<'a> Checker<'a> {
             silent: 0,
             pending_defs: Vec::new(),
             missing_modules: Vec::new(),
+            pending_structs: Vec::new(),
+            destructors: Vec::new(),
+            struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),
         }
     }
@@ -244,6 +255,20 @@ impl<'a> Checker<'a> {
             .get(s.index())
             .map(|d| d.name)
             .unwrap_or_else(|| Symbol::intern("?"))
+    }
+
+    /// The destructor record of symbol `f`, if `f` is a destructor.
+    pub fn destructor(&self, f: SymId) -> Option<&Destructor> {
+        self.destructors.iter().find(|d| d.sym == f)
+    }
+
+    /// The destructors of sort `s`, in declaration order.
+    pub fn fields_of(&self, s: SortId) -> Vec<SymId> {
+        self.destructors
+            .iter()
+            .filter(|d| d.sort == s)
+            .map(|d| d.sym)
+            .collect()
     }
 
     pub fn sym(&self, s: SymId) -> Option<&SymbolDecl> {
@@ -725,6 +750,7 @@ impl<'a> Checker<'a> {
         p.actions = self.actions.into_iter().map(|a| a.def).collect();
         p.isolates = self.isolates;
         p.symbol_origins = self.symbol_origins;
+        p.destructors = self.destructors;
         (p, self.errors)
     }
 

@@ -6,7 +6,7 @@
 use crate::check::{dotted, ActionInfo, Checker, Entity, Env, Item, Monitor, MonitorBody};
 use crate::elab::{Binding, Cx, VarKey};
 use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
-use crate::program::{ActionDef, ActionId, Block, Definition, IsolateDef, Section};
+use crate::program::{ActionDef, ActionId, Block, Definition, Destructor, IsolateDef, Section};
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, Role, SortId, SortKind, SymId, SymbolDecl, Term, Var};
 use ivyc_syntax::ast::{self, DeclKind as K};
@@ -36,6 +36,9 @@ impl<'a> Checker<'a> {
             if let K::Interpret { oper, target } = &d.kind {
                 self.interpret(oper, target, d.span, env);
             }
+        }
+        for (sort, fields, env) in std::mem::take(&mut self.pending_structs) {
+            self.struct_fields(sort, fields, &env);
         }
         for (d, env) in &items {
             self.pass_symbols(d, env);
@@ -118,9 +121,12 @@ impl<'a> Checker<'a> {
                         self.unsupported("range types `{lo..hi}`", d.span, env);
                         self.declare_unsupported_sort(full, name.span, env);
                     }
-                    Some(ast::Sort::Struct(_)) => {
-                        self.unsupported("struct types", d.span, env);
-                        self.declare_unsupported_sort(full, name.span, env);
+                    Some(ast::Sort::Struct(fields)) => {
+                        let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
+                        self.struct_sorts.insert(id);
+                        if self.declare(full, Entity::Sort(id), name.span, env) {
+                            self.pending_structs.push((id, fields, env.clone()));
+                        }
                     }
                 }
             }
@@ -130,6 +136,83 @@ impl<'a> Checker<'a> {
                 self.declare_unsupported_sort(full, name.span, env);
             }
             _ => {}
+        }
+    }
+
+    /// The fields of `type t = struct { f : s, g(X:u) : v }`: one destructor
+    /// `f(V:t) : s` per field, declared in the scope of the type (as Ivy
+    /// does: `x.f` finds it as a sibling of the sort).
+    fn struct_fields(&mut self, sort: SortId, fields: &[ast::TypedName], env: &Rc<Env>) {
+        if !env.obj_params.is_empty() {
+            let span = fields.first().map(|f| f.span);
+            if let Some(span) = span {
+                self.unsupported("struct types inside parameterised objects", span, env);
+            }
+            return;
+        }
+        for tn in fields {
+            self.declare_destructor(tn, Some(sort), env);
+        }
+    }
+
+    /// A destructor: a field of struct sort `sort`, or (for `sort == None`)
+    /// a `destructor d(X:t, ...) : u` declaration, whose struct sort is
+    /// that of its first argument.
+    fn declare_destructor(&mut self, tn: &ast::TypedName, sort: Option<SortId>, env: &Env) {
+        let ast::TypedHead::Name { name, args } = &tn.head else {
+            self.unsupported("infix destructor declarations", tn.span, env);
+            return;
+        };
+        let Some(ret) = (match &tn.sort {
+            Some(s) => self.resolve_sort(s, env),
+            None => {
+                self.err(
+                    SemaError::CannotInferSort {
+                        name: name.name,
+                        span: tn.span,
+                    },
+                    env,
+                );
+                None
+            }
+        }) else {
+            return;
+        };
+        let Some(mut sorts) = self.binder_sorts(args.as_deref().unwrap_or(&[]), env) else {
+            return;
+        };
+        let base = match sort {
+            Some(s) => {
+                sorts.insert(0, s);
+                s
+            }
+            None => match sorts.first() {
+                Some(&s) if *self.sort_kind(s) == SortKind::Uninterpreted => s,
+                first => {
+                    let found = first.map(|&s| self.sort_name(s));
+                    self.err(
+                        SemaError::InvalidDestructor {
+                            name: name.name,
+                            found,
+                            span: tn.span,
+                        },
+                        env,
+                    );
+                    return;
+                }
+            },
+        };
+        if !env.obj_params.is_empty() {
+            self.unsupported("destructors inside parameterised objects", tn.span, env);
+            return;
+        }
+        if let Some(s) = self.declare_sym(name.as_str(), name.span, sorts, ret, Role::Rigid, env) {
+            self.destructors.push(Destructor {
+                sym: s,
+                sort: base,
+                field: sort.is_some(),
+                span: name.span,
+            });
         }
     }
 
@@ -305,8 +388,26 @@ impl<'a> Checker<'a> {
         lhs: &ast::TypedDefnLhs,
         is_relation: bool,
         def: Option<&ast::DefnRhs>,
-        env: &Env,
+        env: &Rc<Env>,
     ) -> Option<(SymId, Vec<ast::Binder>)> {
+        // `function done(X,Y) = e`: argument sorts inferred from the body.
+        if let (ast::DefnLhs::Name { name, args, .. }, Some(rhs @ ast::DefnRhs::Expr(_))) =
+            (&lhs.lhs, def)
+        {
+            let binders = Self::defarg_binders(args.as_deref().unwrap_or(&[]));
+            if binders.iter().any(|b| b.sort.is_none()) {
+                let want = match &lhs.sort {
+                    Some(s) => Some(self.resolve_sort(s, env)?),
+                    None if is_relation => Some(SortId::BOOL),
+                    None => None,
+                };
+                let dotted = name.to_dotted();
+                let (sorts, ret) =
+                    self.infer_def_sorts(&dotted, name.span, &binders, rhs, want, env)?;
+                let s = self.declare_sym(&dotted, name.span, sorts, ret, Role::State, env)?;
+                return Some((s, binders));
+            }
+        }
         let ret = if is_relation {
             if let Some(s) = &lhs.sort {
                 self.resolve_sort(s, env);
@@ -431,9 +532,12 @@ impl<'a> Checker<'a> {
                     self.param_syms.insert(s);
                 }
             }
-            K::Destructor(_) | K::Constructor(_) => {
-                self.unsupported("destructors and constructors", d.span, env)
+            K::Destructor(tns) => {
+                for tn in tns {
+                    self.declare_destructor(tn, None, env);
+                }
             }
+            K::Constructor(_) => self.unsupported("constructors", d.span, env),
             K::Derived(defs) => {
                 for df in defs {
                     self.declare_definition(df, env);
@@ -553,8 +657,9 @@ impl<'a> Checker<'a> {
                 name.span,
                 Self::defarg_binders(args.as_deref().unwrap_or(&[])),
             ),
-            ast::DefnLhs::Infix { span, .. } => {
-                self.unsupported("operator definitions", *span, env);
+            ast::DefnLhs::Infix { lhs, op, rhs, .. } => {
+                let binders = Self::defarg_binders(&[lhs.clone(), rhs.clone()]);
+                self.declare_operator_definition(df, op, binders, env);
                 return;
             }
         };
@@ -568,65 +673,155 @@ impl<'a> Checker<'a> {
         let sym = match existing {
             Some(s) => s,
             None => {
-                // Infer the result sort from the body.
-                let mut cx = Cx::new(env.clone());
-                let mut ok = true;
-                let mut sorts = Vec::new();
-                for b in &binders {
-                    let key = VarKey::Bound(b.span);
-                    if let Some(s) = &b.sort {
-                        match self.resolve_sort(s, env) {
-                            Some(x) => {
-                                cx.var_sorts.insert(key, (x, b.span));
-                                sorts.push(x);
-                            }
-                            None => ok = false,
-                        }
-                    } else {
-                        self.err(
-                            SemaError::CannotInferSort {
-                                name: b.name.name,
-                                span: b.span,
-                            },
-                            env,
-                        );
-                        ok = false;
-                    }
-                    cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
-                }
-                if !ok {
-                    return;
-                }
                 let want = match &df.lhs.sort {
                     Some(s) => self.resolve_sort(s, env),
                     None => None,
                 };
-                let ret = match (&df.rhs, want) {
-                    (_, Some(w)) => w,
-                    (ast::DefnRhs::Expr(e), None) => {
-                        self.silent += 1;
-                        let r = self.elab_infer(&mut cx, e, None);
-                        self.silent -= 1;
-                        match r {
-                            Some((_, s)) => s,
-                            None => {
-                                self.err(
-                                    SemaError::CannotInferSort {
-                                        name: Symbol::intern(&name),
-                                        span: nspan,
-                                    },
-                                    env,
-                                );
-                                return;
-                            }
-                        }
-                    }
-                    _ => SortId::BOOL,
+                let Some((sorts, ret)) =
+                    self.infer_def_sorts(&name, nspan, &binders, &df.rhs, want, env)
+                else {
+                    return;
                 };
                 match self.declare_sym(&name, nspan, sorts, ret, Role::State, env) {
                     Some(s) => s,
                     None => return,
                 }
+            }
+        };
+        self.defined_syms.insert(sym);
+        self.pending_defs
+            .push((sym, binders, &df.rhs, df.span, env.clone()));
+    }
+
+    /// The argument sorts and the result sort of a definition: from the
+    /// binders' annotations and `want`, else inferred from the body (as
+    /// Ivy does for `function done(X,Y) = is_end(Y) | X < val(Y)`).
+    fn infer_def_sorts(
+        &mut self,
+        name: &str,
+        nspan: Span,
+        binders: &[ast::Binder],
+        rhs: &ast::DefnRhs,
+        want: Option<SortId>,
+        env: &Rc<Env>,
+    ) -> Option<(Vec<SortId>, SortId)> {
+        let mut cx = Cx::new(env.clone());
+        cx.allow_free = false;
+        let mut ok = true;
+        for b in binders {
+            let key = VarKey::Bound(b.span);
+            if let Some(s) = &b.sort {
+                match self.resolve_sort(s, env) {
+                    Some(x) => {
+                        cx.var_sorts.insert(key, (x, b.span));
+                    }
+                    None => ok = false,
+                }
+            }
+            cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
+        }
+        if !ok {
+            return None;
+        }
+        let mut ret = want;
+        if let ast::DefnRhs::Expr(e) = rhs {
+            let unsorted = binders.iter().any(|b| b.sort.is_none());
+            if unsorted || ret.is_none() {
+                self.silent += 1;
+                let r = self.elab_infer(&mut cx, e, want);
+                self.silent -= 1;
+                if ret.is_none() {
+                    ret = r.map(|(_, s)| s);
+                }
+            }
+        } else if ret.is_none() {
+            ret = Some(SortId::BOOL);
+        }
+        let mut sorts = Vec::new();
+        for b in binders {
+            match cx.var_sorts.get(&VarKey::Bound(b.span)) {
+                Some((s, _)) => sorts.push(*s),
+                None => {
+                    self.err(
+                        SemaError::CannotInferSort {
+                            name: b.name.name,
+                            span: b.span,
+                        },
+                        env,
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let Some(ret) = ret else {
+            if ok {
+                self.err(
+                    SemaError::CannotInferSort {
+                        name: Symbol::intern(name),
+                        span: nspan,
+                    },
+                    env,
+                );
+            }
+            return None;
+        };
+        ok.then_some((sorts, ret))
+    }
+
+    /// `definition (X < Y) = e` (also `+`, ...): defines the operator on the
+    /// (uninterpreted) sort of its operands, inferred from the body.
+    fn declare_operator_definition(
+        &mut self,
+        df: &'a ast::Defn,
+        op: &ast::OpName,
+        binders: Vec<ast::Binder>,
+        env: &Rc<Env>,
+    ) {
+        let opname: &'static str = op.op.as_str();
+        let want = match op.op {
+            ast::BinOp::Lt | ast::BinOp::Le | ast::BinOp::Gt | ast::BinOp::Ge => Some(SortId::BOOL),
+            _ => None,
+        };
+        let Some((sorts, ret)) =
+            self.infer_def_sorts(opname, op.span, &binders, &df.rhs, want, env)
+        else {
+            return;
+        };
+        let (Some(&a), Some(&b)) = (sorts.first(), sorts.get(1)) else {
+            return;
+        };
+        let arith = matches!(
+            op.op,
+            ast::BinOp::Add | ast::BinOp::Sub | ast::BinOp::Mul | ast::BinOp::Div
+        );
+        if a != b
+            || *self.sort_kind(a) != SortKind::Uninterpreted
+            || !(op.op == ast::BinOp::Lt || (arith && ret == a))
+        {
+            self.unsupported("this operator definition", df.lhs.span, env);
+            return;
+        }
+        let sym = match self.ops.get(&(opname, a)).copied() {
+            Some(prev) if self.defined_syms.contains(&prev) => {
+                let previous = self.sym(prev).and_then(|d| d.span);
+                self.err(
+                    SemaError::DuplicateDeclaration {
+                        name: Symbol::intern(opname),
+                        span: op.span,
+                        previous,
+                    },
+                    env,
+                );
+                return;
+            }
+            Some(prev) => prev,
+            None => {
+                let s = self.add_sym(
+                    SymbolDecl::new(Symbol::intern(opname), sorts, ret, Role::State)
+                        .with_span(Some(op.span)),
+                );
+                self.ops.insert((opname, a), s);
+                s
             }
         };
         self.defined_syms.insert(sym);

@@ -894,8 +894,48 @@ impl Checker<'_> {
         _expected: Option<SortId>,
     ) -> Elab {
         let env = cx.env.clone();
+        // `x.f.g`: take `x.f` first when `f` is a unary member of the sort.
+        if let (Some(&head), Some(more)) = (rest.first(), rest.get(1..)) {
+            if !more.is_empty() {
+                let whole = Symbol::intern(&format!(
+                    "{}.{}",
+                    self.sort_name(s),
+                    rest.iter()
+                        .map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                ));
+                if !self.names.contains_key(&whole) {
+                    if let Some(f) = self.member_sym(s, head) {
+                        if self.sym(f).map(|d| d.args.len()) == Some(1) {
+                            let f = self.maybe_old(cx, f);
+                            let ret = self.sym(f)?.ret;
+                            let t = sp(Term::app(f, vec![base]), mspan);
+                            return self
+                                .elab_member(cx, t, ret, more, mspan, args, span, _expected);
+                        }
+                    }
+                }
+            }
+        }
         let tail: Vec<&str> = rest.iter().map(|s| s.as_str()).collect();
-        let full = Symbol::intern(&format!("{}.{}", self.sort_name(s), tail.join(".")));
+        let sname = self.sort_name(s);
+        let mut full = Symbol::intern(&format!("{sname}.{}", tail.join(".")));
+        // As in Ivy: a member of the sort (`t.f`), else a sibling of the
+        // sort (`f` next to `t`), which is where struct fields live.
+        if !self.names.contains_key(&full) {
+            let sibling = match sname.as_str().rsplit_once('.') {
+                Some((parent, _)) => format!("{parent}.{}", tail.join(".")),
+                None => tail.join("."),
+            };
+            let sib = Symbol::intern(&sibling);
+            let first_arg = |c: &Self, f: SymId| c.sym(f).and_then(|d| d.args.first().copied());
+            match self.names.get(&sib).map(|x| x.0) {
+                Some(Entity::Sym(f)) if first_arg(self, f) == Some(s) => full = sib,
+                Some(Entity::Action(_)) => full = sib,
+                _ => {}
+            }
+        }
         match self.names.get(&full).map(|x| x.0) {
             Some(Entity::Sym(f)) => {
                 let mut all = vec![base];
@@ -933,9 +973,57 @@ impl Checker<'_> {
                 self.call_in_expr(cx, a, full, Some(base), mspan, args, span)
             }
             _ => {
-                self.undefined(NameKind::Value, full.as_str(), mspan, &env);
+                let fields = self.fields_of(s);
+                let is_struct = self.destructors.iter().any(|d| d.sort == s && d.field)
+                    || self.struct_sorts.contains(&s);
+                if is_struct || !matches!(self.sort_kind(s), SortKind::Uninterpreted) {
+                    let names = fields
+                        .iter()
+                        .filter_map(|f| self.sym(*f))
+                        .map(|d| {
+                            let n = d.name.as_str();
+                            Symbol::intern(n.rsplit_once('.').map(|x| x.1).unwrap_or(n))
+                        })
+                        .collect();
+                    let sort_decl = self.sorts.get(s.index()).and_then(|d| d.span);
+                    self.err(
+                        SemaError::UnknownField {
+                            field: Symbol::intern(&tail.join(".")),
+                            sort: sname,
+                            is_struct,
+                            fields: names,
+                            span: mspan,
+                            sort_decl,
+                        },
+                        &env,
+                    );
+                } else {
+                    self.undefined(NameKind::Value, full.as_str(), mspan, &env);
+                }
                 None
             }
+        }
+    }
+
+    /// The symbol `name` is as a member of sort `s`: `s.name`, else the
+    /// sibling `name` of the sort taking an `s` first (as in Ivy).
+    fn member_sym(&self, s: SortId, name: Symbol) -> Option<SymId> {
+        let sname = self.sort_name(s);
+        let own = Symbol::intern(&format!("{sname}.{name}"));
+        if let Some((Entity::Sym(f), _)) = self.names.get(&own) {
+            return Some(*f);
+        }
+        let sibling = match sname.as_str().rsplit_once('.') {
+            Some((parent, _)) => Symbol::intern(&format!("{parent}.{name}")),
+            None => name,
+        };
+        match self.names.get(&sibling) {
+            Some((Entity::Sym(f), _))
+                if self.sym(*f).and_then(|d| d.args.first().copied()) == Some(s) =>
+            {
+                Some(*f)
+            }
+            _ => None,
         }
     }
 
@@ -1130,6 +1218,19 @@ impl Checker<'_> {
         }
         let rs = self.sym(ret)?.ret;
         let targs = self.call_args(cx, a, name, base, args, span)?;
+        // A call in an assertion is lifted before it: its arguments may not
+        // mention the formula's variables.
+        if targs.iter().any(|t| !t.free_vars().is_empty()) {
+            self.err(
+                SemaError::ActionInFormula {
+                    name,
+                    span: pspan,
+                    decl: Some(decl),
+                },
+                &env,
+            );
+            return None;
+        }
         if self.silent > 0 {
             return Some((sp(Term::num(0, rs), span), rs));
         }

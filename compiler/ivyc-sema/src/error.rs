@@ -284,6 +284,23 @@ pub enum SemaError {
         span: Span,
         help: Option<&'static str>,
     },
+    /// `x.f` where the sort of `x` has no field or member `f`: `fields` are
+    /// the fields of the sort if it is a struct (`is_struct`).
+    UnknownField {
+        field: Symbol,
+        sort: Symbol,
+        is_struct: bool,
+        fields: Vec<Symbol>,
+        span: Span,
+        sort_decl: Option<Span>,
+    },
+    /// `destructor d(...) : u` whose first argument is missing (`found ==
+    /// None`) or not of an uninterpreted (struct-like) sort.
+    InvalidDestructor {
+        name: Symbol,
+        found: Option<Symbol>,
+        span: Span,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -342,6 +359,8 @@ impl SemaError {
             | DuplicateImplementation { span, .. }
             | MonitorSignature { span, .. }
             | NotAFunction { span, .. }
+            | UnknownField { span, .. }
+            | InvalidDestructor { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -410,6 +429,8 @@ impl IntoDiagnostic for SemaError {
             DuplicateImplementation { .. } => "duplicate-implementation",
             MonitorSignature { .. } => "monitor-signature",
             NotAFunction { .. } => "not-a-function",
+            UnknownField { .. } => "unknown-field",
+            InvalidDestructor { .. } => "invalid-destructor",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -760,6 +781,50 @@ impl IntoDiagnostic for SemaError {
                 }
                 error(code, format!("{} is not a function or relation", q(name)))
                     .with_labels(labels)
+            }
+            UnknownField {
+                field,
+                sort,
+                is_struct,
+                fields,
+                span,
+                sort_decl,
+            } => {
+                let mut labels = vec![primary(*span, "unknown field")];
+                if let Some(d) = sort_decl {
+                    labels.push(secondary(*d, format!("{} declared here", q(sort))));
+                }
+                let note = if !*is_struct {
+                    format!("{} is not a struct type and has no member {}", q(sort), q(field))
+                } else if fields.is_empty() {
+                    format!("struct {} has no fields", q(sort))
+                } else {
+                    let fs: Vec<String> = fields.iter().map(q).collect();
+                    format!("the fields of {} are {}", q(sort), fs.join(", "))
+                };
+                error(code, format!("no field {} on sort {}", q(field), q(sort)))
+                    .with_labels(labels)
+                    .with_notes(vec![note])
+            }
+            InvalidDestructor { name, found, span } => {
+                let (msg, note) = match found {
+                    None => (
+                        format!("destructor {} has no argument", q(name)),
+                        "a destructor `d(X:t, ...) : u` takes a value of its struct sort `t` first"
+                            .to_string(),
+                    ),
+                    Some(s) => (
+                        format!(
+                            "destructor {} takes a {} first, not a value of an uninterpreted sort",
+                            q(name),
+                            q(s)
+                        ),
+                        "the first argument of a destructor is the value it takes apart".into(),
+                    ),
+                };
+                error(code, msg)
+                    .with_labels(vec![primary(*span, "invalid destructor")])
+                    .with_notes(vec![note])
             }
             Unsupported { what, span, help } => {
                 let mut d = error(code, format!("unsupported: {what}"))

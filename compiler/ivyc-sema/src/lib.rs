@@ -7,14 +7,15 @@ mod decls;
 pub mod dump;
 mod elab;
 pub mod error;
+mod fields;
 pub mod lower;
 pub mod program;
 mod stmt;
 
 pub use error::SemaError;
 pub use program::{
-    ActionDef, ActionId, AssertKind, Block, Definition, IsolateDef, Origin, Program, Section, Stmt,
-    StmtKind,
+    ActionDef, ActionId, AssertKind, Block, Definition, Destructor, IsolateDef, Origin, Program,
+    Section, Stmt, StmtKind,
 };
 
 use ivyc_base::{FileId, SourceMap, Span, Symbol};

@@ -46,9 +46,16 @@
 //!   declared in the signature (role `Rigid` if the body mentions only rigid
 //!   symbols, `State` otherwise — such derived symbols are never assigned, the
 //!   lowering must expand or constrain them in every state).
+//! * **Structs.** `type t = struct { f : s }` declares an uninterpreted sort
+//!   `t` and a `Rigid` destructor `f(X:t) : s` named in the scope of the type
+//!   (listed in [`Program::destructors`]); `x.f` is `f(x)`. A field
+//!   assignment `x.f := v` (also `f(x) := v`, nested `x.f.g := v`) becomes
+//!   `n := *; assume f(n) = v & g(n) = g(x) & ...; x := n` with a fresh
+//!   `Local` `n` (inside a [`StmtKind::Local`]), as in Ivy: the root `x`
+//!   changes, the destructors do not.
 
 use ivyc_base::{Span, Symbol};
-use ivyc_logic::{Property, Signature, SymId, Term, Var};
+use ivyc_logic::{Property, Signature, SortId, SymId, Term, Var};
 use std::collections::HashMap;
 
 /// Index of an action in [`Program::actions`].
@@ -340,6 +347,24 @@ pub struct Program {
     pub invariant_origins: Vec<Origin>,
     /// Origin of every declared (non-`Local`) symbol.
     pub symbol_origins: HashMap<SymId, Origin>,
+    /// Destructors: the fields of `struct` sorts and `destructor`
+    /// declarations, in declaration order.
+    pub destructors: Vec<Destructor>,
+}
+
+/// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a
+/// `destructor` declaration). Its symbol has role `Rigid`: assigning
+/// `x.f := v` gives `x` a fresh value whose fields equal the old ones
+/// except `f` (see the module docs), the destructor itself never changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Destructor {
+    pub sym: SymId,
+    /// The sort of the first argument (the struct sort).
+    pub sort: SortId,
+    /// Whether it is a field of a `type t = struct {...}` (else a
+    /// `destructor` declaration).
+    pub field: bool,
+    pub span: Span,
 }
 
 impl Program {

@@ -417,12 +417,10 @@ impl<'a> Checker<'a> {
     }
 
     /// A formula in a statement: free variables universally quantified.
+    /// The formula of `assert`/`assume`/...: calls with closed arguments
+    /// are lifted out (as in Ivy: `assert it < key.iter.end`).
     fn stmt_formula(&mut self, cx: &mut Cx, e: &Expr, ctx: BoolContext) -> Option<Term> {
-        let stmt = cx.stmt;
-        cx.stmt = false;
-        let r = self.elab_closed(cx, e, ctx);
-        cx.stmt = stmt;
-        r
+        self.elab_closed(cx, e, ctx)
     }
 
     /// A condition: no free variables; calls are lifted.
@@ -468,6 +466,28 @@ impl<'a> Checker<'a> {
                 }
             }
             S::Assign { lhs, rhs } => {
+                if let Some((t, ret)) = self.field_target(cx, lhs) {
+                    cx.allow_free = false;
+                    let v = self.elab_infer(cx, rhs, Some(ret));
+                    cx.allow_free = true;
+                    cx.reset_free();
+                    let Some((v, vs)) = v else { return };
+                    if vs != ret {
+                        let (expected, found) = (self.sort_name(ret), self.sort_name(vs));
+                        self.err(
+                            SemaError::SortMismatch {
+                                expected,
+                                found,
+                                span: rhs.span,
+                                decl: None,
+                            },
+                            &env,
+                        );
+                        return;
+                    }
+                    self.field_assign(cx, &t, Some(v), span, out);
+                    return;
+                }
                 let Some((f, args, ret)) = self.target(cx, lhs) else {
                     return;
                 };
@@ -514,6 +534,11 @@ impl<'a> Checker<'a> {
                 });
             }
             S::Havoc { lhs } => {
+                if let Some((t, _)) = self.field_target(cx, lhs) {
+                    cx.reset_free();
+                    self.field_assign(cx, &t, None, span, out);
+                    return;
+                }
                 if let Some((f, args, _)) = self.target(cx, lhs) {
                     cx.reset_free();
                     push(StmtKind::Havoc { sym: f, args });
@@ -714,17 +739,15 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
-        cx.reset_free();
-        let stmt = cx.stmt;
-        cx.stmt = false;
-        cx.allow_free = true;
-        let r = self.elab_infer(cx, lhs, None);
-        cx.stmt = stmt;
-        let (t, s) = r?;
+        let (t, s) = self.target_term(cx, lhs)?;
         let TermKind::App(f, args) = t.kind else {
             self.err(SemaError::InvalidAssignTarget { span: lhs.span }, &env);
             return None;
         };
+        if self.is_destructor(f) {
+            self.unsupported("a struct field as the result of a call", lhs.span, &env);
+            return None;
+        }
         if let Some(why) = self.immutable(f, &cx.readonly) {
             let d = self.sym(f).cloned();
             self.err(
@@ -742,6 +765,36 @@ impl<'a> Checker<'a> {
             return None;
         }
         Some((f, args, s))
+    }
+
+    /// The elaborated left-hand side of an assignment (variables allowed).
+    fn target_term(&mut self, cx: &mut Cx, lhs: &Expr) -> Option<(Term, SortId)> {
+        cx.reset_free();
+        let stmt = cx.stmt;
+        cx.stmt = false;
+        cx.allow_free = true;
+        let r = self.elab_infer(cx, lhs, None);
+        cx.stmt = stmt;
+        r
+    }
+
+    /// The left-hand side of `:=` / `:= *` if it is a struct field
+    /// (`x.f`, `f(x)`, `x.f.g`): the term and its sort. Otherwise `None`
+    /// without reporting (the caller goes on with [`Self::target`]).
+    fn field_target(&mut self, cx: &mut Cx, lhs: &Expr) -> Option<(Term, SortId)> {
+        match &lhs.kind {
+            ExprKind::Paren(x) => return self.field_target(cx, x),
+            ExprKind::App { .. } | ExprKind::Dot { .. } => {}
+            _ => return None,
+        }
+        self.silent += 1;
+        let r = self.target_term(cx, lhs);
+        self.silent -= 1;
+        let (t, _) = r?;
+        match &t.kind {
+            TermKind::App(f, _) if self.is_destructor(*f) => self.target_term(cx, lhs),
+            _ => None,
+        }
     }
 
     /// A call statement `a(x)` / `x.a(y)` with result targets.
