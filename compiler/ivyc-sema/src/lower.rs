@@ -362,38 +362,39 @@ impl IntoDiagnostic for NeverChecked {
             .unit
             .map(|u| u.to_string())
             .unwrap_or_else(|| "this".into());
-        if self.require {
-            return error(
-                self.code(),
+        let (message, assumed, at_call, help) = if self.require {
+            (
                 format!(
                     "requirement of `{}` is never checked: isolate `{unit}` sees only its specification where `{}` calls it",
                     self.callee, self.caller
                 ),
+                "not checked at the call",
+                "called here",
+                format!(
+                    "help: move the `require` to the start of `{}` or into a `before` monitor, or add its object to the isolate's `with` list",
+                    self.callee
+                ),
             )
+        } else {
+            (
+                format!(
+                    "assumption in `{}` is never checked: isolate `{unit}` assumes it when `{}` calls it, but no isolate proves it",
+                    self.callee, self.caller
+                ),
+                "assumed, never proved",
+                "assumed at this call",
+                format!(
+                    "help: verify the implementation of `{}` in an isolate (add its object to an isolate's members), or mark the isolate that owns it `trusted`",
+                    self.callee
+                ),
+            )
+        };
+        error(self.code(), message)
             .with_labels(vec![
-                primary(self.assertion, "not checked at the call"),
-                secondary(self.call, "called here"),
+                primary(self.assertion, assumed),
+                secondary(self.call, at_call),
             ])
-            .with_notes(vec![format!(
-                "help: move the `require` to the start of `{}` or into a `before` monitor, or add its object to the isolate's `with` list",
-                self.callee
-            )]);
-        }
-        error(
-            self.code(),
-            format!(
-                "assumption in `{}` is never checked: isolate `{unit}` assumes it when `{}` calls it, but no isolate proves it",
-                self.callee, self.caller
-            ),
-        )
-        .with_labels(vec![
-            primary(self.assertion, "assumed, never proved"),
-            secondary(self.call, "assumed at this call"),
-        ])
-        .with_notes(vec![format!(
-            "help: verify the implementation of `{}` in an isolate (add its object to an isolate's members), or mark the isolate that owns it `trusted`",
-            self.callee
-        )])
+            .with_notes(vec![help])
     }
 }
 
@@ -699,21 +700,11 @@ fn outside_writes(a: &ActionDef, scope: Scope<'_>) -> Vec<(SymId, Span)> {
 /// State written by statements themselves (not by the actions they call).
 fn own_writes(stmts: &[Stmt]) -> Vec<(SymId, Span)> {
     let mut out = Vec::new();
-    for s in stmts {
-        match &s.kind {
-            StmtKind::Assign { sym, .. } | StmtKind::Havoc { sym, .. } => out.push((*sym, s.span)),
-            StmtKind::Call { results, .. } => out.extend(results.iter().map(|r| (*r, s.span))),
-            StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
-                out.extend(own_writes(&then_.stmts));
-                out.extend(own_writes(&else_.stmts));
-            }
-            StmtKind::Choice(bs) => bs.iter().for_each(|b| out.extend(own_writes(&b.stmts))),
-            StmtKind::While { body, .. } | StmtKind::Local { body, .. } | StmtKind::Ghost(body) => {
-                out.extend(own_writes(&body.stmts))
-            }
-            StmtKind::Assert { .. } | StmtKind::Assume(_) => {}
-        }
-    }
+    Block::walk_stmts(stmts, true, &mut |s| match &s.kind {
+        StmtKind::Assign { sym, .. } | StmtKind::Havoc { sym, .. } => out.push((*sym, s.span)),
+        StmtKind::Call { results, .. } => out.extend(results.iter().map(|r| (*r, s.span))),
+        _ => {}
+    });
     out
 }
 
@@ -1061,7 +1052,7 @@ impl Lowerer<'_> {
                     for s in stmts.iter().take(lead) {
                         cmds.push(self.stmt(s, ren, true));
                     }
-                    walk_stmts(stmts.get(lead..).unwrap_or(&[]), &mut |s| {
+                    Block::walk_stmts(stmts.get(lead..).unwrap_or(&[]), true, &mut |s| {
                         if is_pre(s) {
                             unchecked.push(s.span);
                         }
@@ -1078,7 +1069,7 @@ impl Lowerer<'_> {
                     );
                 }
                 PartKind::After => {
-                    walk_stmts(stmts, &mut |s| {
+                    Block::walk_stmts(stmts, true, &mut |s| {
                         if matches!(s.kind, StmtKind::Assert { .. }) {
                             assumed.push(s.span);
                         }
@@ -1114,7 +1105,7 @@ impl Lowerer<'_> {
         let mut assumed = Vec::new();
         for part in &callee.parts {
             if matches!(part.kind, PartKind::Implementation | PartKind::After) {
-                walk_stmts(callee.part_stmts(part), &mut |s| match s.kind {
+                Block::walk_stmts(callee.part_stmts(part), true, &mut |s| match s.kind {
                     StmtKind::Assert {
                         kind: AssertKind::Require,
                         ..
@@ -1155,13 +1146,6 @@ impl Lowerer<'_> {
     }
 }
 
-/// `Block::walk` (with ghost code) over a slice of statements.
-fn walk_stmts(stmts: &[Stmt], f: &mut impl FnMut(&Stmt)) {
-    for s in stmts {
-        Block::new(vec![s.clone()]).walk(true, f);
-    }
-}
-
 /// The state symbols that `stmts` and the actions they call (transitively,
 /// monitors included) may assign.
 fn state_writes(
@@ -1171,7 +1155,7 @@ fn state_writes(
     seen: &mut BTreeSet<ActionId>,
 ) {
     let mut calls = Vec::new();
-    walk_stmts(stmts, &mut |s| match &s.kind {
+    Block::walk_stmts(stmts, true, &mut |s| match &s.kind {
         StmtKind::Assign { sym, .. } | StmtKind::Havoc { sym, .. } => {
             out.insert(*sym);
         }

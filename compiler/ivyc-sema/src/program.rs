@@ -127,7 +127,13 @@ impl Block {
     /// in it (a statement before its nested ones). With `ghost == false`
     /// the statements inside [`StmtKind::Ghost`] are skipped.
     pub fn walk(&self, ghost: bool, f: &mut impl FnMut(&Stmt)) {
-        for s in &self.stmts {
+        Block::walk_stmts(&self.stmts, ghost, f)
+    }
+
+    /// [`Block::walk`] over a run of statements (e.g. one part of an
+    /// action's body).
+    pub fn walk_stmts(stmts: &[Stmt], ghost: bool, f: &mut impl FnMut(&Stmt)) {
+        for s in stmts {
             f(s);
             match &s.kind {
                 StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {

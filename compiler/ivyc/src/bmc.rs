@@ -26,40 +26,6 @@ pub struct Request<'a> {
     pub trace_out: Option<&'a Path>,
 }
 
-/// Keeps the units of `--isolate NAME`; `None` (after an error) if none.
-pub fn select_isolate(
-    units: Vec<Unit>,
-    isolate: Option<&str>,
-    out: &mut Renderer,
-) -> Option<Vec<Unit>> {
-    let Some(name) = isolate else {
-        return Some(units);
-    };
-    let known: Vec<String> = units
-        .iter()
-        .filter_map(|u| u.name.map(|n| n.to_string()))
-        .collect();
-    let kept: Vec<Unit> = units
-        .into_iter()
-        .filter(|u| u.name.is_some_and(|n| n.as_str() == name))
-        .collect();
-    if kept.is_empty() {
-        out.plain_error(
-            "unknown-isolate",
-            &format!(
-                "no isolate named `{name}`; the isolates are: {}",
-                if known.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ),
-        );
-        return None;
-    }
-    Some(kept)
-}
-
 /// `--bound` resolved in one unit's signature; `Err` names an unknown or
 /// interpreted sort.
 fn resolve_bounds(unit: &Unit, bounds: &[(String, u32)]) -> Result<Vec<(SortId, u32)>, String> {
@@ -190,7 +156,7 @@ pub fn run(args: &BmcArgs) -> Exit {
         out.summary();
         return Exit::InputError;
     };
-    let Some(units) = select_isolate(units, args.isolate.as_deref(), &mut out) else {
+    let Some(units) = frontend::select_isolate(units, args.isolate.as_deref(), &mut out) else {
         return Exit::InputError;
     };
     let req = Request {

@@ -47,12 +47,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
         out.summary();
         return Exit::InputError;
     };
-    let name = args
-        .input
-        .file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "protocol".to_owned());
+    let name = frontend::module_name(&args.input);
     let isolate = match &args.isolate {
         None => None,
         Some(want) => match program.isolates.iter().find(|i| i.name.as_str() == want) {

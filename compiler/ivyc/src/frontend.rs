@@ -81,3 +81,46 @@ pub fn whole_program(
         }
     }
 }
+
+/// Keeps the units of `--isolate NAME`; `None` (after an error) if none.
+pub fn select_isolate(
+    units: Vec<ivyc_sema::lower::Unit>,
+    isolate: Option<&str>,
+    out: &mut Renderer,
+) -> Option<Vec<ivyc_sema::lower::Unit>> {
+    let Some(name) = isolate else {
+        return Some(units);
+    };
+    let known: Vec<String> = units
+        .iter()
+        .filter_map(|u| u.name.map(|n| n.to_string()))
+        .collect();
+    let kept: Vec<ivyc_sema::lower::Unit> = units
+        .into_iter()
+        .filter(|u| u.name.is_some_and(|n| n.as_str() == name))
+        .collect();
+    if kept.is_empty() {
+        out.plain_error(
+            "unknown-isolate",
+            &format!(
+                "no isolate named `{name}`; the isolates are: {}",
+                if known.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        );
+        return None;
+    }
+    Some(kept)
+}
+
+/// The name of the extracted module: the input file's stem.
+pub fn module_name(input: &InputArgs) -> String {
+    input
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "protocol".to_owned())
+}

@@ -205,27 +205,39 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
 }
 
 /// How a property is named in reports: `[label]`, else the user's own text
-/// (first line, shortened), else the pretty-printed formula.
-fn property_name(sources: &SourceMap, ob: &ivyc_vc::Obligation) -> String {
-    if let Some(l) = ob.property_label {
+/// (first line, keyword stripped, shortened), else the pretty-printed
+/// formula (`formula`, called only then).
+fn source_name(
+    sources: &SourceMap,
+    label: Option<ivyc_base::Symbol>,
+    span: Option<ivyc_base::Span>,
+    formula: impl FnOnce() -> String,
+) -> String {
+    if let Some(l) = label {
         return format!("[{l}]");
     }
-    let text = ob
-        .property_span
+    let text = span
         .map(|s| sources.snippet(s))
         .unwrap_or("")
         .lines()
         .next()
         .unwrap_or("")
         .trim();
-    let text = ["assert ", "ensure ", "require ", "invariant ", "assume "]
-        .iter()
-        .find_map(|k| text.strip_prefix(k))
-        .unwrap_or(text)
-        .trim_end_matches(';')
-        .trim();
+    let text = [
+        "assert ",
+        "ensure ",
+        "require ",
+        "invariant ",
+        "conjecture ",
+        "assume ",
+    ]
+    .iter()
+    .find_map(|k| text.strip_prefix(k))
+    .unwrap_or(text)
+    .trim_end_matches(';')
+    .trim();
     if text.is_empty() {
-        return format!("`{}`", ob.property.pretty(&ob.sig));
+        return format!("`{}`", formula());
     }
     let short: String = text.chars().take(60).collect();
     if short.len() < text.len() {
@@ -233,6 +245,12 @@ fn property_name(sources: &SourceMap, ob: &ivyc_vc::Obligation) -> String {
     } else {
         format!("`{short}`")
     }
+}
+
+fn property_name(sources: &SourceMap, ob: &ivyc_vc::Obligation) -> String {
+    source_name(sources, ob.property_label, ob.property_span, || {
+        ob.property.pretty(&ob.sig)
+    })
 }
 
 fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
@@ -691,35 +709,7 @@ pub fn bmc_property_name(sources: &SourceMap, trace: &Trace) -> String {
     let Some(v) = &trace.violation else {
         return "(unidentified)".into();
     };
-    if let Some(l) = v.label {
-        return format!("[{l}]");
-    }
-    let text = v
-        .span
-        .map(|s| sources.snippet(s))
-        .unwrap_or("")
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim();
-    let text = [
-        "assert ",
-        "ensure ",
-        "require ",
-        "invariant ",
-        "conjecture ",
-    ]
-    .iter()
-    .find_map(|k| text.strip_prefix(k))
-    .unwrap_or(text)
-    .trim_end_matches(';')
-    .trim();
-    if text.is_empty() {
-        format!("`{}`", v.formula.pretty(&trace.sig))
-    } else {
-        let short: String = text.chars().take(60).collect();
-        format!("`{short}`")
-    }
+    source_name(sources, v.label, v.span, || v.formula.pretty(&trace.sig))
 }
 
 /// The word for a violation kind: `invariant`, `assert`, `ensure`, ...

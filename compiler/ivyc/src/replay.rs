@@ -245,12 +245,7 @@ pub fn run(args: &ReplayArgs) -> Exit {
         out.summary();
         return Exit::InputError;
     };
-    let name = args
-        .input
-        .file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "protocol".to_owned());
+    let name = frontend::module_name(&args.input);
     let module = match ivyc_ir::lower(&program, &sources, &name, None) {
         Ok(m) => m,
         Err(errors) => {

@@ -57,7 +57,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
         .as_ref()
         .and_then(|p| frontend::units(p, &sources, &mut out));
     timings.lowering = t.elapsed();
-    let Some(mut units) = units else {
+    let Some(units) = units else {
         out.summary();
         return Exit::InputError;
     };
@@ -67,27 +67,9 @@ pub fn run(args: &VerifyArgs) -> Exit {
         .as_ref()
         .map(|p| ivyc_sema::lower::never_checked(p, &units))
         .unwrap_or_default();
-    if let Some(name) = &args.isolate {
-        let known: Vec<String> = units
-            .iter()
-            .filter_map(|u| u.name.map(|n| n.to_string()))
-            .collect();
-        units.retain(|u| u.name.is_some_and(|n| n.as_str() == name));
-        if units.is_empty() {
-            out.plain_error(
-                "unknown-isolate",
-                &format!(
-                    "no isolate named `{name}`; the isolates are: {}",
-                    if known.is_empty() {
-                        "(none)".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
-            );
-            return Exit::InputError;
-        }
-    }
+    let Some(units) = frontend::select_isolate(units, args.isolate.as_deref(), &mut out) else {
+        return Exit::InputError;
+    };
     // `--bmc K`: a violation reachable within K steps is a real bug.
     if let Some(depth) = args.bmc {
         let req = bmc::Request {
