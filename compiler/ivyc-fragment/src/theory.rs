@@ -100,9 +100,9 @@ pub(crate) fn is_strict(op: TheoryOp, pol: TPol) -> bool {
     )
 }
 
-/// `has_integer_interp`: `int` and `nat` (Ivy also has range sorts).
+/// `has_integer_interp`: `int`, `nat` and range sorts.
 pub(crate) fn is_integer_sort(kind: &SortKind) -> bool {
-    matches!(kind, SortKind::Int | SortKind::Nat)
+    kind.is_integer()
 }
 
 /// What the checker knows about one argument of an interpreted application.

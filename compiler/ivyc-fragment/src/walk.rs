@@ -14,7 +14,7 @@ use std::collections::HashSet;
 /// Whether variables of a sort are tracked: uninterpreted sorts and the
 /// infinite interpreted sorts `int`/`nat` (Ivy: `is_uninterpreted_sort or
 /// has_infinite_interpretation`). Finite sorts (bool, enumerations, bit
-/// vectors) and `strlit` (which Ivy treats as decidable) are not: their
+/// vectors, ranges) and `strlit` (which Ivy treats as decidable) are not: their
 /// variables are never universal nodes or Skolem arguments, and a cycle of
 /// the sort graph must pass through a tracked sort to count.
 pub fn is_tracked_sort(sig: &Signature, s: SortId) -> bool {

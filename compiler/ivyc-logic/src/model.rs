@@ -331,6 +331,7 @@ fn eval_builtin(
         match kind {
             Some(SortKind::BitVec(w)) if *w < 127 => n.rem_euclid(1i128 << *w),
             Some(SortKind::Nat) => n.max(0),
+            Some(k @ SortKind::Range { .. }) => k.clamp(n),
             _ => n,
         }
     };

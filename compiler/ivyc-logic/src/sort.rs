@@ -32,6 +32,10 @@ pub enum SortKind {
     Int,
     /// Natural numbers (`interpret t -> nat`): integers constrained `>= 0`.
     Nat,
+    /// A range of integers (`type t = {lo..hi}`, `interpret t -> {lo..hi}`,
+    /// `lo <= hi`): Ivy's range sort. Values, numerals and the results of
+    /// `+ - * /` are clamped into `[lo, hi]` (saturating arithmetic).
+    Range { lo: i128, hi: i128 },
     /// Bit vectors of the given width (`interpret t -> bv[8]`).
     BitVec(u32),
     /// String literals (`interpret t -> strlit`).
@@ -43,13 +47,47 @@ impl SortKind {
     pub fn is_interpreted(&self) -> bool {
         matches!(
             self,
-            SortKind::Int | SortKind::Nat | SortKind::BitVec(_) | SortKind::Str
+            SortKind::Int
+                | SortKind::Nat
+                | SortKind::Range { .. }
+                | SortKind::BitVec(_)
+                | SortKind::Str
         )
     }
 
     /// Sorts whose values are integers (numerals and arithmetic apply).
     pub fn is_numeric(&self) -> bool {
-        matches!(self, SortKind::Int | SortKind::Nat | SortKind::BitVec(_))
+        matches!(
+            self,
+            SortKind::Int | SortKind::Nat | SortKind::Range { .. } | SortKind::BitVec(_)
+        )
+    }
+
+    /// Sorts whose values are mathematical integers (Z3 `Int`): int, nat and
+    /// ranges.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, SortKind::Int | SortKind::Nat | SortKind::Range { .. })
+    }
+
+    /// The bounds every value of an integer sort satisfies: `(None, None)`
+    /// for int, `(Some(0), None)` for nat, both for a range; `None` for a
+    /// sort whose values are not integers.
+    pub fn int_bounds(&self) -> Option<(Option<i128>, Option<i128>)> {
+        match self {
+            SortKind::Int => Some((None, None)),
+            SortKind::Nat => Some((Some(0), None)),
+            SortKind::Range { lo, hi } => Some((Some(*lo), Some(*hi))),
+            _ => None,
+        }
+    }
+
+    /// `n` clamped into a range sort's bounds (Ivy's saturating range
+    /// arithmetic and numerals); other sorts leave `n` unchanged.
+    pub fn clamp(&self, n: i128) -> i128 {
+        match self {
+            SortKind::Range { lo, hi } => n.clamp(*lo, (*hi).max(*lo)),
+            _ => n,
+        }
     }
 }
 

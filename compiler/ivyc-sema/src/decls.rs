@@ -117,9 +117,17 @@ impl<'a> Checker<'a> {
                             self.declare(cfull, Entity::Sym(s), c.span, env);
                         }
                     }
-                    Some(ast::Sort::Range { .. }) => {
-                        self.unsupported("range types `{lo..hi}`", d.span, env);
-                        self.declare_unsupported_sort(full, name.span, env);
+                    Some(ast::Sort::Range { lo, hi }) => {
+                        let lo = self.range_bound(lo.name.as_str(), lo.span, env);
+                        let hi = self.range_bound(hi.name.as_str(), hi.span, env);
+                        match self.range_kind(lo, hi, d.span, env) {
+                            Some(kind) => {
+                                let id = self.add_sort(full, kind, Some(name.span));
+                                self.declare(full, Entity::Sort(id), name.span, env);
+                            }
+                            // Reported; declared so its uses do not cascade.
+                            None => self.declare_unsupported_sort(full, name.span, env),
+                        }
                     }
                     Some(ast::Sort::Struct(fields)) => {
                         let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
@@ -216,6 +224,71 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The value of a bound of a range sort: a numeral, or a module
+    /// parameter whose actual is one (`type domain = {0..max}` in
+    /// `vector_bounded(range, max)`). Anything else is reported.
+    fn range_bound(&mut self, text: &str, span: Span, env: &Rc<Env>) -> Option<i128> {
+        let mut name = Symbol::intern(text);
+        let mut scope: Rc<Env> = env.clone();
+        for _ in 0..64 {
+            match scope.subst.get(&name).cloned() {
+                Some((ast::ModuleArg::Name(p), aenv)) if p.segments.len() == 1 => {
+                    name = p.segments[0].name;
+                    scope = aenv;
+                }
+                _ => break,
+            }
+        }
+        let t = name.as_str();
+        let v = match t.strip_prefix("0x") {
+            Some(h) => i128::from_str_radix(h, 16).ok(),
+            None if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok(),
+            None => None,
+        };
+        if v.is_none() {
+            self.err(
+                SemaError::RangeBound {
+                    text: Some(text.to_string()),
+                    span,
+                },
+                env,
+            );
+        }
+        v
+    }
+
+    /// A bound of `interpret t -> {lo..hi}`: a numeral or a name.
+    fn range_bound_expr(&mut self, e: &ast::Expr, env: &Rc<Env>) -> Option<i128> {
+        match &e.kind {
+            ast::ExprKind::Num(n) => self.range_bound(n.as_str(), e.span, env),
+            ast::ExprKind::App { func, args: None } if func.segments.len() == 1 => {
+                self.range_bound(func.segments[0].name.as_str(), e.span, env)
+            }
+            _ => {
+                let text = None;
+                self.err(SemaError::RangeBound { text, span: e.span }, env);
+                None
+            }
+        }
+    }
+
+    /// The kind of the range sort `{lo..hi}`, or `None` (reported) if a
+    /// bound is missing or the range is empty.
+    fn range_kind(
+        &mut self,
+        lo: Option<i128>,
+        hi: Option<i128>,
+        span: Span,
+        env: &Rc<Env>,
+    ) -> Option<SortKind> {
+        let (lo, hi) = (lo?, hi?);
+        if lo > hi {
+            self.err(SemaError::EmptyRange { lo, hi, span }, env);
+            return None;
+        }
+        Some(SortKind::Range { lo, hi })
+    }
+
     /// Declares a sort whose definition is unsupported (already reported)
     /// as uninterpreted, so that its uses are not reported as undefined.
     fn declare_unsupported_sort(&mut self, full: Symbol, span: Span, env: &Env) {
@@ -287,6 +360,14 @@ impl<'a> Checker<'a> {
             ast::InterpretTarget::Oper(ast::Oper::Native(q)) => {
                 self.unsupported("native interpretations", q.span, env);
                 return;
+            }
+            ast::InterpretTarget::Range { lo, hi } => {
+                let lo = self.range_bound_expr(lo, env);
+                let hi = self.range_bound_expr(hi, env);
+                match self.range_kind(lo, hi, span, env) {
+                    Some(k) => Ok(k),
+                    None => return,
+                }
             }
             _ => {
                 self.unsupported("this interpretation", span, env);

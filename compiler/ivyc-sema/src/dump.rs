@@ -19,6 +19,7 @@ impl Program {
                 }
                 SortKind::Int => " -> int".into(),
                 SortKind::Nat => " -> nat".into(),
+                SortKind::Range { lo, hi } => format!(" = {{{lo}..{hi}}}"),
                 SortKind::BitVec(n) => format!(" -> bv[{n}]"),
                 SortKind::Str => " -> strlit".into(),
                 SortKind::Bool => " = bool".into(),

@@ -522,7 +522,7 @@ impl Checker<'_> {
         };
         let kind = self.sort_kind(w).clone();
         match kind {
-            SortKind::Int | SortKind::Nat | SortKind::BitVec(_) => {
+            SortKind::Int | SortKind::Nat | SortKind::Range { .. } | SortKind::BitVec(_) => {
                 let text = n.as_str();
                 let v = if let Some(h) = text.strip_prefix("0x") {
                     i128::from_str_radix(h, 16).ok()
@@ -533,10 +533,11 @@ impl Checker<'_> {
                     self.err(SemaError::InvalidNumeral { text: n, span }, &env);
                     return None;
                 };
-                // Bit-vector numerals wrap around, as in Ivy.
+                // Bit-vector numerals wrap around, range numerals are clamped
+                // into the range, as in Ivy.
                 let v = match kind {
                     SortKind::BitVec(width) if width < 127 => v.rem_euclid(1i128 << width),
-                    _ => v,
+                    _ => kind.clamp(v),
                 };
                 Some((sp(Term::num(v, w), span), w))
             }

@@ -262,6 +262,19 @@ pub enum SemaError {
         name: Symbol,
         span: Span,
     },
+    /// A bound of a range sort `{lo..hi}` that is not a numeral (after
+    /// module parameters are replaced by their actuals): a name (`text`) or
+    /// an expression (`None`).
+    RangeBound {
+        text: Option<String>,
+        span: Span,
+    },
+    /// A range sort `{lo..hi}` with `lo > hi`.
+    EmptyRange {
+        lo: i128,
+        hi: i128,
+        span: Span,
+    },
     DuplicateImplementation {
         action: Symbol,
         span: Span,
@@ -356,6 +369,8 @@ impl SemaError {
             | ThisOutsideObject { span }
             | DuplicateInterpretation { span, .. }
             | UnknownTheory { span, .. }
+            | RangeBound { span, .. }
+            | EmptyRange { span, .. }
             | DuplicateImplementation { span, .. }
             | MonitorSignature { span, .. }
             | NotAFunction { span, .. }
@@ -426,6 +441,8 @@ impl IntoDiagnostic for SemaError {
             ThisOutsideObject { .. } => "this-outside-object",
             DuplicateInterpretation { .. } => "duplicate-interpretation",
             UnknownTheory { .. } => "unknown-theory",
+            RangeBound { .. } => "range-bound",
+            EmptyRange { .. } => "empty-range",
             DuplicateImplementation { .. } => "duplicate-implementation",
             MonitorSignature { .. } => "monitor-signature",
             NotAFunction { .. } => "not-a-function",
@@ -742,6 +759,22 @@ impl IntoDiagnostic for SemaError {
             ]),
             UnknownTheory { name, span } => error(code, format!("unknown theory {}", q(name)))
                 .with_labels(vec![primary(*span, "expected `int`, `nat`, `bv[N]` or `strlit`")]),
+            RangeBound { text, span } => error(
+                code,
+                match text {
+                    Some(t) => format!("range bound {} is not a numeral", q(t)),
+                    None => "range bound is an expression, not a numeral".into(),
+                },
+            )
+            .with_labels(vec![primary(*span, "expected an integer numeral")])
+            .with_notes(vec![
+                "help: write the bound as a numeral, or pass a numeral for the module parameter it names".into(),
+            ]),
+            EmptyRange { lo, hi, span } => error(code, format!("empty range `{{{lo}..{hi}}}`"))
+                .with_labels(vec![primary(*span, "the lower bound exceeds the upper bound")])
+                .with_notes(vec![
+                    "help: a range sort needs `lo <= hi`; an empty sort would make every property hold vacuously".into(),
+                ]),
             DuplicateImplementation {
                 action,
                 span,

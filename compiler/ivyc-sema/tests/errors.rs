@@ -998,10 +998,10 @@ invariant up(X:node) -> held(X:key)
 
 #[test]
 fn no_cascade_after_unknown_sorts() {
-    // An annotation naming an unknown sort and uses of unsupported sorts
-    // give one error each.
+    // An annotation naming an unknown sort, a range sort with a bad bound
+    // and uses of unsupported sorts give one error each.
     let src = r#"#lang ivy1.7
-type small = {0..3}
+type small = {0..top}
 type rec = struct { f : small }
 variant v of rec
 individual a : small
@@ -1011,11 +1011,11 @@ relation r(X:small)
 invariant forall K:nosort. K = K
 invariant forall K:nosort. r(K)
 "#;
-    // (The struct `rec` is supported; its field's range sort is not.)
+    // (The struct `rec` is supported; its field's sort `small` is refused.)
     assert_eq!(
         codes_of(src, &mut MemoryLoader::new()),
         [
-            "unsupported",
+            "range-bound",
             "unsupported",
             "undefined-sort",
             "undefined-sort"

@@ -31,11 +31,9 @@ fn err<T>(msg: impl Into<String>) -> Result<T, EncodeError> {
 #[derive(Clone, Debug)]
 pub(crate) enum SortInfo {
     Bool,
-    /// `Int` and `Nat` (for `Nat`, `nat` is set and values are constrained
-    /// `>= 0`).
-    Int {
-        nat: bool,
-    },
+    /// `int`, `nat` and range sorts, all Z3 `Int`; values of `nat` and
+    /// ranges are constrained to their bounds (see [`IntKind::guards`]).
+    Int(IntKind),
     BitVec(u32),
     /// Z3's sequence-of-characters string sort.
     Str,
@@ -61,12 +59,47 @@ impl SortInfo {
     }
 }
 
+/// Which integer sort a Z3 `Int` stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IntKind {
+    Int,
+    /// Natural numbers: `>= 0`, subtraction truncated at 0.
+    Nat,
+    /// Ivy's range sort `{lo..hi}`: values in `[lo, hi]`, numerals and
+    /// arithmetic results clamped into it.
+    Range(i128, i128),
+}
+
+impl IntKind {
+    /// The constraints every value `x` of the sort satisfies.
+    pub(crate) fn guards(self, x: &Int) -> Vec<Bool> {
+        match self {
+            IntKind::Int => vec![],
+            IntKind::Nat => vec![x.ge(Int::from_i64(0))],
+            IntKind::Range(lo, hi) => vec![x.ge(Int::from_i128(lo)), x.le(Int::from_i128(hi))],
+        }
+    }
+
+    /// An arithmetic result as Ivy defines it on the sort: clamped into a
+    /// range (`If(r > hi, hi, If(r < lo, lo, r))`), unchanged otherwise.
+    fn saturate(self, r: Int) -> Int {
+        match self {
+            IntKind::Range(lo, hi) => {
+                let (lo, hi) = (Int::from_i128(lo), Int::from_i128(hi));
+                r.gt(&hi).ite(&hi, &r.lt(&lo).ite(&lo, &r))
+            }
+            _ => r,
+        }
+    }
+}
+
 /// A cached symbol declaration.
 #[derive(Clone, Debug)]
 pub(crate) struct SymInfo {
     pub(crate) decl: Rc<FuncDecl>,
-    /// For symbols returning `nat`: `forall args. f(args) >= 0`.
-    pub(crate) nat_axiom: Option<Bool>,
+    /// For symbols returning `nat` or a range: `forall args. f(args) >= 0`
+    /// (resp. `lo <= f(args) <= hi`).
+    pub(crate) bounds_axiom: Option<Bool>,
 }
 
 /// Cache key of a sort: its name and kind (spans are irrelevant).
@@ -127,8 +160,9 @@ impl Encoder {
         let name = decl.name.as_str();
         let info = match &decl.kind {
             SortKind::Bool => SortInfo::Bool,
-            SortKind::Int => SortInfo::Int { nat: false },
-            SortKind::Nat => SortInfo::Int { nat: true },
+            SortKind::Int => SortInfo::Int(IntKind::Int),
+            SortKind::Nat => SortInfo::Int(IntKind::Nat),
+            SortKind::Range { lo, hi } => SortInfo::Int(IntKind::Range(*lo, *hi)),
             SortKind::BitVec(0) => return err(format!("bit-vector sort {name} of width 0")),
             SortKind::BitVec(w) => SortInfo::BitVec(*w),
             SortKind::Str => SortInfo::Str,
@@ -209,7 +243,7 @@ impl Encoder {
             }
             SymInfo {
                 decl: Rc::clone(&ctors[i]),
-                nat_axiom: None,
+                bounds_axiom: None,
             }
         } else {
             let args: Vec<SortInfo> = decl
@@ -221,8 +255,8 @@ impl Encoder {
             let arg_sorts: Vec<Sort> = args.iter().map(SortInfo::z3_sort).collect();
             let arg_refs: Vec<&Sort> = arg_sorts.iter().collect();
             let fd = FuncDecl::new(z3_name, &arg_refs, &ret.z3_sort());
-            let nat_axiom = match ret {
-                SortInfo::Int { nat: true } => {
+            let bounds_axiom = match ret {
+                SortInfo::Int(k @ (IntKind::Nat | IntKind::Range(..))) => {
                     let bound: Vec<Dynamic> = arg_sorts
                         .iter()
                         .map(|s| Dynamic::fresh_const("x", s))
@@ -230,16 +264,33 @@ impl Encoder {
                     let bound_refs: Vec<&dyn Ast> = bound.iter().map(|b| b as &dyn Ast).collect();
                     let app = fd.apply(&bound_refs);
                     let Some(app) = app.as_int() else {
-                        return err("nat symbol does not return an integer");
+                        return err("bounded integer symbol does not return an integer");
                     };
-                    let ge = app.ge(Int::from_i64(0));
-                    Some(z3::ast::forall_const(&bound_refs, &[], &ge))
+                    // The arguments' own bounds guard the axiom as in a
+                    // quantifier over their sorts.
+                    let mut guards = Vec::new();
+                    for (b, a) in bound.iter().zip(&args) {
+                        if let (SortInfo::Int(ak), Some(bi)) = (a, b.as_int()) {
+                            guards.extend(ak.guards(&bi));
+                        }
+                    }
+                    let body = Bool::and(&k.guards(&app));
+                    let body = if guards.is_empty() {
+                        body
+                    } else {
+                        Bool::and(&guards).implies(&body)
+                    };
+                    Some(if bound_refs.is_empty() {
+                        body
+                    } else {
+                        z3::ast::forall_const(&bound_refs, &[], &body)
+                    })
                 }
                 _ => None,
             };
             SymInfo {
                 decl: Rc::new(fd),
-                nat_axiom,
+                bounds_axiom,
             }
         };
         self.syms.insert(key, info.clone());
@@ -247,7 +298,8 @@ impl Encoder {
     }
 
     /// Background constraints for the given symbols: `f(args) >= 0` for
-    /// every symbol returning a `nat` sort.
+    /// every symbol returning a `nat` sort, `lo <= f(args) <= hi` for every
+    /// symbol returning a range sort.
     pub fn axioms_for(
         &mut self,
         sig: &Signature,
@@ -255,7 +307,7 @@ impl Encoder {
     ) -> Result<Vec<Bool>, EncodeError> {
         let mut out = Vec::new();
         for &s in syms {
-            if let Some(ax) = self.sym_info(sig, s)?.nat_axiom {
+            if let Some(ax) = self.sym_info(sig, s)?.bounds_axiom {
                 out.push(ax);
             }
         }
@@ -404,10 +456,8 @@ impl Encoder {
                 for v in vs {
                     let info = self.sort_info(sig, v.sort)?;
                     let c = Dynamic::fresh_const(v.name.as_str(), &info.z3_sort());
-                    if let SortInfo::Int { nat: true } = info {
-                        if let Some(i) = c.as_int() {
-                            guards.push(i.ge(Int::from_i64(0)));
-                        }
+                    if let (SortInfo::Int(k), Some(i)) = (&info, c.as_int()) {
+                        guards.extend(k.guards(&i));
                     }
                     bound.push(c);
                 }
@@ -442,14 +492,14 @@ impl Encoder {
         sort: SortId,
     ) -> Result<Dynamic, EncodeError> {
         match self.sort_info(sig, sort)? {
-            SortInfo::Int { nat } => {
-                if nat && n < 0 {
+            SortInfo::Int(k) => {
+                if k == IntKind::Nat && n < 0 {
                     return err(format!(
                         "negative numeral {n} of nat sort {}",
                         sort_name(sig, sort)
                     ));
                 }
-                Ok(Int::from_i128(n).into())
+                Ok(Int::from_i128(sig.sort_kind(sort).clamp(n)).into())
             }
             SortInfo::BitVec(w) => Ok(bv_numeral(n, w)?.into()),
             _ => err(format!(
@@ -503,7 +553,7 @@ impl Encoder {
             ))
         };
         let r: Dynamic = match self.sort_info(sig, sort)? {
-            SortInfo::Int { nat } => {
+            SortInfo::Int(k) => {
                 let a: Vec<Int> = args
                     .iter()
                     .map(|d| {
@@ -517,14 +567,14 @@ impl Encoder {
                     BuiltinOp::Le => x.le(y).into(),
                     BuiltinOp::Gt => x.gt(y).into(),
                     BuiltinOp::Ge => x.ge(y).into(),
-                    BuiltinOp::Add => (x + y).into(),
-                    BuiltinOp::Mul => (x * y).into(),
-                    BuiltinOp::Div => x.div(y).into(),
-                    BuiltinOp::Sub if nat => {
+                    BuiltinOp::Add => k.saturate(x + y).into(),
+                    BuiltinOp::Mul => k.saturate(x * y).into(),
+                    BuiltinOp::Div => k.saturate(x.div(y)).into(),
+                    BuiltinOp::Sub if k == IntKind::Nat => {
                         // Ivy's truncated subtraction on nat.
                         x.ge(y).ite(&(x - y), &Int::from_i64(0)).into()
                     }
-                    BuiltinOp::Sub => (x - y).into(),
+                    BuiltinOp::Sub => k.saturate(x - y).into(),
                     BuiltinOp::BvAnd | BuiltinOp::BvOr | BuiltinOp::BvNot => {
                         return bad().map(|d| (d, ret))
                     }

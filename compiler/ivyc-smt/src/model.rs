@@ -122,6 +122,7 @@ pub fn decode_model(
             }
             SortKind::Enum(_) => Value::Enum(decl.ret, 0),
             SortKind::Int | SortKind::Nat | SortKind::BitVec(_) => Value::Int(0),
+            SortKind::Range { lo, .. } => Value::Int(*lo),
             SortKind::Str => Value::Str(Symbol::intern("")),
         };
         model.interps.insert(s, Interp::constant(v));
@@ -285,6 +286,7 @@ impl Decoder<'_> {
                 if vals.is_empty() {
                     vals.push(match sig.sort_kind(k) {
                         SortKind::Str => Value::Str(Symbol::intern("")),
+                        SortKind::Range { lo, .. } => Value::Int(*lo),
                         _ => Value::Int(0),
                     });
                 }
