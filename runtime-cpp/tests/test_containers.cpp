@@ -6,6 +6,7 @@
 #include <tuple>
 #include <type_traits>
 
+#include "ivyc/arith.hpp"
 #include "ivyc/containers.hpp"
 #include "test_util.hpp"
 
@@ -158,6 +159,25 @@ void test_arith() {
           std::numeric_limits<int64_t>::max());
     CHECK(ivyc::nat_sub(std::numeric_limits<int64_t>::min(), 0) == 0);
     static_assert(ivyc::nat_sub(10, 4) == 6);
+
+    // Range sorts saturate at their bounds, exactly even near int64 limits.
+    static_assert(ivyc::range_add(7, 5, 0, 10) == 10);
+    static_assert(ivyc::range_sub(2, 3, 0, 10) == 0);
+    static_assert(ivyc::range_mul(-3, 4, -5, 5) == -5);
+    CHECK(ivyc::range_add(std::numeric_limits<int64_t>::max(), 1, 0,
+                          std::numeric_limits<int64_t>::max()) ==
+          std::numeric_limits<int64_t>::max());
+    CHECK(ivyc::range_mul(std::numeric_limits<int64_t>::min(), -1, 0, 9) == 9);
+    CHECK(ivyc::range_div(-7, 2, -10, 10) == -4);
+    CHECK(ivyc::range_div(9, 2, 0, 3) == 3);
+    CHECK_THROWS(ivyc::range_div(1, 0, 0, 3), ivyc::runtime_error);
+    CHECK(ivyc::range_pick(0, 3, 5) == 3);
+    CHECK(ivyc::range_pick(4, 3, 5) == 4);
+    CHECK(ivyc::range_pick(~uint64_t{0}, std::numeric_limits<int64_t>::min(),
+                           std::numeric_limits<int64_t>::max()) ==
+          std::numeric_limits<int64_t>::max());
+    CHECK_THROWS(ivyc::check_range(6, 1, 5, "x"), ivyc::runtime_error);
+    ivyc::check_range(5, 1, 5, "x");
 
     static_assert(std::is_same_v<ivyc::bv_t<1>, uint8_t>);
     static_assert(std::is_same_v<ivyc::bv_t<8>, uint8_t>);

@@ -119,14 +119,49 @@ fn every_example_extracts_and_compiles() {
     build(tmp.path(), &tmp.path().join("build"), &[]);
 }
 
+/// Extracts and builds `source`, runs its REPL `--echo` with `args` on
+/// `script` and snapshots the transcript as `name`.
+fn repl_session(source: &str, args: &[&str], script: &str, name: &str) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gen = tmp.path().join("gen");
+    extract(source, &gen, true);
+    let b = tmp.path().join("build");
+    build(&gen, &b, &[]);
+    let stem = Path::new(source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("file stem");
+    let repl = format!("{stem}_repl");
+    let mut child = Command::new(b.join(&repl))
+        .arg("--echo")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start repl");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(script.as_bytes()).expect("write script");
+    }
+    let out = child.wait_with_output().expect("repl output");
+    let transcript = format!(
+        "$ {repl} --echo{} < script\n--- stdout\n{}--- stderr\n{}--- exit: {}\n",
+        args.iter().map(|a| format!(" {a}")).collect::<String>(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        out.status.code().unwrap_or(-1)
+    );
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(repo_root().join("tests/extract/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.bind(|| insta::assert_snapshot!(name, transcript));
+}
+
 /// The lock server's REPL driven by a script; the transcript is a snapshot.
 #[test]
 fn lock_server_repl_session() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let gen = tmp.path().join("gen");
-    extract("examples/lock_server.ivy", &gen, true);
-    let b = tmp.path().join("build");
-    build(&gen, &b, &[]);
     let script = "\
 ?state
 send_lock(0)
@@ -145,29 +180,42 @@ grant(0)
 unlock
 ?nope
 ";
-    let mut child = Command::new(b.join("lock_server_repl"))
-        .args(["--echo", "node=3"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start repl");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin.write_all(script.as_bytes()).expect("write script");
-    }
-    let out = child.wait_with_output().expect("repl output");
-    let transcript = format!(
-        "$ lock_server_repl --echo node=3 < script\n--- stdout\n{}--- stderr\n{}--- exit: {}\n",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        out.status.code().unwrap_or(-1)
+    repl_session(
+        "examples/lock_server.ivy",
+        &["node=3"],
+        script,
+        "lock_server_repl_session",
     );
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(repo_root().join("tests/extract/snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.bind(|| insta::assert_snapshot!("lock_server_repl_session", transcript));
+}
+
+/// Range sorts in C++: the token bucket of range_saturation.ivy starts at
+/// the clamped 10, saturates at 10 and 0, and refuses an argument outside
+/// the client sort.
+#[test]
+fn range_sort_repl_session() {
+    let script = "\
+?state
+take(0)
+take(1)
+take(0)
+take(0)
+take(0)
+take(0)
+take(0)
+?state
+refill
+refill
+?state
+refill
+?state
+take(2)
+";
+    repl_session(
+        "tests/data/verify/range_saturation.ivy",
+        &["client=2"],
+        script,
+        "range_saturation_repl_session",
+    );
 }
 
 /// Five processes, each a node of the extracted leader election, talk UDP

@@ -97,6 +97,13 @@ fn random_arg(kind: &str, rng: &mut Rng) -> String {
             if let Some(ctors) = kind.strip_prefix("enum:") {
                 let c: Vec<&str> = ctors.split('|').collect();
                 c[rng.below(c.len() as u64) as usize].to_owned()
+            } else if let Some((lo, hi)) =
+                kind.strip_prefix("range:").and_then(|r| r.split_once(".."))
+            {
+                let lo: i64 = lo.parse().expect("range lower bound");
+                let hi: i64 = hi.parse().expect("range upper bound");
+                let width = u64::try_from(hi - lo).unwrap_or(0).min(1000) + 1;
+                (lo + rng.below(width) as i64).to_string()
             } else if let Some(w) = kind.strip_prefix("bv:") {
                 let w: u32 = w.parse().expect("bv width");
                 let max = if w >= 63 { 1000 } else { (1u64 << w).min(1000) };

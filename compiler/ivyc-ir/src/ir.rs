@@ -24,6 +24,12 @@ pub enum Type {
     Int,
     /// Natural numbers: subtraction truncates at 0.
     Nat,
+    /// An Ivy range sort `{lo..hi}`: values in `[lo, hi]`, arithmetic
+    /// results clamped into it (saturating).
+    Range {
+        lo: i64,
+        hi: i64,
+    },
     /// Bit vectors of the given width (1..=64).
     Bv {
         width: u32,

@@ -34,21 +34,6 @@ pub fn lower(
             span: d.span,
         }]);
     }
-    // Range sorts would need saturating arithmetic and in-range defaults in
-    // C++: refused.
-    if let Some(d) = program
-        .sig
-        .sorts()
-        .map(|(_, d)| d)
-        .find(|d| matches!(d.kind, SortKind::Range { .. }))
-    {
-        if let Some(span) = d.span {
-            return Err(vec![IrError::Unsupported {
-                what: "range sorts `{lo..hi}`",
-                span,
-            }]);
-        }
-    }
     let mut lx = Lowerer::new(program, sources, name);
     lx.isolate = isolate.map(|i| {
         let own: Vec<String> = i.members.iter().map(|m| m.as_str().to_owned()).collect();
@@ -173,8 +158,18 @@ impl<'p> Lowerer<'p> {
                 }
                 SortKind::Int => Type::Int,
                 SortKind::Nat => Type::Nat,
-                // Refused in `lower` (ranges without a span cannot occur).
-                SortKind::Range { .. } => Type::Int,
+                SortKind::Range { lo, hi } => match (i64::try_from(*lo), i64::try_from(*hi)) {
+                    (Ok(lo), Ok(hi)) => Type::Range { lo, hi },
+                    _ => {
+                        if let Some(span) = decl.span {
+                            self.errors.push(IrError::Unsupported {
+                                what: "range sorts with bounds beyond 64 bits",
+                                span,
+                            });
+                        }
+                        Type::Int
+                    }
+                },
                 SortKind::BitVec(w) => Type::Bv {
                     width: (*w).clamp(1, 64),
                 },

@@ -48,6 +48,37 @@ inline int64_t checked_div(int64_t a, int64_t b) {
     return q;
 }
 
+// Ivy range sorts {lo..hi}: results are clamped into [lo, hi] (saturating
+// arithmetic), computed exactly in 128 bits, so they never overflow.
+// Division by zero is an error, as for int.
+constexpr int64_t range_clamp(__int128 v, int64_t lo, int64_t hi) noexcept {
+    return v < lo ? lo : (v > hi ? hi : static_cast<int64_t>(v));
+}
+constexpr int64_t range_add(int64_t a, int64_t b, int64_t lo, int64_t hi) noexcept {
+    return range_clamp(static_cast<__int128>(a) + b, lo, hi);
+}
+constexpr int64_t range_sub(int64_t a, int64_t b, int64_t lo, int64_t hi) noexcept {
+    return range_clamp(static_cast<__int128>(a) - b, lo, hi);
+}
+constexpr int64_t range_mul(int64_t a, int64_t b, int64_t lo, int64_t hi) noexcept {
+    return range_clamp(static_cast<__int128>(a) * b, lo, hi);
+}
+inline int64_t range_div(int64_t a, int64_t b, int64_t lo, int64_t hi) {
+    if (b == 0) throw runtime_error("division by zero");
+    // Euclidean division as checked_div, exact in 128 bits.
+    const __int128 x = a;
+    __int128 q = x / b;
+    if (x % b < 0) q = b > 0 ? q - 1 : q + 1;
+    return range_clamp(q, lo, hi);
+}
+// An arbitrary value of the range from 64 random bits.
+constexpr int64_t range_pick(uint64_t r, int64_t lo, int64_t hi) noexcept {
+    const unsigned __int128 width = static_cast<unsigned __int128>(
+                                        static_cast<__int128>(hi) - lo) + 1;
+    return static_cast<int64_t>(static_cast<__int128>(lo) +
+                                static_cast<__int128>(r % width));
+}
+
 // Bit-vector operations on bv_t<N> values, wrapping modulo 2^N.
 template <unsigned N>
 constexpr bv_t<N> bv_add(uint64_t a, uint64_t b) noexcept { return bv_mask<N>(a + b); }
@@ -88,6 +119,17 @@ inline void check_index(uint64_t v, uint64_t count, const char* what) {
 
 inline void check_nat(int64_t v, const char* what) {
     if (v < 0) throw_negative_nat(what);
+}
+
+[[noreturn]] IVYC_COLD inline void throw_outside_range(int64_t v, int64_t lo, int64_t hi,
+                                                      const char* what) {
+    throw runtime_error(std::string("value outside its range sort: ") + what + " = " +
+                        std::to_string(v) + ", range {" + std::to_string(lo) + ".." +
+                        std::to_string(hi) + "}");
+}
+
+inline void check_range(int64_t v, int64_t lo, int64_t hi, const char* what) {
+    if (v < lo || v > hi) throw_outside_range(v, lo, hi, what);
 }
 
 }  // namespace ivyc
