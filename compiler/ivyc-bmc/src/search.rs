@@ -92,7 +92,14 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         .flatten()
         .map(|&(_, s)| s)
         .collect();
-    let mut hyps: Vec<Term> = sys.axioms.iter().map(|p| p.formula.clone()).collect();
+    // Properties are theorems of the axioms (proved by `verify`): assumed.
+    let mut hyps: Vec<Term> = sys
+        .axioms
+        .iter()
+        .chain(&sys.properties)
+        .chain(&sys.lemmas)
+        .map(|p| p.formula.clone())
+        .collect();
     for &(sort, n) in &opts.bounds {
         let (ax, consts) = cardinality_axiom(&mut sig, sort, n);
         hyps.push(ax);

@@ -197,17 +197,23 @@ impl Cmd {
     /// Applies [`Term::subst_symbols`] to every formula and assigned value
     /// (used to expand definitions). Assigned/havocked symbols are kept.
     pub fn subst_symbols(&self, map: &HashMap<SymId, Lambda>) -> Cmd {
+        self.map_terms(&mut |t| t.subst_symbols(map))
+    }
+
+    /// Rebuilds the command with `f` applied to every formula and assigned
+    /// value. Assigned/havocked symbols and parameters are kept.
+    pub fn map_terms(&self, f: &mut impl FnMut(&Term) -> Term) -> Cmd {
         match self {
             Cmd::Skip | Cmd::Havoc(_) => self.clone(),
-            Cmd::Assume(t) => Cmd::Assume(t.subst_symbols(map)),
-            Cmd::Assert(t, i) => Cmd::Assert(t.subst_symbols(map), *i),
+            Cmd::Assume(t) => Cmd::Assume(f(t)),
+            Cmd::Assert(t, i) => Cmd::Assert(f(t), *i),
             Cmd::Assign { sym, params, value } => Cmd::Assign {
                 sym: *sym,
                 params: params.clone(),
-                value: value.subst_symbols(map),
+                value: f(value),
             },
-            Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.subst_symbols(map)).collect()),
-            Cmd::Choice(cs) => Cmd::Choice(cs.iter().map(|c| c.subst_symbols(map)).collect()),
+            Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.map_terms(f)).collect()),
+            Cmd::Choice(cs) => Cmd::Choice(cs.iter().map(|c| c.map_terms(f)).collect()),
         }
     }
 }

@@ -163,6 +163,15 @@ impl Signature {
         &self.sort(id).kind
     }
 
+    /// Changes what a sort means (e.g. drops its interpretation in a unit
+    /// that cannot see it). Terms built for the old kind (numerals,
+    /// builtins) must be rewritten by the caller.
+    pub fn set_sort_kind(&mut self, id: SortId, kind: SortKind) {
+        if let Some(d) = self.sorts.get_mut(id.index()) {
+            d.kind = kind;
+        }
+    }
+
     pub fn lookup_sort(&self, name: &str) -> Option<SortId> {
         self.sort_names.get(&Symbol::intern(name)).copied()
     }

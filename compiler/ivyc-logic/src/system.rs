@@ -59,6 +59,12 @@ pub struct System {
     /// Invariants proved elsewhere (another isolate): assumed in the
     /// pre-state of every action, never checked here.
     pub assumed: Vec<Property>,
+    /// `property` declarations checked here: each is proved once from the
+    /// axioms and `lemmas` (a theorem of the background theory, as in Ivy),
+    /// then assumed like an axiom by every other obligation.
+    pub properties: Vec<Property>,
+    /// Properties proved elsewhere (another isolate): assumed like axioms.
+    pub lemmas: Vec<Property>,
 }
 
 impl System {
@@ -84,19 +90,27 @@ impl System {
     /// that (transitively) refers to itself; the system is then unchanged.
     pub fn expand_definitions(&mut self, defs: &HashMap<SymId, Lambda>) -> Result<(), SymId> {
         let closed = close_definitions(defs)?;
+        self.map_terms(&mut |t| t.subst_symbols(&closed));
+        Ok(())
+    }
+
+    /// Applies `f` to every formula of the system: axioms, invariants,
+    /// assumed invariants, and the formulas and values of init and actions.
+    pub fn map_terms(&mut self, f: &mut impl FnMut(&Term) -> Term) {
         for p in self
             .axioms
             .iter_mut()
             .chain(self.invariants.iter_mut())
             .chain(self.assumed.iter_mut())
+            .chain(self.properties.iter_mut())
+            .chain(self.lemmas.iter_mut())
         {
-            p.formula = p.formula.subst_symbols(&closed);
+            p.formula = f(&p.formula);
         }
-        self.init = self.init.subst_symbols(&closed);
+        self.init = self.init.map_terms(f);
         for a in &mut self.actions {
-            a.body = a.body.subst_symbols(&closed);
+            a.body = a.body.map_terms(f);
         }
-        Ok(())
     }
 }
 

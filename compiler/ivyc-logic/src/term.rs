@@ -446,40 +446,34 @@ impl Term {
     /// Rebuilds the term bottom-up, applying `f` to every rebuilt node
     /// (post-order). Binders are not renamed: `f` must not capture.
     pub fn map_bottom_up(&self, f: &mut impl FnMut(Term) -> Term) -> Term {
+        let t = self.map_children(&mut |c| c.map_bottom_up(f));
+        f(t)
+    }
+
+    /// The same node with `f` applied to each direct subterm (binders kept,
+    /// not renamed).
+    pub fn map_children(&self, f: &mut impl FnMut(&Term) -> Term) -> Term {
+        let mut g = |x: &Term| Box::new(f(x));
         let kind = match &self.kind {
             TermKind::Bool(_) | TermKind::Num(..) | TermKind::Str(..) | TermKind::Var(_) => {
                 self.kind.clone()
             }
-            TermKind::App(s, xs) => {
-                TermKind::App(*s, xs.iter().map(|x| x.map_bottom_up(f)).collect())
-            }
-            TermKind::Builtin(o, xs) => {
-                TermKind::Builtin(*o, xs.iter().map(|x| x.map_bottom_up(f)).collect())
-            }
-            TermKind::And(xs) => TermKind::And(xs.iter().map(|x| x.map_bottom_up(f)).collect()),
-            TermKind::Or(xs) => TermKind::Or(xs.iter().map(|x| x.map_bottom_up(f)).collect()),
-            TermKind::Eq(a, b) => {
-                TermKind::Eq(Box::new(a.map_bottom_up(f)), Box::new(b.map_bottom_up(f)))
-            }
-            TermKind::Implies(a, b) => {
-                TermKind::Implies(Box::new(a.map_bottom_up(f)), Box::new(b.map_bottom_up(f)))
-            }
-            TermKind::Iff(a, b) => {
-                TermKind::Iff(Box::new(a.map_bottom_up(f)), Box::new(b.map_bottom_up(f)))
-            }
-            TermKind::Not(a) => TermKind::Not(Box::new(a.map_bottom_up(f))),
-            TermKind::Ite(c, t, e) => TermKind::Ite(
-                Box::new(c.map_bottom_up(f)),
-                Box::new(t.map_bottom_up(f)),
-                Box::new(e.map_bottom_up(f)),
-            ),
-            TermKind::Forall(vs, b) => TermKind::Forall(vs.clone(), Box::new(b.map_bottom_up(f))),
-            TermKind::Exists(vs, b) => TermKind::Exists(vs.clone(), Box::new(b.map_bottom_up(f))),
+            TermKind::App(s, xs) => TermKind::App(*s, xs.iter().map(|x| *g(x)).collect()),
+            TermKind::Builtin(o, xs) => TermKind::Builtin(*o, xs.iter().map(|x| *g(x)).collect()),
+            TermKind::And(xs) => TermKind::And(xs.iter().map(|x| *g(x)).collect()),
+            TermKind::Or(xs) => TermKind::Or(xs.iter().map(|x| *g(x)).collect()),
+            TermKind::Eq(a, b) => TermKind::Eq(g(a), g(b)),
+            TermKind::Implies(a, b) => TermKind::Implies(g(a), g(b)),
+            TermKind::Iff(a, b) => TermKind::Iff(g(a), g(b)),
+            TermKind::Not(a) => TermKind::Not(g(a)),
+            TermKind::Ite(c, t, e) => TermKind::Ite(g(c), g(t), g(e)),
+            TermKind::Forall(vs, b) => TermKind::Forall(vs.clone(), g(b)),
+            TermKind::Exists(vs, b) => TermKind::Exists(vs.clone(), g(b)),
         };
-        f(Term {
+        Term {
             kind,
             span: self.span,
-        })
+        }
     }
 
     /// Renames symbols (e.g. state symbols to their primed / SSA copies).

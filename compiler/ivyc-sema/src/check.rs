@@ -5,7 +5,8 @@
 
 use crate::error::{InstanceNote, NameKind, SemaError, Suggestion};
 use crate::program::{
-    ActionDef, ActionId, Block, Definition, Destructor, IsolateDef, Origin, Program, Section,
+    ActionDef, ActionId, Block, Definition, Destructor, Interpretation, IsolateDef, Origin,
+    Program, Section,
 };
 use ivyc_base::{FileId, Span, Symbol};
 use ivyc_logic::{Property, Role, Signature, SortDecl, SortId, SortKind, SymId, SymbolDecl, Term};
@@ -140,6 +141,8 @@ pub(crate) struct Checker<'a> {
     pub syms: Vec<SymbolDecl>,
     /// Sorts interpreted so far, with the span of the `interpret`.
     pub interpreted: HashMap<SortId, Span>,
+    /// Where each interpretation is declared (for per-unit hiding).
+    pub interpret_origins: HashMap<SortId, Origin>,
     /// `(operator, operand sort)` -> symbol, for `<`, `+` ... on
     /// uninterpreted sorts.
     pub ops: HashMap<(&'static str, SortId), SymId>,
@@ -195,6 +198,7 @@ impl<'a> Checker<'a> {
             }],
             syms: Vec::new(),
             interpreted: HashMap::new(),
+            interpret_origins: HashMap::new(),
             ops: HashMap::new(),
             numerals: HashMap::new(),
             axiom_syms: HashMap::new(),
@@ -751,6 +755,13 @@ impl<'a> Checker<'a> {
         p.isolates = self.isolates;
         p.symbol_origins = self.symbol_origins;
         p.destructors = self.destructors;
+        let mut interps: Vec<Interpretation> = self
+            .interpret_origins
+            .into_iter()
+            .map(|(sort, origin)| Interpretation { sort, origin })
+            .collect();
+        interps.sort_by_key(|i| i.sort);
+        p.interpretations = interps;
         (p, self.errors)
     }
 

@@ -123,6 +123,7 @@ impl<'a> Checker<'a> {
                         match self.range_kind(lo, hi, d.span, env) {
                             Some(kind) => {
                                 let id = self.add_sort(full, kind, Some(name.span));
+                                self.interpret_origins.insert(id, env.origin());
                                 self.declare(full, Entity::Sort(id), name.span, env);
                             }
                             // Reported; declared so its uses do not cascade.
@@ -395,6 +396,7 @@ impl<'a> Checker<'a> {
                     return;
                 }
                 self.interpreted.insert(sort, span);
+                self.interpret_origins.insert(sort, env.origin());
                 if let Some(d) = self.sorts.get_mut(sort.index()) {
                     d.kind = k;
                 }
@@ -1466,6 +1468,7 @@ impl<'a> Checker<'a> {
                 params,
                 body,
                 span,
+                origin: env.origin(),
             });
         }
     }

@@ -11,6 +11,7 @@ mod fields;
 pub mod lower;
 pub mod program;
 mod stmt;
+mod uninterpret;
 
 pub use error::SemaError;
 pub use program::{

@@ -7,12 +7,13 @@
 use crate::program::{
     ActionDef, ActionId, AssertKind, Block, PartKind, Program, Section, Stmt, StmtKind,
 };
+use crate::uninterpret::uninterpret;
 use ivyc_base::diagnostic::{error, primary, secondary};
 use ivyc_base::{Diagnostic, IntoDiagnostic, Span, Symbol};
 use ivyc_logic::AssertKind as LKind;
 use ivyc_logic::Property;
 use ivyc_logic::{
-    Action, AssertInfo, Cmd, Lambda, Role, Signature, SymId, System, Term, TermKind, Var,
+    Action, AssertInfo, Cmd, Lambda, Role, Signature, SortId, SymId, System, Term, TermKind, Var,
 };
 use std::collections::BTreeSet;
 use std::collections::HashMap;
@@ -273,16 +274,23 @@ fn lower_with<F: Fn(usize) -> bool>(
         });
     }
     let (mut invariants, mut assumed) = (Vec::new(), Vec::new());
+    let (mut properties, mut lemmas) = (Vec::new(), Vec::new());
+    let n_inv = program.invariants.len();
     for (i, p) in program
         .invariants
         .iter()
         .chain(&program.properties)
         .enumerate()
     {
-        if (plan.checked)(i) {
-            invariants.push(p.clone());
+        let (checked, elsewhere) = if i < n_inv {
+            (&mut invariants, &mut assumed)
         } else {
-            assumed.push(p.clone());
+            (&mut properties, &mut lemmas)
+        };
+        if (plan.checked)(i) {
+            checked.push(p.clone());
+        } else {
+            elsewhere.push(p.clone());
         }
     }
     let mut system = System {
@@ -292,10 +300,15 @@ fn lower_with<F: Fn(usize) -> bool>(
         actions,
         invariants,
         assumed,
+        properties,
+        lemmas,
     };
+    // Definitions written in objects the unit does not see leave their
+    // symbol undefined there (Ivy's rule).
     let defs: HashMap<SymId, Lambda> = program
         .definitions
         .iter()
+        .filter(|d| plan.present.has_code(d.origin.object, d.origin.section))
         .map(|d| (d.sym, Lambda::new(d.params.clone(), d.body.clone())))
         .collect();
     if let Err(sym) = system.expand_definitions(&defs) {
@@ -305,6 +318,15 @@ fn lower_with<F: Fn(usize) -> bool>(
             span: program.definition(sym).map(|d| d.span).or(decl.span),
         });
     }
+    // Interpretations declared in objects the unit does not see are
+    // hidden from it (Ivy's rule).
+    let hidden: BTreeSet<SortId> = program
+        .interpretations
+        .iter()
+        .filter(|i| !plan.present.has_code(i.origin.object, i.origin.section))
+        .map(|i| i.sort)
+        .collect();
+    uninterpret(&mut system, &hidden);
     if l.errors.is_empty() {
         Ok(Lowered {
             system,

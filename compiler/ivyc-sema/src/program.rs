@@ -98,6 +98,15 @@ pub struct Origin {
     pub section: Section,
 }
 
+/// Where a sort gets its interpretation (`interpret t -> ...` or a range
+/// type `type t = {lo..hi}`): units where that object is not present see
+/// the sort uninterpreted, as in Ivy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interpretation {
+    pub sort: SortId,
+    pub origin: Origin,
+}
+
 /// A defined symbol: `sym(params) = body` for all values of the params.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Definition {
@@ -106,6 +115,9 @@ pub struct Definition {
     pub params: Vec<Var>,
     pub body: Term,
     pub span: Span,
+    /// Where the definition is written: units that do not see that object
+    /// keep `sym` undefined (as Ivy does).
+    pub origin: Origin,
 }
 
 /// A block of statements.
@@ -356,6 +368,8 @@ pub struct Program {
     /// Destructors: the fields of `struct` sorts and `destructor`
     /// declarations, in declaration order.
     pub destructors: Vec<Destructor>,
+    /// Where each interpreted sort's interpretation is declared, by sort.
+    pub interpretations: Vec<Interpretation>,
 }
 
 /// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a

@@ -2,7 +2,7 @@
 //! return values, pre- and post-state tables of every state symbol, rigid
 //! symbols, and the conjuncts of the property that are false.
 
-use crate::obligation::Obligation;
+use crate::obligation::{Obligation, ObligationKind};
 use ivyc_base::Symbol;
 use ivyc_logic::model::{cartesian, Env};
 use ivyc_logic::model::{EvalError, Model, Value};
@@ -127,13 +127,19 @@ impl Counterexample {
                 find_witness(&model, sig, &c.rename_symbols(&ren))
             })
             .unwrap_or_default();
-        let post = post_map
+        let post: Vec<SymbolTable> = post_map
             .iter()
             .map(|&(s, v)| SymbolTable {
                 sym: s,
                 rows: model.table(sig, v),
             })
             .collect();
+        // A property is about one arbitrary state: shown as `state:`.
+        let (pre, post) = if ob.kind == ObligationKind::Property {
+            (post, vec![])
+        } else {
+            (pre, post)
+        };
         Counterexample {
             universes,
             action: ob.action,

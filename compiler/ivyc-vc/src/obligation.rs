@@ -1,6 +1,7 @@
-//! Generation of proof obligations from a `System`: initiation and
-//! consecution of every invariant, and one obligation per source assertion
-//! of the initializer and of every exported action, in passive (SSA) form.
+//! Generation of proof obligations from a `System`: each property once
+//! (from the axioms), initiation and consecution of every invariant, and
+//! one obligation per source assertion of the initializer and of every
+//! exported action, in passive (SSA) form.
 
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::passive::{passify, AssertMode, Passive, Versions};
@@ -11,6 +12,9 @@ use std::fmt::Write;
 /// What an obligation establishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ObligationKind {
+    /// A `property` follows from the axioms (and the properties proved
+    /// elsewhere), in any state.
+    Property,
     /// The initializer establishes an invariant.
     Initiation,
     /// An exported action preserves an invariant.
@@ -65,6 +69,7 @@ pub struct Obligation {
 impl ObligationKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            ObligationKind::Property => "property",
             ObligationKind::Initiation => "initiation",
             ObligationKind::Consecution => "consecution",
             ObligationKind::Assertion => "assertion",
@@ -144,6 +149,9 @@ fn post_map(state: &[SymId], v: &Versions) -> Vec<(SymId, SymId)> {
 pub enum HypSource {
     /// `System::axioms[i]`.
     Axiom(usize),
+    /// A property assumed as an axiom: `System::properties[i]`, then
+    /// `System::lemmas[i - properties.len()]`.
+    Property(usize),
     /// `System::invariants[i]`, assumed in the pre-state.
     Invariant(usize),
     /// `System::assumed[i]`, an invariant proved elsewhere.
@@ -152,8 +160,14 @@ pub enum HypSource {
     Transition,
 }
 
-fn sources(axioms: usize, invariants: usize, assumed: usize, total: usize) -> Vec<HypSource> {
+fn sources(
+    (axioms, props): (usize, usize),
+    invariants: usize,
+    assumed: usize,
+    total: usize,
+) -> Vec<HypSource> {
     let mut out: Vec<HypSource> = (0..axioms).map(HypSource::Axiom).collect();
+    out.extend((0..props).map(HypSource::Property));
     out.extend((0..invariants).map(HypSource::Invariant));
     out.extend((0..assumed).map(HypSource::Assumed));
     out.resize(total.max(out.len()), HypSource::Transition);
@@ -188,6 +202,7 @@ fn assertion_groups(asserts: &[(&Term, &AssertInfo)], skip_require: bool) -> Vec
 struct Ctx<'a> {
     sys: &'a System,
     state: Vec<SymId>,
+    /// The axioms, then every property (checked here or elsewhere).
     axioms: Vec<Term>,
     invariants: Vec<Term>,
     out: Vec<Obligation>,
@@ -240,7 +255,26 @@ impl Ctx<'_> {
             ),
             _ => (0, 0),
         };
-        let hyp_sources = sources(self.axioms.len(), checked, assumed, hypotheses.len());
+        let n_props = self.sys.properties.len() + self.sys.lemmas.len();
+        let background = if kind == ObligationKind::Property {
+            // The axioms and the lemmas only (see `obligations`).
+            (self.sys.axioms.len(), 0)
+        } else {
+            (self.sys.axioms.len(), n_props)
+        };
+        let mut hyp_sources = sources(background, checked, assumed, hypotheses.len());
+        if kind == ObligationKind::Property {
+            // The lemmas follow the axioms.
+            let first = self.sys.properties.len();
+            for (k, src) in hyp_sources
+                .iter_mut()
+                .skip(self.sys.axioms.len())
+                .take(self.sys.lemmas.len())
+                .enumerate()
+            {
+                *src = HypSource::Property(first + k);
+            }
+        }
         self.out.push(Obligation {
             index: self.out.len(),
             hyp_sources,
@@ -305,8 +339,8 @@ impl Ctx<'_> {
     }
 }
 
-/// All proof obligations of a system, in a deterministic order:
-/// initiation of each invariant, assertions of the initializer, then for
+/// All proof obligations of a system, in a deterministic order: each
+/// property, initiation of each invariant, assertions of the initializer, then for
 /// each exported action (in `System` order) consecution of each invariant
 /// followed by its assertions.
 ///
@@ -314,12 +348,20 @@ impl Ctx<'_> {
 /// assumptions; when checking invariants, program assertions are neither
 /// assumed nor checked; when checking one assertion, all other assertions
 /// are assumed (only the earlier ones on a path matter); the pre-state of
-/// an action satisfies the axioms and all invariants.
+/// an action satisfies the axioms and all invariants. A property is proved
+/// once from the axioms and the properties proved elsewhere, then assumed
+/// like an axiom everywhere else.
 pub fn obligations(sys: &System) -> Vec<Obligation> {
     let mut ctx = Ctx {
         sys,
         state: sys.sig.state_symbols(),
-        axioms: sys.axioms.iter().map(|p| p.formula.clone()).collect(),
+        axioms: sys
+            .axioms
+            .iter()
+            .chain(&sys.properties)
+            .chain(&sys.lemmas)
+            .map(|p| p.formula.clone())
+            .collect(),
         invariants: sys
             .invariants
             .iter()
@@ -328,6 +370,26 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
             .collect(),
         out: Vec::new(),
     };
+
+    // ---- properties: theorems of the axioms and of the lemmas ----
+    for prop in &sys.properties {
+        let hyps: Vec<Term> = sys
+            .axioms
+            .iter()
+            .chain(&sys.lemmas)
+            .map(|p| p.formula.clone())
+            .collect();
+        ctx.push(
+            ObligationKind::Property,
+            None,
+            &sys.sig,
+            (&prop.formula, prop.label, prop.span, None),
+            hyps,
+            prop.formula.clone(),
+            &Versions::default(),
+            &[],
+        );
+    }
 
     // ---- initializer ----
     let mut sig = sys.sig.clone();

@@ -189,6 +189,7 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
         .map(|a| a.to_string())
         .unwrap_or_else(|| "init".into());
     let mut s = match ob.kind {
+        ObligationKind::Property => format!("property {what}{line} follows from the axioms"),
         ObligationKind::Initiation => format!("initiation establishes invariant {what}{line}"),
         ObligationKind::Consecution => {
             format!("consecution of {action} preserves invariant {what}{line}")
@@ -286,6 +287,7 @@ pub fn verify_report(
         let indent = if show_units { "  " } else { "" };
         let g = match c.obligation.action {
             Some(a) => format!("{indent}action {a}"),
+            None if c.obligation.kind == ObligationKind::Property => format!("{indent}properties"),
             None => format!("{indent}init"),
         };
         if group.as_ref() != Some(&g) {
@@ -342,15 +344,22 @@ fn unit_header(out: &Renderer, sources: &SourceMap, u: &Unit) {
         .map(|n| n.to_string())
         .unwrap_or_else(|| "this".into());
     out.line(&format!("isolate {name}{}", at_line(sources, u.span)));
-    let labels: Vec<String> = u
-        .system
-        .assumed
-        .iter()
-        .map(|p| match p.label {
-            Some(l) => format!("[{l}]"),
-            None => format!("`{}`", p.formula.pretty(&u.system.sig)),
-        })
-        .collect();
+    let names = |ps: &[ivyc_logic::Property]| -> Vec<String> {
+        ps.iter()
+            .map(|p| match p.label {
+                Some(l) => format!("[{l}]"),
+                None => format!("`{}`", p.formula.pretty(&u.system.sig)),
+            })
+            .collect()
+    };
+    let lemmas = names(&u.system.lemmas);
+    if !lemmas.is_empty() {
+        out.line(&format!(
+            "  assumes the properties (proved in other isolates): {}",
+            lemmas.join(", ")
+        ));
+    }
+    let labels = names(&u.system.assumed);
     let env_entries = u.system.actions.iter().any(|a| !a.internal);
     if !labels.is_empty() && env_entries {
         out.line(&format!(
@@ -394,6 +403,10 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
     let what = property_name(sources, ob);
     let action = ob.action.map(|a| a.to_string());
     let (message, label) = match (ob.kind, &action) {
+        (ObligationKind::Property, _) => (
+            format!("property {what} does not follow from the axioms"),
+            "this property can be false",
+        ),
         (ObligationKind::Initiation, _) => (
             format!("invariant {what} does not hold initially"),
             "this invariant is false after init",
@@ -428,6 +441,7 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
     error_diag("check-failed", message).with_labels(labels).with_notes(vec![match ob.kind {
         ObligationKind::Consecution => "a counterexample to induction follows: a state satisfying all invariants from which the action reaches a state violating this one".into(),
         ObligationKind::Initiation => "a counterexample follows: an initial state violating the invariant".into(),
+        ObligationKind::Property => "a counterexample follows: a state satisfying the axioms (and the properties proved elsewhere) in which the property is false".into(),
         ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
     }])
 }

@@ -9,7 +9,7 @@ use crate::frontend;
 use crate::render::{self, Renderer};
 use ivyc_base::{IntoDiagnostic, SourceMap};
 use ivyc_fragment::{Origin, OriginKind, Origins};
-use ivyc_logic::System;
+use ivyc_logic::{System, Term};
 use ivyc_sema::lower::Unit;
 use ivyc_smt::{FreshZ3Solver, Z3Options};
 use ivyc_vc::{HypSource, Obligation, ObligationKind, Outcome};
@@ -223,8 +223,32 @@ fn outcome_exit(o: &Outcome) -> Exit {
 
 /// The fragment violations of one obligation, if any.
 fn fragment_errors(system: &System, ob: &Obligation) -> Option<Vec<ivyc_fragment::FragmentError>> {
-    let origins = fragment_origins(system, ob);
-    ivyc_fragment::check(&ob.sig, &ob.hypotheses, &ob.goal, &origins).err()
+    // As in Ivy, a property assumed as an axiom is not part of the fragment
+    // check (its own proof obligation is): the query may then be beyond the
+    // fragment, and Z3 may answer unknown (exit 3), never a wrong verdict.
+    let keep: Vec<bool> = ob
+        .hyp_sources
+        .iter()
+        .map(|s| !matches!(s, HypSource::Property(_)))
+        .chain(std::iter::repeat(true))
+        .take(ob.hypotheses.len())
+        .collect();
+    let hyps: Vec<Term> = ob
+        .hypotheses
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(h, _)| h.clone())
+        .collect();
+    let mut origins = fragment_origins(system, ob);
+    origins.hyps = origins
+        .hyps
+        .into_iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(o, _)| o)
+        .collect();
+    ivyc_fragment::check(&ob.sig, &hyps, &ob.goal, &origins).err()
 }
 
 /// Render the fragment violations of every obligation; returns how many
@@ -302,6 +326,12 @@ fn fragment_origins(system: &System, ob: &Obligation) -> Origins {
                     o.label = p.and_then(|p| p.label);
                     o
                 }
+                HypSource::Property(i) => {
+                    let p = system.properties.iter().chain(&system.lemmas).nth(*i);
+                    let mut o = Origin::new(OriginKind::Property).with_span(p.and_then(|p| p.span));
+                    o.label = p.and_then(|p| p.label);
+                    o
+                }
                 HypSource::Invariant(i) => {
                     let p = system.invariants.get(*i);
                     let mut o =
@@ -331,6 +361,7 @@ fn fragment_origins(system: &System, ob: &Obligation) -> Origins {
         .collect();
     let mut goal = Origin::new(match ob.kind {
         ObligationKind::Assertion => OriginKind::Assertion,
+        ObligationKind::Property => OriginKind::Property,
         _ => OriginKind::Invariant,
     })
     .with_span(ob.property_span);
