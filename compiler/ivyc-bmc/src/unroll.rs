@@ -151,7 +151,12 @@ pub fn unroll(sys: &System, depth: usize) -> Unrolled {
             Cmd::Choice(branches),
             marker(&mut tags, Tag::State { step }),
         ];
-        block.extend(sys.assumed.iter().map(|p| Cmd::Assume(p.formula.clone())));
+        block.extend(
+            sys.assumed
+                .iter()
+                .chain(&sys.nested)
+                .map(|p| Cmd::Assume(p.formula.clone())),
+        );
         block.extend(invariant_checks(sys, step, &mut tags));
         top.push(Cmd::Seq(block));
     }

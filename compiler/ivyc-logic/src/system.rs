@@ -57,8 +57,14 @@ pub struct System {
     /// Conjectures / invariants, in source order.
     pub invariants: Vec<Property>,
     /// Invariants proved elsewhere (another isolate): assumed in the
-    /// pre-state of every action, never checked here.
+    /// pre-state of every action called by the environment, never checked
+    /// here.
     pub assumed: Vec<Property>,
+    /// Invariants of objects inside this unit's members that have an
+    /// isolate of their own (proved there): assumed in the pre-state of
+    /// every entry, also those called from other isolates, since only
+    /// their own actions change their state.
+    pub nested: Vec<Property>,
     /// `property` declarations checked here: each is proved once from the
     /// axioms and `lemmas` (a theorem of the background theory, as in Ivy),
     /// then assumed like an axiom by every other obligation.
@@ -102,6 +108,7 @@ impl System {
             .iter_mut()
             .chain(self.invariants.iter_mut())
             .chain(self.assumed.iter_mut())
+            .chain(self.nested.iter_mut())
             .chain(self.properties.iter_mut())
             .chain(self.lemmas.iter_mut())
         {

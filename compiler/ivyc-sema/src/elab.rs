@@ -58,6 +58,10 @@ pub(crate) struct Cx {
     pub owner: Symbol,
     /// Symbols that statements may not assign (action parameters).
     pub readonly: Vec<SymId>,
+    /// In/out parameters (`f(x:t) returns (x:t)`): return symbol ->
+    /// parameter symbol. Under `old`, the name means the parameter (the
+    /// value at the call), not the return's current value.
+    pub inout: Vec<(SymId, SymId)>,
 }
 
 impl Cx {
@@ -76,6 +80,7 @@ impl Cx {
             temps: Vec::new(),
             owner: Symbol::intern("init"),
             readonly: Vec::new(),
+            inout: Vec::new(),
         }
     }
 
@@ -793,7 +798,13 @@ impl Checker<'_> {
         }
         if let Some((b, _)) = cx.lookup(first) {
             let (t, s) = match b {
-                Binding::Local(sym) => (sp(Term::constant(sym), pspan), self.sym(sym)?.ret),
+                Binding::Local(sym) => {
+                    let sym = match cx.inout.iter().find(|(r, _)| *r == sym) {
+                        Some(&(_, param)) if cx.old == OldMode::Inside => param,
+                        _ => sym,
+                    };
+                    (sp(Term::constant(sym), pspan), self.sym(sym)?.ret)
+                }
                 Binding::Var(k) => {
                     let s = cx.var_sorts.get(&k)?.0;
                     (

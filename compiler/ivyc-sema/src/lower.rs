@@ -113,6 +113,7 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
             .map(|(id, _)| (id, true))
             .collect(),
         checked: |_: usize| true,
+        nested: &|_: usize| false,
         verified: Scope::All,
         present: Scope::All,
     };
@@ -132,13 +133,17 @@ struct Lowered {
 enum Scope<'a> {
     /// Everything (a program without isolates).
     All,
-    /// The objects under these roots (an isolate's members).
-    Within(&'a [Symbol]),
-    /// What an isolate sees: its members, and what is not an implementation
-    /// detail (see `Public`) in its `with` list.
+    /// The objects under these roots (an isolate's members), except those
+    /// under the second list (objects with an isolate of their own).
+    Within(&'a [Symbol], &'a [Symbol]),
+    /// What an isolate sees: its members (except `nested`), and what is not
+    /// an implementation detail (see `Public`) in its `with` list and in
+    /// `nested`, the objects inside its members that have an isolate of
+    /// their own (as in Ivy, only their specification is present).
     Isolate {
         members: &'a [Symbol],
         with: &'a [Symbol],
+        nested: &'a [Symbol],
     },
     /// Everything outside these roots (what the unit `this` verifies).
     Outside(&'a [Symbol]),
@@ -152,9 +157,15 @@ impl Scope<'_> {
     fn has_action(self, a: &ActionDef) -> bool {
         match self {
             Scope::All => true,
-            Scope::Within(roots) => action_within(a, roots),
-            Scope::Isolate { members, with } => {
-                action_within(a, members) || (action_within(a, with) && Scope::Public.has_action(a))
+            Scope::Within(roots, except) => action_within(a, roots) && !action_within(a, except),
+            Scope::Isolate {
+                members,
+                with,
+                nested,
+            } => {
+                Scope::Within(members, nested).has_action(a)
+                    || ((action_within(a, with) || action_within(a, nested))
+                        && Scope::Public.has_action(a))
             }
             Scope::Outside(roots) => !action_within(a, roots),
             Scope::Public => {
@@ -170,11 +181,20 @@ impl Scope<'_> {
     fn has_code(self, object: Option<Symbol>, section: Section) -> bool {
         match (self, object) {
             (Scope::All, _) => true,
-            (Scope::Within(roots), Some(o)) => within(o, roots),
-            (Scope::Within(roots), None) => roots.iter().any(|r| r.as_str() == "this"),
-            (Scope::Isolate { members, with }, _) => {
-                Scope::Within(members).has_code(object, section)
-                    || (Scope::Within(with).has_code(object, section) && is_public(object, section))
+            (Scope::Within(roots, except), Some(o)) => within(o, roots) && !within(o, except),
+            (Scope::Within(roots, _), None) => roots.iter().any(|r| r.as_str() == "this"),
+            (
+                Scope::Isolate {
+                    members,
+                    with,
+                    nested,
+                },
+                _,
+            ) => {
+                Scope::Within(members, nested).has_code(object, section)
+                    || ((Scope::Within(with, &[]).has_code(object, section)
+                        || Scope::Within(nested, &[]).has_code(object, section))
+                        && is_public(object, section))
             }
             (Scope::Outside(roots), Some(o)) => !within(o, roots),
             (Scope::Outside(_), None) => true,
@@ -217,6 +237,9 @@ pub struct Summary {
 struct Plan<'a, F: Fn(usize) -> bool> {
     entries: Vec<(ActionId, bool)>,
     checked: F,
+    /// Unchecked invariants that belong to nested isolates (see
+    /// `System::nested`).
+    nested: &'a dyn Fn(usize) -> bool,
     /// Actions whose assertions the unit checks.
     verified: Scope<'a>,
     /// Actions whose implementation the unit sees (inlined at calls).
@@ -273,7 +296,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             internal: !a.exported,
         });
     }
-    let (mut invariants, mut assumed) = (Vec::new(), Vec::new());
+    let (mut invariants, mut assumed, mut nested) = (Vec::new(), Vec::new(), Vec::new());
     let (mut properties, mut lemmas) = (Vec::new(), Vec::new());
     let n_inv = program.invariants.len();
     for (i, p) in program
@@ -282,10 +305,12 @@ fn lower_with<F: Fn(usize) -> bool>(
         .chain(&program.properties)
         .enumerate()
     {
-        let (checked, elsewhere) = if i < n_inv {
-            (&mut invariants, &mut assumed)
-        } else {
+        let (checked, elsewhere) = if i >= n_inv {
             (&mut properties, &mut lemmas)
+        } else if (plan.nested)(i) {
+            (&mut invariants, &mut nested)
+        } else {
+            (&mut invariants, &mut assumed)
         };
         if (plan.checked)(i) {
             checked.push(p.clone());
@@ -300,6 +325,7 @@ fn lower_with<F: Fn(usize) -> bool>(
         actions,
         invariants,
         assumed,
+        nested,
         properties,
         lemmas,
     };
@@ -495,9 +521,9 @@ fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
 
 /// The verification units of a program: one per (untrusted) isolate, plus
 /// `this` for invariants outside every isolate; or the whole program when
-/// there are no isolates. Calls are always inlined (also into objects
-/// outside an isolate's `with` list), which is sound and at least as precise
-/// as Ivy's use of the callee's specification.
+/// there are no isolates. Calls to actions whose implementation a unit
+/// sees are inlined, others replaced by the callee's specification
+/// (docs/isolates.md).
 pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     if program.isolates.is_empty() {
         let plan = Plan {
@@ -506,6 +532,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 .map(|(id, _)| (id, true))
                 .collect(),
             checked: |_: usize| true,
+            nested: &|_: usize| false,
             verified: Scope::All,
             present: Scope::All,
         };
@@ -555,8 +582,19 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         .flat_map(|iso| iso.members.iter().copied())
         .collect();
     for iso in program.isolates.iter().filter(|i| !i.trusted) {
+        // Objects inside the members with an isolate of their own (trusted
+        // or not): verified there; here only their specification is seen.
+        let nested: Vec<Symbol> = program
+            .isolates
+            .iter()
+            .filter(|j| !std::ptr::eq(*j, iso))
+            .flat_map(|j| j.members.iter().copied())
+            .filter(|m| within(*m, &iso.members) && !iso.members.contains(m))
+            .collect();
+        let own = Scope::Within(&iso.members, &nested);
         let scope: Vec<Symbol> = iso.members.iter().chain(&iso.with).copied().collect();
-        let checked = |i: usize| in_isolate(i, &iso.members);
+        let checked = |i: usize| in_isolate(i, &iso.members) && !in_isolate(i, &nested);
+        let nested_inv = |i: usize| in_isolate(i, &nested);
         // Entry points: actions of the isolate (or its `with` objects) that
         // the environment or code outside the isolate calls.
         let called_from_outside = called_from(program, |a| !action_within(a, &scope));
@@ -564,6 +602,9 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         let mut internal = Vec::new();
         for (i, a) in program.actions.iter().enumerate() {
             let id = ActionId(u32::try_from(i).unwrap_or(u32::MAX));
+            // Actions of nested isolates that the environment or outside
+            // code calls stay entries here (unchecked), so that their
+            // effect on this isolate's invariants is checked.
             if !action_within(a, &scope) {
                 continue;
             }
@@ -572,7 +613,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 if !a.exported {
                     internal.push(a.name);
                 }
-                entries.push((id, action_within(a, &iso.members)));
+                entries.push((id, own.has_action(a)));
             }
         }
         // Code outside the isolate must not write what its invariants read.
@@ -585,9 +626,18 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         let unit_scope = Scope::Isolate {
             members: &iso.members,
             with: &iso.with,
+            nested: &nested,
+        };
+        // Nested isolates count as inside: their actions are entries here
+        // or called from here (then summarised with a havoc of their
+        // writes), so their writes are covered by this unit's checks.
+        let write_scope = Scope::Isolate {
+            members: &iso.members,
+            with: &iso.with,
+            nested: &[],
         };
         for a in &program.actions {
-            for (sym, span) in outside_writes(a, unit_scope) {
+            for (sym, span) in outside_writes(a, write_scope) {
                 if read.contains(&sym) {
                     errors.push(LowerError::Interference {
                         isolate: iso.name,
@@ -603,7 +653,8 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         let plan = Plan {
             entries,
             checked,
-            verified: Scope::Within(&iso.members),
+            nested: &nested_inv,
+            verified: own,
             present: unit_scope,
         };
         match lower_with(program, &plan) {
@@ -658,6 +709,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             &Plan {
                 entries,
                 checked: rest,
+                nested: &|_: usize| false,
                 verified: this_scope,
                 present: Scope::Public,
             },

@@ -109,6 +109,7 @@ impl<'a> Checker<'a> {
             cx.old = old;
             cx.olds = std::mem::take(olds);
             cx.readonly = params.clone();
+            cx.inout = inout.clone();
             this.bind_io(&mut cx, pn, &params);
             this.bind_io(&mut cx, rn, &returns);
             let stmts = this.elab_stmts(&mut cx, body_stmts);

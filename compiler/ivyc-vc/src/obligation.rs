@@ -154,7 +154,8 @@ pub enum HypSource {
     Property(usize),
     /// `System::invariants[i]`, assumed in the pre-state.
     Invariant(usize),
-    /// `System::assumed[i]`, an invariant proved elsewhere.
+    /// `System::nested[i]` then `System::assumed[i - nested.len()]`, an
+    /// invariant proved elsewhere.
     Assumed(usize),
     /// The transition relation (or path condition) of the init or action.
     Transition,
@@ -210,12 +211,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// The invariants assumed in the pre-state of an action: all of them,
-    /// or only those checked here for an internal entry (see
-    /// `Action::internal`).
+    /// or for an internal entry (see `Action::internal`) only those checked
+    /// here and those of nested isolates.
     fn pre_invariants(&self, a: &ivyc_logic::Action) -> &[Term] {
         if a.internal {
             self.invariants
-                .get(..self.sys.invariants.len())
+                .get(..self.sys.invariants.len() + self.sys.nested.len())
                 .unwrap_or(&self.invariants)
         } else {
             &self.invariants
@@ -365,6 +366,7 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
         invariants: sys
             .invariants
             .iter()
+            .chain(&sys.nested)
             .chain(&sys.assumed)
             .map(|p| p.formula.clone())
             .collect(),

@@ -359,6 +359,13 @@ fn unit_header(out: &Renderer, sources: &SourceMap, u: &Unit) {
             lemmas.join(", ")
         ));
     }
+    let nested = names(&u.system.nested);
+    if !nested.is_empty() {
+        out.line(&format!(
+            "  assumes the invariants of nested isolates (proved there): {}",
+            nested.join(", ")
+        ));
+    }
     let labels = names(&u.system.assumed);
     let env_entries = u.system.actions.iter().any(|a| !a.internal);
     if !labels.is_empty() && env_entries {

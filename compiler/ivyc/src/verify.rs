@@ -340,7 +340,7 @@ fn fragment_origins(system: &System, ob: &Obligation) -> Origins {
                     o
                 }
                 HypSource::Assumed(i) => {
-                    let p = system.assumed.get(*i);
+                    let p = system.nested.iter().chain(&system.assumed).nth(*i);
                     let mut o =
                         Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
                     o.label = p.and_then(|p| p.label);
