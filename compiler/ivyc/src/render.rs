@@ -150,7 +150,7 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
 
 use crate::verify::Checked;
 use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
-use ivyc_logic::{Reason, Signature, Value};
+use ivyc_logic::{Reason, Signature, SymId, Value};
 use ivyc_sema::lower::Unit;
 use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
 use std::fmt::Write as _;
@@ -453,6 +453,21 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
     }])
 }
 
+/// The name of a symbol in a counterexample table: an overloaded name
+/// (`<` on two sorts, say) carries its argument sorts, `<[pid]`.
+fn table_name(sig: &Signature, sym: SymId) -> String {
+    let d = sig.symbol(sym);
+    let name = sig.symbol_name(sym);
+    if sig.symbols_named(d.name).len() > 1 && !d.args.is_empty() {
+        let sorts: Vec<&str> = d.args.iter().map(|&a| sig.sort_name(a)).collect();
+        let mut uniq = sorts.clone();
+        uniq.dedup();
+        format!("{name}[{}]", uniq.join(", "))
+    } else {
+        name.to_string()
+    }
+}
+
 fn value_name(sig: &Signature, v: &Value) -> String {
     v.name(sig)
 }
@@ -475,22 +490,24 @@ fn table_text(sig: &Signature, t: &SymbolTable) -> String {
             .map(|(_, v)| value_name(sig, v))
             .unwrap_or_else(|| "?".into());
     }
+    // Argument tuples of two or more values are parenthesised.
+    let args = |a: &[Value]| {
+        if a.len() == 1 {
+            tuple(sig, a)
+        } else {
+            format!("({})", tuple(sig, a))
+        }
+    };
     let items: Vec<String> = if decl.is_relation() {
         t.rows
             .iter()
             .filter(|(_, v)| matches!(v, Value::Bool(true)))
-            .map(|(a, _)| {
-                if a.len() == 1 {
-                    tuple(sig, a)
-                } else {
-                    format!("({})", tuple(sig, a))
-                }
-            })
+            .map(|(a, _)| args(a))
             .collect()
     } else {
         t.rows
             .iter()
-            .map(|(a, v)| format!("{} ↦ {}", tuple(sig, a), value_name(sig, v)))
+            .map(|(a, v)| format!("{} ↦ {}", args(a), value_name(sig, v)))
             .collect()
     };
     format!("{{{}}}", items.join(", "))
@@ -505,7 +522,7 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
         let _ = writeln!(s, "  {} = {{{}}}", sig.sort_name(*sort), names.join(", "));
     }
     for t in &cex.rigid {
-        let _ = writeln!(s, "  {} = {}", sig.symbol_name(t.sym), table_text(sig, t));
+        let _ = writeln!(s, "  {} = {}", table_name(sig, t.sym), table_text(sig, t));
     }
     if let Some(a) = cex.action {
         let args: Vec<String> = cex
@@ -529,7 +546,7 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
             let _ = writeln!(s, "  state:");
         }
         for t in &cex.pre {
-            let _ = writeln!(s, "    {} = {}", sig.symbol_name(t.sym), table_text(sig, t));
+            let _ = writeln!(s, "    {} = {}", table_name(sig, t.sym), table_text(sig, t));
         }
     } else {
         let header = if cex.pre.is_empty() {
@@ -539,7 +556,7 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
         };
         let _ = writeln!(s, "{header}");
         for post in &cex.post {
-            let name = sig.symbol_name(post.sym);
+            let name = table_name(sig, post.sym);
             let after = table_text(sig, post);
             match cex.pre.iter().find(|p| p.sym == post.sym) {
                 Some(pre) => {
@@ -750,7 +767,7 @@ fn state_lines(
 ) {
     let mut changed = 0;
     for post in after {
-        let name = sig.symbol_name(post.sym);
+        let name = table_name(sig, post.sym);
         let now = table_text(sig, post);
         let Some(pre) = before.and_then(|b| b.iter().find(|p| p.sym == post.sym)) else {
             let _ = writeln!(s, "    {name} = {now}");
@@ -794,7 +811,7 @@ pub fn bmc_trace_text(trace: &Trace) -> String {
         let _ = writeln!(s, "  {} = {{{}}}", sig.sort_name(*sort), names.join(", "));
     }
     for t in &trace.rigid {
-        let _ = writeln!(s, "  {} = {}", sig.symbol_name(t.sym), table_text(sig, t));
+        let _ = writeln!(s, "  {} = {}", table_name(sig, t.sym), table_text(sig, t));
     }
     let _ = writeln!(s, "  initial state:");
     state_lines(&mut s, sig, None, &trace.initial);
