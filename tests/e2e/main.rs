@@ -20,8 +20,12 @@
 //! replaces the file argument ivyc gets last otherwise: `tests/data/bmc`
 //! runs `ivyc bmc` over the examples this way.
 
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{ivy_files, ivyc, repo_root};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Whether `ivyc verify` exists yet (issue 4); until then verify headers
 /// are exercised with `check --parse-only`.
@@ -81,24 +85,12 @@ fn header(path: &Path, text: &str) -> Header {
     }
 }
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 /// Run ivyc with `args` on `file` (path given relative to the repo root so
 /// that snapshots are stable).
 fn run(args: &[String], rel: Option<&Path>) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ivyc"))
-        .args(args)
-        .args(rel)
-        .current_dir(repo_root())
-        .output()
-        .expect("failed to start ivyc");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    args.extend(rel.map(Path::as_os_str));
+    ivyc(&args)
 }
 
 /// Diagnostic codes in human output: `error[code]:` / `warning[code]:`.
@@ -209,23 +201,6 @@ fn check_file(path: &Path) {
     });
 }
 
-fn ivy_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() && recursive {
-            out.extend(ivy_files(&p, true));
-        } else if p.extension().is_some_and(|x| x == "ivy") {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
-
 fn check_all(files: Vec<PathBuf>) {
     let mut failures = Vec::new();
     for f in &files {
@@ -265,31 +240,11 @@ fn examples() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ivyc"))
-        .arg("frobnicate")
-        .output()
-        .expect("failed to start ivyc");
-    assert_eq!(out.status.code(), Some(2));
-    let out = Command::new(env!("CARGO_BIN_EXE_ivyc"))
-        .args(["check", "/nonexistent/file.ivy"])
-        .output()
-        .expect("failed to start ivyc");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("error[unreadable-file]"));
-}
-
-/// Run ivyc with arbitrary arguments from the repo root.
-fn ivyc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ivyc"))
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .expect("failed to start ivyc");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (code, _, _) = ivyc(&["frobnicate"]);
+    assert_eq!(code, 2);
+    let (code, _, stderr) = ivyc(&["check", "/nonexistent/file.ivy"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error[unreadable-file]"));
 }
 
 /// The JSON report without timings, for comparisons.

@@ -6,85 +6,31 @@
 //! elect exactly the node with the largest id. Generated headers are
 //! snapshots too.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+#[path = "../common/mod.rs"]
+mod common;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
-}
+use common::{extract, repo_root, stem_of};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
-fn ivyc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ivyc"))
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .expect("failed to start ivyc")
-}
-
-fn cmake() -> PathBuf {
-    which::which("cmake").unwrap_or_else(|_| {
-        panic!("cmake is needed by the extraction tests: run scripts/test.sh as root, or apt-get install cmake g++")
-    })
-}
-
-fn run_ok(cmd: &mut Command, what: &str) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// Extract `example` (a path relative to the repo) into `out`.
-fn extract(example: &str, out: &Path, verify: bool) {
-    let o = out.to_string_lossy().into_owned();
-    let mut args = vec!["extract", "--cpp", o.as_str()];
-    if !verify {
-        args.push("--no-verify");
-    }
-    args.push(example);
-    let r = ivyc(&args);
-    assert!(
-        r.status.success(),
-        "extracting {example} failed:\n{}\n{}",
-        String::from_utf8_lossy(&r.stdout),
-        String::from_utf8_lossy(&r.stderr)
-    );
-}
-
-/// Configure and build the CMake project in `src` into `build`.
+/// Configure (Release) and build the CMake project in `src` into `build`.
 fn build(src: &Path, build: &Path, defs: &[String]) {
-    let mut c = Command::new(cmake());
-    c.arg("-S").arg(src).arg("-B").arg(build);
-    c.arg("-DCMAKE_BUILD_TYPE=Release");
-    c.args(defs);
-    run_ok(&mut c, "cmake configure");
-    run_ok(
-        Command::new(cmake()).arg("--build").arg(build).arg("-j2"),
-        "cmake build",
-    );
+    common::cmake_build(src, build, "Release", defs);
 }
 
 /// The examples, and the construct test of the code generator, as paths
 /// relative to the repo.
 fn examples() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(repo_root().join("examples"))
-        .expect("examples/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ivy"))
-        .filter_map(|p| {
-            p.file_name()
-                .map(|n| format!("examples/{}", n.to_string_lossy()))
+    let root = repo_root();
+    let mut v: Vec<String> = common::examples()
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&root)
+                .expect("example inside the repo")
+                .to_string_lossy()
+                .into_owned()
         })
         .collect();
-    v.sort();
     v.push("tests/data/extract/constructs.ivy".to_owned());
     v
 }
@@ -102,10 +48,7 @@ fn every_example_extracts_and_compiles() {
         repo_root().join("runtime-cpp").display()
     ));
     for ex in examples() {
-        let stem = Path::new(&ex)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .expect("file stem");
+        let stem = stem_of(&ex);
         let out = tmp.path().join("gen").join(&stem);
         extract(&ex, &out, false);
         top.push_str(&format!("add_subdirectory(\"{}\" {stem})\n", out.display()));
@@ -127,10 +70,7 @@ fn repl_session(source: &str, args: &[&str], script: &str, name: &str) {
     extract(source, &gen, true);
     let b = tmp.path().join("build");
     build(&gen, &b, &[]);
-    let stem = Path::new(source)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .expect("file stem");
+    let stem = stem_of(source);
     let repl = format!("{stem}_repl");
     let mut child = Command::new(b.join(&repl))
         .arg("--echo")

@@ -6,7 +6,10 @@
 //! sampled from `/proc/<pid>/status` while it runs) is printed; run with
 //! `--nocapture` to see it.
 
-use std::path::{Path, PathBuf};
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,13 +22,6 @@ struct Run {
     stderr: String,
     peak_kb: u64,
     time: Duration,
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
 }
 
 /// VmHWM (peak resident set) of a live process, in kB.
@@ -324,33 +320,9 @@ fn cpp_keywords_and_double_underscores_compile() {
     for bad in [" delete(", " namespace(", " a__b", " __c", " new("] {
         assert!(!header.contains(bad), "`{bad}` emitted as a C++ name");
     }
-    let cmake = which::which("cmake").expect("cmake is needed (apt-get install cmake g++)");
-    let build = tmp.path().join("build");
     let runtime = format!(
         "-DIVYC_RUNTIME_DIR={}",
-        repo_root().join("runtime-cpp").display()
+        common::repo_root().join("runtime-cpp").display()
     );
-    for args in [
-        vec![
-            "-S".to_string(),
-            out_s.clone(),
-            "-B".into(),
-            build.to_string_lossy().into_owned(),
-            "-DCMAKE_BUILD_TYPE=Debug".into(),
-            runtime,
-        ],
-        vec![
-            "--build".to_string(),
-            build.to_string_lossy().into_owned(),
-            "-j2".into(),
-        ],
-    ] {
-        let o = Command::new(&cmake).args(&args).output().expect("cmake");
-        assert!(
-            o.status.success(),
-            "cmake {args:?} failed:\n{}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
+    common::cmake_build(&out, &tmp.path().join("build"), "Debug", &[runtime]);
 }

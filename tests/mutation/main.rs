@@ -18,6 +18,10 @@
 //! precondition) is printed prominently. Survivors must also pass
 //! `ivyc bmc FILE --depth 4`.
 
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{ivyc_command, Rng};
 use ivyc_base::FileId;
 use ivyc_syntax::ast::{
     ActionBody, ActionDef, AssertKind, BinOp, Block, Cond, Decl, DeclKind, Expr, ExprKind, Param,
@@ -26,7 +30,6 @@ use ivyc_syntax::ast::{
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -62,13 +65,6 @@ struct Mutation {
     end: usize,
     text: String,
     what: String,
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
 }
 
 /// Collects the mutations of one source file.
@@ -261,21 +257,8 @@ impl Mutator<'_> {
     }
 }
 
-/// SplitMix64, for a deterministic choice of mutants.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
 /// At most `MAX_MUTANTS` mutations, taken round-robin over the kinds from a
-/// seeded shuffle of each kind (seeded by the file name).
+/// seeded shuffle of each kind (SplitMix64 seeded by the file name).
 fn choose(all: Vec<Mutation>, stem: &str) -> Vec<Mutation> {
     let mut rng = Rng(stem.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
@@ -285,10 +268,7 @@ fn choose(all: Vec<Mutation>, stem: &str) -> Vec<Mutation> {
         by_kind.entry(m.kind).or_default().push(m);
     }
     for v in by_kind.values_mut() {
-        for i in (1..v.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
+        rng.shuffle(v);
         v.reverse(); // pop from the front of the shuffle
     }
     let mut chosen = Vec::new();
@@ -307,12 +287,6 @@ fn choose(all: Vec<Mutation>, stem: &str) -> Vec<Mutation> {
 
 fn line_of(src: &str, offset: usize) -> usize {
     src[..offset].matches('\n').count() + 1
-}
-
-fn ivyc() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ivyc"));
-    c.current_dir(repo_root());
-    c
 }
 
 struct Job {
@@ -338,21 +312,12 @@ fn mutants_of_the_examples_verify_or_fail_cleanly() {
         .map(PathBuf::from)
         .unwrap_or_else(|| tmp.path().to_owned());
     std::fs::create_dir_all(&dir).expect("mutants dir");
-    let mut examples: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
-        .expect("examples/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ivy"))
-        .collect();
-    examples.sort();
+    let examples = common::examples();
 
     let mut stems = Vec::new();
     let mut jobs = Vec::new();
     for ex in &examples {
-        let stem = ex
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .expect("stem");
+        let stem = common::stem_of(ex);
         let src = std::fs::read_to_string(ex).expect("read example");
         let (file, errors) = ivyc_syntax::parse(FileId(0), &src);
         assert!(
@@ -399,7 +364,7 @@ fn mutants_of_the_examples_verify_or_fail_cleanly() {
     let results: Mutex<BTreeMap<usize, Outcome>> = Mutex::new(BTreeMap::new());
     let verify = |path: &Path| -> Outcome {
         let t = Instant::now();
-        let o = ivyc()
+        let o = ivyc_command()
             .args(["verify", "--timeout", "10", "-j", "1", "--no-minimize"])
             .arg(path)
             .output()
@@ -479,7 +444,7 @@ fn mutants_of_the_examples_verify_or_fail_cleanly() {
                         weakened.push(label.clone());
                     }
                     {
-                        let b = ivyc()
+                        let b = ivyc_command()
                             .arg("bmc")
                             .arg(&job.path)
                             .args(["--depth", "4"])

@@ -6,28 +6,11 @@
 //! trace's; edited traces are not reproduced; an invariant over
 //! specification state is reported as unsupported.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "../common/mod.rs"]
+mod common;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
-}
-
-fn ivyc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ivyc"))
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .expect("failed to start ivyc");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::ivyc;
+use std::path::Path;
 
 fn write_trace(file: &str, depth: &str, path: &Path) -> serde_json::Value {
     let p = path.to_str().expect("utf-8 temp path");
@@ -39,8 +22,8 @@ fn write_trace(file: &str, depth: &str, path: &Path) -> serde_json::Value {
 
 #[test]
 fn assertion_trace_is_reproduced_by_the_cpp() {
-    let which_cmake = which::which("cmake");
-    assert!(which_cmake.is_ok(), "cmake is needed by the replay test");
+    // `ivyc replay` builds the extracted C++ with cmake.
+    common::cmake();
     let tmp = tempfile::tempdir().expect("tempdir");
     let file = "tests/data/bmc/assert_release.ivy";
     let path = tmp.path().join("trace.json");

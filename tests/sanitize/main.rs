@@ -9,10 +9,14 @@
 //! fails the test. Parameters constrained by axioms (rings, orders,
 //! quorums) are set first by a per-example preamble, also seeded.
 
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{cmake, repo_root, run_ok, stem_of, Rng};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// Action calls per example.
@@ -20,46 +24,6 @@ const CALLS: usize = 10_000;
 /// Size of every uninterpreted sort.
 const SIZE: u64 = 4;
 const SEED: u64 = 0x1f3d_5b79_a2c4_e608;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
-}
-
-fn run_ok(cmd: &mut Command, what: &str) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// SplitMix64: small, deterministic, good enough to pick actions.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            v.swap(i, j);
-        }
-    }
-}
 
 /// One `action`/`param` line of the driver's `--list`.
 #[derive(Debug)]
@@ -255,26 +219,9 @@ fn drive(stem: &str, exe: &Path, sizes: &[String], script: &[String]) -> Tally {
     tally
 }
 
-fn examples() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
-        .expect("examples/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ivy"))
-        .collect();
-    v.sort();
-    v
-}
-
-fn stem_of(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .expect("file stem")
-}
-
 #[test]
 fn examples_under_asan_and_ubsan_with_random_calls() {
-    let cmake = which::which("cmake").expect("cmake is needed: apt-get install cmake g++");
+    cmake(); // fail early, before extracting, when cmake is missing
     let start = Instant::now();
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut top = String::from(
@@ -284,39 +231,25 @@ fn examples_under_asan_and_ubsan_with_random_calls() {
         "add_subdirectory(\"{}\" ivyc_runtime)\n",
         repo_root().join("runtime-cpp").display()
     ));
-    let examples = examples();
+    let examples = common::examples();
     for ex in &examples {
         let stem = stem_of(ex);
         let gen = tmp.path().join("gen").join(&stem);
-        run_ok(
-            Command::new(env!("CARGO_BIN_EXE_ivyc"))
-                .arg("extract")
-                .arg("--cpp")
-                .arg(&gen)
-                .arg(ex)
-                .current_dir(repo_root()),
-            &format!("ivyc extract {stem}"),
-        );
+        common::extract(ex, &gen, true);
         top.push_str(&format!("add_subdirectory(\"{}\" {stem})\n", gen.display()));
     }
     std::fs::write(tmp.path().join("CMakeLists.txt"), top).expect("write");
     let build = tmp.path().join("build");
     let flags =
         "-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all";
-    run_ok(
-        Command::new(&cmake)
-            .arg("-S")
-            .arg(tmp.path())
-            .arg("-B")
-            .arg(&build)
-            .arg("-DCMAKE_BUILD_TYPE=")
-            .arg(format!("-DCMAKE_CXX_FLAGS={flags}"))
-            .arg("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"),
-        "cmake configure",
-    );
-    run_ok(
-        Command::new(&cmake).arg("--build").arg(&build).arg("-j2"),
-        "cmake build",
+    common::cmake_build(
+        tmp.path(),
+        &build,
+        "",
+        &[
+            format!("-DCMAKE_CXX_FLAGS={flags}"),
+            "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined".to_owned(),
+        ],
     );
     let built = start.elapsed();
 
