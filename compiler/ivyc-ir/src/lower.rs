@@ -34,6 +34,12 @@ pub fn lower(
             span: d.span,
         }]);
     }
+    if let Some(&span) = program.natives.first() {
+        return Err(vec![IrError::Unsupported {
+            what: "native code",
+            span,
+        }]);
+    }
     let mut lx = Lowerer::new(program, sources, name);
     lx.isolate = isolate.map(|i| {
         let own: Vec<String> = i.members.iter().map(|m| m.as_str().to_owned()).collect();
@@ -711,6 +717,10 @@ impl<'p> Lowerer<'p> {
                 let c = self.check(fx, CheckKind::Assume, "assumption", t, span);
                 out.push(c);
             }
+            StmtKind::Native => self.errors.push(IrError::Unsupported {
+                what: "native code",
+                span,
+            }),
         }
     }
 
@@ -1072,7 +1082,10 @@ fn used_olds(b: &Block) -> HashSet<SymId> {
             }
             StmtKind::Assert { formula, .. } => read(formula),
             StmtKind::Assume(t) => read(t),
-            StmtKind::Choice(_) | StmtKind::Local { .. } | StmtKind::Ghost(_) => {}
+            StmtKind::Choice(_)
+            | StmtKind::Local { .. }
+            | StmtKind::Ghost(_)
+            | StmtKind::Native => {}
         }
     });
     out

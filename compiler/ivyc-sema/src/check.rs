@@ -143,6 +143,8 @@ pub(crate) struct Checker<'a> {
     pub interpreted: HashMap<SortId, Span>,
     /// Where each interpretation is declared (for per-unit hiding).
     pub interpret_origins: HashMap<SortId, Origin>,
+    /// Top-level native code blocks.
+    pub natives: Vec<Span>,
     /// `(operator, operand sort)` -> symbol, for `<`, `+` ... on
     /// uninterpreted sorts.
     pub ops: HashMap<(&'static str, SortId), SymId>,
@@ -199,6 +201,7 @@ impl<'a> Checker<'a> {
             syms: Vec::new(),
             interpreted: HashMap::new(),
             interpret_origins: HashMap::new(),
+            natives: Vec::new(),
             ops: HashMap::new(),
             numerals: HashMap::new(),
             axiom_syms: HashMap::new(),
@@ -762,6 +765,7 @@ impl<'a> Checker<'a> {
             .collect();
         interps.sort_by_key(|i| i.sort);
         p.interpretations = interps;
+        p.natives = self.natives;
         (p, self.errors)
     }
 

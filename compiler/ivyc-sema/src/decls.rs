@@ -1342,14 +1342,9 @@ impl<'a> Checker<'a> {
                     span: name.span,
                 });
             }
-            K::Native(q) => self.err(
-                SemaError::Unsupported {
-                    what: "native code",
-                    span: q.span,
-                    help: Some("native code is only meaningful for extraction"),
-                },
-                env,
-            ),
+            // Native declarations (C++ headers, helpers) mean nothing to
+            // verification (Ivy ignores them there); extraction refuses them.
+            K::Native(q) => self.natives.push(q.span),
             K::Using(_) | K::Attribute { .. } => {}
             K::ImplementType { .. } => self.unsupported("`implement type`", d.span, env),
             K::Delegate { to: Some(_), .. } => self.unsupported(

@@ -30,6 +30,8 @@ pub enum LowerError {
     },
     /// A definition refers to itself.
     RecursiveDefinition { name: Symbol, span: Option<Span> },
+    /// Native code (`<<< ... >>>`) that a unit would inline or check.
+    NativeCode { span: Span, unit: Option<Symbol> },
     /// An action outside an isolate writes state that the isolate's
     /// invariants depend on: the isolate's proof would not cover it.
     Interference {
@@ -46,6 +48,7 @@ impl IntoDiagnostic for LowerError {
         match self {
             LowerError::RecursiveCall { .. } => "unsupported",
             LowerError::RecursiveDefinition { .. } => "recursive-definition",
+            LowerError::NativeCode { .. } => "native-code",
             LowerError::Interference { .. } => "isolate-interference",
         }
     }
@@ -86,6 +89,17 @@ impl IntoDiagnostic for LowerError {
             .with_notes(vec![
                 "help: modify the state through an action of the isolate, or add the action's object to the isolate".into(),
             ]),
+            LowerError::NativeCode { span, unit } => error(
+                self.code(),
+                match unit {
+                    Some(u) => format!("native code cannot be verified (in isolate `{u}`)"),
+                    None => "native code cannot be verified".to_string(),
+                },
+            )
+            .with_labels(vec![primary(*span, "native code in checked code")])
+            .with_notes(vec![
+                "help: as in Ivy, native code must sit in a `trusted isolate`, or in an implementation that the checked code only calls through its specification".into(),
+            ]),
             LowerError::RecursiveDefinition { name, span } => {
                 let d = error(
                     self.code(),
@@ -117,7 +131,9 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
         verified: Scope::All,
         present: Scope::All,
     };
-    lower_with(program, &plan).map(|l| l.system)
+    lower_with(program, &plan)
+        .map(|l| l.system)
+        .map_err(once_per_native)
 }
 
 /// The result of lowering one unit.
@@ -536,7 +552,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             verified: Scope::All,
             present: Scope::All,
         };
-        let l = lower_with(program, &plan)?;
+        let l = lower_with(program, &plan).map_err(once_per_native)?;
         let mut checked = l.verified_calls;
         checked.extend(l.system.actions.iter().map(|a| a.name));
         return Ok(vec![Unit {
@@ -666,7 +682,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 checked_actions: [checked_entries, l.verified_calls].concat(),
                 summaries: l.summaries,
             }),
-            Err(e) => errors.extend(e),
+            Err(e) => errors.extend(in_unit(e, iso.name)),
         }
     }
     // `this`: invariants outside every isolate, against every exported
@@ -722,14 +738,39 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 checked_actions: [checked_entries, l.verified_calls].concat(),
                 summaries: l.summaries,
             }),
-            Err(e) => errors.extend(e),
+            Err(e) => errors.extend(in_unit(e, Symbol::intern("this"))),
         }
     }
     if errors.is_empty() {
         Ok(units)
     } else {
-        Err(errors)
+        Err(once_per_native(errors))
     }
+}
+
+/// The same native code reached from several entries or units is reported
+/// once.
+fn once_per_native(mut errors: Vec<LowerError>) -> Vec<LowerError> {
+    let mut seen = BTreeSet::new();
+    errors.retain(|e| match e {
+        LowerError::NativeCode { span, .. } => seen.insert(*span),
+        _ => true,
+    });
+    errors
+}
+
+/// Names the unit in its errors that concern it.
+fn in_unit(errors: Vec<LowerError>, unit: Symbol) -> Vec<LowerError> {
+    errors
+        .into_iter()
+        .map(|e| match e {
+            LowerError::NativeCode { span, .. } => LowerError::NativeCode {
+                span,
+                unit: Some(unit),
+            },
+            e => e,
+        })
+        .collect()
 }
 
 /// The names of the entries whose assertions are checked.
@@ -992,6 +1033,13 @@ impl Lowerer<'_> {
             }
             StmtKind::Assume(t) => Cmd::Assume(Self::term(ren, t)),
             StmtKind::Ghost(body) => self.block(body, ren, inlined),
+            StmtKind::Native => {
+                self.errors.push(LowerError::NativeCode {
+                    span: s.span,
+                    unit: None,
+                });
+                Cmd::Skip
+            }
         }
     }
 
@@ -1314,6 +1362,7 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::Assert { formula, .. } => out.extend(formula.symbols()),
             StmtKind::Assume(t) => out.extend(t.symbols()),
             StmtKind::Ghost(body) => collect_symbols(body, out),
+            StmtKind::Native => {}
         }
     }
 }

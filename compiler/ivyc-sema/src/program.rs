@@ -160,7 +160,8 @@ impl Block {
                 | StmtKind::Havoc { .. }
                 | StmtKind::Call { .. }
                 | StmtKind::Assert { .. }
-                | StmtKind::Assume(_) => {}
+                | StmtKind::Assume(_)
+                | StmtKind::Native => {}
             }
         }
     }
@@ -254,6 +255,12 @@ pub enum StmtKind {
     /// `specification` section: part of the verified model (the interface
     /// contract and its ghost state), not of the extracted code.
     Ghost(Block),
+    /// A native body `<<< ... >>>` (the statement's span covers it). As in
+    /// Ivy it cannot be verified: a unit that would inline or check it is
+    /// an error, so it must sit in code no unit verifies (a trusted
+    /// isolate, an implementation the verified code only calls through its
+    /// specification).
+    Native,
 }
 
 /// An action (or exported/imported interface action) of the flattened
@@ -370,6 +377,9 @@ pub struct Program {
     pub destructors: Vec<Destructor>,
     /// Where each interpreted sort's interpretation is declared, by sort.
     pub interpretations: Vec<Interpretation>,
+    /// Top-level native code blocks `<<< ... >>>` (ignored by
+    /// verification, refused by extraction).
+    pub natives: Vec<Span>,
 }
 
 /// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a

@@ -15,8 +15,7 @@ use std::rc::Rc;
 impl<'a> Checker<'a> {
     pub(crate) fn elab_init(&mut self, body: &'a ast::ActionBody, env: &Rc<Env>) -> Option<Block> {
         let ast::ActionBody::Block(b) = body else {
-            self.native_body(body, env);
-            return None;
+            return Some(Block::new(self.native_body(body)));
         };
         let mut cx = Cx::new(env.clone());
         cx.stmt = true;
@@ -34,16 +33,16 @@ impl<'a> Checker<'a> {
         Some(Block::new(stmts))
     }
 
-    fn native_body(&mut self, body: &ast::ActionBody, env: &Env) {
-        if let ast::ActionBody::Native { span, .. } = body {
-            self.err(
-                SemaError::Unsupported {
-                    what: "native code in actions",
-                    span: *span,
-                    help: Some("native code cannot be verified; give the action an Ivy body"),
-                },
-                env,
-            );
+    /// A native body `<<< ... >>>` as one [`StmtKind::Native`] statement:
+    /// accepted here, refused by any unit that would verify it (as in Ivy)
+    /// and by extraction.
+    fn native_body(&mut self, body: &ast::ActionBody) -> Vec<Stmt> {
+        match body {
+            ast::ActionBody::Native { span, .. } => vec![Stmt {
+                kind: StmtKind::Native,
+                span: *span,
+            }],
+            ast::ActionBody::Block(_) => Vec::new(),
         }
     }
 
@@ -98,7 +97,7 @@ impl<'a> Checker<'a> {
             let (body_stmts, body_span) = match b {
                 MonitorBody::Action(ast::ActionBody::Block(blk)) => (&blk.stmts[..], blk.span),
                 MonitorBody::Action(other) => {
-                    this.native_body(other, env);
+                    out.extend(this.native_body(other));
                     return;
                 }
                 MonitorBody::Stmts(stmts, span) => (stmts, span),

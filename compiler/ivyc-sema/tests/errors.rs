@@ -742,26 +742,6 @@ temporal property [p] globally r(c)
 }
 
 #[test]
-fn native_code() {
-    // ms-ivy: rejected: /tmp/ivt/err/native_code.ivy: line 8: error: trusted code used in untrusted isolate
-    case(
-        "native_code",
-        "unsupported",
-        r#"#lang ivy1.7
-type t
-type u
-relation r(X:t)
-individual c:t
-individual d:u
-action a = {
-    <<< x = 1; >>>
-}
-export a
-"#,
-    );
-}
-
-#[test]
 fn call_arity() {
     // ms-ivy: rejected: /tmp/ivt/err/call_arity.ivy: line 8: error: wrong number of input parameters (got 2, expecting 1)
     case(
