@@ -587,14 +587,12 @@ impl<'a> Checker<'a> {
             K::IsolateObject {
                 name, params, body, ..
             } => {
-                if !params.is_empty() {
-                    self.unsupported("parameterised isolates", d.span, env);
-                    return;
-                }
                 let full = dotted(&env.prefix, name.as_str());
                 self.declare(full, Entity::Object, name.span, env);
-                let child = Rc::new(env.child(name.name));
-                self.flatten(body, child);
+                // `isolate o(self:id) = {...}`: a parameterised object.
+                let mut child = env.child(name.name);
+                child.obj_params.extend(params.iter().cloned());
+                self.flatten(body, Rc::new(child));
                 self.items.push(Item {
                     decl: d,
                     env: env.clone(),

@@ -1312,12 +1312,8 @@ impl<'a> Checker<'a> {
                 targets,
                 with,
             } => {
-                if !params.is_empty() {
-                    self.unsupported("parameterised isolates", d.span, env);
-                    return;
-                }
-                let members = self.isolate_names(targets, env);
-                let with = self.isolate_names(with, env);
+                let members = self.isolate_names(targets, params, env);
+                let with = self.isolate_names(with, params, env);
                 self.isolates.push(IsolateDef {
                     name: dotted(&env.prefix, name.as_str()),
                     members,
@@ -1329,11 +1325,12 @@ impl<'a> Checker<'a> {
             K::IsolateObject {
                 trusted,
                 name,
+                params,
                 with,
                 ..
             } => {
                 let full = dotted(&env.prefix, name.as_str());
-                let with = self.isolate_names(with, env);
+                let with = self.isolate_names(with, params, env);
                 self.isolates.push(IsolateDef {
                     name: full,
                     members: vec![full],
@@ -1377,11 +1374,41 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn isolate_names(&mut self, atoms: &[ast::CallAtom], env: &Env) -> Vec<Symbol> {
+    /// The objects named by an isolate's member or `with` atoms. In a
+    /// parameterised isolate (`isolate iso(me:id) = proc(me)`) an atom may
+    /// apply an object to the isolate's parameters; the isolate then covers
+    /// every instance at once (docs/isolates.md), so the arguments are
+    /// dropped. Other arguments are not supported.
+    fn isolate_names(
+        &mut self,
+        atoms: &[ast::CallAtom],
+        params: &[ast::Param],
+        env: &Env,
+    ) -> Vec<Symbol> {
         let mut out = Vec::new();
         for a in atoms {
-            let Some(p) = self.callatom_path(a, env) else {
+            let by_param = |e: &ast::Expr| match &e.kind {
+                ast::ExprKind::App { func, args: None } => {
+                    func.segments.len() == 1
+                        && params.iter().any(|p| p.name.name == func.segments[0].name)
+                }
+                _ => false,
+            };
+            let stripped = a
+                .segments
+                .iter()
+                .all(|s| s.args.as_ref().is_none_or(|xs| xs.iter().all(by_param)));
+            if !stripped {
+                self.unsupported(
+                    "isolate members applied to arguments other than the isolate's parameters",
+                    a.span,
+                    env,
+                );
                 continue;
+            }
+            let p = ast::Path {
+                segments: a.segments.iter().map(|s| s.name.clone()).collect(),
+                span: a.span,
             };
             let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
             match self.resolve_full(&segs, env) {
