@@ -5,7 +5,7 @@
 
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::passive::{passify, AssertMode, Passive, Versions};
-use ivyc_logic::{AssertInfo, AssertKind, Signature, SymId, System, Term};
+use ivyc_logic::{AssertInfo, AssertKind, Property, Signature, SymId, System, Term};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -353,34 +353,21 @@ impl Ctx<'_> {
 /// once from the axioms and the properties proved elsewhere, then assumed
 /// like an axiom everywhere else.
 pub fn obligations(sys: &System) -> Vec<Obligation> {
+    let formulas = |ps: &mut dyn Iterator<Item = &Property>| -> Vec<Term> {
+        ps.map(|p| p.formula.clone()).collect()
+    };
     let mut ctx = Ctx {
         sys,
         state: sys.sig.state_symbols(),
-        axioms: sys
-            .axioms
-            .iter()
-            .chain(&sys.properties)
-            .chain(&sys.lemmas)
-            .map(|p| p.formula.clone())
-            .collect(),
-        invariants: sys
-            .invariants
-            .iter()
-            .chain(&sys.nested)
-            .chain(&sys.assumed)
-            .map(|p| p.formula.clone())
-            .collect(),
+        axioms: formulas(&mut sys.axioms.iter().chain(&sys.properties).chain(&sys.lemmas)),
+        invariants: formulas(&mut sys.invariants.iter().chain(&sys.nested).chain(&sys.assumed)),
         out: Vec::new(),
     };
 
     // ---- properties: theorems of the axioms and of the lemmas ----
+    let background = formulas(&mut sys.axioms.iter().chain(&sys.lemmas));
     for prop in &sys.properties {
-        let hyps: Vec<Term> = sys
-            .axioms
-            .iter()
-            .chain(&sys.lemmas)
-            .map(|p| p.formula.clone())
-            .collect();
+        let hyps = background.clone();
         ctx.push(
             ObligationKind::Property,
             None,
