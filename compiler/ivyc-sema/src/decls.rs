@@ -628,7 +628,7 @@ impl<'a> Checker<'a> {
             }
             K::Definition { defn, proof, .. } => {
                 if let Some(p) = proof {
-                    self.unsupported("proofs", p.span, env);
+                    self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
                 self.declare_definition(defn, env);
             }
@@ -1282,7 +1282,7 @@ impl<'a> Checker<'a> {
                     self.unsupported("`named` properties", d.span, env);
                 }
                 if let Some(p) = proof {
-                    self.unsupported("proofs", p.span, env);
+                    self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
                     let p = Property {
@@ -1295,7 +1295,7 @@ impl<'a> Checker<'a> {
             }
             K::Invariant { fmla, proof, .. } => {
                 if let Some(p) = proof {
-                    self.unsupported("proofs", p.span, env);
+                    self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
                 self.invariant(fmla, env);
             }
@@ -1303,7 +1303,7 @@ impl<'a> Checker<'a> {
             // A theorem is only available to proofs, which ivyc does not
             // run; not assuming it is sound.
             K::Theorem { .. } => {}
-            K::Proof { .. } => self.unsupported("proofs", d.span, env),
+            K::Proof { .. } => self.err(SemaError::ProofIgnored { span: d.span }, env),
             K::Schema { .. } => {}
             K::Isolate {
                 trusted,

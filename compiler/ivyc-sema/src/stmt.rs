@@ -445,7 +445,7 @@ impl<'a> Checker<'a> {
             }
             S::Assert { kind, fmla, proof } => {
                 if let Some(p) = proof {
-                    self.unsupported("proofs", p.span, &env);
+                    self.err(SemaError::ProofIgnored { span: p.span }, &env);
                 }
                 let old = cx.old;
                 if *kind == ast::AssertKind::Ensure && old == OldMode::Forbidden {
@@ -667,7 +667,7 @@ impl<'a> Checker<'a> {
                 let mut invs = Vec::new();
                 for inv in invariants {
                     if let Some(p) = &inv.proof {
-                        self.unsupported("proofs", p.span, &env);
+                        self.err(SemaError::ProofIgnored { span: p.span }, &env);
                     }
                     if let Some(t) = self.elab_closed(cx, &inv.fmla.fmla, BoolContext::Invariant) {
                         invs.push(Property {
