@@ -241,19 +241,23 @@ impl<'a> Checker<'a> {
             }
         }
         let t = name.as_str();
+        let numeral = t.starts_with(|c: char| c.is_ascii_digit());
         let v = match t.strip_prefix("0x") {
             Some(h) => i128::from_str_radix(h, 16).ok(),
-            None if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok(),
+            None if numeral => t.parse().ok(),
             None => None,
         };
-        if v.is_none() {
-            self.err(
+        match v {
+            Some(_) => {}
+            // A numeral too large for the logic (or malformed).
+            None if numeral => self.err(SemaError::InvalidNumeral { text: name, span }, env),
+            None => self.err(
                 SemaError::RangeBound {
                     text: Some(text.to_string()),
                     span,
                 },
                 env,
-            );
+            ),
         }
         v
     }
