@@ -115,3 +115,30 @@ fn operator(op: BuiltinOp, s: SortId, args: Vec<Term>, t: &Term, syms: &mut Symb
     };
     out.with_span(span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_logic::{Property, Var};
+
+    /// `forall X:t. 0 <= X` over `interpret t -> nat` becomes
+    /// `forall X:t. <(0, X) | 0 = X` over an uninterpreted `t`, with `0` a
+    /// rigid constant.
+    #[test]
+    fn numerals_and_comparisons_become_symbols() {
+        let mut sig = Signature::new();
+        let t = sig.add_uninterpreted_sort("t");
+        sig.set_sort_kind(t, SortKind::Nat);
+        let x = Var::new("X", t);
+        let le = Term::builtin(BuiltinOp::Le, vec![Term::num(0, t), Term::var(x)]);
+        let mut sys = System::new(sig);
+        sys.axioms
+            .push(Property::new(Some("pos"), Term::forall(vec![x], le), None));
+        uninterpret(&mut sys, &BTreeSet::from([t]));
+        assert_eq!(*sys.sig.sort_kind(t), SortKind::Uninterpreted);
+        let text = sys.axioms[0].formula.pretty(&sys.sig);
+        assert_eq!(text, "forall X:t. 0 < X | 0 = X");
+        let zero = sys.sig.lookup_symbol("0").map(|s| sys.sig.symbol(s).role);
+        assert_eq!(zero, Some(Role::Rigid));
+    }
+}

@@ -161,14 +161,16 @@ pub enum HypSource {
     Transition,
 }
 
+/// The sources of an obligation's hypotheses: `background` (axioms and
+/// properties), then the invariants checked here and those assumed, then
+/// the transition.
 fn sources(
-    (axioms, props): (usize, usize),
+    background: Vec<HypSource>,
     invariants: usize,
     assumed: usize,
     total: usize,
 ) -> Vec<HypSource> {
-    let mut out: Vec<HypSource> = (0..axioms).map(HypSource::Axiom).collect();
-    out.extend((0..props).map(HypSource::Property));
+    let mut out = background;
     out.extend((0..invariants).map(HypSource::Invariant));
     out.extend((0..assumed).map(HypSource::Assumed));
     out.resize(total.max(out.len()), HypSource::Transition);
@@ -256,26 +258,18 @@ impl Ctx<'_> {
             ),
             _ => (0, 0),
         };
-        let n_props = self.sys.properties.len() + self.sys.lemmas.len();
-        let background = if kind == ObligationKind::Property {
-            // The axioms and the lemmas only (see `obligations`).
-            (self.sys.axioms.len(), 0)
-        } else {
-            (self.sys.axioms.len(), n_props)
-        };
-        let mut hyp_sources = sources(background, checked, assumed, hypotheses.len());
+        // The axioms, then the properties: for a property's own obligation
+        // only the lemmas (see `obligations`), which follow the properties
+        // in `HypSource::Property` numbering.
+        let mut background: Vec<HypSource> =
+            (0..self.sys.axioms.len()).map(HypSource::Axiom).collect();
+        let (props, lemmas) = (self.sys.properties.len(), self.sys.lemmas.len());
         if kind == ObligationKind::Property {
-            // The lemmas follow the axioms.
-            let first = self.sys.properties.len();
-            for (k, src) in hyp_sources
-                .iter_mut()
-                .skip(self.sys.axioms.len())
-                .take(self.sys.lemmas.len())
-                .enumerate()
-            {
-                *src = HypSource::Property(first + k);
-            }
+            background.extend((props..props + lemmas).map(HypSource::Property));
+        } else {
+            background.extend((0..props + lemmas).map(HypSource::Property));
         }
+        let hyp_sources = sources(background, checked, assumed, hypotheses.len());
         self.out.push(Obligation {
             index: self.out.len(),
             hyp_sources,

@@ -367,3 +367,45 @@ fn init_assertions_assume_axioms_only() {
     ");
     assert!(discharge(&obs[1], &mut brute(), 0).is_proved());
 }
+
+/// A property is one obligation from the axioms and the lemmas only, then a
+/// hypothesis of every other obligation (after the axioms, before the
+/// invariants), with its source recorded for the fragment checker.
+#[test]
+fn properties_are_proved_once_then_assumed() {
+    let mut l = leader(true, vec![]);
+    let node = l.sys.sig.lookup_sort("node").unwrap();
+    let x = Var::new("X", node);
+    let trivial = Term::forall(vec![x], Term::eq(Term::var(x), Term::var(x)));
+    l.sys
+        .axioms
+        .push(Property::new(Some("ax"), Term::tru(), sp(1)));
+    l.sys
+        .properties
+        .push(Property::new(Some("p"), trivial.clone(), sp(2)));
+    l.sys
+        .lemmas
+        .push(Property::new(Some("q"), trivial.clone(), sp(3)));
+    let obs = obligations(&l.sys);
+    assert_eq!(obs[0].kind, ObligationKind::Property);
+    assert_eq!(
+        obs[0].hyp_sources,
+        vec![HypSource::Axiom(0), HypSource::Property(1)],
+        "a property is proved from the axioms and the lemmas"
+    );
+    assert!(obs[1..].iter().all(|o| o.kind != ObligationKind::Property));
+    let cons = obs
+        .iter()
+        .find(|o| o.kind == ObligationKind::Consecution)
+        .unwrap();
+    assert_eq!(
+        &cons.hyp_sources[..4],
+        &[
+            HypSource::Axiom(0),
+            HypSource::Property(0),
+            HypSource::Property(1),
+            HypSource::Invariant(0)
+        ]
+    );
+    assert_eq!(cons.hypotheses[1], trivial);
+}
