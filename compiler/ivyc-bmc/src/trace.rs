@@ -7,8 +7,8 @@ use crate::unroll::Tag;
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::model::{Model, Value};
 use ivyc_logic::passive::{AssertMode, PNode, Versions};
-use ivyc_logic::{AssertInfo, AssertKind, Role, Signature, SortId, SortKind, SymId, System, Term};
-use ivyc_vc::SymbolTable;
+use ivyc_logic::{AssertInfo, AssertKind, Signature, SortId, SymId, System, Term};
+use ivyc_vc::{rigid_tables, universes, SymbolTable};
 use std::collections::HashMap;
 
 /// What was violated.
@@ -188,21 +188,9 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
             .and_then(|i| versions.get(&i).copied())
     };
     let state = sys.sig.state_symbols();
-    let universes = model
-        .universes
-        .keys()
-        .filter(|&&s| matches!(sig.sort_kind(s), SortKind::Uninterpreted))
-        .map(|&s| (s, model.domain(sig, s).unwrap_or_default()))
-        .collect();
-    let rigid = sys
-        .sig
-        .symbols()
-        .filter(|(id, d)| d.role == Role::Rigid && model.interps.contains_key(id))
-        .map(|(id, _)| SymbolTable {
-            sym: id,
-            rows: model.table(sig, id),
-        })
-        .collect();
+    let universes = universes(sig, &model);
+    // The system's rigid symbols only (the unrolling adds rigid selectors).
+    let rigid = rigid_tables(&sys.sig, sig, &model);
 
     let failing = failing_index(q, &model, property);
     let violation = failing.and_then(|i| match tags.get(i)? {

@@ -118,9 +118,14 @@ impl IntoDiagnostic for LowerError {
 }
 
 /// Turn a checked program into a system whose exported actions have every
-/// call inlined. Top-level `property` declarations are verified as
-/// invariants (a stronger, sound check).
+/// call inlined: everything is present and verified, every invariant and
+/// property checked.
 pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
+    lower_whole(program).map(|l| l.system)
+}
+
+/// The whole program as one unit (see [`lower`]).
+fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
     let plan = Plan {
         entries: program
             .exported_actions()
@@ -131,9 +136,7 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
         verified: Scope::All,
         present: Scope::All,
     };
-    lower_with(program, &plan)
-        .map(|l| l.system)
-        .map_err(once_per_native)
+    lower_with(program, &plan).map_err(once_per_native)
 }
 
 /// The result of lowering one unit.
@@ -542,17 +545,7 @@ fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
 /// (docs/isolates.md).
 pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     if program.isolates.is_empty() {
-        let plan = Plan {
-            entries: program
-                .exported_actions()
-                .map(|(id, _)| (id, true))
-                .collect(),
-            checked: |_: usize| true,
-            nested: &|_: usize| false,
-            verified: Scope::All,
-            present: Scope::All,
-        };
-        let l = lower_with(program, &plan).map_err(once_per_native)?;
+        let l = lower_whole(program)?;
         let mut checked = l.verified_calls;
         checked.extend(l.system.actions.iter().map(|a| a.name));
         return Ok(vec![Unit {

@@ -63,27 +63,38 @@ pub fn split_conjuncts(p: &Term) -> Vec<Term> {
     }
 }
 
+/// The elements of each uninterpreted sort of `sig` that occurs in `model`.
+pub fn universes(sig: &Signature, model: &Model) -> Vec<(SortId, Vec<Value>)> {
+    model
+        .universes
+        .keys()
+        .filter(|&&s| matches!(sig.sort_kind(s), SortKind::Uninterpreted))
+        .map(|&s| (s, model.domain(sig, s).unwrap_or_default()))
+        .collect()
+}
+
+/// The tables of the rigid symbols of `vocabulary` that `model` (a model
+/// over `sig`, which extends `vocabulary`) interprets.
+pub fn rigid_tables(vocabulary: &Signature, sig: &Signature, model: &Model) -> Vec<SymbolTable> {
+    vocabulary
+        .symbols()
+        .filter(|(id, d)| d.role == Role::Rigid && model.interps.contains_key(id))
+        .map(|(id, _)| SymbolTable {
+            sym: id,
+            rows: model.table(sig, id),
+        })
+        .collect()
+}
+
 impl Counterexample {
     /// Decodes a model of `hypotheses ∧ ¬goal` of `ob`.
     pub fn from_model(ob: &Obligation, model: Model) -> Counterexample {
         let sig = &ob.sig;
-        let universes = model
-            .universes
-            .keys()
-            .filter(|&&s| matches!(sig.sort_kind(s), SortKind::Uninterpreted))
-            .map(|&s| (s, model.domain(sig, s).unwrap_or_default()))
-            .collect();
+        let universes = universes(sig, &model);
         let value0 = |s: SymId| model.lookup(s, &[]).cloned();
         let args = ob.params.iter().map(|&p| (p, value0(p))).collect();
         let returns = ob.returns.iter().map(|&(r, v)| (r, value0(v))).collect();
-        let rigid = sig
-            .symbols()
-            .filter(|(id, d)| d.role == Role::Rigid && model.interps.contains_key(id))
-            .map(|(id, _)| SymbolTable {
-                sym: id,
-                rows: model.table(sig, id),
-            })
-            .collect();
+        let rigid = rigid_tables(sig, sig, &model);
         let pre = if ob.has_pre {
             ob.post
                 .iter()

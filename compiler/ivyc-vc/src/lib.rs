@@ -6,7 +6,7 @@ pub mod counterexample;
 pub mod discharge;
 pub mod obligation;
 
-pub use counterexample::{Counterexample, SymbolTable};
+pub use counterexample::{rigid_tables, universes, Counterexample, SymbolTable};
 pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
 pub use ivyc_logic::answer::{Answer, Reason, Solver};
 pub use obligation::{obligations, HypSource, Obligation, ObligationKind};

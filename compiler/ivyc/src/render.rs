@@ -565,19 +565,7 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
                         let _ = writeln!(s, "    {name} = {before}");
                     } else {
                         let _ = writeln!(s, "    {name} = {before} → {after}");
-                        for (args, v) in &post.rows {
-                            let old = pre.rows.iter().find(|(a, _)| a == args).map(|(_, v)| v);
-                            if old != Some(v) && !args.is_empty() {
-                                let _ = writeln!(
-                                    s,
-                                    "        {name}({}): {} → {}",
-                                    tuple(sig, args),
-                                    old.map(|o| value_name(sig, o))
-                                        .unwrap_or_else(|| "?".into()),
-                                    value_name(sig, v)
-                                );
-                            }
-                        }
+                        changed_entries(&mut s, sig, &name, pre, post);
                     }
                 }
                 None => {
@@ -758,6 +746,30 @@ pub fn violation_kind_word(k: ViolationKind) -> &'static str {
     }
 }
 
+/// One line per entry of a relation or function whose value differs
+/// between `pre` and `post`: `name(args): old → new`.
+fn changed_entries(
+    s: &mut String,
+    sig: &Signature,
+    name: &str,
+    pre: &SymbolTable,
+    post: &SymbolTable,
+) {
+    for (args, v) in post.rows.iter().filter(|(args, _)| !args.is_empty()) {
+        let old = pre.rows.iter().find(|(a, _)| a == args).map(|(_, v)| v);
+        if old != Some(v) {
+            let _ = writeln!(
+                s,
+                "        {name}({}): {} → {}",
+                tuple(sig, args),
+                old.map(|o| value_name(sig, o))
+                    .unwrap_or_else(|| "?".into()),
+                value_name(sig, v)
+            );
+        }
+    }
+}
+
 /// A symbol's table, changed entries marked, against the previous state.
 fn state_lines(
     s: &mut String,
@@ -779,22 +791,7 @@ fn state_lines(
         }
         changed += 1;
         let _ = writeln!(s, "    {name} = {was} → {now}");
-        if sig.symbol(post.sym).args.is_empty() {
-            continue;
-        }
-        for (args, v) in &post.rows {
-            let old = pre.rows.iter().find(|(a, _)| a == args).map(|(_, v)| v);
-            if old != Some(v) {
-                let _ = writeln!(
-                    s,
-                    "        {name}({}): {} → {}",
-                    tuple(sig, args),
-                    old.map(|o| value_name(sig, o))
-                        .unwrap_or_else(|| "?".into()),
-                    value_name(sig, v)
-                );
-            }
-        }
+        changed_entries(s, sig, &name, pre, post);
     }
     if before.is_some() && changed == 0 {
         let _ = writeln!(s, "    (no change)");
