@@ -60,6 +60,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ivyc-ir", &["ivyc-base", "ivyc-sema", "ivyc-logic"]),
     ("ivyc-cpp", &["ivyc-base", "ivyc-ir", "tera"]),
     ("ivyc-bmc", &["ivyc-base", "ivyc-logic", "ivyc-vc"]),
+    (
+        "ivyc-pipeline",
+        &[
+            "ivyc-base",
+            "ivyc-syntax",
+            "ivyc-sema",
+            "ivyc-logic",
+            "ivyc-fragment",
+            "ivyc-smt",
+            "ivyc-vc",
+            "ivyc-bmc",
+            "ivyc-ir",
+            "ivyc-cpp",
+        ],
+    ),
 ];
 
 /// Crates that only one crate may use.

@@ -13,6 +13,7 @@ mod replay;
 mod stdlib;
 mod trace_file;
 mod verify;
+mod window;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -60,5 +61,5 @@ fn main() {
             Exit::InternalError
         }
     };
-    std::process::exit(exit.code());
+    std::process::exit(exit::code(exit));
 }

@@ -6,10 +6,17 @@ use codespan_reporting::diagnostic::{LabelStyle, Severity};
 use codespan_reporting::term::{self, Config};
 use ivyc_base::{Diagnostic, SourceMap};
 use serde_json::json;
+use std::collections::HashMap;
 use std::io::Write;
+
+use crate::window::Windowed;
 
 /// Version of the JSON diagnostic format (see docs/cli.md).
 pub const JSON_DIAGNOSTIC_VERSION: u32 = 1;
+
+/// At most this many diagnostics of one code are shown; the rest are
+/// counted (hostile input can produce thousands of the same error).
+pub const MAX_PER_CODE: usize = 50;
 
 /// Collects counts and prints diagnostics in the chosen format.
 pub struct Renderer {
@@ -17,6 +24,8 @@ pub struct Renderer {
     config: Config,
     errors: usize,
     warnings: usize,
+    /// Diagnostics shown so far, by code.
+    shown: HashMap<String, usize>,
 }
 
 impl Renderer {
@@ -26,24 +35,52 @@ impl Renderer {
             config: Config::default(),
             errors: 0,
             warnings: 0,
+            shown: HashMap::new(),
         }
     }
 
-    pub fn errors(&self) -> usize {
-        self.errors
+    /// Print diagnostics in order (see [`Renderer::diagnostic`]).
+    pub fn diagnostics(&mut self, sources: &SourceMap, diags: &[Diagnostic]) {
+        for d in diags {
+            self.diagnostic(sources, d);
+        }
     }
 
-    /// Print one diagnostic to stderr (human) or stdout (json).
+    /// Print one diagnostic to stderr (human) or stdout (json). A
+    /// diagnostic without labels or notes is a plain one-line message.
+    /// After [`MAX_PER_CODE`] of one code, the rest are only counted.
     pub fn diagnostic(&mut self, sources: &SourceMap, diag: &Diagnostic) {
         match diag.severity {
             Severity::Bug | Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
             Severity::Note | Severity::Help => {}
         }
+        let code = diag.code.clone().unwrap_or_default();
+        let shown = self.shown.entry(code).or_insert(0);
+        *shown += 1;
+        if *shown > MAX_PER_CODE {
+            return;
+        }
+        if diag.labels.is_empty() && diag.notes.is_empty() {
+            self.plain(
+                diag.severity,
+                diag.code.as_deref().unwrap_or(""),
+                &diag.message,
+            );
+            return;
+        }
         match self.format {
             MessageFormat::Human => {
-                let text = term::emit_into_string(&self.config, sources, diag)
-                    .unwrap_or_else(|e| format!("{}: {}\n", severity_word(diag.severity), e));
+                let (view, notes) = Windowed::new(sources, diag);
+                let text = if notes.is_empty() {
+                    term::emit_into_string(&self.config, &view, diag)
+                } else {
+                    let mut d = diag.clone();
+                    d.notes.extend(notes);
+                    term::emit_into_string(&self.config, &view, &d)
+                };
+                let text =
+                    text.unwrap_or_else(|e| format!("{}: {}\n", severity_word(diag.severity), e));
                 let _ = std::io::stderr().write_all(text.as_bytes());
             }
             MessageFormat::Json => {
@@ -53,8 +90,24 @@ impl Renderer {
         }
     }
 
-    /// A closing summary line for people (nothing in JSON mode).
-    pub fn summary(&self) {
+    /// A closing summary line for people (nothing in JSON mode), after a
+    /// count of the diagnostics not shown.
+    pub fn summary(&mut self) {
+        let mut hidden: Vec<(String, usize)> = self
+            .shown
+            .iter()
+            .filter(|(_, n)| **n > MAX_PER_CODE)
+            .map(|(c, n)| (c.clone(), n - MAX_PER_CODE))
+            .collect();
+        hidden.sort();
+        for (code, n) in hidden {
+            self.shown.insert(code.clone(), MAX_PER_CODE);
+            let message = format!(
+                "{n} more `{code}` diagnostic{} not shown (only the first {MAX_PER_CODE} of a kind are)",
+                plural(n)
+            );
+            self.plain(Severity::Note, "diagnostics-not-shown", &message);
+        }
         if self.format == MessageFormat::Human && (self.errors > 0 || self.warnings > 0) {
             eprintln!(
                 "{} error{}, {} warning{} emitted",
@@ -73,14 +126,20 @@ impl Renderer {
         }
     }
 
-    /// A message that is not tied to a source file (e.g. an unreadable path).
+    /// An error that is not tied to a source file (e.g. an unreadable path).
     pub fn plain_error(&mut self, code: &str, message: &str) {
         self.errors += 1;
+        self.plain(Severity::Error, code, message);
+    }
+
+    /// A one-line message without a source location.
+    fn plain(&self, severity: Severity, code: &str, message: &str) {
+        let word = severity_word(severity);
         match self.format {
-            MessageFormat::Human => eprintln!("error[{code}]: {message}"),
+            MessageFormat::Human => eprintln!("{word}[{code}]: {message}"),
             MessageFormat::Json => println!(
                 "{}",
-                json!({"version": JSON_DIAGNOSTIC_VERSION, "severity": "error",
+                json!({"version": JSON_DIAGNOSTIC_VERSION, "severity": word,
                        "code": code, "message": message, "labels": []})
             ),
         }
@@ -148,9 +207,9 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
 
 // ---- verification reports -------------------------------------------------
 
-use crate::verify::Checked;
 use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
 use ivyc_logic::{Reason, Signature, SymId, Value};
+use ivyc_pipeline::verify::Checked;
 use ivyc_sema::lower::Unit;
 use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
 use std::fmt::Write as _;
@@ -697,23 +756,23 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
 }
 
 /// The `--timings` table, on stderr so it never mixes with JSON output.
-pub fn timings(t: &crate::verify::Timings) {
+pub fn timings(t: &Timings, report: Duration, total: Duration) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let total = ms(t.total).max(f64::EPSILON);
+    let all = ms(total).max(f64::EPSILON);
     let rows = [
         ("front end (parse + sema)", t.front_end),
         ("lowering", t.lowering),
         ("obligations", t.obligations),
         ("fragment check", t.fragment),
         ("solving (wall)", t.solving),
-        ("report", t.report),
+        ("report", report),
     ];
     eprintln!("timings:");
     for (name, d) in rows {
         eprintln!(
             "  {name:<26} {:>9.1} ms  {:>5.1}%",
             ms(d),
-            100.0 * ms(d) / total
+            100.0 * ms(d) / all
         );
     }
     eprintln!(
@@ -723,12 +782,45 @@ pub fn timings(t: &crate::verify::Timings) {
         t.jobs,
         plural(t.jobs)
     );
-    eprintln!("  {:<26} {:>9.1} ms", "total", ms(t.total));
+    eprintln!("  {:<26} {:>9.1} ms", "total", ms(total));
 }
 
 // ---- bounded model checking traces ----------------------------------------
 
-use ivyc_bmc::{Trace, ViolationKind};
+use ivyc_bmc::{BmcResult, Trace, ViolationKind};
+use ivyc_pipeline::bmc::BmcRun;
+use ivyc_pipeline::verify::Timings;
+
+/// A bounded search: request errors, then per unit (named when there are
+/// several isolates) what was decided, and the trace and diagnostic of
+/// the violation found.
+pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
+    out.diagnostics(sources, &run.errors);
+    for u in &run.units {
+        if run.show_units {
+            out.line(&format!(
+                "isolate {}",
+                u.name.map(|n| n.to_string()).as_deref().unwrap_or("this")
+            ));
+        }
+        match &u.result {
+            BmcResult::NoViolation { .. } => {}
+            BmcResult::Unknown { depth, reason } => {
+                out.line(&format!(
+                    "undecided at depth {depth}: {reason} (no violation up to depth {})",
+                    depth.saturating_sub(1)
+                ));
+                if *depth == 0 {
+                    out.line("  (not even depth 0 was decided)");
+                }
+            }
+            BmcResult::Violation(trace) => {
+                out.line(bmc_trace_text(trace).trim_end());
+                out.diagnostic(sources, &bmc_violation_diagnostic(sources, trace));
+            }
+        }
+    }
+}
 
 /// How a violated property is named: `[label]`, else its source text.
 pub fn bmc_property_name(sources: &SourceMap, trace: &Trace) -> String {

@@ -1,0 +1,364 @@
+//! `verify` as one function over data: analyse, lower, optionally search
+//! for a reachable violation first, build the obligations, refuse those
+//! outside the decidable fragment, discharge the rest with Z3 on worker
+//! threads, and return everything a report needs.
+
+use std::time::{Duration, Instant};
+
+use ivyc_base::diagnostic::warning;
+use ivyc_base::{Diagnostic, FileId, IntoDiagnostic, SourceMap};
+use ivyc_sema::lower::Unit;
+use ivyc_sema::SourceLoader;
+use ivyc_smt::{FreshZ3Solver, Z3Options};
+use ivyc_vc::{Obligation, Outcome};
+
+use crate::bmc::{self, BmcRequest, BmcRun};
+use crate::fragment::{self, FragmentReport};
+use crate::{front, Status};
+
+/// What to verify and with which solver settings.
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    /// Verify only this isolate (`this` for what no isolate covers).
+    pub isolate: Option<String>,
+    /// First search for a violation reachable within this many steps.
+    pub bmc_depth: Option<usize>,
+    /// Refuse obligations outside the decidable fragment (the default).
+    pub fragment_check: bool,
+    pub z3: Z3Options,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+    /// Solver time limit per obligation in milliseconds (0: none).
+    pub timeout_ms: u64,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            isolate: None,
+            bmc_depth: None,
+            fragment_check: true,
+            z3: Z3Options::default(),
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            timeout_ms: 60_000,
+        }
+    }
+}
+
+/// Wall time per phase of one `verify` run.
+#[derive(Default, Debug, Clone)]
+pub struct Timings {
+    /// Parsing (with includes) and semantic analysis.
+    pub front_end: Duration,
+    pub lowering: Duration,
+    pub obligations: Duration,
+    pub fragment: Duration,
+    /// Wall time of the parallel discharge (Z3 and model extraction).
+    pub solving: Duration,
+    /// Sum of per-obligation times over all workers.
+    pub solver_sum: Duration,
+    pub jobs: usize,
+}
+
+/// The verdict on one obligation, with what the report needs.
+pub struct Checked {
+    /// Index of the verification unit (isolate) in the list of units.
+    pub unit: usize,
+    pub obligation: Obligation,
+    pub outcome: Outcome,
+    pub time: Duration,
+    /// The obligation is outside the decidable fragment and was sent to Z3
+    /// anyway (`fragment_check: false`).
+    pub outside_fragment: bool,
+}
+
+/// How a run ended.
+pub enum Ended {
+    /// Errors in the input or the request (see `VerifyRun::diagnostics`).
+    InputErrors,
+    /// The bounded search found a reachable violation (a real bug); the
+    /// inductive check was not run.
+    Reachable,
+    /// Some obligations are outside the decidable fragment; nothing was
+    /// sent to the solver.
+    OutsideFragment(FragmentReport),
+    /// Every obligation went to the solver.
+    Discharged {
+        checked: Vec<Checked>,
+        /// Assumptions that no isolate proves (an unsound decomposition).
+        never_checked: Vec<Diagnostic>,
+    },
+}
+
+/// Everything one `verify` run found.
+pub struct VerifyRun {
+    /// Diagnostics of the front end, of lowering, of the request, and the
+    /// `nothing-to-verify` warning, in that order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The verification units checked (after isolate selection).
+    pub units: Vec<Unit>,
+    /// The bounded search run first, if asked for.
+    pub bmc: Option<BmcRun>,
+    pub ended: Ended,
+    pub timings: Timings,
+}
+
+impl VerifyRun {
+    /// The worst outcome of the run.
+    pub fn status(&self) -> Status {
+        match &self.ended {
+            Ended::InputErrors => Status::InputError,
+            Ended::Reachable => Status::CheckFailed,
+            Ended::OutsideFragment(_) => Status::OutsideFragment,
+            Ended::Discharged {
+                checked,
+                never_checked,
+            } => {
+                let mut s = checked
+                    .iter()
+                    .map(|c| outcome_status(&c.outcome))
+                    .max()
+                    .unwrap_or(Status::Success);
+                if !never_checked.is_empty() {
+                    s = s.max(Status::CheckFailed);
+                }
+                s
+            }
+        }
+    }
+
+    /// The obligations checked (empty unless the run got to the solver).
+    pub fn checked(&self) -> &[Checked] {
+        match &self.ended {
+            Ended::Discharged { checked, .. } => checked,
+            _ => &[],
+        }
+    }
+}
+
+/// The status of one obligation's outcome.
+pub fn outcome_status(o: &Outcome) -> Status {
+    match o {
+        Outcome::Proved => Status::Success,
+        Outcome::Failed(_) => Status::CheckFailed,
+        Outcome::Unknown(_) => Status::Undecided,
+    }
+}
+
+/// Verify the program rooted at `root` (already in `sources`).
+pub fn verify(
+    sources: &mut SourceMap,
+    root: FileId,
+    loader: &mut dyn SourceLoader,
+    opts: &VerifyOptions,
+) -> VerifyRun {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let analysis = front::analyse(sources, root, loader);
+    timings.front_end = t.elapsed();
+    let mut diagnostics = analysis.diagnostics;
+    let stop = |diagnostics, timings| VerifyRun {
+        diagnostics,
+        units: Vec::new(),
+        bmc: None,
+        ended: Ended::InputErrors,
+        timings,
+    };
+    let Some(program) = analysis.program else {
+        return stop(diagnostics, timings);
+    };
+    let t = Instant::now();
+    let units = front::units(&program);
+    timings.lowering = t.elapsed();
+    let units = match units {
+        Ok(u) => u,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return stop(diagnostics, timings);
+        }
+    };
+    // Assumptions that no isolate proves (over all units, before the
+    // isolate selection narrows the run): the decomposition is unsound.
+    let never_checked: Vec<Diagnostic> = ivyc_sema::lower::never_checked(&program, &units)
+        .iter()
+        .map(|n| n.into_diagnostic())
+        .collect();
+    let units = match front::select_isolate(units, opts.isolate.as_deref()) {
+        Ok(u) => u,
+        Err(d) => {
+            diagnostics.push(d);
+            return stop(diagnostics, timings);
+        }
+    };
+    // A violation reachable within K steps is a real bug.
+    let mut bmc_run = None;
+    if let Some(depth) = opts.bmc_depth {
+        let req = BmcRequest {
+            depth,
+            bounds: &[],
+            property: None,
+            timeout_secs: opts.timeout_ms.div_ceil(1000),
+        };
+        let whole = match opts.isolate {
+            None => match front::whole_program(&program) {
+                Ok(u) => Some(u),
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    return stop(diagnostics, timings);
+                }
+            },
+            Some(_) => None,
+        };
+        let run = bmc::search_units(whole.as_deref().unwrap_or(&units), &req);
+        let status = run.status();
+        if status == Status::InputError {
+            diagnostics.extend(run.errors);
+            return stop(diagnostics, timings);
+        }
+        bmc_run = Some(run);
+        if status == Status::CheckFailed {
+            return VerifyRun {
+                diagnostics,
+                units,
+                bmc: bmc_run,
+                ended: Ended::Reachable,
+                timings,
+            };
+        }
+    }
+    let t = Instant::now();
+    let obligations: Vec<(usize, Obligation)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| {
+            ivyc_vc::obligations(&u.system)
+                .into_iter()
+                .map(move |o| (i, o))
+        })
+        .collect();
+    timings.obligations = t.elapsed();
+    if obligations.is_empty() {
+        diagnostics.push(nothing_to_verify());
+    }
+
+    // The decidable fragment, checked on exactly what Z3 would see.
+    let t = Instant::now();
+    let outside: Vec<bool> = obligations
+        .iter()
+        .map(|(u, ob)| fragment::errors(&units[*u].system, ob).is_some())
+        .collect();
+    timings.fragment = t.elapsed();
+    if opts.fragment_check && outside.iter().any(|o| *o) {
+        let report = fragment::report(&units, &obligations);
+        return VerifyRun {
+            diagnostics,
+            units,
+            bmc: bmc_run,
+            ended: Ended::OutsideFragment(report),
+            timings,
+        };
+    }
+
+    let jobs = opts.jobs.max(1);
+    let t = Instant::now();
+    let (unit_of, obligations): (Vec<usize>, Vec<Obligation>) = obligations.into_iter().unzip();
+    let z3 = opts.z3.clone();
+    let results = ivyc_vc::discharge_all_timed(
+        &obligations,
+        || FreshZ3Solver::with_options(z3.clone()),
+        jobs,
+        opts.timeout_ms,
+    );
+    timings.solving = t.elapsed();
+    timings.solver_sum = results.iter().map(|(_, d)| *d).sum();
+    timings.jobs = jobs.min(obligations.len()).max(1);
+    let checked: Vec<Checked> = obligations
+        .into_iter()
+        .zip(unit_of)
+        .zip(results)
+        .zip(outside)
+        .map(
+            |(((obligation, unit), (outcome, time)), outside_fragment)| Checked {
+                unit,
+                obligation,
+                outcome,
+                time,
+                outside_fragment,
+            },
+        )
+        .collect();
+    VerifyRun {
+        diagnostics,
+        units,
+        bmc: bmc_run,
+        ended: Ended::Discharged {
+            checked,
+            never_checked,
+        },
+        timings,
+    }
+}
+
+/// The warning for a run that reduced to no obligation at all: an "OK"
+/// that proves nothing must not look like a proof.
+fn nothing_to_verify() -> Diagnostic {
+    warning(
+        "nothing-to-verify",
+        "nothing to verify: the program has no invariant, assertion or property to prove",
+    )
+    .with_notes(vec![
+        "help: add invariants (`invariant [name] ...`) or assertions to the actions; ivyc reports success only because there is no proof obligation".into(),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_sema::MemoryLoader;
+
+    fn run(text: &str) -> VerifyRun {
+        let mut sources = SourceMap::new();
+        let root = sources.add("t.ivy", text);
+        let mut loader = MemoryLoader::new();
+        let opts = VerifyOptions {
+            jobs: 1,
+            ..VerifyOptions::default()
+        };
+        verify(&mut sources, root, &mut loader, &opts)
+    }
+
+    #[test]
+    fn a_proof_is_success() {
+        let r = run("#lang ivy1.7\ntype t\nrelation r(X:t)\nafter init { r(X) := false }\naction a(x:t) = { r(x) := false }\nexport a\ninvariant ~r(X)\n");
+        assert_eq!(r.status(), Status::Success);
+        assert_eq!(r.checked().len(), 2);
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_failure_is_check_failed() {
+        let r = run("#lang ivy1.7\ntype t\nrelation r(X:t)\nafter init { r(X) := false }\naction a(x:t) = { r(x) := true }\nexport a\ninvariant ~r(X)\n");
+        assert_eq!(r.status(), Status::CheckFailed);
+    }
+
+    #[test]
+    fn no_obligation_is_a_warning() {
+        let r = run(
+            "#lang ivy1.7\ntype t\nrelation r(X:t)\naction a(x:t) = { r(x) := true }\nexport a\n",
+        );
+        assert_eq!(r.status(), Status::Success);
+        assert!(r
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_deref() == Some("nothing-to-verify")));
+    }
+
+    #[test]
+    fn input_errors_stop_the_run() {
+        let r = run("#lang ivy1.7\nrelation r(X:nosuchsort)\n");
+        assert_eq!(r.status(), Status::InputError);
+        assert!(matches!(r.ended, Ended::InputErrors));
+    }
+}
