@@ -80,8 +80,7 @@ impl SourceLoader for DiskLoader {
         }
         // The library of the default language version (1.7) until the
         // version of the including program is passed in.
-        let (key, text) =
-            stdlib::get(name, stdlib::DEFAULT_VERSION).ok_or(LoadError::NotFound)?;
+        let (key, text) = stdlib::get(name, stdlib::DEFAULT_VERSION).ok_or(LoadError::NotFound)?;
         if let Some(id) = self.loaded.get(&key) {
             return Ok(*id);
         }

@@ -37,7 +37,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("ip_packet", include_str!("../../../stdlib/ip_packet.ivy")),
     ("ip_raw", include_str!("../../../stdlib/ip_raw.ivy")),
     ("ip_wrapper", include_str!("../../../stdlib/ip_wrapper.ivy")),
-    ("mc_schemata", include_str!("../../../stdlib/mc_schemata.ivy")),
+    (
+        "mc_schemata",
+        include_str!("../../../stdlib/mc_schemata.ivy"),
+    ),
     ("order", include_str!("../../../stdlib/order.ivy")),
     (
         "packet_wrapper",
@@ -56,7 +59,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("tls_gnutls", include_str!("../../../stdlib/tls_gnutls.ivy")),
     ("tls_impl", include_str!("../../../stdlib/tls_impl.ivy")),
     ("tls_msg", include_str!("../../../stdlib/tls_msg.ivy")),
-    ("tls_picotls", include_str!("../../../stdlib/tls_picotls.ivy")),
+    (
+        "tls_picotls",
+        include_str!("../../../stdlib/tls_picotls.ivy"),
+    ),
     ("udp", include_str!("../../../stdlib/udp.ivy")),
     ("udp_impl", include_str!("../../../stdlib/udp_impl.ivy")),
 ];
@@ -110,7 +116,6 @@ pub fn get(name: &str, version: Version) -> Option<(String, &'static str)> {
     find(FILES, name).map(|s| (format!("<stdlib>/{name}.ivy"), s))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,14 +144,8 @@ mod tests {
     fn display_names_say_the_library() {
         let name = |n, v| get(n, v).map(|(p, _)| p);
         assert_eq!(name("udp", (1, 7)).as_deref(), Some("<stdlib>/udp.ivy"));
-        assert_eq!(
-            name("udp", (1, 6)).as_deref(),
-            Some("<stdlib>/1.6/udp.ivy")
-        );
-        assert_eq!(
-            name("ip", (1, 8)).as_deref(),
-            Some("<stdlib>/1.8/ip.ivy")
-        );
+        assert_eq!(name("udp", (1, 6)).as_deref(), Some("<stdlib>/1.6/udp.ivy"));
+        assert_eq!(name("ip", (1, 8)).as_deref(), Some("<stdlib>/1.8/ip.ivy"));
         assert_eq!(name("udp", (1, 8)).as_deref(), Some("<stdlib>/udp.ivy"));
     }
 
