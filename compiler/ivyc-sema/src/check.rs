@@ -181,6 +181,10 @@ pub(crate) struct Checker<'a> {
     /// The sorts declared `struct` (also those with no fields).
     pub struct_sorts: HashSet<SortId>,
     instance_stack: Vec<Symbol>,
+    /// `autoinstance` items seen so far, and the automatic instances
+    /// created (by full name); see `autoinst.rs`.
+    pub(crate) autos: Vec<crate::autoinst::AutoInst<'a>>,
+    pub(crate) auto_done: HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -225,6 +229,8 @@ impl<'a> Checker<'a> {
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),
+            autos: Vec::new(),
+            auto_done: HashSet::new(),
         }
     }
 
@@ -346,6 +352,16 @@ impl<'a> Checker<'a> {
     pub fn resolve_full(&self, segs: &[&str], env: &Env) -> Option<(Symbol, Entity)> {
         let first = *segs.first()?;
         let rest = segs.get(1..).unwrap_or(&[]);
+        if first.contains('[') {
+            if let Some(mut full) = self.autoinstance_name(first, env) {
+                for r in rest {
+                    full.push('.');
+                    full.push_str(r);
+                }
+                let sym = Symbol::intern(&full);
+                return self.names.get(&sym).map(|(e, _)| (sym, *e));
+            }
+        }
         if let Some((arg, aenv)) = env.subst.get(&Symbol::intern(first)) {
             let base: String = match arg {
                 ast::ModuleArg::Name(p) => {
@@ -540,13 +556,12 @@ impl<'a> Checker<'a> {
                 }
             }
             K::Instantiate(insts) => {
+                self.autoinstances_of(d, env);
                 for inst in insts {
                     self.instantiate(inst, env);
                 }
             }
-            // An autoinstance only matters where its sort is used, and such
-            // uses are reported as undefined sorts; declaring it is harmless.
-            K::Autoinstance(_) => {}
+            K::Autoinstance(insts) => self.record_autoinstances(insts),
             K::Object {
                 kind,
                 name,
@@ -601,14 +616,17 @@ impl<'a> Checker<'a> {
             K::ExtractObject { .. } | K::Extract { .. } => {
                 // Extraction declarations have no effect on verification.
             }
-            _ => self.items.push(Item {
-                decl: d,
-                env: env.clone(),
-            }),
+            _ => {
+                self.autoinstances_of(d, env);
+                self.items.push(Item {
+                    decl: d,
+                    env: env.clone(),
+                })
+            }
         }
     }
 
-    fn instantiate(&mut self, inst: &'a ast::Instance, env: &Rc<Env>) {
+    pub(crate) fn instantiate(&mut self, inst: &ast::Instance, env: &Rc<Env>) {
         let mpath = &inst.module.name;
         let msegs: Vec<&str> = mpath.segments.iter().map(|s| s.as_str()).collect();
         let full = match self.resolve_full(&msegs, env) {

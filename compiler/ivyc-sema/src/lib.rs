@@ -2,6 +2,7 @@
 //! [`SourceLoader`]), names, module/object flattening, monitors, sort
 //! checking — producing the checked, flattened [`Program`].
 
+mod autoinst;
 mod check;
 mod decls;
 pub mod dump;

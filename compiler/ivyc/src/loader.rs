@@ -23,7 +23,7 @@ pub fn load(sources: &mut SourceMap, path: &Path) -> Result<FileId, String> {
 /// Resolves `include NAME` on disk, then in the embedded standard library.
 pub struct DiskLoader {
     include_dirs: Vec<PathBuf>,
-    /// Files already loaded, by canonical path (or `<stdlib>/NAME`).
+    /// Files already loaded, by canonical path (or `<stdlib>/[VERSION/]NAME.ivy`).
     loaded: HashMap<String, FileId>,
 }
 
@@ -78,11 +78,12 @@ impl SourceLoader for DiskLoader {
                 Err(_) => Err(LoadError::NotFound),
             };
         }
-        let key = format!("<stdlib>/{name}.ivy");
+        // The library of the default language version (1.7) until the
+        // version of the including program is passed in.
+        let (key, text) = stdlib::get(name, stdlib::DEFAULT_VERSION).ok_or(LoadError::NotFound)?;
         if let Some(id) = self.loaded.get(&key) {
             return Ok(*id);
         }
-        let text = stdlib::get(name).ok_or(LoadError::NotFound)?;
         let id = sources.add(key.clone(), text);
         self.loaded.insert(key, id);
         Ok(id)
