@@ -4,6 +4,7 @@
 //! not to fail); the first satisfiable depth gives a shortest trace.
 
 use crate::bound::cardinality_axiom;
+use crate::check::check_trace;
 use crate::trace::{decode, Trace};
 use crate::unroll::{unroll, Tag, Unrolled};
 use ivyc_base::Symbol;
@@ -11,6 +12,7 @@ use ivyc_logic::passive::{passify, AssertMode, Passive};
 use ivyc_logic::{
     Answer, AssertInfo, AssertKind, Reason, Signature, Solver, SortId, SymId, System, Term,
 };
+use ivyc_vc::ModelRejected;
 
 /// What to search for.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +38,9 @@ pub enum BmcResult {
     /// The solver did not decide the query of `depth` (all smaller depths
     /// were unsatisfiable).
     Unknown { depth: usize, reason: Reason },
+    /// The solver's model of the query of some depth does not replay in the
+    /// evaluator (`crate::check`): a bug in ivyc; no trace is shown.
+    InternalError(Box<ModelRejected>),
 }
 
 /// One solver query of the search.
@@ -49,6 +54,13 @@ pub struct Query {
     pub goal: Term,
     /// Symbols added for the search (selectors, bound constants): never shown.
     pub hidden: Vec<SymId>,
+    /// `hyps` starts with this many axioms, properties and lemmas (in
+    /// `System` order), then `side` side conditions (bounds, selector
+    /// exclusions), then the path conjuncts of the unrolled command.
+    pub background: usize,
+    pub side: usize,
+    /// The `--property` the query checks (others assumed or ignored).
+    pub property: Option<Symbol>,
 }
 
 /// Whether `label` names an invariant or an assertion of `sys`.
@@ -100,12 +112,14 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         .chain(&sys.lemmas)
         .map(|p| p.formula.clone())
         .collect();
+    let background = hyps.len();
     for &(sort, n) in &opts.bounds {
         let (ax, consts) = cardinality_axiom(&mut sig, sort, n);
         hyps.push(ax);
         hidden.extend(consts);
     }
     hyps.extend(unrolled.hyps.iter().cloned());
+    let side = hyps.len() - background;
     let tags = &unrolled.tags;
     let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), depth, opts.property);
     let (path, goal, _) = passive.body.split_failure(&mode);
@@ -118,6 +132,9 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         hyps,
         goal,
         hidden,
+        background,
+        side,
+        property: opts.property,
     }
 }
 
@@ -135,7 +152,11 @@ pub fn search(
         match solver.check(&q.sig, &q.hyps, &q.goal, opts.timeout_ms) {
             Answer::Unsat => on_depth(depth),
             Answer::Sat(model) => {
-                return BmcResult::Violation(Box::new(decode(sys, &q, opts.property, model)))
+                let trace = decode(sys, &q, opts.property, model);
+                return match check_trace(sys, &q, trace) {
+                    Ok(t) => BmcResult::Violation(t),
+                    Err(rejected) => BmcResult::InternalError(rejected),
+                };
             }
             Answer::Unknown(reason) => return BmcResult::Unknown { depth, reason },
         }

@@ -7,7 +7,7 @@ use crate::exit::Exit;
 use crate::frontend;
 use crate::render::{self, Renderer};
 use crate::trace_file::TraceFile;
-use ivyc_base::{SourceMap, Symbol};
+use ivyc_base::{IntoDiagnostic, SourceMap, Symbol};
 use ivyc_bmc::{BmcOptions, BmcResult};
 use ivyc_logic::{SortId, SortKind};
 use ivyc_sema::lower::Unit;
@@ -95,10 +95,13 @@ pub fn search_units(
     }
     let show_units = units.iter().any(|u| u.name.is_some());
     let mut exit = Exit::Success;
-    let mut solver = FreshZ3Solver::with_options(Z3Options {
+    let options = Z3Options {
         minimize: true,
         ..Z3Options::default()
-    });
+    };
+    let mut solver = FreshZ3Solver::with_options(options.clone());
+    let mut corrupting = crate::verify::corrupt_models()
+        .then(|| ivyc_vc::Corrupting(FreshZ3Solver::with_options(options)));
     for (u, bounds) in units.iter().zip(per_unit) {
         let name = u.name.map(|n| n.to_string());
         if show_units {
@@ -110,8 +113,16 @@ pub fn search_units(
             property,
             timeout_ms: req.timeout_secs.saturating_mul(1000),
         };
-        match ivyc_bmc::search(&u.system, &opts, &mut solver, |_| {}) {
+        let result = match corrupting.as_mut() {
+            Some(s) => ivyc_bmc::search(&u.system, &opts, s, |_| {}),
+            None => ivyc_bmc::search(&u.system, &opts, &mut solver, |_| {}),
+        };
+        match result {
             BmcResult::NoViolation { .. } => {}
+            BmcResult::InternalError(rejected) => {
+                out.diagnostic(sources, &rejected.into_diagnostic());
+                return (Exit::InternalError, None);
+            }
             BmcResult::Unknown { depth, reason } => {
                 out.line(&format!(
                     "undecided at depth {depth}: {reason} (no violation up to depth {})",
@@ -124,6 +135,9 @@ pub fn search_units(
             }
             BmcResult::Violation(trace) => {
                 out.line(render::bmc_trace_text(&trace).trim_end());
+                if let Some(note) = render::not_checkable_text(&trace.check) {
+                    out.line(note.trim_end());
+                }
                 out.diagnostic(sources, &render::bmc_violation_diagnostic(sources, &trace));
                 if let Some(path) = req.trace_out {
                     let file = req.file.display().to_string();

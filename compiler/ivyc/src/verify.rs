@@ -144,12 +144,13 @@ pub fn run(args: &VerifyArgs) -> Exit {
     let timeout_ms = args.solver.timeout_ms();
     let t = Instant::now();
     let (unit_of, obligations): (Vec<usize>, Vec<Obligation>) = obligations.into_iter().unzip();
-    let results = ivyc_vc::discharge_all_timed(
-        &obligations,
-        || FreshZ3Solver::with_options(options.clone()),
-        jobs,
-        timeout_ms,
-    );
+    let make = || FreshZ3Solver::with_options(options.clone());
+    let results = if corrupt_models() {
+        let make = || ivyc_vc::Corrupting(make());
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, timeout_ms)
+    } else {
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, timeout_ms)
+    };
     timings.solving = t.elapsed();
     timings.solver_sum = results.iter().map(|(_, d)| *d).sum();
     timings.jobs = jobs.min(obligations.len()).max(1);
@@ -218,7 +219,15 @@ fn outcome_exit(o: &Outcome) -> Exit {
         Outcome::Proved => Exit::Success,
         Outcome::Failed(_) => Exit::CheckFailed,
         Outcome::Unknown(_) => Exit::Undecided,
+        Outcome::InternalError(_) => Exit::InternalError,
     }
+}
+
+/// The test hook `IVYC_DEBUG_CORRUPT_MODEL=1` (not in `--help`; used by
+/// one end-to-end test): every model the solver gives is corrupted before
+/// the independent check, which must then report an internal error.
+pub fn corrupt_models() -> bool {
+    std::env::var_os("IVYC_DEBUG_CORRUPT_MODEL").is_some_and(|v| v == "1")
 }
 
 /// The fragment violations of one obligation, if any.
