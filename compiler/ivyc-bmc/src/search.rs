@@ -169,7 +169,7 @@ mod tests {
     use super::*;
     use crate::trace::ViolationKind;
     use ivyc_logic::brute::BruteForce;
-    use ivyc_logic::{Action, Cmd, Property, Role, Var};
+    use ivyc_logic::{Action, Cmd, Property, Role, Value, Var};
 
     /// `relation r(node)`, init `r(X) := false`, exported `set(n)` doing
     /// `r(n) := true` (and, with `two`, `clear` doing `r(X) := false`);
@@ -330,5 +330,49 @@ mod tests {
         let v = t.violation.expect("violation");
         assert_eq!(v.kind, ViolationKind::Assertion(AssertKind::Assert));
         assert_eq!(v.action, Some(Symbol::intern("clear")));
+    }
+
+    #[test]
+    fn traces_are_replayed_and_corrupted_ones_rejected() {
+        let sys = system(false);
+        let opts = BmcOptions {
+            depth: 2,
+            timeout_ms: 1000,
+            ..BmcOptions::default()
+        };
+        let r = search(&sys, &opts, &mut brute(), |_| {});
+        let BmcResult::Violation(t) = r else {
+            panic!("expected a violation, got {r:?}");
+        };
+        assert_eq!(t.check, ivyc_vc::ModelCheck::Checked);
+        assert_eq!(t.chosen.len(), t.depth);
+        // The same search with every model corrupted: never a trace.
+        let r = search(&sys, &opts, &mut ivyc_vc::Corrupting(brute()), |_| {});
+        let BmcResult::InternalError(rejected) = r else {
+            panic!("expected an internal error, got {r:?}");
+        };
+        assert_eq!(rejected.subject, ivyc_vc::Subject::Trace { depth: 2 });
+        assert!(rejected.message().contains("does not satisfy"));
+        // A hand-corrupted model: every version of `r` empty, so no state
+        // of the trace violates the invariant (or a step is broken).
+        let q = query(&sys, &opts, 2);
+        let mut m = t.model.clone();
+        for (&s, interp) in m.interps.iter_mut() {
+            if q.sig.symbol_name(s).starts_with("r#") {
+                interp
+                    .entries
+                    .values_mut()
+                    .for_each(|v| *v = Value::Bool(false));
+            }
+        }
+        let bad = crate::trace::decode(&sys, &q, None, m);
+        let rejected = crate::check::check_trace(&sys, &q, bad).expect_err("rejected");
+        assert!(
+            matches!(
+                rejected.formula.role,
+                ivyc_vc::FormulaRole::Violation { depth: 2 } | ivyc_vc::FormulaRole::Step { .. }
+            ),
+            "{rejected:?}"
+        );
     }
 }

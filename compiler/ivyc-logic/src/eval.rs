@@ -440,3 +440,141 @@ fn eval_builtin(
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sort::SortDecl;
+
+    fn sort(sig: &mut Signature, name: &str, kind: SortKind) -> SortId {
+        sig.add_sort(SortDecl {
+            name: Symbol::intern(name),
+            kind,
+            span: None,
+        })
+    }
+
+    #[test]
+    fn connectives_are_three_valued() {
+        let mut sig = Signature::new();
+        let p = sig.fresh_symbol(
+            Symbol::intern("p"),
+            vec![],
+            SortId::BOOL,
+            crate::Role::State,
+        );
+        let m = Model::new(); // `p` has no value
+        let unknown = Term::constant(p);
+        let e = |t: &Term| m.eval_bool(&sig, t);
+        assert_eq!(e(&Term::and([Term::fls(), unknown.clone()])), Ok(false));
+        assert_eq!(e(&Term::or([unknown.clone(), Term::tru()])), Ok(true));
+        assert_eq!(e(&Term::implies(Term::fls(), unknown.clone())), Ok(true));
+        assert_eq!(e(&Term::implies(unknown.clone(), Term::tru())), Ok(true));
+        assert_eq!(
+            e(&Term::and([Term::tru(), unknown.clone()])),
+            Err(EvalError::Uninterpreted(p))
+        );
+        assert!(e(&Term::not(unknown)).is_err());
+    }
+
+    #[test]
+    fn numerals_and_arithmetic_follow_the_encoding() {
+        let mut sig = Signature::new();
+        let r = sort(&mut sig, "r", SortKind::Range { lo: 0, hi: 3 });
+        let b = sort(&mut sig, "b", SortKind::BitVec(4));
+        let n = sort(&mut sig, "n", SortKind::Nat);
+        let i = sort(&mut sig, "i", SortKind::Int);
+        let m = Model::new();
+        let ev = |t: Term| m.eval(&sig, &t);
+        use BuiltinOp::*;
+        assert_eq!(ev(Term::num(9, r)), Ok(Value::Int(3)));
+        assert_eq!(ev(Term::num(17, b)), Ok(Value::Int(1)));
+        assert_eq!(
+            ev(Term::builtin(Add, vec![Term::num(2, r), Term::num(2, r)])),
+            Ok(Value::Int(3))
+        );
+        assert_eq!(
+            ev(Term::builtin(Sub, vec![Term::num(2, n), Term::num(5, n)])),
+            Ok(Value::Int(0))
+        );
+        assert_eq!(
+            ev(Term::builtin(Sub, vec![Term::num(0, b), Term::num(1, b)])),
+            Ok(Value::Int(15))
+        );
+        assert_eq!(
+            ev(Term::builtin(Div, vec![Term::num(7, b), Term::num(0, b)])),
+            Ok(Value::Int(15))
+        );
+        assert_eq!(
+            ev(Term::builtin(Div, vec![Term::num(-7, i), Term::num(2, i)])),
+            Ok(Value::Int(-4))
+        );
+        assert_eq!(
+            ev(Term::builtin(Div, vec![Term::num(1, i), Term::num(0, i)])),
+            Err(EvalError::DivisionByZero)
+        );
+    }
+
+    #[test]
+    fn ranges_and_narrow_bitvectors_are_quantified_completely() {
+        let mut sig = Signature::new();
+        let r = sort(&mut sig, "r", SortKind::Range { lo: 1, hi: 4 });
+        let b = sort(&mut sig, "b", SortKind::BitVec(2));
+        let i = sort(&mut sig, "i", SortKind::Int);
+        let m = Model::new();
+        let x = Var::new("X", r);
+        let in_range = Term::forall(
+            vec![x],
+            Term::builtin(BuiltinOp::Le, vec![Term::var(x), Term::num(4, r)]),
+        );
+        assert_eq!(m.eval_bool(&sig, &in_range), Ok(true));
+        let y = Var::new("Y", b);
+        let some3 = Term::exists(vec![y], Term::eq(Term::var(y), Term::num(3, b)));
+        assert_eq!(m.eval_bool(&sig, &some3), Ok(true));
+        let z = Var::new("Z", i);
+        let all_pos = Term::forall(
+            vec![z],
+            Term::builtin(BuiltinOp::Ge, vec![Term::var(z), Term::num(0, i)]),
+        );
+        assert_eq!(
+            m.eval_bool(&sig, &all_pos),
+            Err(EvalError::InfiniteDomain(i))
+        );
+    }
+
+    #[test]
+    fn the_budget_bounds_the_work() {
+        let mut sig = Signature::new();
+        let node = sig.add_uninterpreted_sort("node");
+        let mut m = Model::new();
+        m.universes.insert(node, 50);
+        let vs: Vec<Var> = (0..5).map(|k| Var::new(&format!("X{k}"), node)).collect();
+        // Never true, so every one of the 50^5 instances is visited.
+        let eq = |a: usize, b: usize| Term::eq(Term::var(vs[a]), Term::var(vs[b]));
+        let chain = Term::and([eq(0, 1), eq(1, 2), eq(2, 3), eq(3, 4), Term::not(eq(0, 4))]);
+        let t = Term::exists(vs.clone(), chain);
+        let mut ev = Evaluator::with_budget(&m, &sig, 1000);
+        assert_eq!(ev.eval_bool(&t), Err(EvalError::TooLarge));
+        assert_eq!(
+            m.eval_bool(&sig, &Term::forall(vs[..2].to_vec(), Term::tru())),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn strings_compare_and_concatenate() {
+        let mut sig = Signature::new();
+        let s = sort(&mut sig, "s", SortKind::Str);
+        let m = Model::new();
+        let lit = |x: &str| Term::new(TermKind::Str(Symbol::intern(x), s));
+        let cat = Term::builtin(BuiltinOp::Add, vec![lit("ab"), lit("c")]);
+        assert_eq!(m.eval_bool(&sig, &Term::eq(cat, lit("abc"))), Ok(true));
+        assert_eq!(
+            m.eval_bool(
+                &sig,
+                &Term::builtin(BuiltinOp::Lt, vec![lit("ab"), lit("b")])
+            ),
+            Ok(true)
+        );
+    }
+}

@@ -264,3 +264,257 @@ impl<S: Solver> Solver for Corrupting<S> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discharge::{discharge, Outcome};
+    use crate::obligation::{obligations, ObligationKind};
+    use ivyc_base::Symbol;
+    use ivyc_logic::brute::BruteForce;
+    use ivyc_logic::{Action, Cmd, Lambda, Property, Role, SortId, SymId, System, Var};
+    use std::collections::HashMap;
+
+    struct Fx {
+        sig: Signature,
+        r: SymId,
+        f: SymId,
+        c: SymId,
+        x: Var,
+    }
+
+    /// `node`, `r(node)`, `f(node): node`, `c: node`.
+    fn fx() -> Fx {
+        let mut sig = Signature::new();
+        let node = sig.add_uninterpreted_sort("node");
+        let r = sig.fresh_symbol(Symbol::intern("r"), vec![node], SortId::BOOL, Role::State);
+        let f = sig.fresh_symbol(Symbol::intern("f"), vec![node], node, Role::State);
+        let c = sig.fresh_symbol(Symbol::intern("c"), vec![], node, Role::State);
+        let x = Var::new("X", node);
+        Fx { sig, r, f, c, x }
+    }
+
+    fn el(fx: &Fx, i: u32) -> Value {
+        Value::Elem(fx.sig.symbol(fx.c).ret, i)
+    }
+
+    /// Hypotheses `r(c)`, `f(X) ~= X`, `r(X) -> X = c`; goal `forall X. r(X)`.
+    fn formulas(fx: &Fx) -> (Vec<Term>, Term) {
+        let (x, c) = (Term::var(fx.x), Term::constant(fx.c));
+        let rx = Term::app(fx.r, vec![x.clone()]);
+        let hyps = vec![
+            Term::app(fx.r, vec![c.clone()]),
+            Term::not(Term::eq(Term::app(fx.f, vec![x.clone()]), x.clone())),
+            Term::implies(rx.clone(), Term::eq(x, c)),
+        ];
+        (hyps, rx)
+    }
+
+    /// The model: node = {node0, node1}, c = node0, r = {node0}, f swaps.
+    fn model(fx: &Fx) -> Model {
+        let mut m = Model::new();
+        m.universes.insert(fx.sig.symbol(fx.c).ret, 2);
+        m.set(fx.c, vec![], el(fx, 0));
+        m.set(fx.r, vec![el(fx, 0)], Value::Bool(true));
+        m.set(fx.r, vec![el(fx, 1)], Value::Bool(false));
+        m.set(fx.f, vec![el(fx, 0)], el(fx, 1));
+        m.set(fx.f, vec![el(fx, 1)], el(fx, 0));
+        m
+    }
+
+    fn items<'a>(hyps: &'a [Term], goal: &'a Term) -> Vec<(&'a Term, bool)> {
+        let mut v: Vec<(&Term, bool)> = hyps.iter().map(|h| (h, true)).collect();
+        v.push((goal, false));
+        v
+    }
+
+    #[test]
+    fn the_true_model_is_accepted() {
+        let fx = fx();
+        let (hyps, goal) = formulas(&fx);
+        let m = model(&fx);
+        assert_eq!(
+            check_formulas(&fx.sig, &m, &items(&hyps, &goal)),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn each_corrupted_model_is_rejected() {
+        let fx = fx();
+        let (hyps, goal) = formulas(&fx);
+        let m = model(&fx);
+        let items = items(&hyps, &goal);
+        let check = |m: &Model| check_formulas(&fx.sig, m, &items);
+        // A relation tuple flipped: r(node1) makes `r(X) -> X = c` false.
+        let mut flipped = m.clone();
+        flipped.set(fx.r, vec![el(&fx, 1)], Value::Bool(true));
+        assert_eq!(check(&flipped), Err(2));
+        // r(node0) flipped: `r(c)` is false.
+        let mut flipped = m.clone();
+        flipped.set(fx.r, vec![el(&fx, 0)], Value::Bool(false));
+        assert_eq!(check(&flipped), Err(0));
+        // A function value changed: f(node0) = node0.
+        let mut moved = m.clone();
+        moved.set(fx.f, vec![el(&fx, 0)], el(&fx, 0));
+        assert_eq!(check(&moved), Err(1));
+        // A constant changed: c = node1.
+        let mut moved = m.clone();
+        moved.set(fx.c, vec![], el(&fx, 1));
+        assert_eq!(check(&moved), Err(0));
+        // An element dropped: f has no fixpoint-free interpretation on one element.
+        let dropped = mutate(&fx.sig, &m, &Mutation::Drop { sort: 0 }).expect("drop");
+        assert_eq!(dropped.universes.values().next(), Some(&1));
+        assert_eq!(check(&dropped), Err(1));
+        // Every single mutation of this model is caught.
+        let all = mutations(&m);
+        assert_eq!(all.len(), 1 + 2 + 2 + 1, "{all:?}");
+        for mu in &all {
+            let bad = mutate(&fx.sig, &m, mu).expect("mutation applies");
+            assert!(check(&bad).is_err(), "{mu:?} not caught");
+        }
+        assert!(corrupt(&fx.sig, &hyps, &goal, &m).is_some());
+    }
+
+    #[test]
+    fn undecidable_formulas_are_not_checkable_but_counter_instances_decide() {
+        let mut sig = Signature::new();
+        let int = sig.add_sort(ivyc_logic::SortDecl {
+            name: Symbol::intern("int"),
+            kind: SortKind::Int,
+            span: None,
+        });
+        let g = sig.fresh_symbol(Symbol::intern("g"), vec![int], int, Role::Rigid);
+        let i = Var::new("I", int);
+        let gi = Term::app(g, vec![Term::var(i)]);
+        let mut m = Model::new();
+        m.set(g, vec![Value::Int(3)], Value::Int(1));
+        m.set_default(g, Value::Int(7));
+        // forall I. g(I) >= 0 is true at every value the model mentions,
+        // but int is infinite: not checkable.
+        let nonneg = Term::forall(
+            vec![i],
+            Term::builtin(
+                ivyc_logic::BuiltinOp::Ge,
+                vec![gi.clone(), Term::num(0, int)],
+            ),
+        );
+        let r = check_formulas(&sig, &m, &[(&nonneg, true)]);
+        assert_eq!(r, Ok(vec![(0, EvalError::InfiniteDomain(int))]));
+        // forall I. g(I) > 5 is false at I = 3: decided, and wrong.
+        let big = Term::forall(
+            vec![i],
+            Term::builtin(ivyc_logic::BuiltinOp::Gt, vec![gi, Term::num(5, int)]),
+        );
+        assert_eq!(check_formulas(&sig, &m, &[(&big, true)]), Err(0));
+        assert_eq!(check_formulas(&sig, &m, &[(&big, false)]), Ok(vec![]));
+    }
+
+    /// `token(node)` with a defined `alone(N) = token(N) & forall M.
+    /// token(M) -> M = N`; `add(n)` sets `token(n)`; invariant
+    /// `token(X) -> alone(X)` (with `alone` expanded, as sema does).
+    fn token_system() -> (System, SymId) {
+        let mut sig = Signature::new();
+        let node = sig.add_uninterpreted_sort("node");
+        let token = sig.fresh_symbol(
+            Symbol::intern("token"),
+            vec![node],
+            SortId::BOOL,
+            Role::State,
+        );
+        let alone = sig.fresh_symbol(
+            Symbol::intern("alone"),
+            vec![node],
+            SortId::BOOL,
+            Role::State,
+        );
+        let n = sig.fresh_symbol(Symbol::intern("add.n"), vec![], node, Role::Local);
+        let (x, y) = (Var::new("X", node), Var::new("M", node));
+        let tok = |v: Term| Term::app(token, vec![v]);
+        let body = Term::and([
+            tok(Term::var(x)),
+            Term::forall(
+                vec![y],
+                Term::implies(tok(Term::var(y)), Term::eq(Term::var(y), Term::var(x))),
+            ),
+        ]);
+        let mut sys = System::new(sig);
+        sys.init = Cmd::assign(token, vec![x], Term::fls());
+        sys.actions.push(Action {
+            name: Symbol::intern("add"),
+            params: vec![n],
+            returns: vec![],
+            body: Cmd::assign(
+                token,
+                vec![x],
+                Term::or([Term::eq(Term::var(x), Term::constant(n)), tok(Term::var(x))]),
+            ),
+            span: None,
+            exported: true,
+            internal: false,
+        });
+        let inv = Term::forall(
+            vec![x],
+            Term::implies(tok(Term::var(x)), Term::app(alone, vec![Term::var(x)])),
+        );
+        sys.invariants
+            .push(Property::new(Some("unique"), inv, None));
+        let defs: HashMap<SymId, Lambda> = [(alone, Lambda::new(vec![x], body))].into();
+        sys.expand_definitions(&defs).expect("not recursive");
+        (sys, alone)
+    }
+
+    fn brute() -> BruteForce {
+        BruteForce {
+            max_universe: 2,
+            max_models: 1_000_000,
+            exhaustive_means_unsat: true,
+        }
+    }
+
+    #[test]
+    fn counterexamples_are_checked_and_show_definitions() {
+        let (sys, alone) = token_system();
+        let obs = obligations(&sys);
+        let ob = obs
+            .iter()
+            .find(|o| o.kind == ObligationKind::Consecution)
+            .expect("consecution");
+        let Outcome::Failed(cex) = discharge(ob, &mut brute(), 1000) else {
+            panic!("expected a counterexample");
+        };
+        assert_eq!(cex.check, ModelCheck::Checked);
+        // `alone` is evaluated in each state: one holder before, two after.
+        let table = |ts: &[crate::SymbolTable]| {
+            ts.iter().find(|t| t.sym == alone).map(|t| {
+                t.rows
+                    .iter()
+                    .filter(|(_, v)| *v == Value::Bool(true))
+                    .count()
+            })
+        };
+        assert_eq!(table(&cex.pre), Some(1), "{:?}", cex.pre);
+        assert_eq!(table(&cex.post), Some(0), "{:?}", cex.post);
+    }
+
+    #[test]
+    fn a_corrupted_solver_gives_an_internal_error_naming_the_formula() {
+        let (sys, _) = token_system();
+        let obs = obligations(&sys);
+        let ob = obs
+            .iter()
+            .find(|o| o.kind == ObligationKind::Consecution)
+            .expect("consecution");
+        let mut solver = Corrupting(brute());
+        let Outcome::InternalError(rejected) = discharge(ob, &mut solver, 1000) else {
+            panic!("expected an internal error");
+        };
+        assert_eq!(
+            rejected.subject,
+            Subject::Obligation("consecution of [unique] in add".into())
+        );
+        let msg = rejected.message();
+        assert!(msg.starts_with("internal error: the counterexample Z3 gave for consecution of [unique] in add does not satisfy"), "{msg}");
+        assert!(msg.ends_with("this is a bug in ivyc"), "{msg}");
+    }
+}
