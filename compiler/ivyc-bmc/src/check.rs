@@ -34,7 +34,7 @@ pub fn check_trace(
     // last, then the prefix of the last block.
     let mut step_of: Vec<usize> = Vec::new();
     for (k, b) in blocks.iter().enumerate().take(q.depth) {
-        step_of.extend(std::iter::repeat(k).take(b.transition_conjuncts(&mode).len()));
+        step_of.extend(std::iter::repeat_n(k, b.transition_conjuncts(&mode).len()));
     }
     let action_of = |step: usize| -> (Option<Symbol>, Option<Span>) {
         let a = step
