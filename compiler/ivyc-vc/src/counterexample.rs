@@ -1,6 +1,7 @@
 //! Counterexamples of failed obligations: universes, action arguments and
-//! return values, pre- and post-state tables of every state symbol, rigid
-//! symbols, and the conjuncts of the property that are false.
+//! return values, pre- and post-state tables of every state symbol (defined
+//! symbols evaluated from their definitions in each state), rigid symbols,
+//! and the conjuncts of the property that are false.
 
 use crate::check::ModelCheck;
 use crate::obligation::{Obligation, ObligationKind};
