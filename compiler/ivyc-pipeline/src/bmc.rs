@@ -18,6 +18,8 @@ pub struct BmcRequest<'a> {
     /// Only the invariants and assertions with this label.
     pub property: Option<&'a str>,
     pub timeout_secs: u64,
+    /// Test hook: corrupt every model before the independent check.
+    pub debug_corrupt_models: bool,
 }
 
 /// The result of searching one unit.
@@ -51,6 +53,7 @@ impl BmcRun {
                 BmcResult::NoViolation { .. } => Status::Success,
                 BmcResult::Unknown { .. } => Status::Undecided,
                 BmcResult::Violation(_) => Status::CheckFailed,
+                BmcResult::InternalError(_) => Status::InternalError,
             })
             .max()
             .unwrap_or(Status::Success)
@@ -97,7 +100,8 @@ fn resolve_bounds(unit: &Unit, bounds: &[(String, u32)]) -> Result<Vec<(SortId, 
         .collect()
 }
 
-/// Searches every unit in turn, stopping at the first violation.
+/// Searches every unit in turn, stopping at the first violation (or
+/// internal error).
 pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
     let show_units = units.iter().any(|u| u.name.is_some());
     let mut run = BmcRun {
@@ -128,10 +132,14 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             return run;
         }
     }
-    let mut solver = FreshZ3Solver::with_options(Z3Options {
+    let options = Z3Options {
         minimize: true,
         ..Z3Options::default()
-    });
+    };
+    let mut solver = FreshZ3Solver::with_options(options.clone());
+    let mut corrupting = req
+        .debug_corrupt_models
+        .then(|| ivyc_vc::Corrupting(FreshZ3Solver::with_options(options)));
     for (u, bounds) in units.iter().zip(per_unit) {
         let opts = BmcOptions {
             depth: req.depth,
@@ -139,8 +147,14 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             property,
             timeout_ms: req.timeout_secs.saturating_mul(1000),
         };
-        let result = ivyc_bmc::search(&u.system, &opts, &mut solver, |_| {});
-        let violated = matches!(result, BmcResult::Violation(_));
+        let result = match corrupting.as_mut() {
+            Some(s) => ivyc_bmc::search(&u.system, &opts, s, |_| {}),
+            None => ivyc_bmc::search(&u.system, &opts, &mut solver, |_| {}),
+        };
+        let violated = matches!(
+            result,
+            BmcResult::Violation(_) | BmcResult::InternalError(_)
+        );
         run.units.push(UnitSearch {
             name: u.name,
             result,

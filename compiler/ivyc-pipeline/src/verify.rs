@@ -30,6 +30,9 @@ pub struct VerifyOptions {
     pub jobs: usize,
     /// Solver time limit per obligation in milliseconds (0: none).
     pub timeout_ms: u64,
+    /// Test hook: corrupt every model before the independent check, which
+    /// must then report an internal error.
+    pub debug_corrupt_models: bool,
 }
 
 impl Default for VerifyOptions {
@@ -43,6 +46,7 @@ impl Default for VerifyOptions {
                 .map(|n| n.get())
                 .unwrap_or(1),
             timeout_ms: 60_000,
+            debug_corrupt_models: false,
         }
     }
 }
@@ -144,6 +148,7 @@ pub fn outcome_status(o: &Outcome) -> Status {
         Outcome::Proved => Status::Success,
         Outcome::Failed(_) => Status::CheckFailed,
         Outcome::Unknown(_) => Status::Undecided,
+        Outcome::InternalError(_) => Status::InternalError,
     }
 }
 
@@ -200,6 +205,7 @@ pub fn verify(
             bounds: &[],
             property: None,
             timeout_secs: opts.timeout_ms.div_ceil(1000),
+            debug_corrupt_models: opts.debug_corrupt_models,
         };
         let whole = match opts.isolate {
             None => match front::whole_program(&program) {
@@ -265,12 +271,13 @@ pub fn verify(
     let t = Instant::now();
     let (unit_of, obligations): (Vec<usize>, Vec<Obligation>) = obligations.into_iter().unzip();
     let z3 = opts.z3.clone();
-    let results = ivyc_vc::discharge_all_timed(
-        &obligations,
-        || FreshZ3Solver::with_options(z3.clone()),
-        jobs,
-        opts.timeout_ms,
-    );
+    let make = || FreshZ3Solver::with_options(z3.clone());
+    let results = if opts.debug_corrupt_models {
+        let make = || ivyc_vc::Corrupting(make());
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms)
+    } else {
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms)
+    };
     timings.solving = t.elapsed();
     timings.solver_sum = results.iter().map(|(_, d)| *d).sum();
     timings.jobs = jobs.min(obligations.len()).max(1);

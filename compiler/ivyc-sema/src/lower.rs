@@ -347,6 +347,7 @@ fn lower_with<F: Fn(usize) -> bool>(
         nested,
         properties,
         lemmas,
+        definitions: Default::default(),
     };
     // Definitions written in objects the unit does not see leave their
     // symbol undefined there (Ivy's rule).

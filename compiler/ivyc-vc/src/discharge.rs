@@ -1,7 +1,9 @@
 //! Discharging obligations with a `Solver`: one obligation at a time, or all
 //! of them on N worker threads (one solver per thread), results in order.
 
+use crate::check::check_model;
 use crate::counterexample::Counterexample;
+use crate::error::ModelRejected;
 use crate::obligation::{Obligation, ObligationKind};
 use ivyc_logic::answer::{Answer, Reason, Solver};
 use ivyc_logic::{Term, TermKind};
@@ -13,12 +15,16 @@ use std::time::{Duration, Instant};
 /// Stack size of a solver worker thread (256 MiB of address space).
 const WORKER_STACK: usize = 256 << 20;
 
-/// The verdict on one obligation. `Proved` only ever comes from `Unsat`.
+/// The verdict on one obligation. `Proved` only ever comes from `Unsat`;
+/// `Failed` only with a model the independent check did not reject.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Proved,
     Failed(Box<Counterexample>),
     Unknown(Reason),
+    /// The solver's model does not satisfy the query (`crate::check`): a
+    /// bug in ivyc; the model is not shown.
+    InternalError(Box<ModelRejected>),
 }
 
 impl Outcome {
@@ -200,7 +206,10 @@ fn discharge_unit<S: Solver + ?Sized>(
 fn outcome(ob: &Obligation, a: Answer) -> Outcome {
     match a {
         Answer::Unsat => Outcome::Proved,
-        Answer::Sat(model) => Outcome::Failed(Box::new(Counterexample::from_model(ob, model))),
+        Answer::Sat(model) => match check_model(ob, &model) {
+            Ok(check) => Outcome::Failed(Box::new(Counterexample::from_model(ob, model, check))),
+            Err(rejected) => Outcome::InternalError(rejected),
+        },
         Answer::Unknown(r) => Outcome::Unknown(r),
     }
 }

@@ -1,12 +1,17 @@
 //! ivyc-vc: verification obligations (initiation, consecution, assertions)
 //! generated from a `System`, their discharge on worker threads against a
-//! `Solver`, and counterexamples decoded from models.
+//! `Solver`, counterexamples decoded from models, and the independent check
+//! of every model before it becomes a counterexample.
 
+pub mod check;
 pub mod counterexample;
 pub mod discharge;
+pub mod error;
 pub mod obligation;
 
-pub use counterexample::{rigid_tables, universes, Counterexample, SymbolTable};
+pub use check::{check_formulas, check_model, Corrupting, ModelCheck, Unchecked};
+pub use counterexample::{rigid_tables, state_table, universes, Counterexample, SymbolTable};
 pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
+pub use error::{FormulaRef, FormulaRole, ModelRejected, Subject};
 pub use ivyc_logic::answer::{Answer, Reason, Solver};
 pub use obligation::{obligations, HypSource, Obligation, ObligationKind};

@@ -5,9 +5,10 @@
 
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::passive::{passify, AssertMode, Passive, Versions};
-use ivyc_logic::{AssertInfo, AssertKind, Property, Signature, SymId, System, Term};
-use std::collections::HashMap;
+use ivyc_logic::{AssertInfo, AssertKind, Lambda, Property, Signature, SymId, System, Term};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// What an obligation establishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +49,9 @@ pub struct Obligation {
     pub hypotheses: Vec<Term>,
     /// Where each hypothesis came from, aligned with `hypotheses`.
     pub hyp_sources: Vec<HypSource>,
+    /// The label and span of each hypothesis' source (the action for the
+    /// transition), aligned with `hypotheses`.
+    pub hyp_origins: Vec<(Option<Symbol>, Option<Span>)>,
     pub goal: Term,
     /// False for initiation: the state before the initializer is arbitrary.
     pub has_pre: bool,
@@ -64,6 +68,9 @@ pub struct Obligation {
     pub params: Vec<SymId>,
     /// Return symbols of the action with their final versions.
     pub returns: Vec<(SymId, SymId)>,
+    /// The system's definitions (`System::definitions`): the values of
+    /// defined symbols in a counterexample's states.
+    pub definitions: Arc<BTreeMap<SymId, Lambda>>,
 }
 
 impl ObligationKind {
@@ -161,6 +168,21 @@ pub enum HypSource {
     Transition,
 }
 
+impl HypSource {
+    /// The label and span of the formula in `sys` (for the transition: no
+    /// label, `action_span`).
+    pub fn origin(self, sys: &System, action_span: Option<Span>) -> (Option<Symbol>, Option<Span>) {
+        let p = match self {
+            HypSource::Axiom(i) => sys.axioms.get(i),
+            HypSource::Property(i) => sys.properties.iter().chain(&sys.lemmas).nth(i),
+            HypSource::Invariant(i) => sys.invariants.get(i),
+            HypSource::Assumed(i) => sys.nested.iter().chain(&sys.assumed).nth(i),
+            HypSource::Transition => return (None, action_span),
+        };
+        (p.and_then(|p| p.label), p.and_then(|p| p.span))
+    }
+}
+
 /// The sources of an obligation's hypotheses: `background` (axioms and
 /// properties), then the invariants checked here and those assumed, then
 /// the transition.
@@ -204,6 +226,7 @@ fn assertion_groups(asserts: &[(&Term, &AssertInfo)], skip_require: bool) -> Vec
 
 struct Ctx<'a> {
     sys: &'a System,
+    definitions: Arc<BTreeMap<SymId, Lambda>>,
     state: Vec<SymId>,
     /// The axioms, then every property (checked here or elsewhere).
     axioms: Vec<Term>,
@@ -270,9 +293,15 @@ impl Ctx<'_> {
             background.extend((0..props + lemmas).map(HypSource::Property));
         }
         let hyp_sources = sources(background, checked, assumed, hypotheses.len());
+        let hyp_origins = hyp_sources
+            .iter()
+            .map(|s| s.origin(self.sys, action_span))
+            .collect();
         self.out.push(Obligation {
             index: self.out.len(),
             hyp_sources,
+            hyp_origins,
+            definitions: self.definitions.clone(),
             kind,
             action: action_name,
             action_span,
@@ -352,6 +381,7 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
     };
     let mut ctx = Ctx {
         sys,
+        definitions: Arc::new(sys.definitions.clone()),
         state: sys.sig.state_symbols(),
         axioms: formulas(&mut sys.axioms.iter().chain(&sys.properties).chain(&sys.lemmas)),
         invariants: formulas(&mut sys.invariants.iter().chain(&sys.nested).chain(&sys.assumed)),

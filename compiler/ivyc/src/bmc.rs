@@ -46,6 +46,7 @@ pub fn run(args: &BmcArgs) -> Exit {
         bounds: &args.bounds,
         property: args.property.as_deref(),
         timeout_secs: args.timeout,
+        debug_corrupt_models: crate::verify::corrupt_models(),
     };
     let run = ivyc_pipeline::bmc::search_units(&units, &req);
     render::bmc_run(&mut out, &sources, &run);

@@ -208,10 +208,11 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
 // ---- verification reports -------------------------------------------------
 
 use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
+use ivyc_base::IntoDiagnostic;
 use ivyc_logic::{Reason, Signature, SymId, Value};
 use ivyc_pipeline::verify::Checked;
 use ivyc_sema::lower::Unit;
-use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
+use ivyc_vc::{Counterexample, ModelCheck, ObligationKind, Outcome, SymbolTable};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -357,6 +358,7 @@ pub fn verify_report(
             Outcome::Proved => "✓",
             Outcome::Failed(_) => "✗",
             Outcome::Unknown(_) => "?",
+            Outcome::InternalError(_) => "!",
         };
         let mut line = format!(
             "{indent}  {mark} {}  {}",
@@ -366,6 +368,9 @@ pub fn verify_report(
         if let Outcome::Unknown(r) = &c.outcome {
             let _ = write!(line, "  unknown: {}", reason_text(r));
         }
+        if let Outcome::InternalError(_) = &c.outcome {
+            line.push_str("  internal error");
+        }
         out.line(&line);
     }
     for c in checked {
@@ -374,8 +379,14 @@ pub fn verify_report(
             if out.format == MessageFormat::Human {
                 let text = counterexample_text(&c.obligation.sig, cex);
                 eprint!("{text}");
+                if let Some(note) = not_checkable_text(&cex.check) {
+                    eprint!("{note}");
+                }
                 eprintln!();
             }
+        }
+        if let Outcome::InternalError(rejected) = &c.outcome {
+            out.diagnostic(sources, &rejected.into_diagnostic());
         }
     }
     let proved = checked.iter().filter(|c| c.outcome.is_proved()).count();
@@ -383,7 +394,11 @@ pub fn verify_report(
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::Failed(_)))
         .count();
-    let unknown = checked.len() - proved - failed;
+    let internal = checked
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::InternalError(_)))
+        .count();
+    let unknown = checked.len() - proved - failed - internal;
     let mut summary = format!(
         "{} obligation{}: {proved} proved, {failed} failed",
         checked.len(),
@@ -391,6 +406,9 @@ pub fn verify_report(
     );
     if unknown > 0 {
         let _ = write!(summary, ", {unknown} unknown");
+    }
+    if internal > 0 {
+        let _ = write!(summary, ", {internal} internal error{}", plural(internal));
     }
     let _ = write!(summary, " ({:.2} s)", total.as_secs_f64());
     out.line(&summary);
@@ -705,7 +723,41 @@ fn counterexample_json(sig: &Signature, cex: &Counterexample) -> serde_json::Val
         "pre": cex.pre.iter().map(|t| table_json(sig, t)).collect::<Vec<_>>(),
         "post": cex.post.iter().map(|t| table_json(sig, t)).collect::<Vec<_>>(),
         "false_conjuncts": cex.failed_conjuncts.iter().map(|(i, c)| json!({"index": i, "formula": c.pretty(sig).to_string()})).collect::<Vec<_>>(),
+        "model_check": model_check_json(&cex.check),
     })
+}
+
+/// What the independent check of a model found, as JSON:
+/// `{"checked": true}` or `{"checked": false, "not_checkable": [...]}`.
+pub fn model_check_json(check: &ModelCheck) -> serde_json::Value {
+    match check {
+        ModelCheck::Checked => json!({"checked": true}),
+        ModelCheck::NotCheckable(list) => json!({
+            "checked": false,
+            "not_checkable": list.iter().map(|u| json!({
+                "formula": u.formula.describe(),
+                "reason": u.reason,
+            })).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// The note under a counterexample or trace whose model could not be
+/// checked completely (nothing when it was).
+pub fn not_checkable_text(check: &ModelCheck) -> Option<String> {
+    let ModelCheck::NotCheckable(list) = check else {
+        return None;
+    };
+    let mut s = String::from(
+        "  note: this model was checked independently of Z3 only in part; not checkable:\n",
+    );
+    for u in list.iter().take(3) {
+        let _ = writeln!(s, "    {}: {}", u.formula.describe(), u.reason);
+    }
+    if list.len() > 3 {
+        let _ = writeln!(s, "    and {} more", list.len() - 3);
+    }
+    Some(s)
 }
 
 /// The machine-readable report: one JSON document on stdout.
@@ -718,6 +770,7 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 Outcome::Proved => ("proved", serde_json::Value::Null),
                 Outcome::Failed(cex) => ("failed", counterexample_json(&ob.sig, cex)),
                 Outcome::Unknown(r) => ("unknown", json!(reason_text(r))),
+                Outcome::InternalError(r) => ("internal-error", json!(r.message())),
             };
             json!({
                 "isolate": units.get(c.unit).and_then(|u| u.name).map(|n| n.to_string()),
@@ -732,7 +785,8 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 "outside_fragment": c.outside_fragment,
                 "time_ms": c.time.as_millis() as u64,
                 "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
-                "reason": if outcome == "unknown" { detail } else { serde_json::Value::Null },
+                "reason": if outcome == "unknown" { detail.clone() } else { serde_json::Value::Null },
+                "internal_error": if outcome == "internal-error" { detail } else { serde_json::Value::Null },
             })
         })
         .collect();
@@ -743,6 +797,7 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 Outcome::Proved => o == "proved",
                 Outcome::Failed(_) => o == "failed",
                 Outcome::Unknown(_) => o == "unknown",
+                Outcome::InternalError(_) => o == "internal-error",
             })
             .count()
     };
@@ -750,7 +805,8 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
         "version": VERIFY_JSON_VERSION,
         "obligations": obligations,
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
-                    "unknown": count("unknown"), "time_ms": total.as_millis() as u64},
+                    "unknown": count("unknown"), "internal_error": count("internal-error"),
+                    "time_ms": total.as_millis() as u64},
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
@@ -814,8 +870,14 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
                     out.line("  (not even depth 0 was decided)");
                 }
             }
+            BmcResult::InternalError(rejected) => {
+                out.diagnostic(sources, &rejected.into_diagnostic());
+            }
             BmcResult::Violation(trace) => {
                 out.line(bmc_trace_text(trace).trim_end());
+                if let Some(note) = not_checkable_text(&trace.check) {
+                    out.line(note.trim_end());
+                }
                 out.diagnostic(sources, &bmc_violation_diagnostic(sources, trace));
             }
         }

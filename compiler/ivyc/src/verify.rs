@@ -26,7 +26,15 @@ fn options(args: &VerifyArgs) -> VerifyOptions {
         },
         jobs: args.jobs.map(usize::from).unwrap_or(defaults.jobs),
         timeout_ms: args.solver.timeout_ms(),
+        debug_corrupt_models: corrupt_models(),
     }
+}
+
+/// The test hook `IVYC_DEBUG_CORRUPT_MODEL=1` (not in `--help`; used by
+/// one end-to-end test): every model the solver gives is corrupted before
+/// the independent check, which must then report an internal error.
+pub fn corrupt_models() -> bool {
+    std::env::var_os("IVYC_DEBUG_CORRUPT_MODEL").is_some_and(|v| v == "1")
 }
 
 pub fn run(args: &VerifyArgs) -> Exit {
