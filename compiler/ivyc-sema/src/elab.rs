@@ -56,8 +56,10 @@ pub(crate) struct Cx {
     pub temps: Vec<SymId>,
     /// Name of the enclosing action, for temporaries.
     pub owner: Symbol,
-    /// Symbols that statements may not assign (action parameters).
-    pub readonly: Vec<SymId>,
+    /// The action's parameters. As in Ivy they may be assigned: each call
+    /// works on its own copy of the argument (callers never see the
+    /// change). Under `old` a parameter means its value at the call.
+    pub params: Vec<SymId>,
     /// In/out parameters (`f(x:t) returns (x:t)`): return symbol ->
     /// parameter symbol. Under `old`, the name means the parameter (the
     /// value at the call), not the return's current value.
@@ -79,7 +81,7 @@ impl Cx {
             lifted: Vec::new(),
             temps: Vec::new(),
             owner: Symbol::intern("init"),
-            readonly: Vec::new(),
+            params: Vec::new(),
             inout: Vec::new(),
         }
     }
@@ -803,6 +805,11 @@ impl Checker<'_> {
                         Some(&(_, param)) if cx.old == OldMode::Inside => param,
                         _ => sym,
                     };
+                    let sym = if cx.old == OldMode::Inside && cx.params.contains(&sym) {
+                        self.param_at_call(cx, sym)
+                    } else {
+                        sym
+                    };
                     (sp(Term::constant(sym), pspan), self.sym(sym)?.ret)
                 }
                 Binding::Var(k) => {
@@ -1060,6 +1067,22 @@ impl Checker<'_> {
         snap
     }
 
+    /// `old p` for an action parameter `p`: a snapshot of its value at the
+    /// call, taken before the body runs (the body may assign `p`).
+    fn param_at_call(&mut self, cx: &mut Cx, p: SymId) -> SymId {
+        if let Some((snap, _)) = cx.olds.iter().find(|(_, o)| *o == p) {
+            return *snap;
+        }
+        let Some(d) = self.sym(p).cloned() else {
+            return p;
+        };
+        let name = self.fresh_name(&format!("old.{}", d.name));
+        let snap =
+            self.add_sym(SymbolDecl::new(name, Vec::new(), d.ret, Role::Local).with_span(d.span));
+        cx.olds.push((snap, p));
+        snap
+    }
+
     pub(crate) fn apply_sym(
         &mut self,
         cx: &mut Cx,
@@ -1261,10 +1284,7 @@ impl Checker<'_> {
     }
 
     /// Why a symbol may not be assigned, if it may not.
-    pub(crate) fn immutable(&self, f: SymId, params: &[SymId]) -> Option<Immutable> {
-        if params.contains(&f) {
-            return Some(Immutable::ActionParam);
-        }
+    pub(crate) fn immutable(&self, f: SymId) -> Option<Immutable> {
         if let Some(a) = self.axiom_syms.get(&f) {
             return Some(Immutable::Axiom(*a));
         }

@@ -284,12 +284,27 @@ fn lower_with<F: Fn(usize) -> bool>(
         },
         verified_calls: BTreeSet::new(),
     };
-    let init = Cmd::seq(
-        program
-            .inits
-            .iter()
-            .map(|b| l.block(b, &HashMap::new(), false)),
-    );
+    // As in Ivy, each `after init` block is an action of the object it is
+    // written in, which the environment runs: its `require`s are assumed
+    // (the caller is not verified code), its other assertions are checked
+    // only where that object is verified and assumed where it is merely
+    // present (a `with` object); blocks of objects the unit does not see
+    // are not part of its initial state.
+    let mut inits = Vec::new();
+    for (i, b) in program.inits.iter().enumerate() {
+        let origin = program.init_origins.get(i);
+        let (object, section) = origin.map_or((None, Section::Common), |o| (o.object, o.section));
+        if !plan.present.has_code(object, section) {
+            continue;
+        }
+        let frame = Frame {
+            verified: plan.verified.has_code(object, section),
+            caller_verified: false,
+            in_before: false,
+        };
+        inits.push(l.with_frame(frame, |l| l.block(b, &HashMap::new(), false)));
+    }
+    let init = Cmd::seq(inits);
     let mut actions = Vec::new();
     for &(id, check_assertions) in &plan.entries {
         let Some(a) = program.action_def(id) else {
@@ -704,7 +719,17 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             entries.push((id, true));
         }
     }
+    // Assertions of `after init` blocks outside every isolate are checked
+    // here too.
+    let init_work = program.inits.iter().enumerate().any(|(i, b)| {
+        let o = program.init_origins.get(i);
+        let (object, section) = o.map_or((None, Section::Common), |o| (o.object, o.section));
+        this_scope.has_code(object, section)
+            && Scope::Public.has_code(object, section)
+            && block_has_assertions(b)
+    });
     let has_work = (0..props.len()).any(rest)
+        || init_work
         || entries.iter().any(|(id, check)| {
             *check
                 && program

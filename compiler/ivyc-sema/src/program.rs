@@ -360,6 +360,11 @@ pub struct Program {
     pub definitions: Vec<Definition>,
     /// `after init` blocks, in order.
     pub inits: Vec<Block>,
+    /// Where each `after init` block is written, aligned with `inits`: as
+    /// in Ivy, each block is an action of its object, run by the
+    /// environment (its `require`s are assumptions) and verified only by
+    /// the unit that verifies that object (`docs/isolates.md`).
+    pub init_origins: Vec<Origin>,
     pub actions: Vec<ActionDef>,
     /// `invariant`/`conjecture` formulas, closed, in source order.
     pub invariants: Vec<Property>,

@@ -107,7 +107,7 @@ impl<'a> Checker<'a> {
             cx.owner = name;
             cx.old = old;
             cx.olds = std::mem::take(olds);
-            cx.readonly = params.clone();
+            cx.params = params.clone();
             cx.inout = inout.clone();
             this.bind_io(&mut cx, pn, &params);
             this.bind_io(&mut cx, rn, &returns);
@@ -748,7 +748,7 @@ impl<'a> Checker<'a> {
             self.unsupported("a struct field as the result of a call", lhs.span, &env);
             return None;
         }
-        if let Some(why) = self.immutable(f, &cx.readonly) {
+        if let Some(why) = self.immutable(f) {
             let d = self.sym(f).cloned();
             self.err(
                 SemaError::ImmutableAssignment {
