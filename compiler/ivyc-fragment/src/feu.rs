@@ -489,6 +489,12 @@ fn union(parts: impl IntoIterator<Item = Mapped>) -> BTreeSet<usize> {
 /// stratification graph has a cycle. Free variables of hypotheses are
 /// universal; free variables of the goal are constants.
 pub fn has_cycle(sig: &Signature, hyps: &[Term], goal: &Term) -> bool {
+    has_cycle_all(sig, hyps, std::slice::from_ref(goal))
+}
+
+/// Whether `hyps ∧ ¬goal1 ∧ ¬goal2 ∧ …` has a cycle (one graph for all the
+/// formulas, as Ivy builds for an isolate).
+pub fn has_cycle_all(sig: &Signature, hyps: &[Term], goals: &[Term]) -> bool {
     let mut g = Graph {
         sig,
         nodes: HashMap::new(),
@@ -510,13 +516,18 @@ pub fn has_cycle(sig: &Signature, hyps: &[Term], goal: &Term) -> bool {
             g.uniquify(&closed, &mut Vec::new())
         })
         .collect();
-    let goal = g.uniquify(goal, &mut Vec::new());
+    let goals: Vec<Term> = goals
+        .iter()
+        .map(|t| g.uniquify(t, &mut Vec::new()))
+        .collect();
     // Definitions of new state versions are macros, not formulas.
     formulas = formulas.iter().map(|f| g.extract_macros(f)).collect();
     for f in &formulas {
         g.skolems(f, Pol::Pos, &mut Vec::new());
     }
-    g.skolems(&goal, Pol::Neg, &mut Vec::new());
+    for goal in &goals {
+        g.skolems(goal, Pol::Neg, &mut Vec::new());
+    }
     let rhss: Vec<Term> = g
         .macros
         .values()
@@ -530,16 +541,15 @@ pub fn has_cycle(sig: &Signature, hyps: &[Term], goal: &Term) -> bool {
     // existential variable passed to a macro gives its parameter none.
     let skolem_deps = std::mem::take(&mut g.deps);
     for _ in 0..3 {
-        for f in formulas.iter().chain(std::iter::once(&goal)).chain(&rhss) {
+        for f in formulas.iter().chain(&goals).chain(&rhss) {
             g.bind_macro_uses(f);
         }
     }
     for (v, d) in skolem_deps {
         g.deps.entry(v).or_default().extend(d);
     }
-    for f in &formulas {
+    for f in formulas.iter().chain(&goals) {
         g.map(f);
     }
-    g.map(&goal);
     g.has_cycle()
 }

@@ -699,6 +699,7 @@ impl<'p> Lowerer<'p> {
                 kind,
                 formula,
                 label,
+                ..
             } => {
                 let (k, what) = match kind {
                     AssertKind::Assert => (CheckKind::Assert, ""),

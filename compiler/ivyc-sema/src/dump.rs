@@ -229,6 +229,7 @@ impl Program {
                 kind,
                 formula,
                 label: l,
+                ..
             } => {
                 let k = match kind {
                     AssertKind::Assert => "assert",

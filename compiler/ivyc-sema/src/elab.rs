@@ -180,6 +180,26 @@ impl Checker<'_> {
         Some(sp(Term::forall(vars, t), e.span))
     }
 
+    /// A statement formula as [`Self::elab_closed`] closes it (for when it
+    /// is checked), and, if different, as Ivy reads it when it is assumed:
+    /// the variables of a leading `exists` are bound outside the free
+    /// variables (Ivy turns them into constants before it quantifies the
+    /// free variables), so `require exists T. p(T) & q(T, X)` assumes
+    /// `exists T. forall X. p(T) & q(T, X)`.
+    pub(crate) fn elab_closed_assumed(
+        &mut self,
+        cx: &mut Cx,
+        e: &Expr,
+        ctx: BoolContext,
+    ) -> Option<(Term, Option<Term>)> {
+        cx.reset_free();
+        let t = self.elab_bool(cx, e, ctx)?;
+        let vars = self.free_vars_of(cx);
+        cx.reset_free();
+        let assumed = exists_first(&vars, &t).map(|a| sp(a, e.span));
+        Some((sp(Term::forall(vars, t), e.span), assumed))
+    }
+
     /// The free variables collected so far, as logic variables.
     pub(crate) fn free_vars_of(&mut self, cx: &Cx) -> Vec<Var> {
         let mut out = Vec::new();
@@ -1300,4 +1320,23 @@ impl Checker<'_> {
             _ => None,
         }
     }
+}
+
+/// `exists Y. forall X. φ` for the body `exists Y. φ` of a formula with
+/// free variables `X` (leading `exists` chains are bound first), if the
+/// body starts with `exists` and there are free variables.
+pub(crate) fn exists_first(free: &[Var], t: &Term) -> Option<Term> {
+    if free.is_empty() {
+        return None;
+    }
+    let mut ys = Vec::new();
+    let mut body = t;
+    while let TermKind::Exists(vs, b) = &body.kind {
+        ys.extend(vs.iter().copied());
+        body = b;
+    }
+    if ys.is_empty() {
+        return None;
+    }
+    Some(Term::exists(ys, Term::forall(free.to_vec(), body.clone())))
 }

@@ -281,6 +281,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             verified: true,
             caller_verified: true,
             in_before: false,
+            assume_all: false,
         },
         verified_calls: BTreeSet::new(),
     };
@@ -301,6 +302,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             verified: plan.verified.has_code(object, section),
             caller_verified: false,
             in_before: false,
+            assume_all: false,
         };
         inits.push(l.with_frame(frame, |l| l.block(b, &HashMap::new(), false)));
     }
@@ -317,6 +319,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             verified: check_assertions,
             caller_verified: false,
             in_before: false,
+            assume_all: false,
         };
         let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
         l.stack.pop();
@@ -880,6 +883,9 @@ struct Frame {
     /// Lowering a `before` monitor, or the implementation of a `delegate`d
     /// action (whose assertions are all preconditions).
     in_before: bool,
+    /// Every assertion is assumed (the `after` monitors of a summarised
+    /// callee, and what they call).
+    assume_all: bool,
 }
 
 /// Renaming of a callee's local symbols for one inlined call.
@@ -1028,16 +1034,19 @@ impl Lowerer<'_> {
             StmtKind::Assert {
                 kind,
                 formula,
+                assumed,
                 label,
             } => {
                 let pre = self.frame.in_before || *kind == AssertKind::Require;
-                let checked = if pre {
-                    self.frame.caller_verified
-                } else {
-                    self.frame.verified
-                };
+                let checked = !self.frame.assume_all
+                    && if pre {
+                        self.frame.caller_verified
+                    } else {
+                        self.frame.verified
+                    };
                 if !checked {
-                    return Cmd::Assume(Self::term(ren, formula));
+                    // Assumed, in Ivy's reading of an assumption.
+                    return Cmd::Assume(Self::term(ren, assumed.as_ref().unwrap_or(formula)));
                 }
                 let lkind = match kind {
                     AssertKind::Assert => LKind::Assert,
@@ -1133,6 +1142,7 @@ impl Lowerer<'_> {
             verified,
             caller_verified: self.frame.verified,
             in_before: false,
+            assume_all: self.frame.assume_all,
         };
         if summarize {
             cmds.push(self.with_frame(frame, |l| l.summary(span, callee, &inner)));
@@ -1214,8 +1224,12 @@ impl Lowerer<'_> {
                             assumed.push(s.span);
                         }
                     });
+                    let frame = Frame {
+                        assume_all: true,
+                        ..self.frame
+                    };
                     for s in stmts {
-                        let c = self.stmt(s, ren, true);
+                        let c = self.with_frame(frame, |l| l.stmt(s, ren, true));
                         cmds.push(c.map_asserts(&mut |t, _| Cmd::Assume(t.clone())));
                     }
                 }

@@ -247,7 +247,13 @@ pub enum StmtKind {
     },
     Assert {
         kind: AssertKind,
+        /// The formula, free variables universally quantified (as it is
+        /// checked).
         formula: Term,
+        /// How Ivy reads it where it is assumed, if that differs: a leading
+        /// `exists` binds outside the free variables (see
+        /// `docs/verification.md`).
+        assumed: Option<Term>,
         label: Option<Symbol>,
     },
     Assume(Term),

@@ -30,7 +30,7 @@ pub fn run(args: &CheckArgs) -> Exit {
                     })
                     .collect();
                 let refused = verify::report_fragment(&units, &obligations, &sources, &mut out);
-                if refused > 0 {
+                if refused.is_some() {
                     Exit::OutsideFragment
                 } else {
                     out.line(&format!(

@@ -1,5 +1,5 @@
-//! `ivyc verify`: check the file, build the obligations, refuse those outside
-//! the decidable fragment, discharge the rest with Z3 on worker threads and
+//! `ivyc verify`: check the file, build the obligations, refuse the units
+//! outside the decidable fragment, discharge the rest with Z3 on worker threads and
 //! report (for people or as one JSON document).
 
 use crate::bmc;
@@ -8,11 +8,11 @@ use crate::exit::Exit;
 use crate::frontend;
 use crate::render::{self, Renderer};
 use ivyc_base::{IntoDiagnostic, SourceMap};
-use ivyc_fragment::{Origin, OriginKind, Origins};
-use ivyc_logic::{System, Term};
+use ivyc_fragment::{Origin, OriginKind};
+use ivyc_logic::{Property, System};
 use ivyc_sema::lower::Unit;
 use ivyc_smt::{FreshZ3Solver, Z3Options};
-use ivyc_vc::{HypSource, Obligation, ObligationKind, Outcome};
+use ivyc_vc::{HypSource, Obligation, Outcome, ViewSource};
 use std::time::{Duration, Instant};
 
 /// Wall time per phase of one `verify` run (`--timings`).
@@ -114,20 +114,22 @@ pub fn run(args: &VerifyArgs) -> Exit {
         .collect();
     timings.obligations = t.elapsed();
 
-    // The decidable fragment, checked on exactly what Z3 would see.
+    // The decidable fragment, checked per unit on what Ivy checks (all the
+    // unit's formulas in one graph, docs/fragment.md).
     let t = Instant::now();
+    let unit_outside: Vec<bool> = units
+        .iter()
+        .map(|u| unit_fragment_errors(&u.system).is_some())
+        .collect();
     let outside: Vec<bool> = obligations
         .iter()
-        .map(|(u, ob)| fragment_errors(&units[*u].system, ob).is_some())
+        .map(|(u, _)| unit_outside.get(*u).copied().unwrap_or(false))
         .collect();
     timings.fragment = t.elapsed();
-    if !args.no_fragment_check && outside.iter().any(|o| *o) {
-        let refused = report_fragment(&units, &obligations, &sources, &mut out);
+    if !args.no_fragment_check && unit_outside.iter().any(|o| *o) {
+        let refused = report_fragment(&units, &obligations, &sources, &mut out).unwrap_or(0);
         out.summary();
-        out.line(&format!(
-            "{refused} of {} obligations are outside the decidable fragment; nothing was sent to the solver (use --no-fragment-check to try anyway)",
-            obligations.len()
-        ));
+        out.line(&refused_line(refused, obligations.len()));
         return Exit::OutsideFragment;
     }
 
@@ -221,61 +223,82 @@ fn outcome_exit(o: &Outcome) -> Exit {
     }
 }
 
-/// The fragment violations of one obligation, if any.
-fn fragment_errors(system: &System, ob: &Obligation) -> Option<Vec<ivyc_fragment::FragmentError>> {
-    // As in Ivy, a property assumed as an axiom is not part of the fragment
-    // check (its own proof obligation is): the query may then be beyond the
-    // fragment, and Z3 may answer unknown (exit 3), never a wrong verdict.
-    let keep: Vec<bool> = ob
+/// The fragment violations of a unit, if any: Ivy's check of an isolate,
+/// over all its formulas at once (`ivyc_vc::fragment_view`). As in Ivy,
+/// properties assumed as axioms are not hypotheses of the check (they are
+/// asserted, as they are proved), and the initialiser is not part of it:
+/// a query beyond the fragment may then end `unknown` (exit 3), never with
+/// a wrong verdict.
+pub fn unit_fragment_errors(system: &System) -> Option<Vec<ivyc_fragment::FragmentError>> {
+    let view = ivyc_vc::fragment_view(system);
+    let hyp_origins: Vec<Option<Origin>> = view
         .hyp_sources
         .iter()
-        .map(|s| !matches!(s, HypSource::Property(_)))
-        .chain(std::iter::repeat(true))
-        .take(ob.hypotheses.len())
+        .map(|s| view_origin(system, s))
         .collect();
-    let hyps: Vec<Term> = ob
-        .hypotheses
+    let goal_origins: Vec<Option<Origin>> = view
+        .goal_sources
         .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(h, _)| h.clone())
+        .map(|s| view_origin(system, s))
         .collect();
-    let mut origins = fragment_origins(system, ob);
-    origins.hyps = origins
-        .hyps
-        .into_iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(o, _)| o)
-        .collect();
-    ivyc_fragment::check(&ob.sig, &hyps, &ob.goal, &origins).err()
+    ivyc_fragment::check_all(
+        &view.sig,
+        &view.hyps,
+        &view.goals,
+        &hyp_origins,
+        &goal_origins,
+    )
+    .err()
 }
 
-/// Render the fragment violations of every obligation; returns how many
-/// obligations are outside the fragment. Each distinct explanation is shown
-/// once, with the obligations it concerns.
+/// The last line when units are outside the fragment.
+fn refused_line(refused: usize, total: usize) -> String {
+    if total == 0 {
+        "the axioms and definitions are outside the decidable fragment (there is no obligation)"
+            .to_string()
+    } else {
+        format!(
+            "{refused} of {total} obligations are outside the decidable fragment; nothing was sent to the solver (use --no-fragment-check to try anyway)"
+        )
+    }
+}
+
+/// Render the fragment violations of every unit outside the fragment;
+/// returns `None` if every unit is inside, else how many obligations are
+/// refused (all those of the units outside). Each distinct explanation is
+/// shown once, with the obligations it concerns.
 pub fn report_fragment(
     units: &[Unit],
     obligations: &[(usize, Obligation)],
     sources: &SourceMap,
     out: &mut Renderer,
-) -> usize {
+) -> Option<usize> {
     let mut refused = 0;
+    let mut any = false;
     let mut shown: Vec<(String, ivyc_base::Diagnostic, Vec<String>)> = Vec::new();
-    for (u, ob) in obligations {
-        let Some(unit) = units.get(*u) else {
+    for (u, unit) in units.iter().enumerate() {
+        let Some(errors) = unit_fragment_errors(&unit.system) else {
             continue;
         };
-        let Some(errors) = fragment_errors(&unit.system, ob) else {
-            continue;
-        };
-        refused += 1;
+        any = true;
+        let mut titles: Vec<String> = obligations
+            .iter()
+            .filter(|(i, _)| *i == u)
+            .map(|(_, ob)| ob.title())
+            .collect();
+        refused += titles.len();
+        if titles.is_empty() {
+            titles.push(match unit.name {
+                Some(n) => format!("the axioms of isolate {n}"),
+                None => "the axioms".to_string(),
+            });
+        }
         for e in dedup_errors(errors) {
             let diag = e.into_diagnostic();
             let key = format!("{:?}{:?}", diag.message, diag.labels);
             match shown.iter_mut().find(|(k, _, _)| *k == key) {
-                Some((_, _, obs)) => obs.push(ob.title()),
-                None => shown.push((key, diag, vec![ob.title()])),
+                Some((_, _, obs)) => obs.extend(titles.iter().cloned()),
+                None => shown.push((key, diag, titles.clone())),
             }
         }
     }
@@ -291,7 +314,7 @@ pub fn report_fragment(
         );
         out.diagnostic(sources, &diag.with_notes(vec![note]));
     }
-    refused
+    any.then_some(refused)
 }
 
 /// The same cycle is often found in many obligations of one action: report
@@ -312,65 +335,32 @@ fn dedup_errors(
     errors
 }
 
-/// Where each formula of an obligation came from, for the fragment checker.
-fn fragment_origins(system: &System, ob: &Obligation) -> Origins {
-    let action = ob.action.map(|a| a.as_str().to_owned());
-    let hyps = ob
-        .hyp_sources
-        .iter()
-        .map(|src| {
-            Some(match src {
-                HypSource::Axiom(i) => {
-                    let p = system.axioms.get(*i);
-                    let mut o = Origin::new(OriginKind::Axiom).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Property(i) => {
-                    let p = system.properties.iter().chain(&system.lemmas).nth(*i);
-                    let mut o = Origin::new(OriginKind::Property).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Invariant(i) => {
-                    let p = system.invariants.get(*i);
-                    let mut o =
-                        Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Assumed(i) => {
-                    let p = system.nested.iter().chain(&system.assumed).nth(*i);
-                    let mut o =
-                        Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Transition => {
-                    let o = match ob.kind {
-                        ObligationKind::Initiation => Origin::new(OriginKind::Init),
-                        _ => Origin::new(OriginKind::Transition).with_span(ob.action_span),
-                    };
-                    match &action {
-                        Some(a) => o.with_action(a),
-                        None => o,
-                    }
-                }
-            })
-        })
-        .collect();
-    let mut goal = Origin::new(match ob.kind {
-        ObligationKind::Assertion => OriginKind::Assertion,
-        ObligationKind::Property => OriginKind::Property,
-        _ => OriginKind::Invariant,
+/// Where a formula of a unit's fragment view came from.
+fn view_origin(system: &System, src: &ViewSource) -> Option<Origin> {
+    let labeled = |kind: OriginKind, p: Option<&Property>| {
+        let mut o = Origin::new(kind).with_span(p.and_then(|p| p.span));
+        o.label = p.and_then(|p| p.label);
+        o
+    };
+    Some(match src {
+        ViewSource::Hyp(HypSource::Axiom(i)) => labeled(OriginKind::Axiom, system.axioms.get(*i)),
+        ViewSource::Hyp(HypSource::Property(i)) | ViewSource::Property(i) => labeled(
+            OriginKind::Property,
+            system.properties.iter().chain(&system.lemmas).nth(*i),
+        ),
+        ViewSource::Hyp(HypSource::Invariant(i)) | ViewSource::Invariant(i) => {
+            labeled(OriginKind::Invariant, system.invariants.get(*i))
+        }
+        ViewSource::Hyp(HypSource::Assumed(i)) => labeled(
+            OriginKind::Invariant,
+            system.nested.iter().chain(&system.assumed).nth(*i),
+        ),
+        ViewSource::Hyp(HypSource::Transition) => Origin::new(OriginKind::Transition),
+        ViewSource::Transition { action, span } => Origin::new(OriginKind::Transition)
+            .with_span(*span)
+            .with_action(action.as_str()),
+        ViewSource::Failure { action, assertion } => Origin::new(OriginKind::Assertion)
+            .with_span(*assertion)
+            .with_action(action.as_str()),
     })
-    .with_span(ob.property_span);
-    goal.label = ob.property_label;
-    if let Some(a) = &action {
-        goal = goal.with_action(a);
-    }
-    Origins {
-        hyps,
-        goal: Some(goal),
-    }
 }
