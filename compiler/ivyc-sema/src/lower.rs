@@ -288,16 +288,13 @@ fn lower_with<F: Fn(usize) -> bool>(
     // As in Ivy, each `after init` block is an action of the object it is
     // written in, which the environment runs: its `require`s are assumed
     // (the caller is not verified code), its other assertions are checked
-    // only where that object is verified and assumed where it is merely
-    // present (a `with` object); blocks of objects the unit does not see
-    // are not part of its initial state.
+    // only where that object is verified and assumed elsewhere (e.g. in an
+    // isolate that has the object in its `with` list). Every block is part
+    // of the initial state of every unit.
     let mut inits = Vec::new();
     for (i, b) in program.inits.iter().enumerate() {
         let origin = program.init_origins.get(i);
         let (object, section) = origin.map_or((None, Section::Common), |o| (o.object, o.section));
-        if !plan.present.has_code(object, section) {
-            continue;
-        }
         let frame = Frame {
             verified: plan.verified.has_code(object, section),
             caller_verified: false,
@@ -624,7 +621,10 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         let nested_inv = |i: usize| in_isolate(i, &nested);
         // Entry points: actions of the isolate (or its `with` objects) that
         // the environment or code outside the isolate calls.
-        let called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        let mut called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        called_from_outside.extend(called_from_inits(program, |o| {
+            !o.is_some_and(|o| within(o, &scope))
+        }));
         let mut entries = Vec::new();
         let mut internal = Vec::new();
         for (i, a) in program.actions.iter().enumerate() {
@@ -713,7 +713,11 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     // Actions outside every isolate that isolates call: checked here for
     // every call, as internal entries.
     let mut this_internal = Vec::new();
-    for id in called_from(program, |a| !this_scope.has_action(a)) {
+    let mut called_from_isolates = called_from(program, |a| !this_scope.has_action(a));
+    called_from_isolates.extend(called_from_inits(program, |o| {
+        !this_scope.has_code(o, Section::Common)
+    }));
+    for id in called_from_isolates {
         let Some(a) = program.action_def(id) else {
             continue;
         };
@@ -727,9 +731,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     let init_work = program.inits.iter().enumerate().any(|(i, b)| {
         let o = program.init_origins.get(i);
         let (object, section) = o.map_or((None, Section::Common), |o| (o.object, o.section));
-        this_scope.has_code(object, section)
-            && Scope::Public.has_code(object, section)
-            && block_has_assertions(b)
+        this_scope.has_code(object, section) && block_has_assertions(b)
     });
     let has_work = (0..props.len()).any(rest)
         || init_work
@@ -808,6 +810,20 @@ fn called_from(program: &Program, pred: impl Fn(&ActionDef) -> bool) -> Vec<Acti
     let mut out = Vec::new();
     for a in program.actions.iter().filter(|a| pred(a)) {
         out.extend(a.body.calls(true));
+    }
+    out
+}
+
+/// The actions called from `after init` blocks written in objects for which
+/// `pred(object)` holds (`None`: the top level). As in Ivy, an initialiser
+/// is an action of its object: its calls into a unit are entries there.
+fn called_from_inits(program: &Program, pred: impl Fn(Option<Symbol>) -> bool) -> Vec<ActionId> {
+    let mut out = Vec::new();
+    for (i, b) in program.inits.iter().enumerate() {
+        let object = program.init_origins.get(i).and_then(|o| o.object);
+        if pred(object) {
+            out.extend(b.calls(true));
+        }
     }
     out
 }
@@ -970,11 +986,16 @@ impl Lowerer<'_> {
             StmtKind::IfSome {
                 vars,
                 cond,
+                base,
                 then_,
                 else_,
             } => {
                 let vars: Vec<SymId> = vars.iter().map(|v| Self::sym(ren, *v)).collect();
                 let cond = Self::term(ren, cond);
+                let base = match base {
+                    Some(b) => Self::term(ren, b),
+                    None => cond.clone(),
+                };
                 // ~exists V. cond[vars := V]
                 let qvars: Vec<Var> = vars
                     .iter()
@@ -988,7 +1009,7 @@ impl Lowerer<'_> {
                     .zip(&qvars)
                     .map(|(s, v)| (*s, Term::var(*v)))
                     .collect();
-                let none = Term::not(Term::exists(qvars, cond.replace_constants(&map)))
+                let none = Term::not(Term::exists(qvars, base.replace_constants(&map)))
                     .with_span(cond.span);
                 let havoc = || vars.iter().map(|v| Cmd::Havoc(*v)).collect::<Vec<_>>();
                 let mut yes = havoc();
@@ -1364,6 +1385,7 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
                 cond,
                 then_,
                 else_,
+                ..
             } => {
                 out.extend(vars);
                 out.extend(cond.symbols());

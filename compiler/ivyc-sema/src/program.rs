@@ -221,6 +221,10 @@ pub enum StmtKind {
     IfSome {
         vars: Vec<SymId>,
         cond: Term,
+        /// With `minimizing`/`maximizing`, `cond` includes the optimality of
+        /// the witness and this is the condition without it: as in Ivy, the
+        /// `else` branch is taken when no value satisfies this one.
+        base: Option<Term>,
         then_: Block,
         else_: Block,
     },

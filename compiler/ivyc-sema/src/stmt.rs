@@ -622,9 +622,11 @@ impl<'a> Checker<'a> {
                     let stmt = cx.stmt;
                     cx.stmt = false;
                     let mut c = self.condition(cx, fmla);
+                    let mut base = None;
                     // `minimizing e`: no other witness has a smaller `e`
                     // (`maximizing`: a larger one).
                     if let (Some(cond), Some((dir, e))) = (&c, optimize) {
+                        base = Some(cond.clone());
                         c = self.optimal_witness(cx, &vars, cond, *dir, e, &env);
                     }
                     cx.stmt = stmt;
@@ -635,6 +637,7 @@ impl<'a> Checker<'a> {
                         push(StmtKind::IfSome {
                             vars,
                             cond: c,
+                            base,
                             then_: t,
                             else_: e,
                         });
