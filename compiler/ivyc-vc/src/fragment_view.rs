@@ -108,7 +108,10 @@ pub fn fragment_view(sys: &System) -> FragmentView {
             if info.kind == AssertKind::Require {
                 continue;
             }
-            match groups.iter_mut().find(|(s, _)| s.is_some() && *s == info.span) {
+            match groups
+                .iter_mut()
+                .find(|(s, _)| s.is_some() && *s == info.span)
+            {
                 Some((_, g)) => g.push(i),
                 None => groups.push((info.span, vec![i])),
             }
@@ -166,10 +169,7 @@ mod tests {
         let (x, y) = (Var::new("X", node), Var::new("Y", node));
         let rn = |a: Term, b: Term| Term::app(r, vec![a, b]);
         let body = Cmd::seq([
-            Cmd::Assume(Term::exists(
-                vec![y],
-                rn(Term::constant(n), Term::var(y)),
-            )),
+            Cmd::Assume(Term::exists(vec![y], rn(Term::constant(n), Term::var(y)))),
             Cmd::assign(r, vec![x, y], Term::tru()),
             Cmd::Assert(
                 rn(Term::constant(n), Term::constant(n)),
