@@ -241,7 +241,17 @@ impl<'s> Graph<'s> {
     /// Marks universal variables and records, for each existential one, the
     /// universal variables in scope that occur free in its quantified
     /// formula (it stands for a Skolem term of them).
+    ///
+    /// As Ivy's `universal_variables`, only the first universal quantifier
+    /// on a path counts: the variables of a universal quantifier nested in
+    /// another (`forall X. p(X) -> forall Y. q(Y)`) are not nodes of the
+    /// graph (`under` is set below a universal quantifier); they still
+    /// count as arguments of Skolem functions.
     fn skolems(&mut self, t: &Term, pol: Pol, univs: &mut Vec<Var>) {
+        self.skolems_in(t, pol, univs, false);
+    }
+
+    fn skolems_in(&mut self, t: &Term, pol: Pol, univs: &mut Vec<Var>, under: bool) {
         match &t.kind {
             TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
                 let is_forall = matches!(t.kind, TermKind::Forall(..));
@@ -264,7 +274,7 @@ impl<'s> Graph<'s> {
                             .or_default()
                             .extend(deps.iter().copied());
                     }
-                    self.skolems(body, pol, univs);
+                    self.skolems_in(body, pol, univs, under);
                 } else {
                     let mark = univs.len();
                     let infinite: Vec<Var> = vs
@@ -273,34 +283,36 @@ impl<'s> Graph<'s> {
                         .copied()
                         .collect();
                     for v in infinite {
-                        self.universal.insert(v);
+                        if !under {
+                            self.universal.insert(v);
+                        }
                         univs.push(v);
                     }
-                    self.skolems(body, pol, univs);
+                    self.skolems_in(body, pol, univs, true);
                     univs.truncate(mark);
                 }
             }
-            TermKind::Not(a) => self.skolems(a, pol.flip(), univs),
+            TermKind::Not(a) => self.skolems_in(a, pol.flip(), univs, under),
             TermKind::Implies(a, b) => {
-                self.skolems(a, pol.flip(), univs);
-                self.skolems(b, pol, univs);
+                self.skolems_in(a, pol.flip(), univs, under);
+                self.skolems_in(b, pol, univs, under);
             }
             TermKind::Iff(a, b) => {
-                self.skolems(a, Pol::Both, univs);
-                self.skolems(b, Pol::Both, univs);
+                self.skolems_in(a, Pol::Both, univs, under);
+                self.skolems_in(b, Pol::Both, univs, under);
             }
             TermKind::Ite(c, a, b) => {
-                self.skolems(c, Pol::Both, univs);
-                self.skolems(a, pol, univs);
-                self.skolems(b, pol, univs);
+                self.skolems_in(c, Pol::Both, univs, under);
+                self.skolems_in(a, pol, univs, under);
+                self.skolems_in(b, pol, univs, under);
             }
             TermKind::Eq(a, b) if a.sort_of(self.sig) == SortId::BOOL => {
-                self.skolems(a, Pol::Both, univs);
-                self.skolems(b, Pol::Both, univs);
+                self.skolems_in(a, Pol::Both, univs, under);
+                self.skolems_in(b, Pol::Both, univs, under);
             }
             _ => {
                 for c in t.children() {
-                    self.skolems(c, pol, univs);
+                    self.skolems_in(c, pol, univs, under);
                 }
             }
         }
@@ -509,10 +521,21 @@ pub fn has_cycle_all(sig: &Signature, hyps: &[Term], goals: &[Term]) -> bool {
         fresh: 0,
     };
     // Unique variable names; free variables of hypotheses are universal.
+    // As Ivy's `close_formula`: one new quantifier around the formula (not
+    // merged with a quantifier the formula starts with, which is then a
+    // nested one).
     let mut formulas: Vec<Term> = hyps
         .iter()
         .map(|h| {
-            let closed = h.clone().close_forall();
+            let free = h.free_vars();
+            let closed = if free.is_empty() {
+                h.clone()
+            } else {
+                Term {
+                    kind: TermKind::Forall(free, Box::new(h.clone())),
+                    span: h.span,
+                }
+            };
             g.uniquify(&closed, &mut Vec::new())
         })
         .collect();
