@@ -1010,7 +1010,13 @@ fn nested_universal_is_not_a_node_as_in_ivy() {
     };
     let top = forall(&[y], back(y), None);
     let goal = Term::tru();
-    assert!(check(&b.fx.sig, &[top.clone()], &goal, &Origins::none()).is_err());
+    assert!(check(
+        &b.fx.sig,
+        std::slice::from_ref(&top),
+        &goal,
+        &Origins::none()
+    )
+    .is_err());
     let nested = forall(&[x], implies(app(b.p, vec![v(x)]), top), None);
     assert_eq!(check(&b.fx.sig, &[nested], &goal, &Origins::none()), Ok(()));
 }
@@ -1025,11 +1031,21 @@ fn check_all_puts_every_formula_in_one_graph() {
     let has_node = forall(&[y], exists(&[x], app(b.r, vec![v(x), v(y)]), None), None);
     let goal = Term::tru();
     assert_eq!(
-        check(&b.fx.sig, &[has_id.clone()], &goal, &Origins::none()),
+        check(
+            &b.fx.sig,
+            std::slice::from_ref(&has_id),
+            &goal,
+            &Origins::none()
+        ),
         Ok(())
     );
     assert_eq!(
-        check(&b.fx.sig, &[has_node.clone()], &goal, &Origins::none()),
+        check(
+            &b.fx.sig,
+            std::slice::from_ref(&has_node),
+            &goal,
+            &Origins::none()
+        ),
         Ok(())
     );
     assert!(check_all(
