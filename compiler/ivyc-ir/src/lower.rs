@@ -611,6 +611,7 @@ impl<'p> Lowerer<'p> {
                 cond,
                 then_,
                 else_,
+                ..
             } => {
                 let ids: Vec<usize> = vars.iter().map(|v| self.local(fx, *v)).collect();
                 for (v, i) in vars.iter().zip(&ids) {
@@ -699,6 +700,7 @@ impl<'p> Lowerer<'p> {
                 kind,
                 formula,
                 label,
+                ..
             } => {
                 let (k, what) = match kind {
                     AssertKind::Assert => (CheckKind::Assert, ""),

@@ -1,72 +1,86 @@
-//! The decidable fragment, checked on exactly what Z3 would see: the
-//! violations of each obligation (with where each formula came from, so the
-//! explanation points at the user's text), and the report of a whole run
+//! The decidable fragment as Ivy checks it: per verification unit, all
+//! the unit's formulas in one graph (`ivyc_vc::fragment_view`, see
+//! docs/fragment.md), each formula with where it came from so the
+//! explanation points at the user's text; and the report of a whole run
 //! with each distinct explanation once.
 
 use ivyc_base::{Diagnostic, IntoDiagnostic};
-use ivyc_fragment::{Origin, OriginKind, Origins};
-use ivyc_logic::{System, Term};
+use ivyc_fragment::{Origin, OriginKind};
+use ivyc_logic::{Property, System};
 use ivyc_sema::lower::Unit;
-use ivyc_vc::{HypSource, Obligation, ObligationKind};
+use ivyc_vc::{HypSource, Obligation, ViewSource};
 
-/// The fragment violations of one obligation, if any.
-pub fn errors(system: &System, ob: &Obligation) -> Option<Vec<ivyc_fragment::FragmentError>> {
-    // As in Ivy, a property assumed as an axiom is not part of the fragment
-    // check (its own proof obligation is): the query may then be beyond the
-    // fragment, and Z3 may answer unknown (exit 3), never a wrong verdict.
-    let keep: Vec<bool> = ob
+/// The fragment violations of a unit, if any: Ivy's check of an isolate,
+/// over all its formulas at once (`ivyc_vc::fragment_view`). As in Ivy,
+/// properties assumed as axioms are not hypotheses of the check (they are
+/// asserted, as they are proved), and the initialiser is not part of it:
+/// a query beyond the fragment may then end `unknown` (exit 3), never with
+/// a wrong verdict.
+pub fn unit_errors(system: &System) -> Option<Vec<ivyc_fragment::FragmentError>> {
+    let view = ivyc_vc::fragment_view(system);
+    let hyp_origins: Vec<Option<Origin>> = view
         .hyp_sources
         .iter()
-        .map(|s| !matches!(s, HypSource::Property(_)))
-        .chain(std::iter::repeat(true))
-        .take(ob.hypotheses.len())
+        .map(|s| view_origin(system, s))
         .collect();
-    let hyps: Vec<Term> = ob
-        .hypotheses
+    let goal_origins: Vec<Option<Origin>> = view
+        .goal_sources
         .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(h, _)| h.clone())
+        .map(|s| view_origin(system, s))
         .collect();
-    let mut origins = origins(system, ob);
-    origins.hyps = origins
-        .hyps
-        .into_iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(o, _)| o)
-        .collect();
-    ivyc_fragment::check(&ob.sig, &hyps, &ob.goal, &origins).err()
+    ivyc_fragment::check_all(
+        &view.sig,
+        &view.hyps,
+        &view.goals,
+        &hyp_origins,
+        &goal_origins,
+    )
+    .err()
 }
 
-/// The fragment violations of every obligation as diagnostics, each
-/// distinct explanation once with the obligations it concerns (in a note);
-/// and how many obligations are outside the fragment.
+/// The fragment report of a run.
 pub struct FragmentReport {
+    /// Some unit is outside the fragment (possibly one without
+    /// obligations, whose axioms are outside).
+    pub outside: bool,
+    /// Obligations refused: all those of the units outside.
     pub refused: usize,
+    /// Obligations in the run.
     pub total: usize,
+    /// Each distinct explanation once, with the obligations it concerns
+    /// in a note.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks every obligation (`(unit index, obligation)`) against the
-/// decidable fragment.
+/// Checks every unit against the decidable fragment; `obligations` are
+/// the run's `(unit index, obligation)` pairs (for the notes and counts).
 pub fn report(units: &[Unit], obligations: &[(usize, Obligation)]) -> FragmentReport {
     let mut refused = 0;
+    let mut outside = false;
     let mut shown: Vec<(String, Diagnostic, Vec<String>)> = Vec::new();
-    for (u, ob) in obligations {
-        let Some(unit) = units.get(*u) else {
+    for (u, unit) in units.iter().enumerate() {
+        let Some(errors) = unit_errors(&unit.system) else {
             continue;
         };
-        let Some(errors) = errors(&unit.system, ob) else {
-            continue;
-        };
-        refused += 1;
+        outside = true;
+        let mut titles: Vec<String> = obligations
+            .iter()
+            .filter(|(i, _)| *i == u)
+            .map(|(_, ob)| ob.title())
+            .collect();
+        refused += titles.len();
+        if titles.is_empty() {
+            titles.push(match unit.name {
+                Some(n) => format!("the axioms of isolate {n}"),
+                None => "the axioms".to_string(),
+            });
+        }
         for e in dedup_errors(errors) {
             let diag = e.into_diagnostic();
             let key = format!("{:?}{:?}", diag.message, diag.labels);
             match shown.iter_mut().find(|(k, _, _)| *k == key) {
-                Some((_, _, obs)) => obs.push(ob.title()),
-                None => shown.push((key, diag, vec![ob.title()])),
+                Some((_, _, obs)) => obs.extend(titles.iter().cloned()),
+                None => shown.push((key, diag, titles.clone())),
             }
         }
     }
@@ -86,14 +100,15 @@ pub fn report(units: &[Unit], obligations: &[(usize, Obligation)]) -> FragmentRe
         })
         .collect();
     FragmentReport {
+        outside,
         refused,
         total: obligations.len(),
         diagnostics,
     }
 }
 
-/// The same cycle is often found in many obligations of one action: report
-/// each distinct explanation once per obligation.
+/// The same cycle is often found in many formulas of one unit: report
+/// each distinct explanation once.
 fn dedup_errors(
     mut errors: Vec<ivyc_fragment::FragmentError>,
 ) -> Vec<ivyc_fragment::FragmentError> {
@@ -110,65 +125,32 @@ fn dedup_errors(
     errors
 }
 
-/// Where each formula of an obligation came from, for the fragment checker.
-fn origins(system: &System, ob: &Obligation) -> Origins {
-    let action = ob.action.map(|a| a.as_str().to_owned());
-    let hyps = ob
-        .hyp_sources
-        .iter()
-        .map(|src| {
-            Some(match src {
-                HypSource::Axiom(i) => {
-                    let p = system.axioms.get(*i);
-                    let mut o = Origin::new(OriginKind::Axiom).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Property(i) => {
-                    let p = system.properties.iter().chain(&system.lemmas).nth(*i);
-                    let mut o = Origin::new(OriginKind::Property).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Invariant(i) => {
-                    let p = system.invariants.get(*i);
-                    let mut o =
-                        Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Assumed(i) => {
-                    let p = system.nested.iter().chain(&system.assumed).nth(*i);
-                    let mut o =
-                        Origin::new(OriginKind::Invariant).with_span(p.and_then(|p| p.span));
-                    o.label = p.and_then(|p| p.label);
-                    o
-                }
-                HypSource::Transition => {
-                    let o = match ob.kind {
-                        ObligationKind::Initiation => Origin::new(OriginKind::Init),
-                        _ => Origin::new(OriginKind::Transition).with_span(ob.action_span),
-                    };
-                    match &action {
-                        Some(a) => o.with_action(a),
-                        None => o,
-                    }
-                }
-            })
-        })
-        .collect();
-    let mut goal = Origin::new(match ob.kind {
-        ObligationKind::Assertion => OriginKind::Assertion,
-        ObligationKind::Property => OriginKind::Property,
-        _ => OriginKind::Invariant,
+/// Where a formula of a unit's fragment view came from.
+fn view_origin(system: &System, src: &ViewSource) -> Option<Origin> {
+    let labeled = |kind: OriginKind, p: Option<&Property>| {
+        let mut o = Origin::new(kind).with_span(p.and_then(|p| p.span));
+        o.label = p.and_then(|p| p.label);
+        o
+    };
+    Some(match src {
+        ViewSource::Hyp(HypSource::Axiom(i)) => labeled(OriginKind::Axiom, system.axioms.get(*i)),
+        ViewSource::Hyp(HypSource::Property(i)) | ViewSource::Property(i) => labeled(
+            OriginKind::Property,
+            system.properties.iter().chain(&system.lemmas).nth(*i),
+        ),
+        ViewSource::Hyp(HypSource::Invariant(i)) | ViewSource::Invariant(i) => {
+            labeled(OriginKind::Invariant, system.invariants.get(*i))
+        }
+        ViewSource::Hyp(HypSource::Assumed(i)) => labeled(
+            OriginKind::Invariant,
+            system.nested.iter().chain(&system.assumed).nth(*i),
+        ),
+        ViewSource::Hyp(HypSource::Transition) => Origin::new(OriginKind::Transition),
+        ViewSource::Transition { action, span } => Origin::new(OriginKind::Transition)
+            .with_span(*span)
+            .with_action(action.as_str()),
+        ViewSource::Failure { action, assertion } => Origin::new(OriginKind::Assertion)
+            .with_span(*assertion)
+            .with_action(action.as_str()),
     })
-    .with_span(ob.property_span);
-    goal.label = ob.property_label;
-    if let Some(a) = &action {
-        goal = goal.with_action(a);
-    }
-    Origins {
-        hyps,
-        goal: Some(goal),
-    }
 }

@@ -164,6 +164,8 @@ pub(crate) struct Checker<'a> {
     pub invariants: Vec<(Property, Origin)>,
     pub definitions: Vec<Definition>,
     pub inits: Vec<Block>,
+    /// Where each `after init` block is written, aligned with `inits`.
+    pub init_origins: Vec<Origin>,
     pub isolates: Vec<IsolateDef>,
     pub symbol_origins: HashMap<SymId, Origin>,
     pub used_names: HashSet<Symbol>,
@@ -219,6 +221,7 @@ impl<'a> Checker<'a> {
             invariants: Vec::new(),
             definitions: Vec::new(),
             inits: Vec::new(),
+            init_origins: Vec::new(),
             isolates: Vec::new(),
             symbol_origins: HashMap::new(),
             used_names: HashSet::new(),
@@ -770,6 +773,7 @@ impl<'a> Checker<'a> {
         }
         p.definitions = self.definitions;
         p.inits = self.inits;
+        p.init_origins = self.init_origins;
         p.actions = self.actions.into_iter().map(|a| a.def).collect();
         p.isolates = self.isolates;
         p.symbol_origins = self.symbol_origins;

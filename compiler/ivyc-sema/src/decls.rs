@@ -73,6 +73,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(b) = self.elab_init(body, env) {
                     self.inits.push(b);
+                    self.init_origins.push(env.origin());
                 }
             }
         }

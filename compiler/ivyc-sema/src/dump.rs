@@ -173,6 +173,7 @@ impl Program {
                 cond,
                 then_,
                 else_,
+                ..
             } => {
                 let _ = write!(o, "if some {}. {} ", self.syms(vars), p(cond));
                 self.block(o, then_, ind);
@@ -229,6 +230,7 @@ impl Program {
                 kind,
                 formula,
                 label: l,
+                ..
             } => {
                 let k = match kind {
                     AssertKind::Assert => "assert",

@@ -56,8 +56,10 @@ pub(crate) struct Cx {
     pub temps: Vec<SymId>,
     /// Name of the enclosing action, for temporaries.
     pub owner: Symbol,
-    /// Symbols that statements may not assign (action parameters).
-    pub readonly: Vec<SymId>,
+    /// The action's parameters. As in Ivy they may be assigned: each call
+    /// works on its own copy of the argument (callers never see the
+    /// change). Under `old` a parameter means its value at the call.
+    pub params: Vec<SymId>,
     /// In/out parameters (`f(x:t) returns (x:t)`): return symbol ->
     /// parameter symbol. Under `old`, the name means the parameter (the
     /// value at the call), not the return's current value.
@@ -79,7 +81,7 @@ impl Cx {
             lifted: Vec::new(),
             temps: Vec::new(),
             owner: Symbol::intern("init"),
-            readonly: Vec::new(),
+            params: Vec::new(),
             inout: Vec::new(),
         }
     }
@@ -176,6 +178,26 @@ impl Checker<'_> {
         let vars = self.free_vars_of(cx);
         cx.reset_free();
         Some(sp(Term::forall(vars, t), e.span))
+    }
+
+    /// A statement formula as [`Self::elab_closed`] closes it (for when it
+    /// is checked), and, if different, as Ivy reads it when it is assumed:
+    /// the variables of a leading `exists` are bound outside the free
+    /// variables (Ivy turns them into constants before it quantifies the
+    /// free variables), so `require exists T. p(T) & q(T, X)` assumes
+    /// `exists T. forall X. p(T) & q(T, X)`.
+    pub(crate) fn elab_closed_assumed(
+        &mut self,
+        cx: &mut Cx,
+        e: &Expr,
+        ctx: BoolContext,
+    ) -> Option<(Term, Option<Term>)> {
+        cx.reset_free();
+        let t = self.elab_bool(cx, e, ctx)?;
+        let vars = self.free_vars_of(cx);
+        cx.reset_free();
+        let assumed = exists_first(&vars, &t).map(|a| sp(a, e.span));
+        Some((sp(Term::forall(vars, t), e.span), assumed))
     }
 
     /// The free variables collected so far, as logic variables.
@@ -803,6 +825,11 @@ impl Checker<'_> {
                         Some(&(_, param)) if cx.old == OldMode::Inside => param,
                         _ => sym,
                     };
+                    let sym = if cx.old == OldMode::Inside && cx.params.contains(&sym) {
+                        self.param_at_call(cx, sym)
+                    } else {
+                        sym
+                    };
                     (sp(Term::constant(sym), pspan), self.sym(sym)?.ret)
                 }
                 Binding::Var(k) => {
@@ -1060,6 +1087,22 @@ impl Checker<'_> {
         snap
     }
 
+    /// `old p` for an action parameter `p`: a snapshot of its value at the
+    /// call, taken before the body runs (the body may assign `p`).
+    fn param_at_call(&mut self, cx: &mut Cx, p: SymId) -> SymId {
+        if let Some((snap, _)) = cx.olds.iter().find(|(_, o)| *o == p) {
+            return *snap;
+        }
+        let Some(d) = self.sym(p).cloned() else {
+            return p;
+        };
+        let name = self.fresh_name(&format!("old.{}", d.name));
+        let snap =
+            self.add_sym(SymbolDecl::new(name, Vec::new(), d.ret, Role::Local).with_span(d.span));
+        cx.olds.push((snap, p));
+        snap
+    }
+
     pub(crate) fn apply_sym(
         &mut self,
         cx: &mut Cx,
@@ -1261,10 +1304,7 @@ impl Checker<'_> {
     }
 
     /// Why a symbol may not be assigned, if it may not.
-    pub(crate) fn immutable(&self, f: SymId, params: &[SymId]) -> Option<Immutable> {
-        if params.contains(&f) {
-            return Some(Immutable::ActionParam);
-        }
+    pub(crate) fn immutable(&self, f: SymId) -> Option<Immutable> {
         if let Some(a) = self.axiom_syms.get(&f) {
             return Some(Immutable::Axiom(*a));
         }
@@ -1280,4 +1320,23 @@ impl Checker<'_> {
             _ => None,
         }
     }
+}
+
+/// `exists Y. forall X. φ` for the body `exists Y. φ` of a formula with
+/// free variables `X` (leading `exists` chains are bound first), if the
+/// body starts with `exists` and there are free variables.
+pub(crate) fn exists_first(free: &[Var], t: &Term) -> Option<Term> {
+    if free.is_empty() {
+        return None;
+    }
+    let mut ys = Vec::new();
+    let mut body = t;
+    while let TermKind::Exists(vs, b) = &body.kind {
+        ys.extend(vs.iter().copied());
+        body = b;
+    }
+    if ys.is_empty() {
+        return None;
+    }
+    Some(Term::exists(ys, Term::forall(free.to_vec(), body.clone())))
 }

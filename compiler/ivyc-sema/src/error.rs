@@ -32,7 +32,6 @@ pub enum Immutable {
     /// Mentioned in the axiom at the span.
     Axiom(Span),
     EnumCtor,
-    ActionParam,
     Parameter,
     Definition,
     /// A numeral or an operator such as `<`.
@@ -599,7 +598,6 @@ impl IntoDiagnostic for SemaError {
                         "it is constrained by an axiom"
                     }
                     Immutable::EnumCtor => "it is a constructor of an enumerated sort",
-                    Immutable::ActionParam => "it is an action parameter",
                     Immutable::Parameter => "it is a `parameter`",
                     Immutable::Definition => "it is defined",
                     Immutable::Constant => "it is a constant",

@@ -110,7 +110,7 @@ impl Checker<'_> {
                 self.field_assign(cx, base, Some(n), span, out)
             }
             TermKind::App(root, rargs) => {
-                if let Some(why) = self.immutable(*root, &cx.readonly) {
+                if let Some(why) = self.immutable(*root) {
                     let decl = self.sym(*root).cloned();
                     self.err(
                         SemaError::ImmutableAssignment {

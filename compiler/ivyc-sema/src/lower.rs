@@ -281,15 +281,29 @@ fn lower_with<F: Fn(usize) -> bool>(
             verified: true,
             caller_verified: true,
             in_before: false,
+            assume_all: false,
         },
         verified_calls: BTreeSet::new(),
     };
-    let init = Cmd::seq(
-        program
-            .inits
-            .iter()
-            .map(|b| l.block(b, &HashMap::new(), false)),
-    );
+    // As in Ivy, each `after init` block is an action of the object it is
+    // written in, which the environment runs: its `require`s are assumed
+    // (the caller is not verified code), its other assertions are checked
+    // only where that object is verified and assumed elsewhere (e.g. in an
+    // isolate that has the object in its `with` list). Every block is part
+    // of the initial state of every unit.
+    let mut inits = Vec::new();
+    for (i, b) in program.inits.iter().enumerate() {
+        let origin = program.init_origins.get(i);
+        let (object, section) = origin.map_or((None, Section::Common), |o| (o.object, o.section));
+        let frame = Frame {
+            verified: plan.verified.has_code(object, section),
+            caller_verified: false,
+            in_before: false,
+            assume_all: false,
+        };
+        inits.push(l.with_frame(frame, |l| l.block(b, &HashMap::new(), false)));
+    }
+    let init = Cmd::seq(inits);
     let mut actions = Vec::new();
     for &(id, check_assertions) in &plan.entries {
         let Some(a) = program.action_def(id) else {
@@ -302,6 +316,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             verified: check_assertions,
             caller_verified: false,
             in_before: false,
+            assume_all: false,
         };
         let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
         l.stack.pop();
@@ -607,7 +622,10 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         let nested_inv = |i: usize| in_isolate(i, &nested);
         // Entry points: actions of the isolate (or its `with` objects) that
         // the environment or code outside the isolate calls.
-        let called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        let mut called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        called_from_outside.extend(called_from_inits(program, |o| {
+            !o.is_some_and(|o| within(o, &scope))
+        }));
         let mut entries = Vec::new();
         let mut internal = Vec::new();
         for (i, a) in program.actions.iter().enumerate() {
@@ -696,7 +714,11 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     // Actions outside every isolate that isolates call: checked here for
     // every call, as internal entries.
     let mut this_internal = Vec::new();
-    for id in called_from(program, |a| !this_scope.has_action(a)) {
+    let mut called_from_isolates = called_from(program, |a| !this_scope.has_action(a));
+    called_from_isolates.extend(called_from_inits(program, |o| {
+        !this_scope.has_code(o, Section::Common)
+    }));
+    for id in called_from_isolates {
         let Some(a) = program.action_def(id) else {
             continue;
         };
@@ -705,7 +727,15 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             entries.push((id, true));
         }
     }
+    // Assertions of `after init` blocks outside every isolate are checked
+    // here too.
+    let init_work = program.inits.iter().enumerate().any(|(i, b)| {
+        let o = program.init_origins.get(i);
+        let (object, section) = o.map_or((None, Section::Common), |o| (o.object, o.section));
+        this_scope.has_code(object, section) && block_has_assertions(b)
+    });
     let has_work = (0..props.len()).any(rest)
+        || init_work
         || entries.iter().any(|(id, check)| {
             *check
                 && program
@@ -785,6 +815,20 @@ fn called_from(program: &Program, pred: impl Fn(&ActionDef) -> bool) -> Vec<Acti
     out
 }
 
+/// The actions called from `after init` blocks written in objects for which
+/// `pred(object)` holds (`None`: the top level). As in Ivy, an initialiser
+/// is an action of its object: its calls into a unit are entries there.
+fn called_from_inits(program: &Program, pred: impl Fn(Option<Symbol>) -> bool) -> Vec<ActionId> {
+    let mut out = Vec::new();
+    for (i, b) in program.inits.iter().enumerate() {
+        let object = program.init_origins.get(i).and_then(|o| o.object);
+        if pred(object) {
+            out.extend(b.calls(true));
+        }
+    }
+    out
+}
+
 /// State written by the statements of `a` that are code outside `scope`:
 /// its implementation if the action is outside, and monitors of objects
 /// outside (not by the actions it calls).
@@ -856,6 +900,9 @@ struct Frame {
     /// Lowering a `before` monitor, or the implementation of a `delegate`d
     /// action (whose assertions are all preconditions).
     in_before: bool,
+    /// Every assertion is assumed (the `after` monitors of a summarised
+    /// callee, and what they call).
+    assume_all: bool,
 }
 
 /// Renaming of a callee's local symbols for one inlined call.
@@ -940,11 +987,16 @@ impl Lowerer<'_> {
             StmtKind::IfSome {
                 vars,
                 cond,
+                base,
                 then_,
                 else_,
             } => {
                 let vars: Vec<SymId> = vars.iter().map(|v| Self::sym(ren, *v)).collect();
                 let cond = Self::term(ren, cond);
+                let base = match base {
+                    Some(b) => Self::term(ren, b),
+                    None => cond.clone(),
+                };
                 // ~exists V. cond[vars := V]
                 let qvars: Vec<Var> = vars
                     .iter()
@@ -958,7 +1010,7 @@ impl Lowerer<'_> {
                     .zip(&qvars)
                     .map(|(s, v)| (*s, Term::var(*v)))
                     .collect();
-                let none = Term::not(Term::exists(qvars, cond.replace_constants(&map)))
+                let none = Term::not(Term::exists(qvars, base.replace_constants(&map)))
                     .with_span(cond.span);
                 let havoc = || vars.iter().map(|v| Cmd::Havoc(*v)).collect::<Vec<_>>();
                 let mut yes = havoc();
@@ -1004,16 +1056,19 @@ impl Lowerer<'_> {
             StmtKind::Assert {
                 kind,
                 formula,
+                assumed,
                 label,
             } => {
                 let pre = self.frame.in_before || *kind == AssertKind::Require;
-                let checked = if pre {
-                    self.frame.caller_verified
-                } else {
-                    self.frame.verified
-                };
+                let checked = !self.frame.assume_all
+                    && if pre {
+                        self.frame.caller_verified
+                    } else {
+                        self.frame.verified
+                    };
                 if !checked {
-                    return Cmd::Assume(Self::term(ren, formula));
+                    // Assumed, in Ivy's reading of an assumption.
+                    return Cmd::Assume(Self::term(ren, assumed.as_ref().unwrap_or(formula)));
                 }
                 let lkind = match kind {
                     AssertKind::Assert => LKind::Assert,
@@ -1109,6 +1164,7 @@ impl Lowerer<'_> {
             verified,
             caller_verified: self.frame.verified,
             in_before: false,
+            assume_all: self.frame.assume_all,
         };
         if summarize {
             cmds.push(self.with_frame(frame, |l| l.summary(span, callee, &inner)));
@@ -1190,8 +1246,12 @@ impl Lowerer<'_> {
                             assumed.push(s.span);
                         }
                     });
+                    let frame = Frame {
+                        assume_all: true,
+                        ..self.frame
+                    };
                     for s in stmts {
-                        let c = self.stmt(s, ren, true);
+                        let c = self.with_frame(frame, |l| l.stmt(s, ren, true));
                         cmds.push(c.map_asserts(&mut |t, _| Cmd::Assume(t.clone())));
                     }
                 }
@@ -1326,6 +1386,7 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
                 cond,
                 then_,
                 else_,
+                ..
             } => {
                 out.extend(vars);
                 out.extend(cond.symbols());

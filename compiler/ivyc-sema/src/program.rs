@@ -221,6 +221,10 @@ pub enum StmtKind {
     IfSome {
         vars: Vec<SymId>,
         cond: Term,
+        /// With `minimizing`/`maximizing`, `cond` includes the optimality of
+        /// the witness and this is the condition without it: as in Ivy, the
+        /// `else` branch is taken when no value satisfies this one.
+        base: Option<Term>,
         then_: Block,
         else_: Block,
     },
@@ -247,7 +251,13 @@ pub enum StmtKind {
     },
     Assert {
         kind: AssertKind,
+        /// The formula, free variables universally quantified (as it is
+        /// checked).
         formula: Term,
+        /// How Ivy reads it where it is assumed, if that differs: a leading
+        /// `exists` binds outside the free variables (see
+        /// `docs/verification.md`).
+        assumed: Option<Term>,
         label: Option<Symbol>,
     },
     Assume(Term),
@@ -360,6 +370,11 @@ pub struct Program {
     pub definitions: Vec<Definition>,
     /// `after init` blocks, in order.
     pub inits: Vec<Block>,
+    /// Where each `after init` block is written, aligned with `inits`: as
+    /// in Ivy, each block is an action of its object, run by the
+    /// environment (its `require`s are assumptions) and verified only by
+    /// the unit that verifies that object (`docs/isolates.md`).
+    pub init_origins: Vec<Origin>,
     pub actions: Vec<ActionDef>,
     /// `invariant`/`conjecture` formulas, closed, in source order.
     pub invariants: Vec<Property>,

@@ -107,7 +107,7 @@ impl<'a> Checker<'a> {
             cx.owner = name;
             cx.old = old;
             cx.olds = std::mem::take(olds);
-            cx.readonly = params.clone();
+            cx.params = params.clone();
             cx.inout = inout.clone();
             this.bind_io(&mut cx, pn, &params);
             this.bind_io(&mut cx, rn, &returns);
@@ -416,13 +416,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A formula in a statement: free variables universally quantified.
-    /// The formula of `assert`/`assume`/...: calls with closed arguments
-    /// are lifted out (as in Ivy: `assert it < key.iter.end`).
-    fn stmt_formula(&mut self, cx: &mut Cx, e: &Expr, ctx: BoolContext) -> Option<Term> {
-        self.elab_closed(cx, e, ctx)
-    }
-
     /// A condition: no free variables; calls are lifted.
     fn condition(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
         cx.allow_free = false;
@@ -439,8 +432,10 @@ impl<'a> Checker<'a> {
         let mut push = |kind| out.push(Stmt { kind, span });
         match &s.kind {
             S::Assume(f) => {
-                if let Some(t) = self.stmt_formula(cx, &f.fmla, BoolContext::Assertion) {
-                    push(StmtKind::Assume(t));
+                // Always assumed: in Ivy's reading (see `elab_closed_assumed`).
+                if let Some((t, a)) = self.elab_closed_assumed(cx, &f.fmla, BoolContext::Assertion)
+                {
+                    push(StmtKind::Assume(a.unwrap_or(t)));
                 }
             }
             S::Assert { kind, fmla, proof } => {
@@ -451,9 +446,9 @@ impl<'a> Checker<'a> {
                 if *kind == ast::AssertKind::Ensure && old == OldMode::Forbidden {
                     cx.old = OldMode::Allowed;
                 }
-                let t = self.stmt_formula(cx, &fmla.fmla, BoolContext::Assertion);
+                let t = self.elab_closed_assumed(cx, &fmla.fmla, BoolContext::Assertion);
                 cx.old = old;
-                if let Some(t) = t {
+                if let Some((t, assumed)) = t {
                     push(StmtKind::Assert {
                         kind: match kind {
                             ast::AssertKind::Assert => AssertKind::Assert,
@@ -461,6 +456,7 @@ impl<'a> Checker<'a> {
                             ast::AssertKind::Require => AssertKind::Require,
                         },
                         formula: t,
+                        assumed,
                         label: fmla.label.as_ref().map(|l| l.name),
                     });
                 }
@@ -626,9 +622,11 @@ impl<'a> Checker<'a> {
                     let stmt = cx.stmt;
                     cx.stmt = false;
                     let mut c = self.condition(cx, fmla);
+                    let mut base = None;
                     // `minimizing e`: no other witness has a smaller `e`
                     // (`maximizing`: a larger one).
                     if let (Some(cond), Some((dir, e))) = (&c, optimize) {
+                        base = Some(cond.clone());
                         c = self.optimal_witness(cx, &vars, cond, *dir, e, &env);
                     }
                     cx.stmt = stmt;
@@ -639,6 +637,7 @@ impl<'a> Checker<'a> {
                         push(StmtKind::IfSome {
                             vars,
                             cond: c,
+                            base,
                             then_: t,
                             else_: e,
                         });
@@ -748,7 +747,7 @@ impl<'a> Checker<'a> {
             self.unsupported("a struct field as the result of a call", lhs.span, &env);
             return None;
         }
-        if let Some(why) = self.immutable(f, &cx.readonly) {
+        if let Some(why) = self.immutable(f) {
             let d = self.sym(f).cloned();
             self.err(
                 SemaError::ImmutableAssignment {

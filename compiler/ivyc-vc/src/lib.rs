@@ -1,5 +1,6 @@
 //! ivyc-vc: verification obligations (initiation, consecution, assertions)
-//! generated from a `System`, their discharge on worker threads against a
+//! generated from a `System`, what Ivy's fragment check sees of it
+//! (`fragment_view`), their discharge on worker threads against a
 //! `Solver`, counterexamples decoded from models, and the independent check
 //! of every model before it becomes a counterexample.
 
@@ -7,11 +8,13 @@ pub mod check;
 pub mod counterexample;
 pub mod discharge;
 pub mod error;
+pub mod fragment_view;
 pub mod obligation;
 
 pub use check::{check_formulas, check_model, Corrupting, ModelCheck, Unchecked};
 pub use counterexample::{rigid_tables, state_table, universes, Counterexample, SymbolTable};
 pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
 pub use error::{FormulaRef, FormulaRole, ModelRejected, Subject};
+pub use fragment_view::{fragment_view, FragmentView, ViewSource};
 pub use ivyc_logic::answer::{Answer, Reason, Solver};
 pub use obligation::{obligations, HypSource, Obligation, ObligationKind};

@@ -46,7 +46,7 @@ pub fn run(args: &CheckArgs) -> Exit {
                         .collect();
                     let report = fragment::report(&units, &obligations);
                     out.diagnostics(&sources, &report.diagnostics);
-                    if report.refused > 0 {
+                    if report.outside {
                         Exit::OutsideFragment
                     } else {
                         out.line(&format!(

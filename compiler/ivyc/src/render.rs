@@ -675,6 +675,19 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
     s
 }
 
+/// The last line of a run refused as outside the decidable fragment.
+pub fn fragment_refused_line(report: &ivyc_pipeline::fragment::FragmentReport) -> String {
+    if report.total == 0 {
+        "the axioms and definitions are outside the decidable fragment (there is no obligation)"
+            .to_string()
+    } else {
+        format!(
+            "{} of {} obligations are outside the decidable fragment; nothing was sent to the solver (use --no-fragment-check to try anyway)",
+            report.refused, report.total
+        )
+    }
+}
+
 /// Version of the `verify --format json` document (see docs/verify-json.md).
 pub const VERIFY_JSON_VERSION: u32 = 1;
 

@@ -76,10 +76,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
         Ended::OutsideFragment(report) => {
             out.diagnostics(&sources, &report.diagnostics);
             out.summary();
-            out.line(&format!(
-                "{} of {} obligations are outside the decidable fragment; nothing was sent to the solver (use --no-fragment-check to try anyway)",
-                report.refused, report.total
-            ));
+            out.line(&render::fragment_refused_line(report));
         }
         Ended::Discharged {
             checked,
