@@ -194,6 +194,7 @@ mod tests {
             nested: vec![],
             properties: vec![],
             lemmas: vec![],
+            definitions: Default::default(),
         }
     }
 
