@@ -15,7 +15,7 @@ pub mod term;
 pub mod wp;
 
 pub use answer::{Answer, Reason, Solver};
-pub use cmd::{AssertInfo, AssertKind, Cmd};
+pub use cmd::{AssertInfo, AssertKind, Cmd, LoopVariant};
 pub use model::{EvalError, Interp, Model, Value};
 pub use passive::{passify, AssertMode, PNode, Passive, Versions};
 pub use signature::{Role, Signature, SymId, SymbolDecl};
