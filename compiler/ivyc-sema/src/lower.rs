@@ -13,7 +13,8 @@ use ivyc_base::{Diagnostic, IntoDiagnostic, Span, Symbol};
 use ivyc_logic::AssertKind as LKind;
 use ivyc_logic::Property;
 use ivyc_logic::{
-    Action, AssertInfo, Cmd, Lambda, Role, Signature, SortId, SymId, System, Term, TermKind, Var,
+    Action, AssertInfo, Cmd, Lambda, LoopVariant, Role, Signature, SortId, SymId, System, Term,
+    TermKind, Var,
 };
 use std::collections::BTreeSet;
 use std::collections::HashMap;
@@ -135,6 +136,7 @@ fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
         nested: &|_: usize| false,
         verified: Scope::All,
         present: Scope::All,
+        named: &[],
     };
     lower_with(program, &plan).map_err(once_per_native)
 }
@@ -263,6 +265,16 @@ struct Plan<'a, F: Fn(usize) -> bool> {
     verified: Scope<'a>,
     /// Actions whose implementation the unit sees (inlined at calls).
     present: Scope<'a>,
+    /// The names the unit's isolate lists in `with`: the `explicit` axioms
+    /// and definitions named there exactly are used (Ivy's `exact_present`).
+    named: &'a [Symbol],
+}
+
+impl<F: Fn(usize) -> bool> Plan<'_, F> {
+    /// Whether a fact labelled `label` is named in the `with` list.
+    fn names(&self, label: Option<Symbol>) -> bool {
+        label.is_some_and(|l| self.named.contains(&l))
+    }
 }
 
 fn lower_with<F: Fn(usize) -> bool>(
@@ -333,13 +345,22 @@ fn lower_with<F: Fn(usize) -> bool>(
         };
         if (plan.checked)(i) {
             checked.push(p.clone());
-        } else {
+        } else if i >= n_inv || !p.explicit {
+            // An explicit invariant is never assumed (as in Ivy, even
+            // where named); an explicit property is assumed like others.
             elsewhere.push(p.clone());
         }
     }
+    // An explicit axiom is assumed only where the isolate names it.
+    let axioms = program
+        .axioms
+        .iter()
+        .filter(|a| !a.explicit || plan.names(a.label))
+        .cloned()
+        .collect();
     let mut system = System {
         sig: l.sig,
-        axioms: program.axioms.clone(),
+        axioms,
         init,
         actions,
         invariants,
@@ -349,11 +370,17 @@ fn lower_with<F: Fn(usize) -> bool>(
         lemmas,
     };
     // Definitions written in objects the unit does not see leave their
-    // symbol undefined there (Ivy's rule).
+    // symbol undefined there unless the isolate names the symbol in its
+    // `with` list (Ivy's rule); explicit definitions (Ivy's definition
+    // schemata) are used only where the symbol or the label is named.
     let defs: HashMap<SymId, Lambda> = program
         .definitions
         .iter()
-        .filter(|d| plan.present.has_code(d.origin.object, d.origin.section))
+        .filter(|d| {
+            let named = plan.names(Some(program.sig.symbol(d.sym).name));
+            (named || plan.present.has_code(d.origin.object, d.origin.section))
+                && (!d.explicit || named || plan.names(d.label))
+        })
         .map(|d| (d.sym, Lambda::new(d.params.clone(), d.body.clone())))
         .collect();
     if let Err(sym) = system.expand_definitions(&defs) {
@@ -665,6 +692,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             nested: &nested_inv,
             verified: own,
             present: unit_scope,
+            named: &iso.with,
         };
         match lower_with(program, &plan) {
             Ok(l) => units.push(Unit {
@@ -721,6 +749,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 nested: &|_: usize| false,
                 verified: this_scope,
                 present: Scope::Public,
+                named: &[],
             },
         ) {
             Ok(l) => units.push(Unit {
@@ -974,6 +1003,7 @@ impl Lowerer<'_> {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 let invs = invariants
@@ -984,8 +1014,21 @@ impl Lowerer<'_> {
                         (Self::term(ren, &p.formula), info)
                     })
                     .collect();
+                // Checked wherever the loop is, like its invariants.
+                let variant = variant.as_ref().map(|v| LoopVariant {
+                    rank: Self::sym(ren, v.rank),
+                    measure: Self::term(ren, &v.measure),
+                    bounded: (
+                        Self::term(ren, &v.bounded),
+                        AssertInfo::new(LKind::VariantBounded, Some(v.span)),
+                    ),
+                    decreases: (
+                        Self::term(ren, &v.decreases),
+                        AssertInfo::new(LKind::VariantDecreases, Some(v.span)),
+                    ),
+                });
                 let body = self.block(body, ren, inlined);
-                Cmd::while_loop(Self::term(ren, cond), invs, body)
+                Cmd::while_loop(Self::term(ren, cond), invs, variant, body)
             }
             StmtKind::Call {
                 action,
@@ -1340,12 +1383,19 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 out.extend(cond.symbols());
                 invariants
                     .iter()
                     .for_each(|p| out.extend(p.formula.symbols()));
+                if let Some(v) = variant {
+                    out.push(v.rank);
+                    out.extend(v.measure.symbols());
+                    out.extend(v.bounded.symbols());
+                    out.extend(v.decreases.symbols());
+                }
                 collect_symbols(body, out);
             }
             StmtKind::Call { args, results, .. } => {

@@ -360,7 +360,7 @@ fn fragment_origins(system: &System, ob: &Obligation) -> Origins {
         })
         .collect();
     let mut goal = Origin::new(match ob.kind {
-        ObligationKind::Assertion => OriginKind::Assertion,
+        ObligationKind::Assertion | ObligationKind::Variant => OriginKind::Assertion,
         ObligationKind::Property => OriginKind::Property,
         _ => OriginKind::Invariant,
     })
