@@ -33,7 +33,10 @@ pub enum AssertKind {
 impl AssertKind {
     /// One of the two checks of a loop variant.
     pub fn is_variant(self) -> bool {
-        matches!(self, AssertKind::VariantBounded | AssertKind::VariantDecreases)
+        matches!(
+            self,
+            AssertKind::VariantBounded | AssertKind::VariantDecreases
+        )
     }
 }
 

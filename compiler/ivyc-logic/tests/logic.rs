@@ -361,7 +361,10 @@ fn while_loop_with_variant_encoding() {
     let (sig, c, i) = countdown(1);
     // The rank is set after the havoc of the modified state, checked
     // before (bounded) and after (decreases) the body.
-    assert_eq!(c.modified_symbols(), vec![i, sig.lookup_symbol("$rank").unwrap()]);
+    assert_eq!(
+        c.modified_symbols(),
+        vec![i, sig.lookup_symbol("$rank").unwrap()]
+    );
     let kinds: Vec<AssertKind> = c.assertions().iter().map(|(_, k)| k.kind).collect();
     assert_eq!(
         kinds,

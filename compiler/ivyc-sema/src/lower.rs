@@ -1409,3 +1409,174 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::{check, MemoryLoader};
+    use ivyc_base::SourceMap;
+
+    fn program(src: &str) -> Program {
+        let mut sources = SourceMap::new();
+        let id = sources.add("main.ivy", src.to_string());
+        let (p, errs) = check(id, &mut sources, &mut MemoryLoader::new());
+        let codes: Vec<&str> = errs.iter().map(|e| e.code()).collect();
+        assert!(codes.is_empty(), "unexpected errors: {codes:?}");
+        p.unwrap()
+    }
+
+    fn unit<'u>(units: &'u [Unit], name: &str) -> &'u System {
+        &units
+            .iter()
+            .find(|u| u.name.map(|n| n.as_str()) == Some(name))
+            .unwrap()
+            .system
+    }
+
+    fn labels(ps: &[Property]) -> Vec<&'static str> {
+        ps.iter()
+            .map(|p| p.label.map(|l| l.as_str()).unwrap_or("?"))
+            .collect()
+    }
+
+    /// A loop in an action called twice: each inlined copy has its own
+    /// rank symbol, checked by two variant assertions on the measure.
+    #[test]
+    fn variants_are_lowered_per_inlined_copy() {
+        // ms-ivy: OK
+        let p = program(
+            r#"#lang ivy1.7
+type num
+interpret num -> int
+action down(k:num) = {
+    var i := k;
+    while i > 0
+    decreases i
+    {
+        i := i - 1
+    }
+}
+action twice(k:num) = {
+    call down(k);
+    call down(k)
+}
+export twice
+"#,
+        );
+        let sys = lower(&p).unwrap();
+        let a = sys.action("twice").unwrap();
+        let kinds: Vec<LKind> = a.body.assertions().iter().map(|(_, i)| i.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                LKind::VariantBounded,
+                LKind::VariantDecreases,
+                LKind::VariantBounded,
+                LKind::VariantDecreases
+            ]
+        );
+        let ranks: BTreeSet<SymId> = a
+            .body
+            .modified_symbols()
+            .into_iter()
+            .filter(|s| sys.sig.symbol_name(*s).contains("$rank"))
+            .collect();
+        assert_eq!(ranks.len(), 2, "one rank per inlined loop");
+    }
+
+    /// `explicit axiom`: assumed only by units whose isolate names it.
+    #[test]
+    fn explicit_axioms_only_where_named() {
+        // ms-ivy: FAIL (iso_obj and the whole program lack the axiom)
+        let src = r#"#lang ivy1.7
+type t
+relation r(X:t)
+object facts = {
+    explicit axiom [ax] r(X)
+    axiom [plain] r(X) | ~r(X)
+}
+object user = {
+    action a(x:t) = { assert r(x) }
+}
+export user.a
+isolate iso_named = user with facts.ax
+isolate iso_obj = user with facts
+"#;
+        let units = lower_units(&program(src)).unwrap();
+        assert_eq!(
+            labels(&unit(&units, "iso_named").axioms),
+            ["facts.ax", "facts.plain"]
+        );
+        assert_eq!(labels(&unit(&units, "iso_obj").axioms), ["facts.plain"]);
+        let whole = src.replace("isolate iso_named = user with facts.ax\n", "");
+        let whole = whole.replace("isolate iso_obj = user with facts\n", "");
+        let sys = lower(&program(&whole)).unwrap();
+        assert_eq!(labels(&sys.axioms), ["facts.plain"]);
+    }
+
+    /// `explicit invariant`: checked where it belongs, never assumed (not
+    /// among another unit's assumed or nested invariants).
+    #[test]
+    fn explicit_invariants_are_never_assumed() {
+        // ms-ivy: FAIL (the explicit invariant is not assumed anywhere)
+        let p = program(
+            r#"#lang ivy1.7
+type t
+relation r(X:t)
+object spec = {
+    after init { r(X) := true }
+    explicit invariant [inv] r(X)
+    invariant [plain] r(X) | ~r(X)
+}
+object user = {
+    action a(x:t) = { assert r(x) }
+}
+export user.a
+isolate iso_user = user with spec.inv
+"#,
+        );
+        let units = lower_units(&p).unwrap();
+        let user = unit(&units, "iso_user");
+        assert_eq!(labels(&user.assumed), ["spec.plain"]);
+        let this = unit(&units, "this");
+        assert_eq!(labels(&this.invariants), ["spec.inv", "spec.plain"]);
+        assert!(this.invariants[0].explicit && !this.invariants[1].explicit);
+    }
+
+    /// `explicit definition`: expanded only where the isolate names the
+    /// symbol (or the label); a plain definition outside the unit's objects
+    /// is used when its symbol is named.
+    #[test]
+    fn explicit_definitions_only_where_named() {
+        // ms-ivy: FAIL (iso_plain cannot use the explicit definition)
+        let p = program(
+            r#"#lang ivy1.7
+type t
+relation r(X:t)
+relation s(X:t)
+relation q(X:t)
+explicit definition s(X) = r(X)
+definition q(X) = r(X)
+object user = {
+    action a(x:t) = { require r(x); assert s(x) & q(x) }
+}
+export user.a
+isolate iso_s = user with s, q
+isolate iso_plain = user
+"#,
+        );
+        let units = lower_units(&p).unwrap();
+        let text = |sys: &System| {
+            let a = sys.action("user.a").unwrap();
+            a.body
+                .assertions()
+                .iter()
+                .map(|(t, _)| t.pretty(&sys.sig))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        assert_eq!(text(unit(&units, "iso_s")), "r(user.a.x) & r(user.a.x)");
+        assert_eq!(text(unit(&units, "iso_plain")), "s(user.a.x) & q(user.a.x)");
+    }
+}

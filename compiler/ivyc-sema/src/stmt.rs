@@ -455,7 +455,14 @@ impl<'a> Checker<'a> {
             self.err(SemaError::VariantSort { sort, span: e.span }, &env);
             return None;
         };
-        let name = self.fresh_name(&format!("{}.$rank", cx.owner));
+        // `$rank` as in ms-ivy's traces (`owner.$rank`, then `#k` copies).
+        let base = format!("{}.$rank", cx.owner);
+        let plain = Symbol::intern(&base);
+        let name = if self.used_names.insert(plain) {
+            plain
+        } else {
+            self.fresh_name(&base)
+        };
         let rank = self.add_local(name, s, Some(e.span));
         let below = self.less_than(measure.clone(), zero, s, e.span, &env)?;
         let bounded = Term::not(below).with_span(Some(e.span));

@@ -46,13 +46,23 @@ fn down(step: Step, floor: bool) -> System {
     let mut sig = Signature::new();
     let node = sig.add_uninterpreted_sort("node");
     let rigid = |sig: &mut Signature, name: &str, args: Vec<SortId>, ret: SortId| {
-        sig.add_symbol(SymbolDecl::new(Symbol::intern(name), args, ret, Role::Rigid))
+        sig.add_symbol(SymbolDecl::new(
+            Symbol::intern(name),
+            args,
+            ret,
+            Role::Rigid,
+        ))
     };
     let lt = rigid(&mut sig, "<", vec![node, node], SortId::BOOL);
     let zero = rigid(&mut sig, "zero", vec![], node);
     let pred = rigid(&mut sig, "pred", vec![node], node);
     let local = |sig: &mut Signature, name: &str| {
-        sig.add_symbol(SymbolDecl::new(Symbol::intern(name), vec![], node, Role::Local))
+        sig.add_symbol(SymbolDecl::new(
+            Symbol::intern(name),
+            vec![],
+            node,
+            Role::Local,
+        ))
     };
     let k = local(&mut sig, "down.k");
     let i = local(&mut sig, "down.i");
@@ -129,8 +139,14 @@ fn a_variant_is_two_obligations_of_its_own_kind() {
         ]
     );
     assert_eq!(ObligationKind::Variant.as_str(), "variant");
-    assert_eq!(obs[0].title(), "variant (bounded) of ~down.i < zero in down");
-    assert_eq!(obs[1].title(), "variant (decreases) of down.i < down.$rank in down");
+    assert_eq!(
+        obs[0].title(),
+        "variant (bounded) of ~down.i < zero in down"
+    );
+    assert_eq!(
+        obs[1].title(),
+        "variant (decreases) of down.i < down.$rank in down"
+    );
     assert!(obs.iter().all(|o| o.property_span == sp(30)));
     let outs: Vec<Outcome> = obs
         .iter()

@@ -267,8 +267,8 @@ fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
         ivyc_logic::AssertKind::Ensure => "ensure",
         ivyc_logic::AssertKind::Assert => "assert",
         ivyc_logic::AssertKind::LoopInvariant => "loop invariant",
-        ivyc_logic::AssertKind::VariantBounded => "bounded",
-        ivyc_logic::AssertKind::VariantDecreases => "decreases",
+        ivyc_logic::AssertKind::VariantBounded => "loop variant (bounded below)",
+        ivyc_logic::AssertKind::VariantDecreases => "loop variant (decreases)",
     }
 }
 
