@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-check the Ivy test corpus against the reference implementation (ms-ivy).
 #
-# Every .ivy file under tests/data/parse, tests/data/syntax, examples and
+# Every .ivy file under tests/data/parse, tests/data/syntax, tests/data/verify,
+# tests/data/isolates, tests/data/fragment, tests/data/soundness, examples and
 # examples/bugs carries a header line recording what ms-ivy does with it:
 #
 #   # ms-ivy: parses    ivy_show accepts the file (exit 0)
@@ -64,7 +65,7 @@ if [[ $# -gt 0 ]]; then
     done
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
-        tests/data/fragment examples examples/bugs; do
+        tests/data/fragment tests/data/soundness tests/data/stdlib examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
         done

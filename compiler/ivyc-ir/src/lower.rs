@@ -634,10 +634,13 @@ impl<'p> Lowerer<'p> {
                 let branches = bs.iter().map(|b| self.block(fx, b)).collect();
                 out.push(Stmt::Choice { site, branches });
             }
+            // The loop variant is a proof obligation only: ms-ivy's C++
+            // extraction does not check `decreases` either.
             StmtKind::While {
                 cond,
                 invariants,
                 body,
+                variant: _,
             } => {
                 let cond = self.expr(fx, cond);
                 let checks: Vec<Stmt> = invariants

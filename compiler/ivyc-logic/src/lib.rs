@@ -16,7 +16,7 @@ pub mod term;
 pub mod wp;
 
 pub use answer::{Answer, Reason, Solver};
-pub use cmd::{AssertInfo, AssertKind, Cmd};
+pub use cmd::{AssertInfo, AssertKind, Cmd, LoopVariant};
 pub use eval::{EvalError, Evaluator};
 pub use model::{Interp, Model, Value};
 pub use passive::{passify, AssertMode, PNode, Passive, Versions};

@@ -14,6 +14,13 @@ pub struct Property {
     pub label: Option<Symbol>,
     pub formula: Term,
     pub span: Option<Span>,
+    /// Declared `explicit` (Ivy). For an invariant of
+    /// [`System::invariants`]: it is checked (initiation, consecution) but,
+    /// as in Ivy, never assumed, not even in its own consecution's
+    /// pre-state. Explicit axioms and definitions are dropped by sema
+    /// unless the unit names them, and `explicit` on a property changes
+    /// nothing without proofs, so in the other lists this is informative.
+    pub explicit: bool,
 }
 
 impl Property {
@@ -22,6 +29,7 @@ impl Property {
             label: label.map(Symbol::intern),
             formula,
             span,
+            explicit: false,
         }
     }
 }

@@ -174,6 +174,14 @@ pub(crate) struct Checker<'a> {
     /// Definitions whose bodies are elaborated after all declarations.
     pub missing_modules: Vec<(ast::Path, Rc<Env>)>,
     pub pending_defs: Vec<PendingDef<'a>>,
+    /// `definition` declarations: whether `explicit`, and the label (full
+    /// dotted name), by defined symbol.
+    pub def_meta: HashMap<SymId, (bool, Option<Symbol>)>,
+    /// Isolate member / `with` names that are not declared names: resolved
+    /// against the labels of axioms, properties, invariants and definitions
+    /// once all are known (isolate index, in `with`?, dotted name, span,
+    /// environment).
+    pub pending_isolate_names: Vec<(usize, bool, String, Span, Rc<Env>)>,
     /// `type t = struct {...}` declarations whose fields are declared after
     /// all sorts exist.
     pub pending_structs: Vec<(SortId, &'a [ast::TypedName], Rc<Env>)>,
@@ -227,6 +235,8 @@ impl<'a> Checker<'a> {
             used_names: HashSet::new(),
             silent: 0,
             pending_defs: Vec::new(),
+            def_meta: HashMap::new(),
+            pending_isolate_names: Vec::new(),
             missing_modules: Vec::new(),
             pending_structs: Vec::new(),
             destructors: Vec::new(),

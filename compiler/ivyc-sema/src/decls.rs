@@ -10,6 +10,7 @@ use crate::program::{ActionDef, ActionId, Block, Definition, Destructor, Isolate
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, Role, SortId, SortKind, SymId, SymbolDecl, Term, Var};
 use ivyc_syntax::ast::{self, DeclKind as K};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 impl<'a> Checker<'a> {
@@ -65,6 +66,7 @@ impl<'a> Checker<'a> {
         for (d, env) in &items {
             self.pass_formulas(d, env);
         }
+        self.resolve_isolate_labels();
         self.pass_definitions();
         for (d, env) in &items {
             if let K::AfterInit { params, body } = &d.kind {
@@ -631,11 +633,24 @@ impl<'a> Checker<'a> {
                     self.declare_definition(df, env);
                 }
             }
-            K::Definition { defn, proof, .. } => {
+            K::Definition {
+                explicit,
+                label,
+                defn,
+                proof,
+                ..
+            } => {
                 if let Some(p) = proof {
                     self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
+                let before = self.pending_defs.len();
                 self.declare_definition(defn, env);
+                if self.pending_defs.len() > before {
+                    if let Some(sym) = self.pending_defs.last().map(|d| d.0) {
+                        let label = label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
+                        self.def_meta.insert(sym, (*explicit, label));
+                    }
+                }
             }
             K::Action {
                 import_export,
@@ -1250,7 +1265,11 @@ impl<'a> Checker<'a> {
     fn pass_formulas(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
         let label = |l: &Option<ast::Label>| l.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
         match &d.kind {
-            K::Axiom { temporal, prop, .. } => {
+            K::Axiom {
+                explicit,
+                temporal,
+                prop,
+            } => {
                 if *temporal {
                     self.unsupported("temporal axioms", d.span, env);
                     return;
@@ -1263,6 +1282,7 @@ impl<'a> Checker<'a> {
                                 label: label(&prop.label),
                                 formula: t,
                                 span: Some(prop.span),
+                                explicit: *explicit,
                             };
                             self.axioms.push((p, env.origin()));
                         }
@@ -1273,11 +1293,11 @@ impl<'a> Checker<'a> {
                 }
             }
             K::Property {
+                explicit,
                 temporal,
                 fmla,
                 named,
                 proof,
-                ..
             } => {
                 if *temporal {
                     self.unsupported("temporal properties", d.span, env);
@@ -1290,21 +1310,29 @@ impl<'a> Checker<'a> {
                     self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
+                    // `explicit` changes nothing for ms-ivy's checks of a
+                    // property without a proof: it is proved, then assumed
+                    // like the others (docs/verification.md).
                     let p = Property {
                         label: label(&fmla.label),
                         formula: t,
                         span: Some(fmla.span),
+                        explicit: *explicit,
                     };
                     self.properties.push((p, env.origin()));
                 }
             }
-            K::Invariant { fmla, proof, .. } => {
+            K::Invariant {
+                explicit,
+                fmla,
+                proof,
+            } => {
                 if let Some(p) = proof {
                     self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
-                self.invariant(fmla, env);
+                self.invariant(fmla, *explicit, env);
             }
-            K::Conjecture(fmla) => self.invariant(fmla, env),
+            K::Conjecture(fmla) => self.invariant(fmla, false, env),
             // A theorem is only available to proofs, which ivyc does not
             // run; not assuming it is sound.
             K::Theorem { .. } => {}
@@ -1317,8 +1345,8 @@ impl<'a> Checker<'a> {
                 targets,
                 with,
             } => {
-                let members = self.isolate_names(targets, params, env);
-                let with = self.isolate_names(with, params, env);
+                let members = self.isolate_names(targets, params, false, env);
+                let with = self.isolate_names(with, params, true, env);
                 self.isolates.push(IsolateDef {
                     name: dotted(&env.prefix, name.as_str()),
                     members,
@@ -1335,7 +1363,7 @@ impl<'a> Checker<'a> {
                 ..
             } => {
                 let full = dotted(&env.prefix, name.as_str());
-                let with = self.isolate_names(with, params, env);
+                let with = self.isolate_names(with, params, true, env);
                 self.isolates.push(IsolateDef {
                     name: full,
                     members: vec![full],
@@ -1367,28 +1395,34 @@ impl<'a> Checker<'a> {
         let _ = Section::Common;
     }
 
-    fn invariant(&mut self, fmla: &ast::LabeledFmla, env: &Rc<Env>) {
+    fn invariant(&mut self, fmla: &ast::LabeledFmla, explicit: bool, env: &Rc<Env>) {
         let label = fmla.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
         if let Some(t) = self.closed(&fmla.fmla, BoolContext::Invariant, env) {
             let p = Property {
                 label,
                 formula: t,
                 span: Some(fmla.span),
+                explicit,
             };
             self.invariants.push((p, env.origin()));
         }
     }
 
-    /// The objects named by an isolate's member or `with` atoms. In a
+    /// The objects named by an isolate's member or `with` atoms (of the
+    /// isolate about to be pushed). In a
     /// parameterised isolate (`isolate iso(me:id) = proc(me)`) an atom may
     /// apply an object to the isolate's parameters; the isolate then covers
     /// every instance at once (docs/isolates.md), so the arguments are
-    /// dropped. Other arguments are not supported.
+    /// dropped. Other arguments are not supported. A name that is not
+    /// declared may be the label of an axiom, property, invariant or
+    /// definition (`with ax` makes an `explicit axiom [ax]` available):
+    /// those are resolved by [`Self::resolve_isolate_labels`].
     fn isolate_names(
         &mut self,
         atoms: &[ast::CallAtom],
         params: &[ast::Param],
-        env: &Env,
+        in_with: bool,
+        env: &Rc<Env>,
     ) -> Vec<Symbol> {
         let mut out = Vec::new();
         for a in atoms {
@@ -1418,10 +1452,46 @@ impl<'a> Checker<'a> {
             let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
             match self.resolve_full(&segs, env) {
                 Some((full, _)) => out.push(full),
-                None => self.undefined(NameKind::Value, &p.to_dotted(), p.span, env),
+                None => self.pending_isolate_names.push((
+                    self.isolates.len(),
+                    in_with,
+                    p.to_dotted(),
+                    p.span,
+                    env.clone(),
+                )),
             }
         }
         out
+    }
+
+    /// Resolves the isolate names left by [`Self::isolate_names`] against
+    /// the labels of facts (searched from the isolate's object outwards, as
+    /// names are); reports the others as undefined.
+    pub(crate) fn resolve_isolate_labels(&mut self) {
+        let labels: HashSet<Symbol> = self
+            .axioms
+            .iter()
+            .chain(&self.properties)
+            .chain(&self.invariants)
+            .filter_map(|(p, _)| p.label)
+            .chain(self.def_meta.values().filter_map(|(_, l)| *l))
+            .collect();
+        for (iso, in_with, name, span, env) in std::mem::take(&mut self.pending_isolate_names) {
+            let found = (0..=env.prefix.len())
+                .rev()
+                .map(|i| dotted(env.prefix.get(..i).unwrap_or(&[]), &name))
+                .find(|c| labels.contains(c));
+            match (found, self.isolates.get_mut(iso)) {
+                (Some(full), Some(def)) => {
+                    if in_with {
+                        def.with.push(full)
+                    } else {
+                        def.members.push(full)
+                    }
+                }
+                _ => self.undefined(NameKind::Value, &name, span, &env),
+            }
+        }
     }
 
     /// Elaborates the bodies of definitions (after all symbols exist).
@@ -1490,12 +1560,15 @@ impl<'a> Checker<'a> {
                     x.role = Role::Rigid;
                 }
             }
+            let (explicit, label) = self.def_meta.get(&sym).cloned().unwrap_or_default();
             self.definitions.push(Definition {
                 sym,
                 params,
                 body,
                 span,
                 origin: env.origin(),
+                explicit,
+                label,
             });
         }
     }

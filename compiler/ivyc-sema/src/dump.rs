@@ -192,11 +192,15 @@ impl Program {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 let _ = write!(o, "while {}", p(cond));
                 for i in invariants {
                     let _ = write!(o, " invariant {}{}", label(i.label), p(&i.formula));
+                }
+                if let Some(v) = variant {
+                    let _ = write!(o, " decreases {}", p(&v.measure));
                 }
                 o.push(' ');
                 self.block(o, body, ind);

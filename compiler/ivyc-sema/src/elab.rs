@@ -539,7 +539,13 @@ impl Checker<'_> {
         }
     }
 
-    fn elab_num(&mut self, cx: &mut Cx, n: Symbol, span: Span, expected: Option<SortId>) -> Elab {
+    pub(crate) fn elab_num(
+        &mut self,
+        cx: &mut Cx,
+        n: Symbol,
+        span: Span,
+        expected: Option<SortId>,
+    ) -> Elab {
         let env = cx.env.clone();
         let Some(w) = expected else {
             if self.silent == 0 {

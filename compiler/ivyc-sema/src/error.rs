@@ -242,6 +242,15 @@ pub enum SemaError {
         sort: Symbol,
         span: Span,
     },
+    /// The measure of a loop's `decreases` has a sort without an order:
+    /// Ivy checks a variant with the sort's own `<` and `0`, which `bool`,
+    /// enumerated and string sorts do not have in ivyc (ms-ivy treats `<`
+    /// on them as an unknown relation, so such a variant can never be
+    /// proved there).
+    VariantSort {
+        sort: Symbol,
+        span: Span,
+    },
     InvalidAssignTarget {
         span: Span,
     },
@@ -368,6 +377,7 @@ impl SemaError {
             | ModuleArity { span, .. }
             | InstanceCycle { span, .. }
             | NoOperator { span, .. }
+            | VariantSort { span, .. }
             | InvalidAssignTarget { span }
             | UnboundVariable { span, .. }
             | ThisOutsideObject { span }
@@ -441,6 +451,7 @@ impl IntoDiagnostic for SemaError {
             ModuleArity { .. } => "module-arity",
             InstanceCycle { .. } => "instance-cycle",
             NoOperator { .. } => "no-operator",
+            VariantSort { .. } => "variant-sort",
             InvalidAssignTarget { .. } => "invalid-assign-target",
             UnboundVariable { .. } => "unbound-variable",
             ThisOutsideObject { .. } => "this-outside-object",
@@ -739,6 +750,15 @@ impl IntoDiagnostic for SemaError {
                 format!("operator `{op}` is not defined on sort {}", q(sort)),
             )
             .with_labels(vec![primary(*span, format!("operands have sort {}", q(sort)))]),
+            VariantSort { sort, span } => error(
+                code,
+                format!("the measure of `decreases` has sort {}, which has no order `<`", q(sort)),
+            )
+            .with_labels(vec![primary(*span, format!("this measure has sort {}", q(sort)))])
+            .with_notes(vec![
+                "note: as in Ivy, a loop variant is checked with its sort's `<` and `0`: the measure is not below 0 when an iteration starts and the body makes it smaller".into(),
+                "help: use a measure of sort int or nat (interpreted), a bit-vector, a range, or an uninterpreted sort whose `<` is given by axioms".into(),
+            ]),
             InvalidAssignTarget { span } => error(code, "invalid left-hand side of assignment")
                 .with_labels(vec![primary(
                     *span,

@@ -13,7 +13,8 @@ use ivyc_base::{Diagnostic, IntoDiagnostic, Span, Symbol};
 use ivyc_logic::AssertKind as LKind;
 use ivyc_logic::Property;
 use ivyc_logic::{
-    Action, AssertInfo, Cmd, Lambda, Role, Signature, SortId, SymId, System, Term, TermKind, Var,
+    Action, AssertInfo, Cmd, Lambda, LoopVariant, Role, Signature, SortId, SymId, System, Term,
+    TermKind, Var,
 };
 use std::collections::BTreeSet;
 use std::collections::HashMap;
@@ -135,6 +136,7 @@ fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
         nested: &|_: usize| false,
         verified: Scope::All,
         present: Scope::All,
+        named: &[],
     };
     lower_with(program, &plan).map_err(once_per_native)
 }
@@ -263,6 +265,16 @@ struct Plan<'a, F: Fn(usize) -> bool> {
     verified: Scope<'a>,
     /// Actions whose implementation the unit sees (inlined at calls).
     present: Scope<'a>,
+    /// The names the unit's isolate lists in `with`: the `explicit` axioms
+    /// and definitions named there exactly are used (Ivy's `exact_present`).
+    named: &'a [Symbol],
+}
+
+impl<F: Fn(usize) -> bool> Plan<'_, F> {
+    /// Whether a fact labelled `label` is named in the `with` list.
+    fn names(&self, label: Option<Symbol>) -> bool {
+        label.is_some_and(|l| self.named.contains(&l))
+    }
 }
 
 fn lower_with<F: Fn(usize) -> bool>(
@@ -348,13 +360,22 @@ fn lower_with<F: Fn(usize) -> bool>(
         };
         if (plan.checked)(i) {
             checked.push(p.clone());
-        } else {
+        } else if i >= n_inv || !p.explicit {
+            // An explicit invariant is never assumed (as in Ivy, even
+            // where named); an explicit property is assumed like others.
             elsewhere.push(p.clone());
         }
     }
+    // An explicit axiom is assumed only where the isolate names it.
+    let axioms = program
+        .axioms
+        .iter()
+        .filter(|a| !a.explicit || plan.names(a.label))
+        .cloned()
+        .collect();
     let mut system = System {
         sig: l.sig,
-        axioms: program.axioms.clone(),
+        axioms,
         init,
         actions,
         invariants,
@@ -365,11 +386,17 @@ fn lower_with<F: Fn(usize) -> bool>(
         definitions: Default::default(),
     };
     // Definitions written in objects the unit does not see leave their
-    // symbol undefined there (Ivy's rule).
+    // symbol undefined there unless the isolate names the symbol in its
+    // `with` list (Ivy's rule); explicit definitions (Ivy's definition
+    // schemata) are used only where the symbol or the label is named.
     let defs: HashMap<SymId, Lambda> = program
         .definitions
         .iter()
-        .filter(|d| plan.present.has_code(d.origin.object, d.origin.section))
+        .filter(|d| {
+            let named = plan.names(Some(program.sig.symbol(d.sym).name));
+            (named || plan.present.has_code(d.origin.object, d.origin.section))
+                && (!d.explicit || named || plan.names(d.label))
+        })
         .map(|d| (d.sym, Lambda::new(d.params.clone(), d.body.clone())))
         .collect();
     if let Err(sym) = system.expand_definitions(&defs) {
@@ -684,6 +711,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             nested: &nested_inv,
             verified: own,
             present: unit_scope,
+            named: &iso.with,
         };
         match lower_with(program, &plan) {
             Ok(l) => units.push(Unit {
@@ -752,6 +780,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 nested: &|_: usize| false,
                 verified: this_scope,
                 present: Scope::Public,
+                named: &[],
             },
         ) {
             Ok(l) => units.push(Unit {
@@ -1027,6 +1056,7 @@ impl Lowerer<'_> {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 let invs = invariants
@@ -1037,8 +1067,21 @@ impl Lowerer<'_> {
                         (Self::term(ren, &p.formula), info)
                     })
                     .collect();
+                // Checked wherever the loop is, like its invariants.
+                let variant = variant.as_ref().map(|v| LoopVariant {
+                    rank: Self::sym(ren, v.rank),
+                    measure: Self::term(ren, &v.measure),
+                    bounded: (
+                        Self::term(ren, &v.bounded),
+                        AssertInfo::new(LKind::VariantBounded, Some(v.span)),
+                    ),
+                    decreases: (
+                        Self::term(ren, &v.decreases),
+                        AssertInfo::new(LKind::VariantDecreases, Some(v.span)),
+                    ),
+                });
                 let body = self.block(body, ren, inlined);
-                Cmd::while_loop(Self::term(ren, cond), invs, body)
+                Cmd::while_loop(Self::term(ren, cond), invs, variant, body)
             }
             StmtKind::Call {
                 action,
@@ -1402,12 +1445,19 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 out.extend(cond.symbols());
                 invariants
                     .iter()
                     .for_each(|p| out.extend(p.formula.symbols()));
+                if let Some(v) = variant {
+                    out.push(v.rank);
+                    out.extend(v.measure.symbols());
+                    out.extend(v.bounded.symbols());
+                    out.extend(v.decreases.symbols());
+                }
                 collect_symbols(body, out);
             }
             StmtKind::Call { args, results, .. } => {
@@ -1419,5 +1469,176 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::Ghost(body) => collect_symbols(body, out),
             StmtKind::Native => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::{check, MemoryLoader};
+    use ivyc_base::SourceMap;
+
+    fn program(src: &str) -> Program {
+        let mut sources = SourceMap::new();
+        let id = sources.add("main.ivy", src.to_string());
+        let (p, errs) = check(id, &mut sources, &mut MemoryLoader::new());
+        let codes: Vec<&str> = errs.iter().map(|e| e.code()).collect();
+        assert!(codes.is_empty(), "unexpected errors: {codes:?}");
+        p.unwrap()
+    }
+
+    fn unit<'u>(units: &'u [Unit], name: &str) -> &'u System {
+        &units
+            .iter()
+            .find(|u| u.name.map(|n| n.as_str()) == Some(name))
+            .unwrap()
+            .system
+    }
+
+    fn labels(ps: &[Property]) -> Vec<&'static str> {
+        ps.iter()
+            .map(|p| p.label.map(|l| l.as_str()).unwrap_or("?"))
+            .collect()
+    }
+
+    /// A loop in an action called twice: each inlined copy has its own
+    /// rank symbol, checked by two variant assertions on the measure.
+    #[test]
+    fn variants_are_lowered_per_inlined_copy() {
+        // ms-ivy: OK
+        let p = program(
+            r#"#lang ivy1.7
+type num
+interpret num -> int
+action down(k:num) = {
+    var i := k;
+    while i > 0
+    decreases i
+    {
+        i := i - 1
+    }
+}
+action twice(k:num) = {
+    call down(k);
+    call down(k)
+}
+export twice
+"#,
+        );
+        let sys = lower(&p).unwrap();
+        let a = sys.action("twice").unwrap();
+        let kinds: Vec<LKind> = a.body.assertions().iter().map(|(_, i)| i.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                LKind::VariantBounded,
+                LKind::VariantDecreases,
+                LKind::VariantBounded,
+                LKind::VariantDecreases
+            ]
+        );
+        let ranks: BTreeSet<SymId> = a
+            .body
+            .modified_symbols()
+            .into_iter()
+            .filter(|s| sys.sig.symbol_name(*s).contains("$rank"))
+            .collect();
+        assert_eq!(ranks.len(), 2, "one rank per inlined loop");
+    }
+
+    /// `explicit axiom`: assumed only by units whose isolate names it.
+    #[test]
+    fn explicit_axioms_only_where_named() {
+        // ms-ivy: FAIL (iso_obj and the whole program lack the axiom)
+        let src = r#"#lang ivy1.7
+type t
+relation r(X:t)
+object facts = {
+    explicit axiom [ax] r(X)
+    axiom [plain] r(X) | ~r(X)
+}
+object user = {
+    action a(x:t) = { assert r(x) }
+}
+export user.a
+isolate iso_named = user with facts.ax
+isolate iso_obj = user with facts
+"#;
+        let units = lower_units(&program(src)).unwrap();
+        assert_eq!(
+            labels(&unit(&units, "iso_named").axioms),
+            ["facts.ax", "facts.plain"]
+        );
+        assert_eq!(labels(&unit(&units, "iso_obj").axioms), ["facts.plain"]);
+        let whole = src.replace("isolate iso_named = user with facts.ax\n", "");
+        let whole = whole.replace("isolate iso_obj = user with facts\n", "");
+        let sys = lower(&program(&whole)).unwrap();
+        assert_eq!(labels(&sys.axioms), ["facts.plain"]);
+    }
+
+    /// `explicit invariant`: checked where it belongs, never assumed (not
+    /// among another unit's assumed or nested invariants).
+    #[test]
+    fn explicit_invariants_are_never_assumed() {
+        // ms-ivy: FAIL (the explicit invariant is not assumed anywhere)
+        let p = program(
+            r#"#lang ivy1.7
+type t
+relation r(X:t)
+object spec = {
+    after init { r(X) := true }
+    explicit invariant [inv] r(X)
+    invariant [plain] r(X) | ~r(X)
+}
+object user = {
+    action a(x:t) = { assert r(x) }
+}
+export user.a
+isolate iso_user = user with spec.inv
+"#,
+        );
+        let units = lower_units(&p).unwrap();
+        let user = unit(&units, "iso_user");
+        assert_eq!(labels(&user.assumed), ["spec.plain"]);
+        let this = unit(&units, "this");
+        assert_eq!(labels(&this.invariants), ["spec.inv", "spec.plain"]);
+        assert!(this.invariants[0].explicit && !this.invariants[1].explicit);
+    }
+
+    /// `explicit definition`: expanded only where the isolate names the
+    /// symbol (or the label); a plain definition outside the unit's objects
+    /// is used when its symbol is named.
+    #[test]
+    fn explicit_definitions_only_where_named() {
+        // ms-ivy: FAIL (iso_plain cannot use the explicit definition)
+        let p = program(
+            r#"#lang ivy1.7
+type t
+relation r(X:t)
+relation s(X:t)
+relation q(X:t)
+explicit definition s(X) = r(X)
+definition q(X) = r(X)
+object user = {
+    action a(x:t) = { require r(x); assert s(x) & q(x) }
+}
+export user.a
+isolate iso_s = user with s, q
+isolate iso_plain = user
+"#,
+        );
+        let units = lower_units(&p).unwrap();
+        let text = |sys: &System| {
+            let a = sys.action("user.a").unwrap();
+            a.body
+                .assertions()
+                .iter()
+                .map(|(t, _)| t.pretty(&sys.sig))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        assert_eq!(text(unit(&units, "iso_s")), "r(user.a.x) & r(user.a.x)");
+        assert_eq!(text(unit(&units, "iso_plain")), "s(user.a.x) & q(user.a.x)");
     }
 }

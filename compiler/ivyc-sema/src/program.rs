@@ -118,6 +118,12 @@ pub struct Definition {
     /// Where the definition is written: units that do not see that object
     /// keep `sym` undefined (as Ivy does).
     pub origin: Origin,
+    /// `explicit definition` (Ivy: a definition schema): used only by the
+    /// units whose isolate names the defined symbol or the definition's
+    /// label in its `with` list; elsewhere `sym` stays undefined.
+    pub explicit: bool,
+    /// The definition's label (full dotted name), if any.
+    pub label: Option<Symbol>,
 }
 
 /// A block of statements.
@@ -230,9 +236,12 @@ pub enum StmtKind {
     },
     /// `if * { a } else { b }`: nondeterministic choice between the blocks.
     Choice(Vec<Block>),
+    /// `while cond invariant ... decreases e { body }`.
     While {
         cond: Term,
         invariants: Vec<Property>,
+        /// The loop variant of `decreases e`, if any.
+        variant: Option<Variant>,
         body: Block,
     },
     /// A call of an action (not inlined). `results` receive the return
@@ -271,6 +280,24 @@ pub enum StmtKind {
     /// isolate, an implementation the verified code only calls through its
     /// specification).
     Native,
+}
+
+/// The loop variant `decreases e` of a `while` loop, with the two formulas
+/// Ivy checks (ms-ivy's `WhileAction.expand`): `bounded` is `~(e < 0)`,
+/// asserted when an iteration starts, and `decreases` is `e < rank`,
+/// asserted after the body, where `rank` is a `Local` 0-ary symbol set to
+/// `e` at the start of the iteration. `<` and `0` are the measure sort's
+/// own: the builtins on int, nat, bit-vector and range sorts; on an
+/// uninterpreted sort its rigid `<` relation and its numeral `0` (a rigid
+/// constant, see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub measure: Term,
+    pub rank: SymId,
+    pub bounded: Term,
+    pub decreases: Term,
+    /// The measure's span.
+    pub span: Span,
 }
 
 /// An action (or exported/imported interface action) of the flattened
@@ -362,7 +389,9 @@ pub struct IsolateDef {
 pub struct Program {
     /// All sorts and symbols (see the module docs for names and roles).
     pub sig: Signature,
-    /// Axioms (assumed), closed, in source order.
+    /// Axioms (assumed), closed, in source order. An `explicit` axiom
+    /// (`Property::explicit`) is assumed only by the units whose isolate
+    /// names its label in its `with` list (as in Ivy).
     pub axioms: Vec<Property>,
     /// Top-level `property`/`theorem` formulas to be proved from the axioms
     /// and definitions (not inductive invariants), closed, in source order.
@@ -376,7 +405,8 @@ pub struct Program {
     /// the unit that verifies that object (`docs/isolates.md`).
     pub init_origins: Vec<Origin>,
     pub actions: Vec<ActionDef>,
-    /// `invariant`/`conjecture` formulas, closed, in source order.
+    /// `invariant`/`conjecture` formulas, closed, in source order. An
+    /// `explicit` invariant is checked but never assumed (as in Ivy).
     pub invariants: Vec<Property>,
     pub isolates: Vec<IsolateDef>,
     /// Origin of each axiom, aligned with `axioms`.

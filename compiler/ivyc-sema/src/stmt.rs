@@ -6,9 +6,11 @@
 use crate::check::{Checker, Entity, Env, MonitorBody};
 use crate::elab::{Binding, Cx, OldMode};
 use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
-use crate::program::{ActionId, AssertKind, Block, BodyPart, PartKind, Section, Stmt, StmtKind};
+use crate::program::{
+    ActionId, AssertKind, Block, BodyPart, PartKind, Section, Stmt, StmtKind, Variant,
+};
 use ivyc_base::{Span, Symbol};
-use ivyc_logic::{Property, SortId, SymId, Term, TermKind, Var};
+use ivyc_logic::{Property, SortId, SortKind, SymId, Term, TermKind, Var};
 use ivyc_syntax::ast::{self, Expr, ExprKind};
 use std::rc::Rc;
 
@@ -425,6 +427,48 @@ impl<'a> Checker<'a> {
         r
     }
 
+    /// The loop variant of `decreases e` (see [`Variant`]): `e` has no free
+    /// variables and a sort with an order; `<` and `0` are the sort's own,
+    /// as in Ivy (`$rank` is a fresh local).
+    fn loop_variant(&mut self, cx: &mut Cx, e: &Expr) -> Option<Variant> {
+        let env = cx.env.clone();
+        cx.allow_free = false;
+        cx.reset_free();
+        let measure = self.elab_infer(cx, e, None);
+        cx.allow_free = true;
+        let (measure, s) = measure?;
+        let kind = self.sort_kind(s).clone();
+        let zero = if kind.is_numeric() {
+            // Not clamped into a range sort, as Ivy compares with 0 itself.
+            Term::num(0, s).with_span(Some(e.span))
+        } else if kind == SortKind::Uninterpreted {
+            self.elab_num(cx, Symbol::intern("0"), e.span, Some(s))?.0
+        } else {
+            let sort = self.sort_name(s);
+            self.err(SemaError::VariantSort { sort, span: e.span }, &env);
+            return None;
+        };
+        // `$rank` as in ms-ivy's traces (`owner.$rank`, then `#k` copies).
+        let base = format!("{}.$rank", cx.owner);
+        let plain = Symbol::intern(&base);
+        let name = if self.used_names.insert(plain) {
+            plain
+        } else {
+            self.fresh_name(&base)
+        };
+        let rank = self.add_local(name, s, Some(e.span));
+        let below = self.less_than(measure.clone(), zero, s, e.span, &env)?;
+        let bounded = Term::not(below).with_span(Some(e.span));
+        let decreases = self.less_than(measure.clone(), Term::constant(rank), s, e.span, &env)?;
+        Some(Variant {
+            measure,
+            rank,
+            bounded,
+            decreases,
+            span: e.span,
+        })
+    }
+
     fn elab_stmt(&mut self, cx: &mut Cx, s: &'a ast::Stmt, out: &mut Vec<Stmt>) {
         use ast::StmtKind as S;
         let env = cx.env.clone();
@@ -653,8 +697,8 @@ impl<'a> Checker<'a> {
             S::While {
                 cond,
                 invariants,
+                decreases,
                 body,
-                ..
             } => {
                 let ast::Cond::Expr(c) = cond else {
                     self.unsupported("this form of `while` condition", span, &env);
@@ -673,17 +717,29 @@ impl<'a> Checker<'a> {
                             label: inv.fmla.label.as_ref().map(|l| l.name),
                             formula: t,
                             span: Some(inv.span),
+                            explicit: false,
                         });
                     }
                 }
+                let variant = decreases.as_ref().map(|e| self.loop_variant(cx, e));
                 cx.stmt = stmt;
                 let b = self.elab_block(cx, body);
-                if let Some(c) = c {
-                    push(StmtKind::While {
+                // A `decreases` that failed to check was reported (and the
+                // loop is dropped: the program is rejected).
+                match (c, variant) {
+                    (Some(c), None) => push(StmtKind::While {
                         cond: c,
                         invariants: invs,
+                        variant: None,
                         body: b,
-                    });
+                    }),
+                    (Some(c), Some(Some(v))) => push(StmtKind::While {
+                        cond: c,
+                        invariants: invs,
+                        variant: Some(v),
+                        body: b,
+                    }),
+                    _ => {}
                 }
             }
             S::Local { params, body } => {

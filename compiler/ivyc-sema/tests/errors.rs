@@ -1022,3 +1022,47 @@ interpret node -> real
         ]
     );
 }
+
+#[test]
+fn variant_sort() {
+    // ms-ivy: FAIL (`<` on an enumerated sort is an unknown relation there,
+    // so the variant's checks fail)
+    case(
+        "variant_sort",
+        "variant-sort",
+        r#"#lang ivy1.7
+type phase = {idle, busy, done}
+action settle(p:phase) = {
+    var cur := p;
+    while cur ~= done
+    decreases cur
+    {
+        cur := done
+    }
+}
+export settle
+"#,
+    );
+}
+
+#[test]
+fn isolate_names_unknown_label() {
+    // ms-ivy: rejected: line 11: error: facts.axe is not an object, action, sort,
+    // definition, interpreted function or property
+    case(
+        "isolate_names_unknown_label",
+        "undefined-name",
+        r#"#lang ivy1.7
+type t
+relation r(X:t)
+object facts = {
+    explicit axiom [ax] r(X)
+}
+object user = {
+    action a(x:t) = { assert r(x) }
+}
+export user.a
+isolate iso = user with facts.axe
+"#,
+    );
+}

@@ -137,7 +137,14 @@ impl Counterexample {
         } else {
             vec![]
         };
-        let conjuncts = split_conjuncts(&ob.property);
+        // A variant's formula compares the measure with the rank local at
+        // the failing point; locals are not tracked to that point, so
+        // evaluating it here would show the wrong values.
+        let conjuncts = if ob.kind == ObligationKind::Variant {
+            vec![]
+        } else {
+            split_conjuncts(&ob.property)
+        };
         let failing = |map: &[(SymId, SymId)]| -> Vec<(usize, Term)> {
             let ren: HashMap<SymId, SymId> = map.iter().copied().collect();
             conjuncts

@@ -71,6 +71,7 @@ impl FormulaRef {
                 let what = match kind {
                     ObligationKind::Property => "property",
                     ObligationKind::Assertion => "assertion",
+                    ObligationKind::Variant => "loop variant",
                     ObligationKind::Initiation | ObligationKind::Consecution => "invariant",
                 };
                 let label = self.label.map(|l| format!(" [{l}]")).unwrap_or_default();

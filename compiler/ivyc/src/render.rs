@@ -258,6 +258,12 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
             let kind = ob.assert_kind.map(assert_word).unwrap_or("assertion");
             format!("{kind} {what}{line} holds in {action}")
         }
+        ObligationKind::Variant => match ob.assert_kind {
+            Some(ivyc_logic::AssertKind::VariantBounded) => {
+                format!("loop variant {what}{line} is not below 0 in {action}")
+            }
+            _ => format!("loop variant {what}{line} decreases in {action}"),
+        },
     };
     if c.outside_fragment {
         s.push_str(" (outside the decidable fragment)");
@@ -321,6 +327,8 @@ fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
         ivyc_logic::AssertKind::Ensure => "ensure",
         ivyc_logic::AssertKind::Assert => "assert",
         ivyc_logic::AssertKind::LoopInvariant => "loop invariant",
+        ivyc_logic::AssertKind::VariantBounded => "loop variant (bounded below)",
+        ivyc_logic::AssertKind::VariantDecreases => "loop variant (decreases)",
     }
 }
 
@@ -513,6 +521,22 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
             ),
             "this can be false",
         ),
+        (ObligationKind::Variant, a) => {
+            let in_action = a
+                .as_ref()
+                .map(|a| format!(" in action `{a}`"))
+                .unwrap_or_default();
+            match ob.assert_kind {
+                Some(ivyc_logic::AssertKind::VariantBounded) => (
+                    format!("loop variant {what} can be below 0{in_action}"),
+                    "this measure can be below 0 when an iteration starts",
+                ),
+                _ => (
+                    format!("loop variant {what} may not decrease{in_action}"),
+                    "an iteration may not make this measure smaller",
+                ),
+            }
+        }
     };
     let mut labels = Vec::new();
     if let Some(s) = ob.property_span {
@@ -527,6 +551,10 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
         ObligationKind::Initiation => "a counterexample follows: an initial state violating the invariant".into(),
         ObligationKind::Property => "a counterexample follows: a state satisfying the axioms (and the properties proved elsewhere) in which the property is false".into(),
         ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
+        ObligationKind::Variant => match ob.assert_kind {
+            Some(ivyc_logic::AssertKind::VariantBounded) => "a counterexample follows: a state and action arguments under which an iteration of the loop starts with the measure below 0",
+            _ => "a counterexample follows: a state and action arguments under which an iteration of the loop does not make the measure smaller",
+        }.into(),
     }])
 }
 
