@@ -20,6 +20,9 @@ use cli::{Cli, Command};
 use exit::Exit;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// The exit code when stdout or stderr is a closed pipe (128 + SIGPIPE).
+const BROKEN_PIPE: i32 = 141;
+
 /// Set when the panic hook has printed a report.
 static REPORTED: AtomicBool = AtomicBool::new(false);
 
@@ -31,6 +34,17 @@ fn install_panic_hook() {
         // not bugs. Should one escape anyway, `main` still reports it.
         if info.location().is_some_and(|l| l.file().contains("/z3-0.")) {
             return;
+        }
+        // The reader of our output went away (`ivyc ... | head`): stop
+        // quietly, as a program killed by SIGPIPE would (128 + 13).
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(BROKEN_PIPE);
         }
         REPORTED.store(true, Ordering::SeqCst);
         let input: Vec<String> = std::env::args().skip(1).collect();
