@@ -702,7 +702,7 @@ impl<'p> Lowerer<'p> {
             } => {
                 let (k, what) = match kind {
                     AssertKind::Assert => (CheckKind::Assert, ""),
-                    AssertKind::Ensure => (CheckKind::Ensure, "ensure"),
+                    AssertKind::Ensure | AssertKind::Ensures => (CheckKind::Ensure, "ensure"),
                     AssertKind::Require => (CheckKind::Require, ""),
                 };
                 let what = match (label, what) {

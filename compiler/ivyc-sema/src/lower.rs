@@ -18,6 +18,8 @@ use ivyc_logic::{
 use std::collections::BTreeSet;
 use std::collections::HashMap;
 
+mod legacy;
+
 /// Why a checked program cannot be turned into a verification problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LowerError {
@@ -135,6 +137,8 @@ fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
         nested: &|_: usize| false,
         verified: Scope::All,
         present: Scope::All,
+        hidden: &|_: usize| false,
+        init_conds: &|_: usize| true,
     };
     lower_with(program, &plan).map_err(once_per_native)
 }
@@ -263,6 +267,12 @@ struct Plan<'a, F: Fn(usize) -> bool> {
     verified: Scope<'a>,
     /// Actions whose implementation the unit sees (inlined at calls).
     present: Scope<'a>,
+    /// Invariants (indexed like `checked`) absent from the unit, neither
+    /// checked nor assumed (Ivy 1.6's isolates keep only some conjectures).
+    hidden: &'a dyn Fn(usize) -> bool,
+    /// `init` conditions (indices into `Program::init_conds`) the unit
+    /// assumes in the initial state (Ivy 1.6 and older).
+    init_conds: &'a dyn Fn(usize) -> bool,
 }
 
 fn lower_with<F: Fn(usize) -> bool>(
@@ -284,11 +294,35 @@ fn lower_with<F: Fn(usize) -> bool>(
         },
         verified_calls: BTreeSet::new(),
     };
+    // Axioms over symbols that actions assign (Ivy 1.6 and older allow
+    // it) hold in every state: assumed again after each step.
+    let post_axioms: Vec<Cmd> = program
+        .axioms
+        .iter()
+        .filter(|a| {
+            a.formula
+                .symbols()
+                .iter()
+                .any(|s| program.assigned_axiom_syms.contains(s))
+        })
+        .map(|a| Cmd::Assume(a.formula.clone()))
+        .collect();
+    // `init` conditions (Ivy 1.6 and older) hold before `after init` runs.
     let init = Cmd::seq(
         program
-            .inits
+            .init_conds
             .iter()
-            .map(|b| l.block(b, &HashMap::new(), false)),
+            .enumerate()
+            .filter(|(i, _)| (plan.init_conds)(*i))
+            .map(|(_, c)| Cmd::Assume(c.formula.clone()))
+            .chain(
+                program
+                    .inits
+                    .iter()
+                    .map(|b| l.block(b, &HashMap::new(), false)),
+            )
+            .chain(post_axioms.iter().cloned())
+            .collect::<Vec<_>>(),
     );
     let mut actions = Vec::new();
     for &(id, check_assertions) in &plan.entries {
@@ -304,6 +338,11 @@ fn lower_with<F: Fn(usize) -> bool>(
             in_before: false,
         };
         let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
+        let body = if post_axioms.is_empty() {
+            body
+        } else {
+            Cmd::seq(std::iter::once(body).chain(post_axioms.iter().cloned()))
+        };
         l.stack.pop();
         actions.push(Action {
             name: a.name,
@@ -324,6 +363,9 @@ fn lower_with<F: Fn(usize) -> bool>(
         .chain(&program.properties)
         .enumerate()
     {
+        if (plan.hidden)(i) {
+            continue;
+        }
         let (checked, elsewhere) = if i >= n_inv {
             (&mut properties, &mut lemmas)
         } else if (plan.nested)(i) {
@@ -417,6 +459,10 @@ pub struct NeverChecked {
     /// callee's implementation is not visible and the `require` is not at
     /// the start of its body), rather than an assumed `after` assertion.
     pub require: bool,
+    /// An assertion of an action the environment calls that no isolate
+    /// verifies (possible before Ivy 1.7, which has no isolate `this`);
+    /// `call` is then the action.
+    pub entry: bool,
 }
 
 impl IntoDiagnostic for NeverChecked {
@@ -429,7 +475,20 @@ impl IntoDiagnostic for NeverChecked {
             .unit
             .map(|u| u.to_string())
             .unwrap_or_else(|| "this".into());
-        let (message, assumed, at_call, help) = if self.require {
+        let (message, assumed, at_call, help) = if self.entry {
+            (
+                format!(
+                    "assertion in `{}` is never checked: the environment calls it, but no isolate verifies it",
+                    self.callee
+                ),
+                "never checked",
+                "exported here",
+                format!(
+                    "help: add the object of `{}` to an isolate's members (before Ivy 1.7 there is no isolate `this` for the rest of the program)",
+                    self.callee
+                ),
+            )
+        } else if self.require {
             (
                 format!(
                     "requirement of `{}` is never checked: isolate `{unit}` sees only its specification where `{}` calls it",
@@ -492,6 +551,7 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     call: s.call,
                     assertion,
                     require: true,
+                    entry: false,
                 });
             }
             if checked.contains(&s.callee) {
@@ -511,10 +571,37 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     call: s.call,
                     assertion,
                     require: false,
+                    entry: false,
                 };
                 if !out.contains(&n) {
                     out.push(n);
                 }
+            }
+        }
+    }
+    // Before Ivy 1.7 only the declared isolates are checked: assertions of
+    // an exported action none of them verifies are never checked.
+    if !program.isolates.is_empty() && !program.semantics().isolates_1_7() {
+        for a in program.actions.iter().filter(|a| a.exported) {
+            if checked.contains(&a.name) || a.imported || action_within(a, &trusted) {
+                continue;
+            }
+            // The preconditions (`before` monitors) are the environment's
+            // to meet; the rest are the action's guarantees.
+            for part in a.parts.iter().filter(|p| p.kind != PartKind::Before) {
+                Block::walk_stmts(a.part_stmts(part), true, &mut |s| {
+                    if let StmtKind::Assert { .. } = s.kind {
+                        out.push(NeverChecked {
+                            unit: None,
+                            callee: a.name,
+                            caller: a.name,
+                            call: a.span,
+                            assertion: s.span,
+                            require: false,
+                            entry: true,
+                        });
+                    }
+                });
             }
         }
     }
@@ -544,6 +631,9 @@ fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
 /// sees are inlined, others replaced by the callee's specification
 /// (docs/isolates.md).
 pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
+    if !program.isolates.is_empty() && !program.semantics().isolates_1_7() {
+        return legacy::lower_units(program);
+    }
     if program.isolates.is_empty() {
         let l = lower_whole(program)?;
         let mut checked = l.verified_calls;
@@ -665,6 +755,8 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             nested: &nested_inv,
             verified: own,
             present: unit_scope,
+            hidden: &|_: usize| false,
+            init_conds: &|_: usize| true,
         };
         match lower_with(program, &plan) {
             Ok(l) => units.push(Unit {
@@ -721,6 +813,8 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 nested: &|_: usize| false,
                 verified: this_scope,
                 present: Scope::Public,
+                hidden: &|_: usize| false,
+                init_conds: &|_: usize| true,
             },
         ) {
             Ok(l) => units.push(Unit {
@@ -1006,7 +1100,10 @@ impl Lowerer<'_> {
                 label,
             } => {
                 let pre = self.frame.in_before || *kind == AssertKind::Require;
-                let checked = if pre {
+                let checked = if *kind == AssertKind::Ensures {
+                    // Ivy 1.6's `ensures`: checked wherever present.
+                    true
+                } else if pre {
                     self.frame.caller_verified
                 } else {
                     self.frame.verified
@@ -1016,7 +1113,7 @@ impl Lowerer<'_> {
                 }
                 let lkind = match kind {
                     AssertKind::Assert => LKind::Assert,
-                    AssertKind::Ensure => LKind::Ensure,
+                    AssertKind::Ensure | AssertKind::Ensures => LKind::Ensure,
                     AssertKind::Require if inlined => LKind::CallRequire,
                     AssertKind::Require => LKind::Require,
                 };

@@ -448,7 +448,8 @@ impl<'a> Checker<'a> {
                     self.err(SemaError::ProofIgnored { span: p.span }, &env);
                 }
                 let old = cx.old;
-                if *kind == ast::AssertKind::Ensure && old == OldMode::Forbidden {
+                let ensure = matches!(kind, ast::AssertKind::Ensure | ast::AssertKind::Ensures);
+                if ensure && old == OldMode::Forbidden {
                     cx.old = OldMode::Allowed;
                 }
                 let t = self.stmt_formula(cx, &fmla.fmla, BoolContext::Assertion);
@@ -459,6 +460,7 @@ impl<'a> Checker<'a> {
                             ast::AssertKind::Assert => AssertKind::Assert,
                             ast::AssertKind::Ensure => AssertKind::Ensure,
                             ast::AssertKind::Require => AssertKind::Require,
+                            ast::AssertKind::Ensures => AssertKind::Ensures,
                         },
                         formula: t,
                         label: fmla.label.as_ref().map(|l| l.name),

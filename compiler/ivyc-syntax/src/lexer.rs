@@ -1,10 +1,13 @@
-//! The Ivy 1.7 lexer: a `logos` token definition (keywords exactly as in
-//! Ivy 1.7, `#` comments, numerals, names, quoted names, `<<<native>>>`
-//! quotes) and [`lex`], which turns a source text into a token vector with
-//! byte spans, reporting bad bytes, unterminated quotes and too-deep
-//! bracket nesting as [`SyntaxError`]s instead of failing.
+//! The Ivy lexer: a `logos` token definition (the Ivy 1.7 keywords, `#`
+//! comments, numerals, names, quoted names, `<<<native>>>` quotes) and
+//! [`lex_version`], which turns a source text into a token vector with
+//! byte spans for one language version (words the version does not
+//! reserve become names, see [`crate::LangVersion::reserves`]), reporting
+//! bad bytes, unterminated quotes and too-deep bracket nesting as
+//! [`SyntaxError`]s instead of failing.
 
 use crate::error::SyntaxError;
+use crate::LangVersion;
 use ivyc_base::{FileId, Span};
 use logos::Logos;
 
@@ -441,7 +444,15 @@ pub const KEYWORDS: &[&str] = &[
 impl Tok<'_> {
     /// True for reserved words.
     pub fn is_keyword(&self) -> bool {
-        KEYWORDS.contains(&self.text())
+        !matches!(
+            self,
+            Tok::Ident(_)
+                | Tok::Num(_)
+                | Tok::Str(_)
+                | Tok::UnterminatedStr(_)
+                | Tok::Var(_)
+                | Tok::Native(_)
+        ) && KEYWORDS.contains(&self.text())
     }
 
     /// The fixed text of the token, or its source text for names.
@@ -617,6 +628,7 @@ impl Tok<'_> {
                 | Function
                 | Axiom
                 | Conjecture
+                | Init
                 | Schema
                 | Instantiate
                 | Instance
@@ -706,15 +718,17 @@ pub struct Lexed<'a> {
 /// can go on). Nesting of `( { [` deeper than [`crate::MAX_NESTING`]
 /// stops the token stream at that point.
 pub fn lex<'a>(file: FileId, src: &'a str, errors: &mut Vec<SyntaxError>) -> Lexed<'a> {
-    lex_version(file, src, false, errors)
+    lex_version(file, src, LangVersion::DEFAULT, errors)
 }
 
-/// Like [`lex`]; with `v18` the Ivy 1.8 keywords `for` and `process` are
-/// recognised (`global`/`common` sections are recognised in both modes).
+/// Like [`lex`], for language version `version`: its reserved words are
+/// keywords and the others names (so `require` is a name in 1.6, and `for`
+/// and `process` are keywords from 1.8 on; `global`/`common` sections are
+/// recognised in every version).
 pub fn lex_version<'a>(
     file: FileId,
     src: &'a str,
-    v18: bool,
+    version: LangVersion,
     errors: &mut Vec<SyntaxError>,
 ) -> Lexed<'a> {
     let mut out = Lexed::default();
@@ -766,7 +780,7 @@ pub fn lex_version<'a>(
                     });
                     out.truncated = true;
                     out.unclosed = stack;
-                    mark_contextual(&mut out.tokens, v18);
+                    mark_contextual(src, &mut out.tokens, version);
                     return out;
                 }
                 let c = match tok {
@@ -795,13 +809,40 @@ pub fn lex_version<'a>(
     }
     flush_bad(&mut bad_run, errors);
     out.unclosed = stack;
-    mark_contextual(&mut out.tokens, v18);
+    mark_contextual(src, &mut out.tokens, version);
+    if version.pre_1_7() {
+        insert_legacy_apply(&mut out.tokens);
+    }
     out
 }
 
-/// Contextual tokens: `proof` followed by `[` becomes [`Tok::ProofLabel`],
+/// Ivy 1.6 and older write `proof NAME [with ...]` for what 1.7 writes
+/// `proof apply NAME [with ...]`: an [`Tok::Apply`] of no width is put
+/// before the name, so the 1.7 rule reads both.
+fn insert_legacy_apply(tokens: &mut Vec<SpannedTok<'_>>) {
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let is_proof = tokens.get(i).is_some_and(|t| t.1 == Tok::Proof);
+        if let (true, Some(&(start, Tok::Ident(_), _))) = (is_proof, tokens.get(i + 1)) {
+            tokens.insert(i + 1, (start, Tok::Apply, start));
+            i += 1;
+        }
+        i += 1;
+    }
+}
+
+/// Version and context: keywords the version does not reserve become
+/// names; then `proof` followed by `[` becomes [`Tok::ProofLabel`],
 /// `global {` / `common {` become section keywords.
-fn mark_contextual(tokens: &mut [SpannedTok<'_>], v18: bool) {
+fn mark_contextual<'a>(src: &'a str, tokens: &mut [SpannedTok<'a>], version: LangVersion) {
+    let v18 = version.reserves("for");
+    for t in tokens.iter_mut() {
+        if t.1.is_keyword() && !version.reserves(t.1.text()) {
+            if let Some(text) = src.get(t.0..t.2) {
+                t.1 = Tok::Ident(text);
+            }
+        }
+    }
     for i in 0..tokens.len() {
         let next_is = |t: Tok<'_>| tokens.get(i + 1).map(|x| x.1) == Some(t);
         let new = match tokens[i].1 {

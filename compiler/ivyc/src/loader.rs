@@ -6,6 +6,7 @@
 use crate::stdlib;
 use ivyc_base::{FileId, SourceMap};
 use ivyc_sema::{LoadError, SourceLoader};
+use ivyc_syntax::LangVersion;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,7 @@ impl SourceLoader for DiskLoader {
         &mut self,
         name: &str,
         from: FileId,
+        version: LangVersion,
         sources: &mut SourceMap,
     ) -> Result<FileId, LoadError> {
         // Include names are plain module names: no paths out of the project.
@@ -82,6 +84,10 @@ impl SourceLoader for DiskLoader {
         if let Some(id) = self.loaded.get(&key) {
             return Ok(*id);
         }
+        // The program's language version is here to pick the versioned
+        // standard library (ms-ivy: `include/1.6/`, `1.7/`, `1.8/`); until
+        // the library is versioned every version reads the same files.
+        let _ = version;
         let text = stdlib::get(name).ok_or(LoadError::NotFound)?;
         let id = sources.add(key.clone(), text);
         self.loaded.insert(key, id);
