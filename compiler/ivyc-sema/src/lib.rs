@@ -133,7 +133,8 @@ impl Loading<'_> {
             // ms-ivy refuses an included file whose `#lang` names another
             // version (comparing the texts); `#lang ivy` names none.
             Some(span) => {
-                if let Some((lang, v)) = file.lang.as_ref().and_then(|l| Some((l.span, l.version?))) {
+                if let Some((lang, v)) = file.lang.as_ref().and_then(|l| Some((l.span, l.version?)))
+                {
                     if v != self.version_text {
                         self.errors.push(SemaError::IncludeLangMismatch {
                             name,
@@ -162,7 +163,10 @@ impl Loading<'_> {
                 });
                 continue;
             }
-            match self.loader.load(inc.as_str(), id, self.version, self.sources) {
+            match self
+                .loader
+                .load(inc.as_str(), id, self.version, self.sources)
+            {
                 Err(LoadError::NotFound) => self.errors.push(SemaError::IncludeNotFound {
                     name: inc.name,
                     span: inc.span,

@@ -8,8 +8,8 @@
 
 use crate::check::{dotted, Checker, Env};
 use crate::error::{BoolContext, SemaError};
-use ivyc_base::{Span, Symbol};
 use crate::program::{Block, Stmt, StmtKind};
+use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, SymId};
 use ivyc_syntax::ast::{self, DeclKind as K};
 use ivyc_syntax::LangVersion;

@@ -821,11 +821,21 @@ pub fn lex_version<'a>(
 /// before the name, so the 1.7 rule reads both.
 fn insert_legacy_apply(tokens: &mut Vec<SpannedTok<'_>>) {
     let mut i = 0;
-    while i + 1 < tokens.len() {
-        let is_proof = tokens.get(i).is_some_and(|t| t.1 == Tok::Proof);
-        if let (true, Some(&(start, Tok::Ident(_), _))) = (is_proof, tokens.get(i + 1)) {
-            tokens.insert(i + 1, (start, Tok::Apply, start));
-            i += 1;
+    while i < tokens.len() {
+        // `proof NAME` and `proof [label] NAME`
+        let name_at = match tokens.get(i).map(|t| t.1) {
+            Some(Tok::Proof) => Some(i + 1),
+            Some(Tok::ProofLabel) => {
+                let closes = tokens.get(i + 3).map(|t| t.1) == Some(Tok::RBracket);
+                closes.then_some(i + 4)
+            }
+            _ => None,
+        };
+        if let Some(&(start, Tok::Ident(_), _)) = name_at.and_then(|n| tokens.get(n)) {
+            if let Some(n) = name_at {
+                tokens.insert(n, (start, Tok::Apply, start));
+                i = n;
+            }
         }
         i += 1;
     }
@@ -937,6 +947,79 @@ mod tests {
         lex(FileId(0), "x := \"abc\ny <<< foo", &mut errs);
         let codes: Vec<_> = errs.iter().map(|e| e.code_str()).collect();
         assert_eq!(codes, vec!["unterminated-string", "unterminated-native"]);
+    }
+
+    fn kinds_in(version: &str, src: &'static str) -> Vec<Tok<'static>> {
+        let mut errs = Vec::new();
+        let v = LangVersion::parse(version).unwrap_or_default();
+        lex_version(FileId(0), src, v, &mut errs)
+            .tokens
+            .into_iter()
+            .map(|(_, t, _)| t)
+            .collect()
+    }
+
+    #[test]
+    fn every_keyword_is_reserved_in_1_7() {
+        for k in KEYWORDS {
+            assert!(LangVersion::V1_7.reserves(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn words_a_version_does_not_reserve_are_names() {
+        assert_eq!(
+            kinds_in("1.6", "require ensure init"),
+            vec![Tok::Ident("require"), Tok::Ident("ensure"), Tok::Init]
+        );
+        assert_eq!(
+            kinds_in("1.7", "require ensure"),
+            vec![Tok::Require, Tok::Ensure]
+        );
+        assert_eq!(
+            kinds_in("1.4", "function object some"),
+            vec![
+                Tok::Ident("function"),
+                Tok::Ident("object"),
+                Tok::Ident("some")
+            ]
+        );
+        assert_eq!(
+            kinds_in("1.8", "requires ensures for process"),
+            vec![
+                Tok::Ident("requires"),
+                Tok::Ident("ensures"),
+                Tok::For,
+                Tok::Process
+            ]
+        );
+        assert_eq!(
+            kinds_in("1.7", "requires for"),
+            vec![Tok::Requires, Tok::Ident("for")]
+        );
+    }
+
+    #[test]
+    fn a_1_6_proof_name_reads_as_apply() {
+        assert_eq!(
+            kinds_in("1.6", "proof foo"),
+            vec![Tok::Proof, Tok::Apply, Tok::Ident("foo")]
+        );
+        assert_eq!(
+            kinds_in("1.7", "proof foo"),
+            vec![Tok::Proof, Tok::Ident("foo")]
+        );
+        assert_eq!(
+            kinds_in("1.6", "proof [l] foo"),
+            vec![
+                Tok::ProofLabel,
+                Tok::LBracket,
+                Tok::Ident("l"),
+                Tok::RBracket,
+                Tok::Apply,
+                Tok::Ident("foo")
+            ]
+        );
     }
 
     #[test]

@@ -384,7 +384,9 @@ pub enum Construct {
     DefinitionForms,
     /// `assert fmla proof ...` and `invariant ... proof` in loops (1.7).
     AssertionProof,
-    /// `if x := e { ... }` (1.5).
+    /// `if x := e { ... }` (1.7; ms-ivy's 1.5 and 1.6 grammars have the
+    /// rule, but it fails on every use: it reads the sort of an `Atom`,
+    /// which 1.6 formulas do not have).
     AssignCondition,
     /// `var x := e` statements (1.6).
     VarStmt,
@@ -405,13 +407,12 @@ impl Construct {
     pub fn versions(self) -> (LangVersion, Option<LangVersion>) {
         use Construct::*;
         match self {
-            InitDecl | PrivateName | EnsuresStmt => {
-                (LangVersion::OLDEST, Some(LangVersion::V1_6))
-            }
-            AssignCondition => (LangVersion::V1_5, None),
+            InitDecl | PrivateName | EnsuresStmt => (LangVersion::OLDEST, Some(LangVersion::V1_6)),
             VarStmt | ThisCallAtom => (LangVersion::V1_6, None),
             InvariantDecl | Section | AxiomSchema | DefinitionForms | AssertionProof | RefParam
-            | Annotation | DotOnTerm | ParenQuantifier => (LangVersion::V1_7, None),
+            | Annotation | DotOnTerm | ParenQuantifier | AssignCondition => {
+                (LangVersion::V1_7, None)
+            }
         }
     }
 
@@ -453,10 +454,8 @@ impl Construct {
             InvariantDecl if v.pre_1_7() => "use `conjecture` (before 1.7)",
             Section if v.pre_1_7() => "use `private NAME` on the names to hide (before 1.7)",
             AssignCondition | VarStmt => "declare a `local` instead",
-            Annotation | DotOnTerm | ParenQuantifier | RefParam | AxiomSchema
-            | DefinitionForms | AssertionProof | ThisCallAtom | InvariantDecl | Section => {
-                return None
-            }
+            Annotation | DotOnTerm | ParenQuantifier | RefParam | AxiomSchema | DefinitionForms
+            | AssertionProof | ThisCallAtom | InvariantDecl | Section => return None,
         })
     }
 }
@@ -537,9 +536,7 @@ impl Checker<'_> {
             K::Section { kind, body } => {
                 if matches!(
                     kind,
-                    SectionKind::Private
-                        | SectionKind::Specification
-                        | SectionKind::Implementation
+                    SectionKind::Private | SectionKind::Specification | SectionKind::Implementation
                 ) {
                     self.need(Construct::Section, d.span);
                 }
@@ -653,9 +650,7 @@ impl Checker<'_> {
                 self.expr(lhs);
                 self.expr(rhs);
             }
-            Cond::Some {
-                fmla, optimize, ..
-            } => {
+            Cond::Some { fmla, optimize, .. } => {
                 self.expr(fmla);
                 if let Some((_, e)) = optimize {
                     self.expr(e);
@@ -871,6 +866,6 @@ mod tests {
         assert!(!Construct::InvariantDecl.available(v("1.6")));
         assert!(Construct::InvariantDecl.available(v("1.8")));
         assert!(!Construct::VarStmt.available(v("1.5")));
-        assert!(Construct::AssignCondition.available(v("1.5")));
+        assert!(!Construct::AssignCondition.available(v("1.6")));
     }
 }

@@ -11,7 +11,7 @@
 
 use super::{
     action_within, called_from, checked_names, in_unit, lower_with, once_per_native,
-    outside_writes, LowerError, Plan, Scope, Unit,
+    outside_writes, within, LowerError, Plan, Scope, Unit,
 };
 use crate::program::{ActionId, Program};
 use crate::version::legacy_within;
@@ -54,17 +54,15 @@ pub(super) fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError
         .filter(|i| !i.trusted && !i.members.is_empty())
     {
         let scope: Vec<Symbol> = iso.members.iter().chain(&iso.with).copied().collect();
-        let keep = |name: Option<Symbol>| {
-            name.is_none_or(|n| legacy_within(n, &scope, &program.privates))
-        };
+        let keep =
+            |name: Option<Symbol>| name.is_none_or(|n| legacy_within(n, &scope, &program.privates));
         let hidden = |i: usize| !keep(name_of(i));
         // Conjectures kept are all checked; a property is proved where its
         // object is verified (or when it has no name), else assumed.
         let checked = |i: usize| {
             keep(name_of(i))
                 && (i < n_inv
-                    || name_of(i)
-                        .is_none_or(|n| legacy_within(n, &iso.members, &program.privates)))
+                    || name_of(i).is_none_or(|n| legacy_within(n, &iso.members, &program.privates)))
         };
         let init_conds = |i: usize| keep(init_name(i));
         let own = Scope::Within(&iso.members, &[]);
@@ -78,7 +76,13 @@ pub(super) fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError
         let mut internal = Vec::new();
         for (i, a) in program.actions.iter().enumerate() {
             let id = ActionId(u32::try_from(i).unwrap_or(u32::MAX));
-            if !action_within(a, &scope) {
+            // An object declared `private` belongs to an isolate only when
+            // the isolate names it (or something inside it).
+            let hidden_object = program.privates.iter().any(|p| {
+                action_within(a, std::slice::from_ref(p))
+                    && !scope.iter().any(|r| within(*r, std::slice::from_ref(p)))
+            });
+            if !action_within(a, &scope) || hidden_object {
                 continue;
             }
             let outside_call = called_from_outside.contains(&id);
