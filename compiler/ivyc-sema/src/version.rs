@@ -213,7 +213,7 @@ mod tests {
     fn rules_by_version() {
         let v = |t: &str| Semantics::new(LangVersion::parse(t).unwrap_or_default());
         assert!(v("1.6").ensures_always_checked() && !v("1.7").ensures_always_checked());
-        assert!(v("1.5").axiom_symbols_immutable() == false);
+        assert!(!v("1.5").axiom_symbols_immutable());
         assert!(v("1.8").axiom_symbols_immutable());
         assert!(!v("1.5").derived_orders() && v("1.6").derived_orders());
         assert!(!v("1.6").isolates_1_7() && v("1.7").isolates_1_7());

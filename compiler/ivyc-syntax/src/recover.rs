@@ -156,7 +156,15 @@ fn convert(
                 .map(|b| b.rfind('\n').map(|i| i + 1).unwrap_or(0))
                 .unwrap_or(0);
             let first_on_line = src.get(line_start..l).is_some_and(|p| p.trim().is_empty());
-            let help = hint(&t, &expected, first_on_line, version);
+            let previous = lexed
+                .tokens
+                .iter()
+                .position(|tok| tok.0 == l)
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| lexed.tokens.get(i))
+                .map(|tok| tok.1);
+            let help = later_keyword(previous, version)
+                .or_else(|| hint(&t, &expected, first_on_line, version));
             SyntaxError::UnexpectedToken {
                 span,
                 found: t.describe(),
@@ -367,6 +375,18 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
 }
 
 /// A hint for common mistakes.
+/// A name just before a syntax error that a later language version
+/// reserves (`require p` in Ivy 1.6) is most likely meant as that keyword.
+fn later_keyword(previous: Option<Tok<'_>>, version: LangVersion) -> Option<String> {
+    let Some(Tok::Ident(word)) = previous else {
+        return None;
+    };
+    let since = LangVersion::reserved_since(word)?;
+    (since > version).then(|| {
+        format!("`{word}` is not a keyword in Ivy {version} (it is one from Ivy {since} on), so it is read as a name here")
+    })
+}
+
 fn hint(
     found: &Tok<'_>,
     expected: &[String],

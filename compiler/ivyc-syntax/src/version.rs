@@ -452,7 +452,7 @@ impl Construct {
             PrivateName => "use a `private { ... }` section (1.7 and later)",
             EnsuresStmt => "use `ensure` (1.7 and later)",
             InvariantDecl if v.pre_1_7() => "use `conjecture` (before 1.7)",
-            Section if v.pre_1_7() => "use `private NAME` on the names to hide (before 1.7)",
+            Section if v.pre_1_7() => "use `private NAME` on the names to hide (Ivy 1.5 and 1.6)",
             AssignCondition | VarStmt => "declare a `local` instead",
             Annotation | DotOnTerm | ParenQuantifier | RefParam | AxiomSchema | DefinitionForms
             | AssertionProof | ThisCallAtom | InvariantDecl | Section => return None,
@@ -498,32 +498,26 @@ impl Checker<'_> {
                 self.expr(&f.fmla);
             }
             K::PrivateName(_) => self.need(Construct::PrivateName, d.span),
-            K::Invariant { fmla, proof, .. } => {
+            K::Invariant { fmla, .. } => {
                 self.need(Construct::InvariantDecl, d.span);
                 self.expr(&fmla.fmla);
-                self.proof(proof.as_ref());
             }
             K::Conjecture(f) => self.expr(&f.fmla),
             K::Axiom { prop, .. } => match &prop.prop {
                 Prop::Fmla(e) => self.expr(e),
                 Prop::Schema(s) => self.need(Construct::AxiomSchema, s.span),
             },
-            K::Property { fmla, proof, .. } => {
-                self.expr(&fmla.fmla);
-                self.proof(proof.as_ref());
-            }
+            K::Property { fmla, .. } => self.expr(&fmla.fmla),
             K::Definition {
                 label,
                 defn,
                 braces,
-                proof,
                 ..
             } => {
                 if label.is_some() || *braces {
                     self.need(Construct::DefinitionForms, d.span);
                 }
                 self.defn(defn);
-                self.proof(proof.as_ref());
             }
             K::Derived(ds) | K::Progress(ds) => ds.iter().for_each(|x| self.defn(x)),
             K::Relation(ss) | K::Function(ss) => {
@@ -574,8 +568,6 @@ impl Checker<'_> {
                     self.call_atom(t);
                 }
             }
-            K::Proof { step, .. } => self.proof(Some(step)),
-            K::Theorem { proof, .. } => self.proof(proof.as_ref()),
             _ => {}
         }
     }
@@ -600,14 +592,6 @@ impl Checker<'_> {
             if let Some(args) = &s.args {
                 args.iter().for_each(|a| self.expr(a));
             }
-        }
-    }
-
-    fn proof(&mut self, p: Option<&ProofStep>) {
-        let Some(p) = p else { return };
-        match &p.kind {
-            ProofStepKind::Group(steps) => steps.iter().for_each(|s| self.proof(Some(s))),
-            _ => {}
         }
     }
 
