@@ -20,6 +20,14 @@ use std::collections::HashMap;
 
 mod legacy;
 
+pub use legacy::UncheckedConjecture;
+
+/// The conjectures no unit checks: possible only in an Ivy 1.6 program
+/// with isolates (there is no isolate `this`); reported as warnings.
+pub fn unchecked_conjectures(program: &Program, units: &[Unit]) -> Vec<UncheckedConjecture> {
+    legacy::unchecked_conjectures(program, units)
+}
+
 /// Why a checked program cannot be turned into a verification problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LowerError {

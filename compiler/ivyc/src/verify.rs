@@ -67,6 +67,11 @@ pub fn run(args: &VerifyArgs) -> Exit {
         .as_ref()
         .map(|p| ivyc_sema::lower::never_checked(p, &units))
         .unwrap_or_default();
+    // Ivy 1.6: conjectures no declared isolate checks (a warning).
+    let unchecked_conjectures = program
+        .as_ref()
+        .map(|p| ivyc_sema::lower::unchecked_conjectures(p, &units))
+        .unwrap_or_default();
     let Some(units) = frontend::select_isolate(units, args.isolate.as_deref(), &mut out) else {
         return Exit::InputError;
     };
@@ -173,6 +178,9 @@ pub fn run(args: &VerifyArgs) -> Exit {
         .map(|c| outcome_exit(&c.outcome))
         .max()
         .unwrap_or(Exit::Success);
+    for c in &unchecked_conjectures {
+        out.diagnostic(&sources, &c.into_diagnostic());
+    }
     for n in &never_checked {
         out.diagnostic(&sources, &n.into_diagnostic());
     }

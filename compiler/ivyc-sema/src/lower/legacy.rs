@@ -15,7 +15,8 @@ use super::{
 };
 use crate::program::{ActionId, Program};
 use crate::version::legacy_within;
-use ivyc_base::Symbol;
+use ivyc_base::diagnostic::{primary, warning};
+use ivyc_base::{Diagnostic, IntoDiagnostic, Span, Symbol};
 use ivyc_logic::{Property, Role, SymId};
 
 /// One unit per untrusted isolate (see the module docs).
@@ -140,4 +141,53 @@ pub(super) fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError
     } else {
         Err(once_per_native(errors))
     }
+}
+
+/// A conjecture of an Ivy 1.6 program with isolates that no isolate
+/// keeps: ms-ivy never checks it (there is no isolate `this`), and neither
+/// does ivyc, but it says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UncheckedConjecture {
+    pub label: Option<Symbol>,
+    pub span: Span,
+}
+
+impl IntoDiagnostic for UncheckedConjecture {
+    fn code(&self) -> &'static str {
+        "unchecked-conjecture"
+    }
+
+    fn into_diagnostic(&self) -> Diagnostic {
+        let what = match self.label {
+            Some(l) => format!("conjecture [{l}]"),
+            None => "this conjecture".to_string(),
+        };
+        warning(
+            self.code(),
+            format!("{what} is checked by no isolate"),
+        )
+        .with_labels(vec![primary(self.span, "never checked")])
+        .with_notes(vec![
+            "note: before Ivy 1.7 only the declared isolates are checked; an isolate keeps the conjectures of the objects it names or is given `with`, and the unlabelled top-level ones".to_string(),
+            "help: name its object in an isolate (or remove the label of a top-level conjecture, or add `this` to an isolate)".to_string(),
+        ])
+    }
+}
+
+/// The conjectures of a 1.6 program with isolates that no unit checks.
+pub(super) fn unchecked_conjectures(program: &Program, units: &[Unit]) -> Vec<UncheckedConjecture> {
+    if program.isolates.is_empty() || program.semantics().isolates_1_7() {
+        return Vec::new();
+    }
+    let checked: Vec<Span> = units
+        .iter()
+        .flat_map(|u| u.system.invariants.iter().filter_map(|p| p.span))
+        .collect();
+    program
+        .invariants
+        .iter()
+        .filter_map(|p| p.span.map(|s| (p.label, s)))
+        .filter(|(_, s)| !checked.contains(s))
+        .map(|(label, span)| UncheckedConjecture { label, span })
+        .collect()
 }
