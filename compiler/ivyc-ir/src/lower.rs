@@ -44,7 +44,7 @@ pub fn lower(
     // building it (ms-ivy solves for such a state when it extracts).
     if let Some(span) = program.init_conds.first().and_then(|c| c.span) {
         return Err(vec![IrError::Unsupported {
-            what: "`init` declarations (Ivy 1.6 and older) in extracted code",
+            what: "`init` declarations (Ivy 1.6 and older)",
             span,
         }]);
     }
