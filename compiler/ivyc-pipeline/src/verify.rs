@@ -190,6 +190,12 @@ pub fn verify(
         .iter()
         .map(|n| n.into_diagnostic())
         .collect();
+    // Ivy 1.6: what no declared isolate checks (warnings).
+    diagnostics.extend(
+        ivyc_sema::lower::legacy_warnings(&program, &units)
+            .iter()
+            .map(|c| c.into_diagnostic()),
+    );
     let units = match front::select_isolate(units, opts.isolate.as_deref()) {
         Ok(u) => u,
         Err(d) => {

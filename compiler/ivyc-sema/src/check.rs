@@ -195,6 +195,10 @@ pub(crate) struct Checker<'a> {
     /// created (by full name); see `autoinst.rs`.
     pub(crate) autos: Vec<crate::autoinst::AutoInst<'a>>,
     pub(crate) auto_done: HashSet<String>,
+    /// The language version of the root file (see `version.rs`).
+    pub version: ivyc_syntax::LangVersion,
+    /// What only some versions declare (`init`, `private NAME`, ...).
+    pub(crate) legacy: crate::version::VersionState,
 }
 
 impl<'a> Checker<'a> {
@@ -244,6 +248,8 @@ impl<'a> Checker<'a> {
             instance_stack: Vec::new(),
             autos: Vec::new(),
             auto_done: HashSet::new(),
+            version: ivyc_syntax::LangVersion::DEFAULT,
+            legacy: crate::version::VersionState::default(),
         }
     }
 
@@ -750,12 +756,19 @@ impl<'a> Checker<'a> {
     // ------------------------------------------------------------------
 
     pub fn finish(mut self) -> (Program, Vec<SemaError>) {
+        if !self.semantics().axiom_symbols_immutable() {
+            self.legacy.assigned_axiom_syms = crate::version::assigned_axiom_syms(&self);
+        }
         let mut sig = Signature::new();
         for s in self.sorts.iter().skip(1) {
             sig.add_sort(s.clone());
         }
-        // Rigid symbols: mentioned in axioms, parameters, rigid definitions.
+        // Rigid symbols: mentioned in axioms, parameters, rigid definitions
+        // (before 1.7, symbols in axioms that actions assign stay state).
         for (&s, _) in self.axiom_syms.iter() {
+            if self.legacy.assigned_axiom_syms.contains(&s) {
+                continue;
+            }
             if let Some(d) = self.syms.get_mut(s.index()) {
                 if d.role == Role::State {
                     d.role = Role::Rigid;
@@ -796,6 +809,15 @@ impl<'a> Checker<'a> {
         interps.sort_by_key(|i| i.sort);
         p.interpretations = interps;
         p.natives = self.natives;
+        p.version = self.version;
+        for (c, o) in self.legacy.init_conds {
+            p.init_conds.push(c);
+            p.init_cond_origins.push(o);
+        }
+        p.privates = self.legacy.privates;
+        let mut assigned: Vec<SymId> = self.legacy.assigned_axiom_syms.into_iter().collect();
+        assigned.sort();
+        p.assigned_axiom_syms = assigned;
         (p, self.errors)
     }
 

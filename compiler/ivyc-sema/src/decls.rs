@@ -65,6 +65,7 @@ impl<'a> Checker<'a> {
         }
         for (d, env) in &items {
             self.pass_formulas(d, env);
+            self.pass_version(d, env);
         }
         self.resolve_isolate_labels();
         self.pass_definitions();
@@ -1252,7 +1253,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn closed(&mut self, fmla: &ast::Expr, ctx: BoolContext, env: &Rc<Env>) -> Option<Term> {
+    pub(crate) fn closed(
+        &mut self,
+        fmla: &ast::Expr,
+        ctx: BoolContext,
+        env: &Rc<Env>,
+    ) -> Option<Term> {
         let mut cx = Cx::new(env.clone());
         // Inside a parameterised object, the formula holds for every value
         // of the object's parameters.

@@ -720,6 +720,12 @@ impl Checker<'_> {
                     );
                     return None;
                 }
+                if !self.semantics().derived_orders() {
+                    // Ivy 1.5 and older: `<=`, `>`, `>=` are relations of
+                    // their own on an uninterpreted sort (see version.rs).
+                    let rel = self.op_symbol(op.as_str(), s, SortId::BOOL, span);
+                    return Some((sp(Term::app(rel, vec![l, r]), span), SortId::BOOL));
+                }
                 let lt = self.op_symbol("<", s, SortId::BOOL, span);
                 let t = match op {
                     BinOp::Lt => Term::app(lt, vec![l, r]),
@@ -1312,7 +1318,9 @@ impl Checker<'_> {
     /// Why a symbol may not be assigned, if it may not.
     pub(crate) fn immutable(&self, f: SymId) -> Option<Immutable> {
         if let Some(a) = self.axiom_syms.get(&f) {
-            return Some(Immutable::Axiom(*a));
+            if self.semantics().axiom_symbols_immutable() {
+                return Some(Immutable::Axiom(*a));
+            }
         }
         if self.param_syms.contains(&f) {
             return Some(Immutable::Parameter);

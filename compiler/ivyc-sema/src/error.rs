@@ -76,6 +76,7 @@ pub enum BoolContext {
     Assertion,
     Operand,
     Property,
+    InitCondition,
 }
 
 impl BoolContext {
@@ -87,6 +88,7 @@ impl BoolContext {
             BoolContext::Assertion => "an assertion",
             BoolContext::Operand => "an operand of a logical operator",
             BoolContext::Property => "a property",
+            BoolContext::InitCondition => "an `init` condition",
         }
     }
 }
@@ -121,6 +123,25 @@ pub enum SemaError {
     IncludePath {
         name: Symbol,
         span: Span,
+    },
+    /// An included file's `#lang` version differs from the root file's
+    /// (ms-ivy: "#lang ivyN.N expected in included file").
+    IncludeLangMismatch {
+        name: Symbol,
+        /// The `include` declaration.
+        span: Span,
+        /// The included file's `#lang` line.
+        lang: Span,
+        found: Symbol,
+        expected: Symbol,
+    },
+    /// Two `before` (or `after`) monitors of one action in one scope, which
+    /// Ivy 1.6 and older name alike (`a[after]`, `init[after]`).
+    DuplicateMonitor {
+        name: Symbol,
+        span: Span,
+        previous: Span,
+        version: ivyc_syntax::LangVersion,
     },
     IncludeCycle {
         name: Symbol,
@@ -356,6 +377,8 @@ impl SemaError {
             IncludeNotFound { span, .. }
             | IncludePath { span, .. }
             | IncludeCycle { span, .. }
+            | IncludeLangMismatch { span, .. }
+            | DuplicateMonitor { span, .. }
             | UndefinedName { span, .. }
             | DuplicateDeclaration { span, .. }
             | SortMismatch { span, .. }
@@ -423,6 +446,8 @@ impl IntoDiagnostic for SemaError {
             Syntax(e) => e.code(),
             InInstance { inner, .. } => inner.code(),
             IncludeNotFound { .. } => "include-not-found",
+            IncludeLangMismatch { .. } => "include-lang-mismatch",
+            DuplicateMonitor { .. } => "duplicate-monitor",
             IncludePath { .. } => "include-path",
             IncludeCycle { .. } => "include-cycle",
             UndefinedName { kind, .. } => match kind {
@@ -493,6 +518,44 @@ impl IntoDiagnostic for SemaError {
                         "help: looked for `{name}.ivy` next to this file, in the include directories and in the standard library"
                     )])
             }
+            IncludeLangMismatch {
+                name,
+                span,
+                lang,
+                found,
+                expected,
+            } => error(
+                code,
+                format!(
+                    "included file {} is `#lang ivy{found}`, but the program is `#lang ivy{expected}`",
+                    q(name)
+                ),
+            )
+            .with_labels(vec![
+                primary(*span, "included here"),
+                secondary(*lang, format!("`#lang ivy{found}`")),
+            ])
+            .with_notes(vec![
+                "note: a program is read in one language version, the root file's; ms-ivy refuses an included file with another version".to_string(),
+                format!("help: write the included file in Ivy {expected} (or start it with `#lang ivy`, which takes the version of the file including it)"),
+            ]),
+            DuplicateMonitor {
+                name,
+                span,
+                previous,
+                version,
+            } => error(
+                code,
+                format!("second monitor {} in the same scope", q(name)),
+            )
+            .with_labels(vec![
+                primary(*span, "second monitor"),
+                secondary(*previous, "first monitor"),
+            ])
+            .with_notes(vec![
+                format!("note: Ivy {version} names a monitor after its action and kind only, so one scope may hold one `before` and one `after` monitor per action (Ivy 1.7 lifts this)"),
+                "help: merge the two monitors into one".to_string(),
+            ]),
             IncludePath { name, span } => error(
                 code,
                 format!("`include` takes a module name, not a path: {}", q(name)),

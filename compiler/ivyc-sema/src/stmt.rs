@@ -487,7 +487,8 @@ impl<'a> Checker<'a> {
                     self.err(SemaError::ProofIgnored { span: p.span }, &env);
                 }
                 let old = cx.old;
-                if *kind == ast::AssertKind::Ensure && old == OldMode::Forbidden {
+                let ensure = matches!(kind, ast::AssertKind::Ensure | ast::AssertKind::Ensures);
+                if ensure && old == OldMode::Forbidden {
                     cx.old = OldMode::Allowed;
                 }
                 let t = self.elab_closed_assumed(cx, &fmla.fmla, BoolContext::Assertion);
@@ -498,6 +499,7 @@ impl<'a> Checker<'a> {
                             ast::AssertKind::Assert => AssertKind::Assert,
                             ast::AssertKind::Ensure => AssertKind::Ensure,
                             ast::AssertKind::Require => AssertKind::Require,
+                            ast::AssertKind::Ensures => AssertKind::Ensures,
                         },
                         formula: t,
                         assumed,

@@ -74,6 +74,9 @@ impl Path {
 pub struct File {
     /// The `#lang ivyN.N` header, if present.
     pub lang: Option<LangLine>,
+    /// The language version the file was read in: the one on its `#lang`
+    /// line, else the including file's (the default, 1.7, for a root file).
+    pub version: crate::LangVersion,
     pub decls: Vec<Decl>,
     pub span: Span,
 }
@@ -404,6 +407,8 @@ pub enum AssertKind {
     Assert,
     Ensure,
     Require,
+    /// `ensures` (Ivy 1.6 and older): an assertion always checked.
+    Ensures,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -882,6 +887,11 @@ pub enum DeclKind {
     },
     /// `conjecture [l] fmla`
     Conjecture(LabeledFmla),
+    /// `init [l] fmla` (Ivy 1.6 and older): the initial state satisfies it.
+    Init(LabeledFmla),
+    /// `private a.b` (Ivy 1.5 and 1.6): hides the object from isolates
+    /// that do not name it.
+    PrivateName(CallAtom),
     /// `[explicit] invariant [l] fmla [proof ...]`
     Invariant {
         explicit: bool,

@@ -533,6 +533,7 @@ impl P {
                     AssertKind::Assert => "assert",
                     AssertKind::Ensure => "ensure",
                     AssertKind::Require => "require",
+                    AssertKind::Ensures => "ensures",
                 },
                 lf(fmla),
                 p.as_ref()
@@ -761,6 +762,8 @@ impl P {
                 proof_sfx(p)
             )),
             DeclKind::Conjecture(f) => self.line(&format!("(conjecture {})", lf(f))),
+            DeclKind::Init(f) => self.line(&format!("(init {})", lf(f))),
+            DeclKind::PrivateName(c) => self.line(&format!("(private {})", call(c))),
             DeclKind::Invariant {
                 explicit,
                 fmla,

@@ -111,3 +111,48 @@ fn dots_and_old() {
     assert_eq!(expr("0 < 12 & s = \"abc\""), "(& (< 0 12) (= s \"abc\"))");
     assert_eq!(expr("true & ~false"), "(& true (Not false))");
 }
+
+/// The formula of `axiom <src>` in a file of language version `version`.
+fn expr_in(version: &str, src: &str) -> String {
+    let text = format!("#lang ivy{version}\naxiom {src}\n");
+    let (file, errors) = ivyc_syntax::parse(ivyc_base::FileId(0), &text);
+    assert!(errors.is_empty(), "{errors:?}");
+    match &file.decls[0].kind {
+        DeclKind::Axiom { prop, .. } => match &prop.prop {
+            ivyc_syntax::ast::Prop::Fmla(e) => sx(e),
+            other => panic!("not a formula: {other:?}"),
+        },
+        other => panic!("not an axiom: {other:?}"),
+    }
+}
+
+#[test]
+fn arrows_group_right_before_1_7() {
+    // `->`/`<->` have no precedence in the 1.3-1.6 table: yacc shifts
+    assert_eq!(expr_in("1.6", "a -> b -> c"), "(-> a (-> b c))");
+    assert_eq!(expr_in("1.6", "a <-> b -> c"), "(<-> a (-> b c))");
+    assert_eq!(expr_in("1.6", "a -> b <-> c"), "(-> a (<-> b c))");
+    assert_eq!(expr_in("1.6", "a | b -> c"), "(-> (| a b) c)");
+    assert_eq!(expr_in("1.6", "a -> b | c"), "(-> a (| b c))");
+    assert_eq!(expr_in("1.6", "~a -> b"), "(-> (Not a) b)");
+    assert_eq!(expr_in("1.6", "globally a -> b"), "(-> (Globally a) b)");
+    assert_eq!(
+        expr_in("1.6", "forall X. a -> b -> c"),
+        "(Forall [X] (-> a (-> b c)))"
+    );
+    assert_eq!(expr_in("1.7", "a -> b -> c"), "(-> (-> a b) c)");
+    assert_eq!(expr_in("1.8", "a -> b -> c"), "(-> (-> a b) c)");
+}
+
+#[test]
+fn arithmetic_levels_before_1_7() {
+    // `+` < `-` < `*` < `/`, each left-associative
+    assert_eq!(expr_in("1.6", "a + b - c = d"), "(= (+ a (- b c)) d)");
+    assert_eq!(expr_in("1.6", "a - b + c = d"), "(= (+ (- a b) c) d)");
+    assert_eq!(expr_in("1.6", "a - b - c = d"), "(= (- (- a b) c) d)");
+    assert_eq!(expr_in("1.6", "a * b / c = d"), "(= (* a (/ b c)) d)");
+    assert_eq!(expr_in("1.6", "a / b * c = d"), "(= (* (/ a b) c) d)");
+    assert_eq!(expr_in("1.3", "a + b * c = d"), "(= (+ a (* b c)) d)");
+    assert_eq!(expr_in("1.7", "a + b - c = d"), "(= (- (+ a b) c) d)");
+    assert_eq!(expr_in("1.7", "a * b / c = d"), "(= (/ (* a b) c) d)");
+}
