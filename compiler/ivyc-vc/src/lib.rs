@@ -5,8 +5,10 @@
 pub mod counterexample;
 pub mod discharge;
 pub mod obligation;
+pub mod restart;
 
 pub use counterexample::{rigid_tables, universes, Counterexample, SymbolTable};
 pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
 pub use ivyc_logic::answer::{Answer, Reason, Solver};
-pub use obligation::{obligations, HypSource, Obligation, ObligationKind};
+pub use obligation::{obligations, HypSource, Obligation, ObligationKind, QuerySize};
+pub use restart::{check_with_restarts, RestartPolicy};
