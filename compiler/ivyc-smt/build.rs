@@ -68,14 +68,39 @@ fn pypi() {
     }
     println!("cargo:rerun-if-changed={}", lib_dir.join(LIB_NAME).display());
     let lib = lib_dir.display();
-    println!("cargo:rustc-link-search=native={lib}");
+    // Linked from a directory inside OUT_DIR (links to the shared copy):
+    // cargo puts such directories on the library path of the binaries it
+    // runs (`cargo test`, `cargo run`), which covers the test binaries of
+    // every crate above this one.
+    match link_dir(&lib_dir) {
+        Ok(d) => println!("cargo:rustc-link-search=native={}", d.display()),
+        Err(e) => {
+            println!("cargo:warning=ivyc-smt: {e}");
+            println!("cargo:rustc-link-search=native={lib}");
+        }
+    }
     // ivyc-smt's own test binaries; ivyc's binary and tests get the same
-    // rpath from ivyc's build script (DEP_IVYC_Z3_LIB_DIR); other test
-    // binaries run under cargo, which puts this directory on their library
-    // path.
+    // rpath from ivyc's build script (DEP_IVYC_Z3_LIB_DIR).
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
     println!("cargo:lib_dir={lib}");
     println!("cargo:source=pypi-{WHEEL_VERSION}");
+}
+
+/// `OUT_DIR/z3lib` with links to the library in `lib_dir`.
+fn link_dir(lib_dir: &Path) -> Result<PathBuf, String> {
+    let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("no OUT_DIR")?).join("z3lib");
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for name in [LIB_NAME, "libz3.so"] {
+        let link = out.join(name);
+        let _ = std::fs::remove_file(&link);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(lib_dir.join(LIB_NAME), &link)
+            .map_err(|e| format!("cannot link {}: {e}", link.display()))?;
+        #[cfg(not(unix))]
+        std::fs::copy(lib_dir.join(LIB_NAME), &link)
+            .map_err(|e| format!("cannot copy to {}: {e}", link.display()))?;
+    }
+    Ok(out)
 }
 
 /// `pip download` of the pinned wheel (pip checks the hash), then the
