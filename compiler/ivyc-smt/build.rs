@@ -66,7 +66,10 @@ fn pypi() {
             return;
         }
     }
-    println!("cargo:rerun-if-changed={}", lib_dir.join(LIB_NAME).display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        lib_dir.join(LIB_NAME).display()
+    );
     let lib = lib_dir.display();
     // Linked from a directory inside OUT_DIR (links to the shared copy):
     // cargo puts such directories on the library path of the binaries it
@@ -116,7 +119,13 @@ fn fetch(dir: &Path, lib_dir: &Path) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot write {}: {e}", req.display()))?;
     let status = Command::new(&python)
-        .args(["-m", "pip", "download", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(["--no-deps", "--only-binary=:all:", "--require-hashes"])
         .args(["--platform", WHEEL_PLATFORM, "--python-version", "3"])
         .args(["--implementation", "py", "--abi", "none"])
@@ -172,10 +181,13 @@ fn fetch(dir: &Path, lib_dir: &Path) -> Result<(), String> {
 
 /// `python3` (or `python`) with a working `pip`.
 fn find_python() -> Option<String> {
-    ["python3", "python"].into_iter().map(String::from).find(|p| {
-        Command::new(p)
-            .args(["-m", "pip", "--version"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+    ["python3", "python"]
+        .into_iter()
+        .map(String::from)
+        .find(|p| {
+            Command::new(p)
+                .args(["-m", "pip", "--version"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
 }

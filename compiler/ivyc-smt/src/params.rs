@@ -143,7 +143,10 @@ mod tests {
                 ("sat.random_seed", "3"),
             ],
         );
-        check("\tsmt.qi.eager_threshold=10.5\n", &[("smt.qi.eager_threshold", "10.5")]);
+        check(
+            "\tsmt.qi.eager_threshold=10.5\n",
+            &[("smt.qi.eager_threshold", "10.5")],
+        );
     }
 
     #[test]
@@ -153,8 +156,14 @@ mod tests {
             Err(ParamError::MissingValue("smt.mbqi".into()))
         );
         assert_eq!(parse_params("=1"), Err(ParamError::BadName("=1".into())));
-        assert_eq!(parse_params("a-b=1"), Err(ParamError::BadName("a-b=1".into())));
-        assert_eq!(parse_params(".x=1"), Err(ParamError::BadName(".x=1".into())));
+        assert_eq!(
+            parse_params("a-b=1"),
+            Err(ParamError::BadName("a-b=1".into()))
+        );
+        assert_eq!(
+            parse_params(".x=1"),
+            Err(ParamError::BadName(".x=1".into()))
+        );
         assert_eq!(
             parse_params("smt.mbqi="),
             Err(ParamError::EmptyValue("smt.mbqi=".into()))

@@ -266,6 +266,16 @@ impl Z3Solver {
             {
                 Reason::Timeout
             }
+            // Z3 5 stops at its memory limit with `canceled`, like a timeout:
+            // under a memory limit, a cancellation well before the time
+            // limit is the memory limit.
+            Reason::Timeout
+                if limit_mb.is_some()
+                    && r.contains("cancel")
+                    && (timeout_ms == 0 || elapsed_ms < timeout_ms - timeout_ms / 50) =>
+            {
+                Reason::OutOfMemory { limit_mb }
+            }
             other => other,
         }
     }
@@ -348,7 +358,13 @@ impl Z3Solver {
         let (asserts, used) = match encoded {
             Ok(Ok(x)) => x,
             Ok(Err(e)) => {
-                return vec![(Answer::Unknown(Reason::Error(e.to_string())), Duration::ZERO); n]
+                return vec![
+                    (
+                        Answer::Unknown(Reason::Error(e.to_string())),
+                        Duration::ZERO
+                    );
+                    n
+                ]
             }
             Err(p) => {
                 let a = self.recover(p);

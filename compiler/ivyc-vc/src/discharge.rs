@@ -98,7 +98,10 @@ where
                     solver = make_solver();
                     let share = start.elapsed() / u32::try_from(unit.len().max(1)).unwrap_or(1);
                     vec![
-                        (Outcome::Unknown(Reason::Error("solver panicked".into())), share);
+                        (
+                            Outcome::Unknown(Reason::Error("solver panicked".into())),
+                            share
+                        );
                         unit.len()
                     ]
                 }
@@ -106,8 +109,8 @@ where
             // What the per-goal times do not cover (encoding, the shared
             // hypotheses, the conjunction attempt) is shared evenly.
             let own: Duration = outs.iter().map(|(_, d)| *d).sum();
-            let common = start.elapsed().saturating_sub(own)
-                / u32::try_from(unit.len().max(1)).unwrap_or(1);
+            let common =
+                start.elapsed().saturating_sub(own) / u32::try_from(unit.len().max(1)).unwrap_or(1);
             if let Ok(mut r) = results.lock() {
                 for (i, (out, d)) in unit.iter().zip(outs) {
                     if let Some(slot) = r.get_mut(*i) {
@@ -196,9 +199,10 @@ fn discharge_unit<S: Solver + ?Sized>(
                 std::slice::from_ref(&one.goal),
                 timeout_ms,
             );
-            let (a, d) = res
-                .pop()
-                .unwrap_or((Answer::Unknown(Reason::Error("no answer".into())), Duration::ZERO));
+            let (a, d) = res.pop().unwrap_or((
+                Answer::Unknown(Reason::Error("no answer".into())),
+                Duration::ZERO,
+            ));
             vec![(outcome(one, a), d)]
         }
         [first, ..] => {

@@ -110,8 +110,8 @@ pub fn check_with_restarts<S: Solver + ?Sized>(
         let res = solver.check_many_timed(sig, hyps, &batch, *budget);
         // The attempt's shared work (asserting the hypotheses) is split.
         let own: Duration = res.iter().map(|(_, d)| *d).sum();
-        let share = start.elapsed().saturating_sub(own)
-            / u32::try_from(batch.len().max(1)).unwrap_or(1);
+        let share =
+            start.elapsed().saturating_sub(own) / u32::try_from(batch.len().max(1)).unwrap_or(1);
         let mut still = Vec::new();
         for (&i, (a, d)) in pending.iter().zip(res) {
             times[i] += share + d;

@@ -124,7 +124,12 @@ pub struct SolverArgs {
     /// Budget in milliseconds of a query's first attempt: a query that
     /// times out within it is asked again with another random seed and
     /// twice the budget, within --timeout (0: no restarts; docs/smt.md).
-    #[arg(long = "restart-ms", value_name = "MS", env = "IVYC_RESTART_MS", hide = true)]
+    #[arg(
+        long = "restart-ms",
+        value_name = "MS",
+        env = "IVYC_RESTART_MS",
+        hide = true
+    )]
     pub restart_ms: Option<u64>,
 }
 

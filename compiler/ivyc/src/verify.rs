@@ -137,11 +137,15 @@ pub fn run(args: &VerifyArgs) -> Exit {
 }
 
 /// Writes the SMT-LIB dumps into `dir` (created if missing).
-fn write_dumps(dir: &std::path::Path, dumps: &[ivyc_pipeline::verify::SmtDump]) -> Result<(), String> {
+fn write_dumps(
+    dir: &std::path::Path,
+    dumps: &[ivyc_pipeline::verify::SmtDump],
+) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for d in dumps {
         let path = dir.join(&d.name);
-        std::fs::write(&path, &d.text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, &d.text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
 }
