@@ -65,6 +65,14 @@ pub trait Solver {
         false
     }
 
+    /// Give each following query a deterministic budget of `units` solver
+    /// resource units (None: no budget); a query that exhausts it is
+    /// `Unknown(Reason::Timeout)`. Returns false if the solver has no such
+    /// budget: then the restart policy cuts attempts by wall-clock time.
+    fn set_attempt_budget(&mut self, _units: Option<u64>) -> bool {
+        false
+    }
+
     /// Checks `hyps ∧ ¬goal` for each goal; the answers are in the order of
     /// `goals`. Solvers may share the work on the common hypotheses.
     fn check_many(

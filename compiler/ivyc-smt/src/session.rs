@@ -27,6 +27,11 @@ pub struct Z3Options {
     /// Z3's `random_seed` (solver parameter): set by the restart policy
     /// (`Solver::set_seed`) and for reproducibility studies.
     pub random_seed: Option<u32>,
+    /// Z3's `rlimit` (solver parameter): a deterministic budget in Z3's
+    /// resource units for each check, set by the restart policy
+    /// (`Solver::set_attempt_budget`) so that whether an attempt is cut
+    /// short does not depend on the machine's load.
+    pub attempt_rlimit: Option<u32>,
     /// Z3 parameters set as global parameters before the solver is created
     /// (process-wide, like `memory_max_mb`): ivyc's defaults
     /// ([`crate::default_params`]) and experiments (`IVYC_Z3_PARAMS`).
@@ -39,6 +44,7 @@ impl Default for Z3Options {
             minimize: false,
             memory_max_mb: None,
             random_seed: None,
+            attempt_rlimit: None,
             params: crate::default_params(),
         }
     }
@@ -56,6 +62,8 @@ pub struct Z3Solver {
     options: Z3Options,
     /// A seed was set since the solver was created (see `check_raw`).
     seeded: bool,
+    /// A resource limit was set since the solver was created.
+    rlimited: bool,
 }
 
 impl Default for Z3Solver {
@@ -93,6 +101,7 @@ impl Z3Solver {
             enc: Encoder::new(),
             options,
             seeded: false,
+            rlimited: false,
         })
     }
 
@@ -243,6 +252,11 @@ impl Z3Solver {
         if self.options.random_seed.is_some() || self.seeded {
             p.set_u32("random_seed", self.options.random_seed.unwrap_or(0));
         }
+        if self.options.attempt_rlimit.is_some() || self.rlimited {
+            // 0 is Z3's "no limit"; the limit counts from the check's start.
+            p.set_u32("rlimit", self.options.attempt_rlimit.unwrap_or(0));
+            self.rlimited = true;
+        }
         self.solver.set_params(&p);
         self.solver.check()
     }
@@ -266,6 +280,16 @@ impl Z3Solver {
             {
                 Reason::Timeout
             }
+            // A check under a resource budget that stops early was stopped
+            // by the budget (Z3 says `canceled`), unless it is near the
+            // memory limit.
+            Reason::Timeout
+                if self.options.attempt_rlimit.is_some()
+                    && r.contains("cancel")
+                    && !self.near_memory_limit() =>
+            {
+                Reason::Timeout
+            }
             // Z3 5 stops at its memory limit with `canceled`, like a timeout:
             // under a memory limit, a cancellation well before the time
             // limit is the memory limit.
@@ -278,6 +302,21 @@ impl Z3Solver {
             }
             other => other,
         }
+    }
+
+    /// Z3's peak memory has come within 10% of the memory limit (false
+    /// without a limit).
+    fn near_memory_limit(&self) -> bool {
+        let Some(limit) = self.options.memory_max_mb else {
+            return false;
+        };
+        let stats = self.solver.get_statistics();
+        let peak = match stats.value("max memory") {
+            Some(z3::StatisticsValue::Double(d)) => d,
+            Some(z3::StatisticsValue::UInt(u)) => f64::from(u),
+            None => return true,
+        };
+        peak >= f64::from(limit) * 0.9
     }
 
     pub(crate) fn z3(&self) -> &z3::Solver {
@@ -450,6 +489,11 @@ impl Solver for Z3Solver {
         true
     }
 
+    fn set_attempt_budget(&mut self, units: Option<u64>) -> bool {
+        self.options.attempt_rlimit = units.map(|u| u32::try_from(u).unwrap_or(u32::MAX));
+        true
+    }
+
     fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
         self.decide_unsat(sig, &validity_query(hyps, goal), timeout_ms)
     }
@@ -505,7 +549,16 @@ impl FreshZ3Solver {
 
 /// Re-solve in a fresh context; a context that cannot be created is an
 /// unknown answer, not a panic.
-fn fresh_check(options: Z3Options, sig: &Signature, hyps: &[Term], goal: &Term, t: u64) -> Answer {
+fn fresh_check(
+    mut options: Z3Options,
+    sig: &Signature,
+    hyps: &[Term],
+    goal: &Term,
+    t: u64,
+) -> Answer {
+    // The query is known to be satisfiable: the re-solve runs to the end
+    // (same seed, no resource budget).
+    options.attempt_rlimit = None;
     let limit_mb = options.memory_max_mb;
     let run = AssertUnwindSafe(move || {
         crate::with_fresh_context(move || match Z3Solver::try_with_options(options) {
@@ -520,6 +573,13 @@ impl Solver for FreshZ3Solver {
     fn set_seed(&mut self, seed: u32) -> bool {
         match &mut self.session {
             Ok(s) => s.set_seed(seed),
+            Err(_) => false,
+        }
+    }
+
+    fn set_attempt_budget(&mut self, units: Option<u64>) -> bool {
+        match &mut self.session {
+            Ok(s) => s.set_attempt_budget(units),
             Err(_) => false,
         }
     }

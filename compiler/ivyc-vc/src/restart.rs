@@ -73,12 +73,25 @@ impl RestartPolicy {
     }
 }
 
+/// Z3 resource units per millisecond of a budget: measured on the
+/// consecution checks of `examples/learning_switch.ivy` and its bug variants
+/// under Z3 5.4.1 (3,700–4,100 units per ms on the slow satisfiable
+/// queries; docs/performance.md "Tail latency"). Attempts are cut by this
+/// many units, not by the clock, so whether a query is restarted (and so
+/// which seed finds its counterexample) does not depend on the machine's
+/// load.
+pub const UNITS_PER_MS: u64 = 4_000;
+
 /// One unit of work under the restart policy: the goals (all under the
-/// same hypotheses) are checked with the first budget; those that time out
-/// are checked again, with the next seed and budget, until the budgets are
-/// used up. Returns each goal's answer and the time spent on it (its own
-/// checks plus a share of each attempt's common work). The solver's seed
-/// is set back to 0 at the end.
+/// same hypotheses) are checked with the first budget; those that run out
+/// of it are checked again, with the next seed and budget, until the
+/// budgets are used up. A budget is a deterministic amount of solver work
+/// (`Solver::set_attempt_budget`, [`UNITS_PER_MS`] units per millisecond)
+/// when the solver has one, else wall-clock time; every attempt also stops
+/// at what is left of the obligation's time limit. Returns each goal's
+/// answer and the time spent on it (its own checks plus a share of each
+/// attempt's common work). The solver's seed and budget are set back to
+/// the defaults at the end.
 pub fn check_with_restarts<S: Solver + ?Sized>(
     solver: &mut S,
     policy: &RestartPolicy,
@@ -87,27 +100,66 @@ pub fn check_with_restarts<S: Solver + ?Sized>(
     goals: &[Term],
     timeout_ms: u64,
 ) -> Vec<(Answer, Duration)> {
-    let budgets = policy.budgets(timeout_ms);
+    let mut budgets = policy.budgets(timeout_ms);
+    // A solver without seeds would only repeat the same search: one
+    // attempt with the whole limit.
+    if budgets.len() > 1 && !solver.set_seed(0) {
+        budgets = vec![timeout_ms];
+    }
     let n = goals.len();
     let mut answers: Vec<Option<Answer>> = vec![None; n];
     let mut times: Vec<Duration> = vec![Duration::ZERO; n];
     let mut pending: Vec<usize> = (0..n).collect();
     let mut reseeded = false;
+    let mut budgeted = false;
+    let began = Instant::now();
     for (attempt, budget) in budgets.iter().enumerate() {
         if pending.is_empty() {
             break;
         }
-        let last = attempt + 1 == budgets.len();
-        if attempt > 0 {
-            // A solver without seeds would only repeat the same search.
-            if !solver.set_seed(u32::try_from(attempt).unwrap_or(u32::MAX)) {
-                break;
+        let mut last = attempt + 1 == budgets.len();
+        // What is left of the obligation's limit (0: no limit).
+        let left = if timeout_ms == 0 {
+            0
+        } else {
+            let spent = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
+            match timeout_ms.checked_sub(spent) {
+                Some(l) if l > 0 => l,
+                _ => break,
             }
+        };
+        if attempt > 0 {
+            solver.set_seed(u32::try_from(attempt).unwrap_or(u32::MAX));
             reseeded = true;
+        }
+        let mut cut_by_work = false;
+        let wall = if last {
+            if budgeted {
+                solver.set_attempt_budget(None);
+            }
+            if timeout_ms == 0 {
+                *budget
+            } else if budgeted {
+                // Earlier attempts were cut by work, not time: all that
+                // is left.
+                left
+            } else {
+                (*budget).min(left)
+            }
+        } else if solver.set_attempt_budget(Some(budget.saturating_mul(UNITS_PER_MS))) {
+            budgeted = true;
+            cut_by_work = true;
+            left
+        } else {
+            (*budget).min(if left == 0 { u64::MAX } else { left })
+        };
+        // An attempt given all that is left is the last one.
+        if timeout_ms != 0 && !cut_by_work && wall >= left {
+            last = true;
         }
         let batch: Vec<Term> = pending.iter().map(|&i| goals[i].clone()).collect();
         let start = Instant::now();
-        let res = solver.check_many_timed(sig, hyps, &batch, *budget);
+        let res = solver.check_many_timed(sig, hyps, &batch, wall);
         // The attempt's shared work (asserting the hypotheses) is split.
         let own: Duration = res.iter().map(|(_, d)| *d).sum();
         let share =
@@ -122,6 +174,9 @@ pub fn check_with_restarts<S: Solver + ?Sized>(
             answers[i] = Some(a);
         }
         pending = still;
+    }
+    if budgeted {
+        solver.set_attempt_budget(None);
     }
     if reseeded {
         solver.set_seed(0);
@@ -273,8 +328,69 @@ mod tests {
         let mut s = SeedDependent::new(false);
         let sig = Signature::default();
         let out = check_with_restarts(&mut s, &policy(), &sig, &[], &[Term::bool(true)], 60_000);
-        assert_eq!(out[0].0, Answer::Unknown(Reason::Timeout));
-        assert_eq!(s.calls.len(), 1, "one attempt: the first budget");
+        // Seed 0 needs 50 s: one attempt with the whole minute proves it.
+        assert_eq!(out[0].0, Answer::Unsat);
+        let asked: Vec<u64> = s.calls.iter().map(|c| c.2).collect();
+        assert_eq!(asked, vec![60_000], "one attempt with the whole limit");
+    }
+
+    /// A solver with deterministic budgets: each goal needs
+    /// `units[seed]` resource units; it records (seed, wall limit, budget).
+    struct Budgeted {
+        seed: u32,
+        budget: Option<u64>,
+        units: Vec<u64>,
+        calls: Vec<(u32, u64, Option<u64>)>,
+    }
+
+    impl Solver for Budgeted {
+        fn check(&mut self, _s: &Signature, _h: &[Term], _g: &Term, t: u64) -> Answer {
+            self.calls.push((self.seed, t, self.budget));
+            match self.budget {
+                Some(b) if self.units[self.seed as usize % self.units.len()] > b => {
+                    Answer::Unknown(Reason::Timeout)
+                }
+                _ => Answer::Unsat,
+            }
+        }
+        fn set_seed(&mut self, seed: u32) -> bool {
+            self.seed = seed;
+            true
+        }
+        fn set_attempt_budget(&mut self, units: Option<u64>) -> bool {
+            self.budget = units;
+            true
+        }
+    }
+
+    #[test]
+    fn attempts_are_cut_by_work_not_by_the_clock() {
+        let mut s = Budgeted {
+            seed: 0,
+            budget: None,
+            // Seed 0 needs 3 s worth of work, seed 1 half a second.
+            units: vec![3_000 * UNITS_PER_MS, 500 * UNITS_PER_MS],
+            calls: Vec::new(),
+        };
+        let out = check_with_restarts(
+            &mut s,
+            &policy(),
+            &Signature::default(),
+            &[],
+            &[Term::bool(true)],
+            60_000,
+        );
+        assert_eq!(out[0].0, Answer::Unsat);
+        assert_eq!(s.calls.len(), 2);
+        // Each attempt has a work budget and, as wall-clock limit, what is
+        // left of the minute (no real time passes here).
+        assert_eq!(s.calls[0].0, 0);
+        assert_eq!(s.calls[0].2, Some(1_000 * UNITS_PER_MS));
+        assert_eq!(s.calls[1].0, 1);
+        assert_eq!(s.calls[1].2, Some(2_000 * UNITS_PER_MS));
+        assert!(s.calls.iter().all(|c| c.1 > 59_000 && c.1 <= 60_000));
+        // Seed and budget are back to the defaults.
+        assert_eq!((s.seed, s.budget), (0, None));
     }
 
     #[test]
