@@ -63,7 +63,7 @@ if [[ $# -gt 0 ]]; then
         files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
     done
 else
-    for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates \
+    for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/constructs \
         tests/data/fragment examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")

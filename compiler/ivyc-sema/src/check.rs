@@ -175,6 +175,15 @@ pub(crate) struct Checker<'a> {
     /// `type t = struct {...}` declarations whose fields are declared after
     /// all sorts exist.
     pub pending_structs: Vec<(SortId, &'a [ast::TypedName], Rc<Env>)>,
+    /// `variant s of t` declarations whose parent `t` is resolved after all
+    /// sorts exist: `(s, t, declaration span, env)`.
+    pub pending_variants: Vec<(SortId, &'a ast::Path, Span, Rc<Env>)>,
+    /// The variants of each sort, in declaration order (see `variant.rs`).
+    pub variants: Vec<(SortId, Vec<SortId>)>,
+    /// The `*>` relation of each pair (sort, variant sort).
+    pub pto: HashMap<(SortId, SortId), SymId>,
+    /// The declaration of each variant sort.
+    pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
     /// declaration order.
     pub destructors: Vec<Destructor>,
@@ -222,6 +231,10 @@ impl<'a> Checker<'a> {
             pending_defs: Vec::new(),
             missing_modules: Vec::new(),
             pending_structs: Vec::new(),
+            pending_variants: Vec::new(),
+            variants: Vec::new(),
+            pto: HashMap::new(),
+            variant_spans: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),

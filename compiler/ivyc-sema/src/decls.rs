@@ -37,6 +37,7 @@ impl<'a> Checker<'a> {
                 self.interpret(oper, target, d.span, env);
             }
         }
+        self.resolve_variants();
         for (sort, fields, env) in std::mem::take(&mut self.pending_structs) {
             self.struct_fields(sort, fields, &env);
         }
@@ -84,67 +85,86 @@ impl<'a> Checker<'a> {
     fn pass_sorts(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
         match &d.kind {
             K::Type { name, sort, .. } => {
-                let full = if name.as_str() == "this" {
-                    if env.prefix.is_empty() {
-                        self.err(SemaError::ThisOutsideObject { span: name.span }, env);
-                        return;
+                self.declare_type(name, sort.as_ref(), d.span, env);
+            }
+            K::Variant { name, of, sort } => {
+                if let Some(id) = self.declare_type(name, sort.as_ref(), d.span, env) {
+                    self.pending_variants.push((id, of, d.span, env.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `type name [= sort]` (also the sort of a `variant`): declares the
+    /// sort and returns it (`None` if it could not be declared).
+    fn declare_type(
+        &mut self,
+        name: &ast::Ident,
+        sort: Option<&'a ast::Sort>,
+        span: Span,
+        env: &Rc<Env>,
+    ) -> Option<SortId> {
+        let full = if name.as_str() == "this" {
+            if env.prefix.is_empty() {
+                self.err(SemaError::ThisOutsideObject { span: name.span }, env);
+                return None;
+            }
+            crate::check::join(&env.prefix)
+        } else {
+            dotted(&env.prefix, name.as_str())
+        };
+        match sort {
+            None => {
+                let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
+                self.declare(full, Entity::Sort(id), name.span, env)
+                    .then_some(id)
+            }
+            Some(ast::Sort::Enum(ctors)) => {
+                let names: Vec<Symbol> = ctors
+                    .iter()
+                    .map(|c| dotted(&env.prefix, c.as_str()))
+                    .collect();
+                let id = self.add_sort(full, SortKind::Enum(names), Some(name.span));
+                if !self.declare(full, Entity::Sort(id), name.span, env) {
+                    return None;
+                }
+                // Enum constructors are named within the enclosing object.
+                for c in ctors {
+                    let cfull = dotted(&env.prefix, c.as_str());
+                    let s = self.add_sym(
+                        SymbolDecl::new(cfull, vec![], id, Role::EnumCtor).with_span(Some(c.span)),
+                    );
+                    self.declare(cfull, Entity::Sym(s), c.span, env);
+                }
+                Some(id)
+            }
+            Some(ast::Sort::Range { lo, hi }) => {
+                let lo = self.range_bound(lo.name.as_str(), lo.span, env);
+                let hi = self.range_bound(hi.name.as_str(), hi.span, env);
+                match self.range_kind(lo, hi, span, env) {
+                    Some(kind) => {
+                        let id = self.add_sort(full, kind, Some(name.span));
+                        self.interpret_origins.insert(id, env.origin());
+                        self.declare(full, Entity::Sort(id), name.span, env)
+                            .then_some(id)
                     }
-                    crate::check::join(&env.prefix)
-                } else {
-                    dotted(&env.prefix, name.as_str())
-                };
-                match sort {
+                    // Reported; declared so its uses do not cascade.
                     None => {
-                        let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
-                        self.declare(full, Entity::Sort(id), name.span, env);
-                    }
-                    Some(ast::Sort::Enum(ctors)) => {
-                        let names: Vec<Symbol> = ctors
-                            .iter()
-                            .map(|c| dotted(&env.prefix, c.as_str()))
-                            .collect();
-                        let id = self.add_sort(full, SortKind::Enum(names), Some(name.span));
-                        if !self.declare(full, Entity::Sort(id), name.span, env) {
-                            return;
-                        }
-                        // Enum constructors are named within the enclosing object.
-                        for c in ctors {
-                            let cfull = dotted(&env.prefix, c.as_str());
-                            let s = self.add_sym(
-                                SymbolDecl::new(cfull, vec![], id, Role::EnumCtor)
-                                    .with_span(Some(c.span)),
-                            );
-                            self.declare(cfull, Entity::Sym(s), c.span, env);
-                        }
-                    }
-                    Some(ast::Sort::Range { lo, hi }) => {
-                        let lo = self.range_bound(lo.name.as_str(), lo.span, env);
-                        let hi = self.range_bound(hi.name.as_str(), hi.span, env);
-                        match self.range_kind(lo, hi, d.span, env) {
-                            Some(kind) => {
-                                let id = self.add_sort(full, kind, Some(name.span));
-                                self.interpret_origins.insert(id, env.origin());
-                                self.declare(full, Entity::Sort(id), name.span, env);
-                            }
-                            // Reported; declared so its uses do not cascade.
-                            None => self.declare_unsupported_sort(full, name.span, env),
-                        }
-                    }
-                    Some(ast::Sort::Struct(fields)) => {
-                        let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
-                        self.struct_sorts.insert(id);
-                        if self.declare(full, Entity::Sort(id), name.span, env) {
-                            self.pending_structs.push((id, fields, env.clone()));
-                        }
+                        self.declare_unsupported_sort(full, name.span, env);
+                        None
                     }
                 }
             }
-            K::Variant { name, .. } => {
-                self.unsupported("`variant` types", d.span, env);
-                let full = dotted(&env.prefix, name.as_str());
-                self.declare_unsupported_sort(full, name.span, env);
+            Some(ast::Sort::Struct(fields)) => {
+                let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
+                self.struct_sorts.insert(id);
+                if !self.declare(full, Entity::Sort(id), name.span, env) {
+                    return None;
+                }
+                self.pending_structs.push((id, fields, env.clone()));
+                Some(id)
             }
-            _ => {}
         }
     }
 

@@ -322,10 +322,7 @@ impl Checker<'_> {
                 }
                 Some((t, ts))
             }
-            ExprKind::Isa { .. } => {
-                self.unsupported("`isa`", span, &env);
-                None
-            }
+            ExprKind::Isa { expr, sort } => self.elab_isa(cx, expr, sort, span),
             ExprKind::NamedBinder { .. } => {
                 self.unsupported("named binders (`$name`)", span, &env);
                 None
@@ -735,10 +732,7 @@ impl Checker<'_> {
                 let f = self.op_symbol(op.as_str(), s, s, span);
                 Some((sp(Term::app(f, vec![l, r]), span), s))
             }
-            BinOp::Pto => {
-                self.unsupported("`*>`", span, &env);
-                None
-            }
+            BinOp::Pto => self.elab_pto(cx, lhs, rhs, span),
         }
     }
 
@@ -1167,10 +1161,14 @@ impl Checker<'_> {
             .zip(psyms.iter().skip(skip))
         {
             match self.elab(cx, a, Some(want)) {
-                Some((t, ts)) => {
-                    ok &= self.expect(cx, ts, Some(want), a.span, Some(p));
-                    out.push(t);
-                }
+                Some((t, ts)) => match self.coerce(cx, t.clone(), ts, want) {
+                    // A value of a variant passed for its parent sort.
+                    Some(up) => out.push(up),
+                    None => {
+                        ok &= self.expect(cx, ts, Some(want), a.span, Some(p));
+                        out.push(t);
+                    }
+                },
                 None => ok = false,
             }
         }
@@ -1229,6 +1227,7 @@ impl Checker<'_> {
             return None;
         }
         let rs = self.sym(ret)?.ret;
+        let method = base.is_some();
         let targs = self.call_args(cx, a, name, base, args, span)?;
         // A call in an assertion is lifted before it: its arguments may not
         // mention the formula's variables.
@@ -1249,14 +1248,18 @@ impl Checker<'_> {
         let tname = self.fresh_name(&format!("{}.tmp", cx.owner));
         let tmp = self.add_local(tname, rs, Some(span));
         cx.temps.push(tmp);
-        cx.lifted.push(Stmt {
+        let mut call = Stmt {
             kind: StmtKind::Call {
                 action: a,
                 args: targs,
                 results: vec![tmp],
             },
             span,
-        });
+        };
+        if method {
+            call = self.dispatch(call, cx.owner);
+        }
+        cx.lifted.push(call);
         Some((sp(Term::constant(tmp), span), rs))
     }
 

@@ -12,6 +12,8 @@ pub mod lower;
 pub mod program;
 mod stmt;
 mod uninterpret;
+mod variant;
+mod witness;
 
 pub use error::SemaError;
 pub use program::{

@@ -238,7 +238,7 @@ impl<'a> Checker<'a> {
 
     /// `cond & forall Y. cond[Y] -> ~(e[Y] < e)` for `if some vars. cond
     /// minimizing e` (`~(e < e[Y])` for maximizing).
-    fn optimal_witness(
+    pub(crate) fn optimal_witness(
         &mut self,
         cx: &mut Cx,
         vars: &[SymId],
@@ -335,6 +335,13 @@ impl<'a> Checker<'a> {
             }
             None => None,
         };
+        let init_t = match (declared, init_t) {
+            (Some(s), Some((t, is))) if is != s => match self.coerce(cx, t.clone(), is, s) {
+                Some(up) => Some((up, s)),
+                None => Some((t, is)),
+            },
+            (_, x) => x,
+        };
         let sort = match (declared, &init_t) {
             (Some(s), Some((_, is))) => {
                 if *is != s {
@@ -424,7 +431,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A condition: no free variables; calls are lifted.
-    fn condition(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
+    pub(crate) fn condition(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
         cx.allow_free = false;
         cx.reset_free();
         let r = self.elab_bool(cx, e, BoolContext::Condition);
@@ -472,7 +479,7 @@ impl<'a> Checker<'a> {
                     cx.allow_free = true;
                     cx.reset_free();
                     let Some((v, vs)) = v else { return };
-                    if vs != ret {
+                    let Some(v) = self.coerce(cx, v, vs, ret) else {
                         let (expected, found) = (self.sort_name(ret), self.sort_name(vs));
                         self.err(
                             SemaError::SortMismatch {
@@ -484,7 +491,7 @@ impl<'a> Checker<'a> {
                             &env,
                         );
                         return;
-                    }
+                    };
                     self.field_assign(cx, &t, Some(v), span, out);
                     return;
                 }
@@ -497,7 +504,7 @@ impl<'a> Checker<'a> {
                 cx.allow_free = true;
                 cx.reset_free();
                 let Some((v, vs)) = v else { return };
-                if vs != ret {
+                let Some(v) = self.coerce(cx, v, vs, ret) else {
                     let (expected, found) = (self.sort_name(ret), self.sort_name(vs));
                     let decl = self.sym(f).and_then(|d| d.span.map(|s| (d.name, s)));
                     self.err(
@@ -510,7 +517,7 @@ impl<'a> Checker<'a> {
                         &env,
                     );
                     return;
-                }
+                };
                 // `x := a(y)`: the call's result goes to `x` directly.
                 if args.is_empty() && cx.temps.len() == nt + 1 && cx.lifted.len() == nl + 1 {
                     if let (Some(&tmp), TermKind::App(t, targs)) = (cx.temps.last(), &v.kind) {
@@ -608,34 +615,13 @@ impl<'a> Checker<'a> {
                         });
                     }
                 }
-                ast::Cond::Some {
-                    params,
-                    fmla,
-                    optimize,
-                    ..
-                } => {
+                ast::Cond::Some { .. } | ast::Cond::Assign { .. } => {
                     let n = cx.scope.len();
-                    let mut vars = Vec::new();
-                    for p in params {
-                        let srt = self.resolve_sort(&p.sort, &env).unwrap_or(SortId::BOOL);
-                        let name = self.fresh_name(&format!("{}.{}", cx.owner, p.name.as_str()));
-                        let x = self.add_local(name, srt, Some(p.name.span));
-                        cx.scope.push((p.name.name, Binding::Local(x), p.name.span));
-                        vars.push(x);
-                    }
-                    let stmt = cx.stmt;
-                    cx.stmt = false;
-                    let mut c = self.condition(cx, fmla);
-                    // `minimizing e`: no other witness has a smaller `e`
-                    // (`maximizing`: a larger one).
-                    if let (Some(cond), Some((dir, e))) = (&c, optimize) {
-                        c = self.optimal_witness(cx, &vars, cond, *dir, e, &env);
-                    }
-                    cx.stmt = stmt;
+                    let w = self.witness_cond(cx, cond);
                     let t = self.elab_block(cx, then_);
                     cx.scope.truncate(n);
                     let e = self.elab_else(cx, else_.as_deref());
-                    if let Some(c) = c {
+                    if let Some((vars, c)) = w {
                         push(StmtKind::IfSome {
                             vars,
                             cond: c,
@@ -644,7 +630,6 @@ impl<'a> Checker<'a> {
                         });
                     }
                 }
-                ast::Cond::Assign { lhs, .. } => self.unsupported("`if x := e`", lhs.span, &env),
             },
             S::IfStar { then_, else_ } => {
                 let t = self.elab_block(cx, then_);
@@ -657,13 +642,8 @@ impl<'a> Checker<'a> {
                 body,
                 ..
             } => {
-                let ast::Cond::Expr(c) = cond else {
-                    self.unsupported("this form of `while` condition", span, &env);
-                    return;
-                };
                 let stmt = cx.stmt;
                 cx.stmt = false;
-                let c = self.condition(cx, c);
                 let mut invs = Vec::new();
                 for inv in invariants {
                     if let Some(p) = &inv.proof {
@@ -677,9 +657,21 @@ impl<'a> Checker<'a> {
                         });
                     }
                 }
+                let n = cx.scope.len();
+                // `while some x. p(x)` / `while x:s := e`: the witnesses
+                // are bound in the body only.
+                let (witness, c) = match cond {
+                    ast::Cond::Expr(c) => (Vec::new(), self.condition(cx, c)),
+                    _ => match self.witness_cond(cx, cond) {
+                        Some((vars, c)) => (vars, Some(c)),
+                        None => (Vec::new(), None),
+                    },
+                };
                 cx.stmt = stmt;
                 let b = self.elab_block(cx, body);
+                cx.scope.truncate(n);
                 if let Some(c) = c {
+                    let (c, b) = self.witness_loop(witness, c, b, span);
                     push(StmtKind::While {
                         cond: c,
                         invariants: invs,
@@ -900,6 +892,9 @@ impl<'a> Checker<'a> {
             let info = self.actions.get(action.index())?;
             (info.decl_span, info.def.returns.len())
         };
+        let mut results = results;
+        let mut upcasts: Vec<(SymId, SymId)> = Vec::new();
+        let method = base.is_some();
         if !results.is_empty() {
             if nret == 0 {
                 self.err(
@@ -933,8 +928,17 @@ impl<'a> Checker<'a> {
                 .iter()
                 .filter_map(|r| self.sym(*r).map(|d| d.ret))
                 .collect();
-            for (r, w) in results.iter().zip(want) {
+            for (r, w) in results.iter_mut().zip(want) {
                 let got = self.sym(*r)?.ret;
+                if got != w && self.is_variant(got, w) {
+                    // A result of a variant sort into a target of its
+                    // parent: received in a temporary, then upcast.
+                    let tname = self.fresh_name(&format!("{}.res", cx.owner));
+                    let tmp = self.add_local(tname, w, Some(span));
+                    upcasts.push((*r, tmp));
+                    *r = tmp;
+                    continue;
+                }
                 if got != w {
                     let (expected, found) = (self.sort_name(got), self.sort_name(w));
                     let d = self.sym(*r).and_then(|d| d.span.map(|s| (d.name, s)));
@@ -954,11 +958,30 @@ impl<'a> Checker<'a> {
         cx.allow_free = false;
         let args = self.call_args(cx, action, name, base, args, e.span);
         cx.allow_free = true;
-        Some(Stmt {
+        let mut call = Stmt {
             kind: StmtKind::Call {
                 action,
                 args: args?,
                 results,
+            },
+            span,
+        };
+        if method {
+            call = self.dispatch(call, cx.owner);
+        }
+        if upcasts.is_empty() {
+            return Some(call);
+        }
+        let mut body = vec![call];
+        let mut temps = Vec::new();
+        for (target, tmp) in upcasts {
+            body.extend(self.upcast_into(target, tmp, span));
+            temps.push(tmp);
+        }
+        Some(Stmt {
+            kind: StmtKind::Local {
+                syms: temps,
+                body: Block::new(body),
             },
             span,
         })
