@@ -182,6 +182,9 @@ pub(crate) struct Checker<'a> {
     pub variants: Vec<(SortId, Vec<SortId>)>,
     /// The `*>` relation of each pair (sort, variant sort).
     pub pto: HashMap<(SortId, SortId), SymId>,
+    /// `(snapshot, original)` of the symbols read under `old` in `after
+    /// init` blocks (taken before the first block).
+    pub init_olds: Vec<(SymId, SymId)>,
     /// The declaration of each variant sort.
     pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
@@ -235,6 +238,7 @@ impl<'a> Checker<'a> {
             variants: Vec::new(),
             pto: HashMap::new(),
             variant_spans: Vec::new(),
+            init_olds: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),

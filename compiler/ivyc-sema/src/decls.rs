@@ -77,6 +77,17 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // `old` in initialisation: the snapshots are taken first.
+        if !self.init_olds.is_empty() {
+            let olds = std::mem::take(&mut self.init_olds);
+            let span = items
+                .iter()
+                .find(|(d, _)| matches!(d.kind, K::AfterInit { .. }))
+                .map(|(d, _)| d.span)
+                .unwrap_or_default();
+            let snaps = self.snapshots(&olds, span);
+            self.inits.insert(0, Block::new(snaps));
+        }
         for i in 0..self.actions.len() {
             self.elab_action(ActionId(u32::try_from(i).unwrap_or(u32::MAX)));
         }

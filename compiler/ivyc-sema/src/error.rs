@@ -616,9 +616,12 @@ impl IntoDiagnostic for SemaError {
             }
             OldOutsideEnsure { span } => error(
                 code,
-                "`old` is only allowed in `ensure` and in `after` monitors",
+                "`old` is only allowed in the code of actions and initialisers",
             )
-            .with_labels(vec![primary(*span, "`old` used here")]),
+            .with_labels(vec![primary(*span, "`old` used here")])
+            .with_notes(vec![
+                "note: `old e` is the value of `e` when the action (or initialisation) started; a formula outside code has no such state".into(),
+            ]),
             MissingReturns { action, span, decl } => {
                 let mut labels = vec![primary(*span, "its value is used here")];
                 if let Some(d) = decl {

@@ -19,10 +19,15 @@ impl<'a> Checker<'a> {
         };
         let mut cx = Cx::new(env.clone());
         cx.stmt = true;
+        // `old x` in initialisation is the value before all of it (Ivy):
+        // the snapshots are shared by every `after init` block.
+        cx.old = OldMode::Allowed;
+        cx.olds = std::mem::take(&mut self.init_olds);
         // In a parameterised object, initialisation is for every value of
         // the parameters: they are variables, so updates are parameterised.
         self.bind_object_params(&mut cx, env);
         let stmts = self.elab_stmts(&mut cx, &b.stmts);
+        self.init_olds = std::mem::take(&mut cx.olds);
         if env.section == Section::Specification && !stmts.is_empty() {
             // Initialisation of specification state: verified, not extracted.
             return Some(Block::new(vec![Stmt {
@@ -140,7 +145,7 @@ impl<'a> Checker<'a> {
                 &m.env,
                 &m.params,
                 &m.returns,
-                OldMode::Forbidden,
+                OldMode::Allowed,
                 &mut olds,
                 &mut stmts,
                 true,
@@ -155,7 +160,7 @@ impl<'a> Checker<'a> {
                 env,
                 pn,
                 rn,
-                OldMode::Forbidden,
+                OldMode::Allowed,
                 &mut olds,
                 &mut stmts,
                 false,
@@ -193,30 +198,7 @@ impl<'a> Checker<'a> {
                 span: decl_span,
             })
             .collect();
-        for (snap, orig) in &olds {
-            let Some(d) = self.sym(*orig).cloned() else {
-                continue;
-            };
-            let vars: Vec<Var> = d
-                .args
-                .iter()
-                .enumerate()
-                .map(|(i, s)| Var::new(&format!("X{i}"), *s))
-                .collect();
-            let span = self
-                .actions
-                .get(id.index())
-                .map(|a| a.decl_span)
-                .unwrap_or_default();
-            pre.push(Stmt {
-                kind: StmtKind::Assign {
-                    sym: *snap,
-                    args: vars.iter().map(|v| Term::var(*v)).collect(),
-                    value: Term::app_vars(*orig, &vars),
-                },
-                span,
-            });
-        }
+        pre.extend(self.snapshots(&olds, decl_span));
         let shift = pre.len();
         let mut all_parts = vec![BodyPart {
             kind: PartKind::Olds,
@@ -234,6 +216,32 @@ impl<'a> Checker<'a> {
             info.def.olds = olds;
             info.def.parts = all_parts;
         }
+    }
+
+    /// The statements `snap(X..) := orig(X..)` that take the `old`
+    /// snapshots.
+    pub(crate) fn snapshots(&self, olds: &[(SymId, SymId)], span: Span) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for (snap, orig) in olds {
+            let Some(d) = self.sym(*orig) else {
+                continue;
+            };
+            let vars: Vec<Var> = d
+                .args
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Var::new(&format!("X{i}"), *s))
+                .collect();
+            out.push(Stmt {
+                kind: StmtKind::Assign {
+                    sym: *snap,
+                    args: vars.iter().map(|v| Term::var(*v)).collect(),
+                    value: Term::app_vars(*orig, &vars),
+                },
+                span,
+            });
+        }
+        out
     }
 
     /// `cond & forall Y. cond[Y] -> ~(e[Y] < e)` for `if some vars. cond
