@@ -93,6 +93,9 @@ pub(crate) struct ModuleInfo<'a> {
     pub params: Vec<Symbol>,
     pub body: &'a [ast::Decl],
     pub span: Span,
+    /// The declaration of a `module isolate`: each instance gets an
+    /// isolate `iso` of itself with the module's `with` list.
+    pub isolate: Option<&'a ast::Decl>,
 }
 
 /// An action body with its environment and the source names of the
@@ -185,6 +188,9 @@ pub(crate) struct Checker<'a> {
     /// `(snapshot, original)` of the symbols read under `old` in `after
     /// init` blocks (taken before the first block).
     pub init_olds: Vec<(SymId, SymId)>,
+    /// Full names of the labels of axioms, properties, invariants and
+    /// definitions (which an isolate's lists may name).
+    pub labels: HashSet<Symbol>,
     /// The declaration of each variant sort.
     pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
@@ -239,6 +245,7 @@ impl<'a> Checker<'a> {
             pto: HashMap::new(),
             variant_spans: Vec::new(),
             init_olds: Vec::new(),
+            labels: HashSet::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),
@@ -525,13 +532,11 @@ impl<'a> Checker<'a> {
                 with,
                 body,
             } => {
-                if category.is_some() || !with.is_empty() {
-                    self.unsupported(
-                        "`module object`/`module isolate` and module `with` lists",
-                        d.span,
-                        env,
-                    );
-                }
+                // `module object m` is a module; `module isolate m(..) with
+                // a, b` also declares `isolate iso = this with a, b` in each
+                // instance (see `instantiate`). Without a category the
+                // `with` list means nothing (as in Ivy).
+                let _ = with;
                 let full = dotted(&env.prefix, name.as_str());
                 let mut ps = Vec::new();
                 for p in params.iter().flatten() {
@@ -546,12 +551,14 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if self.declare(full, Entity::Module, name.span, env) {
+                    let isolate = (*category == Some(ast::ModuleCategory::Isolate)).then_some(d);
                     self.modules.insert(
                         full,
                         ModuleInfo {
                             params: ps,
                             body,
                             span: name.span,
+                            isolate,
                         },
                     );
                 }
@@ -660,7 +667,7 @@ impl<'a> Checker<'a> {
         let Some(m) = self.modules.get(&full) else {
             return;
         };
-        let (params, body, mspan) = (m.params.clone(), m.body, m.span);
+        let (params, body, mspan, iso) = (m.params.clone(), m.body, m.span, m.isolate);
         let args: Vec<ast::ModuleArg> = inst.module.args.clone().unwrap_or_default();
         if args.len() != params.len() {
             self.err(
@@ -727,8 +734,15 @@ impl<'a> Checker<'a> {
             obj_params: env.obj_params.iter().cloned().chain(inst_params).collect(),
         });
         self.instance_stack.push(full);
-        self.flatten(body, child);
+        self.flatten(body, child.clone());
         self.instance_stack.pop();
+        if let Some(d) = iso {
+            // Resolved with the isolates, in the instance's scope.
+            self.items.push(Item {
+                decl: d,
+                env: child,
+            });
+        }
     }
 
     // ------------------------------------------------------------------

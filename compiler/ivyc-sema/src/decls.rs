@@ -64,6 +64,19 @@ impl<'a> Checker<'a> {
             self.pass_monitors(d, env);
         }
         for (d, env) in &items {
+            let label = match &d.kind {
+                K::Axiom { prop, .. } => prop.label.as_ref(),
+                K::Property { fmla, .. } | K::Invariant { fmla, .. } | K::Conjecture(fmla) => {
+                    fmla.label.as_ref()
+                }
+                K::Definition { label, .. } => label.as_ref(),
+                _ => None,
+            };
+            if let Some(l) = label {
+                self.labels.insert(dotted(&env.prefix, l.as_str()));
+            }
+        }
+        for (d, env) in &items {
             self.pass_formulas(d, env);
         }
         self.pass_definitions();
@@ -1357,6 +1370,19 @@ impl<'a> Checker<'a> {
                     span: name.span,
                 });
             }
+            // An instance of a `module isolate`: `isolate iso = this with
+            // ...` inside the instance.
+            K::Module { with, .. } => {
+                let members = vec![env.object().unwrap_or_else(|| Symbol::intern("this"))];
+                let with = self.isolate_names(with, &[], env);
+                self.isolates.push(IsolateDef {
+                    name: dotted(&env.prefix, "iso"),
+                    members,
+                    with,
+                    trusted: false,
+                    span: d.span,
+                });
+            }
             K::IsolateObject {
                 trusted,
                 name,
@@ -1446,12 +1472,31 @@ impl<'a> Checker<'a> {
                 span: a.span,
             };
             let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
+            if segs == ["this"] && env.prefix.is_empty() {
+                // `with this`: the whole program.
+                out.push(Symbol::intern("this"));
+                continue;
+            }
             match self.resolve_full(&segs, env) {
                 Some((full, _)) => out.push(full),
-                None => self.undefined(NameKind::Value, &p.to_dotted(), p.span, env),
+                None => match self.resolve_label(&segs, env) {
+                    // A property or invariant by its label.
+                    Some(full) => out.push(full),
+                    None => self.undefined(NameKind::Value, &p.to_dotted(), p.span, env),
+                },
             }
         }
         out
+    }
+
+    /// The full name of the label `segs` seen from `env` (innermost
+    /// object outwards), if some formula has it.
+    fn resolve_label(&self, segs: &[&str], env: &Env) -> Option<Symbol> {
+        let tail = segs.join(".");
+        (0..=env.prefix.len())
+            .rev()
+            .map(|i| dotted(env.prefix.get(..i).unwrap_or(&[]), &tail))
+            .find(|c| self.labels.contains(c))
     }
 
     /// Elaborates the bodies of definitions (after all symbols exist).
