@@ -490,7 +490,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Declares one symbol; returns it.
-    fn declare_sym(
+    pub(crate) fn declare_sym(
         &mut self,
         name: &str,
         nspan: Span,
@@ -1326,13 +1326,13 @@ impl<'a> Checker<'a> {
                     self.unsupported("temporal properties", d.span, env);
                     return;
                 }
-                if named.is_some() {
-                    self.unsupported("`named` properties", d.span, env);
-                }
                 if let Some(p) = proof {
                     self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
+                    if let Some(lhs) = named {
+                        self.named_property(lhs, &t, label(&fmla.label), fmla.span, env);
+                    }
                     let p = Property {
                         label: label(&fmla.label),
                         formula: t,

@@ -319,6 +319,15 @@ pub enum SemaError {
         found: Option<Symbol>,
         span: Span,
     },
+    /// `property ... named f(X)` that Ivy cannot skolemise: the formula is
+    /// not `forall ... exists Y. body` with one `Y` (`var == None`), or a
+    /// universally quantified variable `var` is not an argument of `f`.
+    InvalidNamed {
+        name: Symbol,
+        var: Option<Symbol>,
+        span: Span,
+        fmla: Span,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -382,6 +391,7 @@ impl SemaError {
             | NotAFunction { span, .. }
             | UnknownField { span, .. }
             | InvalidDestructor { span, .. }
+            | InvalidNamed { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -455,6 +465,7 @@ impl IntoDiagnostic for SemaError {
             NotAFunction { .. } => "not-a-function",
             UnknownField { .. } => "unknown-field",
             InvalidDestructor { .. } => "invalid-destructor",
+            InvalidNamed { .. } => "invalid-named",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -872,6 +883,29 @@ impl IntoDiagnostic for SemaError {
                 };
                 error(code, msg)
                     .with_labels(vec![primary(*span, "invalid destructor")])
+                    .with_notes(vec![note])
+            }
+            InvalidNamed {
+                name,
+                var,
+                span,
+                fmla,
+            } => {
+                let (msg, note) = match var {
+                    None => (
+                        format!("cannot name the witness of this property {}", q(name)),
+                        "`named f(X, ...)` needs a property `forall X, ... exists Y. p` with one existential variable `Y`; `f(X, ...)` then names the `Y`".to_string(),
+                    ),
+                    Some(v) => (
+                        format!("variable {} must be a parameter of {}", q(v), q(name)),
+                        "the witness may depend on every universally quantified variable of the property, so each must be an argument of the name".to_string(),
+                    ),
+                };
+                error(code, msg)
+                    .with_labels(vec![
+                        primary(*span, "the name"),
+                        secondary(*fmla, "the property"),
+                    ])
                     .with_notes(vec![note])
             }
             Unsupported { what, span, help } => {

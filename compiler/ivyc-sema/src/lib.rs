@@ -9,6 +9,7 @@ mod elab;
 pub mod error;
 mod fields;
 pub mod lower;
+mod named;
 pub mod program;
 mod stmt;
 mod uninterpret;
