@@ -82,10 +82,7 @@ impl<'a> Checker<'a> {
         self.pass_definitions();
         for (d, env) in &items {
             if let K::AfterInit { params, body } = &d.kind {
-                if !params.is_empty() {
-                    self.unsupported("parameters of `after init`", d.span, env);
-                }
-                if let Some(b) = self.elab_init(body, env) {
+                if let Some(b) = self.elab_init(params, body, env) {
                     self.inits.push(b);
                 }
             }

@@ -328,6 +328,13 @@ pub enum SemaError {
         span: Span,
         fmla: Span,
     },
+    /// A parameter of `after init(x:t)` used in its body: Ivy gives it no
+    /// value.
+    InitParameterUsed {
+        name: Symbol,
+        span: Span,
+        decl: Span,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -392,6 +399,7 @@ impl SemaError {
             | UnknownField { span, .. }
             | InvalidDestructor { span, .. }
             | InvalidNamed { span, .. }
+            | InitParameterUsed { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -466,6 +474,7 @@ impl IntoDiagnostic for SemaError {
             UnknownField { .. } => "unknown-field",
             InvalidDestructor { .. } => "invalid-destructor",
             InvalidNamed { .. } => "invalid-named",
+            InitParameterUsed { .. } => "init-parameter-used",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -908,6 +917,18 @@ impl IntoDiagnostic for SemaError {
                     ])
                     .with_notes(vec![note])
             }
+            InitParameterUsed { name, span, decl } => error(
+                code,
+                format!("parameter {} of `after init` has no value", q(name)),
+            )
+            .with_labels(vec![
+                primary(*span, "used here"),
+                secondary(*decl, "declared here"),
+            ])
+            .with_notes(vec![
+                "note: initialisation is not called with arguments; Ivy accepts parameters of `after init` but cannot check a program that uses them (\"multiply assigned\")".into(),
+                "help: use a local (`var x : t;`) for an arbitrary value".into(),
+            ]),
             Unsupported { what, span, help } => {
                 let mut d = error(code, format!("unsupported: {what}"))
                     .with_labels(vec![primary(*span, "not supported by ivyc")]);

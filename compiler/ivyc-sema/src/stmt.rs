@@ -13,12 +13,28 @@ use ivyc_syntax::ast::{self, Expr, ExprKind};
 use std::rc::Rc;
 
 impl<'a> Checker<'a> {
-    pub(crate) fn elab_init(&mut self, body: &'a ast::ActionBody, env: &Rc<Env>) -> Option<Block> {
+    pub(crate) fn elab_init(
+        &mut self,
+        params: &[ast::Param],
+        body: &'a ast::ActionBody,
+        env: &Rc<Env>,
+    ) -> Option<Block> {
         let ast::ActionBody::Block(b) = body else {
             return Some(Block::new(self.native_body(body)));
         };
         let mut cx = Cx::new(env.clone());
         cx.stmt = true;
+        // `after init(x:t)`: Ivy accepts the parameters but gives them no
+        // value (its checks fail with "multiply assigned" when one is
+        // used), so a use is an error here.
+        let mut init_params = Vec::new();
+        for p in params {
+            let srt = self.resolve_sort(&p.sort, env).unwrap_or(SortId::BOOL);
+            let name = self.fresh_name(&format!("init.{}", p.name.as_str()));
+            let x = self.add_local(name, srt, Some(p.name.span));
+            cx.scope.push((p.name.name, Binding::Local(x), p.name.span));
+            init_params.push((x, p.name.clone()));
+        }
         // `old x` in initialisation is the value before all of it (Ivy):
         // the snapshots are shared by every `after init` block.
         cx.old = OldMode::Allowed;
@@ -28,6 +44,23 @@ impl<'a> Checker<'a> {
         self.bind_object_params(&mut cx, env);
         let stmts = self.elab_stmts(&mut cx, &b.stmts);
         self.init_olds = std::mem::take(&mut cx.olds);
+        if !init_params.is_empty() {
+            let mut used = Vec::new();
+            let block = Block::new(stmts.clone());
+            block.walk(true, &mut |s| used.extend(stmt_symbols(s)));
+            for (x, id) in &init_params {
+                if let Some(at) = used.iter().find(|(s, _)| s == x).map(|(_, sp)| *sp) {
+                    self.err(
+                        SemaError::InitParameterUsed {
+                            name: id.name,
+                            span: at,
+                            decl: id.span,
+                        },
+                        env,
+                    );
+                }
+            }
+        }
         if env.section == Section::Specification && !stmts.is_empty() {
             // Initialisation of specification state: verified, not extracted.
             return Some(Block::new(vec![Stmt {
@@ -1050,4 +1083,32 @@ fn callatom_expr(c: &ast::CallAtom) -> Option<Expr> {
         },
         span: c.span,
     })
+}
+
+/// The symbols a statement reads or writes itself (not in nested blocks),
+/// with the statement's span.
+fn stmt_symbols(s: &Stmt) -> Vec<(SymId, Span)> {
+    let mut out: Vec<SymId> = Vec::new();
+    match &s.kind {
+        StmtKind::Assign { sym, args, value } => {
+            out.push(*sym);
+            args.iter().for_each(|a| out.extend(a.symbols()));
+            out.extend(value.symbols());
+        }
+        StmtKind::Havoc { sym, args } => {
+            out.push(*sym);
+            args.iter().for_each(|a| out.extend(a.symbols()));
+        }
+        StmtKind::If { cond, .. } | StmtKind::While { cond, .. } => out.extend(cond.symbols()),
+        StmtKind::IfSome { cond, .. } => out.extend(cond.symbols()),
+        StmtKind::Call { args, results, .. } => {
+            args.iter().for_each(|a| out.extend(a.symbols()));
+            out.extend(results.iter().copied());
+        }
+        StmtKind::Assert { formula, .. } | StmtKind::Assume(formula) => {
+            out.extend(formula.symbols())
+        }
+        StmtKind::Local { .. } | StmtKind::Choice(_) | StmtKind::Ghost(_) | StmtKind::Native => {}
+    }
+    out.into_iter().map(|x| (x, s.span)).collect()
 }
