@@ -801,14 +801,12 @@ impl<'a> Checker<'a> {
     }
 
     /// The elaborated left-hand side of an assignment (variables allowed).
+    /// Action calls in its arguments (`r(f(y)) := true`) are lifted before
+    /// the statement, as in Ivy.
     fn target_term(&mut self, cx: &mut Cx, lhs: &Expr) -> Option<(Term, SortId)> {
         cx.reset_free();
-        let stmt = cx.stmt;
-        cx.stmt = false;
         cx.allow_free = true;
-        let r = self.elab_infer(cx, lhs, None);
-        cx.stmt = stmt;
-        r
+        self.elab_infer(cx, lhs, None)
     }
 
     /// The left-hand side of `:=` / `:= *` if it is a struct field
