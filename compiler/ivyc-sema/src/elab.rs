@@ -398,6 +398,24 @@ impl Checker<'_> {
                 self.elab_path(cx, &segs, func.span, args.as_deref(), span, expected)
             }
             ExprKind::Dot { base, member, args } => {
+                // `o(X).f(Y)`: a member of an instance of a parameterised
+                // object is `o.f(X, Y)`.
+                if let Some((obj, mut all)) = self.object_instance(cx, base) {
+                    let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                    all.extend(args.iter().flatten().cloned());
+                    return match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Sym(f)) => {
+                            self.apply_sym(cx, f, member.span, Some(&all), span)
+                        }
+                        Some(Entity::Action(a)) => {
+                            self.call_in_expr(cx, a, full, None, member.span, Some(&all), span)
+                        }
+                        _ => {
+                            self.undefined(NameKind::Value, full.as_str(), member.span, &env);
+                            None
+                        }
+                    };
+                }
                 let (b, bs) = self.elab(cx, base, None)?;
                 self.elab_member(
                     cx,
@@ -410,6 +428,45 @@ impl Checker<'_> {
                     expected,
                 )
             }
+        }
+    }
+
+    /// `o(X)` (also `o(X).p(Y)` for a parameterised `p` inside `o`) where
+    /// `o` is a parameterised object (or instance): the object's full name
+    /// and its arguments, in order.
+    pub(crate) fn object_instance(&self, cx: &Cx, e: &Expr) -> Option<(Symbol, Vec<Expr>)> {
+        match &e.kind {
+            ExprKind::Paren(x) => self.object_instance(cx, x),
+            ExprKind::App {
+                func,
+                args: Some(args),
+            } => {
+                let first = func.segments.first()?.name;
+                if cx.lookup(first).is_some() {
+                    return None;
+                }
+                let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
+                match self.resolve_full(&segs, &cx.env)? {
+                    (full, Entity::Object) => Some((full, args.clone())),
+                    _ => None,
+                }
+            }
+            ExprKind::Dot {
+                base,
+                member,
+                args: Some(args),
+            } => {
+                let (obj, mut all) = self.object_instance(cx, base)?;
+                let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                match self.names.get(&full)?.0 {
+                    Entity::Object => {
+                        all.extend(args.iter().cloned());
+                        Some((full, all))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 
@@ -1176,7 +1233,7 @@ impl Checker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn call_in_expr(
+    pub(crate) fn call_in_expr(
         &mut self,
         cx: &mut Cx,
         a: ActionId,

@@ -837,6 +837,21 @@ impl<'a> Checker<'a> {
         span: Span,
     ) -> Option<Stmt> {
         let env = cx.env.clone();
+        // `o(X).a(Y)`: the action `o.a` with the arguments `X, Y`.
+        let instance: Option<(ActionId, Symbol, Vec<Expr>)> = match &e.kind {
+            ExprKind::Dot { base, member, args } => match self.object_instance(cx, base) {
+                Some((obj, mut all)) => {
+                    let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                    all.extend(args.iter().flatten().cloned());
+                    match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Action(a)) => Some((a, full, all)),
+                        _ => return self.not_action(cx, e, span),
+                    }
+                }
+                None => None,
+            },
+            _ => None,
+        };
         let (action, name, base, args, pspan) = match &e.kind {
             ExprKind::App { func, args } => {
                 let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
@@ -917,11 +932,17 @@ impl<'a> Checker<'a> {
                 }
             }
             ExprKind::Dot { base, member, args } => {
-                let (b, bs) = self.elab(cx, base, None)?;
-                let full = Symbol::intern(&format!("{}.{}", self.sort_name(bs), member.as_str()));
-                match self.names.get(&full).map(|x| x.0) {
-                    Some(Entity::Action(a)) => (a, full, Some(b), args.as_deref(), member.span),
-                    _ => return self.not_action(cx, e, span),
+                // `o(X).a(Y)` on an instance of a parameterised object.
+                if let Some((a, full, all)) = &instance {
+                    (*a, *full, None, Some(all.as_slice()), member.span)
+                } else {
+                    let (b, bs) = self.elab(cx, base, None)?;
+                    let full =
+                        Symbol::intern(&format!("{}.{}", self.sort_name(bs), member.as_str()));
+                    match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Action(a)) => (a, full, Some(b), args.as_deref(), member.span),
+                        _ => return self.not_action(cx, e, span),
+                    }
                 }
             }
             ExprKind::Paren(x) => return self.call_stmt(cx, x, results, span),
@@ -1057,30 +1078,41 @@ impl<'a> Checker<'a> {
 
 /// `a.b(x)` as an expression (only the last segment may have arguments).
 fn callatom_expr(c: &ast::CallAtom) -> Option<Expr> {
-    let n = c.segments.len();
-    if c.segments
+    // Segments up to the first with arguments form a path; each later
+    // segment selects a member of what precedes it (`o(x).a(y)`).
+    let first_args = c
+        .segments
         .iter()
-        .take(n.saturating_sub(1))
-        .any(|s| s.args.is_some())
-    {
-        return None;
-    }
-    let last = c.segments.last()?;
+        .position(|s| s.args.is_some())
+        .unwrap_or(c.segments.len().saturating_sub(1));
+    let head = c.segments.get(..=first_args)?;
+    let last = head.last()?;
     let path = ast::Path {
-        segments: c.segments.iter().map(|s| s.name.clone()).collect(),
+        segments: head.iter().map(|s| s.name.clone()).collect(),
         span: Span::new(
             c.span.file,
             c.span.start as usize,
             last.name.span.end as usize,
         ),
     };
-    Some(Expr {
+    let mut e = Expr {
         kind: ExprKind::App {
             func: path,
             args: last.args.clone(),
         },
-        span: c.span,
-    })
+        span: Span::new(c.span.file, c.span.start as usize, last.span.end as usize),
+    };
+    for seg in c.segments.get(first_args + 1..).unwrap_or(&[]) {
+        e = Expr {
+            span: Span::new(c.span.file, c.span.start as usize, seg.span.end as usize),
+            kind: ExprKind::Dot {
+                base: Box::new(e),
+                member: seg.name.clone(),
+                args: seg.args.clone(),
+            },
+        };
+    }
+    Some(e)
 }
 
 /// The symbols a statement reads or writes itself (not in nested blocks),
