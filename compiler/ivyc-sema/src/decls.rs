@@ -652,10 +652,10 @@ impl<'a> Checker<'a> {
                     self.declare_typed(tn, Role::State, env);
                 }
             }
-            K::Parameter { name, default } => {
-                if default.is_some() {
-                    self.unsupported("parameter default values", d.span, env);
-                }
+            // The default value of a parameter (`parameter p : t = v`) is
+            // the value extracted code starts with when none is given on
+            // the command line; verification holds for every value.
+            K::Parameter { name, .. } => {
                 if let Some(s) = self.declare_typed(name, Role::Rigid, env) {
                     self.param_syms.insert(s);
                 }
