@@ -191,6 +191,8 @@ pub(crate) struct Checker<'a> {
     /// Full names of the labels of axioms, properties, invariants and
     /// definitions (which an isolate's lists may name).
     pub labels: HashSet<Symbol>,
+    /// `interpret f -> op` of symbols, resolved after the symbols exist.
+    pub pending_sym_interps: Vec<(&'a ast::Path, &'a ast::InterpretTarget, Span, Rc<Env>)>,
     /// The declaration of each variant sort.
     pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
@@ -246,6 +248,7 @@ impl<'a> Checker<'a> {
             variant_spans: Vec::new(),
             init_olds: Vec::new(),
             labels: HashSet::new(),
+            pending_sym_interps: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),

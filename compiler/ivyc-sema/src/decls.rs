@@ -44,6 +44,9 @@ impl<'a> Checker<'a> {
         for (d, env) in &items {
             self.pass_symbols(d, env);
         }
+        for (p, target, span, env) in std::mem::take(&mut self.pending_sym_interps) {
+            self.interpret_symbol(p, target, span, &env);
+        }
         for (name, target, env) in pending {
             self.alias(name, target, &env, true);
         }
@@ -209,9 +212,30 @@ impl<'a> Checker<'a> {
     /// a `destructor d(X:t, ...) : u` declaration, whose struct sort is
     /// that of its first argument.
     fn declare_destructor(&mut self, tn: &ast::TypedName, sort: Option<SortId>, env: &Env) {
-        let ast::TypedHead::Name { name, args } = &tn.head else {
-            self.unsupported("infix destructor declarations", tn.span, env);
-            return;
+        let (name, args) = match &tn.head {
+            ast::TypedHead::Name { name, args } => (name, args),
+            // `destructor (X:t + Y:u) : v`: the operator, as a destructor.
+            ast::TypedHead::Infix { lhs, op, rhs } => {
+                let ret = match &tn.sort {
+                    Some(s) => self.resolve_sort(s, env),
+                    None => Some(SortId::BOOL),
+                };
+                let binders = [lhs.clone(), rhs.clone()];
+                let Some(ret) = ret else { return };
+                let first = binders.first().and_then(|b| b.sort.as_ref());
+                let base = first.and_then(|s| self.resolve_sort(s, env));
+                if let (Some(s), Some(base)) =
+                    (self.declare_infix(&binders, op, ret, false, env), base)
+                {
+                    self.destructors.push(Destructor {
+                        sym: s,
+                        sort: sort.unwrap_or(base),
+                        field: sort.is_some(),
+                        span: op.span,
+                    });
+                }
+                return;
+            }
         };
         let Some(ret) = (match &tn.sort {
             Some(s) => self.resolve_sort(s, env),
@@ -344,24 +368,30 @@ impl<'a> Checker<'a> {
 
     fn interpret(
         &mut self,
-        oper: &ast::Oper,
-        target: &ast::InterpretTarget,
+        oper: &'a ast::Oper,
+        target: &'a ast::InterpretTarget,
         span: Span,
         env: &Rc<Env>,
     ) {
-        let ast::Oper::Name(p) = oper else {
-            self.unsupported("interpreting operators", span, env);
-            return;
+        let p = match oper {
+            ast::Oper::Name(p) => p,
+            // ms-ivy: "undefined: +".
+            ast::Oper::Op(o) => {
+                self.undefined(NameKind::Value, o.op.as_str(), o.span, env);
+                return;
+            }
+            ast::Oper::Native(q) => {
+                self.undefined(NameKind::Sort, "<<< ... >>>", q.span, env);
+                return;
+            }
         };
         let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
         let sort = match self.resolve_full(&segs, env) {
             Some((_, Entity::Sort(s))) => s,
-            Some((_, Entity::Sym(_))) => {
-                self.unsupported("interpreting functions", span, env);
-                return;
-            }
+            // A function symbol (declared later): see `interp.rs`.
             _ => {
-                self.undefined(NameKind::Sort, &p.to_dotted(), p.span, env);
+                self.pending_sym_interps
+                    .push((p, target, span, env.clone()));
                 return;
             }
         };
@@ -404,7 +434,11 @@ impl<'a> Checker<'a> {
                 .ok_or((Symbol::intern(&name), t.span))
             }
             ast::InterpretTarget::Oper(ast::Oper::Native(q)) => {
-                self.unsupported("native interpretations", q.span, env);
+                self.interpret_native(sort, q, span, env);
+                return;
+            }
+            ast::InterpretTarget::Enum(ctors) => {
+                self.interpret_enum(sort, ctors, span, env);
                 return;
             }
             ast::InterpretTarget::Range { lo, hi } => {
@@ -415,36 +449,14 @@ impl<'a> Checker<'a> {
                     None => return,
                 }
             }
-            _ => {
-                self.unsupported("this interpretation", span, env);
-                return;
+            ast::InterpretTarget::Oper(ast::Oper::Op(o)) => {
+                Err((Symbol::intern(o.op.as_str()), o.span))
             }
         };
         match kind {
             Err((name, tspan)) => self.err(SemaError::UnknownTheory { name, span: tspan }, env),
             Ok(k) => {
-                if let Some(prev) = self.interpreted.get(&sort) {
-                    let s = self.sort_name(sort);
-                    let previous = *prev;
-                    self.err(
-                        SemaError::DuplicateInterpretation {
-                            sort: s,
-                            span,
-                            previous,
-                        },
-                        env,
-                    );
-                    return;
-                }
-                if !matches!(self.sort_kind(sort), SortKind::Uninterpreted) {
-                    self.unsupported("interpreting a non-uninterpreted sort", span, env);
-                    return;
-                }
-                self.interpreted.insert(sort, span);
-                self.interpret_origins.insert(sort, env.origin());
-                if let Some(d) = self.sorts.get_mut(sort.index()) {
-                    d.kind = k;
-                }
+                self.set_interpretation(sort, k, span, env);
             }
         }
     }
@@ -569,36 +581,73 @@ impl<'a> Checker<'a> {
                 lhs: l, op, rhs: r, ..
             } => {
                 let binders = Self::defarg_binders(&[l.clone(), r.clone()]);
-                let sorts = self.binder_sorts(&binders, env)?;
-                let (a, b) = (sorts.first().copied()?, sorts.get(1).copied()?);
-                if a != b
-                    || self.sort_kind(a).is_interpreted()
-                    || (is_relation && op.op != ast::BinOp::Lt)
-                {
-                    self.unsupported("this operator declaration", lhs.span, env);
-                    return None;
-                }
-                let opname: &'static str = op.op.as_str();
-                if let Some(prev) = self.ops.get(&(opname, a)) {
-                    let previous = self.sym(*prev).and_then(|d| d.span);
-                    self.err(
-                        SemaError::DuplicateDeclaration {
-                            name: Symbol::intern(opname),
-                            span: op.span,
-                            previous,
-                        },
-                        env,
-                    );
-                    return None;
-                }
-                let s = self.add_sym(
-                    SymbolDecl::new(Symbol::intern(opname), sorts, ret, Role::Rigid)
-                        .with_span(Some(op.span)),
-                );
-                self.ops.insert((opname, a), s);
+                let s = self.declare_infix(&binders, op, ret, def.is_some(), env)?;
                 Some((s, binders))
             }
         }
+    }
+
+    /// An operator declared on two values: `relation (X:t < Y:t)`,
+    /// `function (X:t + Y:t) : t`, `individual (X:t - Y:t) : t`. On an
+    /// uninterpreted sort `t` it is the operator symbol of `t` (returned);
+    /// as in Ivy, `<=`, `>`, `>=` are always written with `<` (declaring
+    /// one declares `<`), and an operator on an interpreted sort is the
+    /// theory's own. Other shapes (operands of two sorts, a result of
+    /// another sort) declare nothing: Ivy accepts them but cannot use them.
+    /// With a definition (`defined`), `<=`, `>` and `>=` are symbols of
+    /// their own, as in Ivy (the definition is used where they are).
+    fn declare_infix(
+        &mut self,
+        binders: &[ast::Binder],
+        op: &ast::OpName,
+        ret: SortId,
+        defined: bool,
+        env: &Env,
+    ) -> Option<SymId> {
+        let sorts = self.binder_sorts(binders, env)?;
+        let (a, b) = (sorts.first().copied()?, sorts.get(1).copied()?);
+        if a != b || *self.sort_kind(a) != SortKind::Uninterpreted {
+            return None;
+        }
+        let relational = matches!(
+            op.op,
+            ast::BinOp::Lt | ast::BinOp::Le | ast::BinOp::Gt | ast::BinOp::Ge
+        );
+        if relational {
+            if ret != SortId::BOOL {
+                return None;
+            }
+            if op.op != ast::BinOp::Lt && !defined {
+                self.op_symbol("<", a, SortId::BOOL, op.span);
+                return None;
+            }
+        } else if ret != a
+            || !matches!(
+                op.op,
+                ast::BinOp::Add | ast::BinOp::Sub | ast::BinOp::Mul | ast::BinOp::Div
+            )
+        {
+            return None;
+        }
+        let opname: &'static str = op.op.as_str();
+        if let Some(prev) = self.ops.get(&(opname, a)) {
+            let previous = self.sym(*prev).and_then(|d| d.span);
+            self.err(
+                SemaError::DuplicateDeclaration {
+                    name: Symbol::intern(opname),
+                    span: op.span,
+                    previous,
+                },
+                env,
+            );
+            return None;
+        }
+        let s = self.add_sym(
+            SymbolDecl::new(Symbol::intern(opname), sorts, ret, Role::Rigid)
+                .with_span(Some(op.span)),
+        );
+        self.ops.insert((opname, a), s);
+        Some(s)
     }
 
     fn declare_typed(&mut self, tn: &ast::TypedName, role: Role, env: &Env) -> Option<SymId> {
@@ -611,9 +660,9 @@ impl<'a> Checker<'a> {
                 let sorts = self.binder_sorts(args.as_deref().unwrap_or(&[]), env)?;
                 self.declare_sym(name.as_str(), name.span, sorts, ret, role, env)
             }
-            ast::TypedHead::Infix { .. } => {
-                self.unsupported("infix individual declarations", tn.span, env);
-                None
+            // `individual (X:t - Y:t) : t` declares the operator.
+            ast::TypedHead::Infix { lhs, op, rhs } => {
+                self.declare_infix(&[lhs.clone(), rhs.clone()], op, ret, false, env)
             }
         }
     }
@@ -922,9 +971,13 @@ impl<'a> Checker<'a> {
             op.op,
             ast::BinOp::Add | ast::BinOp::Sub | ast::BinOp::Mul | ast::BinOp::Div
         );
+        let relational = matches!(
+            op.op,
+            ast::BinOp::Lt | ast::BinOp::Le | ast::BinOp::Gt | ast::BinOp::Ge
+        );
         if a != b
             || *self.sort_kind(a) != SortKind::Uninterpreted
-            || !(op.op == ast::BinOp::Lt || (arith && ret == a))
+            || !((relational && ret == SortId::BOOL) || (arith && ret == a))
         {
             self.unsupported("this operator definition", df.lhs.span, env);
             return;

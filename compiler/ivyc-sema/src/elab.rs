@@ -746,6 +746,13 @@ impl Checker<'_> {
                     );
                     return None;
                 }
+                // A defined `<=`, `>` or `>=` is used as defined (Ivy);
+                // otherwise they are written with `<`.
+                if let Some(&own) = self.ops.get(&(op.as_str(), s)) {
+                    if op != BinOp::Lt && self.defined_syms.contains(&own) {
+                        return Some((sp(Term::app(own, vec![l, r]), span), SortId::BOOL));
+                    }
+                }
                 let lt = self.op_symbol("<", s, SortId::BOOL, span);
                 let t = match op {
                     BinOp::Lt => Term::app(lt, vec![l, r]),

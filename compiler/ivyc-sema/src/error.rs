@@ -335,6 +335,12 @@ pub enum SemaError {
         span: Span,
         decl: Span,
     },
+    /// An `interpret` that Ivy cannot apply (`why` says why).
+    InvalidInterpretation {
+        name: Symbol,
+        span: Span,
+        why: &'static str,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -400,6 +406,7 @@ impl SemaError {
             | InvalidDestructor { span, .. }
             | InvalidNamed { span, .. }
             | InitParameterUsed { span, .. }
+            | InvalidInterpretation { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -475,6 +482,7 @@ impl IntoDiagnostic for SemaError {
             InvalidDestructor { .. } => "invalid-destructor",
             InvalidNamed { .. } => "invalid-named",
             InitParameterUsed { .. } => "init-parameter-used",
+            InvalidInterpretation { .. } => "invalid-interpretation",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -916,6 +924,11 @@ impl IntoDiagnostic for SemaError {
                         secondary(*fmla, "the property"),
                     ])
                     .with_notes(vec![note])
+            }
+            InvalidInterpretation { name, span, why } => {
+                error(code, format!("cannot interpret {}", q(name)))
+                    .with_labels(vec![primary(*span, "this interpretation")])
+                    .with_notes(vec![format!("note: {why}")])
             }
             InitParameterUsed { name, span, decl } => error(
                 code,

@@ -8,6 +8,7 @@ pub mod dump;
 mod elab;
 pub mod error;
 mod fields;
+mod interp;
 pub mod lower;
 mod named;
 pub mod program;
