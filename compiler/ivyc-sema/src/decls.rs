@@ -1345,7 +1345,7 @@ impl<'a> Checker<'a> {
         match &d.kind {
             K::Axiom { temporal, prop, .. } => {
                 if *temporal {
-                    self.unsupported("temporal axioms", d.span, env);
+                    self.unsupported("temporal axioms (liveness, see issue #19)", d.span, env);
                     return;
                 }
                 match &prop.prop {
@@ -1373,7 +1373,7 @@ impl<'a> Checker<'a> {
                 ..
             } => {
                 if *temporal {
-                    self.unsupported("temporal properties", d.span, env);
+                    self.unsupported("temporal properties (liveness, see issue #19)", d.span, env);
                     return;
                 }
                 if let Some(p) = proof {
@@ -1465,8 +1465,13 @@ impl<'a> Checker<'a> {
             // Resolved in `run_passes`.
             K::Alias { .. } => {}
             K::Progress(_) | K::Rely { .. } => {
-                self.unsupported("liveness declarations", d.span, env)
+                self.unsupported("liveness declarations (see issue #19)", d.span, env)
             }
+            // `unprovable property/invariant`: ms-ivy drops it unless run
+            // with `unprovable=true` (which checks that it fails).
+            K::Unprovable(_) => {}
+            K::Subclass { .. } => self.unsupported("`subclass`", d.span, env),
+            K::Field(_) => self.unsupported("`field`", d.span, env),
             K::Macro { .. } => self.unsupported("`macro`", d.span, env),
             _ => {}
         }

@@ -284,7 +284,7 @@ impl Checker<'_> {
                 _ => {
                     self.err(
                         SemaError::Unsupported {
-                            what: "temporal operators",
+                            what: "temporal operators (liveness, see issue #19)",
                             span,
                             help: Some(
                                 "ivyc verifies safety properties by inductive invariants only",
@@ -797,6 +797,24 @@ impl Checker<'_> {
                 Some((sp(Term::app(f, vec![l, r]), span), s))
             }
             BinOp::Pto => self.elab_pto(cx, lhs, rhs, span),
+            BinOp::When(k) => {
+                let what = match k {
+                    ast::WhenKind::First => {
+                        "the temporal operator `whenfirst` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Last => {
+                        "the temporal operator `whenlast` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Next => {
+                        "the temporal operator `whennext` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Prev => {
+                        "the temporal operator `whenprev` (liveness, see issue #19)"
+                    }
+                };
+                self.unsupported(what, span, &env);
+                None
+            }
         }
     }
 

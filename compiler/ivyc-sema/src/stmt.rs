@@ -742,6 +742,12 @@ impl<'a> Checker<'a> {
             S::Instantiate(_) => self.unsupported("`instantiate` inside actions", span, &env),
             S::Thunk { .. } => self.unsupported("`thunk`", span, &env),
             S::Let { .. } => self.unsupported("`let` statements", span, &env),
+            // `unprovable assert ...`: ms-ivy drops it unless run with
+            // `unprovable=true` (which checks that it fails).
+            S::Unprovable(_) => {}
+            // `debug "text" with ...`: a trace of extracted code, nothing
+            // to verification (ms-ivy: a no-op).
+            S::Debug { .. } => {}
             S::For { .. } => self.unsupported("`for` loops (Ivy 1.8)", span, &env),
             S::Error => {}
         }

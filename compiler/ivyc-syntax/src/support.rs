@@ -212,6 +212,11 @@ pub enum Item {
 
 /// Yacc precedence levels of Ivy 1.7 (higher binds tighter).
 mod prec {
+    /// Tokens without a yacc precedence (`isa`, the 1.8 `when...`
+    /// operators): every rule with a precedence reduces before them, so
+    /// they apply to everything on their left and take everything on their
+    /// right (yacc shifts when neither side has a precedence).
+    pub const LOOSE: u8 = 1;
     pub const SEMI: u8 = 1;
     pub const GLOBALLY: u8 = 2;
     pub const ARROW: u8 = 3;
@@ -239,6 +244,7 @@ pub fn binop_prec(op: BinOp) -> u8 {
         BinOp::Neq => prec::TILDAEQ,
         BinOp::Add | BinOp::Sub => prec::PLUS,
         BinOp::Mul | BinOp::Div => prec::TIMES,
+        BinOp::When(_) => prec::LOOSE,
     }
 }
 
@@ -343,10 +349,12 @@ impl Resolver<'_, '_> {
                 None => break,
                 Some(Item::Infix(op, _)) => {
                     let q = binop_prec(*op);
+                    // The loose operators are right-associative (shift).
                     (q, q > rule)
                 }
                 Some(Item::IfElse(..)) => (prec::IF, prec::IF > rule),
                 Some(Item::Postfix(Postfix::Annot(_), _)) => (prec::COLON, prec::COLON > rule),
+                Some(Item::Postfix(Postfix::Isa(_), _)) => (prec::LOOSE, prec::LOOSE > rule),
                 Some(Item::Postfix(_, _)) => (prec::MAX, true),
                 Some(Item::Operand(_)) | Some(Item::Prefix(..)) => break,
             };
@@ -356,7 +364,8 @@ impl Resolver<'_, '_> {
             let _ = q;
             match self.next() {
                 Some(Item::Infix(op, _)) => {
-                    let rhs = self.parse(binop_prec(op));
+                    let q = binop_prec(op);
+                    let rhs = self.parse(if q == prec::LOOSE { 0 } else { q });
                     let span = lhs.span.to(rhs.span);
                     lhs = Expr {
                         kind: ExprKind::Binary {
