@@ -193,6 +193,8 @@ pub(crate) struct Checker<'a> {
     pub labels: HashSet<Symbol>,
     /// `interpret f -> op` of symbols, resolved after the symbols exist.
     pub pending_sym_interps: Vec<(&'a ast::Path, &'a ast::InterpretTarget, Span, Rc<Env>)>,
+    /// `constructor` declarations, declared after every destructor.
+    pub pending_constructors: Vec<(&'a ast::TypedName, Rc<Env>)>,
     /// The declaration of each variant sort.
     pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
@@ -249,6 +251,7 @@ impl<'a> Checker<'a> {
             init_olds: Vec::new(),
             labels: HashSet::new(),
             pending_sym_interps: Vec::new(),
+            pending_constructors: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),
@@ -581,16 +584,31 @@ impl<'a> Checker<'a> {
                 body,
                 ..
             } => {
-                if *kind == ast::ObjectKind::Class {
-                    self.unsupported("`class`", d.span, env);
-                    return;
-                }
                 let full = dotted(&env.prefix, name.as_str());
                 self.declare(full, Entity::Object, name.span, env);
+                if *kind == ast::ObjectKind::Class {
+                    // `class c = {...}` is `object c = { type this; ... }`:
+                    // its sort is declared before its members (`class.rs`).
+                    self.items.push(Item {
+                        decl: d,
+                        env: env.clone(),
+                    });
+                }
                 let mut child = env.child(name.name);
                 // `object o(self:id) = {...}`: members take `self` first.
                 child.obj_params.extend(params.iter().cloned());
                 self.flatten(body, Rc::new(child));
+            }
+            // `subclass d of c = {...}` is `object d = { type this; variant
+            // this of c; ... }`.
+            K::Subclass { name, body, .. } => {
+                let full = dotted(&env.prefix, name.as_str());
+                self.declare(full, Entity::Object, name.span, env);
+                self.items.push(Item {
+                    decl: d,
+                    env: env.clone(),
+                });
+                self.flatten(body, Rc::new(env.child(name.name)));
             }
             K::Section { kind, body } => {
                 if *kind == ast::SectionKind::Global {

@@ -44,6 +44,9 @@ impl<'a> Checker<'a> {
         for (d, env) in &items {
             self.pass_symbols(d, env);
         }
+        for (tn, env) in std::mem::take(&mut self.pending_constructors) {
+            self.declare_constructor(tn, &env);
+        }
         for (p, target, span, env) in std::mem::take(&mut self.pending_sym_interps) {
             self.interpret_symbol(p, target, span, &env);
         }
@@ -116,6 +119,7 @@ impl<'a> Checker<'a> {
                     self.pending_variants.push((id, of, d.span, env.clone()));
                 }
             }
+            K::Object { name, .. } | K::Subclass { name, .. } => self.class_sort(d, name, env),
             _ => {}
         }
     }
@@ -211,7 +215,12 @@ impl<'a> Checker<'a> {
     /// A destructor: a field of struct sort `sort`, or (for `sort == None`)
     /// a `destructor d(X:t, ...) : u` declaration, whose struct sort is
     /// that of its first argument.
-    fn declare_destructor(&mut self, tn: &ast::TypedName, sort: Option<SortId>, env: &Env) {
+    pub(crate) fn declare_destructor(
+        &mut self,
+        tn: &ast::TypedName,
+        sort: Option<SortId>,
+        env: &Env,
+    ) {
         let (name, args) = match &tn.head {
             ast::TypedHead::Name { name, args } => (name, args),
             // `destructor (X:t + Y:u) : v`: the operator, as a destructor.
@@ -714,7 +723,12 @@ impl<'a> Checker<'a> {
                     self.declare_destructor(tn, None, env);
                 }
             }
-            K::Constructor(_) => self.unsupported("constructors", d.span, env),
+            K::Constructor(tns) => {
+                for tn in tns {
+                    self.pending_constructors.push((tn, env.clone()));
+                }
+            }
+            K::Field(tns) => self.class_fields(tns, d.span, env),
             K::Derived(defs) => {
                 for df in defs {
                     self.declare_definition(df, env);
@@ -734,15 +748,22 @@ impl<'a> Checker<'a> {
                 returns,
                 body,
             } => {
-                if *method {
-                    self.unsupported("`method`", d.span, env);
-                }
                 let full = dotted(&env.prefix, name.as_str());
+                // `method m(x:t)` takes the object's value `self` first.
+                let this = if *method {
+                    match self.method_self(name, d.span, env) {
+                        Some(p) => Some(p),
+                        None => return,
+                    }
+                } else {
+                    None
+                };
                 // Actions of parameterised objects take the object
                 // parameters first.
                 let all_params: Vec<ast::Param> = env
                     .obj_params
                     .iter()
+                    .chain(this.iter())
                     .chain(params.iter())
                     .cloned()
                     .collect();
@@ -1470,8 +1491,8 @@ impl<'a> Checker<'a> {
             // `unprovable property/invariant`: ms-ivy drops it unless run
             // with `unprovable=true` (which checks that it fails).
             K::Unprovable(_) => {}
-            K::Subclass { .. } => self.unsupported("`subclass`", d.span, env),
-            K::Field(_) => self.unsupported("`field`", d.span, env),
+            // Declared with the sorts and symbols (`class.rs`).
+            K::Subclass { .. } | K::Field(_) => {}
             K::Macro { .. } => self.unsupported("`macro`", d.span, env),
             _ => {}
         }

@@ -341,6 +341,12 @@ pub enum SemaError {
         span: Span,
         why: &'static str,
     },
+    /// A `field`, `method` or sortless `constructor` outside an object
+    /// with a sort of its own (a `class`, or an object with `type this`).
+    NoObjectSort {
+        what: &'static str,
+        span: Span,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -407,6 +413,7 @@ impl SemaError {
             | InvalidNamed { span, .. }
             | InitParameterUsed { span, .. }
             | InvalidInterpretation { span, .. }
+            | NoObjectSort { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -483,6 +490,7 @@ impl IntoDiagnostic for SemaError {
             InvalidNamed { .. } => "invalid-named",
             InitParameterUsed { .. } => "init-parameter-used",
             InvalidInterpretation { .. } => "invalid-interpretation",
+            NoObjectSort { .. } => "no-object-sort",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -924,6 +932,14 @@ impl IntoDiagnostic for SemaError {
                         secondary(*fmla, "the property"),
                     ])
                     .with_notes(vec![note])
+            }
+            NoObjectSort { what, span } => {
+                error(code, format!("{what} needs an object with a sort of its own"))
+                    .with_labels(vec![primary(*span, "declared here")])
+                    .with_notes(vec![
+                        "help: declare it in a `class`, or in an object that declares `type this`"
+                            .into(),
+                    ])
             }
             InvalidInterpretation { name, span, why } => {
                 error(code, format!("cannot interpret {}", q(name)))

@@ -3,6 +3,7 @@
 //! checking — producing the checked, flattened [`Program`].
 
 mod check;
+mod class;
 mod decls;
 pub mod dump;
 mod elab;

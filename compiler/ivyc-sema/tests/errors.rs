@@ -856,19 +856,15 @@ invariant forall X. true
 }
 
 #[test]
-fn class_unsupported() {
-    // ms-ivy: rejected
+fn method_without_object_sort() {
+    // ms-ivy: rejected (`this` is not a sort in `o`)
     case(
-        "class_unsupported",
-        "unsupported",
+        "method_without_object_sort",
+        "no-object-sort",
         r#"#lang ivy1.7
 type t
-type u
-relation r(X:t)
-individual c:t
-individual d:u
-class k = {
-    relation f(X:t)
+object o = {
+    method m(x:t) = {}
 }
 "#,
     );
