@@ -195,6 +195,9 @@ pub(crate) struct Checker<'a> {
     pub pending_sym_interps: Vec<(&'a ast::Path, &'a ast::InterpretTarget, Span, Rc<Env>)>,
     /// `constructor` declarations, declared after every destructor.
     pub pending_constructors: Vec<(&'a ast::TypedName, Rc<Env>)>,
+    /// Names declared in `global { ... }` sections (added to the `with`
+    /// list of every isolate).
+    pub global_roots: Vec<Symbol>,
     /// The declaration of each variant sort.
     pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
@@ -252,6 +255,7 @@ impl<'a> Checker<'a> {
             labels: HashSet::new(),
             pending_sym_interps: Vec::new(),
             pending_constructors: Vec::new(),
+            global_roots: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),
@@ -612,8 +616,13 @@ impl<'a> Checker<'a> {
             }
             K::Section { kind, body } => {
                 if *kind == ast::SectionKind::Global {
-                    self.unsupported("`global` sections", d.span, env);
-                    return;
+                    // What a `global { ... }` section declares is present in
+                    // every isolate (ms-ivy adds it to every `with` list).
+                    for g in body {
+                        for n in declared_names(g) {
+                            self.global_roots.push(dotted(&env.prefix, n.as_str()));
+                        }
+                    }
                 }
                 let e = Env {
                     prefix: env.prefix.clone(),
@@ -824,6 +833,40 @@ impl<'a> Checker<'a> {
         for s in t.symbols() {
             self.axiom_syms.entry(s).or_insert(span);
         }
+    }
+}
+
+/// The names a declaration introduces at its level (objects, instances,
+/// sorts, symbols, actions), for `global` sections.
+fn declared_names(d: &ast::Decl) -> Vec<Symbol> {
+    use ast::DeclKind as K;
+    match &d.kind {
+        K::Object { name, .. }
+        | K::Subclass { name, .. }
+        | K::IsolateObject { name, .. }
+        | K::Type { name, .. }
+        | K::Variant { name, .. }
+        | K::Action { name, .. } => vec![name.name],
+        K::Instantiate(insts) => insts
+            .iter()
+            .filter_map(|i| i.name.as_ref())
+            .map(|r| Symbol::intern(&r.name.to_dotted()))
+            .collect(),
+        K::Relation(ds) | K::Function(ds) => ds
+            .iter()
+            .filter_map(|sd| match &sd.lhs.lhs {
+                ast::DefnLhs::Name { name, .. } => Some(Symbol::intern(&name.to_dotted())),
+                ast::DefnLhs::Infix { .. } => None,
+            })
+            .collect(),
+        K::Individual(tns) | K::Var(tns) => tns
+            .iter()
+            .filter_map(|tn| match &tn.head {
+                ast::TypedHead::Name { name, .. } => Some(name.name),
+                ast::TypedHead::Infix { .. } => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

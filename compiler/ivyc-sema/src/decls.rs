@@ -86,6 +86,17 @@ impl<'a> Checker<'a> {
             self.pass_formulas(d, env);
         }
         self.pass_definitions();
+        // `global { ... }`: present in every isolate.
+        if !self.global_roots.is_empty() {
+            let roots = self.global_roots.clone();
+            for iso in &mut self.isolates {
+                for r in &roots {
+                    if !iso.with.contains(r) && !iso.members.contains(r) {
+                        iso.with.push(*r);
+                    }
+                }
+            }
+        }
         for (d, env) in &items {
             if let K::AfterInit { params, body } = &d.kind {
                 if let Some(b) = self.elab_init(params, body, env) {
