@@ -9,6 +9,7 @@ pub mod dump;
 mod elab;
 pub mod error;
 mod fields;
+mod for_loop;
 mod interp;
 pub mod lower;
 mod named;

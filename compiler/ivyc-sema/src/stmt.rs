@@ -313,7 +313,7 @@ impl<'a> Checker<'a> {
         Some(Term::and([cond.clone(), no_better]).with_span(cond.span))
     }
 
-    pub(crate) fn elab_stmts(&mut self, cx: &mut Cx, stmts: &'a [ast::Stmt]) -> Vec<Stmt> {
+    pub(crate) fn elab_stmts(&mut self, cx: &mut Cx, stmts: &[ast::Stmt]) -> Vec<Stmt> {
         let mut out = Vec::new();
         for (i, s) in stmts.iter().enumerate() {
             if let ast::StmtKind::Var { name, init } = &s.kind {
@@ -350,7 +350,7 @@ impl<'a> Checker<'a> {
         cx: &mut Cx,
         name: &ast::TypedName,
         init: Option<&Expr>,
-        rest: &'a [ast::Stmt],
+        rest: &[ast::Stmt],
         span: Span,
     ) -> Option<Stmt> {
         let env = cx.env.clone();
@@ -441,14 +441,14 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn elab_block(&mut self, cx: &mut Cx, b: &'a ast::Block) -> Block {
+    fn elab_block(&mut self, cx: &mut Cx, b: &ast::Block) -> Block {
         let n = cx.scope.len();
         let r = self.elab_stmts(cx, &b.stmts);
         cx.scope.truncate(n);
         Block::new(r)
     }
 
-    fn elab_else(&mut self, cx: &mut Cx, s: Option<&'a ast::Stmt>) -> Block {
+    fn elab_else(&mut self, cx: &mut Cx, s: Option<&ast::Stmt>) -> Block {
         match s {
             None => Block::default(),
             Some(ast::Stmt {
@@ -480,7 +480,7 @@ impl<'a> Checker<'a> {
         r
     }
 
-    fn elab_stmt(&mut self, cx: &mut Cx, s: &'a ast::Stmt, out: &mut Vec<Stmt>) {
+    fn elab_stmt(&mut self, cx: &mut Cx, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         use ast::StmtKind as S;
         let env = cx.env.clone();
         let span = s.span;
@@ -748,7 +748,26 @@ impl<'a> Checker<'a> {
             // `debug "text" with ...`: a trace of extracted code, nothing
             // to verification (ms-ivy: a no-op).
             S::Debug { .. } => {}
-            S::For { .. } => self.unsupported("`for` loops (Ivy 1.8)", span, &env),
+            S::For {
+                index,
+                value,
+                collection,
+                invariants,
+                decreases,
+                body,
+            } => {
+                let stmts = self.elab_for(
+                    cx,
+                    index,
+                    value,
+                    collection,
+                    invariants,
+                    decreases.as_ref(),
+                    body,
+                    span,
+                );
+                out.extend(stmts);
+            }
             S::Error => {}
         }
     }
