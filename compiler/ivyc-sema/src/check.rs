@@ -198,6 +198,10 @@ pub(crate) struct Checker<'a> {
     /// Names declared in `global { ... }` sections (added to the `with`
     /// list of every isolate).
     pub global_roots: Vec<Symbol>,
+    /// Action macros (`macro m(x) = {...}`), by full name.
+    pub macros: HashMap<Symbol, crate::macros::MacroDef<'a>>,
+    /// Depth of macro instantiation (bounds recursive macros).
+    pub macro_depth: u32,
     /// The declaration of each variant sort.
     pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
@@ -256,6 +260,8 @@ impl<'a> Checker<'a> {
             pending_sym_interps: Vec::new(),
             pending_constructors: Vec::new(),
             global_roots: Vec::new(),
+            macros: HashMap::new(),
+            macro_depth: 0,
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),

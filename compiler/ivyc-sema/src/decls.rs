@@ -740,6 +740,7 @@ impl<'a> Checker<'a> {
                 }
             }
             K::Field(tns) => self.class_fields(tns, d.span, env),
+            K::Macro { name, body } => self.declare_macro(name, body, d.span, env),
             K::Derived(defs) => {
                 for df in defs {
                     self.declare_definition(df, env);
@@ -1504,7 +1505,8 @@ impl<'a> Checker<'a> {
             K::Unprovable(_) => {}
             // Declared with the sorts and symbols (`class.rs`).
             K::Subclass { .. } | K::Field(_) => {}
-            K::Macro { .. } => self.unsupported("`macro`", d.span, env),
+            // Declared with the symbols.
+            K::Macro { .. } => {}
             _ => {}
         }
         let _ = Section::Common;

@@ -12,6 +12,7 @@ mod fields;
 mod for_loop;
 mod interp;
 pub mod lower;
+mod macros;
 mod named;
 pub mod program;
 mod stmt;

@@ -739,7 +739,10 @@ impl<'a> Checker<'a> {
                 out.extend(b.stmts);
             }
             S::Var { .. } => {}
-            S::Instantiate(_) => self.unsupported("`instantiate` inside actions", span, &env),
+            S::Instantiate(c) => {
+                let stmts = self.instantiate_macro(cx, c, span);
+                out.extend(stmts);
+            }
             S::Thunk { .. } => self.unsupported("`thunk`", span, &env),
             S::Let { .. } => self.unsupported("`let` statements", span, &env),
             // `unprovable assert ...`: ms-ivy drops it unless run with
