@@ -130,6 +130,8 @@ pub(crate) struct Monitor<'a> {
     pub env: Rc<Env>,
     pub params: Vec<Symbol>,
     pub returns: Vec<Symbol>,
+    /// The action mixed in by `mixin m before|after a` (for `mixord`).
+    pub mixer: Option<Symbol>,
 }
 
 pub(crate) struct Checker<'a> {
@@ -202,6 +204,10 @@ pub(crate) struct Checker<'a> {
     pub macros: HashMap<Symbol, crate::macros::MacroDef<'a>>,
     /// Depth of macro instantiation (bounds recursive macros).
     pub macro_depth: u32,
+    /// `mixin m before|after a`, resolved after the monitors.
+    pub pending_mixins: Vec<(&'a ast::Decl, Rc<Env>)>,
+    /// `mixord a -> b` (mixer `a` runs before mixer `b`).
+    pub mixords: Vec<(Symbol, Symbol)>,
     /// The declaration of each variant sort.
     pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
@@ -262,6 +268,8 @@ impl<'a> Checker<'a> {
             global_roots: Vec::new(),
             macros: HashMap::new(),
             macro_depth: 0,
+            pending_mixins: Vec::new(),
+            mixords: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),

@@ -69,6 +69,7 @@ impl<'a> Checker<'a> {
         for (d, env) in &items {
             self.pass_monitors(d, env);
         }
+        self.pass_mixins();
         for (d, env) in &items {
             let label = match &d.kind {
                 K::Axiom { prop, .. } => prop.label.as_ref(),
@@ -1128,6 +1129,7 @@ impl<'a> Checker<'a> {
             env: env.clone(),
             params: pn,
             returns: rn,
+            mixer: None,
         };
         match kind {
             ast::MonitorKind::Before => info.befores.push(m),
@@ -1194,8 +1196,8 @@ impl<'a> Checker<'a> {
                     self.add_monitor(kind, action, params, returns, b, env);
                 }
             }
-            K::Mixin { .. } => self.unsupported("`mixin` declarations", d.span, env),
-            K::Mixord { .. } => self.unsupported("`mixord` declarations", d.span, env),
+            // Resolved after every monitor (see `mixin.rs`).
+            K::Mixin { .. } | K::Mixord { .. } => self.pending_mixins.push((d, env.clone())),
             K::ImportExport { kind, action } => {
                 let Some(path) = self.callatom_path(action, env) else {
                     return;

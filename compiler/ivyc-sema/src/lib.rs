@@ -13,6 +13,7 @@ mod for_loop;
 mod interp;
 pub mod lower;
 mod macros;
+mod mixin;
 mod named;
 pub mod program;
 mod stmt;
