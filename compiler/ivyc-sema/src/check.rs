@@ -294,6 +294,24 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// An unsupported construct, with a note on why (`help`).
+    pub fn unsupported_because(
+        &mut self,
+        what: &'static str,
+        help: &'static str,
+        span: Span,
+        env: &Env,
+    ) {
+        self.err(
+            SemaError::Unsupported {
+                what,
+                span,
+                help: Some(help),
+            },
+            env,
+        );
+    }
+
     // ------------------------------------------------------------------
     // Tables
     // ------------------------------------------------------------------

@@ -1489,9 +1489,17 @@ impl<'a> Checker<'a> {
             // verification (Ivy ignores them there); extraction refuses them.
             K::Native(q) => self.natives.push(q.span),
             K::Using(_) | K::Attribute { .. } => {}
-            K::ImplementType { .. } => self.unsupported("`implement type`", d.span, env),
-            K::Delegate { to: Some(_), .. } => self.unsupported(
-                "`delegate ... -> ...` (delegation to another action)",
+            // `implement type t with u`: in the units that see it, ms-ivy
+            // identifies `t` with `u` (an uninterpreted refinement); ivyc
+            // keeps `t` abstract, which proves less, never more.
+            K::ImplementType { ty, with } => {
+                for n in [ty, with] {
+                    self.resolve_sort(&ast::Path::single(n.clone()), env);
+                }
+            }
+            K::Delegate { to: Some(_), .. } => self.unsupported_because(
+                "`delegate m -> o` (checking a mixin's assertions in the isolate of another object)",
+                "`delegate m` without `->` is supported",
                 d.span,
                 env,
             ),

@@ -324,7 +324,12 @@ impl Checker<'_> {
             }
             ExprKind::Isa { expr, sort } => self.elab_isa(cx, expr, sort, span),
             ExprKind::NamedBinder { .. } => {
-                self.unsupported("named binders (`$name`)", span, &env);
+                self.unsupported_because(
+                    "named binders (`$name`)",
+                    "Ivy uses them in liveness-to-safety proofs (liveness, see issue #19); its solver gives them no other meaning",
+                    span,
+                    &env,
+                );
                 None
             }
             ExprKind::Quant {

@@ -743,8 +743,18 @@ impl<'a> Checker<'a> {
                 let stmts = self.instantiate_macro(cx, c, span);
                 out.extend(stmts);
             }
-            S::Thunk { .. } => self.unsupported("`thunk`", span, &env),
-            S::Let { .. } => self.unsupported("`let` statements", span, &env),
+            S::Thunk { .. } => self.unsupported_because(
+                "`thunk`",
+                "ms-ivy 1.8.26 cannot check a program with a thunk either (it stops with \"must use debug=true to enable debug output\")",
+                span,
+                &env,
+            ),
+            S::Let { .. } => self.unsupported_because(
+                "`let` statements",
+                "a legacy form: ms-ivy 1.8.26 crashes on it (use `var`, or the names themselves)",
+                span,
+                &env,
+            ),
             // `unprovable assert ...`: ms-ivy drops it unless run with
             // `unprovable=true` (which checks that it fails).
             S::Unprovable(_) => {}
