@@ -1606,12 +1606,26 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let ast::DefnRhs::Expr(e) = rhs else {
-                let s = match rhs {
-                    ast::DefnRhs::Some { span, .. } => *span,
-                    ast::DefnRhs::Native(q) => q.span,
-                    ast::DefnRhs::Expr(e) => e.span,
-                };
-                self.unsupported("this form of definition", s, &env);
+                match rhs {
+                    // `f(X) = some Y. p(X,Y) [in e else d]`: see `named.rs`.
+                    ast::DefnRhs::Some {
+                        binder,
+                        fmla,
+                        in_,
+                        else_,
+                        ..
+                    } => self.some_definition(
+                        sym,
+                        &binders,
+                        binder,
+                        fmla,
+                        in_.as_ref().zip(else_.as_ref()),
+                        span,
+                        &env,
+                    ),
+                    ast::DefnRhs::Native(q) => self.unsupported("native definitions", q.span, &env),
+                    ast::DefnRhs::Expr(_) => {}
+                }
                 continue;
             };
             if binders.len() != d.args.len() {
