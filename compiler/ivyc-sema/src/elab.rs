@@ -878,6 +878,12 @@ impl Checker<'_> {
             }
         }
         if let Some((b, _)) = cx.lookup(first) {
+            // A local function (`var f(X:t) : u`) applied.
+            if let (Binding::Local(sym), 1, Some(_)) = (b, segs.len(), args) {
+                if self.sym(sym).is_some_and(|d| !d.args.is_empty()) {
+                    return self.apply_sym(cx, sym, pspan, args, span);
+                }
+            }
             let (t, s) = match b {
                 Binding::Local(sym) => {
                     let sym = match cx.inout.iter().find(|(r, _)| *r == sym) {

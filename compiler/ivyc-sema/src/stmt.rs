@@ -354,13 +354,55 @@ impl<'a> Checker<'a> {
         span: Span,
     ) -> Option<Stmt> {
         let env = cx.env.clone();
-        let ast::TypedHead::Name {
-            name: id,
-            args: None,
-        } = &name.head
-        else {
-            self.unsupported("this form of `var`", name.span, &env);
-            return None;
+        let id = match &name.head {
+            ast::TypedHead::Name {
+                name: id,
+                args: None,
+            } => id,
+            // `var f(X:t) : u`: a local function (havocked on entry).
+            ast::TypedHead::Name {
+                name: id,
+                args: Some(binders),
+            } if init.is_none() => {
+                let mut sorts = Vec::new();
+                for b in binders {
+                    let Some(bs) = &b.sort else {
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name: b.name.name,
+                                span: b.span,
+                            },
+                            &env,
+                        );
+                        return None;
+                    };
+                    sorts.push(self.resolve_sort(bs, &env)?);
+                }
+                let ret = match &name.sort {
+                    Some(s) => self.resolve_sort(s, &env)?,
+                    None => SortId::BOOL,
+                };
+                let lname = Symbol::intern(&format!("{}.{}", cx.owner, id.as_str()));
+                let x = self.add_sym(
+                    ivyc_logic::SymbolDecl::new(lname, sorts, ret, ivyc_logic::Role::Local)
+                        .with_span(Some(id.span)),
+                );
+                let n = cx.scope.len();
+                cx.scope.push((id.name, Binding::Local(x), id.span));
+                let body = self.elab_stmts(cx, rest);
+                cx.scope.truncate(n);
+                return Some(Stmt {
+                    kind: StmtKind::Local {
+                        syms: vec![x],
+                        body: Block::new(body),
+                    },
+                    span,
+                });
+            }
+            _ => {
+                self.unsupported("this form of `var`", name.span, &env);
+                return None;
+            }
         };
         let declared = match &name.sort {
             Some(s) => Some(self.resolve_sort(s, &env)?),
