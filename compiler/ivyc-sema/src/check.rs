@@ -760,12 +760,14 @@ impl<'a> Checker<'a> {
                             caret: false,
                             span: *span,
                         }),
-                        _ => {
-                            self.unsupported(
-                                "instance parameters without a sort (write `x:t`)",
-                                r.span,
-                                env,
-                            );
+                        // ms-ivy: "unspecified type".
+                        other => {
+                            let name = match other {
+                                ast::ModuleArg::Var(b) => b.name.name,
+                                ast::ModuleArg::Name(p) => Symbol::intern(&p.to_dotted()),
+                                _ => Symbol::intern("?"),
+                            };
+                            self.err(SemaError::CannotInferSort { name, span: r.span }, env);
                             return;
                         }
                     }

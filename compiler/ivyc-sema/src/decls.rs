@@ -579,10 +579,17 @@ impl<'a> Checker<'a> {
                 Some(s) => self.resolve_sort(s, env)?,
                 None => match self.infer_result_sort(lhs, def, env) {
                     Some(s) => s,
+                    // ms-ivy: "unspecified type".
                     None => {
-                        self.unsupported(
-                            "function declarations without a result sort",
-                            lhs.span,
+                        let name = match &lhs.lhs {
+                            ast::DefnLhs::Name { name, .. } => Symbol::intern(&name.to_dotted()),
+                            ast::DefnLhs::Infix { op, .. } => Symbol::intern(op.op.as_str()),
+                        };
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name,
+                                span: lhs.span,
+                            },
                             env,
                         );
                         return None;
@@ -1234,11 +1241,11 @@ impl<'a> Checker<'a> {
     }
 
     /// A call atom without arguments as a path.
-    pub(crate) fn callatom_path(&mut self, c: &ast::CallAtom, env: &Env) -> Option<ast::Path> {
-        if c.segments.iter().any(|s| s.args.is_some()) {
-            self.unsupported("arguments in this position", c.span, env);
-            return None;
-        }
+    /// A call atom naming an action or object (`export o(X).a`, `mixin`,
+    /// `alias`, ...): arguments name instances of parameterised objects
+    /// and are dropped, as ms-ivy does (`export o(X).w` exports `o.w`,
+    /// for every instance).
+    pub(crate) fn callatom_path(&mut self, c: &ast::CallAtom, _env: &Env) -> Option<ast::Path> {
         Some(ast::Path {
             segments: c.segments.iter().map(|s| s.name.clone()).collect(),
             span: c.span,
