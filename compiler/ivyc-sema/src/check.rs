@@ -47,6 +47,18 @@ impl Env {
         }
     }
 
+    /// The same scope without the parameters of enclosing parameterised
+    /// objects (sorts and their destructors do not depend on them).
+    pub fn without_params(&self) -> Env {
+        Env {
+            prefix: self.prefix.clone(),
+            section: self.section,
+            subst: self.subst.clone(),
+            notes: self.notes.clone(),
+            obj_params: Vec::new(),
+        }
+    }
+
     fn child(&self, seg: Symbol) -> Env {
         let mut prefix = self.prefix.clone();
         prefix.push(seg);

@@ -212,13 +212,6 @@ impl<'a> Checker<'a> {
     /// `f(V:t) : s` per field, declared in the scope of the type (as Ivy
     /// does: `x.f` finds it as a sibling of the sort).
     fn struct_fields(&mut self, sort: SortId, fields: &[ast::TypedName], env: &Rc<Env>) {
-        if !env.obj_params.is_empty() {
-            let span = fields.first().map(|f| f.span);
-            if let Some(span) = span {
-                self.unsupported("struct types inside parameterised objects", span, env);
-            }
-            return;
-        }
         for tn in fields {
             self.declare_destructor(tn, Some(sort), env);
         }
@@ -297,11 +290,11 @@ impl<'a> Checker<'a> {
                 }
             },
         };
-        if !env.obj_params.is_empty() {
-            self.unsupported("destructors inside parameterised objects", tn.span, env);
-            return;
-        }
-        if let Some(s) = self.declare_sym(name.as_str(), name.span, sorts, ret, Role::Rigid, env) {
+        // As in ms-ivy, a destructor (a struct field) does not take the
+        // parameters of an enclosing parameterised object.
+        let plain = env.without_params();
+        if let Some(s) = self.declare_sym(name.as_str(), name.span, sorts, ret, Role::Rigid, &plain)
+        {
             self.destructors.push(Destructor {
                 sym: s,
                 sort: base,

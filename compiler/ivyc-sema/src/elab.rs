@@ -954,7 +954,10 @@ impl Checker<'_> {
                 for k in (1..segs.len()).rev() {
                     let head = strs.get(..k).unwrap_or(&[]);
                     if let Some((_, Entity::Sym(c))) = self.resolve_full(head, &env) {
-                        if self.sym(c).map(|d| d.args.is_empty()) == Some(true) {
+                        // An individual, or a member of the enclosing
+                        // parameterised object (its parameters implicit).
+                        let implicit = self.implicit.get(&c).map_or(0, |v| v.len());
+                        if self.sym(c).map(|d| d.args.len()) == Some(implicit) {
                             let (t, s) = self.apply_sym(cx, c, pspan, None, pspan)?;
                             return self.elab_member(
                                 cx,
