@@ -635,24 +635,16 @@ impl<'a> Checker<'a> {
                 }
             }
             S::TupleAssign { lhs, call } => {
-                let mut results = Vec::new();
-                for l in lhs {
-                    let Some((f, args, _)) = self.target(cx, l) else {
-                        return;
-                    };
-                    cx.reset_free();
-                    if !args.is_empty() {
-                        self.err(SemaError::InvalidAssignTarget { span: l.span }, &env);
-                        return;
-                    }
-                    results.push(f);
-                }
+                let Some((results, post)) = self.call_targets(cx, lhs, span) else {
+                    return;
+                };
                 let Some(e) = callatom_expr(call) else {
                     self.unsupported("arguments in this position", call.span, &env);
                     return;
                 };
                 if let Some(st) = self.call_stmt(cx, &e, results, span) {
                     out.push(st);
+                    out.extend(post);
                 }
             }
             S::Expr(e) => {
@@ -661,28 +653,24 @@ impl<'a> Checker<'a> {
                 }
             }
             S::Call { returns, callee } => {
-                let mut results = Vec::new();
+                let mut targets = Vec::new();
                 for r in returns {
                     let Some(p) = callatom_expr(r) else {
                         self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
                         return;
                     };
-                    let Some((f, args, _)) = self.target(cx, &p) else {
-                        return;
-                    };
-                    cx.reset_free();
-                    if !args.is_empty() {
-                        self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
-                        return;
-                    }
-                    results.push(f);
+                    targets.push(p);
                 }
+                let Some((results, post)) = self.call_targets(cx, &targets, span) else {
+                    return;
+                };
                 let Some(e) = callatom_expr(callee) else {
                     self.unsupported("arguments in this position", callee.span, &env);
                     return;
                 };
                 if let Some(st) = self.call_stmt(cx, &e, results, span) {
                     out.push(st);
+                    out.extend(post);
                 }
             }
             S::If { cond, then_, else_ } => match cond {
@@ -825,6 +813,55 @@ impl<'a> Checker<'a> {
             }
             S::Error => {}
         }
+    }
+
+    /// The result symbols of a call assigning `targets`: a plain individual
+    /// or local receives its result directly; a struct field (`p.x`) or an
+    /// applied symbol (`r(a)`) receives it through a temporary (on
+    /// `cx.temps`) and the statements returned after the call.
+    fn call_targets(
+        &mut self,
+        cx: &mut Cx,
+        targets: &[Expr],
+        span: Span,
+    ) -> Option<(Vec<SymId>, Vec<Stmt>)> {
+        let env = cx.env.clone();
+        let mut results = Vec::new();
+        let mut post = Vec::new();
+        for l in targets {
+            if let Some((t, sort)) = self.field_target(cx, l) {
+                cx.reset_free();
+                let name = self.fresh_name(&format!("{}.res", cx.owner));
+                let tmp = self.add_local(name, sort, Some(l.span));
+                cx.temps.push(tmp);
+                results.push(tmp);
+                self.field_assign(cx, &t, Some(Term::constant(tmp)), span, &mut post)?;
+                continue;
+            }
+            let (f, args, sort) = self.target(cx, l)?;
+            cx.reset_free();
+            if args.is_empty() {
+                results.push(f);
+                continue;
+            }
+            if args.iter().any(|a| !a.free_vars().is_empty()) {
+                self.err(SemaError::InvalidAssignTarget { span: l.span }, &env);
+                return None;
+            }
+            let name = self.fresh_name(&format!("{}.res", cx.owner));
+            let tmp = self.add_local(name, sort, Some(l.span));
+            cx.temps.push(tmp);
+            results.push(tmp);
+            post.push(Stmt {
+                kind: StmtKind::Assign {
+                    sym: f,
+                    args,
+                    value: Term::constant(tmp),
+                },
+                span,
+            });
+        }
+        Some((results, post))
     }
 
     /// The assigned symbol and arguments of an assignment's left-hand side.
