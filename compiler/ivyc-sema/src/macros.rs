@@ -446,3 +446,37 @@ fn stmt(st: &ast::Stmt, s: &HashMap<Symbol, Expr>) -> ast::Stmt {
         span: st.span,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_base::FileId;
+
+    /// The formula of `axiom <src>` with `x := <arg>` substituted, printed.
+    fn subst(src: &str, arg: &str) -> String {
+        let parse = |t: &str| {
+            let (f, errs) = ivyc_syntax::parse(FileId(0), &format!("#lang ivy1.7\naxiom {t}\n"));
+            assert!(errs.is_empty(), "{t}: {errs:?}");
+            match &f.decls[0].kind {
+                ast::DeclKind::Axiom { prop, .. } => match &prop.prop {
+                    ast::Prop::Fmla(e) => e.clone(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            }
+        };
+        let s: HashMap<Symbol, Expr> = [(Symbol::intern("x"), parse(arg))].into_iter().collect();
+        ivyc_syntax::pretty::expr(&expr(&parse(src), &s))
+    }
+
+    #[test]
+    fn parameters_are_replaced_by_the_argument_text() {
+        assert_eq!(subst("r(x) & x = c", "a"), subst("r(a) & a = c", "a"));
+        // A member of the parameter extends the argument's path.
+        assert_eq!(subst("x.f = c", "o.a"), subst("o.a.f = c", "o.a"));
+        // An applied argument becomes the base of a member.
+        assert_eq!(subst("x.f = c", "g(b)"), subst("g(b).f = c", "g(b)"));
+        // A bound variable of the same name is not replaced.
+        assert_eq!(subst("forall X. X = X", "a"), subst("forall X. X = X", "a"));
+    }
+}

@@ -130,3 +130,41 @@ fn order_mixins(ms: &mut Vec<Monitor<'_>>, arcs: &[(Symbol, Symbol)]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Env;
+    use ivyc_base::Span;
+    use std::rc::Rc;
+
+    fn mon(name: &str) -> Monitor<'static> {
+        Monitor {
+            body: MonitorBody::Stmts(&[], Span::default()),
+            env: Rc::new(Env::default()),
+            params: Vec::new(),
+            returns: Vec::new(),
+            mixer: Some(Symbol::intern(name)),
+        }
+    }
+
+    fn names(ms: &[Monitor<'_>]) -> Vec<String> {
+        ms.iter()
+            .filter_map(|m| m.mixer.map(|s| s.as_str().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn mixord_moves_the_first_before_the_second() {
+        let arc = |a: &str, b: &str| (Symbol::intern(a), Symbol::intern(b));
+        let mut ms = vec![mon("a"), mon("b"), mon("c")];
+        order_mixins(&mut ms, &[arc("c", "a")]);
+        assert_eq!(names(&ms), ["c", "a", "b"]);
+        // Already in order: unchanged (stable).
+        order_mixins(&mut ms, &[arc("a", "b")]);
+        assert_eq!(names(&ms), ["c", "a", "b"]);
+        // A cycle terminates.
+        order_mixins(&mut ms, &[arc("a", "b"), arc("b", "a")]);
+        assert_eq!(ms.len(), 3);
+    }
+}
