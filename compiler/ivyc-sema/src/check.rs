@@ -730,9 +730,22 @@ impl<'a> Checker<'a> {
                     env: env.clone(),
                 });
             }
-            K::ExtractObject { .. } | K::Extract { .. } => {
-                // Extraction declarations have no effect on verification.
+            // `extract e = { decls }` (1.8 also `process`) declares the
+            // object `e` with those members, as ms-ivy's parser does; only
+            // the extraction unit it also names means nothing to
+            // verification. (Dropping the body dropped its invariants and
+            // exported actions: the sweep of issue 17 found it.)
+            K::ExtractObject {
+                name, params, body, ..
+            } => {
+                let full = dotted(&env.prefix, name.as_str());
+                self.declare(full, Entity::Object, name.span, env);
+                let mut child = env.child(name.name);
+                child.obj_params.extend(params.iter().cloned());
+                self.flatten(body, Rc::new(child));
             }
+            // Extraction units have no effect on verification.
+            K::Extract { .. } => {}
             _ => {
                 self.autoinstances_of(d, env);
                 self.items.push(Item {

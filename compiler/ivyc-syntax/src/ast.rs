@@ -20,6 +20,7 @@
 #![allow(clippy::large_enum_variant)]
 
 use ivyc_base::{Span, Symbol};
+use strum::{EnumDiscriminants, EnumIter, IntoStaticStr};
 
 /// A simple name with its span.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +119,8 @@ pub struct Expr {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(ExprTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum ExprKind {
     /// A (possibly dotted) lowercase/quoted name, applied if written with
     /// parentheses: `f`, `a.b.c`, `f(x,y)`, `a.b(x)`, `f()`.
@@ -183,7 +185,7 @@ pub enum ExprKind {
     Error,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, IntoStaticStr)]
 pub enum UnOp {
     /// `~`
     Not,
@@ -365,7 +367,8 @@ pub struct Defn {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(DefnRhsTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum DefnRhs {
     Expr(Expr),
     /// `some X:t. fmla [in e] [else e]`
@@ -427,7 +430,8 @@ pub enum AssertKind {
     Ensures,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(StmtTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum StmtKind {
     /// `assume [l] fmla`
     Assume(LabeledFmla),
@@ -509,7 +513,8 @@ pub enum StmtKind {
 }
 
 /// The condition of `if`/`while`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(CondTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum Cond {
     Expr(Expr),
     /// `if x := e { ... }` (bind a local to e)
@@ -542,7 +547,8 @@ pub struct LoopInvariant {
 }
 
 /// The body of an action: a block, `{ <<< native >>> }`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(ActionBodyTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum ActionBody {
     Block(Block),
     Native { code: NativeQuote, span: Span },
@@ -576,7 +582,8 @@ pub struct ProofStep {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(ProofStepTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum ProofStepKind {
     /// `apply|assume|instantiate [l] name [<renaming>] [with matches]`
     Apply {
@@ -657,7 +664,8 @@ pub enum TacticWith {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(TacticItemTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum TacticItem {
     Invariant(LabeledFmla),
     Definition {
@@ -700,7 +708,8 @@ pub struct SchemaItem {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(SchemaItemTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum SchemaItemKind {
     /// `[fresh] function ...`
     Function { fresh: bool, decls: Vec<SymbolDecl> },
@@ -749,7 +758,8 @@ pub enum Oper {
     Native(NativeQuote),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(InterpretTargetTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum InterpretTarget {
     /// `-> int`, `-> bv[8]`, `-> <<<...>>>`, `-> +`
     Oper(Oper),
@@ -848,7 +858,8 @@ pub enum ParamDefault {
     Name(Ident),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, EnumDiscriminants)]
+#[strum_discriminants(name(DeclTag), derive(Hash, EnumIter, IntoStaticStr))]
 pub enum DeclKind {
     /// `include name`
     Include(Ident),
