@@ -19,6 +19,7 @@ mod mixin;
 mod named;
 pub mod program;
 mod stmt;
+pub mod treatment;
 mod uninterpret;
 mod variant;
 pub mod version;
