@@ -123,10 +123,12 @@ pub fn stmt(tag: StmtTag) -> Treatment {
         | S::Var
         | S::Block => Meaning,
         S::Thunk | S::Let => Unsupported,
-        S::Unprovable => NoEffect(
-            "ms-ivy drops `unprovable` assertions too unless run with `unprovable=true`",
-        ),
-        S::Debug => NoEffect("a trace message of extracted code (ms-ivy's `debug` action does nothing)"),
+        S::Unprovable => {
+            NoEffect("ms-ivy drops `unprovable` assertions too unless run with `unprovable=true`")
+        }
+        S::Debug => {
+            NoEffect("a trace message of extracted code (ms-ivy's `debug` action does nothing)")
+        }
         S::Error => NoEffect(RECOVERED),
     }
 }
