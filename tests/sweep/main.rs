@@ -52,7 +52,7 @@ const CASES: &[Case] = &[
     ("DeclKind", "Theorem", "1.7", Some("theorem [th] {\n    relation p\n    property p -> p\n}\n"), 0),
     ("DeclKind", "Proof", "1.7", Some("proof [pf] { showgoals }\n"), 0),
     ("DeclKind", "Instantiate", "1.7", Some("module m = { individual z : t }\ninstance i : m\n"), 0),
-    ("DeclKind", "Autoinstance", "1.7", Some("module m(x) = { individual z : x }\nautoinstance box[x] : m(x)\nindividual w : box[t].z\n"), 2),
+    ("DeclKind", "Autoinstance", "1.7", Some("module m(x) = {\n    type this\n    function get(B:this) : x\n}\nautoinstance box[x] : m(x)\nindividual w : box[t]\ninvariant w.get = w.get\n"), 0),
     ("DeclKind", "Module", "1.7", Some("module m(x) = { individual z : x }\n"), 0),
     ("DeclKind", "Object", "1.7", Some("object o = { individual z : t }\n"), 0),
     ("DeclKind", "Macro", "1.7", Some("macro mc(x) = { x := c }\n"), 0),
