@@ -17,7 +17,8 @@
 #   fragment  ivyc exit 4; ms-ivy prints "not in the fragment"
 #   error     ivyc exit 2 (or a crash, listed apart); ms-ivy anything else
 #   timeout   ivyc exit 3 (solver undecided) or killed by the time limit;
-#             ms-ivy killed by the time limit
+#             ms-ivy killed by the time limit, or "Solver produced
+#             inconclusive result" (Z3 said unknown)
 #
 # Options:
 #   -j JOBS          programs checked at once (default 1; each tool runs
@@ -147,6 +148,10 @@ check_one() {
         ivy_v=fragment
     elif grep -q 'Some assertions are not checked' "$out_ivy"; then
         ivy_v=unchecked
+    elif grep -q 'Solver produced inconclusive result' "$out_ivy"; then
+        # Z3 answered unknown: undecided, like ivyc's exit 3
+        ivy_v=timeout
+        detail="$(grep -m1 'inconclusive' "$out_ivy" | cut -c1-200)"
     else
         ivy_v=error
         detail="$(grep -m1 -E 'error|Error' "$out_ivy" | cut -c1-200 || true)"

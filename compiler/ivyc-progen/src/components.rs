@@ -25,12 +25,16 @@ pub fn any(b: &mut Builder) -> Option<Component> {
     if b.feat.quorum {
         kinds.push("consensus");
     }
+    if b.feat.order {
+        kinds.push("order");
+    }
     match *b.rng.pick(&kinds)? {
         "mutex" => mutex(b),
         "channel" => channel(b),
         "phase" => phase(b),
         "counter" => counter(b),
         "owner" => owner(b),
+        "order" => order(b),
         _ => consensus(b),
     }
 }
@@ -91,14 +95,34 @@ pub fn mutex(b: &mut Builder) -> Option<Component> {
     if let Some(f) = &free {
         c.init.push(line(format!("{f} := true")));
     }
+    // a defined relation: somebody holds the lock
+    let taken = if b.feat.definitions && b.rng.chance(25) {
+        let base = *b
+            .rng
+            .pick(&["taken", "locked_any", "in_use"])
+            .unwrap_or(&"taken");
+        let d = b.sig.fresh(base);
+        if b.rng.chance(50) {
+            c.decls.push(format!("relation {d}"));
+            c.decls
+                .push(format!("definition {d} = exists X:{sn}. {holds}(X)"));
+        } else {
+            c.decls
+                .push(format!("relation {d} = exists X:{sn}. {holds}(X)"));
+        }
+        Some(d)
+    } else {
+        None
+    };
 
     let n = b.param(Ty::S(s), &[]);
     let acquire = b.action_name(&["acquire", "lock", "grab", "enter"]);
     let mut body = Vec::new();
     if p != Some("acquire without require") {
-        match &free {
-            Some(f) => body.push(line(format!("require {f}"))),
-            None => body.push(line(match b.rng.below(3) {
+        match (&free, &taken) {
+            (Some(f), _) => body.push(line(format!("require {f}"))),
+            (None, Some(d)) => body.push(line(format!("require ~{d}"))),
+            (None, None) => body.push(line(match b.rng.below(3) {
                 0 => format!("require ~{holds}(X)"),
                 1 => format!("require forall X:{sn}. ~{holds}(X)"),
                 _ => format!("require ~exists X:{sn}. {holds}(X)"),
@@ -157,6 +181,25 @@ pub fn mutex(b: &mut Builder) -> Option<Component> {
         if p != Some("no auxiliary invariant") {
             c.invariants.push(format!("{holds}(X) -> ~{f}"));
         }
+        if let Some(d) = &taken {
+            c.invariants.push(format!("{f} <-> ~{d}"));
+        }
+    }
+    // a ghost history written by a monitor
+    if b.feat.monitors && b.rng.chance(25) {
+        let ever = b.symbol(
+            &mut c,
+            &["ever_held", "held_once", "history"],
+            vec![s],
+            Ty::Bool,
+        );
+        c.init.push(line(format!("{ever}(X) := false")));
+        let kind = if b.rng.chance(50) { "after" } else { "before" };
+        c.monitors.push((
+            format!("{kind} {acquire}"),
+            vec![line(format!("{ever}({n}) := true"))],
+        ));
+        c.invariants.push(format!("{holds}(X) -> {ever}(X)"));
     }
     Some(c)
 }
@@ -278,6 +321,32 @@ pub fn channel(b: &mut Builder) -> Option<Component> {
         c.actions.push(Action::new(&cancel, params, body));
     }
     c.invariants.push(format!("{grant}(X, Y) -> {req}(X, Y)"));
+    if b.feat.definitions && b.rng.chance(25) {
+        let w = b.sig.fresh("waiting");
+        let t1 = b.sig.sort_name(s1).to_string();
+        c.decls.push(format!(
+            "relation {w}(X:{t1}, Y:{t2}) = {req}(X, Y) & ~{grant}(X, Y)"
+        ));
+        c.invariants.push(if b.rng.chance(50) {
+            format!("{w}(X, Y) -> {req}(X, Y)")
+        } else {
+            format!("{grant}(X, Y) | {w}(X, Y) -> {req}(X, Y)")
+        });
+    }
+    if b.feat.monitors && b.rng.chance(20) {
+        let asked = b.symbol(
+            &mut c,
+            &["asked_once", "ever_requested"],
+            vec![s1, s2],
+            Ty::Bool,
+        );
+        c.init.push(line(format!("{asked}(X, Y) := false")));
+        c.monitors.push((
+            format!("after {request}"),
+            vec![line(format!("{asked}({x}, {y}) := true"))],
+        ));
+        c.invariants.push(format!("{grant}(X, Y) -> {asked}(X, Y)"));
+    }
     Some(c)
 }
 
@@ -425,6 +494,26 @@ pub fn counter(b: &mut Builder) -> Option<Component> {
         vec![line(format!("{clock} := {clock} {op} 1"))]
     };
     c.actions.push(Action::new(&tick, vec![], body));
+    if b.feat.loops && b.rng.chance(40) {
+        let name = b.action_name(&["advance_to", "catch_up", "wait_until"]);
+        let k = b.param(Ty::S(t), &[]);
+        let loop_inv = if b.rng.chance(80) {
+            format!("{stamp}(X) <= {clock}")
+        } else {
+            format!("{clock} <= {k}")
+        };
+        c.actions.push(Action::new(
+            &name,
+            vec![(k.clone(), Ty::S(t))],
+            vec![vec![
+                format!("while {clock} < {k}"),
+                format!("invariant {loop_inv}"),
+                "{".into(),
+                format!("    {clock} := {clock} {op} 1"),
+                "}".into(),
+            ]],
+        ));
+    }
     let mark = b.action_name(&["mark", "record", "observe"]);
     let n = b.param(Ty::S(s), &[]);
     let rhs = if p == Some("mark is ahead of the clock") {
@@ -620,6 +709,82 @@ pub fn consensus(b: &mut Builder) -> Option<Component> {
     c.invariants
         .push(format!("{decided}(V) & {decided}(W) -> V = W"));
     let _ = vn;
+    Some(c)
+}
+
+/// The largest id offered so far, over a total order given by axioms,
+/// with a `property` that follows from them.
+pub fn order(b: &mut Builder) -> Option<Component> {
+    let mut c = new_component("order");
+    let s = b.usort(3);
+    let sn = b.sig.sort_name(s).to_string();
+    let base = *b.rng.pick(&["le", "leq", "below"]).unwrap_or(&"le");
+    let le = b.sig.fresh(base);
+    let id = b.sig.add_sym(Sym {
+        name: le.clone(),
+        object: None,
+        args: vec![s, s],
+        result: Ty::Bool,
+        rigid: true,
+        open: false,
+    });
+    c.syms.push(id);
+    let p = perturbation(
+        b,
+        &[
+            "no totality axiom",
+            "no transitivity axiom",
+            "keeps the smaller one",
+        ],
+    );
+    if let Some(p) = p {
+        c.note = format!("perturbed: {p}");
+    }
+    c.decls.push(format!("relation {le}(X:{sn}, Y:{sn})"));
+    let mut axioms = vec![
+        ("refl", format!("{le}(X, X)")),
+        ("antisymm", format!("{le}(X, Y) & {le}(Y, X) -> X = Y")),
+    ];
+    if p != Some("no transitivity axiom") {
+        axioms.push(("trans", format!("{le}(X, Y) & {le}(Y, Z) -> {le}(X, Z)")));
+    }
+    if p != Some("no totality axiom") {
+        axioms.push(("total", format!("{le}(X, Y) | {le}(Y, X)")));
+    }
+    for (label, f) in axioms {
+        let l = b.sig.fresh(&format!("{le}_{label}"));
+        c.decls.push(format!("axiom [{l}] {f}"));
+    }
+    if b.rng.chance(40) {
+        let l = b.sig.fresh(&format!("{le}_cases"));
+        c.decls.push(format!(
+            "property [{l}] {le}(X, Y) | ~{le}(X, Y) & {le}(Y, X)"
+        ));
+    }
+    let best = b.symbol(&mut c, &["best", "maximum", "top_id"], vec![], Ty::S(s));
+    let offered = b.symbol(&mut c, &["offered", "proposed", "bid"], vec![s], Ty::Bool);
+    c.init.push(line(format!("{offered}(X) := false")));
+    let i = b.param(Ty::S(s), &[]);
+    let offer = b.action_name(&["offer", "propose", "submit"]);
+    let cond = if p == Some("keeps the smaller one") {
+        format!("{le}({i}, {best})")
+    } else {
+        format!("{le}({best}, {i})")
+    };
+    c.actions.push(Action::new(
+        &offer,
+        vec![(i.clone(), Ty::S(s))],
+        vec![
+            line(format!("{offered}({i}) := true")),
+            vec![
+                format!("if {cond} {{"),
+                format!("    {best} := {i}"),
+                "}".into(),
+            ],
+        ],
+    ));
+    c.invariants
+        .push(format!("{offered}(X) -> {le}(X, {best})"));
     Some(c)
 }
 

@@ -35,6 +35,16 @@ pub struct Features {
     /// off, conditional terms are only generated where no variable is in
     /// scope).
     pub ite_vars: bool,
+    /// `before`/`after` monitors of actions.
+    pub monitors: bool,
+    /// Defined relations (`relation r(X:t) = φ`, `definition`).
+    pub definitions: bool,
+    /// Components written as a `module` with `instance`s.
+    pub modules: bool,
+    /// `while` loops with invariants.
+    pub loops: bool,
+    /// The component over a total order given by axioms (and a `property`).
+    pub order: bool,
 }
 
 /// The names accepted by [`Features::set`], in the order of the fields.
@@ -53,6 +63,11 @@ pub const NAMES: &[&str] = &[
     "noise",
     "lang18",
     "ite-vars",
+    "monitors",
+    "definitions",
+    "modules",
+    "loops",
+    "order",
 ];
 
 impl Default for Features {
@@ -72,6 +87,11 @@ impl Default for Features {
             noise: true,
             lang18: true,
             ite_vars: true,
+            monitors: true,
+            definitions: true,
+            modules: true,
+            loops: true,
+            order: true,
         }
     }
 }
@@ -94,6 +114,11 @@ impl Features {
             "noise" => &mut self.noise,
             "lang18" => &mut self.lang18,
             "ite-vars" => &mut self.ite_vars,
+            "monitors" => &mut self.monitors,
+            "definitions" => &mut self.definitions,
+            "modules" => &mut self.modules,
+            "loops" => &mut self.loops,
+            "order" => &mut self.order,
             _ => {
                 return Err(format!(
                     "unknown feature `{name}`; the features are: {}",

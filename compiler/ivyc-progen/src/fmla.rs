@@ -488,6 +488,12 @@ impl Gen<'_> {
         format!("{q} {name}:{}. {body}", self.sig.sort_name(s))
     }
 
+    /// A term with no free variables (right-hand sides in code).
+    pub fn closed_term(&mut self, env: &mut Env, s: SortId, depth: usize) -> Option<String> {
+        env.begin_formula(false);
+        self.term(env, s, depth)
+    }
+
     /// A closed formula (no free variables): conditions.
     pub fn closed(&mut self, env: &mut Env, depth: usize, pol: Pol) -> String {
         env.begin_formula(false);

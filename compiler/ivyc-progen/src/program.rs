@@ -70,8 +70,12 @@ pub struct Component {
     pub init: Vec<Vec<String>>,
     pub actions: Vec<Action>,
     pub invariants: Vec<String>,
+    /// `before NAME` / `after NAME` monitors: header and statements.
+    pub monitors: Vec<(String, Vec<Vec<String>>)>,
     /// Its state symbols (ids into `Sig::syms`).
     pub syms: Vec<usize>,
+    /// When written as a module (named by `object`): its instances.
+    pub instances: Vec<String>,
 }
 
 /// State shared while building one program.
@@ -306,6 +310,11 @@ pub fn generate(seed: u64, index: u64, feat: &Features) -> String {
             cross_call(&mut b, &mut comps);
         }
     }
+    if feat.monitors {
+        for c in comps.iter_mut() {
+            requires_to_monitors(&mut b, c);
+        }
+    }
 
     // noise: extra state, statements, actions and invariants
     if feat.noise && b.rng.chance(75) {
@@ -324,8 +333,27 @@ fn place_in_object(b: &mut Builder, c: &mut Component) {
         "counter" => "clk",
         "owner" => "store",
         "consensus" => "cons",
+        "order" => "maxer",
         _ => "part",
     };
+    if b.feat.modules && b.rng.chance(30) {
+        // a module instantiated once or twice; nothing outside refers to
+        // its state
+        let name = b.sig.fresh(&format!("{base}_mod"));
+        let n = b.rng.range(1, 2);
+        for k in 1..=n {
+            let inst = b.sig.fresh(&format!("{base}{k}"));
+            c.instances.push(inst);
+        }
+        for &i in &c.syms {
+            if let Some(s) = b.sig.syms.get_mut(i) {
+                s.object = Some(name.clone());
+                s.open = false;
+            }
+        }
+        c.object = Some(name);
+        return;
+    }
     let name = b.sig.fresh(base);
     for &i in &c.syms {
         if let Some(s) = b.sig.syms.get_mut(i) {
@@ -334,6 +362,23 @@ fn place_in_object(b: &mut Builder, c: &mut Component) {
     }
     c.object = Some(name);
     c.isolated = b.feat.isolates && b.rng.chance(50);
+}
+
+/// Moves the `require`s of some exported actions into a `before` monitor.
+fn requires_to_monitors(b: &mut Builder, c: &mut Component) {
+    for a in c.actions.iter_mut() {
+        let reqs = a.requires();
+        if !a.exported || reqs == 0 || !b.rng.chance(12) {
+            continue;
+        }
+        let moved: Vec<Vec<String>> = a.body.drain(..reqs).collect();
+        if a.body.is_empty() {
+            a.body.push(vec!["assume true".into()]);
+        }
+        c.monitors.push((format!("before {}", a.name), moved));
+        c.note
+            .push_str(&format!("; require of {} in a before monitor", a.name));
+    }
 }
 
 /// Splits some exported actions into an exported wrapper and a helper
@@ -383,6 +428,9 @@ fn cross_call(b: &mut Builder, comps: &mut [Component]) {
     let mut caller_c = b.rng.below(n);
     if caller_c == callee_c {
         caller_c = (caller_c + 1) % n;
+    }
+    if !comps[callee_c].instances.is_empty() || !comps[caller_c].instances.is_empty() {
+        return;
     }
     let Some(callee) = b
         .rng
@@ -533,7 +581,7 @@ fn noise(b: &mut Builder, comps: &mut Vec<Component>) {
         let n = b.rng.range(1, 2);
         body.extend(b.gen().stmts(&mut env, n, 1));
         if let Some((r, Ty::S(rs))) = &returns {
-            if let Some(t) = b.gen().term(&mut env, *rs, 0) {
+            if let Some(t) = b.gen().closed_term(&mut env, *rs, 0) {
                 body.push(vec![format!("{r} := {t}")]);
             }
         }
@@ -643,6 +691,9 @@ fn print(b: &Builder, seed: u64, index: u64, lang: &str, comps: &[Component]) ->
     ];
     for c in comps {
         let place = match (&c.object, c.isolated) {
+            (Some(m), _) if !c.instances.is_empty() => {
+                format!(" as module {m} ({})", c.instances.join(", "))
+            }
             (Some(o), true) => format!(" in isolated object {o}"),
             (Some(o), false) => format!(" in object {o}"),
             _ => String::new(),
@@ -689,7 +740,11 @@ fn print(b: &Builder, seed: u64, index: u64, lang: &str, comps: &[Component]) ->
             body.push(format!("{prefix}{} = {{", a.header(sig)));
             body.extend(block_body(a.body.clone()));
             body.push("}".into());
-            if a.exported && !inline_exports {
+            if a.exported && !c.instances.is_empty() {
+                for inst in &c.instances {
+                    exports_after.push(format!("export {inst}.{}", a.name));
+                }
+            } else if a.exported && !inline_exports {
                 if exports_inside {
                     body.push(format!("export {}", a.name));
                 } else {
@@ -700,6 +755,12 @@ fn print(b: &Builder, seed: u64, index: u64, lang: &str, comps: &[Component]) ->
                     exports_after.push(format!("export {q}"));
                 }
             }
+        }
+        for (header, stmts) in &c.monitors {
+            body.push(String::new());
+            body.push(format!("{header} {{"));
+            body.extend(block_body(stmts.clone()));
+            body.push("}".into());
         }
         if !c.invariants.is_empty() {
             body.push(String::new());
@@ -719,6 +780,20 @@ fn print(b: &Builder, seed: u64, index: u64, lang: &str, comps: &[Component]) ->
             }
         }
         match &c.object {
+            Some(m) if !c.instances.is_empty() => {
+                out.push(format!("module {m} = {{"));
+                for l in body {
+                    if l.is_empty() {
+                        out.push(l);
+                    } else {
+                        out.push(format!("    {l}"));
+                    }
+                }
+                out.push("}".into());
+                for inst in &c.instances {
+                    out.push(format!("instance {inst} : {m}"));
+                }
+            }
             Some(o) => {
                 out.push(format!("object {o} = {{"));
                 for l in body {
