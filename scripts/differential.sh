@@ -30,6 +30,9 @@
 #   --exclude LIST   generator features to leave out (ivyc-progen --help)
 #   --start I        first program index (default 0)
 #   --nice           run the tools under nice
+#   --ivyc PATH      use this ivyc binary instead of building
+#                    target/release/ivyc (e.g. a copy, so that rebuilding
+#                    during a long run does not change the tool under test)
 # Env: IVY_VENV (default /tmp/ivy), a venv with ms-ivy installed.
 #
 # Files in DIR: programs/sSEED_INDEX.ivy, results/NAME.tsv (one line:
@@ -47,6 +50,7 @@ out=""
 exclude=""
 start=0
 use_nice=0
+ivyc_bin=""
 positional=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -57,7 +61,8 @@ while [[ $# -gt 0 ]]; do
         --exclude) exclude="$2"; shift ;;
         --start) start="$2"; shift ;;
         --nice) use_nice=1 ;;
-        -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+        --ivyc) ivyc_bin="$2"; shift ;;
+        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         -*) echo "differential.sh: unknown option $1" >&2; exit 2 ;;
         *) positional+=("$1") ;;
     esac
@@ -78,8 +83,15 @@ if [[ ! -x "$ivy_check" ]]; then
     exit 2
 fi
 
-echo "differential.sh: building ivyc and ivyc-progen (release)" >&2
-cargo build --release -p ivyc -p ivyc-progen >&2
+if [[ -n "$ivyc_bin" ]]; then
+    echo "differential.sh: building ivyc-progen (release); ivyc is $ivyc_bin" >&2
+    cargo build --release -p ivyc-progen >&2
+    ivyc_bin="$(cd "$(dirname "$ivyc_bin")" && pwd)/$(basename "$ivyc_bin")"
+else
+    echo "differential.sh: building ivyc and ivyc-progen (release)" >&2
+    cargo build --release -p ivyc -p ivyc-progen >&2
+    ivyc_bin="$repo_root/target/release/ivyc"
+fi
 
 mkdir -p "$out/programs" "$out/results" "$out/logs"
 out="$(cd "$out" && pwd)"
@@ -89,7 +101,7 @@ if [[ -n "$exclude" ]]; then
 fi
 target/release/ivyc-progen "${progen_args[@]}" >"$out/list.txt"
 
-export DIFF_IVYC="$repo_root/target/release/ivyc"
+export DIFF_IVYC="$ivyc_bin"
 export DIFF_IVY_CHECK="$ivy_check"
 export DIFF_TIMEOUT="$per_run_timeout"
 export DIFF_OUT="$out"
@@ -177,6 +189,7 @@ ended=$(date +%s)
 summary="$out/summary.txt"
 {
     echo "differential run: N=$count SEED=$seed start=$start jobs=$jobs timeout=${per_run_timeout}s${exclude:+ exclude=$exclude}"
+    echo "ivyc: $ivyc_bin ($(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
     echo "wall time of this invocation: $((ended - began)) s"
     echo
     while read -r f; do
