@@ -64,7 +64,7 @@ if [[ $# -gt 0 ]]; then
     done
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates \
-        tests/data/fragment examples examples/bugs; do
+        tests/data/fragment tests/data/differential examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
         done

@@ -18,7 +18,8 @@
 #   error     ivyc exit 2 (or a crash, listed apart); ms-ivy anything else
 #   timeout   ivyc exit 3 (solver undecided) or killed by the time limit;
 #             ms-ivy killed by the time limit, or "Solver produced
-#             inconclusive result" (Z3 said unknown)
+#             inconclusive result" (Z3 said unknown) with no check failed
+#             before (a "... FAIL" line before it makes the verdict FAIL)
 #
 # Options:
 #   -j JOBS          programs checked at once (default 1; each tool runs
@@ -160,6 +161,10 @@ check_one() {
         ivy_v=fragment
     elif grep -q 'Some assertions are not checked' "$out_ivy"; then
         ivy_v=unchecked
+    elif grep -q 'Solver produced inconclusive result' "$out_ivy" && grep -q ' \.\.\. FAIL$' "$out_ivy"; then
+        # a check failed before Z3 answered unknown on a later one
+        ivy_v=FAIL
+        detail="a check failed, then: $(grep -m1 'inconclusive' "$out_ivy" | cut -c1-200)"
     elif grep -q 'Solver produced inconclusive result' "$out_ivy"; then
         # Z3 answered unknown: undecided, like ivyc's exit 3
         ivy_v=timeout

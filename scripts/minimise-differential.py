@@ -59,6 +59,8 @@ def ivy_verdict(path, timeout, scratch):
     if "Some assertions are not checked" in out:
         return "unchecked"
     if "Solver produced inconclusive result" in out:
+        if any(l.endswith(" ... FAIL") for l in lines):
+            return "FAIL"
         return "timeout"
     return "error"
 

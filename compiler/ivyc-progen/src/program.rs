@@ -464,7 +464,18 @@ fn cross_call(b: &mut Builder, comps: &mut [Component]) {
         match b.rng.pick(&same) {
             Some(p) if b.rng.chance(70) => args.push(p.clone()),
             _ => {
-                let p = b.param(*t, &caller.params);
+                // not a name the body already uses (for a local, say)
+                let mut taken = caller.params.clone();
+                let mut p = b.param(*t, &taken);
+                while caller
+                    .body
+                    .iter()
+                    .flatten()
+                    .any(|l| crate::fmla::mentions(l, &p))
+                {
+                    taken.push((p.clone(), *t));
+                    p = b.param(*t, &taken);
+                }
                 caller.params.push((p.clone(), *t));
                 args.push(p);
             }
