@@ -179,6 +179,8 @@ fn check_file(path: &Path) {
     }
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"\d+(\.\d+)? ?(ms|s)\b", "[time]");
+    // `--format json` reports (`tests/data/soundness/variant_json_bad.ivy`).
+    settings.add_filter(r#""time_ms": \d+"#, r#""time_ms": "[time]""#);
     // Z3 words its reasons for `unknown` differently under load.
     settings.add_filter(r"unknown: .*", "unknown: [reason]");
     settings.set_prepend_module_to_snapshot(false);
@@ -202,6 +204,14 @@ fn check_file(path: &Path) {
 }
 
 fn check_all(files: Vec<PathBuf>) {
+    // `E2E_FILTER=text` runs only the files whose path contains `text`.
+    let files: Vec<PathBuf> = match std::env::var("E2E_FILTER") {
+        Ok(f) if !f.is_empty() => files
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(&f))
+            .collect(),
+        _ => files,
+    };
     let mut failures = Vec::new();
     for f in &files {
         let r = std::panic::catch_unwind(|| check_file(f));
@@ -330,4 +340,71 @@ fn message_format_json_diagnostics() {
             .is_some_and(|f| f.ends_with("multi_error_decls.ivy")));
         assert!(!d["labels"].as_array().expect("labels").is_empty());
     }
+}
+
+/// The hidden hook `IVYC_DEBUG_CORRUPT_MODEL=1` corrupts every model Z3
+/// gives before the independent check: each command must then report an
+/// internal error naming the formula (exit 101), never show the model as a
+/// counterexample or trace, and never exit 0 or 1.
+#[test]
+fn corrupted_models_are_internal_errors() {
+    let file = "examples/bugs/lock_server_grant_without_lock.ivy";
+    let run = |args: &[&str]| {
+        let out = common::ivyc_command()
+            .args(args)
+            .env("IVYC_DEBUG_CORRUPT_MODEL", "1")
+            .output()
+            .expect("failed to start ivyc");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Without the hook the file fails with a counterexample.
+    let (code, _, stderr) = ivyc(&["verify", file]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("counterexample:"), "{stderr}");
+
+    let (code, stdout, stderr) = run(&["verify", file]);
+    assert_eq!(code, 101, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stderr.contains("bug[internal-error]: internal error: the counterexample Z3 gave for"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("this is a bug in ivyc"), "{stderr}");
+    assert!(!stderr.contains("counterexample:"), "{stderr}");
+    assert!(stdout.contains("internal error"), "{stdout}");
+    // The label points into the file at the formula not satisfied.
+    assert!(
+        stderr.contains("lock_server_grant_without_lock.ivy:"),
+        "{stderr}"
+    );
+
+    let (code, stdout, _) = run(&["verify", "--format", "json", file]);
+    assert_eq!(code, 101);
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert_eq!(v["summary"]["failed"], 0, "{stdout}");
+    assert!(
+        v["summary"]["internal_error"].as_u64() >= Some(1),
+        "{stdout}"
+    );
+    let bad = v["obligations"]
+        .as_array()
+        .expect("obligations")
+        .iter()
+        .find(|o| o["outcome"] == "internal-error")
+        .expect("an internal-error outcome");
+    assert!(bad["counterexample"].is_null());
+    assert!(bad["internal_error"]
+        .as_str()
+        .is_some_and(|m| m.contains("does not satisfy")));
+
+    let (code, stdout, stderr) = run(&["bmc", "--depth", "4", file]);
+    assert_eq!(code, 101, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stderr.contains("internal error: the trace Z3 gave at depth"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("violation at depth"), "{stdout}");
 }

@@ -130,6 +130,48 @@ fn one_megabyte_single_line() {
     );
 }
 
+/// 50,000 errors on one 1 MB line: each diagnostic shows a window of the
+/// line (not the whole megabyte) and only the first few of one code are
+/// shown, so time and output stay small.
+#[test]
+fn fifty_thousand_errors_on_one_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut line = String::from(
+        "#lang ivy1.7
+",
+    );
+    for i in 0..50_000 {
+        line.push_str(&format!("relation r{i}(X:undeclared) "));
+    }
+    line.push('\n');
+    assert!(line.len() > 1 << 20);
+    let f = write(tmp.path(), "errors.ivy", &line);
+    let r = ivyc(tmp.path(), &["check", &f]);
+    check(
+        "50,000 errors on a 1 MB line",
+        &r,
+        2,
+        Some("undefined-sort"),
+    );
+    let output = r.stdout.len() + r.stderr.len();
+    assert!(
+        output < 200_000,
+        "output is {output} bytes:\n{}",
+        r.stderr.chars().take(3000).collect::<String>()
+    );
+    assert!(
+        r.stderr
+            .contains("more `undefined-sort` diagnostics not shown"),
+        "{}",
+        r.stderr.chars().rev().take(2000).collect::<String>()
+    );
+    assert!(
+        r.time < Duration::from_secs(60),
+        "took {:.1} s",
+        r.time.as_secs_f64()
+    );
+}
+
 #[test]
 fn ten_thousand_nested_parentheses() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -325,4 +367,25 @@ fn cpp_keywords_and_double_underscores_compile() {
         common::repo_root().join("runtime-cpp").display()
     );
     common::cmake_build(&out, &tmp.path().join("build"), "Debug", &[runtime]);
+}
+
+/// A reader that goes away (`ivyc verify --format json | head -1`) is not a
+/// crash: ivyc stops quietly with 141, as a program killed by SIGPIPE.
+#[test]
+fn closed_stdout_is_not_an_internal_error() {
+    let root = common::repo_root();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ivyc"))
+        .args(["verify", "--format", "json", "examples/lock_server.ivy"])
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("failed to start ivyc");
+    // Close our end of stdout before ivyc writes its report.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for ivyc");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
 }

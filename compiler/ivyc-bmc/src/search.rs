@@ -4,6 +4,7 @@
 //! not to fail); the first satisfiable depth gives a shortest trace.
 
 use crate::bound::cardinality_axiom;
+use crate::check::check_trace;
 use crate::trace::{decode, Trace};
 use crate::unroll::{unroll, Tag, Unrolled};
 use ivyc_base::Symbol;
@@ -11,6 +12,7 @@ use ivyc_logic::passive::{passify, AssertMode, Passive};
 use ivyc_logic::{
     Answer, AssertInfo, AssertKind, Reason, Signature, Solver, SortId, SymId, System, Term,
 };
+use ivyc_vc::ModelRejected;
 
 /// What to search for.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +38,9 @@ pub enum BmcResult {
     /// The solver did not decide the query of `depth` (all smaller depths
     /// were unsatisfiable).
     Unknown { depth: usize, reason: Reason },
+    /// The solver's model of the query of some depth does not replay in the
+    /// evaluator (`crate::check`): a bug in ivyc; no trace is shown.
+    InternalError(Box<ModelRejected>),
 }
 
 /// One solver query of the search.
@@ -49,6 +54,13 @@ pub struct Query {
     pub goal: Term,
     /// Symbols added for the search (selectors, bound constants): never shown.
     pub hidden: Vec<SymId>,
+    /// `hyps` starts with this many axioms, properties and lemmas (in
+    /// `System` order), then `side` side conditions (bounds, selector
+    /// exclusions), then the path conjuncts of the unrolled command.
+    pub background: usize,
+    pub side: usize,
+    /// The `--property` the query checks (others assumed or ignored).
+    pub property: Option<Symbol>,
 }
 
 /// Whether `label` names an invariant or an assertion of `sys`.
@@ -100,12 +112,14 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         .chain(&sys.lemmas)
         .map(|p| p.formula.clone())
         .collect();
+    let background = hyps.len();
     for &(sort, n) in &opts.bounds {
         let (ax, consts) = cardinality_axiom(&mut sig, sort, n);
         hyps.push(ax);
         hidden.extend(consts);
     }
     hyps.extend(unrolled.hyps.iter().cloned());
+    let side = hyps.len() - background;
     let tags = &unrolled.tags;
     let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), depth, opts.property);
     let (path, goal, _) = passive.body.split_failure(&mode);
@@ -118,6 +132,9 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         hyps,
         goal,
         hidden,
+        background,
+        side,
+        property: opts.property,
     }
 }
 
@@ -135,7 +152,11 @@ pub fn search(
         match solver.check(&q.sig, &q.hyps, &q.goal, opts.timeout_ms) {
             Answer::Unsat => on_depth(depth),
             Answer::Sat(model) => {
-                return BmcResult::Violation(Box::new(decode(sys, &q, opts.property, model)))
+                let trace = decode(sys, &q, opts.property, model);
+                return match check_trace(sys, &q, trace) {
+                    Ok(t) => BmcResult::Violation(t),
+                    Err(rejected) => BmcResult::InternalError(rejected),
+                };
             }
             Answer::Unknown(reason) => return BmcResult::Unknown { depth, reason },
         }
@@ -148,7 +169,7 @@ mod tests {
     use super::*;
     use crate::trace::ViolationKind;
     use ivyc_logic::brute::BruteForce;
-    use ivyc_logic::{Action, Cmd, Property, Role, Var};
+    use ivyc_logic::{Action, Cmd, Property, Role, Value, Var};
 
     /// `relation r(node)`, init `r(X) := false`, exported `set(n)` doing
     /// `r(n) := true` (and, with `two`, `clear` doing `r(X) := false`);
@@ -309,5 +330,49 @@ mod tests {
         let v = t.violation.expect("violation");
         assert_eq!(v.kind, ViolationKind::Assertion(AssertKind::Assert));
         assert_eq!(v.action, Some(Symbol::intern("clear")));
+    }
+
+    #[test]
+    fn traces_are_replayed_and_corrupted_ones_rejected() {
+        let sys = system(false);
+        let opts = BmcOptions {
+            depth: 2,
+            timeout_ms: 1000,
+            ..BmcOptions::default()
+        };
+        let r = search(&sys, &opts, &mut brute(), |_| {});
+        let BmcResult::Violation(t) = r else {
+            panic!("expected a violation, got {r:?}");
+        };
+        assert_eq!(t.check, ivyc_vc::ModelCheck::Checked);
+        assert_eq!(t.chosen.len(), t.depth);
+        // The same search with every model corrupted: never a trace.
+        let r = search(&sys, &opts, &mut ivyc_vc::Corrupting(brute()), |_| {});
+        let BmcResult::InternalError(rejected) = r else {
+            panic!("expected an internal error, got {r:?}");
+        };
+        assert_eq!(rejected.subject, ivyc_vc::Subject::Trace { depth: 2 });
+        assert!(rejected.message().contains("does not satisfy"));
+        // A hand-corrupted model: every version of `r` empty, so no state
+        // of the trace violates the invariant (or a step is broken).
+        let q = query(&sys, &opts, 2);
+        let mut m = t.model.clone();
+        for (&s, interp) in m.interps.iter_mut() {
+            if q.sig.symbol_name(s).starts_with("r#") {
+                interp
+                    .entries
+                    .values_mut()
+                    .for_each(|v| *v = Value::Bool(false));
+            }
+        }
+        let bad = crate::trace::decode(&sys, &q, None, m);
+        let rejected = crate::check::check_trace(&sys, &q, bad).expect_err("rejected");
+        assert!(
+            matches!(
+                rejected.formula.role,
+                ivyc_vc::FormulaRole::Violation { depth: 2 } | ivyc_vc::FormulaRole::Step { .. }
+            ),
+            "{rejected:?}"
+        );
     }
 }

@@ -8,7 +8,7 @@ use ivyc_base::{Span, Symbol};
 use ivyc_logic::model::{Model, Value};
 use ivyc_logic::passive::{AssertMode, PNode, Versions};
 use ivyc_logic::{AssertInfo, AssertKind, Signature, SortId, SymId, System, Term};
-use ivyc_vc::{rigid_tables, universes, SymbolTable};
+use ivyc_vc::{rigid_tables, state_table, universes, ModelCheck, SymbolTable};
 use std::collections::HashMap;
 
 /// What was violated.
@@ -64,6 +64,14 @@ pub struct Trace {
     /// `None` only if the model did not say which check failed (a model the
     /// evaluator cannot handle, e.g. quantifiers over integers).
     pub violation: Option<Violation>,
+    /// The action chosen at each step `1..=depth` (index into
+    /// `System::actions`), as the model's selectors say.
+    pub chosen: Vec<Option<usize>>,
+    /// The raw model of the query.
+    pub model: Model,
+    /// What the replay of the model in the evaluator found
+    /// (`crate::check`; `Checked` until it has run).
+    pub check: ModelCheck,
 }
 
 /// Every assertion node of the passive body: (index, formula, versions).
@@ -161,17 +169,18 @@ fn failing_index(q: &Query, model: &Model, property: Option<Symbol>) -> Option<u
 }
 
 fn tables(
+    sys: &System,
     sig: &Signature,
     model: &Model,
     state: &[SymId],
     v: Option<&Versions>,
 ) -> Vec<SymbolTable> {
+    let ren: HashMap<SymId, SymId> = v
+        .map(|v| v.iter().map(|(&a, &b)| (a, b)).collect())
+        .unwrap_or_default();
     state
         .iter()
-        .map(|&s| SymbolTable {
-            sym: s,
-            rows: model.table(sig, v.and_then(|v| v.get(&s)).copied().unwrap_or(s)),
-        })
+        .map(|&s| state_table(sig, model, &sys.definitions, s, &ren))
         .collect()
 }
 
@@ -190,7 +199,7 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
     let state = sys.sig.state_symbols();
     let universes = universes(sig, &model);
     // The system's rigid symbols only (the unrolling adds rigid selectors).
-    let rigid = rigid_tables(&sys.sig, sig, &model);
+    let rigid = rigid_tables(&sys.sig, sig, &model, &sys.definitions);
 
     let failing = failing_index(q, &model, property);
     let violation = failing.and_then(|i| match tags.get(i)? {
@@ -230,8 +239,9 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
             tag_versions(&Tag::State { step })
         }
     };
-    let initial = tables(sig, &model, &state, state_after(0));
+    let initial = tables(sys, sig, &model, &state, state_after(0));
     let mut steps = Vec::new();
+    let mut chosen_all = Vec::new();
     for step in 1..=q.depth {
         let sels = q.unrolled.selectors.get(step - 1);
         let chosen = match sels {
@@ -241,6 +251,7 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
                 .map(|&(a, _)| a),
             _ => sys.actions.iter().position(|a| a.exported),
         };
+        chosen_all.push(chosen);
         let Some(ai) = chosen else { continue };
         let Some(a) = sys.actions.get(ai) else {
             continue;
@@ -258,7 +269,7 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
             action: a.name,
             action_span: a.span,
             args,
-            state: tables(sig, &model, &state, state_after(step)),
+            state: tables(sys, sig, &model, &state, state_after(step)),
         });
     }
     Trace {
@@ -269,6 +280,9 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
         initial,
         steps,
         violation,
+        chosen: chosen_all,
+        model,
+        check: ModelCheck::Checked,
     }
 }
 

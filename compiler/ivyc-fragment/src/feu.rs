@@ -14,10 +14,11 @@
 //! graph over union-find classes has no cycle.
 //!
 //! As in Ivy, the definitions of new state versions in the transition
-//! relation (`forall X. r#2(X) <-> φ(X)`, recognised by the `#` that only
-//! ivyc's fresh symbols carry) are *macros*: they are not formulas of the
-//! graph; an application `r#2(t)` maps the definition's right-hand side
-//! with the parameter standing for the actual arguments of all its uses.
+//! relation (`forall X. r#2(X) <-> φ(X)`) are formulas of the graph like
+//! any other (Ivy turns its `Definition`s into constraints with
+//! `to_constraint` before the check; only user definitions are macros
+//! there, and ivyc has expanded those already). The equality node of
+//! `t = u` is keyed by `t`, as Ivy's `strat_map[Symbol('=', t)]`.
 //!
 //! Every arc of this graph corresponds to a function from one sort to
 //! another, so a cycle here is also a cycle of the sort graph (which
@@ -32,12 +33,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Key {
-    /// A universally quantified variable, or a macro parameter.
+    /// A universally quantified variable.
     Var(Var),
     /// Argument position of an uninterpreted symbol.
     Arg(SymId, usize),
-    /// Equality at a sort.
-    Eq(SortId),
+    /// The equality node of Ivy's `=`: keyed (as `strat_map[Symbol('=',
+    /// lhs)]` in `ivy_fragment.py`) by the left-hand term, by index into
+    /// `Graph::eq_terms`.
+    Eq(usize),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,12 +60,6 @@ impl Pol {
     }
 }
 
-/// A definition `sym(params) = rhs` used as a macro.
-struct Macro {
-    params: Vec<Var>,
-    rhs: Term,
-}
-
 type Mapped = (Option<usize>, BTreeSet<usize>);
 
 struct Graph<'s> {
@@ -72,15 +69,11 @@ struct Graph<'s> {
     arcs: Vec<(usize, usize)>,
     /// Universally quantified variables (unique names after renaming).
     universal: HashSet<Var>,
-    /// Existential variables and macro parameters: the nodes they depend on.
+    /// Existential variables: the nodes they depend on.
     deps: HashMap<Var, BTreeSet<usize>>,
-    macros: HashMap<SymId, Vec<Macro>>,
-    /// Macro parameters that were given a node through a use.
-    macro_vars: HashSet<Var>,
-    macro_values: HashMap<SymId, Mapped>,
-    /// Macros being mapped (guards against a definition using itself).
-    expanding: HashSet<SymId>,
     fresh: u32,
+    /// Left-hand terms of equalities (see `Key::Eq`).
+    eq_terms: Vec<String>,
 }
 
 impl<'s> Graph<'s> {
@@ -185,63 +178,26 @@ impl<'s> Graph<'s> {
         Term { kind, span: t.span }
     }
 
-    // ---- macros ---------------------------------------------------------
-
-    /// `sym(params) = rhs` if `t` defines a fresh (SSA) symbol.
-    fn as_definition(&self, t: &Term) -> Option<(SymId, Vec<Var>, Term)> {
-        let (vars, body) = match &t.kind {
-            TermKind::Forall(vs, body) => (vs.clone(), body.as_ref()),
-            _ => (Vec::new(), t),
-        };
-        let (lhs, rhs) = match &body.kind {
-            TermKind::Iff(a, b) | TermKind::Eq(a, b) => (a.as_ref(), b.as_ref()),
-            _ => return None,
-        };
-        let TermKind::App(f, args) = &lhs.kind else {
-            return None;
-        };
-        if !self.sig.symbol(*f).name.as_str().contains('#') || args.len() != vars.len() {
-            return None;
-        }
-        let mut params = Vec::with_capacity(args.len());
-        for a in args {
-            match &a.kind {
-                TermKind::Var(v) if vars.contains(v) && !params.contains(v) => params.push(*v),
-                _ => return None,
-            }
-        }
-        Some((*f, params, rhs.clone()))
-    }
-
-    /// Removes macro definitions (at positive, conjunctive positions, also
-    /// inside the branches of a choice) from `t`, recording them.
-    fn extract_macros(&mut self, t: &Term) -> Term {
-        if let Some((f, params, rhs)) = self.as_definition(t) {
-            self.macros
-                .entry(f)
-                .or_default()
-                .push(Macro { params, rhs });
-            return Term::tru();
-        }
-        match &t.kind {
-            TermKind::And(xs) => Term {
-                kind: TermKind::And(xs.iter().map(|x| self.extract_macros(x)).collect()),
-                span: t.span,
-            },
-            TermKind::Or(xs) => Term {
-                kind: TermKind::Or(xs.iter().map(|x| self.extract_macros(x)).collect()),
-                span: t.span,
-            },
-            _ => t.clone(),
-        }
-    }
-
     // ---- Skolemisation --------------------------------------------------
 
     /// Marks universal variables and records, for each existential one, the
     /// universal variables in scope that occur free in its quantified
     /// formula (it stands for a Skolem term of them).
+    ///
+    /// As Ivy's `universal_variables`, only the first universal quantifier
+    /// on a path counts: the variables of a universal quantifier nested in
+    /// another (`forall X. p(X) -> forall Y. q(Y)`) are not nodes of the
+    /// graph (`under` is set below a universal quantifier); they still
+    /// count as arguments of Skolem functions.
     fn skolems(&mut self, t: &Term, pol: Pol, univs: &mut Vec<Var>) {
+        let upos = pol != Pol::Neg;
+        self.skolems_in(t, pol, upos, univs, false);
+    }
+
+    /// `pol` is the polarity for Skolemisation (Ivy's `make_skolems`, where
+    /// `<->` counts both ways); `upos` the one of Ivy's
+    /// `universal_variables`, which only `~` and the left of `->` flip.
+    fn skolems_in(&mut self, t: &Term, pol: Pol, upos: bool, univs: &mut Vec<Var>, under: bool) {
         match &t.kind {
             TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
                 let is_forall = matches!(t.kind, TermKind::Forall(..));
@@ -250,7 +206,7 @@ impl<'s> Graph<'s> {
                     Pol::Neg => (!is_forall, is_forall),
                     Pol::Both => (true, true),
                 };
-                if existential && !universal {
+                if existential {
                     let free: Vec<Var> = t.free_vars();
                     let deps: BTreeSet<usize> = univs
                         .clone()
@@ -264,84 +220,47 @@ impl<'s> Graph<'s> {
                             .or_default()
                             .extend(deps.iter().copied());
                     }
-                    self.skolems(body, pol, univs);
-                } else {
-                    let mark = univs.len();
-                    let infinite: Vec<Var> = vs
-                        .iter()
-                        .filter(|v| self.infinite(v.sort))
-                        .copied()
-                        .collect();
-                    for v in infinite {
-                        self.universal.insert(v);
-                        univs.push(v);
-                    }
-                    self.skolems(body, pol, univs);
-                    univs.truncate(mark);
                 }
+                let infinite: Vec<Var> = vs
+                    .iter()
+                    .filter(|v| self.infinite(v.sort))
+                    .copied()
+                    .collect();
+                // Ivy's `universal_variables`: the first quantifier on a
+                // path that is universal (at `upos`) gives the nodes;
+                // nothing below it does.
+                let marks = upos == is_forall;
+                if marks && !under {
+                    self.universal.extend(infinite.iter().copied());
+                }
+                let mark = univs.len();
+                if universal {
+                    univs.extend(infinite);
+                }
+                self.skolems_in(body, pol, upos, univs, under || marks);
+                univs.truncate(mark);
             }
-            TermKind::Not(a) => self.skolems(a, pol.flip(), univs),
+            TermKind::Not(a) => self.skolems_in(a, pol.flip(), !upos, univs, under),
             TermKind::Implies(a, b) => {
-                self.skolems(a, pol.flip(), univs);
-                self.skolems(b, pol, univs);
+                self.skolems_in(a, pol.flip(), !upos, univs, under);
+                self.skolems_in(b, pol, upos, univs, under);
             }
             TermKind::Iff(a, b) => {
-                self.skolems(a, Pol::Both, univs);
-                self.skolems(b, Pol::Both, univs);
+                self.skolems_in(a, Pol::Both, upos, univs, under);
+                self.skolems_in(b, Pol::Both, upos, univs, under);
             }
             TermKind::Ite(c, a, b) => {
-                self.skolems(c, Pol::Both, univs);
-                self.skolems(a, pol, univs);
-                self.skolems(b, pol, univs);
+                self.skolems_in(c, Pol::Both, upos, univs, under);
+                self.skolems_in(a, pol, upos, univs, under);
+                self.skolems_in(b, pol, upos, univs, under);
             }
             TermKind::Eq(a, b) if a.sort_of(self.sig) == SortId::BOOL => {
-                self.skolems(a, Pol::Both, univs);
-                self.skolems(b, Pol::Both, univs);
+                self.skolems_in(a, Pol::Both, upos, univs, under);
+                self.skolems_in(b, Pol::Both, upos, univs, under);
             }
             _ => {
                 for c in t.children() {
-                    self.skolems(c, pol, univs);
-                }
-            }
-        }
-    }
-
-    /// Binds macro parameters to the actual arguments of every use (Ivy's
-    /// `create_macro_maps`).
-    fn bind_macro_uses(&mut self, t: &Term) {
-        let mut apps = Vec::new();
-        collect_apps(t, &mut apps);
-        for (f, args) in apps {
-            let params: Vec<Vec<Var>> = match self.macros.get(&f) {
-                Some(defs) => defs.iter().map(|d| d.params.clone()).collect(),
-                None => continue,
-            };
-            for ps in params {
-                for (a, p) in args.iter().zip(ps) {
-                    let pn = self.node(Key::Var(p));
-                    match &a.kind {
-                        TermKind::Var(v) => {
-                            if self.universal.contains(v) || self.macro_vars.contains(v) {
-                                let vn = self.node(Key::Var(*v));
-                                self.unify(pn, vn);
-                                self.macro_vars.insert(p);
-                            }
-                            let d = self.deps.get(v).cloned().unwrap_or_default();
-                            self.deps.entry(p).or_default().extend(d);
-                        }
-                        _ => {
-                            let mut d = BTreeSet::new();
-                            for u in a.free_vars() {
-                                if self.universal.contains(&u) || self.macro_vars.contains(&u) {
-                                    d.insert(self.node(Key::Var(u)));
-                                }
-                                if let Some(x) = self.deps.get(&u) {
-                                    d.extend(x.iter().copied());
-                                }
-                            }
-                            self.deps.entry(p).or_default().extend(d);
-                        }
-                    }
+                    self.skolems_in(c, pol, upos, univs, under);
                 }
             }
         }
@@ -353,7 +272,7 @@ impl<'s> Graph<'s> {
         match &t.kind {
             TermKind::Bool(_) | TermKind::Num(..) | TermKind::Str(..) => (None, BTreeSet::new()),
             TermKind::Var(v) => {
-                if self.universal.contains(v) || self.macro_vars.contains(v) {
+                if self.universal.contains(v) {
                     let n = self.node(Key::Var(*v));
                     let deps = self.deps.get(v).cloned().unwrap_or_default();
                     (Some(n), deps)
@@ -380,7 +299,15 @@ impl<'s> Graph<'s> {
                     self.sig.sort_kind(sort),
                     SortKind::Uninterpreted | SortKind::Enum(_)
                 ) {
-                    let s = self.node(Key::Eq(sort));
+                    let key = a.pretty(self.sig);
+                    let k = match self.eq_terms.iter().position(|t| *t == key) {
+                        Some(k) => k,
+                        None => {
+                            self.eq_terms.push(key);
+                            self.eq_terms.len() - 1
+                        }
+                    };
+                    let s = self.node(Key::Eq(k));
                     for (n, uvs) in [&x, &y] {
                         if let Some(n) = n {
                             self.unify(*n, s);
@@ -394,9 +321,6 @@ impl<'s> Graph<'s> {
             }
             TermKind::App(f, args) => {
                 let parts: Vec<Mapped> = args.iter().map(|a| self.map(a)).collect();
-                if self.macros.contains_key(f) {
-                    return self.macro_value(*f);
-                }
                 for (j, (n, uvs)) in parts.iter().enumerate() {
                     let a = self.node(Key::Arg(*f, j));
                     if let Some(n) = n {
@@ -413,36 +337,6 @@ impl<'s> Graph<'s> {
                 (None, union(parts))
             }
         }
-    }
-
-    /// The mapped right-hand side(s) of a macro, computed once.
-    fn macro_value(&mut self, f: SymId) -> Mapped {
-        if let Some(v) = self.macro_values.get(&f) {
-            return v.clone();
-        }
-        if !self.expanding.insert(f) {
-            return (None, BTreeSet::new());
-        }
-        let rhss: Vec<Term> = self
-            .macros
-            .get(&f)
-            .map(|ds| ds.iter().map(|d| d.rhs.clone()).collect())
-            .unwrap_or_default();
-        let mut node = None;
-        let mut uvs = BTreeSet::new();
-        for rhs in rhss {
-            let (n, u) = self.map(&rhs);
-            match (node, n) {
-                (Some(a), Some(b)) => self.unify(a, b),
-                (None, Some(b)) => node = Some(b),
-                _ => {}
-            }
-            uvs.extend(u);
-        }
-        self.expanding.remove(&f);
-        let v = (node, uvs);
-        self.macro_values.insert(f, v.clone());
-        v
     }
 
     fn has_cycle(&mut self) -> bool {
@@ -466,15 +360,6 @@ impl<'s> Graph<'s> {
     }
 }
 
-fn collect_apps(t: &Term, out: &mut Vec<(SymId, Vec<Term>)>) {
-    if let TermKind::App(f, args) = &t.kind {
-        out.push((*f, args.clone()));
-    }
-    for c in t.children() {
-        collect_apps(c, out);
-    }
-}
-
 /// The variables of a result: its own node and those below it.
 fn union(parts: impl IntoIterator<Item = Mapped>) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
@@ -489,6 +374,12 @@ fn union(parts: impl IntoIterator<Item = Mapped>) -> BTreeSet<usize> {
 /// stratification graph has a cycle. Free variables of hypotheses are
 /// universal; free variables of the goal are constants.
 pub fn has_cycle(sig: &Signature, hyps: &[Term], goal: &Term) -> bool {
+    has_cycle_all(sig, hyps, std::slice::from_ref(goal))
+}
+
+/// Whether `hyps ∧ ¬goal1 ∧ ¬goal2 ∧ …` has a cycle (one graph for all the
+/// formulas, as Ivy builds for an isolate).
+pub fn has_cycle_all(sig: &Signature, hyps: &[Term], goals: &[Term]) -> bool {
     let mut g = Graph {
         sig,
         nodes: HashMap::new(),
@@ -496,50 +387,40 @@ pub fn has_cycle(sig: &Signature, hyps: &[Term], goal: &Term) -> bool {
         arcs: Vec::new(),
         universal: HashSet::new(),
         deps: HashMap::new(),
-        macros: HashMap::new(),
-        macro_vars: HashSet::new(),
-        macro_values: HashMap::new(),
-        expanding: HashSet::new(),
         fresh: 0,
+        eq_terms: Vec::new(),
     };
     // Unique variable names; free variables of hypotheses are universal.
-    let mut formulas: Vec<Term> = hyps
+    // As Ivy's `close_formula`: one new quantifier around the formula (not
+    // merged with a quantifier the formula starts with, which is then a
+    // nested one).
+    let formulas: Vec<Term> = hyps
         .iter()
         .map(|h| {
-            let closed = h.clone().close_forall();
+            let free = h.free_vars();
+            let closed = if free.is_empty() {
+                h.clone()
+            } else {
+                Term {
+                    kind: TermKind::Forall(free, Box::new(h.clone())),
+                    span: h.span,
+                }
+            };
             g.uniquify(&closed, &mut Vec::new())
         })
         .collect();
-    let goal = g.uniquify(goal, &mut Vec::new());
-    // Definitions of new state versions are macros, not formulas.
-    formulas = formulas.iter().map(|f| g.extract_macros(f)).collect();
+    let goals: Vec<Term> = goals
+        .iter()
+        .map(|t| g.uniquify(t, &mut Vec::new()))
+        .collect();
     for f in &formulas {
         g.skolems(f, Pol::Pos, &mut Vec::new());
     }
-    g.skolems(&goal, Pol::Neg, &mut Vec::new());
-    let rhss: Vec<Term> = g
-        .macros
-        .values()
-        .flat_map(|ds| ds.iter().map(|d| d.rhs.clone()))
-        .collect();
-    for r in &rhss {
-        g.skolems(r, Pol::Pos, &mut Vec::new());
+    for goal in &goals {
+        g.skolems(goal, Pol::Neg, &mut Vec::new());
     }
-    // Bind macro parameters to their uses (iterate: macros use macros). As
-    // in Ivy, this happens before Skolem dependencies are known, so an
-    // existential variable passed to a macro gives its parameter none.
-    let skolem_deps = std::mem::take(&mut g.deps);
-    for _ in 0..3 {
-        for f in formulas.iter().chain(std::iter::once(&goal)).chain(&rhss) {
-            g.bind_macro_uses(f);
-        }
-    }
-    for (v, d) in skolem_deps {
-        g.deps.entry(v).or_default().extend(d);
-    }
-    for f in &formulas {
+    for f in formulas.iter().chain(&goals) {
         g.map(f);
     }
-    g.map(&goal);
     g.has_cycle()
 }

@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! check(&sig, &hyps, &goal, &origins)  -> Result<(), Vec<FragmentError>>
+//! check_all(&sig, &hyps, &goals, ..)   -> the same for many goals at once
 //! sort_graph(&sig, &hyps, &goal, &origins) -> SortGraph   (tests / debugging)
 //! ```
 
@@ -25,6 +26,28 @@ pub use theory::{MisuseReason, TheoryMisuse, TheoryOp};
 pub use walk::is_tracked_sort;
 
 use ivyc_logic::{Signature, Term};
+
+/// Checks a set of formulas together, as Ivy checks all the formulas of an
+/// isolate at once (`ivy_fragment.check_fragment`): the hypotheses are
+/// assumed (free variables universal), every goal is negated (free
+/// variables constants; theory polarity as for [`check`]). `hyp_origins[i]`
+/// and `goal_origins[i]` name them. Errors as for [`check`].
+pub fn check_all(
+    sig: &Signature,
+    hyps: &[Term],
+    goals: &[Term],
+    hyp_origins: &[Option<Origin>],
+    goal_origins: &[Option<Origin>],
+) -> Result<(), Vec<FragmentError>> {
+    let mut a = walk::Analysis::new(sig);
+    for (i, h) in hyps.iter().enumerate() {
+        a.hypothesis(h, hyp_origins.get(i).and_then(|o| o.as_ref()));
+    }
+    for (i, g) in goals.iter().enumerate() {
+        a.goal(g, goal_origins.get(i).and_then(|o| o.as_ref()));
+    }
+    verdict(a, feu::has_cycle_all(sig, hyps, goals))
+}
 
 /// Runs the traversal over all hypotheses and the goal.
 fn analyze<'a>(
@@ -65,6 +88,12 @@ pub fn check(
     origins: &Origins,
 ) -> Result<(), Vec<FragmentError>> {
     let a = analyze(sig, hyps, goal, origins);
+    verdict(a, feu::has_cycle(sig, hyps, goal))
+}
+
+/// The errors of an analysis: its theory misuses, then (if Ivy's graph has
+/// a cycle) the cycles of the sort graph that explain it.
+fn verdict(a: walk::Analysis<'_>, cycle: bool) -> Result<(), Vec<FragmentError>> {
     let mut errs: Vec<FragmentError> = a
         .misuses
         .into_iter()
@@ -73,7 +102,7 @@ pub fn check(
     // The verdict on cycles is Ivy's finer stratification graph; the sort
     // graph's cycles explain it (every cycle of the former is one of the
     // latter, see `feu`).
-    if feu::has_cycle(sig, hyps, goal) {
+    if cycle {
         errs.extend(a.graph.cycles().into_iter().map(FragmentError::Cycle));
     }
     if errs.is_empty() {

@@ -47,9 +47,13 @@ impl QPol {
 #[derive(Clone, Debug)]
 enum Binding {
     /// A universally quantified variable. `tracked` if its sort takes part
-    /// in stratification; `span` is its quantifier.
+    /// in stratification; `span` is its quantifier. `nested` if it is bound
+    /// below another universal variable: Ivy's `universal_variables` does
+    /// not count it, so the theory rule does not apply to it (it is still
+    /// an argument of Skolem functions).
     Universal {
         tracked: bool,
+        nested: bool,
         span: Option<Span>,
         written: Written,
     },
@@ -133,6 +137,7 @@ impl<'a> Analysis<'a> {
                     v,
                     Binding::Universal {
                         tracked,
+                        nested: false,
                         span: None,
                         written: Written::Forall,
                     },
@@ -249,12 +254,17 @@ impl<'a> Analysis<'a> {
         };
         if universal {
             let span = head_span(t, body);
+            let nested = cx
+                .scope
+                .iter()
+                .any(|(_, b)| matches!(b, Binding::Universal { .. }));
             for v in vs {
                 let tracked = is_tracked_sort(self.sig, v.sort);
                 cx.scope.push((
                     *v,
                     Binding::Universal {
                         tracked,
+                        nested,
                         span,
                         written,
                     },
@@ -429,6 +439,7 @@ impl<'a> Analysis<'a> {
             TermKind::Var(v) => match cx.lookup(v) {
                 Some(Binding::Universal {
                     tracked: true,
+                    nested: false,
                     span,
                     written,
                 }) => Some((*v, *span, *written)),
@@ -449,7 +460,11 @@ impl<'a> Analysis<'a> {
         t.free_vars().iter().any(|v| {
             matches!(
                 cx.lookup(v),
-                Some(Binding::Universal { tracked: true, .. }) | Some(Binding::Skolem { .. })
+                Some(Binding::Universal {
+                    tracked: true,
+                    nested: false,
+                    ..
+                }) | Some(Binding::Skolem { .. })
             )
         })
     }

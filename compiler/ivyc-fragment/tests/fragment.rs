@@ -9,8 +9,8 @@
 use codespan_reporting::term::{emit_into_string, Config};
 use ivyc_base::{FileId, IntoDiagnostic, SourceMap, Span, Symbol};
 use ivyc_fragment::{
-    check, sort_graph, EdgeOrigin, FragmentError, MisuseReason, Origin, OriginKind, Origins,
-    TheoryOp, Written,
+    check, check_all, sort_graph, EdgeOrigin, FragmentError, MisuseReason, Origin, OriginKind,
+    Origins, TheoryOp, Written,
 };
 use ivyc_logic::{
     BuiltinOp, Role, Signature, SortDecl, SortId, SortKind, SymId, SymbolDecl, Term, TermKind, Var,
@@ -991,4 +991,78 @@ fn goal_comparisons_use_ivy_polarity() {
         ]
     );
     assert!(matches!(&errs[0], FragmentError::InterpretedTheoryMisuse(m) if m.in_goal));
+}
+
+#[test]
+fn nested_universal_is_not_a_node_as_in_ivy() {
+    // Ivy's `universal_variables` stops at the first universal quantifier:
+    // `forall Y. p(Y) -> p(g(f(Y)))` is a cycle node -> id -> node, but
+    // under `forall X. p(X) -> ...` the Y is not a node of Ivy's graph and
+    // the formula is accepted (checked with ivy_check).
+    let b = basic();
+    let x = Var::new("X", b.node);
+    let y = Var::new("Y", b.node);
+    let back = |w: Var| {
+        implies(
+            app(b.p, vec![v(w)]),
+            app(b.p, vec![app(b.g, vec![app(b.f, vec![v(w)])])]),
+        )
+    };
+    let top = forall(&[y], back(y), None);
+    let goal = Term::tru();
+    assert!(check(
+        &b.fx.sig,
+        std::slice::from_ref(&top),
+        &goal,
+        &Origins::none()
+    )
+    .is_err());
+    let nested = forall(&[x], implies(app(b.p, vec![v(x)]), top), None);
+    assert_eq!(check(&b.fx.sig, &[nested], &goal, &Origins::none()), Ok(()));
+}
+
+#[test]
+fn check_all_puts_every_formula_in_one_graph() {
+    // Two hypotheses that are each in the fragment, and together form the
+    // cycle node -> id -> node of two Skolem functions; a goal is negated.
+    let b = basic();
+    let (x, y) = (Var::new("X", b.node), Var::new("Y", b.id));
+    let has_id = b.forall_exists("i1", x, y, app(b.r, vec![v(x), v(y)]));
+    let has_node = forall(&[y], exists(&[x], app(b.r, vec![v(x), v(y)]), None), None);
+    let goal = Term::tru();
+    assert_eq!(
+        check(
+            &b.fx.sig,
+            std::slice::from_ref(&has_id),
+            &goal,
+            &Origins::none()
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        check(
+            &b.fx.sig,
+            std::slice::from_ref(&has_node),
+            &goal,
+            &Origins::none()
+        ),
+        Ok(())
+    );
+    assert!(check_all(
+        &b.fx.sig,
+        &[has_id.clone(), has_node.clone()],
+        &[],
+        &[],
+        &[]
+    )
+    .is_err());
+    // The same cycle with one side as a goal: `exists Y. forall X. ~r(X,Y)`
+    // negated is `forall Y. exists X. r(X,Y)`.
+    let neg = exists(
+        &[y],
+        forall(&[x], Term::not(app(b.r, vec![v(x), v(y)])), None),
+        None,
+    );
+    let errs = check_all(&b.fx.sig, &[has_id], &[neg], &[], &[]).unwrap_err();
+    assert_eq!(cycles(&errs), vec![vec!["node", "id", "node"]]);
 }

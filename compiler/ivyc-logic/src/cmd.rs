@@ -22,6 +22,22 @@ pub enum AssertKind {
     LoopInvariant,
     /// The `require` of a called action, checked at the call site.
     CallRequire,
+    /// Half of a `while` loop's `decreases e` (loop variant): the measure
+    /// is not below `0` (of its sort) when an iteration starts.
+    VariantBounded,
+    /// The other half: the body makes the measure smaller (`<` of its
+    /// sort) than at the start of the iteration.
+    VariantDecreases,
+}
+
+impl AssertKind {
+    /// One of the two checks of a loop variant.
+    pub fn is_variant(self) -> bool {
+        matches!(
+            self,
+            AssertKind::VariantBounded | AssertKind::VariantDecreases
+        )
+    }
 }
 
 /// Provenance of an assertion, for reporting.
@@ -40,6 +56,19 @@ impl AssertInfo {
             label: None,
         }
     }
+}
+
+/// The loop variant (`decreases e`) of a `while` loop, as Ivy checks it.
+/// `rank` is a fresh `Local` 0-ary symbol of the measure's sort holding
+/// the measure at the start of an iteration; `bounded` is `~(e < 0)` and
+/// `decreases` is `e < rank`, with the measure sort's own `<` and `0`
+/// (built by sema, which knows the sort's operators).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LoopVariant {
+    pub rank: SymId,
+    pub measure: Term,
+    pub bounded: (Term, AssertInfo),
+    pub decreases: (Term, AssertInfo),
 }
 
 /// A guarded command.
@@ -109,19 +138,30 @@ impl Cmd {
         Cmd::Assign { sym, params, value }
     }
 
-    /// `while cond invariant inv_1 ... inv_n { body }`, encoded as
+    /// `while cond invariant inv_1 ... inv_n decreases e { body }`,
+    /// encoded as Ivy does (`WhileAction.expand` of ms-ivy):
     ///
     /// ```text
     /// assert inv;             # invariant holds on entry
     /// havoc M;                # M = symbols modified by the body
     /// assume inv;             # an arbitrary iteration
-    /// { assume cond; body; assert inv; assume false }
+    /// havoc rank; assume rank = e;          # with a variant only
+    /// { assume cond;
+    ///   assert ~(e < 0);      # with a variant only: bounded below
+    ///   body;
+    ///   assert e < rank;      # with a variant only: it decreased
+    ///   assert inv; assume false }
     /// or { assume ~cond }     # loop exit
     /// ```
     ///
     /// Each invariant carries its own [`AssertInfo`] (normally of kind
     /// `LoopInvariant`), used for both checks.
-    pub fn while_loop(cond: Term, invariants: Vec<(Term, AssertInfo)>, body: Cmd) -> Cmd {
+    pub fn while_loop(
+        cond: Term,
+        invariants: Vec<(Term, AssertInfo)>,
+        variant: Option<LoopVariant>,
+        body: Cmd,
+    ) -> Cmd {
         let modified = body.modified_symbols();
         let mut out = Vec::new();
         for (inv, info) in &invariants {
@@ -132,7 +172,19 @@ impl Cmd {
             out.push(Cmd::Assume(inv.clone()));
         }
         let neg = Term::not(cond.clone()).with_span(cond.span);
-        let mut iter = vec![Cmd::Assume(cond), body];
+        let mut iter = vec![Cmd::Assume(cond)];
+        match variant {
+            Some(v) => {
+                let span = v.measure.span;
+                let at_start = Term::eq(Term::constant(v.rank), v.measure).with_span(span);
+                out.push(Cmd::Havoc(v.rank));
+                out.push(Cmd::Assume(at_start));
+                iter.push(Cmd::Assert(v.bounded.0, v.bounded.1));
+                iter.push(body);
+                iter.push(Cmd::Assert(v.decreases.0, v.decreases.1));
+            }
+            None => iter.push(body),
+        }
         for (inv, info) in &invariants {
             iter.push(Cmd::Assert(inv.clone(), *info));
         }

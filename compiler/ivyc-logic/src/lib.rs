@@ -5,6 +5,7 @@
 pub mod answer;
 pub mod brute;
 pub mod cmd;
+pub mod eval;
 pub mod model;
 pub mod passive;
 pub mod pretty;
@@ -15,8 +16,9 @@ pub mod term;
 pub mod wp;
 
 pub use answer::{Answer, Reason, Solver};
-pub use cmd::{AssertInfo, AssertKind, Cmd};
-pub use model::{EvalError, Interp, Model, Value};
+pub use cmd::{AssertInfo, AssertKind, Cmd, LoopVariant};
+pub use eval::{EvalError, Evaluator};
+pub use model::{Interp, Model, Value};
 pub use passive::{passify, AssertMode, PNode, Passive, Versions};
 pub use signature::{Role, Signature, SymId, SymbolDecl};
 pub use sort::{SortDecl, SortId, SortKind};

@@ -1,10 +1,11 @@
 //! Solver-agnostic first-order models: values, finite universes, symbol
-//! interpretation tables, element naming (`node0`, `node1`, ...) and
-//! evaluation of terms in a model.
+//! interpretation tables, element naming (`node0`, `node1`, ...); terms are
+//! evaluated in a model by `crate::eval`.
 
+pub use crate::eval::{EvalError, Evaluator};
 use crate::signature::{Signature, SymId};
 use crate::sort::{SortId, SortKind};
-use crate::term::{BuiltinOp, Term, TermKind, Var};
+use crate::term::{Lambda, Term, Var};
 use ivyc_base::Symbol;
 use std::collections::{BTreeMap, HashMap};
 
@@ -76,19 +77,6 @@ impl Interp {
     pub fn get(&self, args: &[Value]) -> Option<&Value> {
         self.entries.get(args).or(self.default.as_ref())
     }
-}
-
-/// Why a term could not be evaluated.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EvalError {
-    /// The symbol has no interpretation (or none at these arguments).
-    Uninterpreted(SymId),
-    /// A free variable without a value.
-    UnboundVar(Var),
-    /// Quantification over an infinite sort (int, nat, ...).
-    InfiniteDomain(SortId),
-    /// Sort confusion or unsupported operator.
-    Ill(String),
 }
 
 /// A finite first-order structure.
@@ -180,201 +168,38 @@ impl Model {
 
     /// Evaluates a closed formula to a boolean.
     pub fn eval_bool(&self, sig: &Signature, t: &Term) -> Result<bool, EvalError> {
-        self.eval(sig, t)?
-            .as_bool()
-            .ok_or_else(|| EvalError::Ill("not a formula".into()))
+        Evaluator::new(self, sig).eval_bool(t)
     }
 
-    /// Evaluates a term under a variable assignment.
+    /// Evaluates a term under a variable assignment (see [`Evaluator`]).
     pub fn eval_in(&self, sig: &Signature, t: &Term, env: &mut Env) -> Result<Value, EvalError> {
-        let b = |v: Value| -> Result<bool, EvalError> {
-            v.as_bool()
-                .ok_or_else(|| EvalError::Ill("expected a boolean".into()))
-        };
-        Ok(match &t.kind {
-            TermKind::Bool(x) => Value::Bool(*x),
-            TermKind::Num(n, _) => Value::Int(*n),
-            TermKind::Str(s, _) => Value::Str(*s),
-            TermKind::Var(v) => env.get(v).cloned().ok_or(EvalError::UnboundVar(*v))?,
-            TermKind::App(f, xs) => {
-                if let Some(i) = sig.enum_ctor_index(*f) {
-                    if !self.interps.contains_key(f) {
-                        return Ok(Value::Enum(
-                            sig.symbol(*f).ret,
-                            u32::try_from(i).unwrap_or(u32::MAX),
-                        ));
-                    }
-                }
-                let args = xs
-                    .iter()
-                    .map(|x| self.eval_in(sig, x, env))
-                    .collect::<Result<Vec<_>, _>>()?;
-                self.lookup(*f, &args)
-                    .cloned()
-                    .ok_or(EvalError::Uninterpreted(*f))?
-            }
-            TermKind::Eq(x, y) => {
-                Value::Bool(self.eval_in(sig, x, env)? == self.eval_in(sig, y, env)?)
-            }
-            TermKind::Not(x) => Value::Bool(!b(self.eval_in(sig, x, env)?)?),
-            TermKind::And(xs) => {
-                for x in xs {
-                    if !b(self.eval_in(sig, x, env)?)? {
-                        return Ok(Value::Bool(false));
-                    }
-                }
-                Value::Bool(true)
-            }
-            TermKind::Or(xs) => {
-                for x in xs {
-                    if b(self.eval_in(sig, x, env)?)? {
-                        return Ok(Value::Bool(true));
-                    }
-                }
-                Value::Bool(false)
-            }
-            TermKind::Implies(x, y) => {
-                Value::Bool(!b(self.eval_in(sig, x, env)?)? || b(self.eval_in(sig, y, env)?)?)
-            }
-            TermKind::Iff(x, y) => {
-                Value::Bool(b(self.eval_in(sig, x, env)?)? == b(self.eval_in(sig, y, env)?)?)
-            }
-            TermKind::Ite(c, x, y) => {
-                if b(self.eval_in(sig, c, env)?)? {
-                    self.eval_in(sig, x, env)?
-                } else {
-                    self.eval_in(sig, y, env)?
-                }
-            }
-            TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
-                let is_forall = matches!(t.kind, TermKind::Forall(..));
-                let doms = vs
-                    .iter()
-                    .map(|v| {
-                        self.domain(sig, v.sort)
-                            .ok_or(EvalError::InfiniteDomain(v.sort))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                let saved: Vec<Option<Value>> = vs.iter().map(|v| env.get(v).cloned()).collect();
-                let mut result = is_forall;
-                for tuple in cartesian(&doms) {
-                    for (v, x) in vs.iter().zip(tuple) {
-                        env.insert(*v, x);
-                    }
-                    let r = self.eval_in(sig, body, env);
-                    let r = match r {
-                        Ok(v) => b(v),
-                        Err(e) => Err(e),
-                    };
-                    match r {
-                        Ok(r) if r != is_forall => {
-                            result = !is_forall;
-                            break;
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            restore(env, vs, saved);
-                            return Err(e);
-                        }
-                    }
-                }
-                restore(env, vs, saved);
-                Value::Bool(result)
-            }
-            TermKind::Builtin(op, xs) => {
-                let sort = xs.first().map(|x| x.sort_of(sig));
-                let args = xs
-                    .iter()
-                    .map(|x| self.eval_in(sig, x, env))
-                    .collect::<Result<Vec<_>, _>>()?;
-                eval_builtin(*op, &args, sort.map(|s| sig.sort_kind(s)))?
-            }
-        })
+        Evaluator::new(self, sig).eval_in(t, env)
     }
-}
 
-fn restore(env: &mut Env, vs: &[Var], saved: Vec<Option<Value>>) {
-    for (v, old) in vs.iter().zip(saved) {
-        match old {
-            Some(x) => {
-                env.insert(*v, x);
-            }
-            None => {
-                env.remove(v);
+    /// The table of a defined symbol `params => body` in this model: the
+    /// body evaluated at every argument tuple (finite argument sorts
+    /// enumerated, interpreted ones at the values the model mentions, see
+    /// [`Evaluator::known_values`]); tuples where the body cannot be
+    /// evaluated are left out.
+    pub fn definition_table(&self, sig: &Signature, def: &Lambda) -> Vec<(Vec<Value>, Value)> {
+        let mut ev = Evaluator::new(self, sig);
+        let doms: Vec<Vec<Value>> = def
+            .params
+            .iter()
+            .map(|v| {
+                self.domain(sig, v.sort)
+                    .unwrap_or_else(|| ev.known_values(v.sort))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for tuple in cartesian(&doms) {
+            let mut env: Env = def.params.iter().copied().zip(tuple.clone()).collect();
+            if let Ok(v) = ev.eval_in(&def.body, &mut env) {
+                out.push((tuple, v));
             }
         }
+        out
     }
-}
-
-fn eval_builtin(
-    op: BuiltinOp,
-    args: &[Value],
-    kind: Option<&SortKind>,
-) -> Result<Value, EvalError> {
-    let ints: Vec<i128> = args
-        .iter()
-        .map(|a| match a {
-            Value::Int(n) => Ok(*n),
-            _ => Err(EvalError::Ill(format!("{} on a non-number", op.as_str()))),
-        })
-        .collect::<Result<_, _>>()?;
-    let two = || -> Result<(i128, i128), EvalError> {
-        match ints.as_slice() {
-            [a, b] => Ok((*a, *b)),
-            _ => Err(EvalError::Ill(format!(
-                "{} expects 2 operands",
-                op.as_str()
-            ))),
-        }
-    };
-    let wrap = |n: i128| -> i128 {
-        match kind {
-            Some(SortKind::BitVec(w)) if *w < 127 => n.rem_euclid(1i128 << *w),
-            Some(SortKind::Nat) => n.max(0),
-            Some(k @ SortKind::Range { .. }) => k.clamp(n),
-            _ => n,
-        }
-    };
-    Ok(match op {
-        BuiltinOp::Lt => Value::Bool(two()?.0 < two()?.1),
-        BuiltinOp::Le => Value::Bool(two()?.0 <= two()?.1),
-        BuiltinOp::Gt => Value::Bool(two()?.0 > two()?.1),
-        BuiltinOp::Ge => Value::Bool(two()?.0 >= two()?.1),
-        BuiltinOp::Add => {
-            let (a, b) = two()?;
-            Value::Int(wrap(a.wrapping_add(b)))
-        }
-        BuiltinOp::Sub => {
-            let (a, b) = two()?;
-            Value::Int(wrap(a.wrapping_sub(b)))
-        }
-        BuiltinOp::Mul => {
-            let (a, b) = two()?;
-            Value::Int(wrap(a.wrapping_mul(b)))
-        }
-        BuiltinOp::Div => {
-            let (a, b) = two()?;
-            if b == 0 {
-                return Err(EvalError::Ill("division by zero".into()));
-            }
-            match kind {
-                Some(SortKind::BitVec(_)) => Value::Int(wrap(a / b)),
-                _ => Value::Int(wrap(a.div_euclid(b))),
-            }
-        }
-        BuiltinOp::BvAnd => {
-            let (a, b) = two()?;
-            Value::Int(a & b)
-        }
-        BuiltinOp::BvOr => {
-            let (a, b) = two()?;
-            Value::Int(a | b)
-        }
-        BuiltinOp::BvNot => match ints.as_slice() {
-            [a] => Value::Int(wrap(!*a)),
-            _ => return Err(EvalError::Ill("bvnot expects 1 operand".into())),
-        },
-    })
 }
 
 /// All tuples of the cartesian product, lexicographic (first coordinate

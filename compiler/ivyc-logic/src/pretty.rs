@@ -248,6 +248,8 @@ fn write_cmd(out: &mut String, c: &Cmd, sig: &Signature, ind: usize) {
                 AssertKind::Ensure => "ensure",
                 AssertKind::LoopInvariant => "assert[invariant]",
                 AssertKind::CallRequire => "assert[call-require]",
+                AssertKind::VariantBounded => "assert[variant-bounded]",
+                AssertKind::VariantDecreases => "assert[variant-decreases]",
             };
             let _ = write!(out, "{kw} ");
             if let Some(l) = info.label {

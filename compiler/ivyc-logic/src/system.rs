@@ -5,7 +5,7 @@ use crate::cmd::Cmd;
 use crate::signature::{Signature, SymId};
 use crate::term::{Lambda, Term};
 use ivyc_base::{Span, Symbol};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A named closed formula: an axiom or an invariant (free capitalised
 /// variables already universally quantified).
@@ -14,6 +14,13 @@ pub struct Property {
     pub label: Option<Symbol>,
     pub formula: Term,
     pub span: Option<Span>,
+    /// Declared `explicit` (Ivy). For an invariant of
+    /// [`System::invariants`]: it is checked (initiation, consecution) but,
+    /// as in Ivy, never assumed, not even in its own consecution's
+    /// pre-state. Explicit axioms and definitions are dropped by sema
+    /// unless the unit names them, and `explicit` on a property changes
+    /// nothing without proofs, so in the other lists this is informative.
+    pub explicit: bool,
 }
 
 impl Property {
@@ -22,6 +29,7 @@ impl Property {
             label: label.map(Symbol::intern),
             formula,
             span,
+            explicit: false,
         }
     }
 }
@@ -71,6 +79,12 @@ pub struct System {
     pub properties: Vec<Property>,
     /// Properties proved elsewhere (another isolate): assumed like axioms.
     pub lemmas: Vec<Property>,
+    /// The definitions expanded into every formula of the system
+    /// ([`System::expand_definitions`]), bodies closed (they mention no
+    /// defined symbol). The formulas no longer mention these symbols: a
+    /// model gives them no meaning, their values in a state are the
+    /// bodies evaluated there (counterexamples, traces).
+    pub definitions: BTreeMap<SymId, Lambda>,
 }
 
 impl System {
@@ -94,15 +108,21 @@ impl System {
     /// substitution) in the axioms, invariants, init and every action.
     /// Definitions may use each other. Returns `Err(sym)` for a definition
     /// that (transitively) refers to itself; the system is then unchanged.
+    /// The closed definitions are kept in [`System::definitions`].
     pub fn expand_definitions(&mut self, defs: &HashMap<SymId, Lambda>) -> Result<(), SymId> {
         let closed = close_definitions(defs)?;
         self.map_terms(&mut |t| t.subst_symbols(&closed));
+        self.definitions.extend(closed);
         Ok(())
     }
 
     /// Applies `f` to every formula of the system: axioms, invariants,
-    /// assumed invariants, and the formulas and values of init and actions.
+    /// assumed invariants, the formulas and values of init and actions, and
+    /// the bodies of the expanded definitions.
     pub fn map_terms(&mut self, f: &mut impl FnMut(&Term) -> Term) {
+        for d in self.definitions.values_mut() {
+            d.body = f(&d.body);
+        }
         for p in self
             .axioms
             .iter_mut()

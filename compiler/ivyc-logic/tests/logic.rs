@@ -293,7 +293,7 @@ fn while_loop_encoding() {
         at_most_one(&fx),
         AssertInfo::new(AssertKind::LoopInvariant, None),
     );
-    let c = Cmd::while_loop(cond, vec![inv], leader_update(&fx));
+    let c = Cmd::while_loop(cond, vec![inv], None, leader_update(&fx));
     assert_eq!(c.modified_symbols(), vec![fx.r]);
     assert_eq!(c.assertions().len(), 2);
     insta::assert_snapshot!(c.pretty(&fx.sig), @r"
@@ -307,6 +307,82 @@ fn while_loop_encoding() {
         assume false
     } or {
         assume r(n)
+    }
+    ");
+}
+
+/// `while 0 < i decreases i { i := i - d }` over `int`, with the rank
+/// symbol and the two variant checks built as sema builds them.
+fn countdown(d: i128) -> (Signature, Cmd, SymId) {
+    // (The brute-force solver has no integers: the checks themselves are
+    // tested with Z3 end to end, tests/data/soundness.)
+    let mut sig = Signature::new();
+    let int = sig.add_sort(SortDecl {
+        name: Symbol::intern("int"),
+        kind: SortKind::Int,
+        span: None,
+    });
+    let local = |sig: &mut Signature, name: &str| {
+        sig.add_symbol(SymbolDecl::new(
+            Symbol::intern(name),
+            vec![],
+            int,
+            Role::Local,
+        ))
+    };
+    let i = local(&mut sig, "i");
+    let rank = local(&mut sig, "$rank");
+    let iv = Term::constant(i);
+    let zero = Term::num(0, int);
+    let lt = |a: Term, b: Term| Term::builtin(BuiltinOp::Lt, vec![a, b]);
+    let variant = LoopVariant {
+        rank,
+        measure: iv.clone(),
+        bounded: (
+            Term::not(lt(iv.clone(), zero.clone())),
+            AssertInfo::new(AssertKind::VariantBounded, None),
+        ),
+        decreases: (
+            lt(iv.clone(), Term::constant(rank)),
+            AssertInfo::new(AssertKind::VariantDecreases, None),
+        ),
+    };
+    let body = Cmd::assign(
+        i,
+        vec![],
+        Term::builtin(BuiltinOp::Sub, vec![iv.clone(), Term::num(d, int)]),
+    );
+    let c = Cmd::while_loop(lt(zero, iv), vec![], Some(variant), body);
+    (sig, c, i)
+}
+
+#[test]
+fn while_loop_with_variant_encoding() {
+    let (sig, c, i) = countdown(1);
+    // The rank is set after the havoc of the modified state, checked
+    // before (bounded) and after (decreases) the body.
+    assert_eq!(
+        c.modified_symbols(),
+        vec![i, sig.lookup_symbol("$rank").unwrap()]
+    );
+    let kinds: Vec<AssertKind> = c.assertions().iter().map(|(_, k)| k.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![AssertKind::VariantBounded, AssertKind::VariantDecreases]
+    );
+    assert!(kinds.iter().all(|k| k.is_variant()));
+    insta::assert_snapshot!(c.pretty(&sig), @r"
+    havoc i
+    havoc $rank
+    assume $rank = i
+    {
+        assume 0 < i
+        assert[variant-bounded] ~i < 0
+        i := i - 1
+        assert[variant-decreases] i < $rank
+        assume false
+    } or {
+        assume ~0 < i
     }
     ");
 }

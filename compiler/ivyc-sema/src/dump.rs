@@ -173,6 +173,7 @@ impl Program {
                 cond,
                 then_,
                 else_,
+                ..
             } => {
                 let _ = write!(o, "if some {}. {} ", self.syms(vars), p(cond));
                 self.block(o, then_, ind);
@@ -191,11 +192,15 @@ impl Program {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 let _ = write!(o, "while {}", p(cond));
                 for i in invariants {
                     let _ = write!(o, " invariant {}{}", label(i.label), p(&i.formula));
+                }
+                if let Some(v) = variant {
+                    let _ = write!(o, " decreases {}", p(&v.measure));
                 }
                 o.push(' ');
                 self.block(o, body, ind);
@@ -229,11 +234,13 @@ impl Program {
                 kind,
                 formula,
                 label: l,
+                ..
             } => {
                 let k = match kind {
                     AssertKind::Assert => "assert",
                     AssertKind::Ensure => "ensure",
                     AssertKind::Require => "require",
+                    AssertKind::Ensures => "ensures",
                 };
                 let _ = write!(o, "{k} {}{}", label(*l), p(formula));
             }

@@ -56,8 +56,10 @@ pub(crate) struct Cx {
     pub temps: Vec<SymId>,
     /// Name of the enclosing action, for temporaries.
     pub owner: Symbol,
-    /// Symbols that statements may not assign (action parameters).
-    pub readonly: Vec<SymId>,
+    /// The action's parameters. As in Ivy they may be assigned: each call
+    /// works on its own copy of the argument (callers never see the
+    /// change). Under `old` a parameter means its value at the call.
+    pub params: Vec<SymId>,
     /// In/out parameters (`f(x:t) returns (x:t)`): return symbol ->
     /// parameter symbol. Under `old`, the name means the parameter (the
     /// value at the call), not the return's current value.
@@ -79,7 +81,7 @@ impl Cx {
             lifted: Vec::new(),
             temps: Vec::new(),
             owner: Symbol::intern("init"),
-            readonly: Vec::new(),
+            params: Vec::new(),
             inout: Vec::new(),
         }
     }
@@ -176,6 +178,26 @@ impl Checker<'_> {
         let vars = self.free_vars_of(cx);
         cx.reset_free();
         Some(sp(Term::forall(vars, t), e.span))
+    }
+
+    /// A statement formula as [`Self::elab_closed`] closes it (for when it
+    /// is checked), and, if different, as Ivy reads it when it is assumed:
+    /// the variables of a leading `exists` are bound outside the free
+    /// variables (Ivy turns them into constants before it quantifies the
+    /// free variables), so `require exists T. p(T) & q(T, X)` assumes
+    /// `exists T. forall X. p(T) & q(T, X)`.
+    pub(crate) fn elab_closed_assumed(
+        &mut self,
+        cx: &mut Cx,
+        e: &Expr,
+        ctx: BoolContext,
+    ) -> Option<(Term, Option<Term>)> {
+        cx.reset_free();
+        let t = self.elab_bool(cx, e, ctx)?;
+        let vars = self.free_vars_of(cx);
+        cx.reset_free();
+        let assumed = exists_first(&vars, &t).map(|a| sp(a, e.span));
+        Some((sp(Term::forall(vars, t), e.span), assumed))
     }
 
     /// The free variables collected so far, as logic variables.
@@ -284,7 +306,7 @@ impl Checker<'_> {
                 _ => {
                     self.err(
                         SemaError::Unsupported {
-                            what: "temporal operators",
+                            what: "temporal operators (liveness, see issue #19)",
                             span,
                             help: Some(
                                 "ivyc verifies safety properties by inductive invariants only",
@@ -322,12 +344,14 @@ impl Checker<'_> {
                 }
                 Some((t, ts))
             }
-            ExprKind::Isa { .. } => {
-                self.unsupported("`isa`", span, &env);
-                None
-            }
+            ExprKind::Isa { expr, sort } => self.elab_isa(cx, expr, sort, span),
             ExprKind::NamedBinder { .. } => {
-                self.unsupported("named binders (`$name`)", span, &env);
+                self.unsupported_because(
+                    "named binders (`$name`)",
+                    "Ivy uses them in liveness-to-safety proofs (liveness, see issue #19); its solver gives them no other meaning",
+                    span,
+                    &env,
+                );
                 None
             }
             ExprKind::Quant {
@@ -401,6 +425,24 @@ impl Checker<'_> {
                 self.elab_path(cx, &segs, func.span, args.as_deref(), span, expected)
             }
             ExprKind::Dot { base, member, args } => {
+                // `o(X).f(Y)`: a member of an instance of a parameterised
+                // object is `o.f(X, Y)`.
+                if let Some((obj, mut all)) = self.object_instance(cx, base) {
+                    let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                    all.extend(args.iter().flatten().cloned());
+                    return match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Sym(f)) => {
+                            self.apply_sym(cx, f, member.span, Some(&all), span)
+                        }
+                        Some(Entity::Action(a)) => {
+                            self.call_in_expr(cx, a, full, None, member.span, Some(&all), span)
+                        }
+                        _ => {
+                            self.undefined(NameKind::Value, full.as_str(), member.span, &env);
+                            None
+                        }
+                    };
+                }
                 let (b, bs) = self.elab(cx, base, None)?;
                 self.elab_member(
                     cx,
@@ -413,6 +455,45 @@ impl Checker<'_> {
                     expected,
                 )
             }
+        }
+    }
+
+    /// `o(X)` (also `o(X).p(Y)` for a parameterised `p` inside `o`) where
+    /// `o` is a parameterised object (or instance): the object's full name
+    /// and its arguments, in order.
+    pub(crate) fn object_instance(&self, cx: &Cx, e: &Expr) -> Option<(Symbol, Vec<Expr>)> {
+        match &e.kind {
+            ExprKind::Paren(x) => self.object_instance(cx, x),
+            ExprKind::App {
+                func,
+                args: Some(args),
+            } => {
+                let first = func.segments.first()?.name;
+                if cx.lookup(first).is_some() {
+                    return None;
+                }
+                let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
+                match self.resolve_full(&segs, &cx.env)? {
+                    (full, Entity::Object) => Some((full, args.clone())),
+                    _ => None,
+                }
+            }
+            ExprKind::Dot {
+                base,
+                member,
+                args: Some(args),
+            } => {
+                let (obj, mut all) = self.object_instance(cx, base)?;
+                let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                match self.names.get(&full)?.0 {
+                    Entity::Object => {
+                        all.extend(args.iter().cloned());
+                        Some((full, all))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 
@@ -517,7 +598,13 @@ impl Checker<'_> {
         }
     }
 
-    fn elab_num(&mut self, cx: &mut Cx, n: Symbol, span: Span, expected: Option<SortId>) -> Elab {
+    pub(crate) fn elab_num(
+        &mut self,
+        cx: &mut Cx,
+        n: Symbol,
+        span: Span,
+        expected: Option<SortId>,
+    ) -> Elab {
         let env = cx.env.clone();
         let Some(w) = expected else {
             if self.silent == 0 {
@@ -692,6 +779,19 @@ impl Checker<'_> {
                     );
                     return None;
                 }
+                // A defined `<=`, `>` or `>=` is used as defined (Ivy);
+                // otherwise they are written with `<`.
+                if let Some(&own) = self.ops.get(&(op.as_str(), s)) {
+                    if op != BinOp::Lt && self.defined_syms.contains(&own) {
+                        return Some((sp(Term::app(own, vec![l, r]), span), SortId::BOOL));
+                    }
+                }
+                if !self.semantics().derived_orders() {
+                    // Ivy 1.5 and older: `<=`, `>`, `>=` are relations of
+                    // their own on an uninterpreted sort (see version.rs).
+                    let rel = self.op_symbol(op.as_str(), s, SortId::BOOL, span);
+                    return Some((sp(Term::app(rel, vec![l, r]), span), SortId::BOOL));
+                }
                 let lt = self.op_symbol("<", s, SortId::BOOL, span);
                 let t = match op {
                     BinOp::Lt => Term::app(lt, vec![l, r]),
@@ -735,8 +835,23 @@ impl Checker<'_> {
                 let f = self.op_symbol(op.as_str(), s, s, span);
                 Some((sp(Term::app(f, vec![l, r]), span), s))
             }
-            BinOp::Pto => {
-                self.unsupported("`*>`", span, &env);
+            BinOp::Pto => self.elab_pto(cx, lhs, rhs, span),
+            BinOp::When(k) => {
+                let what = match k {
+                    ast::WhenKind::First => {
+                        "the temporal operator `whenfirst` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Last => {
+                        "the temporal operator `whenlast` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Next => {
+                        "the temporal operator `whennext` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Prev => {
+                        "the temporal operator `whenprev` (liveness, see issue #19)"
+                    }
+                };
+                self.unsupported(what, span, &env);
                 None
             }
         }
@@ -797,11 +912,22 @@ impl Checker<'_> {
             }
         }
         if let Some((b, _)) = cx.lookup(first) {
+            // A local function (`var f(X:t) : u`) applied.
+            if let (Binding::Local(sym), 1, Some(_)) = (b, segs.len(), args) {
+                if self.sym(sym).is_some_and(|d| !d.args.is_empty()) {
+                    return self.apply_sym(cx, sym, pspan, args, span);
+                }
+            }
             let (t, s) = match b {
                 Binding::Local(sym) => {
                     let sym = match cx.inout.iter().find(|(r, _)| *r == sym) {
                         Some(&(_, param)) if cx.old == OldMode::Inside => param,
                         _ => sym,
+                    };
+                    let sym = if cx.old == OldMode::Inside && cx.params.contains(&sym) {
+                        self.param_at_call(cx, sym)
+                    } else {
+                        sym
                     };
                     (sp(Term::constant(sym), pspan), self.sym(sym)?.ret)
                 }
@@ -867,7 +993,10 @@ impl Checker<'_> {
                 for k in (1..segs.len()).rev() {
                     let head = strs.get(..k).unwrap_or(&[]);
                     if let Some((_, Entity::Sym(c))) = self.resolve_full(head, &env) {
-                        if self.sym(c).map(|d| d.args.is_empty()) == Some(true) {
+                        // An individual, or a member of the enclosing
+                        // parameterised object (its parameters implicit).
+                        let implicit = self.implicit.get(&c).map_or(0, |v| v.len());
+                        if self.sym(c).map(|d| d.args.len()) == Some(implicit) {
                             let (t, s) = self.apply_sym(cx, c, pspan, None, pspan)?;
                             return self.elab_member(
                                 cx,
@@ -1060,6 +1189,22 @@ impl Checker<'_> {
         snap
     }
 
+    /// `old p` for an action parameter `p`: a snapshot of its value at the
+    /// call, taken before the body runs (the body may assign `p`).
+    fn param_at_call(&mut self, cx: &mut Cx, p: SymId) -> SymId {
+        if let Some((snap, _)) = cx.olds.iter().find(|(_, o)| *o == p) {
+            return *snap;
+        }
+        let Some(d) = self.sym(p).cloned() else {
+            return p;
+        };
+        let name = self.fresh_name(&format!("old.{}", d.name));
+        let snap =
+            self.add_sym(SymbolDecl::new(name, Vec::new(), d.ret, Role::Local).with_span(d.span));
+        cx.olds.push((snap, p));
+        snap
+    }
+
     pub(crate) fn apply_sym(
         &mut self,
         cx: &mut Cx,
@@ -1167,10 +1312,14 @@ impl Checker<'_> {
             .zip(psyms.iter().skip(skip))
         {
             match self.elab(cx, a, Some(want)) {
-                Some((t, ts)) => {
-                    ok &= self.expect(cx, ts, Some(want), a.span, Some(p));
-                    out.push(t);
-                }
+                Some((t, ts)) => match self.coerce(cx, t.clone(), ts, want) {
+                    // A value of a variant passed for its parent sort.
+                    Some(up) => out.push(up),
+                    None => {
+                        ok &= self.expect(cx, ts, Some(want), a.span, Some(p));
+                        out.push(t);
+                    }
+                },
                 None => ok = false,
             }
         }
@@ -1178,7 +1327,7 @@ impl Checker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn call_in_expr(
+    pub(crate) fn call_in_expr(
         &mut self,
         cx: &mut Cx,
         a: ActionId,
@@ -1229,6 +1378,7 @@ impl Checker<'_> {
             return None;
         }
         let rs = self.sym(ret)?.ret;
+        let method = base.is_some();
         let targs = self.call_args(cx, a, name, base, args, span)?;
         // A call in an assertion is lifted before it: its arguments may not
         // mention the formula's variables.
@@ -1249,24 +1399,27 @@ impl Checker<'_> {
         let tname = self.fresh_name(&format!("{}.tmp", cx.owner));
         let tmp = self.add_local(tname, rs, Some(span));
         cx.temps.push(tmp);
-        cx.lifted.push(Stmt {
+        let mut call = Stmt {
             kind: StmtKind::Call {
                 action: a,
                 args: targs,
                 results: vec![tmp],
             },
             span,
-        });
+        };
+        if method {
+            call = self.dispatch(call, cx.owner);
+        }
+        cx.lifted.push(call);
         Some((sp(Term::constant(tmp), span), rs))
     }
 
     /// Why a symbol may not be assigned, if it may not.
-    pub(crate) fn immutable(&self, f: SymId, params: &[SymId]) -> Option<Immutable> {
-        if params.contains(&f) {
-            return Some(Immutable::ActionParam);
-        }
+    pub(crate) fn immutable(&self, f: SymId) -> Option<Immutable> {
         if let Some(a) = self.axiom_syms.get(&f) {
-            return Some(Immutable::Axiom(*a));
+            if self.semantics().axiom_symbols_immutable() {
+                return Some(Immutable::Axiom(*a));
+            }
         }
         if self.param_syms.contains(&f) {
             return Some(Immutable::Parameter);
@@ -1280,4 +1433,23 @@ impl Checker<'_> {
             _ => None,
         }
     }
+}
+
+/// `exists Y. forall X. φ` for the body `exists Y. φ` of a formula with
+/// free variables `X` (leading `exists` chains are bound first), if the
+/// body starts with `exists` and there are free variables.
+pub(crate) fn exists_first(free: &[Var], t: &Term) -> Option<Term> {
+    if free.is_empty() {
+        return None;
+    }
+    let mut ys = Vec::new();
+    let mut body = t;
+    while let TermKind::Exists(vs, b) = &body.kind {
+        ys.extend(vs.iter().copied());
+        body = b;
+    }
+    if ys.is_empty() {
+        return None;
+    }
+    Some(Term::exists(ys, Term::forall(free.to_vec(), body.clone())))
 }

@@ -13,10 +13,23 @@ use ivyc_base::{Diagnostic, IntoDiagnostic, Span, Symbol};
 use ivyc_logic::AssertKind as LKind;
 use ivyc_logic::Property;
 use ivyc_logic::{
-    Action, AssertInfo, Cmd, Lambda, Role, Signature, SortId, SymId, System, Term, TermKind, Var,
+    Action, AssertInfo, Cmd, Lambda, LoopVariant, Role, Signature, SortId, SymId, System, Term,
+    TermKind, Var,
 };
 use std::collections::BTreeSet;
 use std::collections::HashMap;
+
+mod legacy;
+
+pub use legacy::LegacyWarning;
+
+/// What no unit checks, possible only in an Ivy 1.6 program with isolates
+/// (there is no isolate `this`): conjectures no isolate keeps, and actions
+/// of no isolate writing what a unit's conjectures read; reported as
+/// warnings (ms-ivy says OK without checking them).
+pub fn legacy_warnings(program: &Program, units: &[Unit]) -> Vec<LegacyWarning> {
+    legacy::legacy_warnings(program, units)
+}
 
 /// Why a checked program cannot be turned into a verification problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,6 +148,9 @@ fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
         nested: &|_: usize| false,
         verified: Scope::All,
         present: Scope::All,
+        named: &[],
+        hidden: &|_: usize| false,
+        init_conds: &|_: usize| true,
     };
     lower_with(program, &plan).map_err(once_per_native)
 }
@@ -263,6 +279,22 @@ struct Plan<'a, F: Fn(usize) -> bool> {
     verified: Scope<'a>,
     /// Actions whose implementation the unit sees (inlined at calls).
     present: Scope<'a>,
+    /// The names the unit's isolate lists in `with`: the `explicit` axioms
+    /// and definitions named there exactly are used (Ivy's `exact_present`).
+    named: &'a [Symbol],
+    /// Invariants (indexed like `checked`) absent from the unit, neither
+    /// checked nor assumed (Ivy 1.6's isolates keep only some conjectures).
+    hidden: &'a dyn Fn(usize) -> bool,
+    /// `init` conditions (indices into `Program::init_conds`) the unit
+    /// assumes in the initial state (Ivy 1.6 and older).
+    init_conds: &'a dyn Fn(usize) -> bool,
+}
+
+impl<F: Fn(usize) -> bool> Plan<'_, F> {
+    /// Whether a fact labelled `label` is named in the `with` list.
+    fn names(&self, label: Option<Symbol>) -> bool {
+        label.is_some_and(|l| self.named.contains(&l))
+    }
 }
 
 fn lower_with<F: Fn(usize) -> bool>(
@@ -281,15 +313,50 @@ fn lower_with<F: Fn(usize) -> bool>(
             verified: true,
             caller_verified: true,
             in_before: false,
+            assume_all: false,
         },
         verified_calls: BTreeSet::new(),
     };
-    let init = Cmd::seq(
-        program
-            .inits
-            .iter()
-            .map(|b| l.block(b, &HashMap::new(), false)),
-    );
+    // Axioms over symbols that actions assign (Ivy 1.6 and older allow
+    // it) hold in every state: assumed again after each step.
+    let post_axioms: Vec<Cmd> = program
+        .axioms
+        .iter()
+        .filter(|a| {
+            a.formula
+                .symbols()
+                .iter()
+                .any(|s| program.assigned_axiom_syms.contains(s))
+        })
+        .map(|a| Cmd::Assume(a.formula.clone()))
+        .collect();
+    // `init` conditions (Ivy 1.6 and older) hold before `after init` runs.
+    let mut inits: Vec<Cmd> = program
+        .init_conds
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (plan.init_conds)(*i))
+        .map(|(_, c)| Cmd::Assume(c.formula.clone()))
+        .collect();
+    // As in Ivy, each `after init` block is an action of the object it is
+    // written in, which the environment runs: its `require`s are assumed
+    // (the caller is not verified code), its other assertions are checked
+    // only where that object is verified and assumed elsewhere (e.g. in an
+    // isolate that has the object in its `with` list). Every block is part
+    // of the initial state of every unit.
+    for (i, b) in program.inits.iter().enumerate() {
+        let origin = program.init_origins.get(i);
+        let (object, section) = origin.map_or((None, Section::Common), |o| (o.object, o.section));
+        let frame = Frame {
+            verified: plan.verified.has_code(object, section),
+            caller_verified: false,
+            in_before: false,
+            assume_all: false,
+        };
+        inits.push(l.with_frame(frame, |l| l.block(b, &HashMap::new(), false)));
+    }
+    inits.extend(post_axioms.iter().cloned());
+    let init = Cmd::seq(inits);
     let mut actions = Vec::new();
     for &(id, check_assertions) in &plan.entries {
         let Some(a) = program.action_def(id) else {
@@ -302,8 +369,14 @@ fn lower_with<F: Fn(usize) -> bool>(
             verified: check_assertions,
             caller_verified: false,
             in_before: false,
+            assume_all: false,
         };
         let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
+        let body = if post_axioms.is_empty() {
+            body
+        } else {
+            Cmd::seq(std::iter::once(body).chain(post_axioms.iter().cloned()))
+        };
         l.stack.pop();
         actions.push(Action {
             name: a.name,
@@ -324,6 +397,9 @@ fn lower_with<F: Fn(usize) -> bool>(
         .chain(&program.properties)
         .enumerate()
     {
+        if (plan.hidden)(i) {
+            continue;
+        }
         let (checked, elsewhere) = if i >= n_inv {
             (&mut properties, &mut lemmas)
         } else if (plan.nested)(i) {
@@ -333,13 +409,22 @@ fn lower_with<F: Fn(usize) -> bool>(
         };
         if (plan.checked)(i) {
             checked.push(p.clone());
-        } else {
+        } else if i >= n_inv || !p.explicit {
+            // An explicit invariant is never assumed (as in Ivy, even
+            // where named); an explicit property is assumed like others.
             elsewhere.push(p.clone());
         }
     }
+    // An explicit axiom is assumed only where the isolate names it.
+    let axioms = program
+        .axioms
+        .iter()
+        .filter(|a| !a.explicit || plan.names(a.label))
+        .cloned()
+        .collect();
     let mut system = System {
         sig: l.sig,
-        axioms: program.axioms.clone(),
+        axioms,
         init,
         actions,
         invariants,
@@ -347,13 +432,20 @@ fn lower_with<F: Fn(usize) -> bool>(
         nested,
         properties,
         lemmas,
+        definitions: Default::default(),
     };
     // Definitions written in objects the unit does not see leave their
-    // symbol undefined there (Ivy's rule).
+    // symbol undefined there unless the isolate names the symbol in its
+    // `with` list (Ivy's rule); explicit definitions (Ivy's definition
+    // schemata) are used only where the symbol or the label is named.
     let defs: HashMap<SymId, Lambda> = program
         .definitions
         .iter()
-        .filter(|d| plan.present.has_code(d.origin.object, d.origin.section))
+        .filter(|d| {
+            let named = plan.names(Some(program.sig.symbol(d.sym).name));
+            (named || plan.present.has_code(d.origin.object, d.origin.section))
+                && (!d.explicit || named || plan.names(d.label))
+        })
         .map(|d| (d.sym, Lambda::new(d.params.clone(), d.body.clone())))
         .collect();
     if let Err(sym) = system.expand_definitions(&defs) {
@@ -417,6 +509,10 @@ pub struct NeverChecked {
     /// callee's implementation is not visible and the `require` is not at
     /// the start of its body), rather than an assumed `after` assertion.
     pub require: bool,
+    /// An assertion of an action the environment calls that no isolate
+    /// verifies (possible before Ivy 1.7, which has no isolate `this`);
+    /// `call` is then the action.
+    pub entry: bool,
 }
 
 impl IntoDiagnostic for NeverChecked {
@@ -429,7 +525,20 @@ impl IntoDiagnostic for NeverChecked {
             .unit
             .map(|u| u.to_string())
             .unwrap_or_else(|| "this".into());
-        let (message, assumed, at_call, help) = if self.require {
+        let (message, assumed, at_call, help) = if self.entry {
+            (
+                format!(
+                    "assertion in `{}` is never checked: the environment calls it, but no isolate verifies it",
+                    self.callee
+                ),
+                "never checked",
+                "exported here",
+                format!(
+                    "help: add the object of `{}` to an isolate's members (before Ivy 1.7 there is no isolate `this` for the rest of the program)",
+                    self.callee
+                ),
+            )
+        } else if self.require {
             (
                 format!(
                     "requirement of `{}` is never checked: isolate `{unit}` sees only its specification where `{}` calls it",
@@ -492,6 +601,7 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     call: s.call,
                     assertion,
                     require: true,
+                    entry: false,
                 });
             }
             if checked.contains(&s.callee) {
@@ -511,6 +621,7 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     call: s.call,
                     assertion,
                     require: false,
+                    entry: false,
                 };
                 if !out.contains(&n) {
                     out.push(n);
@@ -518,15 +629,43 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
             }
         }
     }
+    // Before Ivy 1.7 only the declared isolates are checked: assertions of
+    // an exported action none of them verifies are never checked.
+    if !program.isolates.is_empty() && !program.semantics().isolates_1_7() {
+        for a in program.actions.iter().filter(|a| a.exported) {
+            if checked.contains(&a.name) || a.imported || action_within(a, &trusted) {
+                continue;
+            }
+            // The preconditions (`before` monitors) are the environment's
+            // to meet; the rest are the action's guarantees.
+            for part in a.parts.iter().filter(|p| p.kind != PartKind::Before) {
+                Block::walk_stmts(a.part_stmts(part), true, &mut |s| {
+                    if let StmtKind::Assert { .. } = s.kind {
+                        out.push(NeverChecked {
+                            unit: None,
+                            callee: a.name,
+                            caller: a.name,
+                            call: a.span,
+                            assertion: s.span,
+                            require: false,
+                            entry: true,
+                        });
+                    }
+                });
+            }
+        }
+    }
     out
 }
 
 /// Whether the object path `obj` lies within one of `roots`.
+/// The root `this` (`with this`, a `module isolate` instantiated at the
+/// top level) holds everything.
 fn within(name: Symbol, roots: &[Symbol]) -> bool {
     let n = name.as_str();
     roots.iter().any(|r| {
         let r = r.as_str();
-        n == r || (n.starts_with(r) && n.as_bytes().get(r.len()) == Some(&b'.'))
+        r == "this" || n == r || (n.starts_with(r) && n.as_bytes().get(r.len()) == Some(&b'.'))
     })
 }
 
@@ -544,6 +683,9 @@ fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
 /// sees are inlined, others replaced by the callee's specification
 /// (docs/isolates.md).
 pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
+    if !program.isolates.is_empty() && !program.semantics().isolates_1_7() {
+        return legacy::lower_units(program);
+    }
     if program.isolates.is_empty() {
         let l = lower_whole(program)?;
         let mut checked = l.verified_calls;
@@ -606,7 +748,10 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         let nested_inv = |i: usize| in_isolate(i, &nested);
         // Entry points: actions of the isolate (or its `with` objects) that
         // the environment or code outside the isolate calls.
-        let called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        let mut called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        called_from_outside.extend(called_from_inits(program, |o| {
+            !o.is_some_and(|o| within(o, &scope))
+        }));
         let mut entries = Vec::new();
         let mut internal = Vec::new();
         for (i, a) in program.actions.iter().enumerate() {
@@ -665,6 +810,9 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             nested: &nested_inv,
             verified: own,
             present: unit_scope,
+            named: &iso.with,
+            hidden: &|_: usize| false,
+            init_conds: &|_: usize| true,
         };
         match lower_with(program, &plan) {
             Ok(l) => units.push(Unit {
@@ -695,7 +843,11 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
     // Actions outside every isolate that isolates call: checked here for
     // every call, as internal entries.
     let mut this_internal = Vec::new();
-    for id in called_from(program, |a| !this_scope.has_action(a)) {
+    let mut called_from_isolates = called_from(program, |a| !this_scope.has_action(a));
+    called_from_isolates.extend(called_from_inits(program, |o| {
+        !this_scope.has_code(o, Section::Common)
+    }));
+    for id in called_from_isolates {
         let Some(a) = program.action_def(id) else {
             continue;
         };
@@ -704,7 +856,15 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             entries.push((id, true));
         }
     }
+    // Assertions of `after init` blocks outside every isolate are checked
+    // here too.
+    let init_work = program.inits.iter().enumerate().any(|(i, b)| {
+        let o = program.init_origins.get(i);
+        let (object, section) = o.map_or((None, Section::Common), |o| (o.object, o.section));
+        this_scope.has_code(object, section) && block_has_assertions(b)
+    });
     let has_work = (0..props.len()).any(rest)
+        || init_work
         || entries.iter().any(|(id, check)| {
             *check
                 && program
@@ -721,6 +881,9 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 nested: &|_: usize| false,
                 verified: this_scope,
                 present: Scope::Public,
+                named: &[],
+                hidden: &|_: usize| false,
+                init_conds: &|_: usize| true,
             },
         ) {
             Ok(l) => units.push(Unit {
@@ -780,6 +943,20 @@ fn called_from(program: &Program, pred: impl Fn(&ActionDef) -> bool) -> Vec<Acti
     let mut out = Vec::new();
     for a in program.actions.iter().filter(|a| pred(a)) {
         out.extend(a.body.calls(true));
+    }
+    out
+}
+
+/// The actions called from `after init` blocks written in objects for which
+/// `pred(object)` holds (`None`: the top level). As in Ivy, an initialiser
+/// is an action of its object: its calls into a unit are entries there.
+fn called_from_inits(program: &Program, pred: impl Fn(Option<Symbol>) -> bool) -> Vec<ActionId> {
+    let mut out = Vec::new();
+    for (i, b) in program.inits.iter().enumerate() {
+        let object = program.init_origins.get(i).and_then(|o| o.object);
+        if pred(object) {
+            out.extend(b.calls(true));
+        }
     }
     out
 }
@@ -855,6 +1032,9 @@ struct Frame {
     /// Lowering a `before` monitor, or the implementation of a `delegate`d
     /// action (whose assertions are all preconditions).
     in_before: bool,
+    /// Every assertion is assumed (the `after` monitors of a summarised
+    /// callee, and what they call).
+    assume_all: bool,
 }
 
 /// Renaming of a callee's local symbols for one inlined call.
@@ -939,11 +1119,16 @@ impl Lowerer<'_> {
             StmtKind::IfSome {
                 vars,
                 cond,
+                base,
                 then_,
                 else_,
             } => {
                 let vars: Vec<SymId> = vars.iter().map(|v| Self::sym(ren, *v)).collect();
                 let cond = Self::term(ren, cond);
+                let base = match base {
+                    Some(b) => Self::term(ren, b),
+                    None => cond.clone(),
+                };
                 // ~exists V. cond[vars := V]
                 let qvars: Vec<Var> = vars
                     .iter()
@@ -957,7 +1142,7 @@ impl Lowerer<'_> {
                     .zip(&qvars)
                     .map(|(s, v)| (*s, Term::var(*v)))
                     .collect();
-                let none = Term::not(Term::exists(qvars, cond.replace_constants(&map)))
+                let none = Term::not(Term::exists(qvars, base.replace_constants(&map)))
                     .with_span(cond.span);
                 let havoc = || vars.iter().map(|v| Cmd::Havoc(*v)).collect::<Vec<_>>();
                 let mut yes = havoc();
@@ -974,6 +1159,7 @@ impl Lowerer<'_> {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 let invs = invariants
@@ -984,8 +1170,21 @@ impl Lowerer<'_> {
                         (Self::term(ren, &p.formula), info)
                     })
                     .collect();
+                // Checked wherever the loop is, like its invariants.
+                let variant = variant.as_ref().map(|v| LoopVariant {
+                    rank: Self::sym(ren, v.rank),
+                    measure: Self::term(ren, &v.measure),
+                    bounded: (
+                        Self::term(ren, &v.bounded),
+                        AssertInfo::new(LKind::VariantBounded, Some(v.span)),
+                    ),
+                    decreases: (
+                        Self::term(ren, &v.decreases),
+                        AssertInfo::new(LKind::VariantDecreases, Some(v.span)),
+                    ),
+                });
                 let body = self.block(body, ren, inlined);
-                Cmd::while_loop(Self::term(ren, cond), invs, body)
+                Cmd::while_loop(Self::term(ren, cond), invs, variant, body)
             }
             StmtKind::Call {
                 action,
@@ -1003,20 +1202,26 @@ impl Lowerer<'_> {
             StmtKind::Assert {
                 kind,
                 formula,
+                assumed,
                 label,
             } => {
                 let pre = self.frame.in_before || *kind == AssertKind::Require;
-                let checked = if pre {
-                    self.frame.caller_verified
-                } else {
-                    self.frame.verified
-                };
+                let checked = !self.frame.assume_all
+                    && if *kind == AssertKind::Ensures {
+                        // Ivy 1.6's `ensures`: checked wherever present.
+                        true
+                    } else if pre {
+                        self.frame.caller_verified
+                    } else {
+                        self.frame.verified
+                    };
                 if !checked {
-                    return Cmd::Assume(Self::term(ren, formula));
+                    // Assumed, in Ivy's reading of an assumption.
+                    return Cmd::Assume(Self::term(ren, assumed.as_ref().unwrap_or(formula)));
                 }
                 let lkind = match kind {
                     AssertKind::Assert => LKind::Assert,
-                    AssertKind::Ensure => LKind::Ensure,
+                    AssertKind::Ensure | AssertKind::Ensures => LKind::Ensure,
                     AssertKind::Require if inlined => LKind::CallRequire,
                     AssertKind::Require => LKind::Require,
                 };
@@ -1108,6 +1313,7 @@ impl Lowerer<'_> {
             verified,
             caller_verified: self.frame.verified,
             in_before: false,
+            assume_all: self.frame.assume_all,
         };
         if summarize {
             cmds.push(self.with_frame(frame, |l| l.summary(span, callee, &inner)));
@@ -1189,8 +1395,12 @@ impl Lowerer<'_> {
                             assumed.push(s.span);
                         }
                     });
+                    let frame = Frame {
+                        assume_all: true,
+                        ..self.frame
+                    };
                     for s in stmts {
-                        let c = self.stmt(s, ren, true);
+                        let c = self.with_frame(frame, |l| l.stmt(s, ren, true));
                         cmds.push(c.map_asserts(&mut |t, _| Cmd::Assume(t.clone())));
                     }
                 }
@@ -1325,6 +1535,7 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
                 cond,
                 then_,
                 else_,
+                ..
             } => {
                 out.extend(vars);
                 out.extend(cond.symbols());
@@ -1340,12 +1551,19 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::While {
                 cond,
                 invariants,
+                variant,
                 body,
             } => {
                 out.extend(cond.symbols());
                 invariants
                     .iter()
                     .for_each(|p| out.extend(p.formula.symbols()));
+                if let Some(v) = variant {
+                    out.push(v.rank);
+                    out.extend(v.measure.symbols());
+                    out.extend(v.bounded.symbols());
+                    out.extend(v.decreases.symbols());
+                }
                 collect_symbols(body, out);
             }
             StmtKind::Call { args, results, .. } => {
@@ -1357,5 +1575,176 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::Ghost(body) => collect_symbols(body, out),
             StmtKind::Native => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::{check, MemoryLoader};
+    use ivyc_base::SourceMap;
+
+    fn program(src: &str) -> Program {
+        let mut sources = SourceMap::new();
+        let id = sources.add("main.ivy", src.to_string());
+        let (p, errs) = check(id, &mut sources, &mut MemoryLoader::new());
+        let codes: Vec<&str> = errs.iter().map(|e| e.code()).collect();
+        assert!(codes.is_empty(), "unexpected errors: {codes:?}");
+        p.unwrap()
+    }
+
+    fn unit<'u>(units: &'u [Unit], name: &str) -> &'u System {
+        &units
+            .iter()
+            .find(|u| u.name.map(|n| n.as_str()) == Some(name))
+            .unwrap()
+            .system
+    }
+
+    fn labels(ps: &[Property]) -> Vec<&'static str> {
+        ps.iter()
+            .map(|p| p.label.map(|l| l.as_str()).unwrap_or("?"))
+            .collect()
+    }
+
+    /// A loop in an action called twice: each inlined copy has its own
+    /// rank symbol, checked by two variant assertions on the measure.
+    #[test]
+    fn variants_are_lowered_per_inlined_copy() {
+        // ms-ivy: OK
+        let p = program(
+            r#"#lang ivy1.7
+type num
+interpret num -> int
+action down(k:num) = {
+    var i := k;
+    while i > 0
+    decreases i
+    {
+        i := i - 1
+    }
+}
+action twice(k:num) = {
+    call down(k);
+    call down(k)
+}
+export twice
+"#,
+        );
+        let sys = lower(&p).unwrap();
+        let a = sys.action("twice").unwrap();
+        let kinds: Vec<LKind> = a.body.assertions().iter().map(|(_, i)| i.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                LKind::VariantBounded,
+                LKind::VariantDecreases,
+                LKind::VariantBounded,
+                LKind::VariantDecreases
+            ]
+        );
+        let ranks: BTreeSet<SymId> = a
+            .body
+            .modified_symbols()
+            .into_iter()
+            .filter(|s| sys.sig.symbol_name(*s).contains("$rank"))
+            .collect();
+        assert_eq!(ranks.len(), 2, "one rank per inlined loop");
+    }
+
+    /// `explicit axiom`: assumed only by units whose isolate names it.
+    #[test]
+    fn explicit_axioms_only_where_named() {
+        // ms-ivy: FAIL (iso_obj and the whole program lack the axiom)
+        let src = r#"#lang ivy1.7
+type t
+relation r(X:t)
+object facts = {
+    explicit axiom [ax] r(X)
+    axiom [plain] r(X) | ~r(X)
+}
+object user = {
+    action a(x:t) = { assert r(x) }
+}
+export user.a
+isolate iso_named = user with facts.ax
+isolate iso_obj = user with facts
+"#;
+        let units = lower_units(&program(src)).unwrap();
+        assert_eq!(
+            labels(&unit(&units, "iso_named").axioms),
+            ["facts.ax", "facts.plain"]
+        );
+        assert_eq!(labels(&unit(&units, "iso_obj").axioms), ["facts.plain"]);
+        let whole = src.replace("isolate iso_named = user with facts.ax\n", "");
+        let whole = whole.replace("isolate iso_obj = user with facts\n", "");
+        let sys = lower(&program(&whole)).unwrap();
+        assert_eq!(labels(&sys.axioms), ["facts.plain"]);
+    }
+
+    /// `explicit invariant`: checked where it belongs, never assumed (not
+    /// among another unit's assumed or nested invariants).
+    #[test]
+    fn explicit_invariants_are_never_assumed() {
+        // ms-ivy: FAIL (the explicit invariant is not assumed anywhere)
+        let p = program(
+            r#"#lang ivy1.7
+type t
+relation r(X:t)
+object spec = {
+    after init { r(X) := true }
+    explicit invariant [inv] r(X)
+    invariant [plain] r(X) | ~r(X)
+}
+object user = {
+    action a(x:t) = { assert r(x) }
+}
+export user.a
+isolate iso_user = user with spec.inv
+"#,
+        );
+        let units = lower_units(&p).unwrap();
+        let user = unit(&units, "iso_user");
+        assert_eq!(labels(&user.assumed), ["spec.plain"]);
+        let this = unit(&units, "this");
+        assert_eq!(labels(&this.invariants), ["spec.inv", "spec.plain"]);
+        assert!(this.invariants[0].explicit && !this.invariants[1].explicit);
+    }
+
+    /// `explicit definition`: expanded only where the isolate names the
+    /// symbol (or the label); a plain definition outside the unit's objects
+    /// is used when its symbol is named.
+    #[test]
+    fn explicit_definitions_only_where_named() {
+        // ms-ivy: FAIL (iso_plain cannot use the explicit definition)
+        let p = program(
+            r#"#lang ivy1.7
+type t
+relation r(X:t)
+relation s(X:t)
+relation q(X:t)
+explicit definition s(X) = r(X)
+definition q(X) = r(X)
+object user = {
+    action a(x:t) = { require r(x); assert s(x) & q(x) }
+}
+export user.a
+isolate iso_s = user with s, q
+isolate iso_plain = user
+"#,
+        );
+        let units = lower_units(&p).unwrap();
+        let text = |sys: &System| {
+            let a = sys.action("user.a").unwrap();
+            a.body
+                .assertions()
+                .iter()
+                .map(|(t, _)| t.pretty(&sys.sig))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        assert_eq!(text(unit(&units, "iso_s")), "r(user.a.x) & r(user.a.x)");
+        assert_eq!(text(unit(&units, "iso_plain")), "s(user.a.x) & q(user.a.x)");
     }
 }

@@ -118,6 +118,12 @@ pub struct Definition {
     /// Where the definition is written: units that do not see that object
     /// keep `sym` undefined (as Ivy does).
     pub origin: Origin,
+    /// `explicit definition` (Ivy: a definition schema): used only by the
+    /// units whose isolate names the defined symbol or the definition's
+    /// label in its `with` list; elsewhere `sym` stays undefined.
+    pub explicit: bool,
+    /// The definition's label (full dotted name), if any.
+    pub label: Option<Symbol>,
 }
 
 /// A block of statements.
@@ -192,6 +198,9 @@ pub enum AssertKind {
     Assert,
     Ensure,
     Require,
+    /// `ensures` (Ivy 1.6 and older): checked wherever its code is present,
+    /// even where other assertions are assumed.
+    Ensures,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -221,14 +230,21 @@ pub enum StmtKind {
     IfSome {
         vars: Vec<SymId>,
         cond: Term,
+        /// With `minimizing`/`maximizing`, `cond` includes the optimality of
+        /// the witness and this is the condition without it: as in Ivy, the
+        /// `else` branch is taken when no value satisfies this one.
+        base: Option<Term>,
         then_: Block,
         else_: Block,
     },
     /// `if * { a } else { b }`: nondeterministic choice between the blocks.
     Choice(Vec<Block>),
+    /// `while cond invariant ... decreases e { body }`.
     While {
         cond: Term,
         invariants: Vec<Property>,
+        /// The loop variant of `decreases e`, if any.
+        variant: Option<Variant>,
         body: Block,
     },
     /// A call of an action (not inlined). `results` receive the return
@@ -247,7 +263,13 @@ pub enum StmtKind {
     },
     Assert {
         kind: AssertKind,
+        /// The formula, free variables universally quantified (as it is
+        /// checked).
         formula: Term,
+        /// How Ivy reads it where it is assumed, if that differs: a leading
+        /// `exists` binds outside the free variables (see
+        /// `docs/verification.md`).
+        assumed: Option<Term>,
         label: Option<Symbol>,
     },
     Assume(Term),
@@ -261,6 +283,24 @@ pub enum StmtKind {
     /// isolate, an implementation the verified code only calls through its
     /// specification).
     Native,
+}
+
+/// The loop variant `decreases e` of a `while` loop, with the two formulas
+/// Ivy checks (ms-ivy's `WhileAction.expand`): `bounded` is `~(e < 0)`,
+/// asserted when an iteration starts, and `decreases` is `e < rank`,
+/// asserted after the body, where `rank` is a `Local` 0-ary symbol set to
+/// `e` at the start of the iteration. `<` and `0` are the measure sort's
+/// own: the builtins on int, nat, bit-vector and range sorts; on an
+/// uninterpreted sort its rigid `<` relation and its numeral `0` (a rigid
+/// constant, see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub measure: Term,
+    pub rank: SymId,
+    pub bounded: Term,
+    pub decreases: Term,
+    /// The measure's span.
+    pub span: Span,
 }
 
 /// An action (or exported/imported interface action) of the flattened
@@ -352,7 +392,9 @@ pub struct IsolateDef {
 pub struct Program {
     /// All sorts and symbols (see the module docs for names and roles).
     pub sig: Signature,
-    /// Axioms (assumed), closed, in source order.
+    /// Axioms (assumed), closed, in source order. An `explicit` axiom
+    /// (`Property::explicit`) is assumed only by the units whose isolate
+    /// names its label in its `with` list (as in Ivy).
     pub axioms: Vec<Property>,
     /// Top-level `property`/`theorem` formulas to be proved from the axioms
     /// and definitions (not inductive invariants), closed, in source order.
@@ -360,8 +402,14 @@ pub struct Program {
     pub definitions: Vec<Definition>,
     /// `after init` blocks, in order.
     pub inits: Vec<Block>,
+    /// Where each `after init` block is written, aligned with `inits`: as
+    /// in Ivy, each block is an action of its object, run by the
+    /// environment (its `require`s are assumptions) and verified only by
+    /// the unit that verifies that object (`docs/isolates.md`).
+    pub init_origins: Vec<Origin>,
     pub actions: Vec<ActionDef>,
-    /// `invariant`/`conjecture` formulas, closed, in source order.
+    /// `invariant`/`conjecture` formulas, closed, in source order. An
+    /// `explicit` invariant is checked but never assumed (as in Ivy).
     pub invariants: Vec<Property>,
     pub isolates: Vec<IsolateDef>,
     /// Origin of each axiom, aligned with `axioms`.
@@ -380,6 +428,19 @@ pub struct Program {
     /// Top-level native code blocks `<<< ... >>>` (ignored by
     /// verification, refused by extraction).
     pub natives: Vec<Span>,
+    /// The language version of the root file; [`crate::version::Semantics`]
+    /// says what it changes.
+    pub version: ivyc_syntax::LangVersion,
+    /// `init` conditions (Ivy 1.6 and older), closed, in source order:
+    /// the state before the `after init` blocks run satisfies them.
+    pub init_conds: Vec<Property>,
+    /// Origin of each `init` condition, aligned with `init_conds`.
+    pub init_cond_origins: Vec<Origin>,
+    /// Objects declared `private NAME` (Ivy 1.5 and 1.6), full names.
+    pub privates: Vec<Symbol>,
+    /// Symbols that axioms mention and actions assign (allowed before Ivy
+    /// 1.7; they keep role `State` and the axioms hold in every state).
+    pub assigned_axiom_syms: Vec<SymId>,
 }
 
 /// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a
@@ -398,6 +459,11 @@ pub struct Destructor {
 }
 
 impl Program {
+    /// What the program's language version changes in its meaning.
+    pub fn semantics(&self) -> crate::version::Semantics {
+        crate::version::Semantics::new(self.version)
+    }
+
     /// The action with this full dotted name.
     pub fn action(&self, name: &str) -> Option<(ActionId, &ActionDef)> {
         let n = Symbol::intern(name);

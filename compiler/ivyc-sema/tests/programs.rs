@@ -164,3 +164,55 @@ export outside
     assert!(d.contains("proc.voted"), "{d}");
     insta::assert_snapshot!("parameterised_objects", d);
 }
+
+#[test]
+fn assumed_reading_of_a_leading_exists() {
+    // ms-ivy: OK. Where it is assumed, Ivy reads `exists T. φ(T, X)` with a
+    // free `X` as `exists T. forall X. φ` (docs/verification.md); checked,
+    // it is `forall X. exists T. φ`. A formula without a leading `exists`,
+    // or without free variables, has one reading.
+    use ivyc_sema::program::StmtKind;
+    let src = r#"#lang ivy1.7
+type node
+relation p(X:node)
+relation q(X:node, Y:node)
+action a(n:node) = {
+    require exists T. p(T) & q(T, X);
+    require p(n) & exists T. q(T, X);
+    require exists T. q(T, n)
+}
+export a
+"#;
+    let mut sources = SourceMap::new();
+    let id = sources.add("main.ivy", src.to_string());
+    let (prog, errs) = check(id, &mut sources, &mut MemoryLoader::new());
+    assert!(errs.is_empty());
+    let prog = prog.expect("program");
+    let (_, a) = prog.action("a").expect("action a");
+    let mut readings = Vec::new();
+    a.body.walk(true, &mut |s| {
+        if let StmtKind::Assert {
+            formula, assumed, ..
+        } = &s.kind
+        {
+            readings.push((
+                formula.pretty(&prog.sig),
+                assumed.as_ref().map(|t| t.pretty(&prog.sig)),
+            ));
+        }
+    });
+    assert_eq!(
+        readings,
+        vec![
+            (
+                "forall X:node. exists T:node. p(T) & q(T, X)".to_string(),
+                Some("exists T:node. forall X:node. p(T) & q(T, X)".to_string())
+            ),
+            (
+                "forall X:node. p(a.n) & (exists T:node. q(T, X))".to_string(),
+                None
+            ),
+            ("exists T:node. q(T, a.n)".to_string(), None),
+        ]
+    );
+}

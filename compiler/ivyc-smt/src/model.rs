@@ -31,7 +31,9 @@ pub const MAX_VALUES_PER_INFINITE_SORT: usize = 64;
 ///   values of 0-ary symbols of that sort and the argument values listed in
 ///   Z3's function interpretations (at most
 ///   [`MAX_VALUES_PER_INFINITE_SORT`]); for such symbols the Z3 "else"
-///   value, when it is a constant, becomes the interpretation's default.
+///   value, when it is a constant and every tuple Z3 lists was tabulated,
+///   becomes the interpretation's default (otherwise the evaluator says
+///   "not checkable" at the missing tuples rather than use a wrong value).
 /// * Every other symbol of the signature (not in the query, hence
 ///   unconstrained) gets a constant default interpretation: `false`, `0`,
 ///   the first constructor, element 0 or the empty string. Enumeration
@@ -330,11 +332,26 @@ impl Decoder<'_> {
             interp.entries.insert(tuple, v);
         }
         if decl.args.iter().any(|&a| is_infinite(sig, a)) {
-            if let Some(e) = self.z3m.get_func_interp(&fd).and_then(|fi| fi.get_else()) {
-                if e.is_const() || e.kind() == z3::AstKind::Numeral {
-                    if let Ok(v) = self.value(decl.ret, &e) {
-                        interp.default = Some(v);
+            if let Some(fi) = self.z3m.get_func_interp(&fd) {
+                // The "else" value holds for every tuple Z3 does not list:
+                // a sound default only if every listed tuple was tabulated
+                // (the values per sort are capped).
+                let listed = fi.get_entries().iter().all(|entry| {
+                    let args: Result<Vec<Value>, String> = decl
+                        .args
+                        .iter()
+                        .zip(entry.get_args())
+                        .map(|(&a, x)| self.value(a, &x))
+                        .collect();
+                    args.is_ok_and(|a| interp.entries.contains_key(&a))
+                });
+                match fi.get_else() {
+                    Some(e) if listed && (e.is_const() || e.kind() == z3::AstKind::Numeral) => {
+                        if let Ok(v) = self.value(decl.ret, &e) {
+                            interp.default = Some(v);
+                        }
                     }
+                    _ => {}
                 }
             }
         }

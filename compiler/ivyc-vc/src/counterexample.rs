@@ -1,13 +1,15 @@
 //! Counterexamples of failed obligations: universes, action arguments and
-//! return values, pre- and post-state tables of every state symbol, rigid
-//! symbols, and the conjuncts of the property that are false.
+//! return values, pre- and post-state tables of every state symbol (defined
+//! symbols evaluated from their definitions in each state), rigid symbols,
+//! and the conjuncts of the property that are false.
 
+use crate::check::ModelCheck;
 use crate::obligation::{Obligation, ObligationKind};
 use ivyc_base::Symbol;
 use ivyc_logic::model::{cartesian, Env};
 use ivyc_logic::model::{EvalError, Model, Value};
-use ivyc_logic::{Role, Signature, SortId, SortKind, SymId, Term, TermKind, Var};
-use std::collections::HashMap;
+use ivyc_logic::{Lambda, Role, Signature, SortId, SortKind, SymId, Term, TermKind, Var};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 /// The interpretation of one symbol, as a table over the model's finite
@@ -45,6 +47,8 @@ pub struct Counterexample {
     pub witness: Vec<(Var, Value)>,
     /// The raw model over the obligation's signature.
     pub model: Model,
+    /// What the independent check of the model found (see `crate::check`).
+    pub check: ModelCheck,
 }
 
 /// Splits `p` into conjuncts, distributing a leading `forall` over `&`.
@@ -74,39 +78,73 @@ pub fn universes(sig: &Signature, model: &Model) -> Vec<(SortId, Vec<Value>)> {
 }
 
 /// The tables of the rigid symbols of `vocabulary` that `model` (a model
-/// over `sig`, which extends `vocabulary`) interprets.
-pub fn rigid_tables(vocabulary: &Signature, sig: &Signature, model: &Model) -> Vec<SymbolTable> {
+/// over `sig`, which extends `vocabulary`) interprets, and of the rigid
+/// defined symbols (their definitions evaluated).
+pub fn rigid_tables(
+    vocabulary: &Signature,
+    sig: &Signature,
+    model: &Model,
+    definitions: &BTreeMap<SymId, Lambda>,
+) -> Vec<SymbolTable> {
     vocabulary
         .symbols()
-        .filter(|(id, d)| d.role == Role::Rigid && model.interps.contains_key(id))
-        .map(|(id, _)| SymbolTable {
-            sym: id,
-            rows: model.table(sig, id),
+        .filter(|(id, d)| {
+            d.role == Role::Rigid
+                && (model.interps.contains_key(id) || definitions.contains_key(id))
         })
+        .map(|(id, _)| state_table(sig, model, definitions, id, &HashMap::new()))
         .collect()
 }
 
+/// The table of symbol `sym` in the state whose symbols are renamed by
+/// `state` (system symbol -> the version holding its value there; absent:
+/// the symbol itself). A defined symbol's table is its definition
+/// evaluated in that state: the solver never sees defined symbols (they
+/// are expanded), so the model's own entry for one means nothing.
+pub fn state_table(
+    sig: &Signature,
+    model: &Model,
+    definitions: &BTreeMap<SymId, Lambda>,
+    sym: SymId,
+    state: &HashMap<SymId, SymId>,
+) -> SymbolTable {
+    let rows = match definitions.get(&sym) {
+        Some(def) => {
+            let body = def.body.rename_symbols(state);
+            model.definition_table(sig, &Lambda::new(def.params.clone(), body))
+        }
+        None => model.table(sig, state.get(&sym).copied().unwrap_or(sym)),
+    };
+    SymbolTable { sym, rows }
+}
+
 impl Counterexample {
-    /// Decodes a model of `hypotheses ∧ ¬goal` of `ob`.
-    pub fn from_model(ob: &Obligation, model: Model) -> Counterexample {
+    /// Decodes a model of `hypotheses ∧ ¬goal` of `ob`; `check` is what
+    /// the independent check of the model found.
+    pub fn from_model(ob: &Obligation, model: Model, check: ModelCheck) -> Counterexample {
         let sig = &ob.sig;
+        let defs = &*ob.definitions;
         let universes = universes(sig, &model);
         let value0 = |s: SymId| model.lookup(s, &[]).cloned();
         let args = ob.params.iter().map(|&p| (p, value0(p))).collect();
         let returns = ob.returns.iter().map(|&(r, v)| (r, value0(v))).collect();
-        let rigid = rigid_tables(sig, sig, &model);
+        let rigid = rigid_tables(sig, sig, &model, defs);
         let pre = if ob.has_pre {
             ob.post
                 .iter()
-                .map(|&(s, _)| SymbolTable {
-                    sym: s,
-                    rows: model.table(sig, s),
-                })
+                .map(|&(s, _)| state_table(sig, &model, defs, s, &HashMap::new()))
                 .collect()
         } else {
             vec![]
         };
-        let conjuncts = split_conjuncts(&ob.property);
+        // A variant's formula compares the measure with the rank local at
+        // the failing point; locals are not tracked to that point, so
+        // evaluating it here would show the wrong values.
+        let conjuncts = if ob.kind == ObligationKind::Variant {
+            vec![]
+        } else {
+            split_conjuncts(&ob.property)
+        };
         let failing = |map: &[(SymId, SymId)]| -> Vec<(usize, Term)> {
             let ren: HashMap<SymId, SymId> = map.iter().copied().collect();
             conjuncts
@@ -138,12 +176,10 @@ impl Counterexample {
                 find_witness(&model, sig, &c.rename_symbols(&ren))
             })
             .unwrap_or_default();
+        let post_ren: HashMap<SymId, SymId> = post_map.iter().copied().collect();
         let post: Vec<SymbolTable> = post_map
             .iter()
-            .map(|&(s, v)| SymbolTable {
-                sym: s,
-                rows: model.table(sig, v),
-            })
+            .map(|&(s, _)| state_table(sig, &model, defs, s, &post_ren))
             .collect();
         // A property is about one arbitrary state: shown as `state:`.
         let (pre, post) = if ob.kind == ObligationKind::Property {
@@ -162,6 +198,7 @@ impl Counterexample {
             failed_conjuncts,
             witness,
             model,
+            check,
         }
     }
 

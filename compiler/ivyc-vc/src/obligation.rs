@@ -5,9 +5,10 @@
 
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::passive::{passify, AssertMode, Passive, Versions};
-use ivyc_logic::{AssertInfo, AssertKind, Property, Signature, SymId, System, Term};
-use std::collections::HashMap;
+use ivyc_logic::{AssertInfo, AssertKind, Lambda, Property, Signature, SymId, System, Term};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// What an obligation establishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,6 +23,11 @@ pub enum ObligationKind {
     /// An assertion (assert / ensure / call-site require / loop invariant)
     /// of the initializer or of an exported action cannot fail.
     Assertion,
+    /// One half of a `while` loop's `decreases e` (its `assert_kind` says
+    /// which): the measure is not below 0 when an iteration starts
+    /// (`VariantBounded`), or the body makes it smaller
+    /// (`VariantDecreases`).
+    Variant,
 }
 
 /// One validity query: `hypotheses ⇒ goal` (the solver checks
@@ -39,7 +45,7 @@ pub struct Obligation {
     pub property_label: Option<Symbol>,
     /// Span of the invariant or of the assertion.
     pub property_span: Option<Span>,
-    /// For `Assertion`: the kind of the assertion.
+    /// For `Assertion` and `Variant`: the kind of the assertion.
     pub assert_kind: Option<AssertKind>,
     /// The invariant or assertion formula over the original vocabulary.
     pub property: Term,
@@ -48,6 +54,9 @@ pub struct Obligation {
     pub hypotheses: Vec<Term>,
     /// Where each hypothesis came from, aligned with `hypotheses`.
     pub hyp_sources: Vec<HypSource>,
+    /// The label and span of each hypothesis' source (the action for the
+    /// transition), aligned with `hypotheses`.
+    pub hyp_origins: Vec<(Option<Symbol>, Option<Span>)>,
     pub goal: Term,
     /// False for initiation: the state before the initializer is arbitrary.
     pub has_pre: bool,
@@ -64,6 +73,21 @@ pub struct Obligation {
     pub params: Vec<SymId>,
     /// Return symbols of the action with their final versions.
     pub returns: Vec<(SymId, SymId)>,
+    /// The system's definitions (`System::definitions`): the values of
+    /// defined symbols in a counterexample's states.
+    pub definitions: Arc<BTreeMap<SymId, Lambda>>,
+}
+
+/// The size of an obligation's query (hypotheses and goal), the inputs of
+/// the cost model that `ivyc verify --timings` shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QuerySize {
+    /// Quantifier nodes (`forall`/`exists` blocks, not variables).
+    pub quantifiers: usize,
+    /// Term nodes.
+    pub terms: usize,
+    /// Distinct function, relation and constant symbols.
+    pub symbols: usize,
 }
 
 impl ObligationKind {
@@ -73,11 +97,34 @@ impl ObligationKind {
             ObligationKind::Initiation => "initiation",
             ObligationKind::Consecution => "consecution",
             ObligationKind::Assertion => "assertion",
+            ObligationKind::Variant => "variant",
         }
     }
 }
 
 impl Obligation {
+    /// The size of the query `hypotheses ∧ ¬goal`.
+    pub fn size(&self) -> QuerySize {
+        let mut size = QuerySize::default();
+        let mut symbols = std::collections::HashSet::new();
+        for t in self.hypotheses.iter().chain(std::iter::once(&self.goal)) {
+            t.visit(|t| {
+                size.terms += 1;
+                match &t.kind {
+                    ivyc_logic::TermKind::Forall(..) | ivyc_logic::TermKind::Exists(..) => {
+                        size.quantifiers += 1
+                    }
+                    ivyc_logic::TermKind::App(f, _) => {
+                        symbols.insert(*f);
+                    }
+                    _ => {}
+                }
+            });
+        }
+        size.symbols = symbols.len();
+        size
+    }
+
     /// A one-line description, e.g. `consecution of [safety] by elect`.
     pub fn title(&self) -> String {
         let mut s = String::from(self.kind.as_str());
@@ -129,6 +176,8 @@ pub(crate) fn assert_kind_name(k: AssertKind) -> &'static str {
         AssertKind::Assert => "assert",
         AssertKind::LoopInvariant => "loop invariant",
         AssertKind::CallRequire => "call-site require",
+        AssertKind::VariantBounded => "bounded",
+        AssertKind::VariantDecreases => "decreases",
     }
 }
 
@@ -161,38 +210,48 @@ pub enum HypSource {
     Transition,
 }
 
+impl HypSource {
+    /// The label and span of the formula in `sys` (for the transition: no
+    /// label, `action_span`).
+    pub fn origin(self, sys: &System, action_span: Option<Span>) -> (Option<Symbol>, Option<Span>) {
+        let p = match self {
+            HypSource::Axiom(i) => sys.axioms.get(i),
+            HypSource::Property(i) => sys.properties.iter().chain(&sys.lemmas).nth(i),
+            HypSource::Invariant(i) => sys.invariants.get(i),
+            HypSource::Assumed(i) => sys.nested.iter().chain(&sys.assumed).nth(i),
+            HypSource::Transition => return (None, action_span),
+        };
+        (p.and_then(|p| p.label), p.and_then(|p| p.span))
+    }
+}
+
 /// The sources of an obligation's hypotheses: `background` (axioms and
-/// properties), then the invariants checked here and those assumed, then
-/// the transition.
-fn sources(
-    background: Vec<HypSource>,
-    invariants: usize,
-    assumed: usize,
-    total: usize,
-) -> Vec<HypSource> {
+/// properties), then the invariants of the pre-state, then the transition.
+fn sources(background: Vec<HypSource>, pre: Vec<HypSource>, total: usize) -> Vec<HypSource> {
     let mut out = background;
-    out.extend((0..invariants).map(HypSource::Invariant));
-    out.extend((0..assumed).map(HypSource::Assumed));
+    out.extend(pre);
     out.resize(total.max(out.len()), HypSource::Transition);
     out
 }
 
-/// Assertion groups: assertions with the same source span (e.g. one callee
-/// `require` inlined at two call sites... of the same call) are checked
-/// together, as Ivy checks per source line. Returns the pre-order indices of
-/// each group, groups ordered by first occurrence.
+/// Assertion groups: assertions with the same source span and kind (e.g.
+/// one callee `require` inlined at two call sites... of the same call) are
+/// checked together, as Ivy checks per source line. The two checks of a
+/// loop variant share the span of the measure but are separate groups
+/// (their formulas differ). Returns the pre-order indices of each group,
+/// groups ordered by first occurrence.
 fn assertion_groups(asserts: &[(&Term, &AssertInfo)], skip_require: bool) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut by_span: HashMap<Span, usize> = HashMap::new();
+    let mut by_span: HashMap<(Span, AssertKind), usize> = HashMap::new();
     for (i, (_, info)) in asserts.iter().enumerate() {
         if skip_require && info.kind == AssertKind::Require {
             continue;
         }
         match info.span {
-            Some(sp) => match by_span.get(&sp) {
+            Some(sp) => match by_span.get(&(sp, info.kind)) {
                 Some(&g) => groups[g].push(i),
                 None => {
-                    by_span.insert(sp, groups.len());
+                    by_span.insert((sp, info.kind), groups.len());
                     groups.push(vec![i]);
                 }
             },
@@ -204,10 +263,14 @@ fn assertion_groups(asserts: &[(&Term, &AssertInfo)], skip_require: bool) -> Vec
 
 struct Ctx<'a> {
     sys: &'a System,
+    definitions: Arc<BTreeMap<SymId, Lambda>>,
     state: Vec<SymId>,
     /// The axioms, then every property (checked here or elsewhere).
     axioms: Vec<Term>,
-    invariants: Vec<Term>,
+    /// The invariants an action's pre-state may satisfy, with their
+    /// sources: those checked here, then `nested`, then `assumed`, leaving
+    /// out the `explicit` ones, which Ivy checks but never assumes.
+    invariants: Vec<(HypSource, Term)>,
     out: Vec<Obligation>,
 }
 
@@ -215,14 +278,20 @@ impl Ctx<'_> {
     /// The invariants assumed in the pre-state of an action: all of them,
     /// or for an internal entry (see `Action::internal`) only those checked
     /// here and those of nested isolates.
-    fn pre_invariants(&self, a: &ivyc_logic::Action) -> &[Term] {
-        if a.internal {
-            self.invariants
-                .get(..self.sys.invariants.len() + self.sys.nested.len())
-                .unwrap_or(&self.invariants)
-        } else {
-            &self.invariants
-        }
+    fn pre_invariants<'s>(
+        &'s self,
+        a: &ivyc_logic::Action,
+    ) -> impl Iterator<Item = &'s (HypSource, Term)> + 's {
+        let (internal, nested) = (a.internal, self.sys.nested.len());
+        self.invariants.iter().filter(move |(src, _)| match src {
+            HypSource::Assumed(j) => !internal || *j < nested,
+            _ => true,
+        })
+    }
+
+    /// The formulas of [`Ctx::pre_invariants`].
+    fn pre_formulas(&self, a: &ivyc_logic::Action) -> Vec<Term> {
+        self.pre_invariants(a).map(|(_, t)| t.clone()).collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -251,12 +320,9 @@ impl Ctx<'_> {
             None => (None, None, vec![], vec![]),
         };
         let with_invariants = kind != ObligationKind::Initiation && action.is_some();
-        let (checked, assumed) = match action {
-            Some((a, _)) if with_invariants => (
-                self.sys.invariants.len(),
-                self.pre_invariants(a).len() - self.sys.invariants.len(),
-            ),
-            _ => (0, 0),
+        let pre: Vec<HypSource> = match action {
+            Some((a, _)) if with_invariants => self.pre_invariants(a).map(|(s, _)| *s).collect(),
+            _ => vec![],
         };
         // The axioms, then the properties: for a property's own obligation
         // only the lemmas (see `obligations`), which follow the properties
@@ -269,10 +335,16 @@ impl Ctx<'_> {
         } else {
             background.extend((0..props + lemmas).map(HypSource::Property));
         }
-        let hyp_sources = sources(background, checked, assumed, hypotheses.len());
+        let hyp_sources = sources(background, pre, hypotheses.len());
+        let hyp_origins = hyp_sources
+            .iter()
+            .map(|s| s.origin(self.sys, action_span))
+            .collect();
         self.out.push(Obligation {
             index: self.out.len(),
             hyp_sources,
+            hyp_origins,
+            definitions: self.definitions.clone(),
             kind,
             action: action_name,
             action_span,
@@ -316,12 +388,17 @@ impl Ctx<'_> {
             let all_versions = passive.body.check_versions(&mode);
             let mut hyps = self.axioms.clone();
             if let Some((a, _)) = action {
-                hyps.extend(self.pre_invariants(a).iter().cloned());
+                hyps.extend(self.pre_formulas(a));
             }
             hyps.extend(path);
             let (formula, info) = asserts[group[0]];
+            let kind = if info.kind.is_variant() {
+                ObligationKind::Variant
+            } else {
+                ObligationKind::Assertion
+            };
             self.push(
-                ObligationKind::Assertion,
+                kind,
                 action,
                 sig,
                 (formula, info.label, info.span, Some(info.kind)),
@@ -332,6 +409,26 @@ impl Ctx<'_> {
             );
         }
     }
+}
+
+/// The invariants that may be assumed in a pre-state, with their sources
+/// (see `Ctx::invariants`): every one but the `explicit` ones.
+fn pre_state_invariants(sys: &System) -> Vec<(HypSource, Term)> {
+    let here = sys
+        .invariants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (HypSource::Invariant(i), p));
+    let elsewhere = sys
+        .nested
+        .iter()
+        .chain(&sys.assumed)
+        .enumerate()
+        .map(|(j, p)| (HypSource::Assumed(j), p));
+    here.chain(elsewhere)
+        .filter(|(_, p)| !p.explicit)
+        .map(|(s, p)| (s, p.formula.clone()))
+        .collect()
 }
 
 /// All proof obligations of a system, in a deterministic order: each
@@ -352,9 +449,10 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
     };
     let mut ctx = Ctx {
         sys,
+        definitions: Arc::new(sys.definitions.clone()),
         state: sys.sig.state_symbols(),
         axioms: formulas(&mut sys.axioms.iter().chain(&sys.properties).chain(&sys.lemmas)),
-        invariants: formulas(&mut sys.invariants.iter().chain(&sys.nested).chain(&sys.assumed)),
+        invariants: pre_state_invariants(sys),
         out: Vec::new(),
     };
 
@@ -412,7 +510,7 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
         let post = rename(&p.final_versions);
         for inv in &sys.invariants {
             let mut hyps = ctx.axioms.clone();
-            hyps.extend(ctx.pre_invariants(action).iter().cloned());
+            hyps.extend(ctx.pre_formulas(action));
             hyps.extend(trans.iter().cloned());
             ctx.push(
                 ObligationKind::Consecution,

@@ -223,6 +223,7 @@ fn assertion_inside_choice_and_loop() {
             Cmd::while_loop(
                 Term::not(ln.clone()),
                 vec![(only_n, AssertInfo::new(AssertKind::LoopInvariant, sp(60)))],
+                None,
                 upd.clone(),
             ),
             Cmd::Assert(ln.clone(), AssertInfo::new(AssertKind::Assert, sp(70))),
@@ -244,6 +245,7 @@ fn assertion_inside_choice_and_loop() {
         vec![Cmd::while_loop(
             Term::not(ln),
             vec![(inv, AssertInfo::new(AssertKind::LoopInvariant, sp(60)))],
+            None,
             upd,
         )],
     );

@@ -6,62 +6,59 @@ use crate::cli::CheckArgs;
 use crate::exit::Exit;
 use crate::frontend;
 use crate::render::Renderer;
-use crate::verify;
-use ivyc_base::{IntoDiagnostic, SourceMap};
+use ivyc_base::SourceMap;
+use ivyc_pipeline::{fragment, front};
 
 pub fn run(args: &CheckArgs) -> Exit {
     let mut sources = SourceMap::new();
     let mut out = Renderer::new(args.input.message_format);
     let exit = if args.parse_only {
-        parse_only(args, &mut sources, &mut out)
-    } else if args.fragment {
-        let units = frontend::program(&args.input, &mut sources, &mut out)
-            .and_then(|p| frontend::units(&p, &sources, &mut out));
-        match units {
+        match frontend::read(&args.input, &mut sources, &mut out) {
             None => Exit::InputError,
-            Some(units) => {
-                let obligations: Vec<_> = units
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, u)| {
-                        ivyc_vc::obligations(&u.system)
-                            .into_iter()
-                            .map(move |o| (i, o))
-                    })
-                    .collect();
-                let refused = verify::report_fragment(&units, &obligations, &sources, &mut out);
-                if refused > 0 {
-                    Exit::OutsideFragment
+            Some(root) => {
+                let diagnostics = front::parse(&sources, root);
+                out.diagnostics(&sources, &diagnostics);
+                if front::has_errors(&diagnostics) {
+                    Exit::InputError
                 } else {
-                    out.line(&format!(
-                        "all {} obligations are in the decidable fragment",
-                        obligations.len()
-                    ));
                     Exit::Success
                 }
             }
         }
     } else {
         match frontend::program(&args.input, &mut sources, &mut out) {
-            Some(_) => Exit::Success,
             None => Exit::InputError,
+            Some(_) if !args.fragment => Exit::Success,
+            Some(program) => match front::units(&program) {
+                Err(errors) => {
+                    out.diagnostics(&sources, &errors);
+                    Exit::InputError
+                }
+                Ok(units) => {
+                    let obligations: Vec<_> = units
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, u)| {
+                            ivyc_vc::obligations(&u.system)
+                                .into_iter()
+                                .map(move |o| (i, o))
+                        })
+                        .collect();
+                    let report = fragment::report(&units, &obligations);
+                    out.diagnostics(&sources, &report.diagnostics);
+                    if report.outside {
+                        Exit::OutsideFragment
+                    } else {
+                        out.line(&format!(
+                            "all {} obligations are in the decidable fragment",
+                            report.total
+                        ));
+                        Exit::Success
+                    }
+                }
+            },
         }
     };
     out.summary();
     exit
-}
-
-fn parse_only(args: &CheckArgs, sources: &mut SourceMap, out: &mut Renderer) -> Exit {
-    let Some(file) = frontend::read(&args.input, sources, out) else {
-        return Exit::InputError;
-    };
-    let (_ast, errors) = ivyc_syntax::parse(file, sources.source(file));
-    for e in &errors {
-        out.diagnostic(sources, &e.into_diagnostic());
-    }
-    if out.errors() > 0 {
-        Exit::InputError
-    } else {
-        Exit::Success
-    }
 }

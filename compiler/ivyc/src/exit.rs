@@ -1,33 +1,19 @@
-//! The one place exit codes are defined: every subcommand ends in an `Exit`.
+//! The one place exit codes are defined: every subcommand ends in an
+//! [`Exit`], the pipeline's [`Status`](ivyc_pipeline::Status) of the run.
 
 /// How a run of ivyc ended; ordered from best to worst so that the worst
 /// outcome of several checks wins (`max`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Exit {
-    /// Everything checked out.
-    Success,
-    /// The solver could not decide some obligation (and none failed).
-    Undecided,
-    /// A verification condition is outside the decidable fragment.
-    OutsideFragment,
-    /// A verification check failed: a counterexample exists.
-    CheckFailed,
-    /// The input has errors, or the command line is wrong.
-    InputError,
-    /// ivyc itself failed (a panic): never reported as success.
-    InternalError,
-}
+pub use ivyc_pipeline::Status as Exit;
 
-impl Exit {
-    pub fn code(self) -> i32 {
-        match self {
-            Exit::Success => 0,
-            Exit::CheckFailed => 1,
-            Exit::InputError => 2,
-            Exit::Undecided => 3,
-            Exit::OutsideFragment => 4,
-            Exit::InternalError => 101,
-        }
+/// The process exit code of an outcome.
+pub fn code(exit: Exit) -> i32 {
+    match exit {
+        Exit::Success => 0,
+        Exit::CheckFailed => 1,
+        Exit::InputError => 2,
+        Exit::Undecided => 3,
+        Exit::OutsideFragment => 4,
+        Exit::InternalError => 101,
     }
 }
 
@@ -37,11 +23,12 @@ mod tests {
 
     #[test]
     fn codes_are_documented_values() {
-        assert_eq!(Exit::Success.code(), 0);
-        assert_eq!(Exit::CheckFailed.code(), 1);
-        assert_eq!(Exit::InputError.code(), 2);
-        assert_eq!(Exit::Undecided.code(), 3);
-        assert_eq!(Exit::OutsideFragment.code(), 4);
+        assert_eq!(code(Exit::Success), 0);
+        assert_eq!(code(Exit::CheckFailed), 1);
+        assert_eq!(code(Exit::InputError), 2);
+        assert_eq!(code(Exit::Undecided), 3);
+        assert_eq!(code(Exit::OutsideFragment), 4);
+        assert_eq!(code(Exit::InternalError), 101);
         assert_eq!(Exit::Success.max(Exit::InputError), Exit::InputError);
     }
 }

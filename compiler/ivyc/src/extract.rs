@@ -7,7 +7,8 @@ use crate::exit::Exit;
 use crate::frontend;
 use crate::render::Renderer;
 use crate::verify;
-use ivyc_base::{IntoDiagnostic, SourceMap};
+use ivyc_base::SourceMap;
+use ivyc_pipeline::extract::ExtractRequest;
 use std::path::{Path, PathBuf};
 
 /// The runtime-cpp directory of the source tree this binary was built
@@ -30,6 +31,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
             no_fragment_check: false,
             no_minimize: false,
             timings: false,
+            dump_smt: None,
             isolate: None,
             bmc: None,
         };
@@ -37,7 +39,10 @@ pub fn run(args: &ExtractArgs) -> Exit {
         // its guarantees rest on the other isolates' proofs.
         let verdict = verify::run(&v);
         if verdict != Exit::Success {
-            eprintln!("error[not-verified]: nothing extracted: the program did not verify (use --no-verify to extract anyway)");
+            Renderer::new(args.input.message_format).plain_error(
+                "not-verified",
+                "nothing extracted: the program did not verify (use --no-verify to extract anyway)",
+            );
             return verdict;
         }
     }
@@ -48,62 +53,32 @@ pub fn run(args: &ExtractArgs) -> Exit {
         return Exit::InputError;
     };
     let name = frontend::module_name(&args.input);
-    let isolate = match &args.isolate {
-        None => None,
-        Some(want) => match program.isolates.iter().find(|i| i.name.as_str() == want) {
-            Some(i) => Some(i),
-            None => {
-                let names: Vec<&str> = program.isolates.iter().map(|i| i.name.as_str()).collect();
-                out.plain_error(
-                    "unknown-isolate",
-                    &format!(
-                        "no isolate `{want}` in this program (isolates: {})",
-                        if names.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            names.join(", ")
-                        }
-                    ),
-                );
-                return Exit::InputError;
-            }
-        },
-    };
-    let name = match isolate {
-        Some(i) => format!("{name}_{}", i.name),
-        None => name,
-    };
-    let module = match ivyc_ir::lower(&program, &sources, &name, isolate) {
-        Ok(m) => m,
-        Err(errors) => {
-            for e in &errors {
-                out.diagnostic(&sources, &e.into_diagnostic());
-            }
-            out.summary();
-            return Exit::InputError;
-        }
-    };
     let runtime_dir = args
         .runtime_dir
         .clone()
         .or_else(default_runtime_dir)
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    let opts = ivyc_cpp::Options {
-        stem: module.ident.clone(),
-        source: args
-            .input
-            .file
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        runtime_dir,
+    let source = args
+        .input
+        .file
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let req = ExtractRequest {
+        name: &name,
+        isolate: args.isolate.as_deref(),
+        source: &source,
+        runtime_dir: &runtime_dir,
     };
-    let files = match ivyc_cpp::generate(&module, &opts) {
-        Ok(f) => f,
-        Err(e) => {
-            out.plain_error("internal", &format!("code generation failed: {e}"));
-            return Exit::InternalError;
+    let extraction = match ivyc_pipeline::extract::extract(&program, &sources, &req) {
+        Ok(x) => x,
+        Err(refused) => {
+            out.diagnostics(&sources, &refused.diagnostics);
+            if refused.status == Exit::InputError {
+                out.summary();
+            }
+            return refused.status;
         }
     };
     if let Err(e) = std::fs::create_dir_all(&args.cpp) {
@@ -113,22 +88,25 @@ pub fn run(args: &ExtractArgs) -> Exit {
         );
         return Exit::InputError;
     }
-    for f in &files {
+    for f in &extraction.files {
         let path = args.cpp.join(&f.name);
         if let Err(e) = std::fs::write(&path, &f.text) {
             out.plain_error("io", &format!("cannot write `{}`: {e}", path.display()));
             return Exit::InputError;
         }
     }
-    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    println!(
+    let names: Vec<&str> = extraction.files.iter().map(|f| f.name.as_str()).collect();
+    out.line(&format!(
         "extracted `{}` to {}: {}",
-        module.name,
+        extraction.module,
         args.cpp.display(),
         names.join(", ")
-    );
-    if !module.ghost.is_empty() {
-        println!("specification state left out: {}", module.ghost.join(", "));
+    ));
+    if !extraction.ghost.is_empty() {
+        out.line(&format!(
+            "specification state left out: {}",
+            extraction.ghost.join(", ")
+        ));
     }
     Exit::Success
 }

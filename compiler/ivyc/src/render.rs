@@ -6,10 +6,17 @@ use codespan_reporting::diagnostic::{LabelStyle, Severity};
 use codespan_reporting::term::{self, Config};
 use ivyc_base::{Diagnostic, SourceMap};
 use serde_json::json;
+use std::collections::HashMap;
 use std::io::Write;
+
+use crate::window::Windowed;
 
 /// Version of the JSON diagnostic format (see docs/cli.md).
 pub const JSON_DIAGNOSTIC_VERSION: u32 = 1;
+
+/// At most this many diagnostics of one code are shown; the rest are
+/// counted (hostile input can produce thousands of the same error).
+pub const MAX_PER_CODE: usize = 50;
 
 /// Collects counts and prints diagnostics in the chosen format.
 pub struct Renderer {
@@ -17,6 +24,8 @@ pub struct Renderer {
     config: Config,
     errors: usize,
     warnings: usize,
+    /// Diagnostics shown so far, by code.
+    shown: HashMap<String, usize>,
 }
 
 impl Renderer {
@@ -26,24 +35,52 @@ impl Renderer {
             config: Config::default(),
             errors: 0,
             warnings: 0,
+            shown: HashMap::new(),
         }
     }
 
-    pub fn errors(&self) -> usize {
-        self.errors
+    /// Print diagnostics in order (see [`Renderer::diagnostic`]).
+    pub fn diagnostics(&mut self, sources: &SourceMap, diags: &[Diagnostic]) {
+        for d in diags {
+            self.diagnostic(sources, d);
+        }
     }
 
-    /// Print one diagnostic to stderr (human) or stdout (json).
+    /// Print one diagnostic to stderr (human) or stdout (json). A
+    /// diagnostic without labels or notes is a plain one-line message.
+    /// After [`MAX_PER_CODE`] of one code, the rest are only counted.
     pub fn diagnostic(&mut self, sources: &SourceMap, diag: &Diagnostic) {
         match diag.severity {
             Severity::Bug | Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
             Severity::Note | Severity::Help => {}
         }
+        let code = diag.code.clone().unwrap_or_default();
+        let shown = self.shown.entry(code).or_insert(0);
+        *shown += 1;
+        if *shown > MAX_PER_CODE {
+            return;
+        }
+        if diag.labels.is_empty() && diag.notes.is_empty() {
+            self.plain(
+                diag.severity,
+                diag.code.as_deref().unwrap_or(""),
+                &diag.message,
+            );
+            return;
+        }
         match self.format {
             MessageFormat::Human => {
-                let text = term::emit_into_string(&self.config, sources, diag)
-                    .unwrap_or_else(|e| format!("{}: {}\n", severity_word(diag.severity), e));
+                let (view, notes) = Windowed::new(sources, diag);
+                let text = if notes.is_empty() {
+                    term::emit_into_string(&self.config, &view, diag)
+                } else {
+                    let mut d = diag.clone();
+                    d.notes.extend(notes);
+                    term::emit_into_string(&self.config, &view, &d)
+                };
+                let text =
+                    text.unwrap_or_else(|e| format!("{}: {}\n", severity_word(diag.severity), e));
                 let _ = std::io::stderr().write_all(text.as_bytes());
             }
             MessageFormat::Json => {
@@ -53,8 +90,24 @@ impl Renderer {
         }
     }
 
-    /// A closing summary line for people (nothing in JSON mode).
-    pub fn summary(&self) {
+    /// A closing summary line for people (nothing in JSON mode), after a
+    /// count of the diagnostics not shown.
+    pub fn summary(&mut self) {
+        let mut hidden: Vec<(String, usize)> = self
+            .shown
+            .iter()
+            .filter(|(_, n)| **n > MAX_PER_CODE)
+            .map(|(c, n)| (c.clone(), n - MAX_PER_CODE))
+            .collect();
+        hidden.sort();
+        for (code, n) in hidden {
+            self.shown.insert(code.clone(), MAX_PER_CODE);
+            let message = format!(
+                "{n} more `{code}` diagnostic{} not shown (only the first {MAX_PER_CODE} of a kind are)",
+                plural(n)
+            );
+            self.plain(Severity::Note, "diagnostics-not-shown", &message);
+        }
         if self.format == MessageFormat::Human && (self.errors > 0 || self.warnings > 0) {
             eprintln!(
                 "{} error{}, {} warning{} emitted",
@@ -73,14 +126,20 @@ impl Renderer {
         }
     }
 
-    /// A message that is not tied to a source file (e.g. an unreadable path).
+    /// An error that is not tied to a source file (e.g. an unreadable path).
     pub fn plain_error(&mut self, code: &str, message: &str) {
         self.errors += 1;
+        self.plain(Severity::Error, code, message);
+    }
+
+    /// A one-line message without a source location.
+    fn plain(&self, severity: Severity, code: &str, message: &str) {
+        let word = severity_word(severity);
         match self.format {
-            MessageFormat::Human => eprintln!("error[{code}]: {message}"),
+            MessageFormat::Human => eprintln!("{word}[{code}]: {message}"),
             MessageFormat::Json => println!(
                 "{}",
-                json!({"version": JSON_DIAGNOSTIC_VERSION, "severity": "error",
+                json!({"version": JSON_DIAGNOSTIC_VERSION, "severity": word,
                        "code": code, "message": message, "labels": []})
             ),
         }
@@ -148,11 +207,12 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
 
 // ---- verification reports -------------------------------------------------
 
-use crate::verify::Checked;
 use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
+use ivyc_base::IntoDiagnostic;
 use ivyc_logic::{Reason, Signature, SymId, Value};
+use ivyc_pipeline::verify::Checked;
 use ivyc_sema::lower::Unit;
-use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
+use ivyc_vc::{Counterexample, ModelCheck, ObligationKind, Outcome, SymbolTable};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -198,6 +258,12 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
             let kind = ob.assert_kind.map(assert_word).unwrap_or("assertion");
             format!("{kind} {what}{line} holds in {action}")
         }
+        ObligationKind::Variant => match ob.assert_kind {
+            Some(ivyc_logic::AssertKind::VariantBounded) => {
+                format!("loop variant {what}{line} is not below 0 in {action}")
+            }
+            _ => format!("loop variant {what}{line} decreases in {action}"),
+        },
     };
     if c.outside_fragment {
         s.push_str(" (outside the decidable fragment)");
@@ -261,6 +327,8 @@ fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
         ivyc_logic::AssertKind::Ensure => "ensure",
         ivyc_logic::AssertKind::Assert => "assert",
         ivyc_logic::AssertKind::LoopInvariant => "loop invariant",
+        ivyc_logic::AssertKind::VariantBounded => "loop variant (bounded below)",
+        ivyc_logic::AssertKind::VariantDecreases => "loop variant (decreases)",
     }
 }
 
@@ -298,6 +366,7 @@ pub fn verify_report(
             Outcome::Proved => "✓",
             Outcome::Failed(_) => "✗",
             Outcome::Unknown(_) => "?",
+            Outcome::InternalError(_) => "!",
         };
         let mut line = format!(
             "{indent}  {mark} {}  {}",
@@ -307,6 +376,9 @@ pub fn verify_report(
         if let Outcome::Unknown(r) = &c.outcome {
             let _ = write!(line, "  unknown: {}", reason_text(r));
         }
+        if let Outcome::InternalError(_) = &c.outcome {
+            line.push_str("  internal error");
+        }
         out.line(&line);
     }
     for c in checked {
@@ -315,8 +387,14 @@ pub fn verify_report(
             if out.format == MessageFormat::Human {
                 let text = counterexample_text(&c.obligation.sig, cex);
                 eprint!("{text}");
+                if let Some(note) = not_checkable_text(&cex.check) {
+                    eprint!("{note}");
+                }
                 eprintln!();
             }
+        }
+        if let Outcome::InternalError(rejected) = &c.outcome {
+            out.diagnostic(sources, &rejected.into_diagnostic());
         }
     }
     let proved = checked.iter().filter(|c| c.outcome.is_proved()).count();
@@ -324,7 +402,11 @@ pub fn verify_report(
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::Failed(_)))
         .count();
-    let unknown = checked.len() - proved - failed;
+    let internal = checked
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::InternalError(_)))
+        .count();
+    let unknown = checked.len() - proved - failed - internal;
     let mut summary = format!(
         "{} obligation{}: {proved} proved, {failed} failed",
         checked.len(),
@@ -332,6 +414,9 @@ pub fn verify_report(
     );
     if unknown > 0 {
         let _ = write!(summary, ", {unknown} unknown");
+    }
+    if internal > 0 {
+        let _ = write!(summary, ", {internal} internal error{}", plural(internal));
     }
     let _ = write!(summary, " ({:.2} s)", total.as_secs_f64());
     out.line(&summary);
@@ -436,6 +521,22 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
             ),
             "this can be false",
         ),
+        (ObligationKind::Variant, a) => {
+            let in_action = a
+                .as_ref()
+                .map(|a| format!(" in action `{a}`"))
+                .unwrap_or_default();
+            match ob.assert_kind {
+                Some(ivyc_logic::AssertKind::VariantBounded) => (
+                    format!("loop variant {what} can be below 0{in_action}"),
+                    "this measure can be below 0 when an iteration starts",
+                ),
+                _ => (
+                    format!("loop variant {what} may not decrease{in_action}"),
+                    "an iteration may not make this measure smaller",
+                ),
+            }
+        }
     };
     let mut labels = Vec::new();
     if let Some(s) = ob.property_span {
@@ -450,6 +551,10 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
         ObligationKind::Initiation => "a counterexample follows: an initial state violating the invariant".into(),
         ObligationKind::Property => "a counterexample follows: a state satisfying the axioms (and the properties proved elsewhere) in which the property is false".into(),
         ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
+        ObligationKind::Variant => match ob.assert_kind {
+            Some(ivyc_logic::AssertKind::VariantBounded) => "a counterexample follows: a state and action arguments under which an iteration of the loop starts with the measure below 0",
+            _ => "a counterexample follows: a state and action arguments under which an iteration of the loop does not make the measure smaller",
+        }.into(),
     }])
 }
 
@@ -598,6 +703,19 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
     s
 }
 
+/// The last line of a run refused as outside the decidable fragment.
+pub fn fragment_refused_line(report: &ivyc_pipeline::fragment::FragmentReport) -> String {
+    if report.total == 0 {
+        "the axioms and definitions are outside the decidable fragment (there is no obligation)"
+            .to_string()
+    } else {
+        format!(
+            "{} of {} obligations are outside the decidable fragment; nothing was sent to the solver (use --no-fragment-check to try anyway)",
+            report.refused, report.total
+        )
+    }
+}
+
 /// Version of the `verify --format json` document (see docs/verify-json.md).
 pub const VERIFY_JSON_VERSION: u32 = 1;
 
@@ -646,7 +764,41 @@ fn counterexample_json(sig: &Signature, cex: &Counterexample) -> serde_json::Val
         "pre": cex.pre.iter().map(|t| table_json(sig, t)).collect::<Vec<_>>(),
         "post": cex.post.iter().map(|t| table_json(sig, t)).collect::<Vec<_>>(),
         "false_conjuncts": cex.failed_conjuncts.iter().map(|(i, c)| json!({"index": i, "formula": c.pretty(sig).to_string()})).collect::<Vec<_>>(),
+        "model_check": model_check_json(&cex.check),
     })
+}
+
+/// What the independent check of a model found, as JSON:
+/// `{"checked": true}` or `{"checked": false, "not_checkable": [...]}`.
+pub fn model_check_json(check: &ModelCheck) -> serde_json::Value {
+    match check {
+        ModelCheck::Checked => json!({"checked": true}),
+        ModelCheck::NotCheckable(list) => json!({
+            "checked": false,
+            "not_checkable": list.iter().map(|u| json!({
+                "formula": u.formula.describe(),
+                "reason": u.reason,
+            })).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// The note under a counterexample or trace whose model could not be
+/// checked completely (nothing when it was).
+pub fn not_checkable_text(check: &ModelCheck) -> Option<String> {
+    let ModelCheck::NotCheckable(list) = check else {
+        return None;
+    };
+    let mut s = String::from(
+        "  note: this model was checked independently of Z3 only in part; not checkable:\n",
+    );
+    for u in list.iter().take(3) {
+        let _ = writeln!(s, "    {}: {}", u.formula.describe(), u.reason);
+    }
+    if list.len() > 3 {
+        let _ = writeln!(s, "    and {} more", list.len() - 3);
+    }
+    Some(s)
 }
 
 /// The machine-readable report: one JSON document on stdout.
@@ -659,6 +811,7 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 Outcome::Proved => ("proved", serde_json::Value::Null),
                 Outcome::Failed(cex) => ("failed", counterexample_json(&ob.sig, cex)),
                 Outcome::Unknown(r) => ("unknown", json!(reason_text(r))),
+                Outcome::InternalError(r) => ("internal-error", json!(r.message())),
             };
             json!({
                 "isolate": units.get(c.unit).and_then(|u| u.name).map(|n| n.to_string()),
@@ -673,7 +826,8 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 "outside_fragment": c.outside_fragment,
                 "time_ms": c.time.as_millis() as u64,
                 "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
-                "reason": if outcome == "unknown" { detail } else { serde_json::Value::Null },
+                "reason": if outcome == "unknown" { detail.clone() } else { serde_json::Value::Null },
+                "internal_error": if outcome == "internal-error" { detail } else { serde_json::Value::Null },
             })
         })
         .collect();
@@ -684,6 +838,7 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 Outcome::Proved => o == "proved",
                 Outcome::Failed(_) => o == "failed",
                 Outcome::Unknown(_) => o == "unknown",
+                Outcome::InternalError(_) => o == "internal-error",
             })
             .count()
     };
@@ -691,29 +846,37 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
         "version": VERIFY_JSON_VERSION,
         "obligations": obligations,
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
-                    "unknown": count("unknown"), "time_ms": total.as_millis() as u64},
+                    "unknown": count("unknown"), "internal_error": count("internal-error"),
+                    "time_ms": total.as_millis() as u64},
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
 
-/// The `--timings` table, on stderr so it never mixes with JSON output.
-pub fn timings(t: &crate::verify::Timings) {
+/// The `--timings` table, on stderr so it never mixes with JSON output:
+/// the phases, then the slowest obligations with the size of their query.
+pub fn timings(
+    sources: &SourceMap,
+    checked: &[Checked],
+    t: &Timings,
+    report: Duration,
+    total: Duration,
+) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let total = ms(t.total).max(f64::EPSILON);
+    let all = ms(total).max(f64::EPSILON);
     let rows = [
         ("front end (parse + sema)", t.front_end),
         ("lowering", t.lowering),
         ("obligations", t.obligations),
         ("fragment check", t.fragment),
         ("solving (wall)", t.solving),
-        ("report", t.report),
+        ("report", report),
     ];
     eprintln!("timings:");
     for (name, d) in rows {
         eprintln!(
             "  {name:<26} {:>9.1} ms  {:>5.1}%",
             ms(d),
-            100.0 * ms(d) / total
+            100.0 * ms(d) / all
         );
     }
     eprintln!(
@@ -723,12 +886,72 @@ pub fn timings(t: &crate::verify::Timings) {
         t.jobs,
         plural(t.jobs)
     );
-    eprintln!("  {:<26} {:>9.1} ms", "total", ms(t.total));
+    eprintln!("  {:<26} {:>9.1} ms", "total", ms(total));
+    if t.slowest.is_empty() {
+        return;
+    }
+    eprintln!(
+        "slowest {} obligation{} (solver time; query size: quantifiers, terms, symbols):",
+        t.slowest.len(),
+        plural(t.slowest.len())
+    );
+    for c in &t.slowest {
+        let Some(ch) = checked.get(c.index) else {
+            continue;
+        };
+        eprintln!(
+            "  {:>9.1} ms  {:>4} q {:>7} t {:>5} s  {}",
+            ms(c.time),
+            c.size.quantifiers,
+            c.size.terms,
+            c.size.symbols,
+            obligation_line(sources, ch)
+        );
+    }
 }
 
 // ---- bounded model checking traces ----------------------------------------
 
-use ivyc_bmc::{Trace, ViolationKind};
+use ivyc_bmc::{BmcResult, Trace, ViolationKind};
+use ivyc_pipeline::bmc::BmcRun;
+use ivyc_pipeline::verify::Timings;
+
+/// A bounded search: request errors, then per unit (named when there are
+/// several isolates) what was decided, and the trace and diagnostic of
+/// the violation found.
+pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
+    out.diagnostics(sources, &run.errors);
+    for u in &run.units {
+        if run.show_units {
+            out.line(&format!(
+                "isolate {}",
+                u.name.map(|n| n.to_string()).as_deref().unwrap_or("this")
+            ));
+        }
+        match &u.result {
+            BmcResult::NoViolation { .. } => {}
+            BmcResult::Unknown { depth, reason } => {
+                out.line(&format!(
+                    "undecided at depth {depth}: {reason} (no violation up to depth {})",
+                    depth.saturating_sub(1)
+                ));
+                if *depth == 0 {
+                    out.line("  (not even depth 0 was decided)");
+                }
+            }
+            BmcResult::InternalError(rejected) => {
+                out.diagnostic(sources, &rejected.into_diagnostic());
+            }
+            BmcResult::Violation(trace) => {
+                out.line(bmc_trace_text(trace).trim_end());
+                if let Some(note) = not_checkable_text(&trace.check) {
+                    out.line(note.trim_end());
+                }
+                out.diagnostic(sources, &bmc_violation_diagnostic(sources, trace));
+            }
+        }
+    }
+}
 
 /// How a violated property is named: `[label]`, else its source text.
 pub fn bmc_property_name(sources: &SourceMap, trace: &Trace) -> String {

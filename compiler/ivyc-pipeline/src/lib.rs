@@ -1,0 +1,19 @@
+//! The ivyc pipeline as a library (the model is rust-analyzer's `ide`
+//! crate): load → check → lower → obligations → fragment → discharge, plus
+//! bounded search and extraction, each returning data — diagnostics as
+//! codespan values with spans, verdicts, counterexamples, traces, files to
+//! write. Nothing here prints, touches the terminal or exits; the command
+//! line (`ivyc`) and the language server render or publish these results.
+//!
+//! Reading files is the caller's job too: the root file comes in through
+//! the [`SourceMap`](ivyc_base::SourceMap) and includes through a
+//! [`SourceLoader`](ivyc_sema::SourceLoader).
+
+pub mod bmc;
+pub mod extract;
+pub mod fragment;
+pub mod front;
+pub mod status;
+pub mod verify;
+
+pub use status::Status;

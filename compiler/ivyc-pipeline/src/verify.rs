@@ -1,0 +1,460 @@
+//! `verify` as one function over data: analyse, lower, optionally search
+//! for a reachable violation first, build the obligations, refuse those
+//! outside the decidable fragment, discharge the rest with Z3 on worker
+//! threads, and return everything a report needs.
+
+use std::time::{Duration, Instant};
+
+use ivyc_base::diagnostic::warning;
+use ivyc_base::{Diagnostic, FileId, IntoDiagnostic, SourceMap};
+use ivyc_sema::lower::Unit;
+use ivyc_sema::SourceLoader;
+use ivyc_smt::{FreshZ3Solver, Z3Options};
+use ivyc_vc::{Obligation, Outcome, QuerySize, RestartPolicy};
+
+use crate::bmc::{self, BmcRequest, BmcRun};
+use crate::fragment::{self, FragmentReport};
+use crate::{front, Status};
+
+/// What to verify and with which solver settings.
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    /// Verify only this isolate (`this` for what no isolate covers).
+    pub isolate: Option<String>,
+    /// First search for a violation reachable within this many steps.
+    pub bmc_depth: Option<usize>,
+    /// Refuse obligations outside the decidable fragment (the default).
+    pub fragment_check: bool,
+    pub z3: Z3Options,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+    /// Solver time limit per obligation in milliseconds (0: none).
+    pub timeout_ms: u64,
+    /// Test hook: corrupt every model before the independent check, which
+    /// must then report an internal error.
+    pub debug_corrupt_models: bool,
+    /// When to ask a query that times out again with another seed.
+    pub restarts: RestartPolicy,
+    /// Also return every obligation sent to the solver as an SMT-LIB
+    /// script (`VerifyRun::smt_dumps`), for comparing query shapes.
+    pub dump_smt: bool,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            isolate: None,
+            bmc_depth: None,
+            fragment_check: true,
+            z3: Z3Options::default(),
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            timeout_ms: 60_000,
+            debug_corrupt_models: false,
+            restarts: RestartPolicy::default(),
+            dump_smt: false,
+        }
+    }
+}
+
+/// Wall time per phase of one `verify` run.
+#[derive(Default, Debug, Clone)]
+pub struct Timings {
+    /// Parsing (with includes) and semantic analysis.
+    pub front_end: Duration,
+    pub lowering: Duration,
+    pub obligations: Duration,
+    pub fragment: Duration,
+    /// Wall time of the parallel discharge (Z3 and model extraction).
+    pub solving: Duration,
+    /// Sum of per-obligation times over all workers.
+    pub solver_sum: Duration,
+    pub jobs: usize,
+    /// The slowest obligations (at most [`SLOWEST`]), slowest first.
+    pub slowest: Vec<ObligationCost>,
+}
+
+/// How many obligations the cost model lists.
+pub const SLOWEST: usize = 10;
+
+/// One obligation's time and query size (the `--timings` cost model).
+#[derive(Debug, Clone)]
+pub struct ObligationCost {
+    /// Index into [`VerifyRun::checked`].
+    pub index: usize,
+    pub time: Duration,
+    pub size: QuerySize,
+}
+
+/// One obligation as an SMT-LIB script (`VerifyOptions::dump_smt`).
+#[derive(Debug, Clone)]
+pub struct SmtDump {
+    /// A file name: `NNNN-kind-action-label.smt2`.
+    pub name: String,
+    pub text: String,
+}
+
+/// The verdict on one obligation, with what the report needs.
+pub struct Checked {
+    /// Index of the verification unit (isolate) in the list of units.
+    pub unit: usize,
+    pub obligation: Obligation,
+    pub outcome: Outcome,
+    pub time: Duration,
+    /// The obligation is outside the decidable fragment and was sent to Z3
+    /// anyway (`fragment_check: false`).
+    pub outside_fragment: bool,
+}
+
+/// How a run ended.
+pub enum Ended {
+    /// Errors in the input or the request (see `VerifyRun::diagnostics`).
+    InputErrors,
+    /// The bounded search found a reachable violation (a real bug); the
+    /// inductive check was not run.
+    Reachable,
+    /// Some obligations are outside the decidable fragment; nothing was
+    /// sent to the solver.
+    OutsideFragment(FragmentReport),
+    /// Every obligation went to the solver.
+    Discharged {
+        checked: Vec<Checked>,
+        /// Assumptions that no isolate proves (an unsound decomposition).
+        never_checked: Vec<Diagnostic>,
+    },
+}
+
+/// Everything one `verify` run found.
+pub struct VerifyRun {
+    /// Diagnostics of the front end, of lowering, of the request, and the
+    /// `nothing-to-verify` warning, in that order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The verification units checked (after isolate selection).
+    pub units: Vec<Unit>,
+    /// The bounded search run first, if asked for.
+    pub bmc: Option<BmcRun>,
+    pub ended: Ended,
+    pub timings: Timings,
+    /// The obligations as SMT-LIB scripts, when asked for.
+    pub smt_dumps: Vec<SmtDump>,
+}
+
+impl VerifyRun {
+    /// The worst outcome of the run.
+    pub fn status(&self) -> Status {
+        match &self.ended {
+            Ended::InputErrors => Status::InputError,
+            Ended::Reachable => Status::CheckFailed,
+            Ended::OutsideFragment(_) => Status::OutsideFragment,
+            Ended::Discharged {
+                checked,
+                never_checked,
+            } => {
+                let mut s = checked
+                    .iter()
+                    .map(|c| outcome_status(&c.outcome))
+                    .max()
+                    .unwrap_or(Status::Success);
+                if !never_checked.is_empty() {
+                    s = s.max(Status::CheckFailed);
+                }
+                s
+            }
+        }
+    }
+
+    /// The obligations checked (empty unless the run got to the solver).
+    pub fn checked(&self) -> &[Checked] {
+        match &self.ended {
+            Ended::Discharged { checked, .. } => checked,
+            _ => &[],
+        }
+    }
+}
+
+/// The status of one obligation's outcome.
+pub fn outcome_status(o: &Outcome) -> Status {
+    match o {
+        Outcome::Proved => Status::Success,
+        Outcome::Failed(_) => Status::CheckFailed,
+        Outcome::Unknown(_) => Status::Undecided,
+        Outcome::InternalError(_) => Status::InternalError,
+    }
+}
+
+/// Verify the program rooted at `root` (already in `sources`).
+pub fn verify(
+    sources: &mut SourceMap,
+    root: FileId,
+    loader: &mut dyn SourceLoader,
+    opts: &VerifyOptions,
+) -> VerifyRun {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let analysis = front::analyse(sources, root, loader);
+    timings.front_end = t.elapsed();
+    let mut diagnostics = analysis.diagnostics;
+    let stop = |diagnostics, timings| VerifyRun {
+        diagnostics,
+        units: Vec::new(),
+        bmc: None,
+        ended: Ended::InputErrors,
+        timings,
+        smt_dumps: Vec::new(),
+    };
+    let Some(program) = analysis.program else {
+        return stop(diagnostics, timings);
+    };
+    let t = Instant::now();
+    let units = front::units(&program);
+    timings.lowering = t.elapsed();
+    let units = match units {
+        Ok(u) => u,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return stop(diagnostics, timings);
+        }
+    };
+    // Assumptions that no isolate proves (over all units, before the
+    // isolate selection narrows the run): the decomposition is unsound.
+    let never_checked: Vec<Diagnostic> = ivyc_sema::lower::never_checked(&program, &units)
+        .iter()
+        .map(|n| n.into_diagnostic())
+        .collect();
+    // Ivy 1.6: what no declared isolate checks (warnings).
+    diagnostics.extend(
+        ivyc_sema::lower::legacy_warnings(&program, &units)
+            .iter()
+            .map(|c| c.into_diagnostic()),
+    );
+    let units = match front::select_isolate(units, opts.isolate.as_deref()) {
+        Ok(u) => u,
+        Err(d) => {
+            diagnostics.push(d);
+            return stop(diagnostics, timings);
+        }
+    };
+    // A violation reachable within K steps is a real bug.
+    let mut bmc_run = None;
+    if let Some(depth) = opts.bmc_depth {
+        let req = BmcRequest {
+            depth,
+            bounds: &[],
+            property: None,
+            timeout_secs: opts.timeout_ms.div_ceil(1000),
+            debug_corrupt_models: opts.debug_corrupt_models,
+        };
+        let whole = match opts.isolate {
+            None => match front::whole_program(&program) {
+                Ok(u) => Some(u),
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    return stop(diagnostics, timings);
+                }
+            },
+            Some(_) => None,
+        };
+        let run = bmc::search_units(whole.as_deref().unwrap_or(&units), &req);
+        let status = run.status();
+        if status == Status::InputError {
+            diagnostics.extend(run.errors);
+            return stop(diagnostics, timings);
+        }
+        bmc_run = Some(run);
+        if status == Status::CheckFailed {
+            return VerifyRun {
+                diagnostics,
+                units,
+                bmc: bmc_run,
+                ended: Ended::Reachable,
+                timings,
+                smt_dumps: Vec::new(),
+            };
+        }
+    }
+    let t = Instant::now();
+    let obligations: Vec<(usize, Obligation)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| {
+            ivyc_vc::obligations(&u.system)
+                .into_iter()
+                .map(move |o| (i, o))
+        })
+        .collect();
+    timings.obligations = t.elapsed();
+    if obligations.is_empty() {
+        diagnostics.push(nothing_to_verify());
+    }
+
+    // The decidable fragment, checked per unit on what Ivy checks (all the
+    // unit's formulas in one graph, docs/fragment.md).
+    let t = Instant::now();
+    let unit_outside: Vec<bool> = units
+        .iter()
+        .map(|u| fragment::unit_errors(&u.system).is_some())
+        .collect();
+    let outside: Vec<bool> = obligations
+        .iter()
+        .map(|(u, _)| unit_outside.get(*u).copied().unwrap_or(false))
+        .collect();
+    timings.fragment = t.elapsed();
+    if opts.fragment_check && unit_outside.iter().any(|o| *o) {
+        let report = fragment::report(&units, &obligations);
+        return VerifyRun {
+            diagnostics,
+            units,
+            bmc: bmc_run,
+            ended: Ended::OutsideFragment(report),
+            timings,
+            smt_dumps: Vec::new(),
+        };
+    }
+
+    let jobs = opts.jobs.max(1);
+    let (unit_of, obligations): (Vec<usize>, Vec<Obligation>) = obligations.into_iter().unzip();
+    let smt_dumps = if opts.dump_smt {
+        obligations.iter().map(smt_dump).collect()
+    } else {
+        Vec::new()
+    };
+    let t = Instant::now();
+    let z3 = opts.z3.clone();
+    let make = || FreshZ3Solver::with_options(z3.clone());
+    let results = if opts.debug_corrupt_models {
+        let make = || ivyc_vc::Corrupting(make());
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms, &opts.restarts)
+    } else {
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms, &opts.restarts)
+    };
+    timings.solving = t.elapsed();
+    timings.solver_sum = results.iter().map(|(_, d)| *d).sum();
+    timings.jobs = jobs.min(obligations.len()).max(1);
+    timings.slowest = slowest(&obligations, &results);
+    let checked: Vec<Checked> = obligations
+        .into_iter()
+        .zip(unit_of)
+        .zip(results)
+        .zip(outside)
+        .map(
+            |(((obligation, unit), (outcome, time)), outside_fragment)| Checked {
+                unit,
+                obligation,
+                outcome,
+                time,
+                outside_fragment,
+            },
+        )
+        .collect();
+    VerifyRun {
+        diagnostics,
+        units,
+        bmc: bmc_run,
+        ended: Ended::Discharged {
+            checked,
+            never_checked,
+        },
+        timings,
+        smt_dumps,
+    }
+}
+
+/// The [`SLOWEST`] slowest obligations with their sizes, slowest first
+/// (ties in obligation order).
+fn slowest(obligations: &[Obligation], results: &[(Outcome, Duration)]) -> Vec<ObligationCost> {
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|a, b| results[*b].1.cmp(&results[*a].1).then(a.cmp(b)));
+    order
+        .into_iter()
+        .take(SLOWEST)
+        .filter_map(|i| {
+            Some(ObligationCost {
+                index: i,
+                time: results.get(i)?.1,
+                size: obligations.get(i)?.size(),
+            })
+        })
+        .collect()
+}
+
+/// An obligation as an SMT-LIB script named after it.
+fn smt_dump(ob: &Obligation) -> SmtDump {
+    let mut name = format!("{:04}-{}", ob.index, ob.kind.as_str());
+    for part in [ob.action, ob.property_label].into_iter().flatten() {
+        name.push('-');
+        name.extend(part.to_string().chars().map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        }));
+    }
+    name.push_str(".smt2");
+    let text = ivyc_smt::to_smtlib(&ob.sig, &ob.hypotheses, &ob.goal)
+        .unwrap_or_else(|e| format!("; the query could not be encoded: {e}\n"));
+    SmtDump { name, text }
+}
+
+/// The warning for a run that reduced to no obligation at all: an "OK"
+/// that proves nothing must not look like a proof.
+fn nothing_to_verify() -> Diagnostic {
+    warning(
+        "nothing-to-verify",
+        "nothing to verify: the program has no invariant, assertion or property to prove",
+    )
+    .with_notes(vec![
+        "help: add invariants (`invariant [name] ...`) or assertions to the actions; ivyc reports success only because there is no proof obligation".into(),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_sema::MemoryLoader;
+
+    fn run(text: &str) -> VerifyRun {
+        let mut sources = SourceMap::new();
+        let root = sources.add("t.ivy", text);
+        let mut loader = MemoryLoader::new();
+        let opts = VerifyOptions {
+            jobs: 1,
+            ..VerifyOptions::default()
+        };
+        verify(&mut sources, root, &mut loader, &opts)
+    }
+
+    #[test]
+    fn a_proof_is_success() {
+        let r = run("#lang ivy1.7\ntype t\nrelation r(X:t)\nafter init { r(X) := false }\naction a(x:t) = { r(x) := false }\nexport a\ninvariant ~r(X)\n");
+        assert_eq!(r.status(), Status::Success);
+        assert_eq!(r.checked().len(), 2);
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_failure_is_check_failed() {
+        let r = run("#lang ivy1.7\ntype t\nrelation r(X:t)\nafter init { r(X) := false }\naction a(x:t) = { r(x) := true }\nexport a\ninvariant ~r(X)\n");
+        assert_eq!(r.status(), Status::CheckFailed);
+    }
+
+    #[test]
+    fn no_obligation_is_a_warning() {
+        let r = run(
+            "#lang ivy1.7\ntype t\nrelation r(X:t)\naction a(x:t) = { r(x) := true }\nexport a\n",
+        );
+        assert_eq!(r.status(), Status::Success);
+        assert!(r
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_deref() == Some("nothing-to-verify")));
+    }
+
+    #[test]
+    fn input_errors_stop_the_run() {
+        let r = run("#lang ivy1.7\nrelation r(X:nosuchsort)\n");
+        assert_eq!(r.status(), Status::InputError);
+        assert!(matches!(r.ended, Ended::InputErrors));
+    }
+}

@@ -1,0 +1,234 @@
+//! What Ivy's decidability check sees of a system: the formulas that
+//! `ivy_fragment.check_fragment` puts in one stratification graph for a
+//! whole isolate, before anything is proved. As in Ivy
+//! (`get_assumes_and_asserts`):
+//!
+//! * assumed: the axioms, every invariant (in the pre-state), and for every
+//!   exported action (entries included) its transition relation — the
+//!   `require`s and `assume`s it assumes, its updates, its program
+//!   assertions neither assumed nor checked — and the condition under which
+//!   each of its assertions fails (the path to it, other assertions again
+//!   ignored, and the negated assertion);
+//! * asserted (negated): the properties (proved here or assumed) and the
+//!   invariants the unit checks;
+//! * not at all: the initialiser (its queries go to the solver unchecked).
+//!
+//! One [`FragmentView`] per system; all actions are passified into one
+//! signature so that their SSA versions stay apart.
+
+use crate::obligation::HypSource;
+use ivyc_base::{Span, Symbol};
+use ivyc_logic::passive::{passify, AssertMode};
+use ivyc_logic::{AssertInfo, AssertKind, Signature, System, Term};
+
+/// Where a formula of a [`FragmentView`] comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewSource {
+    /// A hypothesis as in an obligation (axiom, invariant, assumed
+    /// invariant; `Transition` is not used here).
+    Hyp(HypSource),
+    /// The transition relation of an exported action.
+    Transition { action: Symbol, span: Option<Span> },
+    /// The failure of an assertion of an exported action (the path to it
+    /// and its negation), asserted.
+    Failure {
+        action: Symbol,
+        assertion: Option<Span>,
+    },
+    /// `System::properties[i]` then `System::lemmas[i - properties.len()]`,
+    /// asserted.
+    Property(usize),
+    /// `System::invariants[i]`, asserted.
+    Invariant(usize),
+}
+
+/// The formulas of one unit that Ivy checks against its fragment together.
+#[derive(Clone, Debug)]
+pub struct FragmentView {
+    /// The system's signature with the SSA versions of every action.
+    pub sig: Signature,
+    /// Assumed formulas (free variables universal).
+    pub hyps: Vec<Term>,
+    pub hyp_sources: Vec<ViewSource>,
+    /// Asserted formulas (negated; free variables constants).
+    pub goals: Vec<Term>,
+    pub goal_sources: Vec<ViewSource>,
+}
+
+/// The formulas of `sys` that Ivy's fragment check sees (module docs).
+pub fn fragment_view(sys: &System) -> FragmentView {
+    let mut v = FragmentView {
+        sig: sys.sig.clone(),
+        hyps: Vec::new(),
+        hyp_sources: Vec::new(),
+        goals: Vec::new(),
+        goal_sources: Vec::new(),
+    };
+    for (i, a) in sys.axioms.iter().enumerate() {
+        v.hyps.push(a.formula.clone());
+        v.hyp_sources.push(ViewSource::Hyp(HypSource::Axiom(i)));
+    }
+    for (i, p) in sys.invariants.iter().enumerate() {
+        v.hyps.push(p.formula.clone());
+        v.hyp_sources.push(ViewSource::Hyp(HypSource::Invariant(i)));
+    }
+    for (i, p) in sys.nested.iter().chain(&sys.assumed).enumerate() {
+        v.hyps.push(p.formula.clone());
+        v.hyp_sources.push(ViewSource::Hyp(HypSource::Assumed(i)));
+    }
+    for (i, p) in sys.properties.iter().chain(&sys.lemmas).enumerate() {
+        v.goals.push(p.formula.clone());
+        v.goal_sources.push(ViewSource::Property(i));
+    }
+    for (i, p) in sys.invariants.iter().enumerate() {
+        v.goals.push(p.formula.clone());
+        v.goal_sources.push(ViewSource::Invariant(i));
+    }
+    for action in sys.exported_actions() {
+        let p = passify(&mut v.sig, &action.body);
+        let trans_mode = |info: &AssertInfo, _: usize| {
+            if info.kind == AssertKind::Require {
+                AssertMode::Assume
+            } else {
+                AssertMode::Ignore
+            }
+        };
+        for t in p.body.transition_conjuncts(&trans_mode) {
+            v.hyps.push(t);
+            v.hyp_sources.push(ViewSource::Transition {
+                action: action.name,
+                span: action.span,
+            });
+        }
+        // One failure condition per assertion (per source span, as the
+        // obligations group them); the other assertions are ignored.
+        let asserts = action.body.assertions();
+        let mut groups: Vec<(Option<Span>, Vec<usize>)> = Vec::new();
+        for (i, (_, info)) in asserts.iter().enumerate() {
+            if info.kind == AssertKind::Require {
+                continue;
+            }
+            match groups
+                .iter_mut()
+                .find(|(s, _)| s.is_some() && *s == info.span)
+            {
+                Some((_, g)) => g.push(i),
+                None => groups.push((info.span, vec![i])),
+            }
+        }
+        for (key, group) in &groups {
+            let mode = |_: &AssertInfo, i: usize| {
+                if group.contains(&i) {
+                    AssertMode::Check
+                } else {
+                    AssertMode::Ignore
+                }
+            };
+            let (path, goal, _) = p.body.split_failure(&mode);
+            let source = ViewSource::Failure {
+                action: action.name,
+                assertion: *key,
+            };
+            for t in path {
+                v.hyps.push(t);
+                v.hyp_sources.push(source);
+            }
+            v.goals.push(goal);
+            v.goal_sources.push(source);
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_logic::{Action, Cmd, Property, Role, SortDecl, SortKind, SymbolDecl, Var};
+
+    /// A system with one action `a(n)`: `require exists Y. r(n, Y); r(n, n)
+    /// := true; assert r(n, n)`, one axiom, one invariant.
+    fn system() -> System {
+        let mut sig = Signature::new();
+        let node = sig.add_sort(SortDecl {
+            name: Symbol::intern("node"),
+            kind: SortKind::Uninterpreted,
+            span: None,
+        });
+        let r = sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("r"),
+            vec![node, node],
+            ivyc_logic::SortId::BOOL,
+            Role::State,
+        ));
+        let n = sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("n"),
+            vec![],
+            node,
+            Role::Local,
+        ));
+        let (x, y) = (Var::new("X", node), Var::new("Y", node));
+        let rn = |a: Term, b: Term| Term::app(r, vec![a, b]);
+        let body = Cmd::seq([
+            Cmd::Assume(Term::exists(vec![y], rn(Term::constant(n), Term::var(y)))),
+            Cmd::assign(r, vec![x, y], Term::tru()),
+            Cmd::Assert(
+                rn(Term::constant(n), Term::constant(n)),
+                AssertInfo::new(AssertKind::Assert, None),
+            ),
+        ]);
+        System {
+            sig,
+            axioms: vec![Property::new(None, rn(Term::var(x), Term::var(x)), None)],
+            init: Cmd::Skip,
+            actions: vec![Action {
+                name: Symbol::intern("a"),
+                params: vec![n],
+                returns: vec![],
+                body,
+                span: None,
+                exported: true,
+                internal: false,
+            }],
+            invariants: vec![Property::new(None, rn(Term::var(x), Term::var(y)), None)],
+            assumed: vec![],
+            nested: vec![],
+            properties: vec![],
+            lemmas: vec![],
+            definitions: Default::default(),
+        }
+    }
+
+    #[test]
+    fn ivy_sees_axioms_invariants_transitions_and_failures() {
+        let v = fragment_view(&system());
+        let kinds: Vec<&str> = v
+            .hyp_sources
+            .iter()
+            .map(|s| match s {
+                ViewSource::Hyp(HypSource::Axiom(_)) => "axiom",
+                ViewSource::Hyp(HypSource::Invariant(_)) => "invariant",
+                ViewSource::Transition { .. } => "transition",
+                ViewSource::Failure { .. } => "failure path",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds.first(), Some(&"axiom"));
+        assert_eq!(kinds.get(1), Some(&"invariant"));
+        assert!(kinds.contains(&"transition"));
+        // Goals: the invariant (asserted), then the assertion's failure.
+        assert!(matches!(
+            v.goal_sources.as_slice(),
+            [ViewSource::Invariant(0), ViewSource::Failure { .. }]
+        ));
+        // The assertion is not part of the transition (Ivy ignores program
+        // assertions there), the `require`'s assumption is.
+        let trans: Vec<String> = v
+            .hyps
+            .iter()
+            .zip(&v.hyp_sources)
+            .filter(|(_, s)| matches!(s, ViewSource::Transition { .. }))
+            .map(|(t, _)| t.pretty(&v.sig))
+            .collect();
+        assert!(trans.iter().any(|t| t.contains("exists")), "{trans:?}");
+    }
+}
