@@ -75,6 +75,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "ivyc-cpp",
         ],
     ),
+    // the program generator stands alone (its tests use base and sema)
+    ("ivyc-progen", &[]),
 ];
 
 /// Crates that only one crate may use.

@@ -2,7 +2,7 @@
 //! fragment (a cycle of the sort graph, or an interpreted symbol over a
 //! universal variable), as data, and its rendering as a diagnostic.
 
-use crate::graph::{Cycle, EdgeOrigin, FunctionEdge, SkolemEdge, SortEdge, Written};
+use crate::graph::{Cycle, EdgeOrigin, FunctionEdge, IteEdge, SkolemEdge, SortEdge, Written};
 use crate::theory::{MisuseReason, TheoryMisuse};
 use ivyc_base::diagnostic::{error, primary, secondary};
 use ivyc_base::{Diagnostic, IntoDiagnostic, Label, Symbol};
@@ -23,6 +23,11 @@ pub enum FragmentError {
     /// An interpreted symbol is applied to a universally quantified
     /// variable outside an arithmetic literal.
     InterpretedTheoryMisuse(TheoryMisuse),
+    /// Ivy's stratification graph ([`crate::feu`]) has a cycle that no
+    /// cycle of the sort graph explains. Never expected (every arc of the
+    /// former has an edge in the latter); kept so that the verdict never
+    /// depends on the explanation. `origin` is the first goal's.
+    UnexplainedCycle(Option<crate::Origin>),
 }
 
 fn join(names: &[Symbol], sep: &str) -> String {
@@ -53,6 +58,20 @@ impl FunctionEdge {
             "function {} : {}",
             self.name,
             signature(&self.arg_sorts, self.ret_sort)
+        )
+    }
+}
+
+impl IteEdge {
+    /// `conditional term over X:node in invariant[ here], which ...`
+    fn description(&self, here: &str) -> String {
+        format!(
+            "conditional term over {}:{}{}{here}, which Ivy counts as a function {} → {}",
+            self.var,
+            self.var_sort,
+            in_property(&self.property, self.in_goal),
+            self.var_sort,
+            self.sort
         )
     }
 }
@@ -115,6 +134,7 @@ impl SortEdge {
                     in_property(&s.property, s.in_goal)
                 )
             }
+            EdgeOrigin::Ite(i) => i.description(""),
         };
         format!("{} → {}: {how}", self.from_name, self.to_name)
     }
@@ -157,6 +177,12 @@ impl SortEdge {
                     }
                 }
             }
+            EdgeOrigin::Ite(i) => {
+                let span = i.span.or_else(|| i.property.as_ref().and_then(|p| p.span));
+                if let Some(sp) = span {
+                    out.push(primary(sp, i.description(" here")));
+                }
+            }
         }
         out
     }
@@ -168,7 +194,7 @@ fn cycle_help(c: &Cycle) -> String {
     let mut remedies = Vec::new();
     let function = c.edges.iter().find_map(|e| match &e.origin {
         EdgeOrigin::Function(f) => Some(f),
-        EdgeOrigin::Skolem(_) => None,
+        EdgeOrigin::Skolem(_) | EdgeOrigin::Ite(_) => None,
     });
     if let Some(f) = function {
         let params: Vec<String> = if f.arg_sorts.len() == 1 {
@@ -196,6 +222,16 @@ fn cycle_help(c: &Cycle) -> String {
         remedies.push(
             "move the quantifier so that the exists is not under the forall (in a goal: \
              so that the forall is not under an exists)"
+                .to_owned(),
+        );
+    }
+    if c.edges
+        .iter()
+        .any(|e| matches!(e.origin, EdgeOrigin::Ite(_)))
+    {
+        remedies.push(
+            "write the conditional term over the variable as a case split on its condition \
+             (`p(X if c else t)` as `(c -> p(X)) & (~c -> p(t))`)"
                 .to_owned(),
         );
     }
@@ -292,10 +328,29 @@ fn theory_diagnostic(m: &TheoryMisuse) -> Diagnostic {
         .with_notes(notes)
 }
 
+fn unexplained_diagnostic(origin: &Option<crate::Origin>) -> Diagnostic {
+    let what = "quantifier instantiation may generate infinitely many terms here \
+                (Ivy's stratification graph of the condition has a cycle)";
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    match origin.as_ref().and_then(|o| o.span.map(|s| (o, s))) {
+        Some((o, s)) => labels.push(primary(s, format!("{what}, checking {o}"))),
+        None => notes.push(what.to_owned()),
+    }
+    notes.push(
+        "ivyc found no cycle of functions between sorts to show; please report \
+         this program"
+            .to_owned(),
+    );
+    error(CODE_NOT_EPR, MESSAGE)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
 impl IntoDiagnostic for FragmentError {
     fn code(&self) -> &'static str {
         match self {
-            FragmentError::Cycle(_) => CODE_NOT_EPR,
+            FragmentError::Cycle(_) | FragmentError::UnexplainedCycle(_) => CODE_NOT_EPR,
             FragmentError::InterpretedTheoryMisuse(_) => CODE_THEORY,
         }
     }
@@ -303,6 +358,7 @@ impl IntoDiagnostic for FragmentError {
     fn into_diagnostic(&self) -> Diagnostic {
         match self {
             FragmentError::Cycle(c) => cycle_diagnostic(c),
+            FragmentError::UnexplainedCycle(o) => unexplained_diagnostic(o),
             FragmentError::InterpretedTheoryMisuse(m) => theory_diagnostic(m),
         }
     }

@@ -21,7 +21,9 @@
 //! `t = u` is keyed by `t`, as Ivy's `strat_map[Symbol('=', t)]`.
 //!
 //! Every arc of this graph corresponds to a function from one sort to
-//! another, so a cycle here is also a cycle of the sort graph (which
+//! another (declared, Skolem, or a conditional term over a variable, which
+//! Ivy maps to its variable branch with the variables below it as
+//! arguments), so a cycle here is also a cycle of the sort graph (which
 //! explains it to people); the converse does not hold: `forall X. exists Y.
 //! r(X, Y)` alone, or a ground use of `next : node → node`, are fine here.
 

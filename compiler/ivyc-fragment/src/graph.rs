@@ -1,6 +1,7 @@
 //! The sort graph of a verification condition: one node per infinite sort,
 //! one edge `S → T` per function (declared or Skolem) taking an `S` and
-//! returning a `T`, each edge with its origin; and the extraction of explicit
+//! returning a `T`, or conditional term over an `S` variable of sort `T`,
+//! each edge with its origin; and the extraction of explicit
 //! cycles (one per non-trivial strongly connected component) with petgraph.
 
 use crate::origin::Origin;
@@ -77,11 +78,34 @@ pub struct SkolemEdge {
     pub in_goal: bool,
 }
 
+/// A conditional term `t if c else u` (not boolean) that mentions a
+/// universally quantified variable. Ivy's stratification graph
+/// (`ivy_fragment.py`, `map_fmla`) treats the term as its variable branch
+/// with every variable below it as an argument, like a function from the
+/// variable's sort to the term's sort; used as the argument of a function,
+/// relation or equality at the variable's own sort it closes a cycle
+/// (`p(X) -> p(X if q(X) else n)`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IteEdge {
+    /// The universally quantified variable and its sort (the edge's source).
+    pub var: Symbol,
+    pub var_sort: Symbol,
+    /// The sort of the conditional term (the edge's target).
+    pub sort: Symbol,
+    /// The conditional term.
+    pub span: Option<Span>,
+    /// The formula the term is in.
+    pub property: Option<Origin>,
+    /// Whether the term is in the goal.
+    pub in_goal: bool,
+}
+
 /// Why an edge of the sort graph exists.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeOrigin {
     Function(FunctionEdge),
     Skolem(SkolemEdge),
+    Ite(IteEdge),
 }
 
 /// One edge `from → to` of the sort graph.

@@ -20,7 +20,9 @@ pub mod theory;
 mod walk;
 
 pub use error::{FragmentError, CODE_NOT_EPR, CODE_THEORY, MESSAGE};
-pub use graph::{Cycle, EdgeOrigin, FunctionEdge, SkolemEdge, SortEdge, SortGraph, Written};
+pub use graph::{
+    Cycle, EdgeOrigin, FunctionEdge, IteEdge, SkolemEdge, SortEdge, SortGraph, Written,
+};
 pub use origin::{Origin, OriginKind, Origins};
 pub use theory::{MisuseReason, TheoryMisuse, TheoryOp};
 pub use walk::is_tracked_sort;
@@ -46,7 +48,8 @@ pub fn check_all(
     for (i, g) in goals.iter().enumerate() {
         a.goal(g, goal_origins.get(i).and_then(|o| o.as_ref()));
     }
-    verdict(a, feu::has_cycle_all(sig, hyps, goals))
+    let first = goal_origins.first().cloned().flatten();
+    verdict(a, feu::has_cycle_all(sig, hyps, goals), first)
 }
 
 /// Runs the traversal over all hypotheses and the goal.
@@ -88,12 +91,16 @@ pub fn check(
     origins: &Origins,
 ) -> Result<(), Vec<FragmentError>> {
     let a = analyze(sig, hyps, goal, origins);
-    verdict(a, feu::has_cycle(sig, hyps, goal))
+    verdict(a, feu::has_cycle(sig, hyps, goal), origins.goal.clone())
 }
 
 /// The errors of an analysis: its theory misuses, then (if Ivy's graph has
 /// a cycle) the cycles of the sort graph that explain it.
-fn verdict(a: walk::Analysis<'_>, cycle: bool) -> Result<(), Vec<FragmentError>> {
+fn verdict(
+    a: walk::Analysis<'_>,
+    cycle: bool,
+    goal: Option<Origin>,
+) -> Result<(), Vec<FragmentError>> {
     let mut errs: Vec<FragmentError> = a
         .misuses
         .into_iter()
@@ -101,9 +108,15 @@ fn verdict(a: walk::Analysis<'_>, cycle: bool) -> Result<(), Vec<FragmentError>>
         .collect();
     // The verdict on cycles is Ivy's finer stratification graph; the sort
     // graph's cycles explain it (every cycle of the former is one of the
-    // latter, see `feu`).
+    // latter, see `feu`, except those through arithmetic on a universal
+    // variable, which is a theory misuse reported above); should nothing
+    // explain it, the verdict stands all the same.
     if cycle {
-        errs.extend(a.graph.cycles().into_iter().map(FragmentError::Cycle));
+        let cycles = a.graph.cycles();
+        if cycles.is_empty() && errs.is_empty() {
+            errs.push(FragmentError::UnexplainedCycle(goal));
+        }
+        errs.extend(cycles.into_iter().map(FragmentError::Cycle));
     }
     if errs.is_empty() {
         Ok(())

@@ -1,9 +1,11 @@
 //! The traversal of `hyps ∧ ¬goal`: tracks quantifier polarity (which
 //! quantifiers are universal and which are Skolemised, and on what), Ivy's
-//! literal polarity for the theory rule, adds function and Skolem edges to
-//! the sort graph, and collects interpreted-theory violations.
+//! literal polarity for the theory rule, adds function, Skolem and
+//! conditional-term edges to the sort graph, and collects interpreted-theory violations.
 
-use crate::graph::{EdgeOrigin, FunctionEdge, SkolemEdge, SortEdge, SortGraph, Written};
+use crate::graph::{
+    EdgeOrigin, FunctionEdge, IteEdge, SkolemEdge, SortEdge, SortGraph, Written,
+};
 use crate::origin::Origin;
 use crate::theory::{self, ArgInfo, TPol, TheoryMisuse, TheoryOp};
 use ivyc_base::{Span, Symbol};
@@ -213,6 +215,9 @@ impl<'a> Analysis<'a> {
                 self.walk(cx, b, QPol::Both, TPol::Unknown);
             }
             TermKind::Ite(c, x, e) => {
+                if x.sort_of(self.sig) != SortId::BOOL {
+                    self.ite_edges(cx, t);
+                }
                 self.walk(cx, c, QPol::Both, TPol::Unknown);
                 self.walk(cx, x, q, p);
                 self.walk(cx, e, q, p);
@@ -347,6 +352,36 @@ impl<'a> Analysis<'a> {
                     universal_span,
                     universal_written,
                     arg_sorts: arg_sorts.clone(),
+                    property: cx.origin.cloned(),
+                    in_goal: cx.in_goal,
+                }),
+            });
+        }
+    }
+
+    /// The edges of a conditional term (not boolean) over universally
+    /// quantified variables: one from each variable's sort (directly or
+    /// through a Skolem variable that depends on it) to the term's sort.
+    fn ite_edges(&mut self, cx: &Ctx<'_>, t: &Term) {
+        let deps = self.dependencies(cx, t);
+        let sort = t.sort_of(self.sig);
+        let mut done: HashSet<SortId> = HashSet::new();
+        for d in deps {
+            if !done.insert(d.sort) {
+                continue;
+            }
+            self.mark(d.sort);
+            self.mark(sort);
+            self.graph.add_edge(SortEdge {
+                from: d.sort,
+                to: sort,
+                from_name: self.sort_name(d.sort),
+                to_name: self.sort_name(sort),
+                origin: EdgeOrigin::Ite(IteEdge {
+                    var: d.name,
+                    var_sort: self.sort_name(d.sort),
+                    sort: self.sort_name(sort),
+                    span: t.span,
                     property: cx.origin.cloned(),
                     in_goal: cx.in_goal,
                 }),

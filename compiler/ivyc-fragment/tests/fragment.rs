@@ -344,7 +344,7 @@ fn function_cycle() {
         .iter()
         .map(|e| match &e.origin {
             EdgeOrigin::Function(f) => f.sym,
-            EdgeOrigin::Skolem(_) => panic!("expected functions"),
+            EdgeOrigin::Skolem(_) | EdgeOrigin::Ite(_) => panic!("expected functions"),
         })
         .collect();
     assert_eq!(syms, vec![b.f, b.g]);
@@ -402,7 +402,7 @@ fn skolem_cycle_from_two_invariants() {
         .iter()
         .map(|e| match &e.origin {
             EdgeOrigin::Skolem(s) => s.property.as_ref().unwrap().to_string(),
-            EdgeOrigin::Function(_) => panic!("expected Skolem edges"),
+            EdgeOrigin::Function(_) | EdgeOrigin::Ite(_) => panic!("expected Skolem edges"),
         })
         .collect();
     assert_eq!(props, vec!["invariant [i1]", "invariant [i2]"]);
@@ -1065,4 +1065,54 @@ fn check_all_puts_every_formula_in_one_graph() {
     );
     let errs = check_all(&b.fx.sig, &[has_id], &[neg], &[], &[]).unwrap_err();
     assert_eq!(cycles(&errs), vec![vec!["node", "id", "node"]]);
+}
+
+#[test]
+fn conditional_term_over_a_variable_is_a_function() {
+    // `p(X) -> p(X if p(X) else n)`, and `X if p(X) else X` (kept as
+    // written): Ivy maps the conditional term to its variable branch with
+    // the variables below it as arguments, so `p`'s argument position gets
+    // an arc from X and is unified with X: a self-loop node → node. The
+    // sort graph shows it as an edge of the conditional term.
+    let b = basic();
+    let x = Var::new("X", b.node);
+    let cond = app(b.p, vec![v(x)]);
+    let span = Some(b.fx.span("individual n"));
+    for other in [Term::constant(b.n), v(x)] {
+        let ite = Term::ite_as_written(cond.clone(), v(x), other).with_span(span);
+        let hyp = implies(app(b.p, vec![v(x)]), app(b.p, vec![ite]));
+        let goal = app(b.p, vec![Term::constant(b.n)]);
+        let origins = Origins::with_goal(Origin::invariant("i6")).hyp(Origin::invariant("i4"));
+        let errs = check(&b.fx.sig, std::slice::from_ref(&hyp), &goal, &origins).unwrap_err();
+        assert_eq!(cycles(&errs), vec![vec!["node", "node"]]);
+        let FragmentError::Cycle(c) = &errs[0] else {
+            panic!()
+        };
+        assert!(matches!(&c.edges[0].origin, EdgeOrigin::Ite(i) if i.var.as_str() == "X"));
+        let text = b.fx.render_all(&errs);
+        assert!(text.contains("conditional term over X:node"), "{text}");
+        assert!(text.contains("as a case split"), "{text}");
+    }
+    // Over constants only, it is no function: in the fragment.
+    let ite = Term::ite_as_written(
+        app(b.p, vec![Term::constant(b.n)]),
+        Term::constant(b.n),
+        Term::constant(b.n),
+    );
+    let hyp = implies(app(b.p, vec![v(x)]), app(b.p, vec![ite]));
+    let goal = app(b.p, vec![Term::constant(b.n)]);
+    let origins = Origins::with_goal(Origin::invariant("i6")).hyp(Origin::invariant("i4"));
+    assert!(check(&b.fx.sig, std::slice::from_ref(&hyp), &goal, &origins).is_ok());
+}
+
+#[test]
+fn unexplained_cycle_is_still_an_error() {
+    let fx = Fx::new("invariant [i6] p(n)\n");
+    let mut o = Origin::invariant("i6");
+    o.span = Some(fx.span("p(n)"));
+    let text = fx.render(&FragmentError::UnexplainedCycle(Some(o)));
+    assert!(text.contains("error[not-epr]"), "{text}");
+    assert!(text.contains("checking invariant [i6]"), "{text}");
+    let text = fx.render(&FragmentError::UnexplainedCycle(None));
+    assert!(text.contains("please report"), "{text}");
 }

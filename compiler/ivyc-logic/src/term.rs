@@ -265,6 +265,13 @@ impl Term {
         }
     }
 
+    /// `t if c else e` as written, without simplification: a conditional
+    /// term of the source keeps its shape, as in Ivy, whose fragment check
+    /// treats `X if c else X` over a universal `X` unlike `X`.
+    pub fn ite_as_written(c: Term, t: Term, e: Term) -> Term {
+        Term::new(TermKind::Ite(Box::new(c), Box::new(t), Box::new(e)))
+    }
+
     /// `if c then t else e` with constant condition / equal branches folded.
     pub fn ite(c: Term, t: Term, e: Term) -> Term {
         match c.kind {

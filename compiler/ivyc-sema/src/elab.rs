@@ -327,14 +327,14 @@ impl Checker<'_> {
                     None => {
                         let (el, es) = self.elab(cx, else_, expected)?;
                         let (t, ts) = self.elab(cx, then_, Some(es))?;
-                        return Some((sp(Term::ite(c?, t, el), span), ts));
+                        return Some((sp(Term::ite_as_written(c?, t, el), span), ts));
                     }
                 };
                 let (el, es) = self.elab(cx, else_, Some(ts))?;
                 if !self.expect(cx, es, Some(ts), else_.span, None) {
                     return None;
                 }
-                Some((sp(Term::ite(c?, t, el), span), ts))
+                Some((sp(Term::ite_as_written(c?, t, el), span), ts))
             }
             ExprKind::Annot { expr, sort } => {
                 let s = self.resolve_sort(sort, &env)?;
