@@ -2,6 +2,7 @@
 # Verification speed of ivyc, side by side with the reference tool.
 #
 #   scripts/bench.sh [--with-ivy] [--runs N] [--csv FILE] [--scaling] [FILES...]
+#   scripts/bench.sh --set real [--with-ivy] [--runs N] [--csv FILE] [--no-bmc] [--bmc-budget SECS]
 #
 # For every file (default: examples/*.ivy, examples/bugs/*.ivy and the
 # tests/data files whose header runs `verify`), runs `ivyc verify` N times
@@ -11,15 +12,27 @@
 # installing ms-ivy into a venv outside the repo if needed ($IVY_VENV,
 # default /tmp/ivy), and checks that the verdicts agree.
 # --scaling runs the scaling family of scripts/gen-scaling.py instead.
-# Results also go to a CSV file (default target/bench/bench.csv).
-# See docs/performance.md.
+# --set real runs the protocols of real size in tests/data/bench (all but
+# the *_bad.ivy ones, always with `verify`): per file ivyc's and ivy_check's
+# median/min/max wall time over N alternating runs, the ratio of the
+# medians, the number of obligations, ivyc's solver share and its max/min
+# spread, the geometric mean of the ratios, and a `bmc` row: the largest K
+# for which `ivyc bmc --depth K` (default settings) finishes within the
+# budget (default 60 s) on tests/data/bench/paxos.ivy.
+# Results also go to a CSV file (default target/bench/bench.csv, or
+# bench-real.csv for --set real). See docs/performance.md.
+# To run ms-ivy from a private copy of its package (its parser tables are
+# rewritten per #lang version), set PYTHONPATH=/tmp/ivypkg-NAME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=5
 with_ivy=0
 scaling=0
-csv=target/bench/bench.csv
+set_name=""
+bmc=1
+bmc_budget=60
+csv=""
 files=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,12 +40,20 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift ;;
         --csv) csv="$2"; shift ;;
         --scaling) scaling=1 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --set) set_name="$2"; shift ;;
+        --no-bmc) bmc=0 ;;
+        --bmc-budget) bmc_budget="$2"; shift ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
         *) files+=("$1") ;;
     esac
     shift
 done
+case "$set_name" in
+    ""|small) csv="${csv:-target/bench/bench.csv}" ;;
+    real) csv="${csv:-target/bench/bench-real.csv}" ;;
+    *) echo "bench.sh: unknown set $set_name (known: small, real)" >&2; exit 2 ;;
+esac
 
 ivyc=target/release/ivyc
 if [ ! -x "$ivyc" ] || [ -n "$(find compiler stdlib -newer "$ivyc" -type f 2>/dev/null | head -n 1)" ]; then
@@ -72,13 +93,13 @@ run_ivyc() {
     start=$(now_ms)
     if [ "$have_time" = 1 ]; then
         set +e
-        /usr/bin/time -v -o "$scratch/time" timeout 300 "$ivyc" verify --timings "$f" >/dev/null 2>"$scratch/err"
+        /usr/bin/time -v -o "$scratch/time" timeout 300 "$ivyc" verify --timings "$f" >"$scratch/out" 2>"$scratch/err"
         code=$?
         set -e
         rss=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$scratch/time")
     else
         set +e
-        timeout 300 "$ivyc" verify --timings "$f" >/dev/null 2>"$scratch/err"
+        timeout 300 "$ivyc" verify --timings "$f" >"$scratch/out" 2>"$scratch/err"
         code=$?
         set -e
     fi
@@ -87,6 +108,11 @@ run_ivyc() {
     solve=$(awk '/solving \(wall\)/ {print $3}' "$scratch/err" | head -n 1)
     total=$(awk '$1 == "total" {print $2}' "$scratch/err" | head -n 1)
     echo "$code $((end - start)) ${rss:-0} ${solve:-0} ${total:-0}"
+}
+
+# obligations of the last ivyc run (from its summary line)
+last_obligations() {
+    awk '/ obligations?: / {n = $1} END {print (n == "" ? "-" : n)}' "$scratch/out"
 }
 
 # run ivy_check once: prints "verdict ms"
@@ -121,6 +147,81 @@ if [ "$scaling" = 1 ]; then
         echo "copies,$k,$obs,$t1,$t2,$ti" >> "$csv"
     done
     echo "CSV: $csv"
+    exit 0
+fi
+
+if [ "$set_name" = real ]; then
+    if [ ${#files[@]} -eq 0 ]; then
+        for f in tests/data/bench/*.ivy; do
+            case "$f" in *_bad.ivy) continue ;; esac
+            files+=("$f")
+        done
+    fi
+    mkdir -p "$(dirname "$csv")"
+    echo "file,obligations,ivyc_exit,ivyc_median_ms,ivyc_min_ms,ivyc_max_ms,ivyc_spread,solver_share,ivy_verdict,ivy_median_ms,ivy_min_ms,ivy_max_ms,ratio,agree" > "$csv"
+    printf '%-40s %5s %7s %7s %7s %6s %5s %5s %7s %7s %7s %6s %s\n' file oblig "ivyc" min max spread "Z3 %" ivy "ivy ms" min max ratio verdicts
+    disagree=0 logsum=0 nratio=0
+    for f in "${files[@]}"; do
+        : > "$scratch/ivyc_ms"; : > "$scratch/ivy_ms"
+        code=0 share_sum=0 ivy_verdict=- obs=-
+        for _ in $(seq "$runs"); do
+            read -r code ms _ solve total < <(run_ivyc "$f")
+            obs=$(last_obligations)
+            echo "$ms" >> "$scratch/ivyc_ms"
+            share_sum=$(awk -v s="$share_sum" -v a="$solve" -v b="$total" 'BEGIN {printf "%.4f", s + (b > 0 ? a / b : 0)}')
+            if [ -n "$ivy_check" ]; then
+                read -r ivy_verdict ims < <(run_ivy "$f")
+                echo "$ims" >> "$scratch/ivy_ms"
+            fi
+        done
+        read -r med min max < <(stats < "$scratch/ivyc_ms")
+        spread=$(awk -v a="$max" -v b="$min" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
+        share=$(awk -v s="$share_sum" -v n="$runs" 'BEGIN {printf "%.0f", 100 * s / n}')
+        ivy_med=- ivy_min=- ivy_max=- ratio=- agree=-
+        if [ -n "$ivy_check" ]; then
+            read -r ivy_med ivy_min ivy_max < <(stats < "$scratch/ivy_ms")
+            ratio=$(awk -v a="$ivy_med" -v b="$med" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
+            logsum=$(awk -v s="$logsum" -v r="$ratio" 'BEGIN {printf "%.6f", s + log(r)}')
+            nratio=$((nratio + 1))
+            if { [ "$code" = 0 ] && [ "$ivy_verdict" = OK ]; } || { [ "$code" = 1 ] && [ "$ivy_verdict" = FAIL ]; }; then
+                agree=yes
+            else
+                agree=DISAGREE
+                disagree=$((disagree + 1))
+            fi
+        fi
+        printf '%-40s %5s %7s %7s %7s %6s %5s %5s %7s %7s %7s %6s %s\n' "$f" "$obs" "$med" "$min" "$max" "$spread" "$share" "$ivy_verdict" "$ivy_med" "$ivy_min" "$ivy_max" "$ratio" "exit $code / $agree"
+        echo "$f,$obs,$code,$med,$min,$max,$spread,$share,$ivy_verdict,$ivy_med,$ivy_min,$ivy_max,$ratio,$agree" >> "$csv"
+    done
+    if [ "$nratio" -gt 0 ]; then
+        awk -v s="$logsum" -v n="$nratio" 'BEGIN {printf "geometric mean of ivy_check/ivyc: %.2fx over %d files\n", exp(s / n), n}'
+    fi
+    if [ "$bmc" = 1 ]; then
+        # the largest K for which `ivyc bmc --depth K` (default settings)
+        # finishes within the budget; each K is a fresh run
+        bf=tests/data/bench/paxos.ivy
+        reached=0 last_ms=0
+        for k in $(seq 1 50); do
+            start=$(now_ms)
+            set +e
+            timeout "$bmc_budget" "$ivyc" bmc --depth "$k" "$bf" >"$scratch/bmc" 2>&1
+            bcode=$?
+            set -e
+            end=$(now_ms)
+            if [ "$bcode" != 0 ]; then
+                break
+            fi
+            reached=$k last_ms=$((end - start))
+        done
+        why="stopped at depth $((reached + 1)): $( [ "$bcode" = 124 ] && echo "over ${bmc_budget} s" || echo "exit $bcode")"
+        printf 'bmc %s: depth %d within %s s (depth %d took %d ms); %s\n' "$bf" "$reached" "$bmc_budget" "$reached" "$last_ms" "$why"
+        echo "bmc:$bf,depth=$reached,last_ms=$last_ms,budget_s=$bmc_budget" >> "$csv"
+    fi
+    echo "CSV: $csv"
+    if [ "$disagree" -gt 0 ]; then
+        echo "bench.sh: $disagree verdict(s) DISAGREE with ivy_check" >&2
+        exit 1
+    fi
     exit 0
 fi
 

@@ -220,6 +220,7 @@ impl Z3Solver {
             p.set_u32("random_seed", seed);
         }
         self.solver.set_params(&p);
+        crate::dump::query(&self.solver);
         self.solver.check()
     }
 
