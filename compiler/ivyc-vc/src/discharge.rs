@@ -242,3 +242,86 @@ fn is_universal(t: &Term) -> bool {
     }
     go(t, Some(true))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::obligation::obligations;
+    use ivyc_base::Symbol;
+    use ivyc_logic::brute::BruteForce;
+    use ivyc_logic::{Action, Cmd, Property, Role, Signature, SortId, System, Var};
+
+    /// Records the time limit of every conjunction attempt (`is_unsat`).
+    struct Recording {
+        inner: BruteForce,
+        budgets: Vec<u64>,
+    }
+
+    impl Solver for Recording {
+        fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, t: u64) -> Answer {
+            self.inner.check(sig, hyps, goal, t)
+        }
+        fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, t: u64) -> bool {
+            self.budgets.push(t);
+            self.inner.is_unsat(sig, hyps, goal, t)
+        }
+    }
+
+    /// `r(node)`, initially false, set by `add(n)`; `k` universal invariants
+    /// `forall X. r(X) | ~r(X)`.
+    fn system(k: usize) -> System {
+        let mut sig = Signature::new();
+        let node = sig.add_uninterpreted_sort("node");
+        let r = sig.fresh_symbol(Symbol::intern("r"), vec![node], SortId::BOOL, Role::State);
+        let n = sig.fresh_symbol(Symbol::intern("add.n"), vec![], node, Role::Local);
+        let x = Var::new("X", node);
+        let rx = Term::app(r, vec![Term::var(x)]);
+        let mut sys = System::new(sig);
+        sys.init = Cmd::assign(r, vec![x], Term::fls());
+        sys.actions.push(Action {
+            name: Symbol::intern("add"),
+            params: vec![n],
+            returns: vec![],
+            body: Cmd::assign(
+                r,
+                vec![x],
+                Term::or([Term::eq(Term::var(x), Term::constant(n)), rx.clone()]),
+            ),
+            span: None,
+            exported: true,
+            internal: false,
+        });
+        for _ in 0..k {
+            let inv = Term::forall(vec![x], Term::or([rx.clone(), Term::not(rx.clone())]));
+            sys.invariants.push(Property::new(None, inv, None));
+        }
+        sys
+    }
+
+    fn budgets(k: usize, timeout_ms: u64) -> Vec<u64> {
+        let sys = system(k);
+        let obs = obligations(&sys);
+        let mut solver = Recording {
+            inner: BruteForce {
+                max_universe: 2,
+                max_models: 100_000,
+                exhaustive_means_unsat: true,
+            },
+            budgets: Vec::new(),
+        };
+        for unit in units(&obs) {
+            let outs = discharge_unit(&obs, &unit, &mut solver, timeout_ms);
+            assert!(outs.iter().all(|o| *o == Outcome::Proved), "{outs:?}");
+        }
+        solver.budgets
+    }
+
+    #[test]
+    fn the_conjunction_budget_grows_with_the_goals_up_to_a_cap() {
+        // initiation and consecution in `add`: one attempt each
+        assert_eq!(budgets(2, 60_000), vec![140, 140]);
+        assert_eq!(budgets(50, 60_000), vec![CONJ_BUDGET_MAX_MS; 2]);
+        // never more than the obligation's own limit
+        assert_eq!(budgets(50, 150), vec![150, 150]);
+    }
+}
