@@ -16,7 +16,8 @@
 # the *_bad.ivy ones, always with `verify`): per file ivyc's and ivy_check's
 # median/min/max wall time over N alternating runs, the ratio of the
 # medians, the number of obligations, ivyc's solver share and its max/min
-# spread, the geometric mean of the ratios, and a `bmc` row: the largest K
+# spread, both tools' median CPU time (user + system; min/max in the CSV)
+# and its ratio, the geometric means of the ratios, and a `bmc` row: the largest K
 # for which `ivyc bmc --depth K` (default settings) finishes within the
 # budget (default 60 s) on tests/data/bench/paxos.ivy.
 # Results also go to a CSV file (default target/bench/bench.csv, or
@@ -87,9 +88,12 @@ now_ms() { date +%s%3N; }
 # median/min/max of the numbers on stdin
 stats() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- - -"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%d %d %d\n", m, a[1], a[NR]}'; }
 
-# run ivyc once: prints "exit ms rss_kb solve_ms total_ms"
+# CPU milliseconds (user + system) from a `/usr/bin/time -v` report
+cpu_ms() { awk -F: '/User time|System time/ {gsub(/ /,"",$2); s += $2} END {printf "%d", s * 1000}' "$1"; }
+
+# run ivyc once: prints "exit ms rss_kb solve_ms total_ms cpu_ms"
 run_ivyc() {
-    local f="$1" start end code rss=0
+    local f="$1" start end code rss=0 cpu=0
     start=$(now_ms)
     if [ "$have_time" = 1 ]; then
         set +e
@@ -97,6 +101,7 @@ run_ivyc() {
         code=$?
         set -e
         rss=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$scratch/time")
+        cpu=$(cpu_ms "$scratch/time")
     else
         set +e
         timeout 300 "$ivyc" verify --timings "$f" >"$scratch/out" 2>"$scratch/err"
@@ -107,7 +112,7 @@ run_ivyc() {
     local solve total
     solve=$(awk '/solving \(wall\)/ {print $3}' "$scratch/err" | head -n 1)
     total=$(awk '$1 == "total" {print $2}' "$scratch/err" | head -n 1)
-    echo "$code $((end - start)) ${rss:-0} ${solve:-0} ${total:-0}"
+    echo "$code $((end - start)) ${rss:-0} ${solve:-0} ${total:-0} ${cpu:-0}"
 }
 
 # obligations of the last ivyc run (from its summary line)
@@ -115,17 +120,22 @@ last_obligations() {
     awk '/ obligations?: / {n = $1} END {print (n == "" ? "-" : n)}' "$scratch/out"
 }
 
-# run ivy_check once: prints "verdict ms"
+# run ivy_check once: prints "verdict ms cpu_ms"
 run_ivy() {
-    local f start end out verdict
+    local f start end out verdict cpu=0
     f=$(realpath "$1")
     start=$(now_ms)
-    out=$(cd "$scratch" && timeout 600 "$ivy_check" "$f" 2>&1 || true)
+    if [ "$have_time" = 1 ]; then
+        out=$(cd "$scratch" && /usr/bin/time -v -o "$scratch/itime" timeout 600 "$ivy_check" "$f" 2>&1 || true)
+        cpu=$(cpu_ms "$scratch/itime")
+    else
+        out=$(cd "$scratch" && timeout 600 "$ivy_check" "$f" 2>&1 || true)
+    fi
     end=$(now_ms)
     if printf '%s\n' "$out" | grep -q '^OK$'; then verdict=OK
     elif printf '%s\n' "$out" | grep -q 'failed checks'; then verdict=FAIL
     else verdict=ERROR; fi
-    echo "$verdict $((end - start))"
+    echo "$verdict $((end - start)) ${cpu:-0}"
 }
 
 if [ "$scaling" = 1 ]; then
@@ -158,30 +168,36 @@ if [ "$set_name" = real ]; then
         done
     fi
     mkdir -p "$(dirname "$csv")"
-    echo "file,obligations,ivyc_exit,ivyc_median_ms,ivyc_min_ms,ivyc_max_ms,ivyc_spread,solver_share,ivy_verdict,ivy_median_ms,ivy_min_ms,ivy_max_ms,ratio,agree" > "$csv"
-    printf '%-40s %5s %7s %7s %7s %6s %5s %5s %7s %7s %7s %6s %s\n' file oblig "ivyc" min max spread "Z3 %" ivy "ivy ms" min max ratio verdicts
-    disagree=0 logsum=0 nratio=0
+    echo "file,obligations,ivyc_exit,ivyc_median_ms,ivyc_min_ms,ivyc_max_ms,ivyc_spread,solver_share,ivyc_cpu_median_ms,ivyc_cpu_min_ms,ivyc_cpu_max_ms,ivy_verdict,ivy_median_ms,ivy_min_ms,ivy_max_ms,ivy_cpu_median_ms,ivy_cpu_min_ms,ivy_cpu_max_ms,ratio,cpu_ratio,agree" > "$csv"
+    printf '%-40s %5s %7s %7s %7s %6s %5s %6s %5s %7s %7s %7s %6s %6s %6s %s\n' file oblig "ivyc" min max spread "Z3 %" cpu ivy "ivy ms" min max "ivycpu" ratio "cpu r" verdicts
+    disagree=0 logsum=0 cpulogsum=0 nratio=0
     for f in "${files[@]}"; do
-        : > "$scratch/ivyc_ms"; : > "$scratch/ivy_ms"
+        : > "$scratch/ivyc_ms"; : > "$scratch/ivy_ms"; : > "$scratch/ivyc_cpu"; : > "$scratch/ivy_cpu"
         code=0 share_sum=0 ivy_verdict=- obs=-
         for _ in $(seq "$runs"); do
-            read -r code ms _ solve total < <(run_ivyc "$f")
+            read -r code ms _ solve total cpu < <(run_ivyc "$f")
+            echo "$cpu" >> "$scratch/ivyc_cpu"
             obs=$(last_obligations)
             echo "$ms" >> "$scratch/ivyc_ms"
             share_sum=$(awk -v s="$share_sum" -v a="$solve" -v b="$total" 'BEGIN {printf "%.4f", s + (b > 0 ? a / b : 0)}')
             if [ -n "$ivy_check" ]; then
-                read -r ivy_verdict ims < <(run_ivy "$f")
+                read -r ivy_verdict ims icpu < <(run_ivy "$f")
                 echo "$ims" >> "$scratch/ivy_ms"
+                echo "$icpu" >> "$scratch/ivy_cpu"
             fi
         done
         read -r med min max < <(stats < "$scratch/ivyc_ms")
+        read -r cpu_med cpu_min cpu_max < <(stats < "$scratch/ivyc_cpu")
         spread=$(awk -v a="$max" -v b="$min" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
         share=$(awk -v s="$share_sum" -v n="$runs" 'BEGIN {printf "%.0f", 100 * s / n}')
-        ivy_med=- ivy_min=- ivy_max=- ratio=- agree=-
+        ivy_med=- ivy_min=- ivy_max=- ratio=- agree=- ivy_cpu=- ivy_cpu_min=- ivy_cpu_max=- cpu_ratio=-
         if [ -n "$ivy_check" ]; then
             read -r ivy_med ivy_min ivy_max < <(stats < "$scratch/ivy_ms")
+            read -r ivy_cpu ivy_cpu_min ivy_cpu_max < <(stats < "$scratch/ivy_cpu")
             ratio=$(awk -v a="$ivy_med" -v b="$med" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
+            cpu_ratio=$(awk -v a="$ivy_cpu" -v b="$cpu_med" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
             logsum=$(awk -v s="$logsum" -v r="$ratio" 'BEGIN {printf "%.6f", s + log(r)}')
+            cpulogsum=$(awk -v s="$cpulogsum" -v r="$cpu_ratio" 'BEGIN {printf "%.6f", s + (r > 0 ? log(r) : 0)}')
             nratio=$((nratio + 1))
             if { [ "$code" = 0 ] && [ "$ivy_verdict" = OK ]; } || { [ "$code" = 1 ] && [ "$ivy_verdict" = FAIL ]; }; then
                 agree=yes
@@ -190,11 +206,12 @@ if [ "$set_name" = real ]; then
                 disagree=$((disagree + 1))
             fi
         fi
-        printf '%-40s %5s %7s %7s %7s %6s %5s %5s %7s %7s %7s %6s %s\n' "$f" "$obs" "$med" "$min" "$max" "$spread" "$share" "$ivy_verdict" "$ivy_med" "$ivy_min" "$ivy_max" "$ratio" "exit $code / $agree"
-        echo "$f,$obs,$code,$med,$min,$max,$spread,$share,$ivy_verdict,$ivy_med,$ivy_min,$ivy_max,$ratio,$agree" >> "$csv"
+        printf '%-40s %5s %7s %7s %7s %6s %5s %6s %5s %7s %7s %7s %6s %6s %6s %s\n' "$f" "$obs" "$med" "$min" "$max" "$spread" "$share" "$cpu_med" "$ivy_verdict" "$ivy_med" "$ivy_min" "$ivy_max" "$ivy_cpu" "$ratio" "$cpu_ratio" "exit $code / $agree"
+        echo "$f,$obs,$code,$med,$min,$max,$spread,$share,$cpu_med,$cpu_min,$cpu_max,$ivy_verdict,$ivy_med,$ivy_min,$ivy_max,$ivy_cpu,$ivy_cpu_min,$ivy_cpu_max,$ratio,$cpu_ratio,$agree" >> "$csv"
     done
     if [ "$nratio" -gt 0 ]; then
         awk -v s="$logsum" -v n="$nratio" 'BEGIN {printf "geometric mean of ivy_check/ivyc: %.2fx over %d files\n", exp(s / n), n}'
+        awk -v s="$cpulogsum" -v n="$nratio" 'BEGIN {printf "geometric mean of the CPU-time ratios: %.2fx over %d files\n", exp(s / n), n}'
     fi
     if [ "$bmc" = 1 ]; then
         # the largest K for which `ivyc bmc --depth K` (default settings)
@@ -243,12 +260,12 @@ for f in "${files[@]}"; do
     : > "$scratch/ivyc_ms"; : > "$scratch/ivy_ms"
     code=0 rss=0 share_sum=0 ivy_verdict=-
     for _ in $(seq "$runs"); do
-        read -r code ms kb solve total < <(run_ivyc "$f")
+        read -r code ms kb solve total _ < <(run_ivyc "$f")
         echo "$ms" >> "$scratch/ivyc_ms"
         [ "$kb" -gt "$rss" ] && rss=$kb
         share_sum=$(awk -v s="$share_sum" -v a="$solve" -v b="$total" 'BEGIN {printf "%.4f", s + (b > 0 ? a / b : 0)}')
         if [ -n "$ivy_check" ]; then
-            read -r ivy_verdict ims < <(run_ivy "$f")
+            read -r ivy_verdict ims _ < <(run_ivy "$f")
             echo "$ims" >> "$scratch/ivy_ms"
         fi
     done
