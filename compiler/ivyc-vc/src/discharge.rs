@@ -10,7 +10,7 @@ use ivyc_logic::answer::{Answer, Reason, Solver};
 use ivyc_logic::{Term, TermKind};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Stack size of a solver worker thread (256 MiB of address space).
@@ -154,6 +154,12 @@ where
         .collect()
 }
 
+/// Equal shared values: the same allocation (as `obligations` shares them),
+/// else equal contents.
+fn same<T: PartialEq + ?Sized>(a: &Arc<T>, b: &Arc<T>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
 /// Groups consecutive obligations with the same hypotheses (initiation, or
 /// consecution in the same action) into units of work.
 fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
@@ -167,8 +173,8 @@ fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
                 .is_some_and(|first| {
                     first.kind == ob.kind
                         && first.action == ob.action
-                        && first.hypotheses == ob.hypotheses
-                        && first.sig == ob.sig
+                        && same(&first.hypotheses, &ob.hypotheses)
+                        && same(&first.sig, &ob.sig)
                 });
         match out.last_mut() {
             Some(u) if shares => u.push(i),
@@ -355,8 +361,8 @@ mod tests {
             budgets: Vec::new(),
         };
         for unit in units(&obs) {
-            let outs = discharge_unit(&obs, &unit, &mut solver, timeout_ms);
-            assert!(outs.iter().all(|o| *o == Outcome::Proved), "{outs:?}");
+            let outs = discharge_unit(&obs, &unit, &mut solver, timeout_ms, &RestartPolicy::none());
+            assert!(outs.iter().all(|(o, _)| *o == Outcome::Proved), "{outs:?}");
         }
         solver.budgets
     }
