@@ -425,7 +425,9 @@ fn timings_list_the_slowest_obligations_with_their_sizes() {
         .expect("a `slowest N obligations` section");
     // At most 10 are listed; the file has 9.
     assert!(
-        lines[head].starts_with("slowest 9 obligations (solver time; query size: quantifiers, terms, symbols)"),
+        lines[head].starts_with(
+            "slowest 9 obligations (solver time; query size: quantifiers, terms, symbols)"
+        ),
         "{stderr}"
     );
     for phase in [
@@ -436,7 +438,9 @@ fn timings_list_the_slowest_obligations_with_their_sizes() {
         "total",
     ] {
         assert!(
-            lines[..head].iter().any(|l| l.trim_start().starts_with(phase)),
+            lines[..head]
+                .iter()
+                .any(|l| l.trim_start().starts_with(phase)),
             "no `{phase}` line in\n{stderr}"
         );
     }
@@ -449,13 +453,19 @@ fn timings_list_the_slowest_obligations_with_their_sizes() {
             let w: Vec<&str> = l.split_whitespace().collect();
             assert!(w.len() > 8, "short line `{l}`");
             assert_eq!((w[1], w[3], w[5], w[7]), ("ms", "q", "t", "s"), "`{l}`");
-            let num = |s: &str| s.parse::<u64>().unwrap_or_else(|_| panic!("`{s}` in `{l}`"));
+            let num = |s: &str| {
+                s.parse::<u64>()
+                    .unwrap_or_else(|_| panic!("`{s}` in `{l}`"))
+            };
             let ms: f64 = w[0].parse().expect("time");
             (ms, [num(w[2]), num(w[4]), num(w[6])], w[8..].join(" "))
         })
         .collect();
     assert_eq!(entries.len(), 9, "{stderr}");
-    assert!(entries.windows(2).all(|p| p[0].0 >= p[1].0), "not slowest first:\n{stderr}");
+    assert!(
+        entries.windows(2).all(|p| p[0].0 >= p[1].0),
+        "not slowest first:\n{stderr}"
+    );
     assert!(entries.iter().all(|(_, s, _)| s.iter().all(|&n| n > 0)));
     // The snapshot: phases with times normalised, then the entries sorted.
     let mut phases: Vec<String> = lines[..head]

@@ -85,6 +85,7 @@ where
 {
     let units = units(obs);
     let jobs = jobs.clamp(1, units.len().max(1));
+    let conj = ConjStats::default();
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<(Outcome, Duration)>>> = Mutex::new(vec![None; obs.len()]);
     // The work of one worker thread.
@@ -95,7 +96,7 @@ where
             let Some(unit) = units.get(u) else { break };
             let start = Instant::now();
             let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                discharge_unit(obs, unit, &mut solver, timeout_ms, restarts)
+                discharge_unit(obs, unit, &mut solver, timeout_ms, restarts, &conj)
             }));
             let outs = match run {
                 Ok(o) => o,
@@ -188,6 +189,34 @@ fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
 /// may take before the goals are checked one by one.
 const CONJ_BUDGET_MAX_MS: u64 = 200;
 
+/// How the conjunction attempts of one run went, shared by the workers.
+/// On some files every attempt succeeds (the learning switch: one query per
+/// unit), on others none does (the Chord ring of the `real` set: giving
+/// up after two saves 0.3 s of CPU on a 1.9 s run), so
+/// once [`CONJ_GIVE_UP_AFTER`] attempts have failed and failures outnumber
+/// successes two to one, the remaining units skip the attempt. Only an
+/// attempt's `unsat` is used, so this changes times, never a verdict.
+#[derive(Default)]
+struct ConjStats {
+    failed: AtomicUsize,
+    proved: AtomicUsize,
+}
+
+/// Failed conjunction attempts before [`ConjStats`] may give up on them.
+const CONJ_GIVE_UP_AFTER: usize = 2;
+
+impl ConjStats {
+    fn worth_trying(&self) -> bool {
+        let failed = self.failed.load(Ordering::Relaxed);
+        failed < CONJ_GIVE_UP_AFTER || failed <= 2 * self.proved.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, proved: bool) {
+        let counter = if proved { &self.proved } else { &self.failed };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// Checks one unit: a single obligation, or several sharing hypotheses.
 /// Each outcome comes with the time of the checks of its own goal (zero
 /// when the conjunction of the goals was proved at once).
@@ -197,6 +226,7 @@ fn discharge_unit<S: Solver + ?Sized>(
     solver: &mut S,
     timeout_ms: u64,
     restarts: &RestartPolicy,
+    conj: &ConjStats,
 ) -> Vec<(Outcome, Duration)> {
     let members: Vec<&Obligation> = unit.iter().filter_map(|i| obs.get(*i)).collect();
     match members.as_slice() {
@@ -226,7 +256,7 @@ fn discharge_unit<S: Solver + ?Sized>(
             // Universal goals add only constants when negated, so their
             // conjunction has the quantifier structure of each one: one
             // query proves them all when it is unsat.
-            if goals.iter().all(is_universal) {
+            if conj.worth_trying() && goals.iter().all(is_universal) {
                 let all = Term::and(goals.iter().map(|g| g.clone().close_forall()));
                 // A short budget: when the conjunction is hard, the goals
                 // one by one are usually easier. The conjunctions that get
@@ -244,7 +274,9 @@ fn discharge_unit<S: Solver + ?Sized>(
                 } else {
                     budget.min(timeout_ms)
                 };
-                if solver.is_unsat(&first.sig, &first.hypotheses, &all, budget) {
+                let proved = solver.is_unsat(&first.sig, &first.hypotheses, &all, budget);
+                conj.record(proved);
+                if proved {
                     return vec![(Outcome::Proved, Duration::ZERO); members.len()];
                 }
             }
@@ -361,10 +393,40 @@ mod tests {
             budgets: Vec::new(),
         };
         for unit in units(&obs) {
-            let outs = discharge_unit(&obs, &unit, &mut solver, timeout_ms, &RestartPolicy::none());
+            let outs = discharge_unit(
+                &obs,
+                &unit,
+                &mut solver,
+                timeout_ms,
+                &RestartPolicy::none(),
+                &ConjStats::default(),
+            );
             assert!(outs.iter().all(|(o, _)| *o == Outcome::Proved), "{outs:?}");
         }
         solver.budgets
+    }
+
+    #[test]
+    fn conjunction_attempts_stop_when_they_mostly_fail() {
+        let c = ConjStats::default();
+        assert!(c.worth_trying());
+        c.record(false);
+        assert!(c.worth_trying(), "one failure is not enough");
+        c.record(false);
+        assert!(!c.worth_trying(), "two failures, no success");
+        let c = ConjStats::default();
+        for _ in 0..3 {
+            c.record(true);
+        }
+        for _ in 0..6 {
+            c.record(false);
+        }
+        assert!(
+            c.worth_trying(),
+            "6 failures against 3 successes: keep trying"
+        );
+        c.record(false);
+        assert!(!c.worth_trying());
     }
 
     #[test]
