@@ -2,6 +2,7 @@
 # Verification speed of ivyc, side by side with the reference tool.
 #
 #   scripts/bench.sh [--with-ivy] [--runs N] [--csv FILE] [--scaling] [FILES...]
+#   scripts/bench.sh --set real [--with-ivy] [--runs N] [--csv FILE] [--no-bmc] [--bmc-budget SECS]
 #
 # For every file (default: examples/*.ivy, examples/bugs/*.ivy and the
 # tests/data files whose header runs `verify`), runs `ivyc verify` N times
@@ -11,15 +12,28 @@
 # installing ms-ivy into a venv outside the repo if needed ($IVY_VENV,
 # default /tmp/ivy), and checks that the verdicts agree.
 # --scaling runs the scaling family of scripts/gen-scaling.py instead.
-# Results also go to a CSV file (default target/bench/bench.csv).
-# See docs/performance.md.
+# --set real runs the protocols of real size in tests/data/bench (all but
+# the *_bad.ivy ones, always with `verify`): per file ivyc's and ivy_check's
+# median/min/max wall time over N alternating runs, the ratio of the
+# medians, the number of obligations, ivyc's solver share and its max/min
+# spread, both tools' median CPU time (user + system; min/max in the CSV)
+# and its ratio, the geometric means of the ratios, and a `bmc` row: the largest K
+# for which `ivyc bmc --depth K` (default settings) finishes within the
+# budget (default 60 s) on tests/data/bench/paxos.ivy.
+# Results also go to a CSV file (default target/bench/bench.csv, or
+# bench-real.csv for --set real). See docs/performance.md.
+# To run ms-ivy from a private copy of its package (its parser tables are
+# rewritten per #lang version), set PYTHONPATH=/tmp/ivypkg-NAME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=5
 with_ivy=0
 scaling=0
-csv=target/bench/bench.csv
+set_name=""
+bmc=1
+bmc_budget=60
+csv=""
 files=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,12 +41,20 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift ;;
         --csv) csv="$2"; shift ;;
         --scaling) scaling=1 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --set) set_name="$2"; shift ;;
+        --no-bmc) bmc=0 ;;
+        --bmc-budget) bmc_budget="$2"; shift ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
         *) files+=("$1") ;;
     esac
     shift
 done
+case "$set_name" in
+    ""|small) csv="${csv:-target/bench/bench.csv}" ;;
+    real) csv="${csv:-target/bench/bench-real.csv}" ;;
+    *) echo "bench.sh: unknown set $set_name (known: small, real)" >&2; exit 2 ;;
+esac
 
 ivyc=target/release/ivyc
 if [ ! -x "$ivyc" ] || [ -n "$(find compiler stdlib -newer "$ivyc" -type f 2>/dev/null | head -n 1)" ]; then
@@ -66,19 +88,23 @@ now_ms() { date +%s%3N; }
 # median/min/max of the numbers on stdin
 stats() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- - -"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%d %d %d\n", m, a[1], a[NR]}'; }
 
-# run ivyc once: prints "exit ms rss_kb solve_ms total_ms"
+# CPU milliseconds (user + system) from a `/usr/bin/time -v` report
+cpu_ms() { awk -F: '/User time|System time/ {gsub(/ /,"",$2); s += $2} END {printf "%d", s * 1000}' "$1"; }
+
+# run ivyc once: prints "exit ms rss_kb solve_ms total_ms cpu_ms"
 run_ivyc() {
-    local f="$1" start end code rss=0
+    local f="$1" start end code rss=0 cpu=0
     start=$(now_ms)
     if [ "$have_time" = 1 ]; then
         set +e
-        /usr/bin/time -v -o "$scratch/time" timeout 300 "$ivyc" verify --timings "$f" >/dev/null 2>"$scratch/err"
+        /usr/bin/time -v -o "$scratch/time" timeout 300 "$ivyc" verify --timings "$f" >"$scratch/out" 2>"$scratch/err"
         code=$?
         set -e
         rss=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$scratch/time")
+        cpu=$(cpu_ms "$scratch/time")
     else
         set +e
-        timeout 300 "$ivyc" verify --timings "$f" >/dev/null 2>"$scratch/err"
+        timeout 300 "$ivyc" verify --timings "$f" >"$scratch/out" 2>"$scratch/err"
         code=$?
         set -e
     fi
@@ -86,20 +112,30 @@ run_ivyc() {
     local solve total
     solve=$(awk '/solving \(wall\)/ {print $3}' "$scratch/err" | head -n 1)
     total=$(awk '$1 == "total" {print $2}' "$scratch/err" | head -n 1)
-    echo "$code $((end - start)) ${rss:-0} ${solve:-0} ${total:-0}"
+    echo "$code $((end - start)) ${rss:-0} ${solve:-0} ${total:-0} ${cpu:-0}"
 }
 
-# run ivy_check once: prints "verdict ms"
+# obligations of the last ivyc run (from its summary line)
+last_obligations() {
+    awk '/ obligations?: / {n = $1} END {print (n == "" ? "-" : n)}' "$scratch/out"
+}
+
+# run ivy_check once: prints "verdict ms cpu_ms"
 run_ivy() {
-    local f start end out verdict
+    local f start end out verdict cpu=0
     f=$(realpath "$1")
     start=$(now_ms)
-    out=$(cd "$scratch" && timeout 600 "$ivy_check" "$f" 2>&1 || true)
+    if [ "$have_time" = 1 ]; then
+        out=$(cd "$scratch" && /usr/bin/time -v -o "$scratch/itime" timeout 600 "$ivy_check" "$f" 2>&1 || true)
+        cpu=$(cpu_ms "$scratch/itime")
+    else
+        out=$(cd "$scratch" && timeout 600 "$ivy_check" "$f" 2>&1 || true)
+    fi
     end=$(now_ms)
     if printf '%s\n' "$out" | grep -q '^OK$'; then verdict=OK
     elif printf '%s\n' "$out" | grep -q 'failed checks'; then verdict=FAIL
     else verdict=ERROR; fi
-    echo "$verdict $((end - start))"
+    echo "$verdict $((end - start)) ${cpu:-0}"
 }
 
 if [ "$scaling" = 1 ]; then
@@ -124,6 +160,88 @@ if [ "$scaling" = 1 ]; then
     exit 0
 fi
 
+if [ "$set_name" = real ]; then
+    if [ ${#files[@]} -eq 0 ]; then
+        for f in tests/data/bench/*.ivy; do
+            case "$f" in *_bad.ivy) continue ;; esac
+            files+=("$f")
+        done
+    fi
+    mkdir -p "$(dirname "$csv")"
+    echo "file,obligations,ivyc_exit,ivyc_median_ms,ivyc_min_ms,ivyc_max_ms,ivyc_spread,solver_share,ivyc_cpu_median_ms,ivyc_cpu_min_ms,ivyc_cpu_max_ms,ivy_verdict,ivy_median_ms,ivy_min_ms,ivy_max_ms,ivy_cpu_median_ms,ivy_cpu_min_ms,ivy_cpu_max_ms,ratio,cpu_ratio,agree" > "$csv"
+    printf '%-40s %5s %7s %7s %7s %6s %5s %6s %5s %7s %7s %7s %6s %6s %6s %s\n' file oblig "ivyc" min max spread "Z3 %" cpu ivy "ivy ms" min max "ivycpu" ratio "cpu r" verdicts
+    disagree=0 logsum=0 cpulogsum=0 nratio=0
+    for f in "${files[@]}"; do
+        : > "$scratch/ivyc_ms"; : > "$scratch/ivy_ms"; : > "$scratch/ivyc_cpu"; : > "$scratch/ivy_cpu"
+        code=0 share_sum=0 ivy_verdict=- obs=-
+        for _ in $(seq "$runs"); do
+            read -r code ms _ solve total cpu < <(run_ivyc "$f")
+            echo "$cpu" >> "$scratch/ivyc_cpu"
+            obs=$(last_obligations)
+            echo "$ms" >> "$scratch/ivyc_ms"
+            share_sum=$(awk -v s="$share_sum" -v a="$solve" -v b="$total" 'BEGIN {printf "%.4f", s + (b > 0 ? a / b : 0)}')
+            if [ -n "$ivy_check" ]; then
+                read -r ivy_verdict ims icpu < <(run_ivy "$f")
+                echo "$ims" >> "$scratch/ivy_ms"
+                echo "$icpu" >> "$scratch/ivy_cpu"
+            fi
+        done
+        read -r med min max < <(stats < "$scratch/ivyc_ms")
+        read -r cpu_med cpu_min cpu_max < <(stats < "$scratch/ivyc_cpu")
+        spread=$(awk -v a="$max" -v b="$min" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
+        share=$(awk -v s="$share_sum" -v n="$runs" 'BEGIN {printf "%.0f", 100 * s / n}')
+        ivy_med=- ivy_min=- ivy_max=- ratio=- agree=- ivy_cpu=- ivy_cpu_min=- ivy_cpu_max=- cpu_ratio=-
+        if [ -n "$ivy_check" ]; then
+            read -r ivy_med ivy_min ivy_max < <(stats < "$scratch/ivy_ms")
+            read -r ivy_cpu ivy_cpu_min ivy_cpu_max < <(stats < "$scratch/ivy_cpu")
+            ratio=$(awk -v a="$ivy_med" -v b="$med" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
+            cpu_ratio=$(awk -v a="$ivy_cpu" -v b="$cpu_med" 'BEGIN {printf "%.2f", a / (b > 0 ? b : 1)}')
+            logsum=$(awk -v s="$logsum" -v r="$ratio" 'BEGIN {printf "%.6f", s + log(r)}')
+            cpulogsum=$(awk -v s="$cpulogsum" -v r="$cpu_ratio" 'BEGIN {printf "%.6f", s + (r > 0 ? log(r) : 0)}')
+            nratio=$((nratio + 1))
+            if { [ "$code" = 0 ] && [ "$ivy_verdict" = OK ]; } || { [ "$code" = 1 ] && [ "$ivy_verdict" = FAIL ]; }; then
+                agree=yes
+            else
+                agree=DISAGREE
+                disagree=$((disagree + 1))
+            fi
+        fi
+        printf '%-40s %5s %7s %7s %7s %6s %5s %6s %5s %7s %7s %7s %6s %6s %6s %s\n' "$f" "$obs" "$med" "$min" "$max" "$spread" "$share" "$cpu_med" "$ivy_verdict" "$ivy_med" "$ivy_min" "$ivy_max" "$ivy_cpu" "$ratio" "$cpu_ratio" "exit $code / $agree"
+        echo "$f,$obs,$code,$med,$min,$max,$spread,$share,$cpu_med,$cpu_min,$cpu_max,$ivy_verdict,$ivy_med,$ivy_min,$ivy_max,$ivy_cpu,$ivy_cpu_min,$ivy_cpu_max,$ratio,$cpu_ratio,$agree" >> "$csv"
+    done
+    if [ "$nratio" -gt 0 ]; then
+        awk -v s="$logsum" -v n="$nratio" 'BEGIN {printf "geometric mean of ivy_check/ivyc: %.2fx over %d files\n", exp(s / n), n}'
+        awk -v s="$cpulogsum" -v n="$nratio" 'BEGIN {printf "geometric mean of the CPU-time ratios: %.2fx over %d files\n", exp(s / n), n}'
+    fi
+    if [ "$bmc" = 1 ]; then
+        # the largest K for which `ivyc bmc --depth K` (default settings)
+        # finishes within the budget; each K is a fresh run
+        bf=tests/data/bench/paxos.ivy
+        reached=0 last_ms=0
+        for k in $(seq 1 50); do
+            start=$(now_ms)
+            set +e
+            timeout "$bmc_budget" "$ivyc" bmc --depth "$k" "$bf" >"$scratch/bmc" 2>&1
+            bcode=$?
+            set -e
+            end=$(now_ms)
+            if [ "$bcode" != 0 ]; then
+                break
+            fi
+            reached=$k last_ms=$((end - start))
+        done
+        why="stopped at depth $((reached + 1)): $( [ "$bcode" = 124 ] && echo "over ${bmc_budget} s" || echo "exit $bcode")"
+        printf 'bmc %s: depth %d within %s s (depth %d took %d ms); %s\n' "$bf" "$reached" "$bmc_budget" "$reached" "$last_ms" "$why"
+        echo "bmc:$bf,depth=$reached,last_ms=$last_ms,budget_s=$bmc_budget" >> "$csv"
+    fi
+    echo "CSV: $csv"
+    if [ "$disagree" -gt 0 ]; then
+        echo "bench.sh: $disagree verdict(s) DISAGREE with ivy_check" >&2
+        exit 1
+    fi
+    exit 0
+fi
+
 if [ ${#files[@]} -eq 0 ]; then
     for f in examples/*.ivy examples/bugs/*.ivy tests/data/*/*.ivy; do
         if head -n 8 "$f" | grep -Eq '^# test: verify => exit (0|1)$'; then
@@ -142,12 +260,12 @@ for f in "${files[@]}"; do
     : > "$scratch/ivyc_ms"; : > "$scratch/ivy_ms"
     code=0 rss=0 share_sum=0 ivy_verdict=-
     for _ in $(seq "$runs"); do
-        read -r code ms kb solve total < <(run_ivyc "$f")
+        read -r code ms kb solve total _ < <(run_ivyc "$f")
         echo "$ms" >> "$scratch/ivyc_ms"
         [ "$kb" -gt "$rss" ] && rss=$kb
         share_sum=$(awk -v s="$share_sum" -v a="$solve" -v b="$total" 'BEGIN {printf "%.4f", s + (b > 0 ? a / b : 0)}')
         if [ -n "$ivy_check" ]; then
-            read -r ivy_verdict ims < <(run_ivy "$f")
+            read -r ivy_verdict ims _ < <(run_ivy "$f")
             echo "$ims" >> "$scratch/ivy_ms"
         fi
     done

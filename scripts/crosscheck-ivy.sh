@@ -2,8 +2,8 @@
 # Cross-check the Ivy test corpus against the reference implementation (ms-ivy).
 #
 # Every .ivy file under tests/data/parse, tests/data/syntax, tests/data/verify,
-# tests/data/isolates, tests/data/fragment, tests/data/soundness, examples and
-# examples/bugs carries a header line recording what ms-ivy does with it:
+# tests/data/isolates, tests/data/fragment, tests/data/soundness, tests/data/bench,
+# examples and examples/bugs carries a header line recording what ms-ivy does with it:
 #
 #   # ms-ivy: parses    ivy_show accepts the file (exit 0)
 #   # ms-ivy: rejects   ivy_show refuses the file (non-zero exit)
@@ -66,7 +66,7 @@ if [[ $# -gt 0 ]]; then
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
         tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib tests/data/differential \
-        examples examples/bugs; do
+        tests/data/bench examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
         done

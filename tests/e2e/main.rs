@@ -408,3 +408,91 @@ fn corrupted_models_are_internal_errors() {
     );
     assert!(!stdout.contains("violation at depth"), "{stdout}");
 }
+
+/// `--timings`: the phases, then the slowest obligations (at most 10,
+/// slowest first) with their query sizes. Times, percentages and the worker
+/// count vary between runs and are normalised; the obligation lines are
+/// sorted by their text for the snapshot (their order follows the times).
+#[test]
+fn timings_list_the_slowest_obligations_with_their_sizes() {
+    let (code, stdout, stderr) = ivyc(&["verify", "--timings", "examples/client_server.ivy"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("9 obligations: 9 proved"), "{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.starts_with("slowest "))
+        .expect("a `slowest N obligations` section");
+    // At most 10 are listed; the file has 9.
+    assert!(
+        lines[head].starts_with(
+            "slowest 9 obligations (solver time; query size: quantifiers, terms, symbols)"
+        ),
+        "{stderr}"
+    );
+    for phase in [
+        "front end",
+        "obligations",
+        "fragment check",
+        "solving (wall)",
+        "total",
+    ] {
+        assert!(
+            lines[..head]
+                .iter()
+                .any(|l| l.trim_start().starts_with(phase)),
+            "no `{phase}` line in\n{stderr}"
+        );
+    }
+    // `  <ms> ms  <q> q  <t> t  <s> s  <title>`: all 9 obligations (fewer
+    // than 10), slowest first, every size positive.
+    let entries: Vec<(f64, [u64; 3], String)> = lines[head + 1..]
+        .iter()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            assert!(w.len() > 8, "short line `{l}`");
+            assert_eq!((w[1], w[3], w[5], w[7]), ("ms", "q", "t", "s"), "`{l}`");
+            let num = |s: &str| {
+                s.parse::<u64>()
+                    .unwrap_or_else(|_| panic!("`{s}` in `{l}`"))
+            };
+            let ms: f64 = w[0].parse().expect("time");
+            (ms, [num(w[2]), num(w[4]), num(w[6])], w[8..].join(" "))
+        })
+        .collect();
+    assert_eq!(entries.len(), 9, "{stderr}");
+    assert!(
+        entries.windows(2).all(|p| p[0].0 >= p[1].0),
+        "not slowest first:\n{stderr}"
+    );
+    assert!(entries.iter().all(|(_, s, _)| s.iter().all(|&n| n > 0)));
+    // The snapshot: phases with times normalised, then the entries sorted.
+    let mut phases: Vec<String> = lines[..head]
+        .iter()
+        .map(|l| {
+            let name: Vec<&str> = l
+                .split_whitespace()
+                .take_while(|w| w.parse::<f64>().is_err())
+                .collect();
+            let rest = if l.contains("sum over") {
+                " [time]  (sum over [n] workers)"
+            } else if l.contains('%') {
+                " [time] [pct]"
+            } else if l.trim_end().ends_with(':') {
+                ""
+            } else {
+                " [time]"
+            };
+            format!("{}{rest}", name.join(" "))
+        })
+        .collect();
+    let mut sorted: Vec<String> = entries
+        .iter()
+        .map(|(_, [q, t, s], title)| format!("[time] {q} q {t} t {s} s  {title}"))
+        .collect();
+    sorted.sort();
+    phases.push(lines[head].to_string());
+    phases.extend(sorted);
+    insta::assert_snapshot!("timings_client_server", phases.join("\n"));
+}

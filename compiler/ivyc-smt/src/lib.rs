@@ -3,6 +3,7 @@
 //! `ivyc_logic::Solver`, decoding of Z3 models, and counterexample
 //! minimisation. See docs/smt.md for the encoding choices.
 
+mod dump;
 pub mod encode;
 pub mod minimize;
 pub mod model;

@@ -258,6 +258,7 @@ impl Z3Solver {
             self.rlimited = true;
         }
         self.solver.set_params(&p);
+        crate::dump::query(&self.solver);
         self.solver.check()
     }
 

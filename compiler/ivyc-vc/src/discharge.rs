@@ -10,7 +10,7 @@ use ivyc_logic::answer::{Answer, Reason, Solver};
 use ivyc_logic::{Term, TermKind};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Stack size of a solver worker thread (256 MiB of address space).
@@ -85,6 +85,7 @@ where
 {
     let units = units(obs);
     let jobs = jobs.clamp(1, units.len().max(1));
+    let conj = ConjStats::default();
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<(Outcome, Duration)>>> = Mutex::new(vec![None; obs.len()]);
     // The work of one worker thread.
@@ -95,7 +96,7 @@ where
             let Some(unit) = units.get(u) else { break };
             let start = Instant::now();
             let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                discharge_unit(obs, unit, &mut solver, timeout_ms, restarts)
+                discharge_unit(obs, unit, &mut solver, timeout_ms, restarts, &conj)
             }));
             let outs = match run {
                 Ok(o) => o,
@@ -154,6 +155,12 @@ where
         .collect()
 }
 
+/// Equal shared values: the same allocation (as `obligations` shares them),
+/// else equal contents.
+fn same<T: PartialEq + ?Sized>(a: &Arc<T>, b: &Arc<T>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
 /// Groups consecutive obligations with the same hypotheses (initiation, or
 /// consecution in the same action) into units of work.
 fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
@@ -167,8 +174,8 @@ fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
                 .is_some_and(|first| {
                     first.kind == ob.kind
                         && first.action == ob.action
-                        && first.hypotheses == ob.hypotheses
-                        && first.sig == ob.sig
+                        && same(&first.hypotheses, &ob.hypotheses)
+                        && same(&first.sig, &ob.sig)
                 });
         match out.last_mut() {
             Some(u) if shares => u.push(i),
@@ -176,6 +183,38 @@ fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
         }
     }
     out
+}
+
+/// The most time the first attempt at the conjunction of a unit's goals
+/// may take before the goals are checked one by one.
+const CONJ_BUDGET_MAX_MS: u64 = 200;
+
+/// How the conjunction attempts of one run went, shared by the workers.
+/// On some files every attempt succeeds (the learning switch: one query per
+/// unit), on others none does (the Chord ring of the `real` set: giving
+/// up after two saves 0.3 s of CPU on a 1.9 s run), so
+/// once [`CONJ_GIVE_UP_AFTER`] attempts have failed and failures outnumber
+/// successes two to one, the remaining units skip the attempt. Only an
+/// attempt's `unsat` is used, so this changes times, never a verdict.
+#[derive(Default)]
+struct ConjStats {
+    failed: AtomicUsize,
+    proved: AtomicUsize,
+}
+
+/// Failed conjunction attempts before [`ConjStats`] may give up on them.
+const CONJ_GIVE_UP_AFTER: usize = 2;
+
+impl ConjStats {
+    fn worth_trying(&self) -> bool {
+        let failed = self.failed.load(Ordering::Relaxed);
+        failed < CONJ_GIVE_UP_AFTER || failed <= 2 * self.proved.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, proved: bool) {
+        let counter = if proved { &self.proved } else { &self.failed };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Checks one unit: a single obligation, or several sharing hypotheses.
@@ -187,6 +226,7 @@ fn discharge_unit<S: Solver + ?Sized>(
     solver: &mut S,
     timeout_ms: u64,
     restarts: &RestartPolicy,
+    conj: &ConjStats,
 ) -> Vec<(Outcome, Duration)> {
     let members: Vec<&Obligation> = unit.iter().filter_map(|i| obs.get(*i)).collect();
     match members.as_slice() {
@@ -216,18 +256,27 @@ fn discharge_unit<S: Solver + ?Sized>(
             // Universal goals add only constants when negated, so their
             // conjunction has the quantifier structure of each one: one
             // query proves them all when it is unsat.
-            if goals.iter().all(is_universal) {
+            if conj.worth_trying() && goals.iter().all(is_universal) {
                 let all = Term::and(goals.iter().map(|g| g.clone().close_forall()));
                 // A short budget: when the conjunction is hard, the goals
-                // one by one are usually easier.
+                // one by one are usually easier. The conjunctions that get
+                // proved are proved fast (30-80 ms on the learning switch of
+                // the `real` benchmark set under a load of 10); one that is
+                // not may need more than 30 s (Chord's, 50 goals), so the
+                // budget stops growing at CONJ_BUDGET_MAX_MS
+                // (docs/performance.md, "Query shape").
                 let n = u64::try_from(goals.len()).unwrap_or(u64::MAX);
-                let budget = 100u64.saturating_add(n.saturating_mul(20));
+                let budget = 100u64
+                    .saturating_add(n.saturating_mul(20))
+                    .min(CONJ_BUDGET_MAX_MS);
                 let budget = if timeout_ms == 0 {
                     budget
                 } else {
                     budget.min(timeout_ms)
                 };
-                if solver.is_unsat(&first.sig, &first.hypotheses, &all, budget) {
+                let proved = solver.is_unsat(&first.sig, &first.hypotheses, &all, budget);
+                conj.record(proved);
+                if proved {
                     return vec![(Outcome::Proved, Duration::ZERO); members.len()];
                 }
             }
@@ -275,4 +324,117 @@ fn is_universal(t: &Term) -> bool {
         }
     }
     go(t, Some(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::obligation::obligations;
+    use ivyc_base::Symbol;
+    use ivyc_logic::brute::BruteForce;
+    use ivyc_logic::{Action, Cmd, Property, Role, Signature, SortId, System, Var};
+
+    /// Records the time limit of every conjunction attempt (`is_unsat`).
+    struct Recording {
+        inner: BruteForce,
+        budgets: Vec<u64>,
+    }
+
+    impl Solver for Recording {
+        fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, t: u64) -> Answer {
+            self.inner.check(sig, hyps, goal, t)
+        }
+        fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, t: u64) -> bool {
+            self.budgets.push(t);
+            self.inner.is_unsat(sig, hyps, goal, t)
+        }
+    }
+
+    /// `r(node)`, initially false, set by `add(n)`; `k` universal invariants
+    /// `forall X. r(X) | ~r(X)`.
+    fn system(k: usize) -> System {
+        let mut sig = Signature::new();
+        let node = sig.add_uninterpreted_sort("node");
+        let r = sig.fresh_symbol(Symbol::intern("r"), vec![node], SortId::BOOL, Role::State);
+        let n = sig.fresh_symbol(Symbol::intern("add.n"), vec![], node, Role::Local);
+        let x = Var::new("X", node);
+        let rx = Term::app(r, vec![Term::var(x)]);
+        let mut sys = System::new(sig);
+        sys.init = Cmd::assign(r, vec![x], Term::fls());
+        sys.actions.push(Action {
+            name: Symbol::intern("add"),
+            params: vec![n],
+            returns: vec![],
+            body: Cmd::assign(
+                r,
+                vec![x],
+                Term::or([Term::eq(Term::var(x), Term::constant(n)), rx.clone()]),
+            ),
+            span: None,
+            exported: true,
+            internal: false,
+        });
+        for _ in 0..k {
+            let inv = Term::forall(vec![x], Term::or([rx.clone(), Term::not(rx.clone())]));
+            sys.invariants.push(Property::new(None, inv, None));
+        }
+        sys
+    }
+
+    fn budgets(k: usize, timeout_ms: u64) -> Vec<u64> {
+        let sys = system(k);
+        let obs = obligations(&sys);
+        let mut solver = Recording {
+            inner: BruteForce {
+                max_universe: 2,
+                max_models: 100_000,
+                exhaustive_means_unsat: true,
+            },
+            budgets: Vec::new(),
+        };
+        for unit in units(&obs) {
+            let outs = discharge_unit(
+                &obs,
+                &unit,
+                &mut solver,
+                timeout_ms,
+                &RestartPolicy::none(),
+                &ConjStats::default(),
+            );
+            assert!(outs.iter().all(|(o, _)| *o == Outcome::Proved), "{outs:?}");
+        }
+        solver.budgets
+    }
+
+    #[test]
+    fn conjunction_attempts_stop_when_they_mostly_fail() {
+        let c = ConjStats::default();
+        assert!(c.worth_trying());
+        c.record(false);
+        assert!(c.worth_trying(), "one failure is not enough");
+        c.record(false);
+        assert!(!c.worth_trying(), "two failures, no success");
+        let c = ConjStats::default();
+        for _ in 0..3 {
+            c.record(true);
+        }
+        for _ in 0..6 {
+            c.record(false);
+        }
+        assert!(
+            c.worth_trying(),
+            "6 failures against 3 successes: keep trying"
+        );
+        c.record(false);
+        assert!(!c.worth_trying());
+    }
+
+    #[test]
+    fn the_conjunction_budget_grows_with_the_goals_up_to_a_cap() {
+        // initiation and consecution in `add`: one attempt each
+        assert_eq!(budgets(2, 60_000), vec![140, 140]);
+        assert_eq!(budgets(50, 60_000), vec![CONJ_BUDGET_MAX_MS; 2]);
+        // never more than the obligation's own limit
+        assert_eq!(budgets(50, 150), vec![150, 150]);
+    }
 }

@@ -49,14 +49,18 @@ pub struct Obligation {
     pub assert_kind: Option<AssertKind>,
     /// The invariant or assertion formula over the original vocabulary.
     pub property: Term,
-    /// The system signature extended with the fresh SSA versions.
-    pub sig: Signature,
-    pub hypotheses: Vec<Term>,
+    /// The system signature extended with the fresh SSA versions (shared
+    /// by the obligations of one action).
+    pub sig: Arc<Signature>,
+    /// Shared by the obligations with the same hypotheses (initiation of
+    /// each invariant, consecution of each invariant in one action): built
+    /// once, and compared by pointer when grouping units of work.
+    pub hypotheses: Arc<[Term]>,
     /// Where each hypothesis came from, aligned with `hypotheses`.
-    pub hyp_sources: Vec<HypSource>,
+    pub hyp_sources: Arc<[HypSource]>,
     /// The label and span of each hypothesis' source (the action for the
     /// transition), aligned with `hypotheses`.
-    pub hyp_origins: Vec<(Option<Symbol>, Option<Span>)>,
+    pub hyp_origins: Arc<[(Option<Symbol>, Option<Span>)]>,
     pub goal: Term,
     /// False for initiation: the state before the initializer is arbitrary.
     pub has_pre: bool,
@@ -152,7 +156,7 @@ impl Obligation {
     /// snapshots and `--dump` style output.
     pub fn pretty(&self) -> String {
         let mut s = format!("#{} {}\n", self.index, self.title());
-        for h in &self.hypotheses {
+        for h in self.hypotheses.iter() {
             let _ = writeln!(s, "  hyp  {}", h.pretty(&self.sig));
         }
         let _ = writeln!(s, "  goal {}", self.goal.pretty(&self.sig));
@@ -261,6 +265,13 @@ fn assertion_groups(asserts: &[(&Term, &AssertInfo)], skip_require: bool) -> Vec
     groups
 }
 
+/// Hypotheses shared by several obligations (see [`Obligation::hypotheses`]).
+struct SharedHyps {
+    hypotheses: Arc<[Term]>,
+    sources: Arc<[HypSource]>,
+    origins: Arc<[(Option<Symbol>, Option<Span>)]>,
+}
+
 struct Ctx<'a> {
     sys: &'a System,
     definitions: Arc<BTreeMap<SymId, Lambda>>,
@@ -294,14 +305,53 @@ impl Ctx<'_> {
         self.pre_invariants(a).map(|(_, t)| t.clone()).collect()
     }
 
+    /// The hypotheses of obligations of `kind` in `action`, with their
+    /// sources and origins, ready to be shared by every obligation that
+    /// assumes exactly them.
+    fn shared(
+        &self,
+        kind: ObligationKind,
+        action: Option<&ivyc_logic::Action>,
+        hypotheses: Vec<Term>,
+    ) -> SharedHyps {
+        let action_span = action.and_then(|a| a.span);
+        let pre: Vec<HypSource> = match action {
+            Some(a) if kind != ObligationKind::Initiation => {
+                self.pre_invariants(a).map(|(s, _)| *s).collect()
+            }
+            _ => vec![],
+        };
+        // The axioms, then the properties: for a property's own obligation
+        // only the lemmas (see `obligations`), which follow the properties
+        // in `HypSource::Property` numbering.
+        let mut background: Vec<HypSource> =
+            (0..self.sys.axioms.len()).map(HypSource::Axiom).collect();
+        let (props, lemmas) = (self.sys.properties.len(), self.sys.lemmas.len());
+        if kind == ObligationKind::Property {
+            background.extend((props..props + lemmas).map(HypSource::Property));
+        } else {
+            background.extend((0..props + lemmas).map(HypSource::Property));
+        }
+        let sources = sources(background, pre, hypotheses.len());
+        let origins = sources
+            .iter()
+            .map(|s| s.origin(self.sys, action_span))
+            .collect();
+        SharedHyps {
+            hypotheses: hypotheses.into(),
+            sources: sources.into(),
+            origins,
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         kind: ObligationKind,
         action: Option<(&ivyc_logic::Action, &Passive)>,
-        sig: &Signature,
+        sig: &Arc<Signature>,
         property: (&Term, Option<Symbol>, Option<Span>, Option<AssertKind>),
-        hypotheses: Vec<Term>,
+        hyps: &SharedHyps,
         goal: Term,
         post_versions: &Versions,
         other_versions: &[Versions],
@@ -319,31 +369,10 @@ impl Ctx<'_> {
             ),
             None => (None, None, vec![], vec![]),
         };
-        let with_invariants = kind != ObligationKind::Initiation && action.is_some();
-        let pre: Vec<HypSource> = match action {
-            Some((a, _)) if with_invariants => self.pre_invariants(a).map(|(s, _)| *s).collect(),
-            _ => vec![],
-        };
-        // The axioms, then the properties: for a property's own obligation
-        // only the lemmas (see `obligations`), which follow the properties
-        // in `HypSource::Property` numbering.
-        let mut background: Vec<HypSource> =
-            (0..self.sys.axioms.len()).map(HypSource::Axiom).collect();
-        let (props, lemmas) = (self.sys.properties.len(), self.sys.lemmas.len());
-        if kind == ObligationKind::Property {
-            background.extend((props..props + lemmas).map(HypSource::Property));
-        } else {
-            background.extend((0..props + lemmas).map(HypSource::Property));
-        }
-        let hyp_sources = sources(background, pre, hypotheses.len());
-        let hyp_origins = hyp_sources
-            .iter()
-            .map(|s| s.origin(self.sys, action_span))
-            .collect();
         self.out.push(Obligation {
             index: self.out.len(),
-            hyp_sources,
-            hyp_origins,
+            hyp_sources: hyps.sources.clone(),
+            hyp_origins: hyps.origins.clone(),
             definitions: self.definitions.clone(),
             kind,
             action: action_name,
@@ -353,7 +382,7 @@ impl Ctx<'_> {
             assert_kind,
             property: property.clone(),
             sig: sig.clone(),
-            hypotheses,
+            hypotheses: hyps.hypotheses.clone(),
             goal,
             has_pre: kind != ObligationKind::Initiation && action.is_some(),
             post: post_map(&self.state, post_versions),
@@ -370,7 +399,7 @@ impl Ctx<'_> {
     fn assertions(
         &mut self,
         action: Option<(&ivyc_logic::Action, &Passive)>,
-        sig: &Signature,
+        sig: &Arc<Signature>,
         passive: &Passive,
         asserts: &[(&Term, &AssertInfo)],
         exported: bool,
@@ -397,12 +426,13 @@ impl Ctx<'_> {
             } else {
                 ObligationKind::Assertion
             };
+            let hyps = self.shared(kind, action.map(|(a, _)| a), hyps);
             self.push(
                 kind,
                 action,
                 sig,
                 (formula, info.label, info.span, Some(info.kind)),
-                hyps,
+                &hyps,
                 goal,
                 &versions.unwrap_or_default(),
                 all_versions.get(1..).unwrap_or(&[]),
@@ -458,14 +488,15 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
 
     // ---- properties: theorems of the axioms and of the lemmas ----
     let background = formulas(&mut sys.axioms.iter().chain(&sys.lemmas));
+    let base_sig = Arc::new(sys.sig.clone());
+    let hyps = ctx.shared(ObligationKind::Property, None, background);
     for prop in &sys.properties {
-        let hyps = background.clone();
         ctx.push(
             ObligationKind::Property,
             None,
-            &sys.sig,
+            &base_sig,
             (&prop.formula, prop.label, prop.span, None),
-            hyps,
+            &hyps,
             prop.formula.clone(),
             &Versions::default(),
             &[],
@@ -478,15 +509,17 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
     let ignore = |_: &AssertInfo, _: usize| AssertMode::Ignore;
     let trans = init.body.transition_conjuncts(&ignore);
     let post = rename(&init.final_versions);
+    let sig = Arc::new(sig);
+    let mut hyps = ctx.axioms.clone();
+    hyps.extend(trans.iter().cloned());
+    let hyps = ctx.shared(ObligationKind::Initiation, None, hyps);
     for inv in &sys.invariants {
-        let mut hyps = ctx.axioms.clone();
-        hyps.extend(trans.iter().cloned());
         ctx.push(
             ObligationKind::Initiation,
             None,
             &sig,
             (&inv.formula, inv.label, inv.span, None),
-            hyps,
+            &hyps,
             inv.formula.rename_symbols(&post),
             &init.final_versions,
             &[],
@@ -508,16 +541,18 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
         };
         let trans = p.body.transition_conjuncts(&cons_mode);
         let post = rename(&p.final_versions);
+        let sig = Arc::new(sig);
+        let mut hyps = ctx.axioms.clone();
+        hyps.extend(ctx.pre_formulas(action));
+        hyps.extend(trans);
+        let hyps = ctx.shared(ObligationKind::Consecution, Some(action), hyps);
         for inv in &sys.invariants {
-            let mut hyps = ctx.axioms.clone();
-            hyps.extend(ctx.pre_formulas(action));
-            hyps.extend(trans.iter().cloned());
             ctx.push(
                 ObligationKind::Consecution,
                 Some((action, &p)),
                 &sig,
                 (&inv.formula, inv.label, inv.span, None),
-                hyps,
+                &hyps,
                 inv.formula.rename_symbols(&post),
                 &p.final_versions,
                 &[],

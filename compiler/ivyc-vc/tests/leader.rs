@@ -391,8 +391,8 @@ fn properties_are_proved_once_then_assumed() {
     let obs = obligations(&l.sys);
     assert_eq!(obs[0].kind, ObligationKind::Property);
     assert_eq!(
-        obs[0].hyp_sources,
-        vec![HypSource::Axiom(0), HypSource::Property(1)],
+        obs[0].hyp_sources[..],
+        [HypSource::Axiom(0), HypSource::Property(1)],
         "a property is proved from the axioms and the lemmas"
     );
     assert!(obs[1..].iter().all(|o| o.kind != ObligationKind::Property));
