@@ -71,6 +71,7 @@ pub const FILES_1_8: &[(&str, &str)] = &[
         "mc_schemata",
         include_str!("../../../stdlib/1.8/mc_schemata.ivy"),
     ),
+    ("numbers", include_str!("../../../stdlib/1.8/numbers.ivy")),
     ("order", include_str!("../../../stdlib/1.8/order.ivy")),
     ("tcp_host", include_str!("../../../stdlib/1.8/tcp_host.ivy")),
     (
