@@ -66,6 +66,10 @@ pub const FILES: &[(&str, &str)] = &[
 
 /// The 1.8 files that differ from (or are missing in) the 1.7 library.
 pub const FILES_1_8: &[(&str, &str)] = &[
+    (
+        "collections",
+        include_str!("../../../stdlib/1.8/collections.ivy"),
+    ),
     ("ip", include_str!("../../../stdlib/1.8/ip.ivy")),
     (
         "mc_schemata",
