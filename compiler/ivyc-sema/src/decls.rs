@@ -1644,7 +1644,15 @@ impl<'a> Checker<'a> {
             .chain(self.def_meta.values().filter_map(|(_, l)| *l))
             .chain(self.labels.iter().copied())
             .collect();
-        for (iso, in_with, name, span, env) in std::mem::take(&mut self.pending_isolate_names) {
+        let pending = std::mem::take(&mut self.pending_isolate_names);
+        // Isolates with a member (before `with`) still unresolved here: they
+        // verify something even if no member resolved yet.
+        let named_members: HashSet<usize> = pending
+            .iter()
+            .filter(|(_, in_with, ..)| !in_with)
+            .map(|(iso, ..)| *iso)
+            .collect();
+        for (iso, in_with, name, span, env) in pending {
             let found = (0..=env.prefix.len())
                 .rev()
                 .map(|i| dotted(env.prefix.get(..i).unwrap_or(&[]), &name))
@@ -1656,6 +1664,20 @@ impl<'a> Checker<'a> {
                     } else {
                         def.members.push(full)
                     }
+                }
+                // ms-ivy checks the names of an isolate only when it
+                // verifies it: in a trusted isolate, or one verifying
+                // nothing, an unknown name is ignored.
+                (None, Some(def))
+                    if def.trusted || (def.members.is_empty() && !named_members.contains(&iso)) =>
+                {
+                    self.err(
+                        SemaError::UnknownIsolateName {
+                            name: name.to_string(),
+                            span,
+                        },
+                        &env,
+                    )
                 }
                 _ => self.undefined(NameKind::Value, &name, span, &env),
             }
