@@ -144,6 +144,12 @@ impl System {
 /// Substitutes definitions into each other until no body mentions a
 /// defined symbol; `Err(sym)` if `sym` is (mutually) recursive.
 pub fn close_definitions(defs: &HashMap<SymId, Lambda>) -> Result<HashMap<SymId, Lambda>, SymId> {
+    // Cycles first: substituting a recursive definition round after round
+    // doubles its body each time (a library's recursive `lexord_rec` ran
+    // out of memory before the round limit).
+    if let Some(sym) = recursive_definition(defs) {
+        return Err(sym);
+    }
     let mut cur = defs.clone();
     for _ in 0..=defs.len() {
         let mentions = |l: &Lambda| l.body.symbols().into_iter().any(|s| defs.contains_key(&s));
@@ -162,4 +168,69 @@ pub fn close_definitions(defs: &HashMap<SymId, Lambda>) -> Result<HashMap<SymId,
         .collect();
     bad.sort();
     Err(bad.first().copied().unwrap_or(SymId(0)))
+}
+
+/// The least defined symbol whose definition (transitively) mentions
+/// itself, if any.
+fn recursive_definition(defs: &HashMap<SymId, Lambda>) -> Option<SymId> {
+    let deps: HashMap<SymId, Vec<SymId>> = defs
+        .iter()
+        .map(|(&s, l)| {
+            let mut d: Vec<SymId> = l
+                .body
+                .symbols()
+                .into_iter()
+                .filter(|x| defs.contains_key(x))
+                .collect();
+            d.sort();
+            d.dedup();
+            (s, d)
+        })
+        .collect();
+    let mut syms: Vec<SymId> = defs.keys().copied().collect();
+    syms.sort();
+    syms.into_iter().find(|&start| {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<SymId> = deps.get(&start).cloned().unwrap_or_default();
+        while let Some(x) = stack.pop() {
+            if x == start {
+                return true;
+            }
+            if seen.insert(x) {
+                stack.extend(deps.get(&x).into_iter().flatten().copied());
+            }
+        }
+        false
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(body: Term) -> Lambda {
+        Lambda::new(Vec::new(), body)
+    }
+
+    #[test]
+    fn chains_close_and_cycles_are_named() {
+        let (a, b, c, d) = (SymId(1), SymId(2), SymId(3), SymId(4));
+        let mut defs = HashMap::new();
+        defs.insert(a, def(Term::app(b, vec![])));
+        defs.insert(b, def(Term::app(c, vec![])));
+        defs.insert(c, def(Term::app(SymId(9), vec![])));
+        let closed = close_definitions(&defs).expect("no cycle");
+        assert_eq!(closed[&a].body, Term::app(SymId(9), vec![]));
+        // d -> d and c -> d: the least symbol on a cycle is d (c only
+        // leads to one).
+        defs.insert(c, def(Term::app(d, vec![])));
+        defs.insert(d, def(Term::and([Term::app(d, vec![]), Term::app(d, vec![])])));
+        assert_eq!(close_definitions(&defs).err(), Some(d));
+        // Many doubling self-references fail at once instead of growing.
+        for i in 10..60 {
+            let s = SymId(i);
+            defs.insert(s, def(Term::and([Term::app(s, vec![]), Term::app(a, vec![])])));
+        }
+        assert_eq!(close_definitions(&defs).err(), Some(d));
+    }
 }

@@ -1441,6 +1441,7 @@ impl<'a> Checker<'a> {
                 if let Some(p) = proof {
                     self.err(SemaError::ProofIgnored { span: p.span }, env);
                 }
+                self.label_clash(&fmla.label, env);
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
                     // `explicit` changes nothing for ms-ivy's checks of a
                     // property without a proof: it is proved, then assumed
@@ -1557,7 +1558,29 @@ impl<'a> Checker<'a> {
         let _ = Section::Common;
     }
 
+    /// As in ms-ivy ("redefining NAME"), the label of an invariant or a
+    /// property may not be the name of a sort, symbol or action of the
+    /// same scope.
+    fn label_clash(&mut self, label: &Option<ast::Label>, env: &Rc<Env>) {
+        let Some(l) = label else { return };
+        let full = dotted(&env.prefix, l.as_str());
+        if let Some((Entity::Sort(_) | Entity::Sym(_) | Entity::Action(_), previous)) =
+            self.names.get(&full)
+        {
+            let previous = *previous;
+            self.err(
+                SemaError::DuplicateDeclaration {
+                    name: full,
+                    span: l.span,
+                    previous,
+                },
+                env,
+            );
+        }
+    }
+
     fn invariant(&mut self, fmla: &ast::LabeledFmla, explicit: bool, env: &Rc<Env>) {
+        self.label_clash(&fmla.label, env);
         let label = fmla.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
         if let Some(t) = self.closed(&fmla.fmla, BoolContext::Invariant, env) {
             let p = Property {
@@ -1644,7 +1667,15 @@ impl<'a> Checker<'a> {
             .chain(self.def_meta.values().filter_map(|(_, l)| *l))
             .chain(self.labels.iter().copied())
             .collect();
-        for (iso, in_with, name, span, env) in std::mem::take(&mut self.pending_isolate_names) {
+        let pending = std::mem::take(&mut self.pending_isolate_names);
+        // Isolates with a member (before `with`) still unresolved here: they
+        // verify something even if no member resolved yet.
+        let named_members: HashSet<usize> = pending
+            .iter()
+            .filter(|(_, in_with, ..)| !in_with)
+            .map(|(iso, ..)| *iso)
+            .collect();
+        for (iso, in_with, name, span, env) in pending {
             let found = (0..=env.prefix.len())
                 .rev()
                 .map(|i| dotted(env.prefix.get(..i).unwrap_or(&[]), &name))
@@ -1656,6 +1687,20 @@ impl<'a> Checker<'a> {
                     } else {
                         def.members.push(full)
                     }
+                }
+                // ms-ivy checks the names of an isolate only when it
+                // verifies it: in a trusted isolate, or one verifying
+                // nothing, an unknown name is ignored.
+                (None, Some(def))
+                    if def.trusted || (def.members.is_empty() && !named_members.contains(&iso)) =>
+                {
+                    self.err(
+                        SemaError::UnknownIsolateName {
+                            name: name.to_string(),
+                            span,
+                        },
+                        &env,
+                    )
                 }
                 _ => self.undefined(NameKind::Value, &name, span, &env),
             }

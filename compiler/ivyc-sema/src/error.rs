@@ -303,6 +303,14 @@ pub enum SemaError {
     ProofIgnored {
         span: Span,
     },
+    /// A name in the list of an isolate that is never checked (trusted,
+    /// or verifying nothing) that names no object, action, sort, symbol or
+    /// label (a warning: ms-ivy only checks these names in the isolates it
+    /// verifies, so such lists occur in real files, e.g. its own library).
+    UnknownIsolateName {
+        name: String,
+        span: Span,
+    },
     /// A range sort `{lo..hi}` with `lo > hi`.
     EmptyRange {
         lo: i128,
@@ -436,6 +444,7 @@ impl SemaError {
             | UnknownTheory { span, .. }
             | RangeBound { span, .. }
             | ProofIgnored { span }
+            | UnknownIsolateName { span, .. }
             | EmptyRange { span, .. }
             | DuplicateImplementation { span, .. }
             | MonitorSignature { span, .. }
@@ -516,6 +525,7 @@ impl IntoDiagnostic for SemaError {
             UnknownTheory { .. } => "unknown-theory",
             RangeBound { .. } => "range-bound",
             ProofIgnored { .. } => "proof-ignored",
+            UnknownIsolateName { .. } => "unknown-isolate-name",
             EmptyRange { .. } => "empty-range",
             DuplicateImplementation { .. } => "duplicate-implementation",
             MonitorSignature { .. } => "monitor-signature",
@@ -897,6 +907,13 @@ impl IntoDiagnostic for SemaError {
             .with_notes(vec![
                 "help: write the bound as a numeral, or pass a numeral for the module parameter it names".into(),
             ]),
+            UnknownIsolateName { name, span } => {
+                warning(code, format!("`{name}` in this isolate's list names nothing; ignored"))
+                    .with_labels(vec![primary(*span, "no object, action, sort, symbol or label of this name")])
+                    .with_notes(vec![
+                        "help: the isolate is never checked (it is trusted or verifies nothing), so, as in Ivy, the name has no effect; remove it or correct it".into(),
+                    ])
+            }
             ProofIgnored { span } => warning(code, "proof ignored: ivyc checks the property without it")
                 .with_labels(vec![primary(*span, "Ivy's tactics are not run")])
                 .with_notes(vec![

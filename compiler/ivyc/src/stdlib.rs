@@ -66,11 +66,16 @@ pub const FILES: &[(&str, &str)] = &[
 
 /// The 1.8 files that differ from (or are missing in) the 1.7 library.
 pub const FILES_1_8: &[(&str, &str)] = &[
+    (
+        "collections",
+        include_str!("../../../stdlib/1.8/collections.ivy"),
+    ),
     ("ip", include_str!("../../../stdlib/1.8/ip.ivy")),
     (
         "mc_schemata",
         include_str!("../../../stdlib/1.8/mc_schemata.ivy"),
     ),
+    ("numbers", include_str!("../../../stdlib/1.8/numbers.ivy")),
     ("order", include_str!("../../../stdlib/1.8/order.ivy")),
     ("tcp_host", include_str!("../../../stdlib/1.8/tcp_host.ivy")),
     (
