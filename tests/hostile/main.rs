@@ -368,3 +368,24 @@ fn cpp_keywords_and_double_underscores_compile() {
     );
     common::cmake_build(&out, &tmp.path().join("build"), "Debug", &[runtime]);
 }
+
+/// A reader that goes away (`ivyc verify --format json | head -1`) is not a
+/// crash: ivyc stops quietly with 141, as a program killed by SIGPIPE.
+#[test]
+fn closed_stdout_is_not_an_internal_error() {
+    let root = common::repo_root();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ivyc"))
+        .args(["verify", "--format", "json", "examples/lock_server.ivy"])
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("failed to start ivyc");
+    // Close our end of stdout before ivyc writes its report.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for ivyc");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}

@@ -15,10 +15,13 @@ mod trace_file;
 mod verify;
 mod window;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 use exit::Exit;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The exit code when stdout or stderr is a closed pipe (128 + SIGPIPE).
+const BROKEN_PIPE: i32 = 141;
 
 /// Set when the panic hook has printed a report.
 static REPORTED: AtomicBool = AtomicBool::new(false);
@@ -32,6 +35,17 @@ fn install_panic_hook() {
         if info.location().is_some_and(|l| l.file().contains("/z3-0.")) {
             return;
         }
+        // The reader of our output went away (`ivyc ... | head`): stop
+        // quietly, as a program killed by SIGPIPE would (128 + 13).
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(BROKEN_PIPE);
+        }
         REPORTED.store(true, Ordering::SeqCst);
         let input: Vec<String> = std::env::args().skip(1).collect();
         eprintln!(
@@ -44,7 +58,17 @@ fn install_panic_hook() {
 
 fn main() {
     install_panic_hook();
-    let cli = Cli::parse();
+    // `--version` names the Z3 library actually loaded, as Z3 reports it.
+    let version: &'static str = Box::leak(
+        format!(
+            "{} (Z3 {})",
+            env!("CARGO_PKG_VERSION"),
+            ivyc_smt::z3_version()
+        )
+        .into_boxed_str(),
+    );
+    let matches = Cli::command().version(version).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let exit = match std::panic::catch_unwind(|| match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),
