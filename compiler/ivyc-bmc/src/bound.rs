@@ -212,7 +212,12 @@ mod tests {
             &[Symbol::intern("red"), Symbol::intern("green")],
             None,
         );
-        let r = sig.fresh_symbol(Symbol::intern("r"), vec![node, id], SortId::BOOL, Role::State);
+        let r = sig.fresh_symbol(
+            Symbol::intern("r"),
+            vec![node, id],
+            SortId::BOOL,
+            Role::State,
+        );
         let p = sig.fresh_symbol(Symbol::intern("p"), vec![color], SortId::BOOL, Role::State);
         let (_, consts) = cardinality_axiom(&mut sig, node, 2);
         let g = Grounding::new(&sig, &[(node, consts.clone())]);
@@ -221,9 +226,11 @@ mod tests {
         let t = Term::forall(vec![x, y], Term::app_vars(r, &[x, y]));
         let expected = Term::forall(
             vec![y],
-            Term::and(consts.iter().map(|&k| {
-                Term::app(r, vec![Term::constant(k), Term::var(y)])
-            })),
+            Term::and(
+                consts
+                    .iter()
+                    .map(|&k| Term::app(r, vec![Term::constant(k), Term::var(y)])),
+            ),
         );
         assert_eq!(g.ground(&t), expected);
         // exists C:color. p(C)  ->  p(red) | p(green)
@@ -244,9 +251,7 @@ mod tests {
         let gs = g.ground(&shadow);
         assert_eq!(gs.free_vars(), vec![y]);
         let mut quantified = false;
-        gs.visit(|t| {
-            quantified |= matches!(t.kind, TermKind::Forall(..) | TermKind::Exists(..))
-        });
+        gs.visit(|t| quantified |= matches!(t.kind, TermKind::Forall(..) | TermKind::Exists(..)));
         assert!(!quantified, "{gs:?}");
     }
 
@@ -255,8 +260,18 @@ mod tests {
         let mut sig = Signature::new();
         let node = sig.add_uninterpreted_sort("node");
         let value = sig.add_uninterpreted_sort("value");
-        sig.fresh_symbol(Symbol::intern("link"), vec![node, node], SortId::BOOL, Role::State);
-        sig.fresh_symbol(Symbol::intern("holds"), vec![node, value], SortId::BOOL, Role::State);
+        sig.fresh_symbol(
+            Symbol::intern("link"),
+            vec![node, node],
+            SortId::BOOL,
+            Role::State,
+        );
+        sig.fresh_symbol(
+            Symbol::intern("holds"),
+            vec![node, value],
+            SortId::BOOL,
+            Role::State,
+        );
         let sys = System::new(sig);
         assert_eq!(default_bounds(&sys), vec![(node, 3), (value, 2)]);
     }

@@ -92,7 +92,10 @@ pub struct Coverage {
 pub enum BmcResult {
     /// The first pass showed every depth up to `depth` free of violations;
     /// `covered` says what each pass covered.
-    NoViolation { depth: usize, covered: Vec<Coverage> },
+    NoViolation {
+        depth: usize,
+        covered: Vec<Coverage>,
+    },
     /// A shortest violating execution (within the bounds of its pass).
     Violation(Box<Trace>),
     /// The solver did not decide the query of `depth` in the first pass
@@ -294,8 +297,7 @@ impl Unrolling {
             })
             .collect();
         u.quantifier_free = !u.consts.is_empty()
-            && u
-                .ground_background
+            && u.ground_background
                 .iter()
                 .chain(u.ground_side.iter().flatten())
                 .chain(u.ground_transition.iter().flatten())
@@ -395,7 +397,6 @@ impl Unrolling {
     fn ground(&self, ts: &[Term]) -> Vec<Term> {
         ts.iter().map(|t| self.grounding.ground(t)).collect()
     }
-
 }
 
 /// Asserts `terms`, with the closure constraints of their new ground
@@ -455,7 +456,9 @@ fn first_use_sequences(
                 .sig
                 .symbols()
                 .filter(|(_, d)| {
-                    d.args.is_empty() && d.ret == sort && matches!(d.role, Role::Rigid | Role::State)
+                    d.args.is_empty()
+                        && d.ret == sort
+                        && matches!(d.role, Role::Rigid | Role::State)
                 })
                 .map(|(s, _)| (Term::tru(), Term::constant(current(after_init, s))))
                 .collect();
@@ -494,7 +497,10 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
 
 /// `bounds` with every bound one larger.
 pub fn widen(bounds: &[(SortId, u32)]) -> Vec<(SortId, u32)> {
-    bounds.iter().map(|&(s, n)| (s, n.saturating_add(1))).collect()
+    bounds
+        .iter()
+        .map(|&(s, n)| (s, n.saturating_add(1)))
+        .collect()
 }
 
 /// The passes of a search: their bounds, in order.
@@ -519,7 +525,9 @@ fn time_left(opts: &BmcOptions, deadline: Option<Instant>) -> Option<u64> {
     let Some(deadline) = deadline else {
         return Some(opts.timeout_ms);
     };
-    let left = deadline.saturating_duration_since(Instant::now()).as_millis();
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .as_millis();
     let left = u64::try_from(left).unwrap_or(u64::MAX);
     if left == 0 {
         return None;
@@ -548,7 +556,7 @@ fn run_pass(
     deadline: Option<Instant>,
     bounds: &[(SortId, u32)],
     solver: &mut impl IncrementalSolver,
-    on_depth: &mut impl FnMut(usize),
+    on_depth: &mut impl FnMut(&[(SortId, u32)], usize),
 ) -> Pass {
     let u = Unrolling::new(sys, opts.depth, bounds, opts.property, opts.symmetry);
     solver.push();
@@ -563,7 +571,7 @@ fn run_depths(
     deadline: Option<Instant>,
     u: &Unrolling,
     solver: &mut impl IncrementalSolver,
-    on_depth: &mut impl FnMut(usize),
+    on_depth: &mut impl FnMut(&[(SortId, u32)], usize),
 ) -> Pass {
     // The ground terms whose closure is asserted at the pass's level.
     let mut closed: HashSet<Term> = HashSet::new();
@@ -583,7 +591,11 @@ fn run_depths(
         if let Some(side) = u.ground_side.get(depth) {
             assert_closed(u, solver, side, &mut closed);
         }
-        let failing = u.ground_failure.get(depth).map(Vec::as_slice).unwrap_or(&[]);
+        let failing = u
+            .ground_failure
+            .get(depth)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         // Nothing is checked at this depth (e.g. `--property` of another step).
         let nothing_checked = matches!(u.failure(depth).1.kind, TermKind::Bool(true));
         let answer = if nothing_checked {
@@ -607,7 +619,7 @@ fn run_depths(
         };
         match answer {
             Answer::Unsat => {
-                on_depth(depth);
+                on_depth(&u.bounds, depth);
                 if depth < u.depth {
                     if let Some(t) = u.ground_transition.get(depth) {
                         assert_closed(u, solver, t, &mut closed);
@@ -632,12 +644,13 @@ fn run_depths(
 /// Searches depths 0..=`opts.depth`, pass after pass (see
 /// [`SortBounds`]); stops at the first violation, or when the first pass
 /// cannot decide a depth, or when a later pass stops. `on_depth` is called
-/// after each depth of each pass is shown to have no violation.
+/// with the pass's bounds after each depth of each pass is shown to have
+/// no violation.
 pub fn search(
     sys: &System,
     opts: &BmcOptions,
     solver: &mut impl IncrementalSolver,
-    mut on_depth: impl FnMut(usize),
+    mut on_depth: impl FnMut(&[(SortId, u32)], usize),
 ) -> BmcResult {
     let mut covered = Vec::new();
     for (i, bounds) in passes(sys, &opts.bounds).into_iter().enumerate() {
@@ -765,7 +778,7 @@ mod tests {
             ..BmcOptions::default()
         };
         let mut safe = Vec::new();
-        let r = search(&sys, &opts, &mut session(), |d| safe.push(d));
+        let r = search(&sys, &opts, &mut session(), |_, d| safe.push(d));
         assert_eq!(safe, vec![0, 1]);
         let BmcResult::Violation(t) = r else {
             panic!("expected a violation, got {r:?}");
@@ -790,8 +803,11 @@ mod tests {
             timeout_ms: 1000,
             ..BmcOptions::default()
         };
-        let r = search(&sys, &opts, &mut session(), |_| {});
-        assert!(matches!(r, BmcResult::NoViolation { depth: 1, .. }), "{r:?}");
+        let r = search(&sys, &opts, &mut session(), |_, _| {});
+        assert!(
+            matches!(r, BmcResult::NoViolation { depth: 1, .. }),
+            "{r:?}"
+        );
     }
 
     #[test]
@@ -804,7 +820,7 @@ mod tests {
             timeout_ms: 1000,
             ..BmcOptions::default()
         };
-        let r = search(&sys, &opts, &mut session(), |_| {});
+        let r = search(&sys, &opts, &mut session(), |_, _| {});
         assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
     }
 
@@ -817,9 +833,9 @@ mod tests {
             timeout_ms: 1000,
             ..BmcOptions::default()
         };
-        let r = search(&sys, &opts("one"), &mut session(), |_| {});
+        let r = search(&sys, &opts("one"), &mut session(), |_, _| {});
         assert!(matches!(r, BmcResult::Violation(_)), "{r:?}");
-        let r = search(&sys, &opts("other"), &mut session(), |_| {});
+        let r = search(&sys, &opts("other"), &mut session(), |_, _| {});
         assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
         assert!(has_property(&sys, Symbol::intern("one")));
         assert!(!has_property(&sys, Symbol::intern("other")));
@@ -841,7 +857,7 @@ mod tests {
             timeout_ms: 1000,
             ..BmcOptions::default()
         };
-        let r = search(&sys, &opts, &mut session(), |_| {});
+        let r = search(&sys, &opts, &mut session(), |_, _| {});
         let BmcResult::Violation(t) = r else {
             panic!("expected a violation, got {r:?}");
         };
@@ -860,14 +876,19 @@ mod tests {
             timeout_ms: 1000,
             ..BmcOptions::default()
         };
-        let r = search(&sys, &opts, &mut session(), |_| {});
+        let r = search(&sys, &opts, &mut session(), |_, _| {});
         let BmcResult::Violation(t) = r else {
             panic!("expected a violation, got {r:?}");
         };
         assert_eq!(t.check, ivyc_vc::ModelCheck::Checked);
         assert_eq!(t.chosen.len(), t.depth);
         // The same search with every model corrupted: never a trace.
-        let r = search(&sys, &opts, &mut ivyc_vc::CorruptingSession::new(session()), |_| {});
+        let r = search(
+            &sys,
+            &opts,
+            &mut ivyc_vc::CorruptingSession::new(session()),
+            |_, _| {},
+        );
         let BmcResult::InternalError(rejected) = r else {
             panic!("expected an internal error, got {r:?}");
         };

@@ -87,7 +87,9 @@ mod tests {
     }
 
     fn unguarded(ts: &[SymId]) -> Vec<(Term, Term)> {
-        ts.iter().map(|&t| (Term::tru(), Term::constant(t))).collect()
+        ts.iter()
+            .map(|&t| (Term::tru(), Term::constant(t)))
+            .collect()
     }
 
     #[test]
@@ -98,7 +100,10 @@ mod tests {
         all.extend(first_use(&consts, &[], &unguarded(&ts)));
         for i in 0..3 {
             for j in i + 1..3 {
-                all.push(Term::not(Term::eq(Term::constant(ts[i]), Term::constant(ts[j]))));
+                all.push(Term::not(Term::eq(
+                    Term::constant(ts[i]),
+                    Term::constant(ts[j]),
+                )));
             }
         }
         let Answer::Sat(m) = brute(3).find_model(&sig, &all) else {

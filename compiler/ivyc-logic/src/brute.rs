@@ -341,7 +341,10 @@ mod tests {
             Ok(true)
         );
         s.push();
-        s.assert(&sig, &[Term::forall(vec![x], Term::not(Term::app_vars(r, &[x])))]);
+        s.assert(
+            &sig,
+            &[Term::forall(vec![x], Term::not(Term::app_vars(r, &[x])))],
+        );
         assert_eq!(s.check(&sig, 0), Answer::Unsat);
         s.pop();
         assert!(matches!(s.check(&sig, 0), Answer::Sat(_)));

@@ -29,6 +29,12 @@ pub struct BmcRequest<'a> {
     pub budget_ms: u64,
     /// Test hook: corrupt every model before the independent check.
     pub debug_corrupt_models: bool,
+    /// Break the symmetry of bounded sorts (`--no-symmetry` turns it off,
+    /// to measure what it gains).
+    pub symmetry: bool,
+    /// Called after each depth shown free of violations: the unit, the
+    /// pass's bounds, the depth and the time since the search started.
+    pub progress: Option<&'a dyn Fn(Option<Symbol>, &NamedBounds, usize, Duration)>,
 }
 
 /// Bounds by sort name (sorts not listed: any number of elements).
@@ -224,15 +230,18 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             timeout_ms: 0,
             deadline,
             widen_deadline,
-            symmetry: std::env::var_os("XX_NOSYM").is_none(),
-        };
-        let t0 = Instant::now();
-        let dbg = |d: usize| if std::env::var_os("XX_TRACE").is_some() { eprintln!("XX depth {d} at {:.2}s", t0.elapsed().as_secs_f64()); };
-        let result = match corrupting.as_mut() {
-            Some(s) => ivyc_bmc::search(&u.system, &opts, s, dbg),
-            None => ivyc_bmc::search(&u.system, &opts, &mut solver, dbg),
+            symmetry: req.symmetry,
         };
         let sig = &u.system.sig;
+        let report = |b: &[(SortId, u32)], d: usize| {
+            if let Some(p) = req.progress {
+                p(u.name, &named(sig, b), d, start.elapsed());
+            }
+        };
+        let result = match corrupting.as_mut() {
+            Some(s) => ivyc_bmc::search(&u.system, &opts, s, report),
+            None => ivyc_bmc::search(&u.system, &opts, &mut solver, report),
+        };
         let (covered, found_with) = match &result {
             BmcResult::NoViolation { covered, .. } | BmcResult::Unknown { covered, .. } => {
                 (covered.clone(), Vec::new())

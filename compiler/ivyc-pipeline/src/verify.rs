@@ -245,6 +245,8 @@ pub fn verify(
             property: None,
             budget_ms: opts.timeout_ms,
             debug_corrupt_models: opts.debug_corrupt_models,
+            symmetry: true,
+            progress: None,
         };
         let whole = match opts.isolate {
             None => match front::whole_program(&program) {

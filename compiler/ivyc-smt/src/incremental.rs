@@ -64,7 +64,11 @@ impl Z3Incremental {
     }
 
     fn break_with(&mut self, p: Box<dyn std::any::Any + Send>) -> Reason {
-        let limit = self.session.as_ref().ok().and_then(|s| s.options().memory_max_mb);
+        let limit = self
+            .session
+            .as_ref()
+            .ok()
+            .and_then(|s| s.options().memory_max_mb);
         let r = failure_reason(&p, limit);
         self.broken = Some(r.clone());
         r
@@ -87,8 +91,7 @@ impl IncrementalSolver for Z3Incremental {
         }
         self.levels.pop();
         if let Ok(s) = &mut self.session {
-            if self.broken.is_none() && catch_unwind(AssertUnwindSafe(|| s.z3().pop(1))).is_err()
-            {
+            if self.broken.is_none() && catch_unwind(AssertUnwindSafe(|| s.z3().pop(1))).is_err() {
                 self.broken = Some(Reason::Error("Z3 failure in pop".into()));
             }
         }
@@ -180,17 +183,17 @@ mod tests {
         assert_eq!(m.eval_bool(&sig, &ra), Ok(true));
         s.push();
         assert_eq!(s.depth(), 1);
-        s.assert(&sig, &[Term::forall(vec![x], Term::not(Term::app_vars(r, &[x])))]);
+        s.assert(
+            &sig,
+            &[Term::forall(vec![x], Term::not(Term::app_vars(r, &[x])))],
+        );
         assert_eq!(s.check(&sig, 10_000), Answer::Unsat);
         s.pop();
         assert_eq!(s.depth(), 0);
         assert!(matches!(s.check(&sig, 10_000), Answer::Sat(_)));
         // A symbol first used after the pop still gets a model.
         let b = sig.fresh_symbol(Symbol::intern("b"), vec![], node, Role::Rigid);
-        s.assert(
-            &sig,
-            &[Term::not(Term::app(r, vec![Term::constant(b)]))],
-        );
+        s.assert(&sig, &[Term::not(Term::app(r, vec![Term::constant(b)]))]);
         let Answer::Sat(m) = s.check(&sig, 10_000) else {
             panic!("satisfiable");
         };
@@ -206,7 +209,10 @@ mod tests {
         s.push();
         // A numeral of an uninterpreted sort cannot be encoded.
         s.assert(&sig, &[Term::eq(Term::var(x), Term::num(1, node))]);
-        assert!(matches!(s.check(&sig, 1000), Answer::Unknown(Reason::Error(_))));
+        assert!(matches!(
+            s.check(&sig, 1000),
+            Answer::Unknown(Reason::Error(_))
+        ));
         s.pop();
         assert!(matches!(s.check(&sig, 1000), Answer::Sat(_)));
     }

@@ -48,6 +48,12 @@ pub fn run(args: &BmcArgs) -> Exit {
         property: args.property.as_deref(),
         budget_ms: args.timeout.saturating_mul(1000),
         debug_corrupt_models: crate::verify::corrupt_models(),
+        symmetry: !args.no_symmetry,
+        progress: if args.progress {
+            Some(&render::bmc_progress)
+        } else {
+            None
+        },
     };
     // Say which bounds the search starts from before it runs.
     for defaults in ivyc_pipeline::bmc::announced_bounds(&units, &req)

@@ -222,6 +222,12 @@ pub struct BmcArgs {
     /// No bound on any sort (no default bounds).
     #[arg(long, conflicts_with = "bounds")]
     pub unbounded: bool,
+    /// Do not break the symmetry of bounded sorts (slower; for measuring).
+    #[arg(long)]
+    pub no_symmetry: bool,
+    /// Print a line to stderr after each depth shown free of violations.
+    #[arg(long)]
+    pub progress: bool,
     /// Write the violating trace as JSON (docs/bmc.md).
     #[arg(long, value_name = "FILE")]
     pub trace_out: Option<PathBuf>,

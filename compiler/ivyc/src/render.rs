@@ -939,6 +939,26 @@ pub fn bmc_announce(out: &mut Renderer, defaults: &NamedBounds) {
     ));
 }
 
+/// `--progress`: `depth 4: no violation with node ≤ 3 (1.26s)` on stderr
+/// (prefixed by the isolate's name when it has one).
+pub fn bmc_progress(
+    unit: Option<ivyc_base::Symbol>,
+    bounds: &NamedBounds,
+    depth: usize,
+    t: Duration,
+) {
+    let unit = unit.map(|u| format!("{u}: ")).unwrap_or_default();
+    let what = if bounds.is_empty() {
+        " with any number of elements".to_string()
+    } else {
+        with_bounds(bounds)
+    };
+    eprintln!(
+        "{unit}depth {depth}: no violation{what} ({:.2}s)",
+        t.as_secs_f64()
+    );
+}
+
 /// One pass's coverage: `depth ≤ 6 with node ≤ 3 (depth 7: timeout)`.
 fn covered_text(c: &Covered) -> String {
     let what = if c.bounds.is_empty() {
