@@ -82,11 +82,20 @@ fn named(sig: &Signature, bounds: &[(SortId, u32)]) -> NamedBounds {
 
 /// The default bounds each unit's search would start from (for the
 /// announcement before the search; `None` as in [`UnitSearch::defaults`]).
+/// Nothing is announced for a request the search will refuse (an unknown
+/// `--property`).
 pub fn announced_bounds(units: &[Unit], req: &BmcRequest) -> Vec<Option<NamedBounds>> {
+    let known = |p: &str| {
+        let p = Symbol::intern(p);
+        units
+            .iter()
+            .any(|u| ivyc_bmc::search::has_property(&u.system, p))
+    };
+    let refused = req.property.is_some_and(|p| !known(p));
     units
         .iter()
         .map(|u| {
-            if !req.bounds.is_empty() || req.unbounded {
+            if !req.bounds.is_empty() || req.unbounded || refused {
                 return None;
             }
             let b = ivyc_bmc::default_bounds(&u.system);

@@ -1060,7 +1060,7 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
                 let mut d = bmc_violation_diagnostic(sources, trace);
                 if !u.found_with.is_empty() {
                     d.notes.push(format!(
-                        "shortest{}: a shorter trace may need more elements",
+                        "found{}: the shortest trace within these bounds (a shorter one may need more elements)",
                         with_bounds(&u.found_with)
                     ));
                 }
