@@ -31,7 +31,8 @@ pub enum SortBounds {
     /// Exactly these bounds (other sorts unbounded), in one pass.
     Fixed(Vec<(SortId, u32)>),
     /// Small default bounds ([`default_bounds`]), then each one larger by
-    /// one, then no bounds: a pass each, while the deadline allows.
+    /// one, then no bounds: a pass each, while the deadline allows (with
+    /// no deadline, only the first pass).
     Auto,
 }
 
@@ -659,6 +660,11 @@ pub fn search(
             (_, Some(a), Some(b)) => Some(a.min(b)),
             (_, a, b) => a.or(b),
         };
+        // Without a time limit the search does not widen: the passes after
+        // the first (no bounds at last) need not end.
+        if i > 0 && deadline.is_none() {
+            break;
+        }
         match run_pass(sys, opts, deadline, &bounds, solver, &mut on_depth) {
             Pass::Complete => covered.push(Coverage {
                 bounds,
@@ -822,6 +828,65 @@ mod tests {
         };
         let r = search(&sys, &opts, &mut session(), |_, _| {});
         assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
+    }
+
+    #[test]
+    fn default_bounds_find_the_bug_and_say_under_which_bounds() {
+        let sys = system(false);
+        let node = sys.sig.lookup_sort("node").expect("node");
+        assert_eq!(
+            passes(&sys, &SortBounds::Auto),
+            vec![vec![(node, 2)], vec![(node, 3)], vec![]]
+        );
+        let opts = BmcOptions {
+            depth: 3,
+            bounds: SortBounds::Auto,
+            timeout_ms: 1000,
+            ..BmcOptions::default()
+        };
+        let mut seen = Vec::new();
+        let r = search(&sys, &opts, &mut session(), |b, d| {
+            seen.push((b.to_vec(), d))
+        });
+        let BmcResult::Violation(t) = r else {
+            panic!("expected a violation, got {r:?}");
+        };
+        assert_eq!(t.depth, 2);
+        assert_eq!(t.bounds, vec![(node, 2)]);
+        assert_eq!(seen, vec![(vec![(node, 2)], 0), (vec![(node, 2)], 1)]);
+        // Without a deadline only the first pass runs.
+        let opts = BmcOptions { depth: 1, ..opts };
+        let r = search(&sys, &opts, &mut session(), |_, _| {});
+        let BmcResult::NoViolation { covered, .. } = r else {
+            panic!("expected no violation, got {r:?}");
+        };
+        assert_eq!(
+            covered,
+            vec![Coverage {
+                bounds: vec![(node, 2)],
+                depth: Some(1),
+                stopped: None
+            }]
+        );
+    }
+
+    #[test]
+    fn symmetry_breaking_keeps_the_bug() {
+        // The bug needs two distinct nodes: with symmetry broken the two
+        // `set` steps must use c1 then c2, and that is still found.
+        let sys = system(false);
+        let node = sys.sig.lookup_sort("node").expect("node");
+        for symmetry in [true, false] {
+            let opts = BmcOptions {
+                depth: 2,
+                bounds: SortBounds::Fixed(vec![(node, 2)]),
+                timeout_ms: 1000,
+                symmetry,
+                ..BmcOptions::default()
+            };
+            let r = search(&sys, &opts, &mut session(), |_, _| {});
+            assert!(matches!(r, BmcResult::Violation(_)), "{symmetry}: {r:?}");
+        }
     }
 
     #[test]
