@@ -96,6 +96,52 @@ impl Grounding {
         self.rec(t, &HashMap::new())
     }
 
+    /// Whether [`Grounding::ground`] would leave a quantifier in `t` (one
+    /// over an infinite sort, or one whose expansion is too large): decided
+    /// without grounding.
+    pub fn keeps_quantifier(&self, t: &Term) -> bool {
+        let mut keeps = false;
+        let mut stack = vec![t];
+        while let Some(x) = stack.pop() {
+            match &x.kind {
+                TermKind::Forall(vs, b) | TermKind::Exists(vs, b) => {
+                    if !self.expands_all(vs, b) {
+                        keeps = true;
+                        break;
+                    }
+                    stack.push(b);
+                }
+                TermKind::App(_, xs) | TermKind::Builtin(_, xs) => stack.extend(xs.iter()),
+                TermKind::And(xs) | TermKind::Or(xs) => stack.extend(xs.iter()),
+                TermKind::Eq(a, b) | TermKind::Implies(a, b) | TermKind::Iff(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                TermKind::Not(a) => stack.push(a),
+                TermKind::Ite(c, a, b) => {
+                    stack.push(c);
+                    stack.push(a);
+                    stack.push(b);
+                }
+                TermKind::Bool(_) | TermKind::Num(..) | TermKind::Str(..) | TermKind::Var(_) => {}
+            }
+        }
+        keeps
+    }
+
+    /// Whether a quantifier over `vs` with `body` is expanded entirely.
+    fn expands_all(&self, vs: &[Var], body: &Term) -> bool {
+        if self.elems.is_empty() || !vs.iter().all(|v| self.elems.contains_key(&v.sort)) {
+            return false;
+        }
+        vs.iter()
+            .try_fold(1usize, |n, v| {
+                n.checked_mul(self.elems.get(&v.sort).map_or(1, Vec::len))
+            })
+            .and_then(|n| n.checked_mul(body.size()))
+            .is_some_and(|size| size <= MAX_EXPANSION)
+    }
+
     fn rec(&self, t: &Term, env: &HashMap<Var, Term>) -> Term {
         let g = |x: &Term| self.rec(x, env);
         match &t.kind {
@@ -233,6 +279,9 @@ mod tests {
             ),
         );
         assert_eq!(g.ground(&t), expected);
+        // Y ranges over an unbounded sort: a quantifier stays.
+        assert!(g.keeps_quantifier(&t));
+        assert!(!g.keeps_quantifier(&Term::exists(vec![c], Term::app_vars(p, &[c]))));
         // exists C:color. p(C)  ->  p(red) | p(green)
         let e = g.ground(&Term::exists(vec![c], Term::app_vars(p, &[c])));
         let TermKind::Or(xs) = &e.kind else {
@@ -253,6 +302,7 @@ mod tests {
         let mut quantified = false;
         gs.visit(|t| quantified |= matches!(t.kind, TermKind::Forall(..) | TermKind::Exists(..)));
         assert!(!quantified, "{gs:?}");
+        assert!(!g.keeps_quantifier(&shadow));
     }
 
     #[test]

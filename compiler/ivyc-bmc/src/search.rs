@@ -189,13 +189,12 @@ pub struct Unrolling {
     pub bounds: Vec<(SortId, u32)>,
     /// The bound constants of each bounded sort.
     pub consts: Vec<(SortId, Vec<SymId>)>,
-    /// What the solver is given, grounded: the background, the side
-    /// conditions and the transition of each step, and each step's
-    /// failure (the conjuncts before its check and the negated goal).
+    /// What the solver is given, grounded: the background and the side
+    /// conditions (the transition and failure of each step are grounded
+    /// when the search reaches the step: [`Unrolling::ground_transition`],
+    /// [`Unrolling::ground_failure`]).
     pub ground_background: Vec<Term>,
     pub ground_side: Vec<Vec<Term>>,
-    pub ground_transition: Vec<Vec<Term>>,
-    pub ground_failure: Vec<Vec<Term>>,
     /// Every grounded formula is quantifier-free (and some sort is
     /// bounded): the search then replaces the cardinality axioms by the
     /// closure constraints of the ground terms (`closures`), and asserts
@@ -280,30 +279,22 @@ impl Unrolling {
             consts,
             ground_background: Vec::new(),
             ground_side: Vec::new(),
-            ground_transition: Vec::new(),
-            ground_failure: Vec::new(),
             quantifier_free: false,
         };
         u.ground_background = u.ground(&u.background);
         u.ground_side = u.side.iter().map(|s| u.ground(s)).collect();
-        u.ground_transition = (0..=depth).map(|k| u.ground(&u.transition(k))).collect();
-        u.ground_failure = (0..=depth)
-            .map(|k| {
-                let (prefix, goal) = u.failure(k);
-                let mut f = u.ground(&prefix);
-                if !goal.is_true() {
-                    f.push(u.grounding.ground(&Term::not(goal.close_forall())));
-                }
-                f
-            })
-            .collect();
+        // Decided on the formulas before grounding (cheap): grounding every
+        // step up front would cost time the deadline does not bound.
+        let keeps = |ts: &[Term]| ts.iter().any(|t| u.grounding.keeps_quantifier(t));
         u.quantifier_free = !u.consts.is_empty()
-            && u.ground_background
-                .iter()
-                .chain(u.ground_side.iter().flatten())
-                .chain(u.ground_transition.iter().flatten())
-                .chain(u.ground_failure.iter().flatten())
-                .all(|t| !has_quantifier(t));
+            && !keeps(&u.background)
+            && !u.side.iter().any(|s| keeps(s))
+            && !(0..=depth).any(|k| {
+                let (prefix, goal) = u.failure(k);
+                keeps(&u.transition(k))
+                    || keeps(&prefix)
+                    || (!goal.is_true() && keeps(&[Term::not(goal.close_forall())]))
+            });
         u
     }
 
@@ -395,6 +386,22 @@ impl Unrolling {
         }
     }
 
+    /// Step `step`'s transition, grounded.
+    pub fn ground_transition(&self, step: usize) -> Vec<Term> {
+        self.ground(&self.transition(step))
+    }
+
+    /// Step `step`'s failure (the conjuncts before its check and the
+    /// negated goal), grounded.
+    pub fn ground_failure(&self, step: usize) -> Vec<Term> {
+        let (prefix, goal) = self.failure(step);
+        let mut f = self.ground(&prefix);
+        if !goal.is_true() {
+            f.push(self.grounding.ground(&Term::not(goal.close_forall())));
+        }
+        f
+    }
+
     fn ground(&self, ts: &[Term]) -> Vec<Term> {
         ts.iter().map(|t| self.grounding.ground(t)).collect()
     }
@@ -415,12 +422,6 @@ fn assert_closed(
     } else {
         solver.assert(&u.sig, terms);
     }
-}
-
-fn has_quantifier(t: &Term) -> bool {
-    let mut found = false;
-    t.visit(|x| found |= matches!(x.kind, TermKind::Forall(..) | TermKind::Exists(..)));
-    found
 }
 
 /// For each bounded sort, per step, the guarded ground terms whose first
@@ -582,29 +583,31 @@ fn run_depths(
         solver.assert(&u.sig, &u.bound_axioms);
     }
     assert_closed(u, solver, &u.ground_background, &mut closed);
+    let stopped = |depth: usize| Pass::Stopped {
+        depth,
+        reason: Reason::Timeout,
+    };
     for depth in 0..=u.depth {
-        let Some(timeout) = time_left(opts, deadline) else {
-            return Pass::Stopped {
-                depth,
-                reason: Reason::Timeout,
-            };
-        };
+        if time_left(opts, deadline).is_none() {
+            return stopped(depth);
+        }
         if let Some(side) = u.ground_side.get(depth) {
             assert_closed(u, solver, side, &mut closed);
         }
-        let failing = u
-            .ground_failure
-            .get(depth)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
         // Nothing is checked at this depth (e.g. `--property` of another step).
         let nothing_checked = matches!(u.failure(depth).1.kind, TermKind::Bool(true));
         let answer = if nothing_checked {
             Answer::Unsat
         } else {
+            let failing = u.ground_failure(depth);
             solver.push();
             let mut local = closed.clone();
-            assert_closed(u, solver, failing, &mut local);
+            assert_closed(u, solver, &failing, &mut local);
+            // Grounding and encoding took their time: what is left now.
+            let Some(timeout) = time_left(opts, deadline) else {
+                solver.pop();
+                return stopped(depth);
+            };
             let mut a = if u.quantifier_free {
                 solver.decide(&u.sig, timeout)
             } else {
@@ -622,9 +625,8 @@ fn run_depths(
             Answer::Unsat => {
                 on_depth(&u.bounds, depth);
                 if depth < u.depth {
-                    if let Some(t) = u.ground_transition.get(depth) {
-                        assert_closed(u, solver, t, &mut closed);
-                    }
+                    let t = u.ground_transition(depth);
+                    assert_closed(u, solver, &t, &mut closed);
                 }
             }
             Answer::Sat(model) => {
