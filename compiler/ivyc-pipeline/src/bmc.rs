@@ -34,11 +34,15 @@ pub struct BmcRequest<'a> {
     pub symmetry: bool,
     /// Called after each depth shown free of violations: the unit, the
     /// pass's bounds, the depth and the time since the search started.
-    pub progress: Option<&'a dyn Fn(Option<Symbol>, &NamedBounds, usize, Duration)>,
+    pub progress: Option<&'a Progress>,
 }
 
 /// Bounds by sort name (sorts not listed: any number of elements).
 pub type NamedBounds = Vec<(String, u32)>;
+
+/// The progress callback: the unit, the pass's bounds, the depth shown
+/// free of violations and the time since the search started.
+pub type Progress = dyn Fn(Option<Symbol>, &NamedBounds, usize, Duration);
 
 /// What one pass of a unit's search covered.
 #[derive(Clone, Debug, PartialEq, Eq)]
