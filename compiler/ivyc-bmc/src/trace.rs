@@ -72,10 +72,13 @@ pub struct Trace {
     /// What the replay of the model in the evaluator found
     /// (`crate::check`; `Checked` until it has run).
     pub check: ModelCheck,
+    /// The bounds the search ran under when it found the trace (sorts not
+    /// listed: any number of elements).
+    pub bounds: Vec<(SortId, u32)>,
 }
 
 /// Every assertion node of the passive body: (index, formula, versions).
-fn assert_nodes<'a>(n: &'a PNode, out: &mut Vec<(usize, &'a Term, &'a Versions)>) {
+pub(crate) fn assert_nodes<'a>(n: &'a PNode, out: &mut Vec<(usize, &'a Term, &'a Versions)>) {
     match n {
         PNode::Assert {
             formula,
@@ -283,6 +286,7 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
         chosen: chosen_all,
         model,
         check: ModelCheck::Checked,
+        bounds: Vec::new(),
     }
 }
 

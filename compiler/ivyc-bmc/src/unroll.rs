@@ -55,8 +55,8 @@ pub struct Unrolled {
     /// `selectors[s - 1]`: for step `s`, `(action index, selector)` of each
     /// branch. Empty lists when there is a single exported action.
     pub selectors: Vec<Vec<(usize, SymId)>>,
-    /// Hypotheses: at most one selector per step is true.
-    pub hyps: Vec<Term>,
+    /// `exclusions[s - 1]`: at most one selector of step `s` is true.
+    pub exclusions: Vec<Vec<Term>>,
 }
 
 fn marker(tags: &mut Vec<Tag>, tag: Tag) -> Cmd {
@@ -103,7 +103,7 @@ pub fn unroll(sys: &System, depth: usize) -> Unrolled {
         .collect();
     let mut top = Vec::new();
     let mut selectors = Vec::new();
-    let mut hyps = Vec::new();
+    let mut exclusions = Vec::new();
 
     // Step 0: the initializer.
     for (_, info) in sys.init.assertions() {
@@ -141,11 +141,13 @@ pub fn unroll(sys: &System, depth: usize) -> Unrolled {
             branch.push(a.body.clone());
             branches.push(Cmd::Seq(branch));
         }
+        let mut excl = Vec::new();
         for (i, &(_, a)) in sels.iter().enumerate() {
             for &(_, b) in &sels[i + 1..] {
-                hyps.push(Term::not(Term::and([Term::constant(a), Term::constant(b)])));
+                excl.push(Term::not(Term::and([Term::constant(a), Term::constant(b)])));
             }
         }
+        exclusions.push(excl);
         selectors.push(sels);
         let mut block = vec![
             Cmd::Choice(branches),
@@ -165,7 +167,7 @@ pub fn unroll(sys: &System, depth: usize) -> Unrolled {
         cmd: Cmd::Seq(top),
         tags,
         selectors,
-        hyps,
+        exclusions,
     }
 }
 

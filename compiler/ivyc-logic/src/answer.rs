@@ -1,5 +1,7 @@
-//! The solver-facing contract shared by ivyc-smt and ivyc-vc: the `Answer`
-//! of a validity query and the `Solver` trait.
+//! The solver-facing contract shared by ivyc-smt, ivyc-vc and ivyc-bmc:
+//! the `Answer` of a validity query, the `Solver` trait, and the
+//! `IncrementalSolver` trait of sessions that keep their assertions
+//! between checks.
 
 use crate::model::Model;
 use crate::signature::Signature;
@@ -106,5 +108,37 @@ pub trait Solver {
                 (a, start.elapsed())
             })
             .collect()
+    }
+}
+
+/// A solver session that keeps what was asserted between checks, with
+/// nested levels (push/pop): the interface of the incremental bounded
+/// search, which asserts one more step of the unrolling after each depth
+/// and asks about the new step only (ivyc-smt implements it over one Z3
+/// solver; [`crate::brute::BruteSession`] for tests). The signature passed
+/// to each call may have grown since the previous one (new SSA versions);
+/// it must extend, never contradict, the earlier ones.
+pub trait IncrementalSolver {
+    /// Opens a level: what is asserted after it is removed by the matching
+    /// [`IncrementalSolver::pop`].
+    fn push(&mut self);
+
+    /// Closes the innermost open level (no effect when none is open).
+    fn pop(&mut self);
+
+    /// Adds closed formulas at the current level. A formula the solver
+    /// cannot take (an encoding failure) makes every later check at this
+    /// level or above answer `Unknown` with the reason.
+    fn assert(&mut self, sig: &Signature, terms: &[Term]);
+
+    /// Satisfiability of the conjunction of everything asserted at the
+    /// open levels: `Unsat`, `Sat(model)` (interpreting every symbol
+    /// asserted about) or `Unknown`. `timeout_ms` 0 means no limit.
+    fn check(&mut self, sig: &Signature, timeout_ms: u64) -> Answer;
+
+    /// Like [`IncrementalSolver::check`] when only the verdict matters: the
+    /// model of a `Sat` answer may be any model (not minimised).
+    fn decide(&mut self, sig: &Signature, timeout_ms: u64) -> Answer {
+        self.check(sig, timeout_ms)
     }
 }

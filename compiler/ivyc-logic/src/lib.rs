@@ -15,7 +15,7 @@ pub mod system;
 pub mod term;
 pub mod wp;
 
-pub use answer::{Answer, Reason, Solver};
+pub use answer::{Answer, IncrementalSolver, Reason, Solver};
 pub use cmd::{AssertInfo, AssertKind, Cmd, LoopVariant};
 pub use eval::{EvalError, Evaluator};
 pub use model::{Interp, Model, Value};

@@ -1,25 +1,58 @@
 //! Bounded model checking of verification units (`ivyc bmc`, and the search
 //! behind `verify --bmc K`): requests resolved against each unit's
-//! signature, one search per unit, stopping at the first violation.
+//! signature (`--bound`, or the default bounds widened while the time
+//! budget allows), one incremental Z3 session for the search of every
+//! unit, stopping at the first violation; what each pass covered, by sort
+//! name.
 
 use ivyc_base::diagnostic::error as error_diag;
 use ivyc_base::{Diagnostic, Symbol};
-use ivyc_bmc::{BmcOptions, BmcResult, Trace};
-use ivyc_logic::{SortId, SortKind};
+use ivyc_bmc::{BmcOptions, BmcResult, SortBounds, Trace};
+use ivyc_logic::{Reason, Signature, SortId, SortKind};
 use ivyc_sema::lower::Unit;
-use ivyc_smt::{FreshZ3Solver, Z3Options};
+use ivyc_smt::{Z3Incremental, Z3Options};
+use std::time::{Duration, Instant};
 
 use crate::Status;
 
 /// What to search for, before sort names are resolved per unit.
 pub struct BmcRequest<'a> {
     pub depth: usize,
+    /// `--bound SORT=N`: exactly these bounds. Empty: the default bounds,
+    /// widened while the budget allows (unless `unbounded`).
     pub bounds: &'a [(String, u32)],
+    /// No bounds at all (`--unbounded`).
+    pub unbounded: bool,
     /// Only the invariants and assertions with this label.
     pub property: Option<&'a str>,
-    pub timeout_secs: u64,
+    /// The time budget of the whole search in milliseconds (0: none).
+    pub budget_ms: u64,
     /// Test hook: corrupt every model before the independent check.
     pub debug_corrupt_models: bool,
+    /// Break the symmetry of bounded sorts (`--no-symmetry` turns it off,
+    /// to measure what it gains).
+    pub symmetry: bool,
+    /// Called after each depth shown free of violations: the unit, the
+    /// pass's bounds, the depth and the time since the search started.
+    pub progress: Option<&'a Progress>,
+}
+
+/// Bounds by sort name (sorts not listed: any number of elements).
+pub type NamedBounds = Vec<(String, u32)>;
+
+/// The progress callback: the unit, the pass's bounds, the depth shown
+/// free of violations and the time since the search started.
+pub type Progress = dyn Fn(Option<Symbol>, &NamedBounds, usize, Duration);
+
+/// What one pass of a unit's search covered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Covered {
+    pub bounds: NamedBounds,
+    /// Depths `0..=d` have no violation under these bounds (`None`: not
+    /// even depth 0 was decided).
+    pub depth: Option<usize>,
+    /// Why the pass stopped before the requested depth.
+    pub stopped: Option<Reason>,
 }
 
 /// The result of searching one unit.
@@ -27,6 +60,52 @@ pub struct UnitSearch {
     /// The isolate's name (`None`: the whole program / `this`).
     pub name: Option<Symbol>,
     pub result: BmcResult,
+    /// The default bounds the search started from (`None`: bounds given
+    /// with `--bound`, `--unbounded`, or no uninterpreted sort).
+    pub defaults: Option<NamedBounds>,
+    /// What each pass covered, in order.
+    pub covered: Vec<Covered>,
+    /// The bounds under which the violation (if any) was found.
+    pub found_with: NamedBounds,
+}
+
+impl UnitSearch {
+    /// The strongest claim of a search without violation: the last pass
+    /// that reached the requested depth (its bounds; empty: any size).
+    pub fn strongest(&self) -> Option<&Covered> {
+        self.covered.iter().rev().find(|c| c.stopped.is_none())
+    }
+}
+
+fn named(sig: &Signature, bounds: &[(SortId, u32)]) -> NamedBounds {
+    bounds
+        .iter()
+        .map(|&(s, n)| (sig.sort_name(s).to_string(), n))
+        .collect()
+}
+
+/// The default bounds each unit's search would start from (for the
+/// announcement before the search; `None` as in [`UnitSearch::defaults`]).
+/// Nothing is announced for a request the search will refuse (an unknown
+/// `--property`).
+pub fn announced_bounds(units: &[Unit], req: &BmcRequest) -> Vec<Option<NamedBounds>> {
+    let known = |p: &str| {
+        let p = Symbol::intern(p);
+        units
+            .iter()
+            .any(|u| ivyc_bmc::search::has_property(&u.system, p))
+    };
+    let refused = req.property.is_some_and(|p| !known(p));
+    units
+        .iter()
+        .map(|u| {
+            if !req.bounds.is_empty() || req.unbounded || refused {
+                return None;
+            }
+            let b = ivyc_bmc::default_bounds(&u.system);
+            (!b.is_empty()).then(|| named(&u.system.sig, &b))
+        })
+        .collect()
 }
 
 /// The result of a search over units: request errors, or one result per
@@ -136,21 +215,61 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
         minimize: true,
         ..Z3Options::default()
     };
-    let mut solver = FreshZ3Solver::with_options(options.clone());
+    let mut solver = Z3Incremental::with_options(options.clone());
     let mut corrupting = req
         .debug_corrupt_models
-        .then(|| ivyc_vc::Corrupting(FreshZ3Solver::with_options(options)));
-    for (u, bounds) in units.iter().zip(per_unit) {
+        .then(|| ivyc_vc::CorruptingSession::new(Z3Incremental::with_options(options)));
+    let announced = announced_bounds(units, req);
+    let start = Instant::now();
+    let deadline = (req.budget_ms > 0).then(|| start + Duration::from_millis(req.budget_ms));
+    let n = units.len();
+    for (i, ((u, bounds), defaults)) in units.iter().zip(per_unit).zip(announced).enumerate() {
+        let bounds = if !bounds.is_empty() || req.unbounded {
+            SortBounds::Fixed(bounds)
+        } else {
+            SortBounds::Auto
+        };
+        // Later passes (wider bounds) of a unit take no more than its share
+        // of what is left, so that the units after it get their turn.
+        let widen_deadline = deadline.map(|d| {
+            let left = d.saturating_duration_since(Instant::now());
+            let share = left / u32::try_from(n - i).unwrap_or(1).max(1);
+            Instant::now() + share
+        });
         let opts = BmcOptions {
             depth: req.depth,
             bounds,
             property,
-            timeout_ms: req.timeout_secs.saturating_mul(1000),
+            timeout_ms: 0,
+            deadline,
+            widen_deadline,
+            symmetry: req.symmetry,
+        };
+        let sig = &u.system.sig;
+        let report = |b: &[(SortId, u32)], d: usize| {
+            if let Some(p) = req.progress {
+                p(u.name, &named(sig, b), d, start.elapsed());
+            }
         };
         let result = match corrupting.as_mut() {
-            Some(s) => ivyc_bmc::search(&u.system, &opts, s, |_| {}),
-            None => ivyc_bmc::search(&u.system, &opts, &mut solver, |_| {}),
+            Some(s) => ivyc_bmc::search(&u.system, &opts, s, report),
+            None => ivyc_bmc::search(&u.system, &opts, &mut solver, report),
         };
+        let (covered, found_with) = match &result {
+            BmcResult::NoViolation { covered, .. } | BmcResult::Unknown { covered, .. } => {
+                (covered.clone(), Vec::new())
+            }
+            BmcResult::Violation(t) => (Vec::new(), named(sig, &t.bounds)),
+            BmcResult::InternalError(_) => (Vec::new(), Vec::new()),
+        };
+        let covered = covered
+            .into_iter()
+            .map(|c| Covered {
+                bounds: named(sig, &c.bounds),
+                depth: c.depth,
+                stopped: c.stopped,
+            })
+            .collect();
         let violated = matches!(
             result,
             BmcResult::Violation(_) | BmcResult::InternalError(_)
@@ -158,6 +277,9 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
         run.units.push(UnitSearch {
             name: u.name,
             result,
+            defaults,
+            covered,
+            found_with,
         });
         if violated {
             break;

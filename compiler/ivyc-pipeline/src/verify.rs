@@ -241,9 +241,12 @@ pub fn verify(
         let req = BmcRequest {
             depth,
             bounds: &[],
+            unbounded: false,
             property: None,
-            timeout_secs: opts.timeout_ms.div_ceil(1000),
+            budget_ms: opts.timeout_ms,
             debug_corrupt_models: opts.debug_corrupt_models,
+            symmetry: true,
+            progress: None,
         };
         let whole = match opts.isolate {
             None => match front::whole_program(&program) {

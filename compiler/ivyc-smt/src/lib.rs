@@ -1,16 +1,19 @@
 //! ivyc-smt: the Z3 back end — encoding of ivyc-logic signatures and terms
 //! into Z3 ASTs, incremental solver sessions implementing
-//! `ivyc_logic::Solver`, decoding of Z3 models, and counterexample
-//! minimisation. See docs/smt.md for the encoding choices.
+//! `ivyc_logic::Solver`, an incremental session implementing
+//! `ivyc_logic::IncrementalSolver` (bounded model checking), decoding of Z3
+//! models, and counterexample minimisation. See docs/smt.md for the encoding choices.
 
 mod dump;
 pub mod encode;
+pub mod incremental;
 pub mod minimize;
 pub mod model;
 pub mod params;
 pub mod session;
 
 pub use encode::{EncodeError, Encoder};
+pub use incremental::Z3Incremental;
 pub use minimize::cardinality_bound;
 pub use model::{decode_model, render_model};
 pub use params::{merge_params, parse_params, ParamError, Z3Param};

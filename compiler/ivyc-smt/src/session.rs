@@ -206,7 +206,13 @@ impl Z3Solver {
     }
 
     /// Checks the asserted query; on sat decodes (and maybe minimises).
-    fn solve(&mut self, sig: &Signature, used: &[SymId], timeout_ms: u64, min: bool) -> Answer {
+    pub(crate) fn solve(
+        &mut self,
+        sig: &Signature,
+        used: &[SymId],
+        timeout_ms: u64,
+        min: bool,
+    ) -> Answer {
         let start = std::time::Instant::now();
         let result = self.check_raw(timeout_ms);
         let elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -347,7 +353,7 @@ pub fn classify_unknown(reason: &str) -> Reason {
 }
 
 /// The reason of a failure inside the z3 bindings (a panic payload).
-fn failure_reason(p: &Box<dyn std::any::Any + Send>, limit_mb: Option<u32>) -> Reason {
+pub(crate) fn failure_reason(p: &Box<dyn std::any::Any + Send>, limit_mb: Option<u32>) -> Reason {
     let msg = p
         .downcast_ref::<String>()
         .cloned()

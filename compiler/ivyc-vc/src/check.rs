@@ -6,12 +6,15 @@
 //! one the evaluator cannot decide (a quantifier over an infinite sort, a
 //! value the model does not give) is recorded as not checkable. Also the
 //! mutations of a model used to test the check, and [`Corrupting`], the
-//! debug hook that corrupts a solver's models (`IVYC_DEBUG_CORRUPT_MODEL`).
+//! debug hook that corrupts a solver's models (`IVYC_DEBUG_CORRUPT_MODEL`),
+//! and [`CorruptingSession`], its incremental counterpart.
 
 use crate::error::{FormulaRef, FormulaRole, ModelRejected, Subject};
 use crate::obligation::{HypSource, Obligation};
 use ivyc_logic::model::{Model, Value};
-use ivyc_logic::{Answer, EvalError, Evaluator, Signature, Solver, SortKind, Term};
+use ivyc_logic::{
+    Answer, EvalError, Evaluator, IncrementalSolver, Signature, Solver, SortKind, Term,
+};
 
 /// Evaluation steps allowed per formula.
 const STEPS_PER_FORMULA: u64 = 20_000_000;
@@ -262,6 +265,58 @@ impl<S: Solver> Solver for Corrupting<S> {
             .zip(goals)
             .map(|(a, g)| Self::spoil(sig, hyps, g, a))
             .collect()
+    }
+}
+
+/// The incremental counterpart of [`Corrupting`]: a session whose models
+/// are corrupted against everything asserted at the open levels (kept in a
+/// shadow stack), for the bounded search's `IVYC_DEBUG_CORRUPT_MODEL=1`.
+pub struct CorruptingSession<S> {
+    pub inner: S,
+    levels: Vec<Vec<Term>>,
+}
+
+impl<S: IncrementalSolver> CorruptingSession<S> {
+    pub fn new(inner: S) -> CorruptingSession<S> {
+        CorruptingSession {
+            inner,
+            levels: vec![Vec::new()],
+        }
+    }
+}
+
+impl<S: IncrementalSolver> IncrementalSolver for CorruptingSession<S> {
+    fn push(&mut self) {
+        self.inner.push();
+        self.levels.push(Vec::new());
+    }
+
+    fn pop(&mut self) {
+        self.inner.pop();
+        if self.levels.len() > 1 {
+            self.levels.pop();
+        }
+    }
+
+    fn assert(&mut self, sig: &Signature, terms: &[Term]) {
+        self.inner.assert(sig, terms);
+        if let Some(l) = self.levels.last_mut() {
+            l.extend(terms.iter().map(|t| t.clone().close_forall()));
+        }
+    }
+
+    fn decide(&mut self, sig: &Signature, timeout_ms: u64) -> Answer {
+        self.inner.decide(sig, timeout_ms)
+    }
+
+    fn check(&mut self, sig: &Signature, timeout_ms: u64) -> Answer {
+        match self.inner.check(sig, timeout_ms) {
+            Answer::Sat(m) => {
+                let all: Vec<Term> = self.levels.concat();
+                Answer::Sat(corrupt(sig, &all, &Term::fls(), &m).unwrap_or(m))
+            }
+            other => other,
+        }
     }
 }
 

@@ -12,7 +12,9 @@ pub mod fragment_view;
 pub mod obligation;
 pub mod restart;
 
-pub use check::{check_formulas, check_model, Corrupting, ModelCheck, Unchecked};
+pub use check::{
+    check_formulas, check_model, Corrupting, CorruptingSession, ModelCheck, Unchecked,
+};
 pub use counterexample::{rigid_tables, state_table, universes, Counterexample, SymbolTable};
 pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
 pub use error::{FormulaRef, FormulaRole, ModelRejected, Subject};

@@ -44,10 +44,24 @@ pub fn run(args: &BmcArgs) -> Exit {
     let req = BmcRequest {
         depth: args.depth,
         bounds: &args.bounds,
+        unbounded: args.unbounded,
         property: args.property.as_deref(),
-        timeout_secs: args.timeout,
+        budget_ms: args.timeout.saturating_mul(1000),
         debug_corrupt_models: crate::verify::corrupt_models(),
+        symmetry: !args.no_symmetry,
+        progress: if args.progress {
+            Some(&render::bmc_progress)
+        } else {
+            None
+        },
     };
+    // Say which bounds the search starts from before it runs.
+    for defaults in ivyc_pipeline::bmc::announced_bounds(&units, &req)
+        .iter()
+        .flatten()
+    {
+        render::bmc_announce(&mut out, defaults);
+    }
     let run = ivyc_pipeline::bmc::search_units(&units, &req);
     render::bmc_run(&mut out, &sources, &run);
     let mut exit = run.status();
@@ -61,11 +75,7 @@ pub fn run(args: &BmcArgs) -> Exit {
         }
     }
     match exit {
-        Exit::Success => out.line(&format!(
-            "no violation up to depth {} ({:.2}s)",
-            args.depth,
-            start.elapsed().as_secs_f64()
-        )),
+        Exit::Success => render::bmc_no_violation(&mut out, &run, args.depth, start.elapsed()),
         Exit::Undecided => out.line(&format!(
             "undecided: the solver could not decide every depth up to {} ({:.2}s)",
             args.depth,

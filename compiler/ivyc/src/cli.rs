@@ -214,13 +214,25 @@ pub struct BmcArgs {
     /// Check only the invariants and assertions with this label.
     #[arg(long, value_name = "LABEL")]
     pub property: Option<String>,
-    /// At most N elements in an uninterpreted sort (repeatable).
+    /// At most N elements in an uninterpreted sort (repeatable); other
+    /// sorts are unbounded. Without it, small default bounds are widened
+    /// while the time budget allows.
     #[arg(long = "bound", value_name = "SORT=N", value_parser = parse_bound)]
     pub bounds: Vec<(String, u32)>,
+    /// No bound on any sort (no default bounds).
+    #[arg(long, conflicts_with = "bounds")]
+    pub unbounded: bool,
+    /// Do not break the symmetry of bounded sorts (slower; for measuring).
+    #[arg(long)]
+    pub no_symmetry: bool,
+    /// Print a line to stderr after each depth shown free of violations.
+    #[arg(long)]
+    pub progress: bool,
     /// Write the violating trace as JSON (docs/bmc.md).
     #[arg(long, value_name = "FILE")]
     pub trace_out: Option<PathBuf>,
-    /// Solver time limit per depth, in seconds.
+    /// Time budget of the whole search, in seconds (0: none); each solver
+    /// query gets what is left of it.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
 }

@@ -913,8 +913,113 @@ pub fn timings(
 // ---- bounded model checking traces ----------------------------------------
 
 use ivyc_bmc::{BmcResult, Trace, ViolationKind};
-use ivyc_pipeline::bmc::BmcRun;
+use ivyc_pipeline::bmc::{BmcRun, Covered, NamedBounds, UnitSearch};
 use ivyc_pipeline::verify::Timings;
+
+/// `node ≤ 3, value ≤ 2`.
+pub fn bounds_text(bounds: &NamedBounds) -> String {
+    let parts: Vec<String> = bounds.iter().map(|(s, n)| format!("{s} ≤ {n}")).collect();
+    parts.join(", ")
+}
+
+/// ` with node ≤ 3, value ≤ 2` (empty for no bounds).
+fn with_bounds(bounds: &NamedBounds) -> String {
+    if bounds.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", bounds_text(bounds))
+    }
+}
+
+/// The line said before a search that starts from default bounds.
+pub fn bmc_announce(out: &mut Renderer, defaults: &NamedBounds) {
+    out.line(&format!(
+        "searching with {}; use --bound to change",
+        bounds_text(defaults)
+    ));
+}
+
+/// `--progress`: `depth 4: no violation with node ≤ 3 (1.26s)` on stderr
+/// (prefixed by the isolate's name when it has one).
+pub fn bmc_progress(
+    unit: Option<ivyc_base::Symbol>,
+    bounds: &NamedBounds,
+    depth: usize,
+    t: Duration,
+) {
+    let unit = unit.map(|u| format!("{u}: ")).unwrap_or_default();
+    let what = if bounds.is_empty() {
+        " with any number of elements".to_string()
+    } else {
+        with_bounds(bounds)
+    };
+    eprintln!(
+        "{unit}depth {depth}: no violation{what} ({:.2}s)",
+        t.as_secs_f64()
+    );
+}
+
+/// One pass's coverage: `depth ≤ 6 with node ≤ 3 (depth 7: timeout)`.
+fn covered_text(c: &Covered) -> String {
+    let what = if c.bounds.is_empty() {
+        "any number of elements".to_string()
+    } else {
+        bounds_text(&c.bounds)
+    };
+    let upto = match c.depth {
+        Some(d) => format!("depth ≤ {d} with {what}"),
+        None => format!("no depth with {what}"),
+    };
+    match (&c.stopped, c.depth) {
+        (Some(r), d) => format!("{upto} (depth {}: {r})", d.map_or(0, |d| d + 1)),
+        (None, _) => upto,
+    }
+}
+
+/// The claim of a search that found no violation: the strongest pass that
+/// reached the depth, then, when later passes stopped short, what each
+/// pass covered.
+pub fn bmc_no_violation(
+    out: &mut Renderer,
+    run: &BmcRun,
+    depth: usize,
+    elapsed: std::time::Duration,
+) {
+    let strongest = |u: &UnitSearch| u.strongest().map(|c| with_bounds(&c.bounds));
+    let claims: Vec<String> = run.units.iter().filter_map(strongest).collect();
+    let claim = if claims.iter().all(|c| c.is_empty()) {
+        String::new()
+    } else if claims.windows(2).all(|w| w[0] == w[1]) {
+        claims.first().cloned().unwrap_or_default()
+    } else {
+        " under the bounds below".to_string()
+    };
+    out.line(&format!(
+        "no violation up to depth {depth}{claim} ({:.2}s)",
+        elapsed.as_secs_f64()
+    ));
+    for u in &run.units {
+        if u.covered.iter().all(|c| c.stopped.is_none()) {
+            continue;
+        }
+        for c in &u.covered {
+            out.line(&format!("  covered: {}", covered_text(c)));
+        }
+    }
+}
+
+/// `bmc: no violation reachable within K steps` (with the bounds of the
+/// strongest pass) for `verify --bmc K`.
+pub fn bmc_verify_line(run: &BmcRun, depth: usize) -> String {
+    let bounds = run
+        .units
+        .iter()
+        .filter_map(|u| u.strongest())
+        .map(|c| with_bounds(&c.bounds))
+        .find(|b| !b.is_empty())
+        .unwrap_or_default();
+    format!("bmc: no violation reachable within {depth} steps{bounds}")
+}
 
 /// A bounded search: request errors, then per unit (named when there are
 /// several isolates) what was decided, and the trace and diagnostic of
@@ -930,9 +1035,14 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
         }
         match &u.result {
             BmcResult::NoViolation { .. } => {}
-            BmcResult::Unknown { depth, reason } => {
+            BmcResult::Unknown { depth, reason, .. } => {
+                let bounds = u
+                    .covered
+                    .first()
+                    .map(|c| with_bounds(&c.bounds))
+                    .unwrap_or_default();
                 out.line(&format!(
-                    "undecided at depth {depth}: {reason} (no violation up to depth {})",
+                    "undecided at depth {depth}{bounds}: {reason} (no violation up to depth {})",
                     depth.saturating_sub(1)
                 ));
                 if *depth == 0 {
@@ -947,7 +1057,14 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
                 if let Some(note) = not_checkable_text(&trace.check) {
                     out.line(note.trim_end());
                 }
-                out.diagnostic(sources, &bmc_violation_diagnostic(sources, trace));
+                let mut d = bmc_violation_diagnostic(sources, trace);
+                if !u.found_with.is_empty() {
+                    d.notes.push(format!(
+                        "found{}: the shortest trace within these bounds (a shorter one may need more elements)",
+                        with_bounds(&u.found_with)
+                    ));
+                }
+                out.diagnostic(sources, &d);
             }
         }
     }

@@ -70,7 +70,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
             Ended::Reachable => {}
             _ if bmc.status() == Exit::Undecided => out
                 .line("bmc: the bounded search was not decided; going on with the inductive check"),
-            _ => out.line(&format!("bmc: no violation reachable within {depth} steps")),
+            _ => out.line(&render::bmc_verify_line(bmc, depth)),
         }
     }
     let report_start = Instant::now();
