@@ -184,6 +184,27 @@ pub fn verify(
             return stop(diagnostics, timings);
         }
     };
+    // Temporal properties are parsed and checked, not proved yet.
+    if let Some(p) = units
+        .iter()
+        .flat_map(|u| &u.system.temporal.properties)
+        .next()
+    {
+        diagnostics.push(
+            ivyc_base::diagnostic::error(
+                "unsupported",
+                "unsupported: proving temporal properties (liveness to safety is not implemented yet)",
+            )
+            .with_labels(
+                p.property
+                    .span
+                    .map(|s| ivyc_base::diagnostic::primary(s, "not proved by ivyc"))
+                    .into_iter()
+                    .collect(),
+            ),
+        );
+        return stop(diagnostics, timings);
+    }
     // Assumptions that no isolate proves (over all units, before the
     // isolate selection narrows the run): the decomposition is unsound.
     let never_checked: Vec<Diagnostic> = ivyc_sema::lower::never_checked(&program, &units)

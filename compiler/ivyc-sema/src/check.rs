@@ -195,6 +195,8 @@ pub(crate) struct Checker<'a> {
     /// created (by full name); see `autoinst.rs`.
     pub(crate) autos: Vec<crate::autoinst::AutoInst<'a>>,
     pub(crate) auto_done: HashSet<String>,
+    /// Temporal properties and axioms (`temporal.rs`).
+    pub(crate) temporal: crate::temporal::TemporalState,
 }
 
 impl<'a> Checker<'a> {
@@ -244,6 +246,7 @@ impl<'a> Checker<'a> {
             instance_stack: Vec::new(),
             autos: Vec::new(),
             auto_done: HashSet::new(),
+            temporal: Default::default(),
         }
     }
 
@@ -796,6 +799,7 @@ impl<'a> Checker<'a> {
         interps.sort_by_key(|i| i.sort);
         p.interpretations = interps;
         p.natives = self.natives;
+        p.temporal = self.temporal.finish();
         (p, self.errors)
     }
 

@@ -1271,7 +1271,7 @@ impl<'a> Checker<'a> {
                 prop,
             } => {
                 if *temporal {
-                    self.unsupported("temporal axioms", d.span, env);
+                    self.temporal_axiom(prop, *explicit, env);
                     return;
                 }
                 match &prop.prop {
@@ -1300,7 +1300,10 @@ impl<'a> Checker<'a> {
                 proof,
             } => {
                 if *temporal {
-                    self.unsupported("temporal properties", d.span, env);
+                    if named.is_some() {
+                        self.unsupported("`named` properties", d.span, env);
+                    }
+                    self.temporal_property(fmla, proof.as_ref(), env);
                     return;
                 }
                 if named.is_some() {

@@ -64,6 +64,9 @@ pub(crate) struct Cx {
     /// parameter symbol. Under `old`, the name means the parameter (the
     /// value at the call), not the return's current value.
     pub inout: Vec<(SymId, SymId)>,
+    /// In a temporal formula or proof: what temporal constructs may be
+    /// used (`None`: none, see `temporal.rs`).
+    pub temporal: Option<Rc<crate::temporal::TemporalScope>>,
 }
 
 impl Cx {
@@ -83,6 +86,7 @@ impl Cx {
             owner: Symbol::intern("init"),
             params: Vec::new(),
             inout: Vec::new(),
+            temporal: None,
         }
     }
 
@@ -303,19 +307,7 @@ impl Checker<'_> {
                     let t = self.elab_operand(cx, expr)?;
                     Some((sp(Term::not(t), span), SortId::BOOL))
                 }
-                _ => {
-                    self.err(
-                        SemaError::Unsupported {
-                            what: "temporal operators",
-                            span,
-                            help: Some(
-                                "ivyc verifies safety properties by inductive invariants only",
-                            ),
-                        },
-                        &env,
-                    );
-                    None
-                }
+                _ => self.elab_temporal_unary(cx, *op, expr, span),
             },
             ExprKind::Binary { op, lhs, rhs } => {
                 self.elab_binary(cx, *op, lhs, rhs, span, expected)
@@ -348,9 +340,9 @@ impl Checker<'_> {
                 self.unsupported("`isa`", span, &env);
                 None
             }
-            ExprKind::NamedBinder { .. } => {
-                self.unsupported("named binders (`$name`)", span, &env);
-                None
+            ExprKind::NamedBinder { .. } => self.elab_named_binder(cx, e, expected),
+            ExprKind::When { op, value, cond } => {
+                self.elab_when(cx, *op, value, cond, span, expected)
             }
             ExprKind::Quant {
                 quant,
@@ -419,6 +411,9 @@ impl Checker<'_> {
                 Some((sp(t, span), SortId::BOOL))
             }
             ExprKind::App { func, args } => {
+                if let Some(r) = self.elab_l2s_name(cx, func, args.as_deref(), span) {
+                    return r;
+                }
                 let segs: Vec<Symbol> = func.segments.iter().map(|s| s.name).collect();
                 self.elab_path(cx, &segs, func.span, args.as_deref(), span, expected)
             }

@@ -12,6 +12,7 @@ mod fields;
 pub mod lower;
 pub mod program;
 mod stmt;
+mod temporal;
 mod uninterpret;
 
 pub use error::SemaError;

@@ -425,6 +425,9 @@ pub struct Program {
     /// Top-level native code blocks `<<< ... >>>` (ignored by
     /// verification, refused by extraction).
     pub natives: Vec<Span>,
+    /// Temporal properties (with their proofs) and temporal axioms, over
+    /// placeholder symbols (see `ivyc_logic::temporal`).
+    pub temporal: ivyc_logic::Temporal,
 }
 
 /// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a

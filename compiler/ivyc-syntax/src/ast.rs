@@ -174,10 +174,36 @@ pub enum ExprKind {
         body: Box<Expr>,
         applied: Option<Vec<Expr>>,
     },
+    /// `value whenfirst cond` and the other Ivy 1.8 `whenX` operators.
+    When {
+        op: WhenOp,
+        value: Box<Expr>,
+        cond: Box<Expr>,
+    },
     /// `(e)`
     Paren(Box<Expr>),
     /// Placeholder where the parser recovered from an error.
     Error,
+}
+
+/// The Ivy 1.8 temporal `whenX` operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WhenOp {
+    First,
+    Next,
+    Prev,
+    Last,
+}
+
+impl WhenOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WhenOp::First => "whenfirst",
+            WhenOp::Next => "whennext",
+            WhenOp::Prev => "whenprev",
+            WhenOp::Last => "whenlast",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

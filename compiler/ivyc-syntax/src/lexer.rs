@@ -330,6 +330,12 @@ pub enum Tok<'a> {
     For,
     /// `process`, a synonym of `extract` (only under `#lang ivy1.8`).
     Process,
+    /// `whenfirst` / `whennext` / `whenprev` / `whenlast` (keywords only
+    /// under `#lang ivy1.8`).
+    WhenFirst,
+    WhenNext,
+    WhenPrev,
+    WhenLast,
 }
 
 /// All Ivy 1.7 reserved words, in alphabetical order.
@@ -589,6 +595,10 @@ impl Tok<'_> {
             CommonSection => "common",
             For => "for",
             Process => "process",
+            WhenFirst => "whenfirst",
+            WhenNext => "whennext",
+            WhenPrev => "whenprev",
+            WhenLast => "whenlast",
         }
     }
 
@@ -810,6 +820,10 @@ fn mark_contextual(tokens: &mut [SpannedTok<'_>], v18: bool) {
             Tok::Ident("common") if next_is(Tok::LBrace) => Tok::CommonSection,
             Tok::Ident("for") if v18 => Tok::For,
             Tok::Ident("process") if v18 => Tok::Process,
+            Tok::Ident("whenfirst") if v18 => Tok::WhenFirst,
+            Tok::Ident("whennext") if v18 => Tok::WhenNext,
+            Tok::Ident("whenprev") if v18 => Tok::WhenPrev,
+            Tok::Ident("whenlast") if v18 => Tok::WhenLast,
             t => t,
         };
         tokens[i].1 = new;

@@ -151,6 +151,9 @@ fn ex(e: &Expr) -> String {
             ex(body),
             args(applied)
         ),
+        ExprKind::When { op, value, cond } => {
+            format!("({} {} {})", op.as_str(), ex(value), ex(cond))
+        }
         ExprKind::Paren(x) => format!("(paren {})", ex(x)),
         ExprKind::Error => "<error>".into(),
     }

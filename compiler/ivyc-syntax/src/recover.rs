@@ -209,8 +209,29 @@ const EXPR_START: &[&str] = &[
 ];
 
 const INFIX: &[&str] = &[
-    "\"&\"", "\"|\"", "\"->\"", "\"<->\"", "\"=\"", "\"~=\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"",
-    "\"*>\"", "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"if\"", "\".\"", "\":\"", "\"isa\"",
+    "\"&\"",
+    "\"|\"",
+    "\"->\"",
+    "\"<->\"",
+    "\"=\"",
+    "\"~=\"",
+    "\"<\"",
+    "\"<=\"",
+    "\">\"",
+    "\">=\"",
+    "\"*>\"",
+    "\"+\"",
+    "\"-\"",
+    "\"*\"",
+    "\"/\"",
+    "\"if\"",
+    "\".\"",
+    "\":\"",
+    "\"isa\"",
+    "WHENFIRST",
+    "WHENNEXT",
+    "WHENPREV",
+    "WHENLAST",
 ];
 
 const STMT_START: &[&str] = &[
@@ -336,6 +357,10 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
             "COMMON" => "`common`".to_string(),
             "FOR" => "`for`".to_string(),
             "PROCESS" => "`process`".to_string(),
+            "WHENFIRST" => "`whenfirst`".to_string(),
+            "WHENNEXT" => "`whennext`".to_string(),
+            "WHENPREV" => "`whenprev`".to_string(),
+            "WHENLAST" => "`whenlast`".to_string(),
             "error" => continue,
             q => {
                 let inner = q

@@ -133,6 +133,10 @@ pub fn expr_depth(e: &Expr, cap: usize) -> usize {
                 work.push((cond, d + 1));
                 work.push((else_, d + 1));
             }
+            ExprKind::When { value, cond, .. } => {
+                work.push((value, d + 1));
+                work.push((cond, d + 1));
+            }
             ExprKind::NamedBinder { body, applied, .. } => {
                 work.push((body, d + 1));
                 for a in applied.iter().flatten() {
@@ -208,6 +212,10 @@ pub enum Item {
     Infix(BinOp, Span),
     /// `if cond else` in `a if cond else b`.
     IfElse(Expr, Span),
+    /// `whenX` in `value whenX cond` (Ivy 1.8). The operator has no
+    /// precedence in Ivy's grammar, so yacc always shifts: it takes the
+    /// closest operand on its left and everything on its right.
+    When(WhenOp, Span),
 }
 
 /// Yacc precedence levels of Ivy 1.7 (higher binds tighter).
@@ -335,6 +343,7 @@ impl Resolver<'_, '_> {
             // The grammar guarantees an operand here; be defensive anyway.
             Some(Item::Postfix(_, span))
             | Some(Item::Infix(_, span))
+            | Some(Item::When(_, span))
             | Some(Item::IfElse(_, span)) => self.error(span),
             None => self.error(self.fallback),
         };
@@ -347,7 +356,7 @@ impl Resolver<'_, '_> {
                 }
                 Some(Item::IfElse(..)) => (prec::IF, prec::IF > rule),
                 Some(Item::Postfix(Postfix::Annot(_), _)) => (prec::COLON, prec::COLON > rule),
-                Some(Item::Postfix(_, _)) => (prec::MAX, true),
+                Some(Item::Postfix(_, _)) | Some(Item::When(..)) => (prec::MAX, true),
                 Some(Item::Operand(_)) | Some(Item::Prefix(..)) => break,
             };
             if !shift {
@@ -382,6 +391,18 @@ impl Resolver<'_, '_> {
                 Some(Item::Postfix(p, span)) => {
                     let span = lhs.span.to(span);
                     lhs = apply_postfix(lhs, p, span);
+                }
+                Some(Item::When(op, _)) => {
+                    let cond = self.parse(0);
+                    let span = lhs.span.to(cond.span);
+                    lhs = Expr {
+                        kind: ExprKind::When {
+                            op,
+                            value: Box::new(lhs),
+                            cond: Box::new(cond),
+                        },
+                        span,
+                    };
                 }
                 _ => break,
             }
