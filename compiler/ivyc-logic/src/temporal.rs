@@ -5,7 +5,8 @@
 //! Temporal operators may occur anywhere inside a formula (under `&`, in an
 //! equality, as the argument of a function for `$l2s_s`), so sema does not
 //! build a separate tree: each occurrence is replaced by an application of
-//! a fresh *placeholder* symbol (role `Rigid`, never seen by obligations) to
+//! a fresh *placeholder* symbol (role `Local`, so that no counterexample
+//! of the system shows it; never seen by obligations) to
 //! the variables its body mentions, and [`Temporal::ops`] says what the
 //! placeholder stands for. `globally p(X)` under `forall X` is
 //! `g#1(X)` with `g#1 = TemporalOp { kind: Globally, params: [X], body:
@@ -169,7 +170,8 @@ pub struct TemporalProperty {
     pub property: Property,
     /// The goal the last tactic proves: the property after `skolemize`.
     pub goal: Term,
-    /// The Skolem constants and functions introduced by `skolemize`.
+    /// The Skolem constants and functions introduced by `skolemize` (role
+    /// `Local` in the system; the l2s construction makes them `Rigid`).
     pub skolems: Vec<SymId>,
     /// The proof's steps, in order (the last is the reduction to safety).
     pub tactics: Vec<Tactic>,

@@ -14,6 +14,7 @@ use ivyc_vc::{Obligation, Outcome};
 
 use crate::bmc::{self, BmcRequest, BmcRun};
 use crate::fragment::{self, FragmentReport};
+use crate::liveness::{self, Liveness};
 use crate::{front, Status};
 
 /// What to verify and with which solver settings.
@@ -101,8 +102,11 @@ pub struct VerifyRun {
     /// Diagnostics of the front end, of lowering, of the request, and the
     /// `nothing-to-verify` warning, in that order.
     pub diagnostics: Vec<Diagnostic>,
-    /// The verification units checked (after isolate selection).
+    /// The verification units checked (after isolate selection), then the
+    /// liveness-to-safety units of their temporal properties.
     pub units: Vec<Unit>,
+    /// The temporal properties proved, with their units.
+    pub liveness: Vec<Liveness>,
     /// The bounded search run first, if asked for.
     pub bmc: Option<BmcRun>,
     pub ended: Ended,
@@ -167,6 +171,7 @@ pub fn verify(
     let stop = |diagnostics, timings| VerifyRun {
         diagnostics,
         units: Vec::new(),
+        liveness: Vec::new(),
         bmc: None,
         ended: Ended::InputErrors,
         timings,
@@ -184,27 +189,6 @@ pub fn verify(
             return stop(diagnostics, timings);
         }
     };
-    // Temporal properties are parsed and checked, not proved yet.
-    if let Some(p) = units
-        .iter()
-        .flat_map(|u| &u.system.temporal.properties)
-        .next()
-    {
-        diagnostics.push(
-            ivyc_base::diagnostic::error(
-                "unsupported",
-                "unsupported: proving temporal properties (liveness to safety is not implemented yet)",
-            )
-            .with_labels(
-                p.property
-                    .span
-                    .map(|s| ivyc_base::diagnostic::primary(s, "not proved by ivyc"))
-                    .into_iter()
-                    .collect(),
-            ),
-        );
-        return stop(diagnostics, timings);
-    }
     // Assumptions that no isolate proves (over all units, before the
     // isolate selection narrows the run): the decomposition is unsound.
     let never_checked: Vec<Diagnostic> = ivyc_sema::lower::never_checked(&program, &units)
@@ -249,12 +233,22 @@ pub fn verify(
             return VerifyRun {
                 diagnostics,
                 units,
+                liveness: Vec::new(),
                 bmc: bmc_run,
                 ended: Ended::Reachable,
                 timings,
             };
         }
     }
+    // Temporal properties: their liveness-to-safety units join the others.
+    let mut units = units;
+    let lives = match liveness::add_units(&mut units) {
+        Ok(l) => l,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return stop(diagnostics, timings);
+        }
+    };
     let t = Instant::now();
     let obligations: Vec<(usize, Obligation)> = units
         .iter()
@@ -287,6 +281,7 @@ pub fn verify(
         return VerifyRun {
             diagnostics,
             units,
+            liveness: lives,
             bmc: bmc_run,
             ended: Ended::OutsideFragment(report),
             timings,
@@ -325,6 +320,7 @@ pub fn verify(
     VerifyRun {
         diagnostics,
         units,
+        liveness: lives,
         bmc: bmc_run,
         ended: Ended::Discharged {
             checked,

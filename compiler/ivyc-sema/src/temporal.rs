@@ -308,7 +308,7 @@ impl Checker<'_> {
                 n = Symbol::intern(&format!("{name}{k}"));
                 k += 1;
             }
-            self.add_sym(SymbolDecl::new(n, args, ret, Role::Rigid).with_span(Some(span)))
+            self.add_sym(SymbolDecl::new(n, args, ret, Role::Local).with_span(Some(span)))
         };
         skolemize(goal, prenex, &mut fresh)
     }
@@ -323,7 +323,7 @@ impl Checker<'_> {
         };
         let name = self.fresh_name(&base);
         let args = op.params.iter().map(|v| v.sort).collect();
-        let sym = self.add_sym(SymbolDecl::new(name, args, ret, Role::Rigid).with_span(op.span));
+        let sym = self.add_sym(SymbolDecl::new(name, args, ret, Role::Local).with_span(op.span));
         self.temporal.data.ops.insert(sym, op);
         sym
     }
@@ -695,7 +695,7 @@ impl Checker<'_> {
             Symbol::intern(b.name()),
             args,
             SortId::BOOL,
-            Role::Rigid,
+            Role::Local,
         ));
         self.temporal.builtins.insert(b, sym);
         self.temporal.data.builtins.insert(sym, b);
