@@ -40,6 +40,27 @@ pub fn lower(
             span,
         }]);
     }
+    // Ivy 1.6 `init` conditions describe the initial state instead of
+    // building it (ms-ivy solves for such a state when it extracts).
+    if let Some(span) = program.init_conds.first().and_then(|c| c.span) {
+        return Err(vec![IrError::Unsupported {
+            what: "`init` declarations (Ivy 1.6 and older)",
+            span,
+        }]);
+    }
+    // Variants (`*>`) would need a tagged representation in C++: refused
+    // (ms-ivy extracts them as C++ variant types).
+    let variant = program
+        .sig
+        .symbols()
+        .find(|(_, d)| d.name.as_str() == "*>")
+        .and_then(|(_, d)| d.span);
+    if let Some(span) = variant {
+        return Err(vec![IrError::Unsupported {
+            what: "variant types",
+            span,
+        }]);
+    }
     let mut lx = Lowerer::new(program, sources, name);
     lx.isolate = isolate.map(|i| {
         let own: Vec<String> = i.members.iter().map(|m| m.as_str().to_owned()).collect();
@@ -707,7 +728,7 @@ impl<'p> Lowerer<'p> {
             } => {
                 let (k, what) = match kind {
                     AssertKind::Assert => (CheckKind::Assert, ""),
-                    AssertKind::Ensure => (CheckKind::Ensure, "ensure"),
+                    AssertKind::Ensure | AssertKind::Ensures => (CheckKind::Ensure, "ensure"),
                     AssertKind::Require => (CheckKind::Require, ""),
                 };
                 let what = match (label, what) {

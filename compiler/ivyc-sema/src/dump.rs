@@ -240,6 +240,7 @@ impl Program {
                     AssertKind::Assert => "assert",
                     AssertKind::Ensure => "ensure",
                     AssertKind::Require => "require",
+                    AssertKind::Ensures => "ensures",
                 };
                 let _ = write!(o, "{k} {}{}", label(*l), p(formula));
             }

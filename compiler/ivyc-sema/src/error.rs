@@ -76,6 +76,7 @@ pub enum BoolContext {
     Assertion,
     Operand,
     Property,
+    InitCondition,
 }
 
 impl BoolContext {
@@ -87,6 +88,7 @@ impl BoolContext {
             BoolContext::Assertion => "an assertion",
             BoolContext::Operand => "an operand of a logical operator",
             BoolContext::Property => "a property",
+            BoolContext::InitCondition => "an `init` condition",
         }
     }
 }
@@ -121,6 +123,25 @@ pub enum SemaError {
     IncludePath {
         name: Symbol,
         span: Span,
+    },
+    /// An included file's `#lang` version differs from the root file's
+    /// (ms-ivy: "#lang ivyN.N expected in included file").
+    IncludeLangMismatch {
+        name: Symbol,
+        /// The `include` declaration.
+        span: Span,
+        /// The included file's `#lang` line.
+        lang: Span,
+        found: Symbol,
+        expected: Symbol,
+    },
+    /// Two `before` (or `after`) monitors of one action in one scope, which
+    /// Ivy 1.6 and older name alike (`a[after]`, `init[after]`).
+    DuplicateMonitor {
+        name: Symbol,
+        span: Span,
+        previous: Span,
+        version: ivyc_syntax::LangVersion,
     },
     IncludeCycle {
         name: Symbol,
@@ -327,6 +348,34 @@ pub enum SemaError {
         found: Option<Symbol>,
         span: Span,
     },
+    /// `property ... named f(X)` that Ivy cannot skolemise: the formula is
+    /// not `forall ... exists Y. body` with one `Y` (`var == None`), or a
+    /// universally quantified variable `var` is not an argument of `f`.
+    InvalidNamed {
+        name: Symbol,
+        var: Option<Symbol>,
+        span: Span,
+        fmla: Span,
+    },
+    /// A parameter of `after init(x:t)` used in its body: Ivy gives it no
+    /// value.
+    InitParameterUsed {
+        name: Symbol,
+        span: Span,
+        decl: Span,
+    },
+    /// An `interpret` that Ivy cannot apply (`why` says why).
+    InvalidInterpretation {
+        name: Symbol,
+        span: Span,
+        why: &'static str,
+    },
+    /// A `field`, `method` or sortless `constructor` outside an object
+    /// with a sort of its own (a `class`, or an object with `type this`).
+    NoObjectSort {
+        what: &'static str,
+        span: Span,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -359,6 +408,8 @@ impl SemaError {
             IncludeNotFound { span, .. }
             | IncludePath { span, .. }
             | IncludeCycle { span, .. }
+            | IncludeLangMismatch { span, .. }
+            | DuplicateMonitor { span, .. }
             | UndefinedName { span, .. }
             | DuplicateDeclaration { span, .. }
             | SortMismatch { span, .. }
@@ -394,6 +445,10 @@ impl SemaError {
             | NotAFunction { span, .. }
             | UnknownField { span, .. }
             | InvalidDestructor { span, .. }
+            | InvalidNamed { span, .. }
+            | InitParameterUsed { span, .. }
+            | InvalidInterpretation { span, .. }
+            | NoObjectSort { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -427,6 +482,8 @@ impl IntoDiagnostic for SemaError {
             InInstance { inner, .. } => inner.code(),
             Temporal(e) => e.code(),
             IncludeNotFound { .. } => "include-not-found",
+            IncludeLangMismatch { .. } => "include-lang-mismatch",
+            DuplicateMonitor { .. } => "duplicate-monitor",
             IncludePath { .. } => "include-path",
             IncludeCycle { .. } => "include-cycle",
             UndefinedName { kind, .. } => match kind {
@@ -469,6 +526,10 @@ impl IntoDiagnostic for SemaError {
             NotAFunction { .. } => "not-a-function",
             UnknownField { .. } => "unknown-field",
             InvalidDestructor { .. } => "invalid-destructor",
+            InvalidNamed { .. } => "invalid-named",
+            InitParameterUsed { .. } => "init-parameter-used",
+            InvalidInterpretation { .. } => "invalid-interpretation",
+            NoObjectSort { .. } => "no-object-sort",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -498,6 +559,44 @@ impl IntoDiagnostic for SemaError {
                         "help: looked for `{name}.ivy` next to this file, in the include directories and in the standard library"
                     )])
             }
+            IncludeLangMismatch {
+                name,
+                span,
+                lang,
+                found,
+                expected,
+            } => error(
+                code,
+                format!(
+                    "included file {} is `#lang ivy{found}`, but the program is `#lang ivy{expected}`",
+                    q(name)
+                ),
+            )
+            .with_labels(vec![
+                primary(*span, "included here"),
+                secondary(*lang, format!("`#lang ivy{found}`")),
+            ])
+            .with_notes(vec![
+                "note: a program is read in one language version, the root file's; ms-ivy refuses an included file with another version".to_string(),
+                format!("help: write the included file in Ivy {expected} (or start it with `#lang ivy`, which takes the version of the file including it)"),
+            ]),
+            DuplicateMonitor {
+                name,
+                span,
+                previous,
+                version,
+            } => error(
+                code,
+                format!("second monitor {} in the same scope", q(name)),
+            )
+            .with_labels(vec![
+                primary(*span, "second monitor"),
+                secondary(*previous, "first monitor"),
+            ])
+            .with_notes(vec![
+                format!("note: Ivy {version} names a monitor after its action and kind only, so one scope may hold one `before` and one `after` monitor per action (Ivy 1.7 lifts this)"),
+                "help: merge the two monitors into one".to_string(),
+            ]),
             IncludePath { name, span } => error(
                 code,
                 format!("`include` takes a module name, not a path: {}", q(name)),
@@ -630,9 +729,12 @@ impl IntoDiagnostic for SemaError {
             }
             OldOutsideEnsure { span } => error(
                 code,
-                "`old` is only allowed in `ensure` and in `after` monitors",
+                "`old` is only allowed in the code of actions and initialisers",
             )
-            .with_labels(vec![primary(*span, "`old` used here")]),
+            .with_labels(vec![primary(*span, "`old` used here")])
+            .with_notes(vec![
+                "note: `old e` is the value of `e` when the action (or initialisation) started; a formula outside code has no such state".into(),
+            ]),
             MissingReturns { action, span, decl } => {
                 let mut labels = vec![primary(*span, "its value is used here")];
                 if let Some(d) = decl {
@@ -894,6 +996,54 @@ impl IntoDiagnostic for SemaError {
                     .with_labels(vec![primary(*span, "invalid destructor")])
                     .with_notes(vec![note])
             }
+            InvalidNamed {
+                name,
+                var,
+                span,
+                fmla,
+            } => {
+                let (msg, note) = match var {
+                    None => (
+                        format!("cannot name the witness of this property {}", q(name)),
+                        "`named f(X, ...)` needs a property `forall X, ... exists Y. p` with one existential variable `Y`; `f(X, ...)` then names the `Y`".to_string(),
+                    ),
+                    Some(v) => (
+                        format!("variable {} must be a parameter of {}", q(v), q(name)),
+                        "the witness may depend on every universally quantified variable of the property, so each must be an argument of the name".to_string(),
+                    ),
+                };
+                error(code, msg)
+                    .with_labels(vec![
+                        primary(*span, "the name"),
+                        secondary(*fmla, "the property"),
+                    ])
+                    .with_notes(vec![note])
+            }
+            NoObjectSort { what, span } => {
+                error(code, format!("{what} needs an object with a sort of its own"))
+                    .with_labels(vec![primary(*span, "declared here")])
+                    .with_notes(vec![
+                        "help: declare it in a `class`, or in an object that declares `type this`"
+                            .into(),
+                    ])
+            }
+            InvalidInterpretation { name, span, why } => {
+                error(code, format!("cannot interpret {}", q(name)))
+                    .with_labels(vec![primary(*span, "this interpretation")])
+                    .with_notes(vec![format!("note: {why}")])
+            }
+            InitParameterUsed { name, span, decl } => error(
+                code,
+                format!("parameter {} of `after init` has no value", q(name)),
+            )
+            .with_labels(vec![
+                primary(*span, "used here"),
+                secondary(*decl, "declared here"),
+            ])
+            .with_notes(vec![
+                "note: initialisation is not called with arguments; Ivy accepts parameters of `after init` but cannot check a program that uses them (\"multiply assigned\")".into(),
+                "help: use a local (`var x : t;`) for an arbitrary value".into(),
+            ]),
             Unsupported { what, span, help } => {
                 let mut d = error(code, format!("unsupported: {what}"))
                     .with_labels(vec![primary(*span, "not supported by ivyc")]);

@@ -1,19 +1,29 @@
-//! ivyc-sema: semantic analysis of Ivy 1.7 — includes (through a
+//! ivyc-sema: semantic analysis of Ivy (1.3 to 1.8, with each language
+//! version's meaning: `version.rs`) — includes (through a
 //! [`SourceLoader`]), names, module/object flattening, monitors, sort
 //! checking — producing the checked, flattened [`Program`].
 
 mod autoinst;
 mod check;
+mod class;
 mod decls;
 pub mod dump;
 mod elab;
 pub mod error;
 mod fields;
+mod for_loop;
+mod interp;
 pub mod lower;
+mod macros;
+mod mixin;
+mod named;
 pub mod program;
 mod stmt;
 mod temporal;
 mod uninterpret;
+mod variant;
+pub mod version;
+mod witness;
 
 pub use error::SemaError;
 pub use program::{
@@ -22,7 +32,7 @@ pub use program::{
 };
 
 use ivyc_base::{FileId, SourceMap, Span, Symbol};
-use ivyc_syntax::ast;
+use ivyc_syntax::{ast, LangVersion};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -37,11 +47,14 @@ pub enum LoadError {
 pub trait SourceLoader {
     /// Loads `name` (as written after `include`, without `.ivy`) included
     /// from `from`, adds it to `sources` and returns its id. Loading the same
-    /// file twice should return the same id.
+    /// file twice should return the same id. `version` is the program's
+    /// language version (the root file's), so a standard library can be
+    /// chosen by version as ms-ivy does (`include/1.6/`, `1.7/`, `1.8/`).
     fn load(
         &mut self,
         name: &str,
         from: FileId,
+        version: LangVersion,
         sources: &mut SourceMap,
     ) -> Result<FileId, LoadError>;
 }
@@ -69,6 +82,7 @@ impl SourceLoader for MemoryLoader {
         &mut self,
         name: &str,
         _from: FileId,
+        _version: LangVersion,
         sources: &mut SourceMap,
     ) -> Result<FileId, LoadError> {
         if let Some(id) = self.loaded.get(name) {
@@ -90,6 +104,10 @@ struct Loading<'l> {
     stack: Vec<(FileId, Symbol)>,
     /// The root file, which the loader did not load itself.
     root: FileId,
+    /// The program's language version (the root file's) and its text as
+    /// written on the root's `#lang` line (`1.7` when it names none).
+    version: LangVersion,
+    version_text: Symbol,
 }
 
 impl Loading<'_> {
@@ -110,10 +128,35 @@ impl Loading<'_> {
         }
     }
 
-    fn parse(&mut self, id: FileId, name: Symbol) {
+    fn parse(&mut self, id: FileId, name: Symbol, include: Option<Span>) {
         let text = self.sources.source(id).to_string();
-        let (file, errs) = ivyc_syntax::parse(id, &text);
+        let (file, errs) = ivyc_syntax::parse_in(id, &text, self.version);
         self.errors.extend(errs.into_iter().map(SemaError::Syntax));
+        match include {
+            // The root file decides the program's version.
+            None => {
+                self.version = file.version;
+                if let Some(v) = file.lang.as_ref().and_then(|l| l.version) {
+                    self.version_text = v;
+                }
+            }
+            // ms-ivy refuses an included file whose `#lang` names another
+            // version (comparing the texts); `#lang ivy` names none.
+            Some(span) => {
+                if let Some((lang, v)) = file.lang.as_ref().and_then(|l| Some((l.span, l.version?)))
+                {
+                    if v != self.version_text {
+                        self.errors.push(SemaError::IncludeLangMismatch {
+                            name,
+                            span,
+                            lang,
+                            found: v,
+                            expected: self.version_text,
+                        });
+                    }
+                }
+            }
+        }
         self.stack.push((id, name));
         let mut incs = Vec::new();
         for d in &file.decls {
@@ -130,7 +173,10 @@ impl Loading<'_> {
                 });
                 continue;
             }
-            match self.loader.load(inc.as_str(), id, self.sources) {
+            match self
+                .loader
+                .load(inc.as_str(), id, self.version, self.sources)
+            {
                 Err(LoadError::NotFound) => self.errors.push(SemaError::IncludeNotFound {
                     name: inc.name,
                     span: inc.span,
@@ -153,7 +199,7 @@ impl Loading<'_> {
                     }
                     self.includes.insert(inc.span, fid);
                     if !self.files.contains_key(&fid) {
-                        self.parse(fid, inc.name);
+                        self.parse(fid, inc.name, Some(inc.span));
                     }
                 }
             }
@@ -189,8 +235,10 @@ pub fn check(
         errors: Vec::new(),
         stack: Vec::new(),
         root,
+        version: LangVersion::DEFAULT,
+        version_text: Symbol::intern(&LangVersion::DEFAULT.to_string()),
     };
-    l.parse(root, root_name);
+    l.parse(root, root_name, None);
     let Loading {
         files,
         includes,
@@ -201,6 +249,7 @@ pub fn check(
         return (None, load_errors);
     };
     let mut ck = check::Checker::new(&includes, &files);
+    ck.version = rootfile.version;
     ck.included.insert(root);
     ck.flatten(&rootfile.decls, Rc::new(check::Env::default()));
     ck.run_passes();

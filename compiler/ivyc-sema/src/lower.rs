@@ -19,6 +19,18 @@ use ivyc_logic::{
 use std::collections::BTreeSet;
 use std::collections::HashMap;
 
+mod legacy;
+
+pub use legacy::LegacyWarning;
+
+/// What no unit checks, possible only in an Ivy 1.6 program with isolates
+/// (there is no isolate `this`): conjectures no isolate keeps, and actions
+/// of no isolate writing what a unit's conjectures read; reported as
+/// warnings (ms-ivy says OK without checking them).
+pub fn legacy_warnings(program: &Program, units: &[Unit]) -> Vec<LegacyWarning> {
+    legacy::legacy_warnings(program, units)
+}
+
 /// Why a checked program cannot be turned into a verification problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LowerError {
@@ -137,6 +149,8 @@ fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
         verified: Scope::All,
         present: Scope::All,
         named: &[],
+        hidden: &|_: usize| false,
+        init_conds: &|_: usize| true,
     };
     lower_with(program, &plan).map_err(once_per_native)
 }
@@ -268,6 +282,12 @@ struct Plan<'a, F: Fn(usize) -> bool> {
     /// The names the unit's isolate lists in `with`: the `explicit` axioms
     /// and definitions named there exactly are used (Ivy's `exact_present`).
     named: &'a [Symbol],
+    /// Invariants (indexed like `checked`) absent from the unit, neither
+    /// checked nor assumed (Ivy 1.6's isolates keep only some conjectures).
+    hidden: &'a dyn Fn(usize) -> bool,
+    /// `init` conditions (indices into `Program::init_conds`) the unit
+    /// assumes in the initial state (Ivy 1.6 and older).
+    init_conds: &'a dyn Fn(usize) -> bool,
 }
 
 impl<F: Fn(usize) -> bool> Plan<'_, F> {
@@ -297,13 +317,33 @@ fn lower_with<F: Fn(usize) -> bool>(
         },
         verified_calls: BTreeSet::new(),
     };
+    // Axioms over symbols that actions assign (Ivy 1.6 and older allow
+    // it) hold in every state: assumed again after each step.
+    let post_axioms: Vec<Cmd> = program
+        .axioms
+        .iter()
+        .filter(|a| {
+            a.formula
+                .symbols()
+                .iter()
+                .any(|s| program.assigned_axiom_syms.contains(s))
+        })
+        .map(|a| Cmd::Assume(a.formula.clone()))
+        .collect();
+    // `init` conditions (Ivy 1.6 and older) hold before `after init` runs.
+    let mut inits: Vec<Cmd> = program
+        .init_conds
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (plan.init_conds)(*i))
+        .map(|(_, c)| Cmd::Assume(c.formula.clone()))
+        .collect();
     // As in Ivy, each `after init` block is an action of the object it is
     // written in, which the environment runs: its `require`s are assumed
     // (the caller is not verified code), its other assertions are checked
     // only where that object is verified and assumed elsewhere (e.g. in an
     // isolate that has the object in its `with` list). Every block is part
     // of the initial state of every unit.
-    let mut inits = Vec::new();
     for (i, b) in program.inits.iter().enumerate() {
         let origin = program.init_origins.get(i);
         let (object, section) = origin.map_or((None, Section::Common), |o| (o.object, o.section));
@@ -315,6 +355,7 @@ fn lower_with<F: Fn(usize) -> bool>(
         };
         inits.push(l.with_frame(frame, |l| l.block(b, &HashMap::new(), false)));
     }
+    inits.extend(post_axioms.iter().cloned());
     let init = Cmd::seq(inits);
     let mut actions = Vec::new();
     for &(id, check_assertions) in &plan.entries {
@@ -331,6 +372,11 @@ fn lower_with<F: Fn(usize) -> bool>(
             assume_all: false,
         };
         let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
+        let body = if post_axioms.is_empty() {
+            body
+        } else {
+            Cmd::seq(std::iter::once(body).chain(post_axioms.iter().cloned()))
+        };
         l.stack.pop();
         actions.push(Action {
             name: a.name,
@@ -351,6 +397,9 @@ fn lower_with<F: Fn(usize) -> bool>(
         .chain(&program.properties)
         .enumerate()
     {
+        if (plan.hidden)(i) {
+            continue;
+        }
         let (checked, elsewhere) = if i >= n_inv {
             (&mut properties, &mut lemmas)
         } else if (plan.nested)(i) {
@@ -461,6 +510,10 @@ pub struct NeverChecked {
     /// callee's implementation is not visible and the `require` is not at
     /// the start of its body), rather than an assumed `after` assertion.
     pub require: bool,
+    /// An assertion of an action the environment calls that no isolate
+    /// verifies (possible before Ivy 1.7, which has no isolate `this`);
+    /// `call` is then the action.
+    pub entry: bool,
 }
 
 impl IntoDiagnostic for NeverChecked {
@@ -473,7 +526,20 @@ impl IntoDiagnostic for NeverChecked {
             .unit
             .map(|u| u.to_string())
             .unwrap_or_else(|| "this".into());
-        let (message, assumed, at_call, help) = if self.require {
+        let (message, assumed, at_call, help) = if self.entry {
+            (
+                format!(
+                    "assertion in `{}` is never checked: the environment calls it, but no isolate verifies it",
+                    self.callee
+                ),
+                "never checked",
+                "exported here",
+                format!(
+                    "help: add the object of `{}` to an isolate's members (before Ivy 1.7 there is no isolate `this` for the rest of the program)",
+                    self.callee
+                ),
+            )
+        } else if self.require {
             (
                 format!(
                     "requirement of `{}` is never checked: isolate `{unit}` sees only its specification where `{}` calls it",
@@ -536,6 +602,7 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     call: s.call,
                     assertion,
                     require: true,
+                    entry: false,
                 });
             }
             if checked.contains(&s.callee) {
@@ -555,6 +622,7 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     call: s.call,
                     assertion,
                     require: false,
+                    entry: false,
                 };
                 if !out.contains(&n) {
                     out.push(n);
@@ -562,15 +630,43 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
             }
         }
     }
+    // Before Ivy 1.7 only the declared isolates are checked: assertions of
+    // an exported action none of them verifies are never checked.
+    if !program.isolates.is_empty() && !program.semantics().isolates_1_7() {
+        for a in program.actions.iter().filter(|a| a.exported) {
+            if checked.contains(&a.name) || a.imported || action_within(a, &trusted) {
+                continue;
+            }
+            // The preconditions (`before` monitors) are the environment's
+            // to meet; the rest are the action's guarantees.
+            for part in a.parts.iter().filter(|p| p.kind != PartKind::Before) {
+                Block::walk_stmts(a.part_stmts(part), true, &mut |s| {
+                    if let StmtKind::Assert { .. } = s.kind {
+                        out.push(NeverChecked {
+                            unit: None,
+                            callee: a.name,
+                            caller: a.name,
+                            call: a.span,
+                            assertion: s.span,
+                            require: false,
+                            entry: true,
+                        });
+                    }
+                });
+            }
+        }
+    }
     out
 }
 
 /// Whether the object path `obj` lies within one of `roots`.
+/// The root `this` (`with this`, a `module isolate` instantiated at the
+/// top level) holds everything.
 fn within(name: Symbol, roots: &[Symbol]) -> bool {
     let n = name.as_str();
     roots.iter().any(|r| {
         let r = r.as_str();
-        n == r || (n.starts_with(r) && n.as_bytes().get(r.len()) == Some(&b'.'))
+        r == "this" || n == r || (n.starts_with(r) && n.as_bytes().get(r.len()) == Some(&b'.'))
     })
 }
 
@@ -588,6 +684,9 @@ fn action_within(a: &ActionDef, roots: &[Symbol]) -> bool {
 /// sees are inlined, others replaced by the callee's specification
 /// (docs/isolates.md).
 pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
+    if !program.isolates.is_empty() && !program.semantics().isolates_1_7() {
+        return legacy::lower_units(program);
+    }
     if program.isolates.is_empty() {
         let l = lower_whole(program)?;
         let mut checked = l.verified_calls;
@@ -713,6 +812,8 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             verified: own,
             present: unit_scope,
             named: &iso.with,
+            hidden: &|_: usize| false,
+            init_conds: &|_: usize| true,
         };
         match lower_with(program, &plan) {
             Ok(l) => units.push(Unit {
@@ -783,6 +884,8 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 verified: this_scope,
                 present: Scope::Public,
                 named: &[],
+                hidden: &|_: usize| false,
+                init_conds: &|_: usize| true,
             },
         ) {
             Ok(l) => units.push(Unit {
@@ -1107,7 +1210,10 @@ impl Lowerer<'_> {
             } => {
                 let pre = self.frame.in_before || *kind == AssertKind::Require;
                 let checked = !self.frame.assume_all
-                    && if pre {
+                    && if *kind == AssertKind::Ensures {
+                        // Ivy 1.6's `ensures`: checked wherever present.
+                        true
+                    } else if pre {
                         self.frame.caller_verified
                     } else {
                         self.frame.verified
@@ -1118,7 +1224,7 @@ impl Lowerer<'_> {
                 }
                 let lkind = match kind {
                     AssertKind::Assert => LKind::Assert,
-                    AssertKind::Ensure => LKind::Ensure,
+                    AssertKind::Ensure | AssertKind::Ensures => LKind::Ensure,
                     AssertKind::Require if inlined => LKind::CallRequire,
                     AssertKind::Require => LKind::Require,
                 };

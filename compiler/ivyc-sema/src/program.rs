@@ -198,6 +198,9 @@ pub enum AssertKind {
     Assert,
     Ensure,
     Require,
+    /// `ensures` (Ivy 1.6 and older): checked wherever its code is present,
+    /// even where other assertions are assumed.
+    Ensures,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -428,6 +431,19 @@ pub struct Program {
     /// Temporal properties (with their proofs) and temporal axioms, over
     /// placeholder symbols (see `ivyc_logic::temporal`).
     pub temporal: ivyc_logic::Temporal,
+    /// The language version of the root file; [`crate::version::Semantics`]
+    /// says what it changes.
+    pub version: ivyc_syntax::LangVersion,
+    /// `init` conditions (Ivy 1.6 and older), closed, in source order:
+    /// the state before the `after init` blocks run satisfies them.
+    pub init_conds: Vec<Property>,
+    /// Origin of each `init` condition, aligned with `init_conds`.
+    pub init_cond_origins: Vec<Origin>,
+    /// Objects declared `private NAME` (Ivy 1.5 and 1.6), full names.
+    pub privates: Vec<Symbol>,
+    /// Symbols that axioms mention and actions assign (allowed before Ivy
+    /// 1.7; they keep role `State` and the axioms hold in every state).
+    pub assigned_axiom_syms: Vec<SymId>,
 }
 
 /// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a
@@ -446,6 +462,11 @@ pub struct Destructor {
 }
 
 impl Program {
+    /// What the program's language version changes in its meaning.
+    pub fn semantics(&self) -> crate::version::Semantics {
+        crate::version::Semantics::new(self.version)
+    }
+
     /// The action with this full dotted name.
     pub fn action(&self, name: &str) -> Option<(ActionId, &ActionDef)> {
         let n = Symbol::intern(name);

@@ -381,17 +381,17 @@ impl Checker<'_> {
     pub(crate) fn elab_when(
         &mut self,
         cx: &mut Cx,
-        op: ast::WhenOp,
+        op: ast::WhenKind,
         value: &Expr,
         cond: &Expr,
         span: Span,
         expected: Option<SortId>,
     ) -> Elab {
         let kind = match op {
-            ast::WhenOp::First => WhenKind::First,
-            ast::WhenOp::Next => WhenKind::Next,
-            ast::WhenOp::Prev => WhenKind::Prev,
-            ast::WhenOp::Last => WhenKind::Last,
+            ast::WhenKind::First => WhenKind::First,
+            ast::WhenKind::Next => WhenKind::Next,
+            ast::WhenKind::Prev => WhenKind::Prev,
+            ast::WhenKind::Last => WhenKind::Last,
         };
         if cx.temporal.is_none() {
             self.not_temporal(cx, kind.as_str(), span, false);

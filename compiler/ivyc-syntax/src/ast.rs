@@ -74,6 +74,9 @@ impl Path {
 pub struct File {
     /// The `#lang ivyN.N` header, if present.
     pub lang: Option<LangLine>,
+    /// The language version the file was read in: the one on its `#lang`
+    /// line, else the including file's (the default, 1.7, for a root file).
+    pub version: crate::LangVersion,
     pub decls: Vec<Decl>,
     pub span: Span,
 }
@@ -174,36 +177,10 @@ pub enum ExprKind {
         body: Box<Expr>,
         applied: Option<Vec<Expr>>,
     },
-    /// `value whenfirst cond` and the other Ivy 1.8 `whenX` operators.
-    When {
-        op: WhenOp,
-        value: Box<Expr>,
-        cond: Box<Expr>,
-    },
     /// `(e)`
     Paren(Box<Expr>),
     /// Placeholder where the parser recovered from an error.
     Error,
-}
-
-/// The Ivy 1.8 temporal `whenX` operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum WhenOp {
-    First,
-    Next,
-    Prev,
-    Last,
-}
-
-impl WhenOp {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WhenOp::First => "whenfirst",
-            WhenOp::Next => "whennext",
-            WhenOp::Prev => "whenprev",
-            WhenOp::Last => "whenlast",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -248,6 +225,18 @@ pub enum BinOp {
     Mul,
     /// `/`
     Div,
+    /// `whenfirst`, `whenlast`, `whennext`, `whenprev` (Ivy 1.8 temporal
+    /// operators, in temporal formulas only).
+    When(WhenKind),
+}
+
+/// The temporal `when` operators of Ivy 1.8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WhenKind {
+    First,
+    Last,
+    Next,
+    Prev,
 }
 
 impl BinOp {
@@ -268,6 +257,10 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::When(WhenKind::First) => "whenfirst",
+            BinOp::When(WhenKind::Last) => "whenlast",
+            BinOp::When(WhenKind::Next) => "whennext",
+            BinOp::When(WhenKind::Prev) => "whenprev",
         }
     }
 }
@@ -430,6 +423,8 @@ pub enum AssertKind {
     Assert,
     Ensure,
     Require,
+    /// `ensures` (Ivy 1.6 and older): an assertion always checked.
+    Ensures,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -500,6 +495,15 @@ pub enum StmtKind {
     },
     /// A nested block `{ ... }`.
     Block(Block),
+    /// `unprovable assert|ensure|require ...` (Ivy 1.8): an assertion that
+    /// is only checked (to fail) under ms-ivy's `unprovable=true`.
+    Unprovable(Box<Stmt>),
+    /// `debug "text" [with x = e, ...]` (Ivy 1.8): a trace message of
+    /// extracted code.
+    Debug {
+        text: Ident,
+        args: Vec<(Ident, Expr)>,
+    },
     /// Placeholder where the parser recovered from an error.
     Error,
 }
@@ -908,6 +912,11 @@ pub enum DeclKind {
     },
     /// `conjecture [l] fmla`
     Conjecture(LabeledFmla),
+    /// `init [l] fmla` (Ivy 1.6 and older): the initial state satisfies it.
+    Init(LabeledFmla),
+    /// `private a.b` (Ivy 1.5 and 1.6): hides the object from isolates
+    /// that do not name it.
+    PrivateName(CallAtom),
     /// `[explicit] invariant [l] fmla [proof ...]`
     Invariant {
         explicit: bool,
@@ -1048,6 +1057,19 @@ pub enum DeclKind {
     },
     /// `mixord a -> b`
     Mixord { lhs: CallAtom, rhs: CallAtom },
+    /// `unprovable property ...` / `unprovable invariant ...` (Ivy 1.8).
+    Unprovable(Box<Decl>),
+    /// `subclass c of t = { ... }` (Ivy 1.8): a class whose sort is a
+    /// variant of `t`.
+    Subclass {
+        name: Ident,
+        of: Path,
+        continuation: bool,
+        body: Vec<Decl>,
+    },
+    /// `field f : t, ...` (Ivy 1.8, in a class): a destructor of the
+    /// class's sort.
+    Field(Vec<TypedName>),
     /// Placeholder where the parser recovered from an error.
     Error,
 }

@@ -12,8 +12,10 @@
 //! | `invalid-character` | error | bytes that cannot start any Ivy token |
 //! | `unterminated-string` | error | a `"` quoted name without a closing `"` on the same line |
 //! | `unterminated-native` | error | a `<<<` native quote without a closing `>>>` |
-//! | `missing-lang` | warning | the file does not start with `#lang ivy1.7` (1.7 is assumed) |
-//! | `unsupported-lang-version` | error | `#lang ivyN.M` with a version other than 1.7 or 1.8 |
+//! | `missing-lang` | warning | the file does not start with `#lang ivyN.N` (1.7 is assumed) |
+//! | `unsupported-lang-version` | error | `#lang ivyN.M` with a version older than 1.3 |
+//! | `newer-lang-version` | warning | `#lang ivyN.M` newer than 1.8 (read as 1.8, as ms-ivy does) |
+//! | `not-in-lang-version` | error | a construct the file's language version does not have (e.g. `init` in 1.7) |
 //! | `malformed-lang` | error | a `#lang` line that is not `#lang ivy<version>` |
 //! | `nesting-too-deep` | error | brackets or operators nested deeper than the limit (256) |
 //! | `schema-missing-conclusion` | error | a schema `{ ... }` not ending in `property` or `definition` |
@@ -54,8 +56,16 @@ pub enum SyntaxError {
     UnterminatedNative { span: Span },
     /// No `#lang ivy1.7` line (a warning; 1.7 is assumed).
     MissingLang { span: Span },
-    /// `#lang ivyX.Y` for an unsupported version.
+    /// `#lang ivyX.Y` for a version older than ivyc reads.
     UnsupportedLangVersion { span: Span, version: String },
+    /// `#lang ivyX.Y` newer than 1.8 (a warning: read as 1.8).
+    NewerLangVersion { span: Span, version: String },
+    /// A construct that the file's language version does not have.
+    NotInVersion {
+        span: Span,
+        construct: crate::version::Construct,
+        version: crate::LangVersion,
+    },
     /// A `#lang` line not of the form `#lang ivyX.Y`.
     MalformedLang { span: Span },
     /// Nesting deeper than `limit`.
@@ -83,6 +93,8 @@ impl SyntaxError {
             SyntaxError::UnterminatedNative { .. } => "unterminated-native",
             SyntaxError::MissingLang { .. } => "missing-lang",
             SyntaxError::UnsupportedLangVersion { .. } => "unsupported-lang-version",
+            SyntaxError::NewerLangVersion { .. } => "newer-lang-version",
+            SyntaxError::NotInVersion { .. } => "not-in-lang-version",
             SyntaxError::MalformedLang { .. } => "malformed-lang",
             SyntaxError::NestingTooDeep { .. } => "nesting-too-deep",
             SyntaxError::SchemaMissingConclusion { .. } => "schema-missing-conclusion",
@@ -92,7 +104,10 @@ impl SyntaxError {
 
     /// True for problems that do not prevent further processing.
     pub fn is_warning(&self) -> bool {
-        matches!(self, SyntaxError::MissingLang { .. })
+        matches!(
+            self,
+            SyntaxError::MissingLang { .. } | SyntaxError::NewerLangVersion { .. }
+        )
     }
 
     /// The main span of the problem.
@@ -106,12 +121,23 @@ impl SyntaxError {
             | SyntaxError::UnterminatedNative { span }
             | SyntaxError::MissingLang { span }
             | SyntaxError::UnsupportedLangVersion { span, .. }
+            | SyntaxError::NewerLangVersion { span, .. }
+            | SyntaxError::NotInVersion { span, .. }
             | SyntaxError::MalformedLang { span }
             | SyntaxError::NestingTooDeep { span, .. }
             | SyntaxError::SchemaMissingConclusion { span }
             | SyntaxError::TooManyErrors { span, .. } => *span,
             SyntaxError::UnclosedDelimiter { open, .. } => *open,
         }
+    }
+}
+
+/// The text with its first letter in upper case.
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -196,7 +222,7 @@ impl IntoDiagnostic for SyntaxError {
                 .with_labels(vec![primary(*span, "expected `#lang ivy1.7` here")])
                 .with_notes(vec![
                     "note: assuming Ivy language version 1.7".to_string(),
-                    "help: start the file with `#lang ivy1.7`".to_string(),
+                    "help: start the file with `#lang ivy1.7` (or the version it is written in, e.g. `#lang ivy1.6`)".to_string(),
                 ]),
             SyntaxError::UnsupportedLangVersion { span, version } => error(
                 code,
@@ -204,9 +230,47 @@ impl IntoDiagnostic for SyntaxError {
             )
             .with_labels(vec![primary(
                 *span,
-                "only versions 1.7 and 1.8 are supported",
+                "ivyc reads the versions 1.3 to 1.8",
             )])
-            .with_notes(vec!["help: use `#lang ivy1.7`".to_string()]),
+            .with_notes(vec![
+                "note: ms-ivy reads 1.2 as an early dialect (`a:b` for `a.b`, no arithmetic) and cannot read 1.1 or older".to_string(),
+                "help: port the file to `#lang ivy1.3` or later".to_string(),
+            ]),
+            SyntaxError::NewerLangVersion { span, version } => warning(
+                code,
+                format!("Ivy language version `{version}` is newer than 1.8"),
+            )
+            .with_labels(vec![primary(*span, "read as `#lang ivy1.8`")])
+            .with_notes(vec![
+                "note: ms-ivy reads every version after 1.7 with its 1.8 rules".to_string(),
+            ]),
+            SyntaxError::NotInVersion {
+                span,
+                construct,
+                version,
+            } => {
+                let (lo, hi) = construct.versions();
+                let range = match hi {
+                    Some(h) => format!("Ivy {lo} to {h}"),
+                    None => format!("Ivy {lo} and later"),
+                };
+                let mut notes = vec![format!(
+                    "note: {} belongs to {range}; this file is `#lang ivy{version}`",
+                    construct.describe()
+                )];
+                if let Some(i) = construct.instead(*version) {
+                    notes.push(format!("help: {i}"));
+                }
+                error(
+                    code,
+                    format!(
+                        "{} is not part of Ivy {version}",
+                        capitalise(construct.describe())
+                    ),
+                )
+                .with_labels(vec![primary(*span, format!("not in Ivy {version}"))])
+                .with_notes(notes)
+            }
             SyntaxError::MalformedLang { span } => error(code, "malformed `#lang` line")
                 .with_labels(vec![primary(*span, "expected `#lang ivy1.7`")]),
             SyntaxError::NestingTooDeep { span, limit } => {

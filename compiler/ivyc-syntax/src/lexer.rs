@@ -1,10 +1,13 @@
-//! The Ivy 1.7 lexer: a `logos` token definition (keywords exactly as in
-//! Ivy 1.7, `#` comments, numerals, names, quoted names, `<<<native>>>`
-//! quotes) and [`lex`], which turns a source text into a token vector with
-//! byte spans, reporting bad bytes, unterminated quotes and too-deep
-//! bracket nesting as [`SyntaxError`]s instead of failing.
+//! The Ivy lexer: a `logos` token definition (the Ivy 1.7 keywords, `#`
+//! comments, numerals, names, quoted names, `<<<native>>>` quotes) and
+//! [`lex_version`], which turns a source text into a token vector with
+//! byte spans for one language version (words the version does not
+//! reserve become names, see [`crate::LangVersion::reserves`]), reporting
+//! bad bytes, unterminated quotes and too-deep bracket nesting as
+//! [`SyntaxError`]s instead of failing.
 
 use crate::error::SyntaxError;
+use crate::LangVersion;
 use ivyc_base::{FileId, Span};
 use logos::Logos;
 
@@ -330,12 +333,17 @@ pub enum Tok<'a> {
     For,
     /// `process`, a synonym of `extract` (only under `#lang ivy1.8`).
     Process,
-    /// `whenfirst` / `whennext` / `whenprev` / `whenlast` (keywords only
-    /// under `#lang ivy1.8`).
+    /// Keywords of Ivy 1.8 only (produced by [`lex_version`]):
+    /// `unprovable`, `subclass`, `field`, `debug`, and the temporal
+    /// `whenfirst`, `whenlast`, `whennext`, `whenprev`.
+    Unprovable,
+    Subclass,
+    Field,
+    Debug,
     WhenFirst,
+    WhenLast,
     WhenNext,
     WhenPrev,
-    WhenLast,
 }
 
 /// All Ivy 1.7 reserved words, in alphabetical order.
@@ -447,7 +455,15 @@ pub const KEYWORDS: &[&str] = &[
 impl Tok<'_> {
     /// True for reserved words.
     pub fn is_keyword(&self) -> bool {
-        KEYWORDS.contains(&self.text())
+        !matches!(
+            self,
+            Tok::Ident(_)
+                | Tok::Num(_)
+                | Tok::Str(_)
+                | Tok::UnterminatedStr(_)
+                | Tok::Var(_)
+                | Tok::Native(_)
+        ) && KEYWORDS.contains(&self.text())
     }
 
     /// The fixed text of the token, or its source text for names.
@@ -595,10 +611,14 @@ impl Tok<'_> {
             CommonSection => "common",
             For => "for",
             Process => "process",
+            Unprovable => "unprovable",
+            Subclass => "subclass",
+            Field => "field",
+            Debug => "debug",
             WhenFirst => "whenfirst",
+            WhenLast => "whenlast",
             WhenNext => "whennext",
             WhenPrev => "whenprev",
-            WhenLast => "whenlast",
         }
     }
 
@@ -627,6 +647,7 @@ impl Tok<'_> {
                 | Function
                 | Axiom
                 | Conjecture
+                | Init
                 | Schema
                 | Instantiate
                 | Instance
@@ -680,6 +701,9 @@ impl Tok<'_> {
                 | GlobalSection
                 | CommonSection
                 | Process
+                | Unprovable
+                | Subclass
+                | Field
                 | Native(_)
         )
     }
@@ -716,15 +740,17 @@ pub struct Lexed<'a> {
 /// can go on). Nesting of `( { [` deeper than [`crate::MAX_NESTING`]
 /// stops the token stream at that point.
 pub fn lex<'a>(file: FileId, src: &'a str, errors: &mut Vec<SyntaxError>) -> Lexed<'a> {
-    lex_version(file, src, false, errors)
+    lex_version(file, src, LangVersion::DEFAULT, errors)
 }
 
-/// Like [`lex`]; with `v18` the Ivy 1.8 keywords `for` and `process` are
-/// recognised (`global`/`common` sections are recognised in both modes).
+/// Like [`lex`], for language version `version`: its reserved words are
+/// keywords and the others names (so `require` is a name in 1.6, and `for`
+/// and `process` are keywords from 1.8 on; `global`/`common` sections are
+/// recognised in every version).
 pub fn lex_version<'a>(
     file: FileId,
     src: &'a str,
-    v18: bool,
+    version: LangVersion,
     errors: &mut Vec<SyntaxError>,
 ) -> Lexed<'a> {
     let mut out = Lexed::default();
@@ -776,7 +802,7 @@ pub fn lex_version<'a>(
                     });
                     out.truncated = true;
                     out.unclosed = stack;
-                    mark_contextual(&mut out.tokens, v18);
+                    mark_contextual(src, &mut out.tokens, version);
                     return out;
                 }
                 let c = match tok {
@@ -805,13 +831,50 @@ pub fn lex_version<'a>(
     }
     flush_bad(&mut bad_run, errors);
     out.unclosed = stack;
-    mark_contextual(&mut out.tokens, v18);
+    mark_contextual(src, &mut out.tokens, version);
+    if version.pre_1_7() {
+        insert_legacy_apply(&mut out.tokens);
+    }
     out
 }
 
-/// Contextual tokens: `proof` followed by `[` becomes [`Tok::ProofLabel`],
+/// Ivy 1.6 and older write `proof NAME [with ...]` for what 1.7 writes
+/// `proof apply NAME [with ...]`: an [`Tok::Apply`] of no width is put
+/// before the name, so the 1.7 rule reads both.
+fn insert_legacy_apply(tokens: &mut Vec<SpannedTok<'_>>) {
+    let mut i = 0;
+    while i < tokens.len() {
+        // `proof NAME` and `proof [label] NAME`
+        let name_at = match tokens.get(i).map(|t| t.1) {
+            Some(Tok::Proof) => Some(i + 1),
+            Some(Tok::ProofLabel) => {
+                let closes = tokens.get(i + 3).map(|t| t.1) == Some(Tok::RBracket);
+                closes.then_some(i + 4)
+            }
+            _ => None,
+        };
+        if let Some(&(start, Tok::Ident(_), _)) = name_at.and_then(|n| tokens.get(n)) {
+            if let Some(n) = name_at {
+                tokens.insert(n, (start, Tok::Apply, start));
+                i = n;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Version and context: keywords the version does not reserve become
+/// names; then `proof` followed by `[` becomes [`Tok::ProofLabel`],
 /// `global {` / `common {` become section keywords.
-fn mark_contextual(tokens: &mut [SpannedTok<'_>], v18: bool) {
+fn mark_contextual<'a>(src: &'a str, tokens: &mut [SpannedTok<'a>], version: LangVersion) {
+    let v18 = version.reserves("for");
+    for t in tokens.iter_mut() {
+        if t.1.is_keyword() && !version.reserves(t.1.text()) {
+            if let Some(text) = src.get(t.0..t.2) {
+                t.1 = Tok::Ident(text);
+            }
+        }
+    }
     for i in 0..tokens.len() {
         let next_is = |t: Tok<'_>| tokens.get(i + 1).map(|x| x.1) == Some(t);
         let new = match tokens[i].1 {
@@ -820,10 +883,14 @@ fn mark_contextual(tokens: &mut [SpannedTok<'_>], v18: bool) {
             Tok::Ident("common") if next_is(Tok::LBrace) => Tok::CommonSection,
             Tok::Ident("for") if v18 => Tok::For,
             Tok::Ident("process") if v18 => Tok::Process,
+            Tok::Ident("unprovable") if v18 => Tok::Unprovable,
+            Tok::Ident("subclass") if v18 => Tok::Subclass,
+            Tok::Ident("field") if v18 => Tok::Field,
+            Tok::Ident("debug") if v18 => Tok::Debug,
             Tok::Ident("whenfirst") if v18 => Tok::WhenFirst,
+            Tok::Ident("whenlast") if v18 => Tok::WhenLast,
             Tok::Ident("whennext") if v18 => Tok::WhenNext,
             Tok::Ident("whenprev") if v18 => Tok::WhenPrev,
-            Tok::Ident("whenlast") if v18 => Tok::WhenLast,
             t => t,
         };
         tokens[i].1 = new;
@@ -910,6 +977,79 @@ mod tests {
         lex(FileId(0), "x := \"abc\ny <<< foo", &mut errs);
         let codes: Vec<_> = errs.iter().map(|e| e.code_str()).collect();
         assert_eq!(codes, vec!["unterminated-string", "unterminated-native"]);
+    }
+
+    fn kinds_in(version: &str, src: &'static str) -> Vec<Tok<'static>> {
+        let mut errs = Vec::new();
+        let v = LangVersion::parse(version).unwrap_or_default();
+        lex_version(FileId(0), src, v, &mut errs)
+            .tokens
+            .into_iter()
+            .map(|(_, t, _)| t)
+            .collect()
+    }
+
+    #[test]
+    fn every_keyword_is_reserved_in_1_7() {
+        for k in KEYWORDS {
+            assert!(LangVersion::V1_7.reserves(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn words_a_version_does_not_reserve_are_names() {
+        assert_eq!(
+            kinds_in("1.6", "require ensure init"),
+            vec![Tok::Ident("require"), Tok::Ident("ensure"), Tok::Init]
+        );
+        assert_eq!(
+            kinds_in("1.7", "require ensure"),
+            vec![Tok::Require, Tok::Ensure]
+        );
+        assert_eq!(
+            kinds_in("1.4", "function object some"),
+            vec![
+                Tok::Ident("function"),
+                Tok::Ident("object"),
+                Tok::Ident("some")
+            ]
+        );
+        assert_eq!(
+            kinds_in("1.8", "requires ensures for process"),
+            vec![
+                Tok::Ident("requires"),
+                Tok::Ident("ensures"),
+                Tok::For,
+                Tok::Process
+            ]
+        );
+        assert_eq!(
+            kinds_in("1.7", "requires for"),
+            vec![Tok::Requires, Tok::Ident("for")]
+        );
+    }
+
+    #[test]
+    fn a_1_6_proof_name_reads_as_apply() {
+        assert_eq!(
+            kinds_in("1.6", "proof foo"),
+            vec![Tok::Proof, Tok::Apply, Tok::Ident("foo")]
+        );
+        assert_eq!(
+            kinds_in("1.7", "proof foo"),
+            vec![Tok::Proof, Tok::Ident("foo")]
+        );
+        assert_eq!(
+            kinds_in("1.6", "proof [l] foo"),
+            vec![
+                Tok::ProofLabel,
+                Tok::LBracket,
+                Tok::Ident("l"),
+                Tok::RBracket,
+                Tok::Apply,
+                Tok::Ident("foo")
+            ]
+        );
     }
 
     #[test]

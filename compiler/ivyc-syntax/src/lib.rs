@@ -1,5 +1,6 @@
-//! ivyc-syntax: the Ivy 1.7 front end — lexer, LR(1) grammar, span-carrying
-//! AST and syntax errors with recovery. Entry point: [`parse`].
+//! ivyc-syntax: the Ivy front end — lexer, LR(1) grammar, span-carrying
+//! AST and syntax errors with recovery, for the language versions 1.3 to
+//! 1.8 ([`LangVersion`]). Entry points: [`parse`], [`parse_in`].
 //!
 //! ```
 //! use ivyc_base::FileId;
@@ -14,6 +15,7 @@ pub mod lexer;
 pub mod pretty;
 mod recover;
 mod support;
+pub mod version;
 
 #[allow(
     clippy::all,
@@ -31,6 +33,7 @@ mod grammar {
 }
 
 pub use error::SyntaxError;
+pub use version::LangVersion;
 
 use ivyc_base::{FileId, Span, Symbol};
 
@@ -40,24 +43,31 @@ pub const MAX_NESTING: usize = 256;
 /// At most this many diagnostics are reported per file.
 pub const MAX_ERRORS: usize = 100;
 
-/// The language version implemented (`#lang ivy1.8` is also accepted: it
-/// additionally makes `for` and `process` keywords).
-pub const LANG_VERSION: &str = "1.7";
-
 /// Parse one Ivy source file. Never panics and always returns a tree:
 /// declarations that could not be parsed become [`ast::DeclKind::Error`]
 /// (or are skipped), and every problem is reported in the error list
-/// (warnings included: see [`SyntaxError::is_warning`]).
+/// (warnings included: see [`SyntaxError::is_warning`]). The language
+/// version is the one on the `#lang` line, else the default (1.7).
 pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<SyntaxError>) {
+    parse_in(file, src, LangVersion::DEFAULT)
+}
+
+/// Like [`parse`] for a file read in the context of version `context`
+/// (an included file): a `#lang ivy` line without a version, or no
+/// `#lang` line, means `context`, as in ms-ivy.
+pub fn parse_in(file: FileId, src: &str, context: LangVersion) -> (ast::File, Vec<SyntaxError>) {
     let mut errors = Vec::new();
     let lang = check_lang(file, src, &mut errors);
-    let v18 = lang
+    let version = lang
         .as_ref()
         .and_then(|l| l.version)
-        .is_some_and(|v| v.as_str() == "1.8");
-    let lexed = lexer::lex_version(file, src, v18, &mut errors);
-    let mut decls = recover::parse_tokens(file, src, &lexed, &mut errors);
+        .and_then(|v| LangVersion::parse(v.as_str()))
+        .map(|v| v.max(LangVersion::OLDEST))
+        .unwrap_or(context);
+    let lexed = lexer::lex_version(file, src, version, &mut errors);
+    let mut decls = recover::parse_tokens(file, src, &lexed, version, &mut errors);
     recover::attach_proofs(&mut decls);
+    version::check_constructs(&decls, version, &mut errors);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup();
     if errors.len() > MAX_ERRORS {
@@ -72,6 +82,7 @@ pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<SyntaxError>) {
     }
     let f = ast::File {
         lang,
+        version,
         decls,
         span: Span::new(file, 0, src.len()),
     };
@@ -107,18 +118,17 @@ fn check_lang(file: FileId, src: &str, errors: &mut Vec<SyntaxError>) -> Option<
             span,
         });
     }
-    if version != LANG_VERSION && version != "1.8" {
-        let well_formed = version
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-        if well_formed {
-            errors.push(SyntaxError::UnsupportedLangVersion {
-                span,
-                version: version.to_string(),
-            });
-        } else {
-            errors.push(SyntaxError::MalformedLang { span });
-        }
+    match LangVersion::parse(version) {
+        None => errors.push(SyntaxError::MalformedLang { span }),
+        Some(v) if !v.supported() => errors.push(SyntaxError::UnsupportedLangVersion {
+            span,
+            version: version.to_string(),
+        }),
+        Some(v) if v > LangVersion::NEWEST => errors.push(SyntaxError::NewerLangVersion {
+            span,
+            version: version.to_string(),
+        }),
+        Some(_) => {}
     }
     Some(ast::LangLine {
         version: Some(Symbol::intern(version)),

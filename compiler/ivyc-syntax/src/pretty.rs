@@ -151,9 +151,6 @@ fn ex(e: &Expr) -> String {
             ex(body),
             args(applied)
         ),
-        ExprKind::When { op, value, cond } => {
-            format!("({} {} {})", op.as_str(), ex(value), ex(cond))
-        }
         ExprKind::Paren(x) => format!("(paren {})", ex(x)),
         ExprKind::Error => "<error>".into(),
     }
@@ -536,6 +533,7 @@ impl P {
                     AssertKind::Assert => "assert",
                     AssertKind::Ensure => "ensure",
                     AssertKind::Require => "require",
+                    AssertKind::Ensures => "ensures",
                 },
                 lf(fmla),
                 p.as_ref()
@@ -660,6 +658,20 @@ impl P {
                 body,
             ),
             StmtKind::Block(b) => self.block("(block)".to_string(), b),
+            StmtKind::Unprovable(inner) => {
+                self.line("(unprovable");
+                self.indent += 1;
+                self.stmt(inner);
+                self.indent -= 1;
+                self.line(")");
+            }
+            StmtKind::Debug { text, args } => self.line(&format!(
+                "(debug {}{})",
+                text.as_str(),
+                args.iter()
+                    .map(|(n, e)| format!(" ({} {})", n.as_str(), ex(e)))
+                    .collect::<String>()
+            )),
             StmtKind::Error => self.line("<error>"),
         }
     }
@@ -764,6 +776,8 @@ impl P {
                 proof_sfx(p)
             )),
             DeclKind::Conjecture(f) => self.line(&format!("(conjecture {})", lf(f))),
+            DeclKind::Init(f) => self.line(&format!("(init {})", lf(f))),
+            DeclKind::PrivateName(c) => self.line(&format!("(private {})", call(c))),
             DeclKind::Invariant {
                 explicit,
                 fmla,
@@ -1051,6 +1065,28 @@ impl P {
             DeclKind::Mixord { lhs, rhs: r } => {
                 self.line(&format!("(mixord {} -> {})", call(lhs), call(r)))
             }
+            DeclKind::Unprovable(inner) => {
+                self.line("(unprovable");
+                self.indent += 1;
+                self.decl(inner);
+                self.indent -= 1;
+                self.line(")");
+            }
+            DeclKind::Subclass {
+                name,
+                of,
+                continuation,
+                body,
+            } => self.body(
+                format!(
+                    "(subclass {} of {}{})",
+                    name.as_str(),
+                    path(of),
+                    if *continuation { " ..." } else { "" }
+                ),
+                body,
+            ),
+            DeclKind::Field(t) => self.line(&format!("(field {})", list(t, typed))),
             DeclKind::Error => self.line("<error>"),
         }
     }

@@ -9,6 +9,7 @@ use crate::error::SyntaxError;
 use crate::grammar::FileParser;
 use crate::lexer::{Lexed, SpannedTok, Tok};
 use crate::support::{Ctx, LexErr};
+use crate::LangVersion;
 use ivyc_base::{FileId, Span};
 use lalrpop_util::ParseError;
 
@@ -22,6 +23,7 @@ pub fn parse_tokens<'a>(
     file: FileId,
     src: &'a str,
     lexed: &Lexed<'a>,
+    version: LangVersion,
     errors: &mut Vec<SyntaxError>,
 ) -> Vec<Decl> {
     let parser = FileParser::new();
@@ -31,12 +33,12 @@ pub fn parse_tokens<'a>(
     let mut start = 0usize;
     let mut count = 0usize;
     loop {
-        let mut ctx = Ctx::new(file, &token_ends);
+        let mut ctx = Ctx::new(file, &token_ends, version);
         let slice = toks.get(start..).unwrap_or(&[]);
         let result = parser.parse(&mut ctx, slice.iter().map(|&t| Ok::<_, LexErr>(t)));
         for rec in std::mem::take(&mut ctx.recovered) {
             count += 1;
-            errors.push(convert(file, src, lexed, rec.error));
+            errors.push(convert(file, src, lexed, version, rec.error));
         }
         errors.append(&mut ctx.errors);
         match result {
@@ -47,7 +49,7 @@ pub fn parse_tokens<'a>(
             Err(e) => {
                 count += 1;
                 let resume = resume_point(toks, start, &e);
-                errors.push(convert(file, src, lexed, e));
+                errors.push(convert(file, src, lexed, version, e));
                 match resume {
                     Some(i) if count < MAX_ERRORS => start = i,
                     _ => break,
@@ -131,7 +133,13 @@ fn resume_point(toks: &[SpannedTok<'_>], start: usize, e: &PErr<'_>) -> Option<u
 }
 
 /// Convert a LALRPOP error.
-fn convert(file: FileId, src: &str, lexed: &Lexed<'_>, e: PErr<'_>) -> SyntaxError {
+fn convert(
+    file: FileId,
+    src: &str,
+    lexed: &Lexed<'_>,
+    version: LangVersion,
+    e: PErr<'_>,
+) -> SyntaxError {
     match e {
         ParseError::UnrecognizedToken {
             token: (l, t, r),
@@ -148,7 +156,15 @@ fn convert(file: FileId, src: &str, lexed: &Lexed<'_>, e: PErr<'_>) -> SyntaxErr
                 .map(|b| b.rfind('\n').map(|i| i + 1).unwrap_or(0))
                 .unwrap_or(0);
             let first_on_line = src.get(line_start..l).is_some_and(|p| p.trim().is_empty());
-            let help = hint(&t, &expected, first_on_line);
+            let previous = lexed
+                .tokens
+                .iter()
+                .position(|tok| tok.0 == l)
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| lexed.tokens.get(i))
+                .map(|tok| tok.1);
+            let help = later_keyword(previous, version)
+                .or_else(|| hint(&t, &expected, first_on_line, version));
             SyntaxError::UnexpectedToken {
                 span,
                 found: t.describe(),
@@ -209,29 +225,8 @@ const EXPR_START: &[&str] = &[
 ];
 
 const INFIX: &[&str] = &[
-    "\"&\"",
-    "\"|\"",
-    "\"->\"",
-    "\"<->\"",
-    "\"=\"",
-    "\"~=\"",
-    "\"<\"",
-    "\"<=\"",
-    "\">\"",
-    "\">=\"",
-    "\"*>\"",
-    "\"+\"",
-    "\"-\"",
-    "\"*\"",
-    "\"/\"",
-    "\"if\"",
-    "\".\"",
-    "\":\"",
-    "\"isa\"",
-    "WHENFIRST",
-    "WHENNEXT",
-    "WHENPREV",
-    "WHENLAST",
+    "\"&\"", "\"|\"", "\"->\"", "\"<->\"", "\"=\"", "\"~=\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"",
+    "\"*>\"", "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"if\"", "\".\"", "\":\"", "\"isa\"",
 ];
 
 const STMT_START: &[&str] = &[
@@ -239,6 +234,7 @@ const STMT_START: &[&str] = &[
     "\"assert\"",
     "\"ensure\"",
     "\"require\"",
+    "\"ensures\"",
     "\"call\"",
     "\"local\"",
     "\"while\"",
@@ -260,6 +256,7 @@ fn is_decl_start(term: &str) -> bool {
                 | "function"
                 | "axiom"
                 | "conjecture"
+                | "init"
                 | "schema"
                 | "instantiate"
                 | "instance"
@@ -323,19 +320,33 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
         // are declarations too
         rest.retain(|t| {
             (!is_decl_start(t) || *t == "\"var\"" && has("\"assume\""))
-                && !matches!(*t, "NATIVE" | "PROOF_L" | "GLOBAL" | "COMMON" | "PROCESS")
+                && !matches!(
+                    *t,
+                    "NATIVE"
+                        | "PROOF_L"
+                        | "GLOBAL"
+                        | "COMMON"
+                        | "PROCESS"
+                        | "UNPROVABLE"
+                        | "SUBCLASS"
+                        | "FIELD"
+                )
         });
         groups.push("a declaration".to_string());
     }
     if has("\"assume\"") && has("\"while\"") {
-        rest.retain(|t| !STMT_START.contains(t) && !EXPR_START.contains(t) && *t != "FOR");
+        rest.retain(|t| {
+            !STMT_START.contains(t)
+                && !EXPR_START.contains(t)
+                && !matches!(*t, "FOR" | "UNPROVABLE" | "DEBUG")
+        });
         groups.push("a statement".to_string());
     } else if has("\"~\"") && has("\"forall\"") {
         rest.retain(|t| !EXPR_START.contains(t));
         groups.push("an expression".to_string());
     }
     if has("\"&\"") && has("\"->\"") && has("\"+\"") {
-        rest.retain(|t| !INFIX.contains(t));
+        rest.retain(|t| !INFIX.contains(t) && !t.starts_with("WHEN"));
         groups.push("an operator".to_string());
     }
     let mut words: Vec<String> = Vec::new();
@@ -357,10 +368,8 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
             "COMMON" => "`common`".to_string(),
             "FOR" => "`for`".to_string(),
             "PROCESS" => "`process`".to_string(),
-            "WHENFIRST" => "`whenfirst`".to_string(),
-            "WHENNEXT" => "`whennext`".to_string(),
-            "WHENPREV" => "`whenprev`".to_string(),
-            "WHENLAST" => "`whenlast`".to_string(),
+            "UNPROVABLE" | "SUBCLASS" | "FIELD" | "DEBUG" | "WHENFIRST" | "WHENLAST"
+            | "WHENNEXT" | "WHENPREV" => format!("`{}`", t.to_lowercase()),
             "error" => continue,
             q => {
                 let inner = q
@@ -382,7 +391,24 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
 }
 
 /// A hint for common mistakes.
-fn hint(found: &Tok<'_>, expected: &[String], first_on_line: bool) -> Option<String> {
+/// A name just before a syntax error that a later language version
+/// reserves (`require p` in Ivy 1.6) is most likely meant as that keyword.
+fn later_keyword(previous: Option<Tok<'_>>, version: LangVersion) -> Option<String> {
+    let Some(Tok::Ident(word)) = previous else {
+        return None;
+    };
+    let since = LangVersion::reserved_since(word)?;
+    (since > version).then(|| {
+        format!("`{word}` is not a keyword in Ivy {version} (it is one from Ivy {since} on), so it is read as a name here")
+    })
+}
+
+fn hint(
+    found: &Tok<'_>,
+    expected: &[String],
+    first_on_line: bool,
+    version: LangVersion,
+) -> Option<String> {
     let has = |t: &str| expected.iter().any(|e| e == t);
     let at_decl = expected.iter().filter(|e| is_decl_start(e)).count() >= 8;
     let wants_name = has("IDENT");
@@ -390,21 +416,19 @@ fn hint(found: &Tok<'_>, expected: &[String], first_on_line: bool) -> Option<Str
         Tok::Eq if has("\":=\"") => {
             Some("use `:=` for assignment; `=` is the equality predicate".to_string())
         }
-        Tok::Init if at_decl => Some(
-            "top-level `init` declarations were removed in Ivy 1.7; use `after init { ... }`"
-                .to_string(),
-        ),
-        Tok::Ident(s @ ("for" | "global" | "common" | "process" | "field" | "subclass" | "template"))
-            if !wants_name =>
+        Tok::Ident(s)
+            if !wants_name && !version.reserves(s) && LangVersion::reserved_since(s).is_some() =>
         {
-            Some(format!("`{s}` is not a keyword in Ivy 1.7"))
+            LangVersion::reserved_since(s).map(|since| {
+                format!("`{s}` is not a keyword in Ivy {version} (it is one from Ivy {since} on)")
+            })
         }
         t if t.starts_decl() && !at_decl && first_on_line => Some(format!(
             "`{}` starts a new declaration: the construct before it is incomplete",
             t.text()
         )),
         t if t.is_keyword() && wants_name && !has("\"~\"") => Some(format!(
-            "`{}` is a reserved word in Ivy 1.7 and cannot be used as a name",
+            "`{}` is a reserved word in Ivy {version} and cannot be used as a name",
             t.text()
         )),
         Tok::Var(v) if wants_name && !has("VAR") => Some(format!(

@@ -1,11 +1,12 @@
 //! Helpers for the grammar actions: the parse context, the flat expression
-//! item list and its operator-precedence resolution (replicating Ivy 1.7's
-//! yacc precedence table exactly), and depth accounting that keeps every
-//! tree shallower than [`crate::MAX_NESTING`].
+//! item list and its operator-precedence resolution (replicating the yacc
+//! precedence tables of Ivy 1.7 and of 1.6 and older exactly), and depth
+//! accounting that keeps every tree shallower than [`crate::MAX_NESTING`].
 
 use crate::ast::*;
 use crate::error::SyntaxError;
 use crate::lexer::Tok;
+use crate::LangVersion;
 use ivyc_base::{FileId, Span, Symbol};
 use lalrpop_util::ErrorRecovery;
 
@@ -27,16 +28,19 @@ pub struct Ctx<'input> {
     /// the start of the lookahead, which would drag whitespace, comments and
     /// the next line into the span).
     pub token_ends: &'input [usize],
+    /// The language version (its precedence table resolves expressions).
+    pub version: LangVersion,
 }
 
 impl<'input> Ctx<'input> {
-    pub fn new(file: FileId, token_ends: &'input [usize]) -> Self {
+    pub fn new(file: FileId, token_ends: &'input [usize], version: LangVersion) -> Self {
         Ctx {
             file,
             recovered: Vec::new(),
             errors: Vec::new(),
             reported_depth: false,
             token_ends,
+            version,
         }
     }
 
@@ -133,10 +137,6 @@ pub fn expr_depth(e: &Expr, cap: usize) -> usize {
                 work.push((cond, d + 1));
                 work.push((else_, d + 1));
             }
-            ExprKind::When { value, cond, .. } => {
-                work.push((value, d + 1));
-                work.push((cond, d + 1));
-            }
             ExprKind::NamedBinder { body, applied, .. } => {
                 work.push((body, d + 1));
                 for a in applied.iter().flatten() {
@@ -212,14 +212,15 @@ pub enum Item {
     Infix(BinOp, Span),
     /// `if cond else` in `a if cond else b`.
     IfElse(Expr, Span),
-    /// `whenX` in `value whenX cond` (Ivy 1.8). The operator has no
-    /// precedence in Ivy's grammar, so yacc always shifts: it takes the
-    /// closest operand on its left and everything on its right.
-    When(WhenOp, Span),
 }
 
 /// Yacc precedence levels of Ivy 1.7 (higher binds tighter).
 mod prec {
+    /// Tokens without a yacc precedence (`isa`, the 1.8 `when...`
+    /// operators): every rule with a precedence reduces before them, so
+    /// they apply to everything on their left and take everything on their
+    /// right (yacc shifts when neither side has a precedence).
+    pub const LOOSE: u8 = 1;
     pub const SEMI: u8 = 1;
     pub const GLOBALLY: u8 = 2;
     pub const ARROW: u8 = 3;
@@ -237,7 +238,26 @@ mod prec {
     pub const MAX: u8 = 100;
 }
 
-/// Precedence of an infix operator (all Ivy infix operators are left-associative).
+/// The precedence levels of Ivy 1.3 to 1.6 (`ivy_parser.py`'s second
+/// table). `->` and `<->` have no precedence there: yacc then always
+/// shifts them, so they are the loosest infix operators and associate to
+/// the right, and a prefix operator with a precedence (`~`, `globally`)
+/// does not extend over them. `+`, `-`, `*`, `/` each have a level of
+/// their own (`a + b - c` is `a + (b - c)`, `a * b / c` is `a * (b / c)`).
+/// The ternary `a if c else b` takes a term on its left in those versions
+/// (terms and formulas were distinct), which gives it the same place as
+/// in 1.7: between the comparisons and the arithmetic.
+mod legacy {
+    pub const ARROW: u8 = 2;
+    pub const GLOBALLY: u8 = 3;
+    pub const PLUS: u8 = 12;
+    pub const MINUS: u8 = 13;
+    pub const TIMES: u8 = 14;
+    pub const DIV: u8 = 15;
+}
+
+/// Precedence of an infix operator in Ivy 1.7 (all Ivy 1.7 infix
+/// operators are left-associative).
 pub fn binop_prec(op: BinOp) -> u8 {
     match op {
         BinOp::Implies | BinOp::Iff => prec::ARROW,
@@ -247,12 +267,33 @@ pub fn binop_prec(op: BinOp) -> u8 {
         BinOp::Neq => prec::TILDAEQ,
         BinOp::Add | BinOp::Sub => prec::PLUS,
         BinOp::Mul | BinOp::Div => prec::TIMES,
+        BinOp::When(_) => prec::LOOSE,
     }
 }
 
-fn prefix_prec(p: &Prefix) -> u8 {
+/// Precedence of an infix operator in `version`, and the precedence to
+/// parse its right operand with (one less for a right-associative one).
+fn binop_prec_in(op: BinOp, version: LangVersion) -> (u8, u8) {
+    // The loose operators (`when`) are right-associative: their right
+    // operand is parsed with the lowest precedence.
+    let own = |p: u8| (p, if p == prec::LOOSE { 0 } else { p });
+    if !version.pre_1_7() {
+        return own(binop_prec(op));
+    }
+    match op {
+        BinOp::Implies | BinOp::Iff => (legacy::ARROW, legacy::ARROW - 1),
+        BinOp::Add => (legacy::PLUS, legacy::PLUS),
+        BinOp::Sub => (legacy::MINUS, legacy::MINUS),
+        BinOp::Mul => (legacy::TIMES, legacy::TIMES),
+        BinOp::Div => (legacy::DIV, legacy::DIV),
+        op => own(binop_prec(op)),
+    }
+}
+
+fn prefix_prec(p: &Prefix, version: LangVersion) -> u8 {
     match p {
         Prefix::Not => prec::TILDA,
+        Prefix::Globally | Prefix::Eventually if version.pre_1_7() => legacy::GLOBALLY,
         Prefix::Globally | Prefix::Eventually => prec::GLOBALLY,
         // `forall X. e` has %prec SEMI; `forall (X) e` has no precedence
         // (yacc shifts), which is the same as the lowest level here.
@@ -306,7 +347,7 @@ impl Resolver<'_, '_> {
         let mut lhs = match self.next() {
             Some(Item::Operand(e)) => e,
             Some(Item::Prefix(p, span)) => {
-                let body = self.parse(prefix_prec(&p));
+                let body = self.parse(prefix_prec(&p, self.ctx.version));
                 let span = span.to(body.span);
                 let kind = match p {
                     Prefix::Not => ExprKind::Unary {
@@ -343,7 +384,6 @@ impl Resolver<'_, '_> {
             // The grammar guarantees an operand here; be defensive anyway.
             Some(Item::Postfix(_, span))
             | Some(Item::Infix(_, span))
-            | Some(Item::When(_, span))
             | Some(Item::IfElse(_, span)) => self.error(span),
             None => self.error(self.fallback),
         };
@@ -351,12 +391,13 @@ impl Resolver<'_, '_> {
             let (q, shift) = match self.peek() {
                 None => break,
                 Some(Item::Infix(op, _)) => {
-                    let q = binop_prec(*op);
+                    let (q, _) = binop_prec_in(*op, self.ctx.version);
                     (q, q > rule)
                 }
                 Some(Item::IfElse(..)) => (prec::IF, prec::IF > rule),
                 Some(Item::Postfix(Postfix::Annot(_), _)) => (prec::COLON, prec::COLON > rule),
-                Some(Item::Postfix(_, _)) | Some(Item::When(..)) => (prec::MAX, true),
+                Some(Item::Postfix(Postfix::Isa(_), _)) => (prec::LOOSE, prec::LOOSE > rule),
+                Some(Item::Postfix(_, _)) => (prec::MAX, true),
                 Some(Item::Operand(_)) | Some(Item::Prefix(..)) => break,
             };
             if !shift {
@@ -365,7 +406,8 @@ impl Resolver<'_, '_> {
             let _ = q;
             match self.next() {
                 Some(Item::Infix(op, _)) => {
-                    let rhs = self.parse(binop_prec(op));
+                    let (_, right) = binop_prec_in(op, self.ctx.version);
+                    let rhs = self.parse(right);
                     let span = lhs.span.to(rhs.span);
                     lhs = Expr {
                         kind: ExprKind::Binary {
@@ -391,18 +433,6 @@ impl Resolver<'_, '_> {
                 Some(Item::Postfix(p, span)) => {
                     let span = lhs.span.to(span);
                     lhs = apply_postfix(lhs, p, span);
-                }
-                Some(Item::When(op, _)) => {
-                    let cond = self.parse(0);
-                    let span = lhs.span.to(cond.span);
-                    lhs = Expr {
-                        kind: ExprKind::When {
-                            op,
-                            value: Box::new(lhs),
-                            cond: Box::new(cond),
-                        },
-                        span,
-                    };
                 }
                 _ => break,
             }

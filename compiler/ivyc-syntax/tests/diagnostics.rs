@@ -23,8 +23,38 @@ const H: &str = "#lang ivy1.7\n";
 diag!(missing_lang, "type t\n", ["missing-lang"]);
 diag!(
     unsupported_version,
-    "#lang ivy1.5\ntype t\n",
+    "#lang ivy1.2\ntype t\n",
     ["unsupported-lang-version"]
+);
+diag!(
+    newer_version,
+    "#lang ivy1.9\ntype t\n",
+    ["newer-lang-version"]
+);
+diag!(
+    invariant_in_1_6,
+    "#lang ivy1.6\ntype t\nrelation r(X:t)\ninvariant r(X)\n",
+    ["not-in-lang-version"]
+);
+diag!(
+    require_in_1_6,
+    "#lang ivy1.6\naction a = { require true }\n",
+    ["syntax-error"]
+);
+diag!(
+    ensures_in_1_7,
+    "#lang ivy1.7\naction a = { ensures true }\n",
+    ["not-in-lang-version"]
+);
+diag!(
+    var_in_1_5,
+    "#lang ivy1.5\ntype t\naction a(y:t) = { var x := y }\n",
+    ["not-in-lang-version"]
+);
+diag!(
+    function_in_1_4,
+    "#lang ivy1.4\ntype t\nfunction f(X:t) : t\n",
+    ["syntax-error"]
 );
 diag!(malformed_lang, "#lang python\ntype t\n", ["malformed-lang"]);
 diag!(
@@ -85,7 +115,7 @@ diag!(
 diag!(
     removed_init_decl,
     &format!("{H}init r(X)\n"),
-    ["syntax-error"]
+    ["not-in-lang-version"]
 );
 diag!(
     for_not_keyword,

@@ -6,6 +6,7 @@
 use crate::stdlib;
 use ivyc_base::{FileId, SourceMap};
 use ivyc_sema::{LoadError, SourceLoader};
+use ivyc_syntax::LangVersion;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,7 @@ impl SourceLoader for DiskLoader {
         &mut self,
         name: &str,
         from: FileId,
+        version: LangVersion,
         sources: &mut SourceMap,
     ) -> Result<FileId, LoadError> {
         // Include names are plain module names: no paths out of the project.
@@ -78,14 +80,26 @@ impl SourceLoader for DiskLoader {
                 Err(_) => Err(LoadError::NotFound),
             };
         }
-        // The library of the default language version (1.7) until the
-        // version of the including program is passed in.
-        let (key, text) = stdlib::get(name, stdlib::DEFAULT_VERSION).ok_or(LoadError::NotFound)?;
+        // The library of the program's language version, as ms-ivy picks
+        // `include/1.6/`, `1.7/` or `1.8/`.
+        let (key, text) = stdlib::get(name, library_version(version)).ok_or(LoadError::NotFound)?;
         if let Some(id) = self.loaded.get(&key) {
             return Ok(*id);
         }
         let id = sources.add(key.clone(), text);
         self.loaded.insert(key, id);
         Ok(id)
+    }
+}
+
+/// The standard library a language version reads: 1.6 up to 1.6, 1.8 from
+/// 1.8 on, else 1.7.
+fn library_version(v: LangVersion) -> stdlib::Version {
+    if v.at_most(1, 6) {
+        (1, 6)
+    } else if v.at_least(1, 8) {
+        (1, 8)
+    } else {
+        (1, 7)
     }
 }

@@ -12,9 +12,6 @@
 /// A language version `(major, minor)`, as in `#lang ivy1.7`.
 pub type Version = (u32, u32);
 
-/// The library used when the version is not known (a bare `#lang ivy`).
-pub const DEFAULT_VERSION: Version = (1, 7);
-
 /// `(file name, source)` of the 1.7 library, also the base of 1.8.
 pub const FILES: &[(&str, &str)] = &[
     ("arith", include_str!("../../../stdlib/arith.ivy")),

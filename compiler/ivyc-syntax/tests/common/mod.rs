@@ -101,9 +101,6 @@ pub fn sx(e: &Expr) -> String {
                 .map(|a| format!(" applied({})", list(a)))
                 .unwrap_or_default()
         ),
-        ExprKind::When { op, value, cond } => {
-            format!("({} {} {})", op.as_str(), sx(value), sx(cond))
-        }
         ExprKind::Paren(x) => format!("[{}]", sx(x)),
         ExprKind::Error => "<error>".into(),
     }
