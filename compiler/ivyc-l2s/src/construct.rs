@@ -5,8 +5,8 @@
 //! the eventualities waited for (`$l2s_w`) and the saved values (`$l2s_s`)
 //! the invariants mention, the `idle` action that moves the monitor and
 //! asserts that no fair cycle closes, and the negated property assumed
-//! initially. Program assertions other than `require`s are dropped: the
-//! safety unit of the same system checks them.
+//! initially. Program assertions other than `require`s become
+//! assumptions: the safety unit of the same system checks them.
 
 use crate::binders::{Binder, Binders, Kind};
 use crate::error::L2sError;
@@ -27,14 +27,16 @@ pub(crate) fn infinite(sig: &Signature, s: SortId) -> bool {
     )
 }
 
-/// Removes the program's assertions (checked by the unit's own
-/// obligations) except the `require`s of entries, which stay assumptions.
+/// The program's assertions become assumptions: the unit's own safety
+/// obligations check them (over the same reachable states), and as in
+/// Ivy an assertion holds after it is passed. The `require`s of entries
+/// stay as they are (assumptions of the entry).
 pub(crate) fn strip_assertions(c: &Cmd) -> Cmd {
     c.map_asserts(&mut |t, info| {
         if info.kind == AssertKind::Require {
             Cmd::Assert(t.clone(), *info)
         } else {
-            Cmd::Skip
+            Cmd::Assume(t.clone())
         }
     })
 }

@@ -1436,7 +1436,7 @@ impl<'a> Checker<'a> {
             } => {
                 if *temporal {
                     if named.is_some() {
-                        self.unsupported("`named` properties", d.span, env);
+                        self.unsupported("`named` on a temporal property (liveness)", d.span, env);
                     }
                     self.temporal_property(fmla, proof.as_ref(), env);
                     return;

@@ -1205,7 +1205,7 @@ impl IntoDiagnostic for TemporalError {
             .with_notes(vec![
                 "help: end the proof with `tactic l2s with invariant ...`".into(),
             ]),
-            UnsupportedStep { span } => error(code, "unsupported: this proof step in a temporal proof")
+            UnsupportedStep { span } => error(code, "unsupported: this proof step in a temporal proof (liveness)")
                 .with_labels(vec![primary(*span, "not supported by ivyc")])
                 .with_notes(vec![
                     "help: temporal proofs may use `tactic skolemize`, `tactic l2s with ...` and `tactic invariance with ...`".into(),
@@ -1216,11 +1216,11 @@ impl IntoDiagnostic for TemporalError {
                 span,
             } => {
                 let note = if *known {
-                    "help: ivyc runs the tactics `skolemize`, `skolemizenp`, `l2s` and `invariance`; for a bounded search for a lasso use `ivyc bmc --liveness`"
+                    "help: ivyc runs the tactics `skolemize`, `skolemizenp`, `l2s` and `invariance`"
                 } else {
                     "help: this is not one of Ivy's tactics; ivyc runs `skolemize`, `skolemizenp`, `l2s` and `invariance`"
                 };
-                error(code, format!("unsupported: tactic `{tactic}`"))
+                error(code, format!("unsupported: tactic `{tactic}` (liveness)"))
                     .with_labels(vec![primary(*span, "not supported by ivyc")])
                     .with_notes(vec![note.into()])
             }

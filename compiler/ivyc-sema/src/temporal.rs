@@ -101,7 +101,7 @@ impl Checker<'_> {
         env: &Rc<Env>,
     ) {
         let ast::Prop::Fmla(f) = &prop.prop else {
-            self.unsupported("temporal axiom schemata", prop.span, env);
+            self.unsupported("temporal axiom schemata (liveness)", prop.span, env);
             return;
         };
         let scope = TemporalScope {
@@ -167,7 +167,7 @@ impl Checker<'_> {
             };
             if let Some(p) = proof {
                 let span = p.first().map(|s| s.span).unwrap_or(step.span);
-                self.unsupported("a proof of the l2s fair-cycle assertion", span, env);
+                self.unsupported("a proof of the l2s fair-cycle assertion (liveness)", span, env);
                 ok = false;
             }
             let tname = name.as_str();
@@ -236,14 +236,14 @@ impl Checker<'_> {
                             }
                             TacticItem::Definition { span, .. } => {
                                 self.unsupported(
-                                    "definitions in a tactic's `with` list",
+                                    "definitions in a tactic's `with` list (liveness)",
                                     *span,
                                     env,
                                 );
                                 ok = false;
                             }
                             TacticItem::Trigger { span, .. } => {
-                                self.unsupported("triggers in a tactic's `with` list", *span, env);
+                                self.unsupported("triggers in a tactic's `with` list (liveness)", *span, env);
                                 ok = false;
                             }
                         }

@@ -834,10 +834,8 @@ pub fn verify_json(
                 Outcome::InternalError(r) => ("internal-error", json!(r.message())),
             };
             let live = lives.iter().find(|l| l.unit == c.unit);
-            json!({
+            let mut doc = json!({
                 "isolate": units.get(c.unit).and_then(|u| u.name).map(|n| n.to_string()),
-                "temporal_property": live.map(|l| l.name()),
-                "reduction": live.map(|l| l.reduction.as_str()),
                 "index": ob.index,
                 "kind": ob.kind.as_str(),
                 "assert_kind": ob.assert_kind.map(assert_word),
@@ -851,7 +849,14 @@ pub fn verify_json(
                 "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
                 "reason": if outcome == "unknown" { detail.clone() } else { serde_json::Value::Null },
                 "internal_error": if outcome == "internal-error" { detail } else { serde_json::Value::Null },
-            })
+            });
+            // Only the obligations of a temporal property's reduction say
+            // which property and reduction they come from.
+            if let (Some(l), Some(obj)) = (live, doc.as_object_mut()) {
+                obj.insert("temporal_property".into(), json!(l.name()));
+                obj.insert("reduction".into(), json!(l.reduction.as_str()));
+            }
+            doc
         })
         .collect();
     let count = |o: &str| {

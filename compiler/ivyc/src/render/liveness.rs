@@ -116,7 +116,7 @@ pub(super) fn failure_diagnostic(sources: &SourceMap, c: &Checked, l: &Liveness)
         (
             format!("the {via} proof of temporal property {prop} does not rule out a fair cycle"),
             "this property may fail on a fair lasso".to_string(),
-            "a counterexample follows: a state in phase `saved` where every awaited eventuality ($l2s_w) has happened and the frozen part of the state (l2s_a) equals the saved one ($l2s_s); strengthen the invariants so that no such state is reachable — or the property is false: try `ivyc bmc --liveness`".to_string(),
+            "a counterexample follows: a state in phase `saved` where every awaited eventuality ($l2s_w) has happened and the frozen part of the state (l2s_a) equals the saved one ($l2s_s); strengthen the invariants so that no such state is reachable — or the property is false".to_string(),
         )
     } else {
         match ob.kind {
