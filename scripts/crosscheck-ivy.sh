@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross-check the Ivy test corpus against the reference implementation (ms-ivy).
 #
-# Every .ivy file under tests/data/parse, tests/data/syntax, tests/data/verify,
+# Every .ivy file under tests/data/parse, tests/data/syntax, tests/data/verify, tests/data/liveness,
 # tests/data/isolates, tests/data/fragment, tests/data/soundness, examples and
 # examples/bugs carries a header line recording what ms-ivy does with it:
 #
@@ -65,7 +65,7 @@ if [[ $# -gt 0 ]]; then
     done
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
-        tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib \
+        tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib tests/data/liveness \
         examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
