@@ -1546,7 +1546,7 @@ impl<'a> Checker<'a> {
             // Resolved in `run_passes`.
             K::Alias { .. } => {}
             K::Progress(_) | K::Rely { .. } => {
-                self.unsupported("liveness declarations (see issue #19)", d.span, env)
+                self.unsupported("`progress` and `rely` declarations (liveness)", d.span, env)
             }
             // `unprovable property/invariant`: ms-ivy drops it unless run
             // with `unprovable=true` (which checks that it fails).

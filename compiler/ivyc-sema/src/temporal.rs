@@ -167,7 +167,11 @@ impl Checker<'_> {
             };
             if let Some(p) = proof {
                 let span = p.first().map(|s| s.span).unwrap_or(step.span);
-                self.unsupported("a proof of the l2s fair-cycle assertion (liveness)", span, env);
+                self.unsupported(
+                    "a proof of the l2s fair-cycle assertion (liveness)",
+                    span,
+                    env,
+                );
                 ok = false;
             }
             let tname = name.as_str();
@@ -243,7 +247,11 @@ impl Checker<'_> {
                                 ok = false;
                             }
                             TacticItem::Trigger { span, .. } => {
-                                self.unsupported("triggers in a tactic's `with` list (liveness)", *span, env);
+                                self.unsupported(
+                                    "triggers in a tactic's `with` list (liveness)",
+                                    *span,
+                                    env,
+                                );
                                 ok = false;
                             }
                         }
