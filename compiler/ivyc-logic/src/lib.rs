@@ -12,6 +12,7 @@ pub mod pretty;
 pub mod signature;
 pub mod sort;
 pub mod system;
+pub mod temporal;
 pub mod term;
 pub mod wp;
 
@@ -23,4 +24,7 @@ pub use passive::{passify, AssertMode, PNode, Passive, Versions};
 pub use signature::{Role, Signature, SymId, SymbolDecl};
 pub use sort::{SortDecl, SortId, SortKind};
 pub use system::{Action, Property, System};
+pub use temporal::{
+    BinderName, L2sBuiltin, Tactic, Temporal, TemporalKind, TemporalOp, TemporalProperty, WhenKind,
+};
 pub use term::{BuiltinOp, Lambda, SortError, Term, TermKind, Var};

@@ -261,6 +261,14 @@ impl Signature {
         }
     }
 
+    /// Changes the role of a symbol (e.g. a placeholder that a later stage
+    /// turns into state).
+    pub fn set_role(&mut self, id: SymId, role: Role) {
+        if let Some(d) = self.symbols.get_mut(id.index()) {
+            d.role = role;
+        }
+    }
+
     /// The declaration of a symbol. Panics on an id from another signature.
     pub fn symbol(&self, id: SymId) -> &SymbolDecl {
         &self.symbols[id.index()]

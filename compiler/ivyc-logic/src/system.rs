@@ -3,6 +3,7 @@
 
 use crate::cmd::Cmd;
 use crate::signature::{Signature, SymId};
+use crate::temporal::Temporal;
 use crate::term::{Lambda, Term};
 use ivyc_base::{Span, Symbol};
 use std::collections::{BTreeMap, HashMap};
@@ -85,6 +86,10 @@ pub struct System {
     /// model gives them no meaning, their values in a state are the
     /// bodies evaluated there (counterexamples, traces).
     pub definitions: BTreeMap<SymId, Lambda>,
+    /// Temporal properties checked in this unit, their proofs and the
+    /// temporal axioms (only the liveness-to-safety stage reads them; the
+    /// obligations of the system itself ignore them).
+    pub temporal: Temporal,
 }
 
 impl System {
@@ -138,6 +143,7 @@ impl System {
         for a in &mut self.actions {
             a.body = a.body.map_terms(f);
         }
+        self.temporal.map_terms(f);
     }
 }
 

@@ -13,6 +13,7 @@ pub mod bmc;
 pub mod extract;
 pub mod fragment;
 pub mod front;
+pub mod liveness;
 pub mod status;
 pub mod verify;
 

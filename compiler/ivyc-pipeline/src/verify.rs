@@ -14,6 +14,7 @@ use ivyc_vc::{Obligation, Outcome, QuerySize, RestartPolicy};
 
 use crate::bmc::{self, BmcRequest, BmcRun};
 use crate::fragment::{self, FragmentReport};
+use crate::liveness::{self, Liveness};
 use crate::{front, Status};
 
 /// What to verify and with which solver settings.
@@ -130,8 +131,11 @@ pub struct VerifyRun {
     /// Diagnostics of the front end, of lowering, of the request, and the
     /// `nothing-to-verify` warning, in that order.
     pub diagnostics: Vec<Diagnostic>,
-    /// The verification units checked (after isolate selection).
+    /// The verification units checked (after isolate selection), then the
+    /// liveness-to-safety units of their temporal properties.
     pub units: Vec<Unit>,
+    /// The temporal properties proved, with their units.
+    pub liveness: Vec<Liveness>,
     /// The bounded search run first, if asked for.
     pub bmc: Option<BmcRun>,
     pub ended: Ended,
@@ -198,6 +202,7 @@ pub fn verify(
     let stop = |diagnostics, timings| VerifyRun {
         diagnostics,
         units: Vec::new(),
+        liveness: Vec::new(),
         bmc: None,
         ended: Ended::InputErrors,
         timings,
@@ -269,6 +274,7 @@ pub fn verify(
             return VerifyRun {
                 diagnostics,
                 units,
+                liveness: Vec::new(),
                 bmc: bmc_run,
                 ended: Ended::Reachable,
                 timings,
@@ -276,6 +282,15 @@ pub fn verify(
             };
         }
     }
+    // Temporal properties: their liveness-to-safety units join the others.
+    let mut units = units;
+    let lives = match liveness::add_units(&mut units) {
+        Ok(l) => l,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return stop(diagnostics, timings);
+        }
+    };
     let t = Instant::now();
     let obligations: Vec<(usize, Obligation)> = units
         .iter()
@@ -308,6 +323,7 @@ pub fn verify(
         return VerifyRun {
             diagnostics,
             units,
+            liveness: lives,
             bmc: bmc_run,
             ended: Ended::OutsideFragment(report),
             timings,
@@ -353,6 +369,7 @@ pub fn verify(
     VerifyRun {
         diagnostics,
         units,
+        liveness: lives,
         bmc: bmc_run,
         ended: Ended::Discharged {
             checked,

@@ -242,6 +242,8 @@ pub(crate) struct Checker<'a> {
     /// created (by full name); see `autoinst.rs`.
     pub(crate) autos: Vec<crate::autoinst::AutoInst<'a>>,
     pub(crate) auto_done: HashSet<String>,
+    /// Temporal properties and axioms (`temporal.rs`).
+    pub(crate) temporal: crate::temporal::TemporalState,
     /// The language version of the root file (see `version.rs`).
     pub version: ivyc_syntax::LangVersion,
     /// What only some versions declare (`init`, `private NAME`, ...).
@@ -308,6 +310,7 @@ impl<'a> Checker<'a> {
             instance_stack: Vec::new(),
             autos: Vec::new(),
             auto_done: HashSet::new(),
+            temporal: Default::default(),
             version: ivyc_syntax::LangVersion::DEFAULT,
             legacy: crate::version::VersionState::default(),
         }
@@ -929,6 +932,7 @@ impl<'a> Checker<'a> {
         interps.sort_by_key(|i| i.sort);
         p.interpretations = interps;
         p.natives = self.natives;
+        p.temporal = self.temporal.finish();
         p.version = self.version;
         for (c, o) in self.legacy.init_conds {
             p.init_conds.push(c);

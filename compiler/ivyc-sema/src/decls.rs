@@ -1406,7 +1406,7 @@ impl<'a> Checker<'a> {
                 prop,
             } => {
                 if *temporal {
-                    self.unsupported("temporal axioms (liveness, see issue #19)", d.span, env);
+                    self.temporal_axiom(prop, *explicit, env);
                     return;
                 }
                 match &prop.prop {
@@ -1435,7 +1435,10 @@ impl<'a> Checker<'a> {
                 proof,
             } => {
                 if *temporal {
-                    self.unsupported("temporal properties (liveness, see issue #19)", d.span, env);
+                    if named.is_some() {
+                        self.unsupported("`named` on a temporal property (liveness)", d.span, env);
+                    }
+                    self.temporal_property(fmla, proof.as_ref(), env);
                     return;
                 }
                 if let Some(p) = proof {
@@ -1544,7 +1547,7 @@ impl<'a> Checker<'a> {
             // Resolved in `run_passes`.
             K::Alias { .. } => {}
             K::Progress(_) | K::Rely { .. } => {
-                self.unsupported("liveness declarations (see issue #19)", d.span, env)
+                self.unsupported("`progress` and `rely` declarations (liveness)", d.span, env)
             }
             // `unprovable property/invariant`: ms-ivy drops it unless run
             // with `unprovable=true` (which checks that it fails).

@@ -64,6 +64,9 @@ pub(crate) struct Cx {
     /// parameter symbol. Under `old`, the name means the parameter (the
     /// value at the call), not the return's current value.
     pub inout: Vec<(SymId, SymId)>,
+    /// In a temporal formula or proof: what temporal constructs may be
+    /// used (`None`: none, see `temporal.rs`).
+    pub temporal: Option<Rc<crate::temporal::TemporalScope>>,
 }
 
 impl Cx {
@@ -83,6 +86,7 @@ impl Cx {
             owner: Symbol::intern("init"),
             params: Vec::new(),
             inout: Vec::new(),
+            temporal: None,
         }
     }
 
@@ -303,19 +307,7 @@ impl Checker<'_> {
                     let t = self.elab_operand(cx, expr)?;
                     Some((sp(Term::not(t), span), SortId::BOOL))
                 }
-                _ => {
-                    self.err(
-                        SemaError::Unsupported {
-                            what: "temporal operators (liveness, see issue #19)",
-                            span,
-                            help: Some(
-                                "ivyc verifies safety properties by inductive invariants only",
-                            ),
-                        },
-                        &env,
-                    );
-                    None
-                }
+                _ => self.elab_temporal_unary(cx, *op, expr, span),
             },
             ExprKind::Binary { op, lhs, rhs } => {
                 self.elab_binary(cx, *op, lhs, rhs, span, expected)
@@ -345,15 +337,7 @@ impl Checker<'_> {
                 Some((t, ts))
             }
             ExprKind::Isa { expr, sort } => self.elab_isa(cx, expr, sort, span),
-            ExprKind::NamedBinder { .. } => {
-                self.unsupported_because(
-                    "named binders (`$name`)",
-                    "Ivy uses them in liveness-to-safety proofs (liveness, see issue #19); its solver gives them no other meaning",
-                    span,
-                    &env,
-                );
-                None
-            }
+            ExprKind::NamedBinder { .. } => self.elab_named_binder(cx, e, expected),
             ExprKind::Quant {
                 quant,
                 binders,
@@ -421,6 +405,9 @@ impl Checker<'_> {
                 Some((sp(t, span), SortId::BOOL))
             }
             ExprKind::App { func, args } => {
+                if let Some(r) = self.elab_l2s_name(cx, func, args.as_deref(), span) {
+                    return r;
+                }
                 let segs: Vec<Symbol> = func.segments.iter().map(|s| s.name).collect();
                 self.elab_path(cx, &segs, func.span, args.as_deref(), span, expected)
             }
@@ -836,24 +823,7 @@ impl Checker<'_> {
                 Some((sp(Term::app(f, vec![l, r]), span), s))
             }
             BinOp::Pto => self.elab_pto(cx, lhs, rhs, span),
-            BinOp::When(k) => {
-                let what = match k {
-                    ast::WhenKind::First => {
-                        "the temporal operator `whenfirst` (liveness, see issue #19)"
-                    }
-                    ast::WhenKind::Last => {
-                        "the temporal operator `whenlast` (liveness, see issue #19)"
-                    }
-                    ast::WhenKind::Next => {
-                        "the temporal operator `whennext` (liveness, see issue #19)"
-                    }
-                    ast::WhenKind::Prev => {
-                        "the temporal operator `whenprev` (liveness, see issue #19)"
-                    }
-                };
-                self.unsupported(what, span, &env);
-                None
-            }
+            BinOp::When(k) => self.elab_when(cx, k, lhs, rhs, span, expected),
         }
     }
 

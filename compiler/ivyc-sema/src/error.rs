@@ -389,6 +389,8 @@ pub enum SemaError {
         inner: Box<SemaError>,
         notes: Vec<InstanceNote>,
     },
+    /// Errors of temporal properties and their proofs.
+    Temporal(TemporalError),
 }
 
 fn q(s: impl std::fmt::Display) -> String {
@@ -410,6 +412,7 @@ impl SemaError {
         Some(match self {
             Syntax(_) => return None,
             InInstance { inner, .. } => return inner.span(),
+            Temporal(e) => return Some(e.span()),
             IncludeNotFound { span, .. }
             | IncludePath { span, .. }
             | IncludeCycle { span, .. }
@@ -486,6 +489,7 @@ impl IntoDiagnostic for SemaError {
         match self {
             Syntax(e) => e.code(),
             InInstance { inner, .. } => inner.code(),
+            Temporal(e) => e.code(),
             IncludeNotFound { .. } => "include-not-found",
             IncludeLangMismatch { .. } => "include-lang-mismatch",
             DuplicateMonitor { .. } => "duplicate-monitor",
@@ -545,6 +549,7 @@ impl IntoDiagnostic for SemaError {
         let code = self.code();
         match self {
             Syntax(e) => e.into_diagnostic(),
+            Temporal(e) => e.into_diagnostic(),
             InInstance { inner, notes } => {
                 let mut d = inner.into_diagnostic();
                 for n in notes {
@@ -1063,6 +1068,187 @@ impl IntoDiagnostic for SemaError {
                     d = d.with_notes(vec![format!("help: {h}")]);
                 }
                 d
+            }
+        }
+    }
+}
+
+/// Errors of temporal properties (Ivy's liveness) and of their proofs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemporalError {
+    /// A temporal operator (`globally`, `eventually`, `whenX`) or a named
+    /// binder where it is not allowed: outside temporal properties and
+    /// axioms (named binders: outside the invariants of their proofs).
+    NotTemporalPosition {
+        what: &'static str,
+        span: Span,
+        /// A named binder (`$l2s_w ...`).
+        binder: bool,
+        /// In a temporal formula (but not a proof invariant).
+        in_formula: bool,
+    },
+    /// `$name` that is not one of Ivy's binders.
+    UnknownBinder { name: Symbol, span: Span },
+    /// `$was X. ...` / `$happened X. ...`.
+    BinderTakesNoVariables { name: Symbol, span: Span },
+    /// `$l2s_w X. p(X)` not applied to arguments.
+    BinderNotApplied { name: Symbol, span: Span },
+    /// The body of a binder mentions a variable it does not bind.
+    BinderFreeVariable {
+        name: Symbol,
+        var: Symbol,
+        span: Span,
+    },
+    /// A temporal property without `proof`.
+    NoProof { label: Option<Symbol>, span: Span },
+    /// A proof whose tactics never reduce the goal to safety.
+    NotReduced { label: Option<Symbol>, span: Span },
+    /// A proof step other than a tactic in a temporal proof.
+    UnsupportedStep { span: Span },
+    /// A tactic ivyc does not run (`known`: one of ms-ivy's).
+    UnsupportedTactic {
+        tactic: Symbol,
+        known: bool,
+        span: Span,
+    },
+    /// `tactic l2s with X = e`.
+    TacticLets { tactic: Symbol, span: Span },
+    /// `tactic skolemize with ...`.
+    TacticTakesNothing { tactic: Symbol, span: Span },
+}
+
+impl TemporalError {
+    pub fn span(&self) -> Span {
+        use TemporalError::*;
+        match self {
+            NotTemporalPosition { span, .. }
+            | UnknownBinder { span, .. }
+            | BinderTakesNoVariables { span, .. }
+            | BinderNotApplied { span, .. }
+            | BinderFreeVariable { span, .. }
+            | NoProof { span, .. }
+            | NotReduced { span, .. }
+            | UnsupportedStep { span }
+            | UnsupportedTactic { span, .. }
+            | TacticLets { span, .. }
+            | TacticTakesNothing { span, .. } => *span,
+        }
+    }
+}
+
+impl IntoDiagnostic for TemporalError {
+    fn code(&self) -> &'static str {
+        use TemporalError::*;
+        match self {
+            NotTemporalPosition { .. } => "temporal-position",
+            UnknownBinder { .. } => "unknown-binder",
+            BinderTakesNoVariables { .. } | BinderNotApplied { .. } => "binder-arity",
+            BinderFreeVariable { .. } => "binder-free-variable",
+            NoProof { .. } => "temporal-no-proof",
+            NotReduced { .. } => "temporal-not-reduced",
+            UnsupportedStep { .. } | UnsupportedTactic { .. } => "unsupported",
+            TacticLets { .. } | TacticTakesNothing { .. } => "tactic-arguments",
+        }
+    }
+
+    fn into_diagnostic(&self) -> Diagnostic {
+        use TemporalError::*;
+        let code = self.code();
+        let name = |l: &Option<Symbol>| match l {
+            Some(l) => format!(" [{l}]"),
+            None => String::new(),
+        };
+        match self {
+            NotTemporalPosition {
+                what,
+                span,
+                binder: true,
+                in_formula,
+            } => error(
+                code,
+                format!("{what} (`$l2s_w`, `$was`, ...) are allowed only in the invariants of a temporal proof"),
+            )
+            .with_labels(vec![primary(*span, if *in_formula {
+                "named binder in a temporal formula"
+            } else {
+                "named binder outside a temporal proof"
+            })])
+            .with_notes(vec![
+                "help: the l2s vocabulary describes the state of the liveness-to-safety construction; use it in `proof { tactic l2s with invariant ... }` of a `temporal property`".into(),
+            ]),
+            NotTemporalPosition { what, span, .. } => error(
+                code,
+                format!("temporal operator `{what}` in a non-temporal formula"),
+            )
+            .with_labels(vec![primary(*span, "not allowed here")])
+            .with_notes(vec![
+                "help: temporal operators are allowed only in `temporal property`, `temporal axiom` and the invariants of their proofs; an invariant is already a `globally` property".into(),
+            ]),
+            UnknownBinder { name, span } => error(code, format!("unknown named binder `${name}`"))
+                .with_labels(vec![primary(*span, "not a binder of the l2s construction")])
+                .with_notes(vec![
+                    "help: the binders are `$l2s_w` (waiting for), `$l2s_s` (saved value), `$l2s_g`, `$l2s_init`, `$was` and `$happened`".into(),
+                ]),
+            BinderTakesNoVariables { name, span } => {
+                error(code, format!("`${name}` binds no variables"))
+                    .with_labels(vec![primary(*span, "write `$" .to_string() + name.as_str() + ". formula`")])
+            }
+            BinderNotApplied { name, span } => error(
+                code,
+                format!("`${name}` with variables must be applied to arguments"),
+            )
+            .with_labels(vec![primary(*span, "write `($name X. body)(args)`".replace("name", name.as_str()))]),
+            BinderFreeVariable { name, var, span } => error(
+                code,
+                format!("the body of `${name}` mentions variable `{var}`, which the binder does not bind"),
+            )
+            .with_labels(vec![primary(*span, format!("`{var}` is free here"))])
+            .with_notes(vec![format!(
+                "help: bind it and apply the binder: `(${name} {var}. ...)({var})`"
+            )]),
+            NoProof { label, span } => error(
+                code,
+                format!("temporal property{} has no proof", name(label)),
+            )
+            .with_labels(vec![primary(*span, "no proof given")])
+            .with_notes(vec![
+                "help: as in Ivy, prove it by liveness to safety: `proof { tactic skolemize; tactic l2s with invariant ... }`".into(),
+            ]),
+            NotReduced { label, span } => error(
+                code,
+                format!("the proof of temporal property{} does not reduce it to safety", name(label)),
+            )
+            .with_labels(vec![primary(*span, "no `l2s` or `invariance` tactic")])
+            .with_notes(vec![
+                "help: end the proof with `tactic l2s with invariant ...`".into(),
+            ]),
+            UnsupportedStep { span } => error(code, "unsupported: this proof step in a temporal proof (liveness)")
+                .with_labels(vec![primary(*span, "not supported by ivyc")])
+                .with_notes(vec![
+                    "help: temporal proofs may use `tactic skolemize`, `tactic l2s with ...` and `tactic invariance with ...`".into(),
+                ]),
+            UnsupportedTactic {
+                tactic,
+                known,
+                span,
+            } => {
+                let note = if *known {
+                    "help: ivyc runs the tactics `skolemize`, `skolemizenp`, `l2s` and `invariance`"
+                } else {
+                    "help: this is not one of Ivy's tactics; ivyc runs `skolemize`, `skolemizenp`, `l2s` and `invariance`"
+                };
+                error(code, format!("unsupported: tactic `{tactic}` (liveness)"))
+                    .with_labels(vec![primary(*span, "not supported by ivyc")])
+                    .with_notes(vec![note.into()])
+            }
+            TacticLets { tactic, span } => error(
+                code,
+                format!("tactic `{tactic}` does not take `with X = e`"),
+            )
+            .with_labels(vec![primary(*span, "give invariants: `with invariant [name] formula`")]),
+            TacticTakesNothing { tactic, span } => {
+                error(code, format!("tactic `{tactic}` takes no `with` list"))
+                    .with_labels(vec![primary(*span, "remove the `with` list")])
             }
         }
     }

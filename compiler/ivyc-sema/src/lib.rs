@@ -20,6 +20,7 @@ mod named;
 pub mod program;
 mod stmt;
 pub mod treatment;
+mod temporal;
 mod uninterpret;
 mod variant;
 pub mod version;

@@ -433,6 +433,7 @@ fn lower_with<F: Fn(usize) -> bool>(
         properties,
         lemmas,
         definitions: Default::default(),
+        temporal: program.temporal.clone(),
     };
     // Definitions written in objects the unit does not see leave their
     // symbol undefined there unless the isolate names the symbol in its
@@ -864,6 +865,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         this_scope.has_code(object, section) && block_has_assertions(b)
     });
     let has_work = (0..props.len()).any(rest)
+        || crate::temporal::outside_isolates(program, |o| within(o, &all_members))
         || init_work
         || entries.iter().any(|(id, check)| {
             *check
@@ -897,6 +899,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             Err(e) => errors.extend(in_unit(e, Symbol::intern("this"))),
         }
     }
+    crate::temporal::assign_units(program, &mut units, within);
     if errors.is_empty() {
         Ok(units)
     } else {

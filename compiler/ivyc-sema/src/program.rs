@@ -428,6 +428,9 @@ pub struct Program {
     /// Top-level native code blocks `<<< ... >>>` (ignored by
     /// verification, refused by extraction).
     pub natives: Vec<Span>,
+    /// Temporal properties (with their proofs) and temporal axioms, over
+    /// placeholder symbols (see `ivyc_logic::temporal`).
+    pub temporal: ivyc_logic::Temporal,
     /// The language version of the root file; [`crate::version::Semantics`]
     /// says what it changes.
     pub version: ivyc_syntax::LangVersion,

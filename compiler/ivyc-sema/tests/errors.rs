@@ -727,7 +727,7 @@ fn temporal_property() {
     // ms-ivy: rejected: /tmp/ivt/err/temporal_property.ivy: line 7: p ... /tmp/ivt/err/temporal_property.ivy: line 7: error: no proof
     case(
         "temporal_property",
-        "unsupported",
+        "temporal-no-proof",
         r#"#lang ivy1.7
 type t
 type u

@@ -195,6 +195,7 @@ mod tests {
             properties: vec![],
             lemmas: vec![],
             definitions: Default::default(),
+            temporal: Default::default(),
         }
     }
 

@@ -11,6 +11,8 @@ use std::io::Write;
 
 use crate::window::Windowed;
 
+mod liveness;
+
 /// Version of the JSON diagnostic format (see docs/cli.md).
 pub const JSON_DIAGNOSTIC_VERSION: u32 = 1;
 
@@ -210,6 +212,7 @@ pub fn json_diagnostic(sources: &SourceMap, diag: &Diagnostic) -> serde_json::Va
 use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
 use ivyc_base::IntoDiagnostic;
 use ivyc_logic::{Reason, Signature, SymId, Value};
+use ivyc_pipeline::liveness::Liveness;
 use ivyc_pipeline::verify::Checked;
 use ivyc_sema::lower::Unit;
 use ivyc_vc::{Counterexample, ModelCheck, ObligationKind, Outcome, SymbolTable};
@@ -338,13 +341,15 @@ pub fn verify_report(
     out: &mut Renderer,
     sources: &SourceMap,
     units: &[Unit],
+    lives: &[Liveness],
     checked: &[Checked],
     total: Duration,
 ) {
     let show_units = units.iter().any(|u| u.name.is_some());
     let mut unit: Option<usize> = None;
     let mut group: Option<String> = None;
-    for c in checked {
+    let of_liveness = |c: &Checked| lives.iter().find(|l| l.unit == c.unit);
+    for c in checked.iter().filter(|c| of_liveness(c).is_none()) {
         if show_units && unit != Some(c.unit) {
             if let Some(u) = units.get(c.unit) {
                 unit_header(out, sources, u);
@@ -381,11 +386,20 @@ pub fn verify_report(
         }
         out.line(&line);
     }
+    liveness::report(out, sources, lives, checked);
     for c in checked {
         if let Outcome::Failed(cex) = &c.outcome {
-            out.diagnostic(sources, &failure_diagnostic(sources, c));
+            let live = of_liveness(c);
+            let diag = match live {
+                Some(l) => liveness::failure_diagnostic(sources, c, l),
+                None => failure_diagnostic(sources, c),
+            };
+            out.diagnostic(sources, &diag);
             if out.format == MessageFormat::Human {
-                let text = counterexample_text(&c.obligation.sig, cex);
+                let text = match live {
+                    Some(l) => liveness::counterexample_text(&c.obligation.sig, cex, l),
+                    None => counterexample_text(&c.obligation.sig, cex),
+                };
                 eprint!("{text}");
                 if let Some(note) = not_checkable_text(&cex.check) {
                     eprint!("{note}");
@@ -802,7 +816,13 @@ pub fn not_checkable_text(check: &ModelCheck) -> Option<String> {
 }
 
 /// The machine-readable report: one JSON document on stdout.
-pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], total: Duration) {
+pub fn verify_json(
+    sources: &SourceMap,
+    units: &[Unit],
+    lives: &[Liveness],
+    checked: &[Checked],
+    total: Duration,
+) {
     let obligations: Vec<serde_json::Value> = checked
         .iter()
         .map(|c| {
@@ -813,7 +833,8 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 Outcome::Unknown(r) => ("unknown", json!(reason_text(r))),
                 Outcome::InternalError(r) => ("internal-error", json!(r.message())),
             };
-            json!({
+            let live = lives.iter().find(|l| l.unit == c.unit);
+            let mut doc = json!({
                 "isolate": units.get(c.unit).and_then(|u| u.name).map(|n| n.to_string()),
                 "index": ob.index,
                 "kind": ob.kind.as_str(),
@@ -828,7 +849,14 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
                 "reason": if outcome == "unknown" { detail.clone() } else { serde_json::Value::Null },
                 "internal_error": if outcome == "internal-error" { detail } else { serde_json::Value::Null },
-            })
+            });
+            // Only the obligations of a temporal property's reduction say
+            // which property and reduction they come from.
+            if let (Some(l), Some(obj)) = (live, doc.as_object_mut()) {
+                obj.insert("temporal_property".into(), json!(l.name()));
+                obj.insert("reduction".into(), json!(l.reduction.as_str()));
+            }
+            doc
         })
         .collect();
     let count = |o: &str| {

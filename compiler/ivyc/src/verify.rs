@@ -110,12 +110,21 @@ pub fn run(args: &VerifyArgs) -> Exit {
                 ));
             }
             match args.format {
-                ReportFormat::Human => {
-                    render::verify_report(&mut out, &sources, &run.units, checked, start.elapsed())
-                }
-                ReportFormat::Json => {
-                    render::verify_json(&sources, &run.units, checked, start.elapsed())
-                }
+                ReportFormat::Human => render::verify_report(
+                    &mut out,
+                    &sources,
+                    &run.units,
+                    &run.liveness,
+                    checked,
+                    start.elapsed(),
+                ),
+                ReportFormat::Json => render::verify_json(
+                    &sources,
+                    &run.units,
+                    &run.liveness,
+                    checked,
+                    start.elapsed(),
+                ),
             }
             if let (Some(depth), ReportFormat::Human) = (args.bmc, args.format) {
                 if checked

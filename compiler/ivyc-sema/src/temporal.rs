@@ -1,0 +1,881 @@
+//! Temporal properties and axioms (Ivy's liveness): elaboration of
+//! `globally` / `eventually` / `whenX` and of the l2s vocabulary (`$l2s_w`,
+//! `$l2s_s`, `$was`, `$happened`, `l2s_waiting`, `l2s_d(X)`, Skolem
+//! constants) into placeholder symbols with their meaning recorded in
+//! [`ivyc_logic::Temporal`] (see `ivyc_logic::temporal`), and of the proof
+//! steps Ivy uses for them (`tactic skolemize`, `tactic l2s with invariant
+//! ...`, `tactic invariance`). Temporal operators anywhere else are refused.
+
+use crate::check::{dotted, Checker, Env};
+use crate::elab::{Binding, Cx, VarKey};
+use crate::error::{BoolContext, SemaError, TemporalError};
+use crate::lower::Unit;
+use crate::program::Program;
+use ivyc_base::{Span, Symbol};
+use ivyc_logic::temporal::skolemize;
+use ivyc_logic::{
+    BinderName, L2sBuiltin, Property, Role, SortId, SymId, SymbolDecl, Tactic, Temporal,
+    TemporalKind, TemporalOp, TemporalProperty, Term, Var, WhenKind,
+};
+use ivyc_syntax::ast::{self, Expr, ExprKind, ProofStep, ProofStepKind, TacticItem, TacticWith};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Where temporal constructs may appear in the formula being elaborated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TemporalMode {
+    /// A `temporal property` / `temporal axiom`: temporal operators.
+    Formula,
+    /// An invariant of a temporal proof: also named binders, the l2s
+    /// state and the Skolem symbols of the goal.
+    Proof,
+}
+
+/// The temporal context of a formula (in [`Cx::temporal`]).
+#[derive(Clone, Debug)]
+pub(crate) struct TemporalScope {
+    pub mode: TemporalMode,
+    /// Skolem symbols of the goal, by name.
+    pub skolems: Vec<(Symbol, SymId)>,
+}
+
+/// The temporal data collected by the checker.
+#[derive(Default)]
+pub(crate) struct TemporalState {
+    pub data: Temporal,
+    builtins: HashMap<L2sBuiltin, SymId>,
+}
+
+impl TemporalState {
+    pub fn finish(self) -> Temporal {
+        self.data
+    }
+}
+
+type Elab = Option<(Term, SortId)>;
+
+fn sp(t: Term, span: Span) -> Term {
+    t.with_span(Some(span))
+}
+
+/// The tactics ms-ivy has that ivyc does not run.
+const OTHER_TACTICS: &[&str] = &[
+    "l2s_auto",
+    "l2s_auto2",
+    "l2s_auto3",
+    "l2s_auto4",
+    "l2s_auto5",
+    "l2s_full",
+    "ranking",
+    "ranking_infer",
+    "mc",
+    "vmt",
+    "mypyvy",
+    "duoai",
+    "tempind",
+    "tempcase",
+];
+
+impl Checker<'_> {
+    /// A closed formula in a temporal context.
+    fn closed_temporal(
+        &mut self,
+        fmla: &Expr,
+        ctx: BoolContext,
+        env: &Rc<Env>,
+        scope: TemporalScope,
+    ) -> Option<Term> {
+        let mut cx = Cx::new(env.clone());
+        cx.temporal = Some(Rc::new(scope));
+        let pvars = self.bind_object_params(&mut cx, env);
+        let t = self.elab_closed(&mut cx, fmla, ctx)?;
+        let span = t.span;
+        Some(Term::forall(pvars, t).with_span(span))
+    }
+
+    /// `temporal axiom [l] fmla`.
+    pub(crate) fn temporal_axiom(
+        &mut self,
+        prop: &ast::LabeledProp,
+        explicit: bool,
+        env: &Rc<Env>,
+    ) {
+        let ast::Prop::Fmla(f) = &prop.prop else {
+            self.unsupported("temporal axiom schemata (liveness)", prop.span, env);
+            return;
+        };
+        let scope = TemporalScope {
+            mode: TemporalMode::Formula,
+            skolems: vec![],
+        };
+        if let Some(t) = self.closed_temporal(f, BoolContext::Axiom, env, scope) {
+            let label = prop.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
+            self.temporal.data.axioms.push(Property {
+                label,
+                formula: t,
+                span: Some(prop.span),
+                explicit,
+            });
+        }
+    }
+
+    /// `temporal property [l] fmla proof { ... }`.
+    pub(crate) fn temporal_property(
+        &mut self,
+        fmla: &ast::LabeledFmla,
+        proof: Option<&ProofStep>,
+        env: &Rc<Env>,
+    ) {
+        let scope = TemporalScope {
+            mode: TemporalMode::Formula,
+            skolems: vec![],
+        };
+        let Some(t) = self.closed_temporal(&fmla.fmla, BoolContext::Property, env, scope) else {
+            return;
+        };
+        let label = fmla.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
+        let property = Property {
+            label,
+            formula: t.clone(),
+            span: Some(fmla.span),
+            explicit: false,
+        };
+        let Some(proof) = proof else {
+            self.err(
+                SemaError::Temporal(TemporalError::NoProof {
+                    label,
+                    span: fmla.span,
+                }),
+                env,
+            );
+            return;
+        };
+        let mut steps = Vec::new();
+        flatten_steps(proof, &mut steps);
+        let mut goal = t;
+        let mut skolems: Vec<SymId> = Vec::new();
+        let mut tactics = Vec::new();
+        let mut ok = true;
+        for step in steps {
+            let ProofStepKind::Tactic { name, with, proof } = &step.kind else {
+                self.err(
+                    SemaError::Temporal(TemporalError::UnsupportedStep { span: step.span }),
+                    env,
+                );
+                ok = false;
+                continue;
+            };
+            if let Some(p) = proof {
+                let span = p.first().map(|s| s.span).unwrap_or(step.span);
+                self.unsupported(
+                    "a proof of the l2s fair-cycle assertion (liveness)",
+                    span,
+                    env,
+                );
+                ok = false;
+            }
+            let tname = name.as_str();
+            match tname {
+                "skolemize" | "skolemizenp" => {
+                    if with.is_some() {
+                        self.err(
+                            SemaError::Temporal(TemporalError::TacticTakesNothing {
+                                tactic: name.name,
+                                span: step.span,
+                            }),
+                            env,
+                        );
+                    }
+                    let prenex = tname == "skolemize";
+                    let (g, sks) = self.skolemize_goal(&goal, prenex, step.span);
+                    goal = g;
+                    skolems.extend(sks);
+                    tactics.push(Tactic::Skolemize { span: step.span });
+                }
+                "l2s" | "invariance" => {
+                    let items: &[TacticItem] = match with {
+                        None => &[],
+                        Some(TacticWith::Items { items, .. }) => items,
+                        Some(TacticWith::Lets(_)) => {
+                            self.err(
+                                SemaError::Temporal(TemporalError::TacticLets {
+                                    tactic: name.name,
+                                    span: step.span,
+                                }),
+                                env,
+                            );
+                            ok = false;
+                            continue;
+                        }
+                    };
+                    let scope = TemporalScope {
+                        mode: TemporalMode::Proof,
+                        skolems: skolems
+                            .iter()
+                            .filter_map(|&s| self.sym(s).map(|d| (d.name, s)))
+                            .collect(),
+                    };
+                    let mut invariants = Vec::new();
+                    for item in items {
+                        match item {
+                            TacticItem::Invariant(f) => {
+                                let t = self.closed_temporal(
+                                    &f.fmla,
+                                    BoolContext::Invariant,
+                                    env,
+                                    scope.clone(),
+                                );
+                                match t {
+                                    Some(t) => invariants.push(Property {
+                                        label: f
+                                            .label
+                                            .as_ref()
+                                            .map(|l| dotted(&env.prefix, l.as_str())),
+                                        formula: t,
+                                        span: Some(f.span),
+                                        explicit: false,
+                                    }),
+                                    None => ok = false,
+                                }
+                            }
+                            TacticItem::Definition { span, .. } => {
+                                self.unsupported(
+                                    "definitions in a tactic's `with` list (liveness)",
+                                    *span,
+                                    env,
+                                );
+                                ok = false;
+                            }
+                            TacticItem::Trigger { span, .. } => {
+                                self.unsupported(
+                                    "triggers in a tactic's `with` list (liveness)",
+                                    *span,
+                                    env,
+                                );
+                                ok = false;
+                            }
+                        }
+                    }
+                    if tname == "l2s" {
+                        tactics.push(Tactic::L2s {
+                            invariants,
+                            span: step.span,
+                        });
+                    } else {
+                        tactics.push(Tactic::Invariance {
+                            invariants,
+                            span: step.span,
+                        });
+                    }
+                }
+                _ => {
+                    let known = OTHER_TACTICS.contains(&tname);
+                    self.err(
+                        SemaError::Temporal(TemporalError::UnsupportedTactic {
+                            tactic: name.name,
+                            known,
+                            span: name.span,
+                        }),
+                        env,
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return;
+        }
+        if !tactics
+            .iter()
+            .any(|t| matches!(t, Tactic::L2s { .. } | Tactic::Invariance { .. }))
+        {
+            self.err(
+                SemaError::Temporal(TemporalError::NotReduced {
+                    label,
+                    span: proof.span,
+                }),
+                env,
+            );
+            return;
+        }
+        self.temporal.data.properties.push(TemporalProperty {
+            property,
+            goal,
+            skolems,
+            tactics,
+            object: env.object(),
+        });
+    }
+
+    /// Ivy's `skolemize` of the goal, declaring the Skolem symbols.
+    fn skolemize_goal(&mut self, goal: &Term, prenex: bool, span: Span) -> (Term, Vec<SymId>) {
+        let mut fresh = |name: &str, args: Vec<SortId>, ret: SortId| {
+            let mut n = Symbol::intern(name);
+            let mut k = 0usize;
+            while self.used_names.contains(&n) || self.names.contains_key(&n) {
+                n = Symbol::intern(&format!("{name}{k}"));
+                k += 1;
+            }
+            self.add_sym(SymbolDecl::new(n, args, ret, Role::Local).with_span(Some(span)))
+        };
+        skolemize(goal, prenex, &mut fresh)
+    }
+
+    /// A placeholder symbol standing for a temporal operator.
+    fn placeholder(&mut self, op: TemporalOp, ret: SortId) -> SymId {
+        let base = match op.kind {
+            TemporalKind::Globally => "$globally".to_string(),
+            TemporalKind::Eventually => "$eventually".to_string(),
+            TemporalKind::Binder(b) => format!("${}", b.as_str()),
+            TemporalKind::When(w) => format!("${}", w.as_str()),
+        };
+        let name = self.fresh_name(&base);
+        let args = op.params.iter().map(|v| v.sort).collect();
+        let sym = self.add_sym(SymbolDecl::new(name, args, ret, Role::Local).with_span(op.span));
+        self.temporal.data.ops.insert(sym, op);
+        sym
+    }
+
+    /// The refusal of a temporal construct outside a temporal formula.
+    fn not_temporal(&mut self, cx: &Cx, what: &'static str, span: Span, binder: bool) {
+        let in_formula = cx.temporal.is_some();
+        self.err(
+            SemaError::Temporal(TemporalError::NotTemporalPosition {
+                what,
+                span,
+                binder,
+                in_formula,
+            }),
+            &cx.env.clone(),
+        );
+    }
+
+    /// `globally e` / `eventually e`.
+    pub(crate) fn elab_temporal_unary(
+        &mut self,
+        cx: &mut Cx,
+        op: ast::UnOp,
+        expr: &Expr,
+        span: Span,
+    ) -> Elab {
+        let (kind, what) = match op {
+            ast::UnOp::Globally => (TemporalKind::Globally, "globally"),
+            _ => (TemporalKind::Eventually, "eventually"),
+        };
+        if cx.temporal.is_none() {
+            self.not_temporal(cx, what, span, false);
+            return None;
+        }
+        let body = self.elab_bool_operand(cx, expr)?;
+        if self.silent > 0 {
+            return Some((sp(Term::tru(), span), SortId::BOOL));
+        }
+        let params = body.free_vars();
+        let args = params.iter().map(|&v| Term::var(v)).collect();
+        let sym = self.placeholder(
+            TemporalOp {
+                kind,
+                params,
+                body,
+                cond: None,
+                span: Some(span),
+            },
+            SortId::BOOL,
+        );
+        Some((sp(Term::app(sym, args), span), SortId::BOOL))
+    }
+
+    /// `value whenX cond` (Ivy 1.8).
+    pub(crate) fn elab_when(
+        &mut self,
+        cx: &mut Cx,
+        op: ast::WhenKind,
+        value: &Expr,
+        cond: &Expr,
+        span: Span,
+        expected: Option<SortId>,
+    ) -> Elab {
+        let kind = match op {
+            ast::WhenKind::First => WhenKind::First,
+            ast::WhenKind::Next => WhenKind::Next,
+            ast::WhenKind::Prev => WhenKind::Prev,
+            ast::WhenKind::Last => WhenKind::Last,
+        };
+        if cx.temporal.is_none() {
+            self.not_temporal(cx, kind.as_str(), span, false);
+            return None;
+        }
+        let (v, vs) = self.elab(cx, value, expected)?;
+        let c = self.elab_bool_operand(cx, cond)?;
+        if self.silent > 0 {
+            return Some((v, vs));
+        }
+        let mut params = v.free_vars();
+        for x in c.free_vars() {
+            if !params.contains(&x) {
+                params.push(x);
+            }
+        }
+        let args = params.iter().map(|&x| Term::var(x)).collect();
+        let sym = self.placeholder(
+            TemporalOp {
+                kind: TemporalKind::When(kind),
+                params,
+                body: v,
+                cond: Some(c),
+                span: Some(span),
+            },
+            vs,
+        );
+        Some((sp(Term::app(sym, args), span), vs))
+    }
+
+    fn elab_bool_operand(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
+        let (t, s) = self.elab(cx, e, Some(SortId::BOOL))?;
+        if s != SortId::BOOL {
+            let found = self.sort_name(s);
+            self.err(
+                SemaError::NotBoolean {
+                    context: BoolContext::Operand,
+                    found,
+                    span: e.span,
+                },
+                &cx.env.clone(),
+            );
+            return None;
+        }
+        Some(t)
+    }
+
+    /// `$name X. body`, `$name $ body`, `($name X. body)(args)`.
+    pub(crate) fn elab_named_binder(
+        &mut self,
+        cx: &mut Cx,
+        e: &Expr,
+        expected: Option<SortId>,
+    ) -> Elab {
+        let ExprKind::NamedBinder {
+            name,
+            binders,
+            body,
+            applied,
+        } = &e.kind
+        else {
+            return None;
+        };
+        let span = e.span;
+        let env = cx.env.clone();
+        if !matches!(cx.temporal.as_deref(), Some(s) if s.mode == TemporalMode::Proof) {
+            self.not_temporal(cx, "named binders", span, true);
+            return None;
+        }
+        let Some(bname) = BinderName::from_name(name.as_str()) else {
+            self.err(
+                SemaError::Temporal(TemporalError::UnknownBinder {
+                    name: name.name,
+                    span: name.span,
+                }),
+                &env,
+            );
+            return None;
+        };
+        if bname.is_observation() && !binders.is_empty() {
+            self.err(
+                SemaError::Temporal(TemporalError::BinderTakesNoVariables {
+                    name: name.name,
+                    span: name.span,
+                }),
+                &env,
+            );
+            return None;
+        }
+        // The binder's variables, as a quantifier's.
+        let n = cx.scope.len();
+        let mut keys = Vec::new();
+        for b in binders {
+            let key = VarKey::Bound(b.span);
+            if let Some(s) = &b.sort {
+                match self.resolve_sort(s, &env) {
+                    Some(sid) => {
+                        cx.var_sorts.insert(key, (sid, b.span));
+                    }
+                    None => {
+                        cx.bad_vars.insert(key);
+                    }
+                }
+            }
+            cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
+            keys.push((b.name.name, key, b.name.span));
+        }
+        let want = match bname {
+            BinderName::Saved | BinderName::Init => None,
+            _ => Some(SortId::BOOL),
+        };
+        let body_t = self.elab(cx, body, want);
+        cx.scope.truncate(n);
+        let mut vars = Vec::new();
+        for (vname, key, bspan) in keys {
+            match cx.var_sorts.get(&key) {
+                Some((s, _)) => vars.push(Var {
+                    name: vname,
+                    sort: *s,
+                }),
+                None if cx.bad_vars.contains(&key) => return None,
+                None => {
+                    self.err(
+                        SemaError::CannotInferSort {
+                            name: vname,
+                            span: bspan,
+                        },
+                        &env,
+                    );
+                    return None;
+                }
+            }
+        }
+        let (b, bs) = body_t?;
+        if want == Some(SortId::BOOL) && bs != SortId::BOOL {
+            let found = self.sort_name(bs);
+            self.err(
+                SemaError::NotBoolean {
+                    context: BoolContext::Operand,
+                    found,
+                    span: body.span,
+                },
+                &env,
+            );
+            return None;
+        }
+        // The applied arguments (sorts of the binder's variables).
+        let mut args = Vec::new();
+        match applied {
+            Some(actuals) => {
+                if actuals.len() != vars.len() {
+                    self.err(
+                        SemaError::ArityMismatch {
+                            name: name.name,
+                            expected: vars.len(),
+                            found: actuals.len(),
+                            span,
+                            decl: None,
+                        },
+                        &env,
+                    );
+                    return None;
+                }
+                for (a, v) in actuals.iter().zip(&vars) {
+                    let (t, ts) = self.elab(cx, a, Some(v.sort))?;
+                    if ts != v.sort {
+                        let (expected, found) = (self.sort_name(v.sort), self.sort_name(ts));
+                        self.err(
+                            SemaError::SortMismatch {
+                                expected,
+                                found,
+                                span: a.span,
+                                decl: None,
+                            },
+                            &env,
+                        );
+                        return None;
+                    }
+                    args.push(t);
+                }
+            }
+            None if !vars.is_empty() => {
+                // `$l2s_w X. p(X)` unapplied denotes a relation, which Ivy
+                // only uses applied.
+                self.err(
+                    SemaError::Temporal(TemporalError::BinderNotApplied {
+                        name: name.name,
+                        span,
+                    }),
+                    &env,
+                );
+                return None;
+            }
+            None => {}
+        }
+        let _ = expected;
+        if self.silent > 0 {
+            // Only sorts matter in the inference passes.
+            let t = if bs == SortId::BOOL {
+                Term::tru()
+            } else {
+                b.clone()
+            };
+            return Some((sp(t, span), bs));
+        }
+        let mut params = vars.clone();
+        let free: Vec<Var> = b
+            .free_vars()
+            .into_iter()
+            .filter(|v| !vars.contains(v))
+            .collect();
+        if bname.is_observation() {
+            // `$was. p(X)`: over the free variables of the body.
+            params = free.clone();
+            args = free.iter().map(|&v| Term::var(v)).collect();
+        } else if let Some(v) = free.first() {
+            self.err(
+                SemaError::Temporal(TemporalError::BinderFreeVariable {
+                    name: name.name,
+                    var: v.name,
+                    span: body.span,
+                }),
+                &env,
+            );
+            return None;
+        }
+        let sym = self.placeholder(
+            TemporalOp {
+                kind: TemporalKind::Binder(bname),
+                params,
+                body: b,
+                cond: None,
+                span: Some(span),
+            },
+            bs,
+        );
+        Some((sp(Term::app(sym, args), span), bs))
+    }
+
+    /// The l2s state (`l2s_waiting`, `l2s_frozen`, `l2s_saved`,
+    /// `l2s_d(X)`, `l2s_a(X)`) and the Skolem symbols of the goal, in the
+    /// invariants of a temporal proof. `None` when `func` is none of them.
+    pub(crate) fn elab_l2s_name(
+        &mut self,
+        cx: &mut Cx,
+        func: &ast::Path,
+        args: Option<&[Expr]>,
+        span: Span,
+    ) -> Option<Elab> {
+        let [seg] = func.segments.as_slice() else {
+            return None;
+        };
+        let scope = cx.temporal.clone()?;
+        if scope.mode != TemporalMode::Proof {
+            return None;
+        }
+        if let Some(&(_, sk)) = scope.skolems.iter().find(|(n, _)| *n == seg.name) {
+            return Some(self.apply_sym(cx, sk, func.span, args, span));
+        }
+        let scalar = match seg.as_str() {
+            "l2s_waiting" => Some(L2sBuiltin::Waiting),
+            "l2s_frozen" => Some(L2sBuiltin::Frozen),
+            "l2s_saved" => Some(L2sBuiltin::Saved),
+            _ => None,
+        };
+        if let Some(b) = scalar {
+            let sym = self.builtin(b, vec![]);
+            return Some(self.apply_sym(cx, sym, func.span, args, span));
+        }
+        let set = match seg.as_str() {
+            "l2s_d" => L2sBuiltin::D as fn(SortId) -> L2sBuiltin,
+            "l2s_a" => L2sBuiltin::A as fn(SortId) -> L2sBuiltin,
+            _ => return None,
+        };
+        let env = cx.env.clone();
+        let [arg] = args.unwrap_or(&[]) else {
+            self.err(
+                SemaError::ArityMismatch {
+                    name: seg.name,
+                    expected: 1,
+                    found: args.map(|a| a.len()).unwrap_or(0),
+                    span,
+                    decl: None,
+                },
+                &env,
+            );
+            return Some(None);
+        };
+        let Some((t, s)) = self.elab(cx, arg, None) else {
+            return Some(None);
+        };
+        let sym = self.builtin(set(s), vec![s]);
+        Some(Some((sp(Term::app(sym, vec![t]), span), SortId::BOOL)))
+    }
+
+    fn builtin(&mut self, b: L2sBuiltin, args: Vec<SortId>) -> SymId {
+        if let Some(&s) = self.temporal.builtins.get(&b) {
+            return s;
+        }
+        let sym = self.add_sym(SymbolDecl::new(
+            Symbol::intern(b.name()),
+            args,
+            SortId::BOOL,
+            Role::Local,
+        ));
+        self.temporal.builtins.insert(b, sym);
+        self.temporal.data.builtins.insert(sym, b);
+        sym
+    }
+}
+
+/// The steps of a proof in order (groups flattened).
+fn flatten_steps<'p>(step: &'p ProofStep, out: &mut Vec<&'p ProofStep>) {
+    match &step.kind {
+        ProofStepKind::Group(steps) => {
+            for s in steps {
+                flatten_steps(s, out);
+            }
+        }
+        _ => out.push(step),
+    }
+}
+
+/// The isolate (untrusted, by name) whose members contain the temporal
+/// property's object or label; `None` if no isolate does.
+fn home(
+    program: &Program,
+    p: &TemporalProperty,
+    within: impl Fn(Symbol, &[Symbol]) -> bool,
+) -> Option<Symbol> {
+    program
+        .isolates
+        .iter()
+        .filter(|iso| !iso.trusted)
+        .find(|iso| {
+            p.object.is_some_and(|o| within(o, &iso.members))
+                || p.property.label.is_some_and(|l| within(l, &iso.members))
+        })
+        .map(|iso| iso.name)
+}
+
+/// Whether some temporal property lies outside every isolate (it is then
+/// checked in the unit `this`).
+pub(crate) fn outside_isolates(program: &Program, inside: impl Fn(Symbol) -> bool) -> bool {
+    program
+        .temporal
+        .properties
+        .iter()
+        .any(|p| !p.object.is_some_and(&inside) && !p.property.label.is_some_and(&inside))
+}
+
+/// Keeps in each unit the temporal properties it checks: those of its
+/// isolate's members, and in `this` the others (lowering copied them all).
+pub(crate) fn assign_units(
+    program: &Program,
+    units: &mut [Unit],
+    within: impl Fn(Symbol, &[Symbol]) -> bool + Copy,
+) {
+    let this = Symbol::intern("this");
+    for u in units.iter_mut() {
+        let name = u.name;
+        u.system.temporal.properties.retain(|p| {
+            let h = home(program, p, within);
+            match name {
+                Some(n) if n == this => h.is_none(),
+                Some(n) => h == Some(n),
+                None => true,
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::{check, MemoryLoader};
+    use ivyc_base::{IntoDiagnostic, SourceMap};
+    use ivyc_logic::{BinderName, L2sBuiltin, Tactic, TemporalKind};
+
+    const SERVER: &str = "#lang ivy1.7
+type client
+relation waiting(C:client)
+relation granted(C:client)
+after init { waiting(C) := false; granted(C) := false }
+action serve(c:client) = { waiting(c) := false; granted(c) := true }
+export serve
+";
+
+    fn run(src: &str) -> (Option<crate::Program>, Vec<&'static str>) {
+        let mut sources = SourceMap::new();
+        let id = sources.add("main.ivy", src.to_string());
+        let (p, errs) = check(id, &mut sources, &mut MemoryLoader::new());
+        (p, errs.iter().map(|e| e.code()).collect())
+    }
+
+    #[test]
+    fn property_with_l2s_proof() {
+        let src = format!(
+            "{SERVER}temporal property [p] forall C:client. globally (waiting(C) -> eventually granted(C))
+proof {{
+    tactic skolemize;
+    tactic l2s with
+        invariant [a] l2s_waiting -> globally ~granted(_C)
+        invariant [b] l2s_saved -> ($l2s_w . granted(_C)) & ($was. waiting(_C))
+        invariant [c] forall X:client. l2s_frozen -> l2s_a(X)
+}}
+"
+        );
+        let (p, codes) = run(&src);
+        assert!(codes.is_empty(), "{codes:?}");
+        let p = p.unwrap();
+        let t = &p.temporal;
+        assert_eq!(t.properties.len(), 1);
+        let prop = &t.properties[0];
+        assert_eq!(prop.skolems.len(), 1);
+        assert_eq!(p.sig.symbol_name(prop.skolems[0]), "_C");
+        let Some(Tactic::L2s { invariants, .. }) = prop.reduction() else {
+            panic!("no l2s tactic")
+        };
+        assert_eq!(invariants.len(), 3);
+        let kinds: Vec<TemporalKind> = t.ops.values().map(|o| o.kind).collect();
+        assert!(kinds.contains(&TemporalKind::Globally));
+        assert!(kinds.contains(&TemporalKind::Eventually));
+        assert!(kinds.contains(&TemporalKind::Binder(BinderName::Wait)));
+        assert!(kinds.contains(&TemporalKind::Binder(BinderName::Was)));
+        let builtins: Vec<L2sBuiltin> = t.builtins.values().copied().collect();
+        assert!(builtins.contains(&L2sBuiltin::Waiting));
+        assert!(builtins.contains(&L2sBuiltin::Saved));
+        assert!(builtins.iter().any(|b| matches!(b, L2sBuiltin::A(_))));
+        // The goal mentions the Skolem constant, not a variable.
+        assert!(prop.goal.free_vars().is_empty());
+        assert!(prop.goal.symbols().contains(&prop.skolems[0]));
+    }
+
+    #[test]
+    fn temporal_operator_in_invariant_is_refused() {
+        let src = format!("{SERVER}invariant globally ~granted(C)\n");
+        let (_, codes) = run(&src);
+        assert_eq!(codes, vec!["temporal-position"]);
+    }
+
+    #[test]
+    fn named_binder_in_property_is_refused() {
+        let src = format!(
+            "{SERVER}temporal property ($was. granted(X))\nproof {{ tactic l2s with invariant true }}\n"
+        );
+        let (_, codes) = run(&src);
+        assert_eq!(codes, vec!["temporal-position"]);
+    }
+
+    #[test]
+    fn missing_proof_and_unsupported_tactics() {
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property eventually granted(X)\n"
+        ));
+        assert_eq!(codes, vec!["temporal-no-proof"]);
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property eventually granted(X)\nproof {{ tactic ranking with invariant true }}\n"
+        ));
+        assert_eq!(codes, vec!["unsupported"]);
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property eventually granted(X)\nproof {{ tactic skolemize }}\n"
+        ));
+        assert_eq!(codes, vec!["temporal-not-reduced"]);
+    }
+
+    #[test]
+    fn binder_with_free_variable_is_refused() {
+        let src = format!(
+            "{SERVER}temporal property globally granted(X)\nproof {{ tactic l2s with invariant ($l2s_w . granted(Y)) }}\n"
+        );
+        let (_, codes) = run(&src);
+        assert_eq!(codes, vec!["binder-free-variable"]);
+        let _ = crate::SemaError::Temporal(crate::error::TemporalError::UnsupportedStep {
+            span: ivyc_base::Span::new(ivyc_base::FileId(0), 0, 0),
+        })
+        .into_diagnostic();
+    }
+}
