@@ -69,6 +69,7 @@ impl<'a> Checker<'a> {
         }
         self.resolve_isolate_labels();
         self.pass_definitions();
+        self.run_proofs();
         for (d, env) in &items {
             if let K::AfterInit { params, body } = &d.kind {
                 if !params.is_empty() {
@@ -412,7 +413,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn binder_sorts(&mut self, binders: &[ast::Binder], env: &Env) -> Option<Vec<SortId>> {
+    pub(crate) fn binder_sorts(
+        &mut self,
+        binders: &[ast::Binder],
+        env: &Env,
+    ) -> Option<Vec<SortId>> {
         let mut out = Vec::new();
         let mut ok = true;
         for b in binders {
@@ -436,7 +441,7 @@ impl<'a> Checker<'a> {
         ok.then_some(out)
     }
 
-    fn defarg_binders(args: &[ast::DefArg]) -> Vec<ast::Binder> {
+    pub(crate) fn defarg_binders(args: &[ast::DefArg]) -> Vec<ast::Binder> {
         args.iter()
             .map(|a| match a {
                 ast::DefArg::Var(b) => b.clone(),
@@ -641,9 +646,11 @@ impl<'a> Checker<'a> {
                 proof,
                 ..
             } => {
-                if let Some(p) = proof {
-                    self.err(SemaError::ProofIgnored { span: p.span }, env);
-                }
+                // ms-ivy uses a definition's proof only to admit a
+                // recursive definition (matched against a recursion
+                // schema); a non-recursive one needs none, and recursive
+                // ones are refused below.
+                let _ = proof;
                 let before = self.pending_defs.len();
                 self.declare_definition(defn, env);
                 if self.pending_defs.len() > before {
@@ -1293,9 +1300,14 @@ impl<'a> Checker<'a> {
                             self.axioms.push((p, env.origin()));
                         }
                     }
-                    // An axiom schema is only used by explicit proofs, which
-                    // ivyc does not support; ignoring it is sound.
-                    ast::Prop::Schema(_) => {}
+                    // An axiom schema is a fact of proofs only.
+                    ast::Prop::Schema(_) => match &prop.label {
+                        Some(l) => {
+                            let name = dotted(&env.prefix, l.as_str());
+                            self.proof_schema(name, &prop.prop, env);
+                        }
+                        None => self.unsupported("unlabelled axiom schemata", d.span, env),
+                    },
                 }
             }
             K::Property {
@@ -1312,10 +1324,19 @@ impl<'a> Checker<'a> {
                 if named.is_some() {
                     self.unsupported("`named` properties", d.span, env);
                 }
-                if let Some(p) = proof {
-                    self.err(SemaError::ProofIgnored { span: p.span }, env);
-                }
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
+                    if let Some(step) = proof {
+                        // Proved by its proof's goals (`proof.rs`).
+                        self.pending_proofs
+                            .push(crate::proof::PendingProof::Property {
+                                index: self.properties.len(),
+                                label: fmla.label.as_ref().map(|l| l.name),
+                                fmla: &fmla.fmla,
+                                explicit: *explicit,
+                                step,
+                                env: env.clone(),
+                            });
+                    }
                     // `explicit` changes nothing for ms-ivy's checks of a
                     // property without a proof: it is proved, then assumed
                     // like the others (docs/verification.md).
@@ -1334,16 +1355,51 @@ impl<'a> Checker<'a> {
                 proof,
             } => {
                 if let Some(p) = proof {
-                    self.err(SemaError::ProofIgnored { span: p.span }, env);
+                    self.unsupported(
+                        "proofs of invariants (they take Ivy's invariance tactics)",
+                        p.span,
+                        env,
+                    );
                 }
                 self.invariant(fmla, *explicit, env);
             }
             K::Conjecture(fmla) => self.invariant(fmla, false, env),
-            // A theorem is only available to proofs, which ivyc does not
-            // run; not assuming it is sound.
-            K::Theorem { .. } => {}
-            K::Proof { .. } => self.err(SemaError::ProofIgnored { span: d.span }, env),
-            K::Schema { .. } => {}
+            K::Theorem { name, body, proof } => {
+                let (n, span) = match name {
+                    ast::TheoremName::Lhs(ast::DefnLhs::Name {
+                        name,
+                        args: None,
+                        span,
+                    }) => (name.to_dotted(), *span),
+                    ast::TheoremName::Label(l) => (l.name.as_str().to_string(), l.span),
+                    ast::TheoremName::Lhs(_) => {
+                        self.unsupported("theorems with parameters", d.span, env);
+                        return;
+                    }
+                };
+                self.pending_proofs
+                    .push(crate::proof::PendingProof::Theorem {
+                        name: Symbol::intern(n.as_str()),
+                        body,
+                        span,
+                        step: proof.as_ref(),
+                        env: env.clone(),
+                    });
+            }
+            K::Proof { .. } => self.unsupported(
+                "proofs of a whole isolate (they take Ivy's liveness and model-checking tactics)",
+                d.span,
+                env,
+            ),
+            K::Schema { lhs, body } => match lhs {
+                ast::DefnLhs::Name {
+                    name, args: None, ..
+                } => {
+                    let n = dotted(&env.prefix, &name.to_dotted().to_string());
+                    self.proof_schema(n, body, env);
+                }
+                _ => self.unsupported("schemata with parameters", d.span, env),
+            },
             K::Isolate {
                 trusted,
                 name,

@@ -831,6 +831,12 @@ impl Checker<'_> {
             }
         }
         if let Some((b, _)) = cx.lookup(first) {
+            // A symbol bound by a proof goal or schema, applied.
+            if let (Binding::Local(sym), Some(_), 1) = (b, args, segs.len()) {
+                if self.sym(sym).is_some_and(|d| !d.args.is_empty()) {
+                    return self.apply_sym(cx, sym, pspan, args, span);
+                }
+            }
             let (t, s) = match b {
                 Binding::Local(sym) => {
                     let sym = match cx.inout.iter().find(|(r, _)| *r == sym) {

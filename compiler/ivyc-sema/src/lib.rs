@@ -12,6 +12,7 @@ pub mod error;
 mod fields;
 pub mod lower;
 pub mod program;
+mod proof;
 mod stmt;
 mod uninterpret;
 pub mod version;

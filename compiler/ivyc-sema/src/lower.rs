@@ -433,6 +433,8 @@ fn lower_with<F: Fn(usize) -> bool>(
         properties,
         lemmas,
         definitions: Default::default(),
+        goals: Vec::new(),
+        proved: Vec::new(),
     };
     // Definitions written in objects the unit does not see leave their
     // symbol undefined there unless the isolate names the symbol in its
