@@ -31,6 +31,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
             no_fragment_check: false,
             no_minimize: false,
             timings: false,
+            dump_smt: None,
             isolate: None,
             bmc: None,
         };

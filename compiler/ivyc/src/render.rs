@@ -852,8 +852,15 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
 
-/// The `--timings` table, on stderr so it never mixes with JSON output.
-pub fn timings(t: &Timings, report: Duration, total: Duration) {
+/// The `--timings` table, on stderr so it never mixes with JSON output:
+/// the phases, then the slowest obligations with the size of their query.
+pub fn timings(
+    sources: &SourceMap,
+    checked: &[Checked],
+    t: &Timings,
+    report: Duration,
+    total: Duration,
+) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let all = ms(total).max(f64::EPSILON);
     let rows = [
@@ -880,6 +887,27 @@ pub fn timings(t: &Timings, report: Duration, total: Duration) {
         plural(t.jobs)
     );
     eprintln!("  {:<26} {:>9.1} ms", "total", ms(total));
+    if t.slowest.is_empty() {
+        return;
+    }
+    eprintln!(
+        "slowest {} obligation{} (solver time; query size: quantifiers, terms, symbols):",
+        t.slowest.len(),
+        plural(t.slowest.len())
+    );
+    for c in &t.slowest {
+        let Some(ch) = checked.get(c.index) else {
+            continue;
+        };
+        eprintln!(
+            "  {:>9.1} ms  {:>4} q {:>7} t {:>5} s  {}",
+            ms(c.time),
+            c.size.quantifiers,
+            c.size.terms,
+            c.size.symbols,
+            obligation_line(sources, ch)
+        );
+    }
 }
 
 // ---- bounded model checking traces ----------------------------------------

@@ -22,11 +22,14 @@ fn options(args: &VerifyArgs) -> VerifyOptions {
         z3: Z3Options {
             minimize: !args.no_minimize,
             memory_max_mb: args.solver.memory_limit,
+            params: args.solver.z3_params(),
             ..Z3Options::default()
         },
         jobs: args.jobs.map(usize::from).unwrap_or(defaults.jobs),
         timeout_ms: args.solver.timeout_ms(),
         debug_corrupt_models: corrupt_models(),
+        restarts: args.solver.restarts(),
+        dump_smt: args.dump_smt.is_some(),
     }
 }
 
@@ -45,8 +48,20 @@ pub fn run(args: &VerifyArgs) -> Exit {
         out.summary();
         return Exit::InputError;
     };
+    let opts = options(args);
+    // Z3 settings that Z3 does not know are a usage error, before any work.
+    if let Err(e) = ivyc_smt::params::apply_global(&opts.z3.params) {
+        out.plain_error("z3-params", &e.to_string());
+        return Exit::InputError;
+    }
     let mut disk = DiskLoader::new(&args.input.include_dirs);
-    let run = ivyc_pipeline::verify::verify(&mut sources, root, &mut disk, &options(args));
+    let run = ivyc_pipeline::verify::verify(&mut sources, root, &mut disk, &opts);
+    if let Some(dir) = &args.dump_smt {
+        if let Err(e) = write_dumps(dir, &run.smt_dumps) {
+            out.plain_error("dump-smt", &e);
+            return Exit::InputError;
+        }
+    }
     let status = run.status();
     out.diagnostics(&sources, &run.diagnostics);
     if let (Some(bmc), Some(depth)) = (&run.bmc, args.bmc) {
@@ -115,7 +130,27 @@ pub fn run(args: &VerifyArgs) -> Exit {
         }
     }
     if args.timings {
-        render::timings(&run.timings, report_start.elapsed(), start.elapsed());
+        render::timings(
+            &sources,
+            run.checked(),
+            &run.timings,
+            report_start.elapsed(),
+            start.elapsed(),
+        );
     }
     status
+}
+
+/// Writes the SMT-LIB dumps into `dir` (created if missing).
+fn write_dumps(
+    dir: &std::path::Path,
+    dumps: &[ivyc_pipeline::verify::SmtDump],
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for d in dumps {
+        let path = dir.join(&d.name);
+        std::fs::write(&path, &d.text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
