@@ -918,6 +918,7 @@ impl<'a> Checker<'a> {
             p.properties.push(a);
             p.property_origins.push(o);
         }
+        p.proof_goals = self.proof_goals.into_iter().collect();
         for (a, o) in self.invariants {
             p.invariants.push(a);
             p.invariant_origins.push(o);

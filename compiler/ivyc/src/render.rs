@@ -250,6 +250,7 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
         .unwrap_or_else(|| "init".into());
     let mut s = match ob.kind {
         ObligationKind::Property => format!("property {what}{line} follows from the axioms"),
+        ObligationKind::ProofGoal => format!("{}{line}", ob.title()),
         ObligationKind::Initiation => format!("initiation establishes invariant {what}{line}"),
         ObligationKind::Consecution => {
             format!("consecution of {action} preserves invariant {what}{line}")
@@ -355,7 +356,13 @@ pub fn verify_report(
         let indent = if show_units { "  " } else { "" };
         let g = match c.obligation.action {
             Some(a) => format!("{indent}action {a}"),
-            None if c.obligation.kind == ObligationKind::Property => format!("{indent}properties"),
+            None if matches!(
+                c.obligation.kind,
+                ObligationKind::Property | ObligationKind::ProofGoal
+            ) =>
+            {
+                format!("{indent}properties")
+            }
             None => format!("{indent}init"),
         };
         if group.as_ref() != Some(&g) {
@@ -499,6 +506,10 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
             format!("property {what} does not follow from the axioms"),
             "this property can be false",
         ),
+        (ObligationKind::ProofGoal, _) => (
+            format!("proof goal fails: {}", ob.title()),
+            "the goal left by the proof can be false",
+        ),
         (ObligationKind::Initiation, _) => (
             format!("invariant {what} does not hold initially"),
             "this invariant is false after init",
@@ -550,6 +561,7 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
         ObligationKind::Consecution => "a counterexample to induction follows: a state satisfying all invariants from which the action reaches a state violating this one".into(),
         ObligationKind::Initiation => "a counterexample follows: an initial state violating the invariant".into(),
         ObligationKind::Property => "a counterexample follows: a state satisfying the axioms (and the properties proved elsewhere) in which the property is false".into(),
+        ObligationKind::ProofGoal => "a counterexample follows: a state satisfying the axioms, the properties proved elsewhere and the goal's premises in which its conclusion is false".into(),
         ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
         ObligationKind::Variant => match ob.assert_kind {
             Some(ivyc_logic::AssertKind::VariantBounded) => "a counterexample follows: a state and action arguments under which an iteration of the loop starts with the measure below 0",
@@ -813,7 +825,7 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 Outcome::Unknown(r) => ("unknown", json!(reason_text(r))),
                 Outcome::InternalError(r) => ("internal-error", json!(r.message())),
             };
-            json!({
+            let mut o = json!({
                 "isolate": units.get(c.unit).and_then(|u| u.name).map(|n| n.to_string()),
                 "index": ob.index,
                 "kind": ob.kind.as_str(),
@@ -828,7 +840,12 @@ pub fn verify_json(sources: &SourceMap, units: &[Unit], checked: &[Checked], tot
                 "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
                 "reason": if outcome == "unknown" { detail.clone() } else { serde_json::Value::Null },
                 "internal_error": if outcome == "internal-error" { detail } else { serde_json::Value::Null },
-            })
+            });
+            // Proof goals name themselves (`theorem [t] goal 1 of 2 after apply ...`).
+            if let (Some(t), Some(m)) = (ob.proof_title, o.as_object_mut()) {
+                m.insert("goal".into(), json!(t.as_str()));
+            }
+            o
         })
         .collect();
     let count = |o: &str| {
