@@ -41,6 +41,8 @@ pub struct Goal {
     pub explicit: bool,
     /// A definition (`forall X. f(X) = e`), for `unfold`.
     pub definition: bool,
+    /// The proof step that last changed the goal (for reports).
+    pub via: Option<Symbol>,
 }
 
 impl Goal {
@@ -53,6 +55,7 @@ impl Goal {
             conc,
             explicit: false,
             definition: false,
+            via: None,
         }
     }
 

@@ -117,6 +117,7 @@ pub fn apply(
             conc: f.conc.clone(),
             explicit: false,
             definition: false,
+            via: None,
         };
         if trivial(&sub) {
             continue;

@@ -249,6 +249,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) proof_scope: Vec<(Symbol, crate::elab::Binding, Span)>,
     /// Proofs of properties and theorems, run after every declaration.
     pub(crate) pending_proofs: Vec<crate::proof::PendingProof<'a>>,
+    /// Labelled properties a later `proof [l] ...` may prove: full
+    /// label, index into `properties`, formula, explicit.
+    pub(crate) proof_targets: Vec<(Symbol, usize, &'a ast::Expr, bool)>,
     /// The goals left by the proof of each property (index into
     /// `properties`).
     pub(crate) proof_goals: Vec<(usize, Vec<ivyc_logic::ProofGoal>)>,
@@ -322,6 +325,7 @@ impl<'a> Checker<'a> {
             proof_sorts: Vec::new(),
             proof_scope: Vec::new(),
             pending_proofs: Vec::new(),
+            proof_targets: Vec::new(),
             proof_goals: Vec::new(),
             auto_done: HashSet::new(),
             version: ivyc_syntax::LangVersion::DEFAULT,

@@ -1451,6 +1451,11 @@ impl<'a> Checker<'a> {
                     return;
                 }
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
+                    if let Some(l) = &fmla.label {
+                        let full = dotted(&env.prefix, l.name.as_str());
+                        self.proof_targets
+                            .push((full, self.properties.len(), &fmla.fmla, *explicit));
+                    }
                     if let Some(step) = proof {
                         // Proved by its proof's goals (`proof.rs`).
                         self.pending_proofs
@@ -1514,6 +1519,40 @@ impl<'a> Checker<'a> {
                         step: proof.as_ref(),
                         env: env.clone(),
                     });
+            }
+            K::Proof {
+                label: Some(l),
+                step,
+            } => {
+                // `proof [l] step` (Ivy 1.7): the proof of the property
+                // labelled `l`, declared earlier.
+                let full = dotted(&env.prefix, l.name.as_str());
+                let target = self
+                    .proof_targets
+                    .iter()
+                    .rev()
+                    .find(|(n, ..)| *n == full || *n == l.name)
+                    .map(|(_, i, f, x)| (*i, *f, *x));
+                match target {
+                    Some((index, fmla, explicit)) => {
+                        self.pending_proofs
+                            .push(crate::proof::PendingProof::Property {
+                                index,
+                                label: Some(l.name),
+                                fmla,
+                                explicit,
+                                step,
+                                env: env.clone(),
+                            })
+                    }
+                    None => self.err(
+                        SemaError::Proof(ivyc_proof::ProofError::UnknownFact {
+                            name: l.name,
+                            span: l.span,
+                        }),
+                        env,
+                    ),
+                }
             }
             K::Proof { .. } => self.unsupported(
                 "proofs of a whole isolate (they take Ivy's liveness and model-checking tactics)",

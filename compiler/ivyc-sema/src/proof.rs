@@ -497,6 +497,7 @@ impl<'a> Checker<'a> {
             conc: Term::app(p, vec![Term::var(xv)]),
             explicit: false,
             definition: false,
+            via: None,
         }
     }
 
@@ -548,20 +549,37 @@ impl<'a> Checker<'a> {
         what: &str,
         env: &Rc<Env>,
     ) -> Option<Vec<ProofGoal>> {
+        let (goal_label, goal_span) = (goal.label, goal.span);
         let mut goals = vec![goal];
         let mut last = String::new();
         if !self.step(&mut goals, step, &mut last, env) {
             return None;
         }
         let n = goals.len();
+        if n == 0 {
+            // Every goal closed by the tactics: the report still shows the
+            // proof (a trivial obligation).
+            return Some(vec![ProofGoal {
+                label: goal_label,
+                span: goal_span,
+                title: Symbol::intern(&format!("{what} closed by {last}")),
+                premises: Vec::new(),
+                conclusion: Term::tru(),
+            }]);
+        }
         let out = goals
             .iter()
             .enumerate()
             .map(|(i, g)| {
+                let via = g.via.map_or(last.clone(), |v| v.as_str().to_string());
+                let sub = match g.label {
+                    Some(l) if Some(l) != goal_label => format!(" [{l}]"),
+                    _ => String::new(),
+                };
                 let title = if n == 1 {
-                    format!("{what} goal after {last}")
+                    format!("{what} goal{sub} after {via}")
                 } else {
-                    format!("{what} goal {} of {n} after {last}", i + 1)
+                    format!("{what} goal {} of {n}{sub} after {via}", i + 1)
                 };
                 g.judgement(Symbol::intern(&title), self)
             })
@@ -588,8 +606,30 @@ impl<'a> Checker<'a> {
         true
     }
 
-    /// One step; false after an error (reported).
+    /// One step; false after an error (reported). The goals it changes
+    /// remember it (`Goal::via`).
     fn step(
+        &mut self,
+        goals: &mut Vec<Goal>,
+        step: &ProofStep,
+        last: &mut String,
+        env: &Rc<Env>,
+    ) -> bool {
+        let container = matches!(step.kind, P::Group(_) | P::Proof { .. } | P::If { .. });
+        let before = if container { Vec::new() } else { goals.clone() };
+        let ok = self.step_inner(goals, step, last, env);
+        if ok && !container {
+            let via = Symbol::intern(last);
+            for g in goals.iter_mut() {
+                if !before.contains(g) {
+                    g.via = Some(via);
+                }
+            }
+        }
+        ok
+    }
+
+    fn step_inner(
         &mut self,
         goals: &mut Vec<Goal>,
         step: &ProofStep,
