@@ -10,8 +10,8 @@ use crate::error::ProofError;
 use crate::goal::{alpha_eq, Goal, Prem, Symbols};
 use crate::matching::{match_terms, Binding, Subst, Unknowns};
 use ivyc_base::{Span, Symbol};
-use ivyc_logic::{Lambda, Term, TermKind, Var};
-use std::collections::HashSet;
+use ivyc_logic::{Lambda, SortId, SymId, Term, TermKind, Var};
+use std::collections::{HashMap, HashSet};
 
 /// The named facts a proof may use: axioms (explicit ones too),
 /// definitions, schemata, theorems, and the properties proved so far.
@@ -345,5 +345,106 @@ pub fn forget(goals: &mut [Goal], names: &[Symbol], span: Span) -> Result<(), Pr
 pub fn defer(goals: &mut [Goal]) {
     if !goals.is_empty() {
         goals.rotate_left(1);
+    }
+}
+
+/// Instantiates the sorts a schema binds (`type s`) from the goal: the
+/// conclusions are walked side by side and each term of a bound sort
+/// gives that sort the sort of the goal's term at the same place. The
+/// schema's symbols over those sorts become fresh symbols over the
+/// goal's sorts. Sorts the walk does not determine stay bound.
+pub fn instantiate_sorts(schema: &Goal, target: &Term, syms: &mut dyn Symbols) -> Goal {
+    let bound = schema.bound_sorts();
+    if bound.is_empty() {
+        return schema.clone();
+    }
+    let mut map: HashMap<SortId, SortId> = HashMap::new();
+    sort_walk(&schema.conc, target, &bound, &mut map, syms);
+    if map.is_empty() {
+        return schema.clone();
+    }
+    let sub = |s: SortId| map.get(&s).copied().unwrap_or(s);
+    let mut renames: HashMap<SymId, SymId> = HashMap::new();
+    for s in schema.bound_syms() {
+        let Some(d) = syms.decl(s).cloned() else {
+            continue;
+        };
+        let args: Vec<SortId> = d.args.iter().map(|a| sub(*a)).collect();
+        let ret = sub(d.ret);
+        if args != d.args || ret != d.ret {
+            let mut nd = d.clone();
+            nd.args = args;
+            nd.ret = ret;
+            renames.insert(s, syms.add(nd));
+        }
+    }
+    let resort = |v: Var| Var {
+        name: v.name,
+        sort: sub(v.sort),
+    };
+    let mut f = |t: &Term| {
+        t.rename_symbols(&renames).map_bottom_up(&mut |n: Term| {
+            let kind = match n.kind {
+                TermKind::Var(v) => TermKind::Var(resort(v)),
+                TermKind::Forall(vs, b) => TermKind::Forall(vs.into_iter().map(resort).collect(), b),
+                TermKind::Exists(vs, b) => TermKind::Exists(vs.into_iter().map(resort).collect(), b),
+                TermKind::Num(k, s) => TermKind::Num(k, sub(s)),
+                other => other,
+            };
+            Term {
+                kind,
+                span: n.span,
+            }
+        })
+    };
+    let mut out = schema.map_terms(&mut f);
+    fn fix_prems(g: &mut Goal, renames: &HashMap<SymId, SymId>, map: &HashMap<SortId, SortId>) {
+        g.prems.retain(|p| !matches!(p, Prem::Sort(s) if map.contains_key(s)));
+        for p in g.prems.iter_mut() {
+            match p {
+                Prem::Sym(s) => {
+                    if let Some(n) = renames.get(s) {
+                        *s = *n;
+                    }
+                }
+                Prem::Fact(f) => fix_prems(f, renames, map),
+                Prem::Sort(_) => {}
+            }
+        }
+    }
+    fix_prems(&mut out, &renames, &map);
+    out
+}
+
+fn sort_walk(
+    pat: &Term,
+    inst: &Term,
+    bound: &[SortId],
+    map: &mut HashMap<SortId, SortId>,
+    syms: &dyn Symbols,
+) {
+    use crate::matching::SortOf;
+    if let (Some(p), Some(i)) = (pat.sort_of_with(syms), inst.sort_of_with(syms)) {
+        if bound.contains(&p) && p != i {
+            map.entry(p).or_insert(i);
+        }
+    }
+    let (a, b) = (pat.children(), inst.children());
+    let same_shape = std::mem::discriminant(&pat.kind) == std::mem::discriminant(&inst.kind)
+        || matches!(pat.kind, TermKind::App(..));
+    if same_shape && a.len() == b.len() {
+        for (x, y) in a.into_iter().zip(b) {
+            sort_walk(x, y, bound, map, syms);
+        }
+    }
+    // Quantified variables at the same places.
+    if let (TermKind::Forall(xs, _), TermKind::Forall(ys, _))
+    | (TermKind::Exists(xs, _), TermKind::Exists(ys, _)) = (&pat.kind, &inst.kind)
+    {
+        for (x, y) in xs.iter().zip(ys) {
+            if bound.contains(&x.sort) && x.sort != y.sort {
+                map.entry(x.sort).or_insert(y.sort);
+            }
+        }
     }
 }

@@ -670,6 +670,12 @@ impl<'a> Checker<'a> {
                     Some(r) => self.rename_schema(&schema, r),
                     None => schema,
                 };
+                // The schema's own sorts (`type s`) from the goal.
+                let schema = if matches!(kind, ast::ApplyKind::Apply) {
+                    tactic::instantiate_sorts(&schema, &goal.conc, self)
+                } else {
+                    schema
+                };
                 let Some(bindings) = self.bindings(&schema, dotted_name, &goal, with, env) else {
                     return false;
                 };
@@ -1031,7 +1037,8 @@ impl<'a> Checker<'a> {
     /// `<a/b, X/Y>`: renames the schema's symbols and free variables.
     fn rename_schema(&mut self, schema: &Goal, r: &ast::Renaming) -> Goal {
         let mut out = schema.clone();
-        for (from, to) in &r.items {
+        // `<new/old>` (as in Ivy): `old` is renamed `new`.
+        for (to, from) in &r.items {
             for s in schema.bound_syms() {
                 let same = self.sym(s).is_some_and(|d| {
                     ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()) == from.as_str()
