@@ -2,7 +2,7 @@
 # Cross-check the Ivy test corpus against the reference implementation (ms-ivy).
 #
 # Every .ivy file under tests/data/parse, tests/data/syntax, tests/data/verify,
-# tests/data/isolates, tests/data/fragment, tests/data/soundness, examples and
+# tests/data/isolates, tests/data/fragment, tests/data/soundness, tests/data/proofs, examples and
 # examples/bugs carries a header line recording what ms-ivy does with it:
 #
 #   # ms-ivy: parses    ivy_show accepts the file (exit 0)
@@ -65,7 +65,7 @@ if [[ $# -gt 0 ]]; then
     done
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
-        tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib \
+        tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib tests/data/proofs \
         examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")

@@ -1513,7 +1513,7 @@ impl<'a> Checker<'a> {
                 };
                 self.pending_proofs
                     .push(crate::proof::PendingProof::Theorem {
-                        name: Symbol::intern(n.as_str()),
+                        name: dotted(&env.prefix, &n.to_string()),
                         body,
                         span,
                         step: proof.as_ref(),

@@ -321,24 +321,9 @@ impl<'a> Checker<'a> {
     /// order (each proved property or theorem becomes a fact).
     pub(crate) fn run_proofs(&mut self) {
         let pending = std::mem::take(&mut self.pending_proofs);
-        // Theory schemata of the interpreted integer sorts.
-        let ints: Vec<(SortId, Symbol)> = self
-            .sorts
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| {
-                matches!(
-                    d.kind,
-                    SortKind::Int | SortKind::Nat | SortKind::Range { .. }
-                )
-            })
-            .filter_map(|(i, d)| Some((SortId(u32::try_from(i).ok()?), d.name)))
-            .collect();
-        for (s, n) in ints {
-            let g = self.induction_schema(s);
-            self.proof_ctx
-                .admit(Symbol::intern(&format!("ind[{n}]")), g);
-        }
+        // The theory schemata `ind[t]` of the integer sorts are made
+        // when a proof names them (`lookup_fact`), so that their symbols
+        // exist only in programs that use them.
         let axioms: Vec<(Symbol, Goal)> = self
             .axioms
             .iter()
@@ -1020,8 +1005,23 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A fact by name: as written, then inside the enclosing objects.
-    fn lookup_fact(&self, name: Symbol, env: &Env) -> Option<Goal> {
+    /// A fact by name: as written, then inside the enclosing objects;
+    /// `ind[t]` for an integer sort `t` is Ivy's induction schema.
+    fn lookup_fact(&mut self, name: Symbol, env: &Env) -> Option<Goal> {
+        if let Some(g) = self.lookup_fact_declared(name, env) {
+            return Some(g);
+        }
+        let sort = name.as_str().strip_prefix("ind[")?.strip_suffix(']')?;
+        let id = self.sorts.iter().position(|d| {
+            d.name.as_str() == sort
+                && matches!(d.kind, SortKind::Int | SortKind::Nat | SortKind::Range { .. })
+        })?;
+        let g = self.induction_schema(SortId(u32::try_from(id).ok()?));
+        self.proof_ctx.admit(name, g.clone());
+        Some(g)
+    }
+
+    fn lookup_fact_declared(&self, name: Symbol, env: &Env) -> Option<Goal> {
         let mut prefix = env.prefix.clone();
         loop {
             let full = dotted(&prefix, name.as_str());
