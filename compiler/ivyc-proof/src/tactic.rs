@@ -386,20 +386,22 @@ pub fn instantiate_sorts(schema: &Goal, target: &Term, syms: &mut dyn Symbols) -
         t.rename_symbols(&renames).map_bottom_up(&mut |n: Term| {
             let kind = match n.kind {
                 TermKind::Var(v) => TermKind::Var(resort(v)),
-                TermKind::Forall(vs, b) => TermKind::Forall(vs.into_iter().map(resort).collect(), b),
-                TermKind::Exists(vs, b) => TermKind::Exists(vs.into_iter().map(resort).collect(), b),
+                TermKind::Forall(vs, b) => {
+                    TermKind::Forall(vs.into_iter().map(resort).collect(), b)
+                }
+                TermKind::Exists(vs, b) => {
+                    TermKind::Exists(vs.into_iter().map(resort).collect(), b)
+                }
                 TermKind::Num(k, s) => TermKind::Num(k, sub(s)),
                 other => other,
             };
-            Term {
-                kind,
-                span: n.span,
-            }
+            Term { kind, span: n.span }
         })
     };
     let mut out = schema.map_terms(&mut f);
     fn fix_prems(g: &mut Goal, renames: &HashMap<SymId, SymId>, map: &HashMap<SortId, SortId>) {
-        g.prems.retain(|p| !matches!(p, Prem::Sort(s) if map.contains_key(s)));
+        g.prems
+            .retain(|p| !matches!(p, Prem::Sort(s) if map.contains_key(s)));
         for p in g.prems.iter_mut() {
             match p {
                 Prem::Sym(s) => {

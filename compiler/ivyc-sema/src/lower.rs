@@ -411,7 +411,10 @@ fn lower_with<F: Fn(usize) -> bool>(
         if (plan.checked)(i) {
             // A property with a proof: its goals are checked here, and it
             // is assumed by everything but properties and goals.
-            if let Some(gs) = i.checked_sub(n_inv).and_then(|j| program.proof_goals.get(&j)) {
+            if let Some(gs) = i
+                .checked_sub(n_inv)
+                .and_then(|j| program.proof_goals.get(&j))
+            {
                 goals.extend(gs.iter().cloned());
                 proved.push(p.clone());
                 continue;

@@ -1014,7 +1014,10 @@ impl<'a> Checker<'a> {
         let sort = name.as_str().strip_prefix("ind[")?.strip_suffix(']')?;
         let id = self.sorts.iter().position(|d| {
             d.name.as_str() == sort
-                && matches!(d.kind, SortKind::Int | SortKind::Nat | SortKind::Range { .. })
+                && matches!(
+                    d.kind,
+                    SortKind::Int | SortKind::Nat | SortKind::Range { .. }
+                )
         })?;
         let g = self.induction_schema(SortId(u32::try_from(id).ok()?));
         self.proof_ctx.admit(name, g.clone());
