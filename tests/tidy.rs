@@ -53,7 +53,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["ivyc-base", "logos", "lalrpop-util", "lalrpop"],
     ),
     ("ivyc-logic", &["ivyc-base"]),
-    ("ivyc-sema", &["ivyc-base", "ivyc-syntax", "ivyc-logic"]),
+    ("ivyc-proof", &["ivyc-base", "ivyc-logic"]),
+    (
+        "ivyc-sema",
+        &["ivyc-base", "ivyc-syntax", "ivyc-logic", "ivyc-proof"],
+    ),
     ("ivyc-fragment", &["ivyc-base", "ivyc-logic", "petgraph"]),
     ("ivyc-smt", &["ivyc-base", "ivyc-logic", "z3"]),
     ("ivyc-vc", &["ivyc-base", "ivyc-logic", "ivyc-smt"]),

@@ -23,7 +23,7 @@ pub use model::{Interp, Model, Value};
 pub use passive::{passify, AssertMode, PNode, Passive, Versions};
 pub use signature::{Role, Signature, SymId, SymbolDecl};
 pub use sort::{SortDecl, SortId, SortKind};
-pub use system::{Action, Property, System};
+pub use system::{Action, ProofGoal, Property, System};
 pub use temporal::{
     BinderName, L2sBuiltin, Tactic, Temporal, TemporalKind, TemporalOp, TemporalProperty, WhenKind,
 };

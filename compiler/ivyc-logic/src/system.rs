@@ -35,6 +35,26 @@ impl Property {
     }
 }
 
+/// A proof goal left by Ivy's tactics (`ivyc-proof`): valid iff the
+/// conclusion follows from the premises (and the background: the
+/// axioms and the properties proved elsewhere) for every value of its
+/// fresh symbols, which are rigid symbols of the signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProofGoal {
+    /// The label of the goal (the property's, or a premise's after
+    /// `apply`).
+    pub label: Option<Symbol>,
+    /// The formula or proof step the goal comes from.
+    pub span: Option<Span>,
+    /// What the goal is, for reports: `theorem [t] goal 2 of 3 after
+    /// apply ind[t]`.
+    pub title: Symbol,
+    /// The premises, closed formulas (labelled when the premise is).
+    pub premises: Vec<Property>,
+    /// The conclusion, a closed formula.
+    pub conclusion: Term,
+}
+
 /// An action after inlining of calls.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
@@ -90,6 +110,13 @@ pub struct System {
     /// temporal axioms (only the liveness-to-safety stage reads them; the
     /// obligations of the system itself ignore them).
     pub temporal: Temporal,
+    /// Proof goals checked here (`ProofGoal`), each from the background
+    /// (axioms and lemmas) and its own premises.
+    pub goals: Vec<ProofGoal>,
+    /// Facts established by proofs whose goals are in `goals` (or
+    /// elsewhere): assumed like properties by every obligation but the
+    /// properties' and the goals' own.
+    pub proved: Vec<Property>,
 }
 
 impl System {
@@ -136,8 +163,15 @@ impl System {
             .chain(self.nested.iter_mut())
             .chain(self.properties.iter_mut())
             .chain(self.lemmas.iter_mut())
+            .chain(self.proved.iter_mut())
         {
             p.formula = f(&p.formula);
+        }
+        for g in &mut self.goals {
+            for p in &mut g.premises {
+                p.formula = f(&p.formula);
+            }
+            g.conclusion = f(&g.conclusion);
         }
         self.init = self.init.map_terms(f);
         for a in &mut self.actions {

@@ -136,8 +136,23 @@ fn view_origin(system: &System, src: &ViewSource) -> Option<Origin> {
         ViewSource::Hyp(HypSource::Axiom(i)) => labeled(OriginKind::Axiom, system.axioms.get(*i)),
         ViewSource::Hyp(HypSource::Property(i)) | ViewSource::Property(i) => labeled(
             OriginKind::Property,
-            system.properties.iter().chain(&system.lemmas).nth(*i),
+            system
+                .properties
+                .iter()
+                .chain(&system.lemmas)
+                .chain(&system.proved)
+                .nth(*i),
         ),
+        ViewSource::Hyp(HypSource::Premise(i, j)) => labeled(
+            OriginKind::Property,
+            system.goals.get(*i).and_then(|g| g.premises.get(*j)),
+        ),
+        ViewSource::Goal(i) => {
+            let g = system.goals.get(*i);
+            let mut o = Origin::new(OriginKind::Property).with_span(g.and_then(|g| g.span));
+            o.label = g.and_then(|g| g.label);
+            o
+        }
         ViewSource::Hyp(HypSource::Invariant(i)) | ViewSource::Invariant(i) => {
             labeled(OriginKind::Invariant, system.invariants.get(*i))
         }

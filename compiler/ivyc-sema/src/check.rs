@@ -241,6 +241,20 @@ pub(crate) struct Checker<'a> {
     /// `autoinstance` items seen so far, and the automatic instances
     /// created (by full name); see `autoinst.rs`.
     pub(crate) autos: Vec<crate::autoinst::AutoInst<'a>>,
+    /// The facts proofs may use (`proof.rs`).
+    pub(crate) proof_ctx: ivyc_proof::Context,
+    /// Sorts bound by the schema being elaborated (`type q`).
+    pub(crate) proof_sorts: Vec<(Symbol, SortId)>,
+    /// The action's locals while an `assert ... proof` runs.
+    pub(crate) proof_scope: Vec<(Symbol, crate::elab::Binding, Span)>,
+    /// Proofs of properties and theorems, run after every declaration.
+    pub(crate) pending_proofs: Vec<crate::proof::PendingProof<'a>>,
+    /// Labelled properties a later `proof [l] ...` may prove: full
+    /// label, index into `properties`, formula, explicit.
+    pub(crate) proof_targets: Vec<(Symbol, usize, &'a ast::Expr, bool)>,
+    /// The goals left by the proof of each property (index into
+    /// `properties`).
+    pub(crate) proof_goals: Vec<(usize, Vec<ivyc_logic::ProofGoal>)>,
     pub(crate) auto_done: HashSet<String>,
     /// Temporal properties and axioms (`temporal.rs`).
     pub(crate) temporal: crate::temporal::TemporalState,
@@ -309,6 +323,12 @@ impl<'a> Checker<'a> {
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),
             autos: Vec::new(),
+            proof_ctx: Default::default(),
+            proof_sorts: Vec::new(),
+            proof_scope: Vec::new(),
+            pending_proofs: Vec::new(),
+            proof_targets: Vec::new(),
+            proof_goals: Vec::new(),
             auto_done: HashSet::new(),
             temporal: Default::default(),
             version: ivyc_syntax::LangVersion::DEFAULT,
@@ -566,6 +586,11 @@ impl<'a> Checker<'a> {
 
     /// Resolves a sort name.
     pub fn resolve_sort(&mut self, path: &ast::Path, env: &Env) -> Option<SortId> {
+        if let [seg] = path.segments.as_slice() {
+            if let Some(&(_, s)) = self.proof_sorts.iter().rev().find(|(n, _)| *n == seg.name) {
+                return Some(s);
+            }
+        }
         let segs: Vec<&str> = path.segments.iter().map(|s| s.as_str()).collect();
         if segs == ["bool"] {
             return Some(SortId::BOOL);
@@ -913,6 +938,7 @@ impl<'a> Checker<'a> {
             p.properties.push(a);
             p.property_origins.push(o);
         }
+        p.proof_goals = self.proof_goals.into_iter().collect();
         for (a, o) in self.invariants {
             p.invariants.push(a);
             p.invariant_origins.push(o);

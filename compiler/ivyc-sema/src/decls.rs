@@ -90,6 +90,7 @@ impl<'a> Checker<'a> {
         }
         self.resolve_isolate_labels();
         self.pass_definitions();
+        self.run_proofs();
         // `global { ... }`: present in every isolate.
         if !self.global_roots.is_empty() {
             let roots = self.global_roots.clone();
@@ -479,7 +480,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn binder_sorts(&mut self, binders: &[ast::Binder], env: &Env) -> Option<Vec<SortId>> {
+    pub(crate) fn binder_sorts(
+        &mut self,
+        binders: &[ast::Binder],
+        env: &Env,
+    ) -> Option<Vec<SortId>> {
         let mut out = Vec::new();
         let mut ok = true;
         for b in binders {
@@ -503,7 +508,7 @@ impl<'a> Checker<'a> {
         ok.then_some(out)
     }
 
-    fn defarg_binders(args: &[ast::DefArg]) -> Vec<ast::Binder> {
+    pub(crate) fn defarg_binders(args: &[ast::DefArg]) -> Vec<ast::Binder> {
         args.iter()
             .map(|a| match a {
                 ast::DefArg::Var(b) => b.clone(),
@@ -758,9 +763,11 @@ impl<'a> Checker<'a> {
                 proof,
                 ..
             } => {
-                if let Some(p) = proof {
-                    self.err(SemaError::ProofIgnored { span: p.span }, env);
-                }
+                // ms-ivy uses a definition's proof only to admit a
+                // recursive definition (matched against a recursion
+                // schema); a non-recursive one needs none, and recursive
+                // ones are refused below.
+                let _ = proof;
                 let before = self.pending_defs.len();
                 self.declare_definition(defn, env);
                 if self.pending_defs.len() > before {
@@ -1422,9 +1429,14 @@ impl<'a> Checker<'a> {
                             self.axioms.push((p, env.origin()));
                         }
                     }
-                    // An axiom schema is only used by explicit proofs, which
-                    // ivyc does not support; ignoring it is sound.
-                    ast::Prop::Schema(_) => {}
+                    // An axiom schema is a fact of proofs only.
+                    ast::Prop::Schema(_) => match &prop.label {
+                        Some(l) => {
+                            let name = dotted(&env.prefix, l.as_str());
+                            self.proof_schema(name, &prop.prop, env);
+                        }
+                        None => self.unsupported("unlabelled axiom schemata", d.span, env),
+                    },
                 }
             }
             K::Property {
@@ -1441,11 +1453,25 @@ impl<'a> Checker<'a> {
                     self.temporal_property(fmla, proof.as_ref(), env);
                     return;
                 }
-                if let Some(p) = proof {
-                    self.err(SemaError::ProofIgnored { span: p.span }, env);
-                }
                 self.label_clash(&fmla.label, env);
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
+                    if let Some(l) = &fmla.label {
+                        let full = dotted(&env.prefix, l.name.as_str());
+                        self.proof_targets
+                            .push((full, self.properties.len(), &fmla.fmla, *explicit));
+                    }
+                    if let Some(step) = proof {
+                        // Proved by its proof's goals (`proof.rs`).
+                        self.pending_proofs
+                            .push(crate::proof::PendingProof::Property {
+                                index: self.properties.len(),
+                                label: fmla.label.as_ref().map(|l| l.name),
+                                fmla: &fmla.fmla,
+                                explicit: *explicit,
+                                step,
+                                env: env.clone(),
+                            });
+                    }
                     // `explicit` changes nothing for ms-ivy's checks of a
                     // property without a proof: it is proved, then assumed
                     // like the others (docs/verification.md).
@@ -1467,16 +1493,85 @@ impl<'a> Checker<'a> {
                 proof,
             } => {
                 if let Some(p) = proof {
-                    self.err(SemaError::ProofIgnored { span: p.span }, env);
+                    self.unsupported(
+                        "proofs of invariants (they take Ivy's invariance tactics)",
+                        p.span,
+                        env,
+                    );
                 }
                 self.invariant(fmla, *explicit, env);
             }
             K::Conjecture(fmla) => self.invariant(fmla, false, env),
-            // A theorem is only available to proofs, which ivyc does not
-            // run; not assuming it is sound.
-            K::Theorem { .. } => {}
-            K::Proof { .. } => self.err(SemaError::ProofIgnored { span: d.span }, env),
-            K::Schema { .. } => {}
+            K::Theorem { name, body, proof } => {
+                let (n, span) = match name {
+                    ast::TheoremName::Lhs(ast::DefnLhs::Name {
+                        name,
+                        args: None,
+                        span,
+                    }) => (name.to_dotted(), *span),
+                    ast::TheoremName::Label(l) => (l.name.as_str().to_string(), l.span),
+                    ast::TheoremName::Lhs(_) => {
+                        self.unsupported("theorems with parameters", d.span, env);
+                        return;
+                    }
+                };
+                self.pending_proofs
+                    .push(crate::proof::PendingProof::Theorem {
+                        name: dotted(&env.prefix, &n.to_string()),
+                        body,
+                        span,
+                        step: proof.as_ref(),
+                        env: env.clone(),
+                    });
+            }
+            K::Proof {
+                label: Some(l),
+                step,
+            } => {
+                // `proof [l] step` (Ivy 1.7): the proof of the property
+                // labelled `l`, declared earlier.
+                let full = dotted(&env.prefix, l.name.as_str());
+                let target = self
+                    .proof_targets
+                    .iter()
+                    .rev()
+                    .find(|(n, ..)| *n == full || *n == l.name)
+                    .map(|(_, i, f, x)| (*i, *f, *x));
+                match target {
+                    Some((index, fmla, explicit)) => {
+                        self.pending_proofs
+                            .push(crate::proof::PendingProof::Property {
+                                index,
+                                label: Some(l.name),
+                                fmla,
+                                explicit,
+                                step,
+                                env: env.clone(),
+                            })
+                    }
+                    None => self.err(
+                        SemaError::Proof(ivyc_proof::ProofError::UnknownFact {
+                            name: l.name,
+                            span: l.span,
+                        }),
+                        env,
+                    ),
+                }
+            }
+            K::Proof { .. } => self.unsupported(
+                "proofs of a whole isolate (they take Ivy's liveness and model-checking tactics)",
+                d.span,
+                env,
+            ),
+            K::Schema { lhs, body } => match lhs {
+                ast::DefnLhs::Name {
+                    name, args: None, ..
+                } => {
+                    let n = dotted(&env.prefix, &name.to_dotted().to_string());
+                    self.proof_schema(n, body, env);
+                }
+                _ => self.unsupported("schemata with parameters", d.span, env),
+            },
             K::Isolate {
                 trusted,
                 name,

@@ -1,7 +1,7 @@
 //! Semantic errors as data (`SemaError`) and their rendering into
 //! diagnostics, in one place: message, labels, notes and stable codes.
 
-use ivyc_base::diagnostic::{error, primary, secondary, warning, Diagnostic, IntoDiagnostic};
+use ivyc_base::diagnostic::{error, primary, secondary, Diagnostic, IntoDiagnostic};
 use ivyc_base::{Span, Symbol};
 use ivyc_syntax::SyntaxError;
 
@@ -298,11 +298,6 @@ pub enum SemaError {
         text: Option<String>,
         span: Span,
     },
-    /// A `proof { ... }` (a warning: ivyc proves the property without
-    /// Ivy's tactics).
-    ProofIgnored {
-        span: Span,
-    },
     /// A name in the list of an isolate that is never checked (trusted,
     /// or verifying nothing) that names no object, action, sort, symbol or
     /// label (a warning: ms-ivy only checks these names in the isolates it
@@ -311,6 +306,8 @@ pub enum SemaError {
         name: String,
         span: Span,
     },
+    /// An error (or the `sorry` warning) of a proof step.
+    Proof(ivyc_proof::ProofError),
     /// A range sort `{lo..hi}` with `lo > hi`.
     EmptyRange {
         lo: i128,
@@ -413,6 +410,7 @@ impl SemaError {
             Syntax(_) => return None,
             InInstance { inner, .. } => return inner.span(),
             Temporal(e) => return Some(e.span()),
+            Proof(e) => return Some(e.span()),
             IncludeNotFound { span, .. }
             | IncludePath { span, .. }
             | IncludeCycle { span, .. }
@@ -446,7 +444,6 @@ impl SemaError {
             | DuplicateInterpretation { span, .. }
             | UnknownTheory { span, .. }
             | RangeBound { span, .. }
-            | ProofIgnored { span }
             | UnknownIsolateName { span, .. }
             | EmptyRange { span, .. }
             | DuplicateImplementation { span, .. }
@@ -528,8 +525,8 @@ impl IntoDiagnostic for SemaError {
             DuplicateInterpretation { .. } => "duplicate-interpretation",
             UnknownTheory { .. } => "unknown-theory",
             RangeBound { .. } => "range-bound",
-            ProofIgnored { .. } => "proof-ignored",
             UnknownIsolateName { .. } => "unknown-isolate-name",
+            Proof(e) => e.code(),
             EmptyRange { .. } => "empty-range",
             DuplicateImplementation { .. } => "duplicate-implementation",
             MonitorSignature { .. } => "monitor-signature",
@@ -919,11 +916,7 @@ impl IntoDiagnostic for SemaError {
                         "help: the isolate is never checked (it is trusted or verifies nothing), so, as in Ivy, the name has no effect; remove it or correct it".into(),
                     ])
             }
-            ProofIgnored { span } => warning(code, "proof ignored: ivyc checks the property without it")
-                .with_labels(vec![primary(*span, "Ivy's tactics are not run")])
-                .with_notes(vec![
-                    "help: the property is proved directly from the axioms; where the proof was needed, the result is a failure, unknown or outside-the-fragment report, never a wrong proof".into(),
-                ]),
+            Proof(e) => e.into_diagnostic(),
             EmptyRange { lo, hi, span } => error(code, format!("empty range `{{{lo}..{hi}}}`"))
                 .with_labels(vec![primary(*span, "the lower bound exceeds the upper bound")])
                 .with_notes(vec![

@@ -18,6 +18,7 @@ mod macros;
 mod mixin;
 mod named;
 pub mod program;
+mod proof;
 mod stmt;
 pub mod treatment;
 mod temporal;

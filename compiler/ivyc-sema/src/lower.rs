@@ -390,6 +390,7 @@ fn lower_with<F: Fn(usize) -> bool>(
     }
     let (mut invariants, mut assumed, mut nested) = (Vec::new(), Vec::new(), Vec::new());
     let (mut properties, mut lemmas) = (Vec::new(), Vec::new());
+    let (mut goals, mut proved) = (Vec::new(), Vec::new());
     let n_inv = program.invariants.len();
     for (i, p) in program
         .invariants
@@ -408,6 +409,16 @@ fn lower_with<F: Fn(usize) -> bool>(
             (&mut invariants, &mut assumed)
         };
         if (plan.checked)(i) {
+            // A property with a proof: its goals are checked here, and it
+            // is assumed by everything but properties and goals.
+            if let Some(gs) = i
+                .checked_sub(n_inv)
+                .and_then(|j| program.proof_goals.get(&j))
+            {
+                goals.extend(gs.iter().cloned());
+                proved.push(p.clone());
+                continue;
+            }
             checked.push(p.clone());
         } else if i >= n_inv || !p.explicit {
             // An explicit invariant is never assumed (as in Ivy, even
@@ -434,6 +445,8 @@ fn lower_with<F: Fn(usize) -> bool>(
         lemmas,
         definitions: Default::default(),
         temporal: program.temporal.clone(),
+        goals,
+        proved,
     };
     // Definitions written in objects the unit does not see leave their
     // symbol undefined there unless the isolate names the symbol in its

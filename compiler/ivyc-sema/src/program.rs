@@ -414,6 +414,11 @@ pub struct Program {
     pub isolates: Vec<IsolateDef>,
     /// Origin of each axiom, aligned with `axioms`.
     pub axiom_origins: Vec<Origin>,
+    /// The goals left by the proof of a property or theorem, by index
+    /// into `properties` (`docs/proofs.md`): where the property is
+    /// checked, these goals are checked instead, and the property is
+    /// assumed after them.
+    pub proof_goals: std::collections::BTreeMap<usize, Vec<ivyc_logic::ProofGoal>>,
     /// Origin of each property, aligned with `properties`.
     pub property_origins: Vec<Origin>,
     /// Origin of each invariant, aligned with `invariants`.

@@ -572,10 +572,41 @@ impl<'a> Checker<'a> {
                     push(StmtKind::Assume(a.unwrap_or(t)));
                 }
             }
-            S::Assert { kind, fmla, proof } => {
-                if let Some(p) = proof {
-                    self.err(SemaError::ProofIgnored { span: p.span }, &env);
+            S::Assert {
+                kind,
+                fmla,
+                proof: Some(step),
+            } => {
+                // The goals the proof leaves are checked here, then the
+                // formula is assumed (`proof.rs`).
+                let kind = match kind {
+                    ast::AssertKind::Assert => AssertKind::Assert,
+                    ast::AssertKind::Ensure => AssertKind::Ensure,
+                    ast::AssertKind::Require => AssertKind::Require,
+                    ast::AssertKind::Ensures => AssertKind::Ensures,
+                };
+                let label = fmla.label.as_ref().map(|l| l.name);
+                for (formula, gspan) in self.stmt_proof(cx, &fmla.fmla, label, step) {
+                    out.push(Stmt {
+                        kind: StmtKind::Assert {
+                            kind,
+                            formula,
+                            assumed: None,
+                            label,
+                        },
+                        span: gspan,
+                    });
                 }
+                if let Some((t, a)) =
+                    self.elab_closed_assumed(cx, &fmla.fmla, BoolContext::Assertion)
+                {
+                    out.push(Stmt {
+                        kind: StmtKind::Assume(a.unwrap_or(t)),
+                        span,
+                    });
+                }
+            }
+            S::Assert { kind, fmla, .. } => {
                 let old = cx.old;
                 let ensure = matches!(kind, ast::AssertKind::Ensure | ast::AssertKind::Ensures);
                 if ensure && old == OldMode::Forbidden {
@@ -761,7 +792,11 @@ impl<'a> Checker<'a> {
                 let mut invs = Vec::new();
                 for inv in invariants {
                     if let Some(p) = &inv.proof {
-                        self.err(SemaError::ProofIgnored { span: p.span }, &env);
+                        self.unsupported(
+                            "proofs of loop invariants (prove the invariant with a lemma)",
+                            p.span,
+                            &env,
+                        );
                     }
                     if let Some(t) = self.elab_closed(cx, &inv.fmla.fmla, BoolContext::Invariant) {
                         invs.push(Property {

@@ -72,7 +72,7 @@ fn formula_ref(ob: &Obligation, i: usize) -> FormulaRef {
             let (label, span) = ob.hyp_origins.get(i).copied().unwrap_or((None, None));
             let role = match src {
                 HypSource::Axiom(_) => FormulaRole::Axiom,
-                HypSource::Property(_) => FormulaRole::Property,
+                HypSource::Property(_) | HypSource::Premise(..) => FormulaRole::Property,
                 HypSource::Invariant(_) => FormulaRole::Invariant,
                 HypSource::Assumed(_) => FormulaRole::AssumedInvariant,
                 HypSource::Transition => FormulaRole::Transition { action: ob.action },

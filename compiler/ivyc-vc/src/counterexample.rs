@@ -182,7 +182,10 @@ impl Counterexample {
             .map(|&(s, _)| state_table(sig, &model, defs, s, &post_ren))
             .collect();
         // A property is about one arbitrary state: shown as `state:`.
-        let (pre, post) = if ob.kind == ObligationKind::Property {
+        let (pre, post) = if matches!(
+            ob.kind,
+            ObligationKind::Property | ObligationKind::ProofGoal
+        ) {
             (post, vec![])
         } else {
             (pre, post)

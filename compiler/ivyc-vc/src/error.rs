@@ -72,6 +72,7 @@ impl FormulaRef {
                     ObligationKind::Property => "property",
                     ObligationKind::Assertion => "assertion",
                     ObligationKind::Variant => "loop variant",
+                    ObligationKind::ProofGoal => "proof goal",
                     ObligationKind::Initiation | ObligationKind::Consecution => "invariant",
                 };
                 let label = self.label.map(|l| format!(" [{l}]")).unwrap_or_default();

@@ -35,11 +35,13 @@ pub enum ViewSource {
         action: Symbol,
         assertion: Option<Span>,
     },
-    /// `System::properties[i]` then `System::lemmas[i - properties.len()]`,
-    /// asserted.
+    /// `System::properties[i]` then `System::lemmas[i - properties.len()]`
+    /// then `System::proved`, asserted.
     Property(usize),
     /// `System::invariants[i]`, asserted.
     Invariant(usize),
+    /// `System::goals[i]` (premises implying the conclusion), asserted.
+    Goal(usize),
 }
 
 /// The formulas of one unit that Ivy checks against its fragment together.
@@ -76,9 +78,25 @@ pub fn fragment_view(sys: &System) -> FragmentView {
         v.hyps.push(p.formula.clone());
         v.hyp_sources.push(ViewSource::Hyp(HypSource::Assumed(i)));
     }
-    for (i, p) in sys.properties.iter().chain(&sys.lemmas).enumerate() {
+    for (i, p) in sys
+        .properties
+        .iter()
+        .chain(&sys.lemmas)
+        .chain(&sys.proved)
+        .enumerate()
+    {
         v.goals.push(p.formula.clone());
         v.goal_sources.push(ViewSource::Property(i));
+    }
+    for (i, g) in sys.goals.iter().enumerate() {
+        let prems: Vec<Term> = g.premises.iter().map(|p| p.formula.clone()).collect();
+        let f = if prems.is_empty() {
+            g.conclusion.clone()
+        } else {
+            Term::implies(Term::and(prems), g.conclusion.clone())
+        };
+        v.goals.push(f);
+        v.goal_sources.push(ViewSource::Goal(i));
     }
     for (i, p) in sys.invariants.iter().enumerate() {
         v.goals.push(p.formula.clone());

@@ -28,6 +28,11 @@ pub enum ObligationKind {
     /// (`VariantBounded`), or the body makes it smaller
     /// (`VariantDecreases`).
     Variant,
+    /// A goal left by the tactics of a proof (`System::goals`): its
+    /// conclusion follows from the axioms, the properties proved
+    /// elsewhere and its own premises (`Obligation::proof_title` says
+    /// which goal it is).
+    ProofGoal,
 }
 
 /// One validity query: `hypotheses ⇒ goal` (the solver checks
@@ -80,6 +85,9 @@ pub struct Obligation {
     /// The system's definitions (`System::definitions`): the values of
     /// defined symbols in a counterexample's states.
     pub definitions: Arc<BTreeMap<SymId, Lambda>>,
+    /// For `ProofGoal`: what the goal is (`theorem [t] goal 2 of 3 after
+    /// apply ind[nat]`).
+    pub proof_title: Option<Symbol>,
 }
 
 /// The size of an obligation's query (hypotheses and goal), the inputs of
@@ -102,6 +110,7 @@ impl ObligationKind {
             ObligationKind::Consecution => "consecution",
             ObligationKind::Assertion => "assertion",
             ObligationKind::Variant => "variant",
+            ObligationKind::ProofGoal => "proof goal",
         }
     }
 }
@@ -131,6 +140,9 @@ impl Obligation {
 
     /// A one-line description, e.g. `consecution of [safety] by elect`.
     pub fn title(&self) -> String {
+        if let Some(t) = self.proof_title {
+            return t.as_str().to_string();
+        }
         let mut s = String::from(self.kind.as_str());
         if let Some(k) = self.assert_kind {
             let _ = write!(s, " ({})", assert_kind_name(k));
@@ -203,13 +215,15 @@ pub enum HypSource {
     /// `System::axioms[i]`.
     Axiom(usize),
     /// A property assumed as an axiom: `System::properties[i]`, then
-    /// `System::lemmas[i - properties.len()]`.
+    /// `System::lemmas[i - properties.len()]`, then `System::proved`.
     Property(usize),
     /// `System::invariants[i]`, assumed in the pre-state.
     Invariant(usize),
     /// `System::nested[i]` then `System::assumed[i - nested.len()]`, an
     /// invariant proved elsewhere.
     Assumed(usize),
+    /// Premise `j` of `System::goals[i]` (a proof goal's own hypothesis).
+    Premise(usize, usize),
     /// The transition relation (or path condition) of the init or action.
     Transition,
 }
@@ -220,7 +234,13 @@ impl HypSource {
     pub fn origin(self, sys: &System, action_span: Option<Span>) -> (Option<Symbol>, Option<Span>) {
         let p = match self {
             HypSource::Axiom(i) => sys.axioms.get(i),
-            HypSource::Property(i) => sys.properties.iter().chain(&sys.lemmas).nth(i),
+            HypSource::Property(i) => sys
+                .properties
+                .iter()
+                .chain(&sys.lemmas)
+                .chain(&sys.proved)
+                .nth(i),
+            HypSource::Premise(i, j) => sys.goals.get(i).and_then(|g| g.premises.get(j)),
             HypSource::Invariant(i) => sys.invariants.get(i),
             HypSource::Assumed(i) => sys.nested.iter().chain(&sys.assumed).nth(i),
             HypSource::Transition => return (None, action_span),
@@ -327,10 +347,18 @@ impl Ctx<'_> {
         let mut background: Vec<HypSource> =
             (0..self.sys.axioms.len()).map(HypSource::Axiom).collect();
         let (props, lemmas) = (self.sys.properties.len(), self.sys.lemmas.len());
-        if kind == ObligationKind::Property {
-            background.extend((props..props + lemmas).map(HypSource::Property));
-        } else {
-            background.extend((0..props + lemmas).map(HypSource::Property));
+        let proved = self.sys.proved.len();
+        match kind {
+            ObligationKind::Property => {
+                background.extend((props..props + lemmas).map(HypSource::Property));
+            }
+            ObligationKind::ProofGoal => {
+                background.extend((props..props + lemmas).map(HypSource::Property));
+                let g = self.out.iter().filter(|o| o.kind == kind).count();
+                let n = self.sys.goals.get(g).map_or(0, |g| g.premises.len());
+                background.extend((0..n).map(|j| HypSource::Premise(g, j)));
+            }
+            _ => background.extend((0..props + lemmas + proved).map(HypSource::Property)),
         }
         let sources = sources(background, pre, hypotheses.len());
         let origins = sources
@@ -371,6 +399,7 @@ impl Ctx<'_> {
         };
         self.out.push(Obligation {
             index: self.out.len(),
+            proof_title: None,
             hyp_sources: hyps.sources.clone(),
             hyp_origins: hyps.origins.clone(),
             definitions: self.definitions.clone(),
@@ -481,7 +510,14 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
         sys,
         definitions: Arc::new(sys.definitions.clone()),
         state: sys.sig.state_symbols(),
-        axioms: formulas(&mut sys.axioms.iter().chain(&sys.properties).chain(&sys.lemmas)),
+        axioms: formulas(
+            &mut sys
+                .axioms
+                .iter()
+                .chain(&sys.properties)
+                .chain(&sys.lemmas)
+                .chain(&sys.proved),
+        ),
         invariants: pre_state_invariants(sys),
         out: Vec::new(),
     };
@@ -501,6 +537,26 @@ pub fn obligations(sys: &System) -> Vec<Obligation> {
             &Versions::default(),
             &[],
         );
+    }
+
+    // ---- proof goals: from the axioms, the lemmas and their premises ----
+    for g in &sys.goals {
+        let mut hyps = formulas(&mut sys.axioms.iter().chain(&sys.lemmas));
+        hyps.extend(g.premises.iter().map(|p| p.formula.clone()));
+        let hyps = ctx.shared(ObligationKind::ProofGoal, None, hyps);
+        ctx.push(
+            ObligationKind::ProofGoal,
+            None,
+            &base_sig,
+            (&g.conclusion, g.label, g.span, None),
+            &hyps,
+            g.conclusion.clone(),
+            &Versions::default(),
+            &[],
+        );
+        if let Some(o) = ctx.out.last_mut() {
+            o.proof_title = Some(g.title);
+        }
     }
 
     // ---- initializer ----

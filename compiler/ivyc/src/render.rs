@@ -253,6 +253,7 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
         .unwrap_or_else(|| "init".into());
     let mut s = match ob.kind {
         ObligationKind::Property => format!("property {what}{line} follows from the axioms"),
+        ObligationKind::ProofGoal => format!("{}{line}", ob.title()),
         ObligationKind::Initiation => format!("initiation establishes invariant {what}{line}"),
         ObligationKind::Consecution => {
             format!("consecution of {action} preserves invariant {what}{line}")
@@ -360,7 +361,13 @@ pub fn verify_report(
         let indent = if show_units { "  " } else { "" };
         let g = match c.obligation.action {
             Some(a) => format!("{indent}action {a}"),
-            None if c.obligation.kind == ObligationKind::Property => format!("{indent}properties"),
+            None if matches!(
+                c.obligation.kind,
+                ObligationKind::Property | ObligationKind::ProofGoal
+            ) =>
+            {
+                format!("{indent}properties")
+            }
             None => format!("{indent}init"),
         };
         if group.as_ref() != Some(&g) {
@@ -513,6 +520,10 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
             format!("property {what} does not follow from the axioms"),
             "this property can be false",
         ),
+        (ObligationKind::ProofGoal, _) => (
+            format!("proof goal fails: {}", ob.title()),
+            "the goal left by the proof can be false",
+        ),
         (ObligationKind::Initiation, _) => (
             format!("invariant {what} does not hold initially"),
             "this invariant is false after init",
@@ -564,6 +575,7 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
         ObligationKind::Consecution => "a counterexample to induction follows: a state satisfying all invariants from which the action reaches a state violating this one".into(),
         ObligationKind::Initiation => "a counterexample follows: an initial state violating the invariant".into(),
         ObligationKind::Property => "a counterexample follows: a state satisfying the axioms (and the properties proved elsewhere) in which the property is false".into(),
+        ObligationKind::ProofGoal => "a counterexample follows: a state satisfying the axioms, the properties proved elsewhere and the goal's premises in which its conclusion is false".into(),
         ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
         ObligationKind::Variant => match ob.assert_kind {
             Some(ivyc_logic::AssertKind::VariantBounded) => "a counterexample follows: a state and action arguments under which an iteration of the loop starts with the measure below 0",
@@ -855,6 +867,10 @@ pub fn verify_json(
             if let (Some(l), Some(obj)) = (live, doc.as_object_mut()) {
                 obj.insert("temporal_property".into(), json!(l.name()));
                 obj.insert("reduction".into(), json!(l.reduction.as_str()));
+            }
+            // Proof goals name themselves (`theorem [t] goal 1 of 2 after apply ...`).
+            if let (Some(t), Some(m)) = (ob.proof_title, doc.as_object_mut()) {
+                m.insert("goal".into(), json!(t.as_str()));
             }
             doc
         })

@@ -1,0 +1,148 @@
+//! Errors of proofs: a tactic that does not apply to its goal (a schema
+//! that does not match, an unknown fact or premise, a witness for a
+//! variable that is not existential, ...). Each carries the span of the
+//! proof step. A proof with an error is rejected (exit 2), as ms-ivy
+//! rejects it.
+
+use ivyc_base::diagnostic::{error, primary, warning, Diagnostic, IntoDiagnostic};
+use ivyc_base::{Span, Symbol};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProofError {
+    /// `apply s`: the instance of the schema's conclusion is not the goal.
+    NoMatch {
+        schema: Symbol,
+        goal: String,
+        conclusion: String,
+        span: Span,
+    },
+    /// A name that is neither a fact of the context nor a premise of the
+    /// goal.
+    UnknownFact { name: Symbol, span: Span },
+    /// A proof step with no goal left to work on.
+    NoGoal { span: Span },
+    /// `instantiate with X = e` where `X` is not existentially quantified
+    /// at the front of the conclusion.
+    NotExistential { var: Symbol, span: Span },
+    /// A `with` binding naming something the schema does not bind.
+    NotInSchema {
+        name: Symbol,
+        schema: Symbol,
+        span: Span,
+    },
+    /// `unfold with f` where `f` has no definition.
+    NotADefinition { name: Symbol, span: Span },
+    /// `unfold p with f` / `forget p` / `proof [p]` naming no premise or goal.
+    NoPremise { name: Symbol, span: Span },
+    /// `instantiate [l] s` where a premise is already named `l`.
+    Clash { name: Symbol, span: Span },
+    /// A symbol defined by `function f = ...` in a proof that the goal
+    /// already has.
+    Redefinition { name: Symbol, span: Span },
+    /// A tactic ms-ivy does not have.
+    UnknownTactic { name: Symbol, span: Span },
+    /// `tactic sorry`: the goal is admitted without proof (a warning).
+    Sorry { span: Span },
+}
+
+impl ProofError {
+    fn code_str(&self) -> &'static str {
+        use ProofError::*;
+        match self {
+            NoMatch { .. } => "proof-no-match",
+            UnknownFact { .. } => "proof-unknown-fact",
+            NoGoal { .. } => "proof-no-goal",
+            NotExistential { .. } => "proof-not-existential",
+            NotInSchema { .. } => "proof-not-in-schema",
+            NotADefinition { .. } => "proof-not-definition",
+            NoPremise { .. } => "proof-no-premise",
+            Clash { .. } => "proof-clash",
+            Redefinition { .. } => "proof-redefinition",
+            UnknownTactic { .. } => "proof-unknown-tactic",
+            Sorry { .. } => "proof-sorry",
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        use ProofError::*;
+        match self {
+            NoMatch { span, .. }
+            | UnknownFact { span, .. }
+            | NoGoal { span }
+            | NotExistential { span, .. }
+            | NotInSchema { span, .. }
+            | NotADefinition { span, .. }
+            | NoPremise { span, .. }
+            | Clash { span, .. }
+            | Redefinition { span, .. }
+            | UnknownTactic { span, .. }
+            | Sorry { span } => *span,
+        }
+    }
+
+    /// A warning rather than an error.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, ProofError::Sorry { .. })
+    }
+}
+
+impl IntoDiagnostic for ProofError {
+    fn code(&self) -> &'static str {
+        self.code_str()
+    }
+
+    fn into_diagnostic(&self) -> Diagnostic {
+        use ProofError::*;
+        let code = self.code();
+        match self {
+            NoMatch {
+                schema,
+                goal,
+                conclusion,
+                span,
+            } => error(code, format!("goal does not match the schema `{schema}`"))
+                .with_labels(vec![primary(*span, "this rule does not apply")])
+                .with_notes(vec![
+                    format!("the goal is        {goal}"),
+                    format!("the rule concludes {conclusion}"),
+                    "help: give the schema's symbols with `with p(X) = ...`, or rename them with `<a/b>`".into(),
+                ]),
+            UnknownFact { name, span } => error(
+                code,
+                format!("no property, theorem, schema or premise `{name}` exists here"),
+            )
+            .with_labels(vec![primary(*span, "unknown fact")])
+            .with_notes(vec![
+                "help: facts are the axioms, properties, theorems, schemata and definitions declared in the program, and the premises of the goal".into(),
+            ]),
+            NoGoal { span } => error(code, "no proof goal is left for this step")
+                .with_labels(vec![primary(*span, "nothing to prove here")]),
+            NotExistential { var, span } => error(
+                code,
+                format!("`{var}` is not existentially quantified in the goal's conclusion"),
+            )
+            .with_labels(vec![primary(*span, "no witness can be given for it")]),
+            NotInSchema { name, schema, span } => error(
+                code,
+                format!("`{name}` is not a symbol or variable of `{schema}`"),
+            )
+            .with_labels(vec![primary(*span, "not in the schema")]),
+            NotADefinition { name, span } => error(code, format!("`{name}` is not a definition"))
+                .with_labels(vec![primary(*span, "nothing to unfold")]),
+            NoPremise { name, span } => error(code, format!("the goal has no premise `{name}`"))
+                .with_labels(vec![primary(*span, "unknown premise")]),
+            Clash { name, span } => error(
+                code,
+                format!("instance name `{name}` clashes with a premise of the goal"),
+            )
+            .with_labels(vec![primary(*span, "already a premise")]),
+            Redefinition { name, span } => error(code, format!("redefinition of `{name}`"))
+                .with_labels(vec![primary(*span, "the goal already has this symbol")]),
+            UnknownTactic { name, span } => error(code, format!("unknown tactic `{name}`"))
+                .with_labels(vec![primary(*span, "no such tactic")])
+                .with_notes(vec!["help: ms-ivy's tactics are skolemize, skolemizenp, sorry, and the liveness and model-checking tactics".into()]),
+            Sorry { span } => warning(code, "goal admitted without proof (`tactic sorry`)")
+                .with_labels(vec![primary(*span, "this goal is assumed, not checked")]),
+        }
+    }
+}
