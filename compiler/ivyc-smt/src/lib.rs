@@ -4,11 +4,13 @@
 //! minimisation. See docs/smt.md for the encoding choices.
 
 pub mod encode;
+pub mod horn;
 pub mod minimize;
 pub mod model;
 pub mod session;
 
 pub use encode::{EncodeError, Encoder};
+pub use horn::Z3Horn;
 pub use minimize::cardinality_bound;
 pub use model::{decode_model, render_model};
 pub use session::{classify_unknown, FreshZ3Solver, Z3Options, Z3Solver};
