@@ -65,7 +65,8 @@ if [[ $# -gt 0 ]]; then
     done
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
-        tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib examples examples/bugs; do
+        tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib \
+        examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
         done

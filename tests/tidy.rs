@@ -133,3 +133,129 @@ fn crates_respect_the_dependency_table() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every diagnostic code the compiler can emit, as found in its source: the
+/// string literals of `fn code(&self)` / `fn code_str(&self)` bodies,
+/// `CODE_*` constants, and the first argument of the diagnostic builders
+/// (`error(..)`, `warning(..)`, `error_diag(..)`, `plain_error(..)`,
+/// `plain(Severity::.., ..)`, `with_code(..)`) outside test modules.
+fn emitted_codes() -> std::collections::BTreeMap<String, String> {
+    let mut files = Vec::new();
+    rust_files(&root().join("compiler"), &mut files);
+    let mut codes = std::collections::BTreeMap::new();
+    let is_code = |s: &str| {
+        !s.is_empty()
+            && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    for f in files
+        .iter()
+        .filter(|f| !f.components().any(|c| c.as_os_str() == "tests"))
+    {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let text = match text.find("#[cfg(test)]") {
+            Some(i) => &text[..i],
+            None => &text[..],
+        };
+        let name = f.display().to_string();
+        let mut add = |lit: &str| {
+            if is_code(lit) {
+                codes.entry(lit.to_owned()).or_insert_with(|| name.clone());
+            }
+        };
+        // Bodies of `fn code(&self)` / `fn code_str(&self)`.
+        for head in [
+            "fn code(&self) -> &'static str {",
+            "fn code_str(&self) -> &'static str {",
+        ] {
+            let mut rest = text;
+            while let Some(i) = rest.find(head) {
+                let body = &rest[i + head.len()..];
+                let mut depth = 1usize;
+                let mut end = body.len();
+                for (j, c) in body.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = j;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                for lit in body[..end].split('"').skip(1).step_by(2) {
+                    add(lit);
+                }
+                rest = &body[end..];
+            }
+        }
+        // `const CODE_X: &str = "..."` and the builders' first argument.
+        let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for part in squeezed.split("const CODE_").skip(1) {
+            if let Some(lit) = part.split('"').nth(1) {
+                add(lit);
+            }
+        }
+        for pat in [
+            "error(\"",
+            "warning(\"",
+            "error_diag(\"",
+            "plain_error(\"",
+            "with_code(\"",
+            "Severity::Note, \"",
+            "Severity::Error, \"",
+            "Severity::Warning, \"",
+            "error( \"",
+            "warning( \"",
+            "error_diag( \"",
+            "plain_error( \"",
+        ] {
+            for part in squeezed.split(pat).skip(1) {
+                if let Some(lit) = part.split('"').next() {
+                    add(lit);
+                }
+            }
+        }
+    }
+    codes
+}
+
+/// The codes listed in docs/diagnostics.md (first column of its tables).
+fn documented_codes() -> std::collections::BTreeSet<String> {
+    let doc = std::fs::read_to_string(root().join("docs/diagnostics.md")).unwrap_or_default();
+    doc.lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_diagnostic_code_is_documented_and_every_documented_code_exists() {
+    let emitted = emitted_codes();
+    assert!(
+        emitted.len() > 40,
+        "scanner found only {:?}",
+        emitted.keys()
+    );
+    let documented = documented_codes();
+    let undocumented: Vec<String> = emitted
+        .iter()
+        .filter(|(c, _)| !documented.contains(*c))
+        .map(|(c, f)| format!("{c} (emitted in {f})"))
+        .collect();
+    let stale: Vec<&String> = documented
+        .iter()
+        .filter(|c| !emitted.contains_key(*c))
+        .collect();
+    assert!(
+        undocumented.is_empty() && stale.is_empty(),
+        "codes emitted but not in docs/diagnostics.md:\n  {}\ncodes in docs/diagnostics.md that nothing emits:\n  {:?}",
+        undocumented.join("\n  "),
+        stale
+    );
+}

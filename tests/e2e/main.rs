@@ -204,6 +204,14 @@ fn check_file(path: &Path) {
 }
 
 fn check_all(files: Vec<PathBuf>) {
+    // `E2E_FILTER=text` runs only the files whose path contains `text`.
+    let files: Vec<PathBuf> = match std::env::var("E2E_FILTER") {
+        Ok(f) if !f.is_empty() => files
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(&f))
+            .collect(),
+        _ => files,
+    };
     let mut failures = Vec::new();
     for f in &files {
         let r = std::panic::catch_unwind(|| check_file(f));

@@ -48,6 +48,19 @@ pub fn lower(
             span,
         }]);
     }
+    // Variants (`*>`) would need a tagged representation in C++: refused
+    // (ms-ivy extracts them as C++ variant types).
+    let variant = program
+        .sig
+        .symbols()
+        .find(|(_, d)| d.name.as_str() == "*>")
+        .and_then(|(_, d)| d.span);
+    if let Some(span) = variant {
+        return Err(vec![IrError::Unsupported {
+            what: "variant types",
+            span,
+        }]);
+    }
     let mut lx = Lowerer::new(program, sources, name);
     lx.isolate = isolate.map(|i| {
         let own: Vec<String> = i.members.iter().map(|m| m.as_str().to_owned()).collect();

@@ -57,6 +57,22 @@ pub trait Solver {
         matches!(self.check(sig, hyps, goal, timeout_ms), Answer::Unsat)
     }
 
+    /// Use random seed `seed` for the following queries (0 is the solver's
+    /// default). Returns false if the solver has no randomness to vary:
+    /// then asking a query again would repeat the same search (the restart
+    /// policy of ivyc-vc does not restart such a solver).
+    fn set_seed(&mut self, _seed: u32) -> bool {
+        false
+    }
+
+    /// Give each following query a deterministic budget of `units` solver
+    /// resource units (None: no budget); a query that exhausts it is
+    /// `Unknown(Reason::Timeout)`. Returns false if the solver has no such
+    /// budget: then the restart policy cuts attempts by wall-clock time.
+    fn set_attempt_budget(&mut self, _units: Option<u64>) -> bool {
+        false
+    }
+
     /// Checks `hyps ∧ ¬goal` for each goal; the answers are in the order of
     /// `goals`. Solvers may share the work on the common hypotheses.
     fn check_many(
@@ -69,6 +85,26 @@ pub trait Solver {
         goals
             .iter()
             .map(|g| self.check(sig, hyps, g, timeout_ms))
+            .collect()
+    }
+
+    /// As [`Solver::check_many`], with the time the check of each goal
+    /// took (work shared by all goals, such as asserting the hypotheses,
+    /// is not included).
+    fn check_many_timed(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<(Answer, std::time::Duration)> {
+        goals
+            .iter()
+            .map(|g| {
+                let start = std::time::Instant::now();
+                let a = self.check(sig, hyps, g, timeout_ms);
+                (a, start.elapsed())
+            })
             .collect()
     }
 }

@@ -12,7 +12,7 @@ use ivyc_sema::lower::Unit;
 use ivyc_sema::SourceLoader;
 use ivyc_mc::{McOptions, McResult, McRun};
 use ivyc_smt::{FreshZ3Solver, Z3Horn, Z3Options};
-use ivyc_vc::{Obligation, Outcome};
+use ivyc_vc::{Obligation, Outcome, QuerySize, RestartPolicy};
 
 use crate::bmc::{self, BmcRequest, BmcRun};
 use crate::fragment::{self, FragmentReport};
@@ -37,6 +37,11 @@ pub struct VerifyOptions {
     pub debug_corrupt_models: bool,
     /// The engine that model checks `method = mc` isolates.
     pub mc_engine: ivyc_mc::Engine,
+    /// When to ask a query that times out again with another seed.
+    pub restarts: RestartPolicy,
+    /// Also return every obligation sent to the solver as an SMT-LIB
+    /// script (`VerifyRun::smt_dumps`), for comparing query shapes.
+    pub dump_smt: bool,
 }
 
 impl Default for VerifyOptions {
@@ -52,6 +57,8 @@ impl Default for VerifyOptions {
             timeout_ms: 60_000,
             debug_corrupt_models: false,
             mc_engine: ivyc_mc::Engine::Spacer,
+            restarts: RestartPolicy::default(),
+            dump_smt: false,
         }
     }
 }
@@ -71,6 +78,28 @@ pub struct Timings {
     /// Model checking of the `method = mc` units (engine and traces).
     pub model_checking: Duration,
     pub jobs: usize,
+    /// The slowest obligations (at most [`SLOWEST`]), slowest first.
+    pub slowest: Vec<ObligationCost>,
+}
+
+/// How many obligations the cost model lists.
+pub const SLOWEST: usize = 10;
+
+/// One obligation's time and query size (the `--timings` cost model).
+#[derive(Debug, Clone)]
+pub struct ObligationCost {
+    /// Index into [`VerifyRun::checked`].
+    pub index: usize,
+    pub time: Duration,
+    pub size: QuerySize,
+}
+
+/// One obligation as an SMT-LIB script (`VerifyOptions::dump_smt`).
+#[derive(Debug, Clone)]
+pub struct SmtDump {
+    /// A file name: `NNNN-kind-action-label.smt2`.
+    pub name: String,
+    pub text: String,
 }
 
 /// The verdict on one obligation, with what the report needs.
@@ -136,6 +165,8 @@ pub struct VerifyRun {
     pub bmc: Option<BmcRun>,
     pub ended: Ended,
     pub timings: Timings,
+    /// The obligations as SMT-LIB scripts, when asked for.
+    pub smt_dumps: Vec<SmtDump>,
 }
 
 impl VerifyRun {
@@ -209,6 +240,7 @@ pub fn verify(
         bmc: None,
         ended: Ended::InputErrors,
         timings,
+        smt_dumps: Vec::new(),
     };
     let Some(program) = analysis.program else {
         return stop(diagnostics, timings);
@@ -276,6 +308,7 @@ pub fn verify(
                 bmc: bmc_run,
                 ended: Ended::Reachable,
                 timings,
+                smt_dumps: Vec::new(),
             };
         }
     }
@@ -340,23 +373,30 @@ pub fn verify(
             bmc: bmc_run,
             ended: Ended::OutsideFragment(report),
             timings,
+            smt_dumps: Vec::new(),
         };
     }
 
     let jobs = opts.jobs.max(1);
-    let t = Instant::now();
     let (unit_of, obligations): (Vec<usize>, Vec<Obligation>) = obligations.into_iter().unzip();
+    let smt_dumps = if opts.dump_smt {
+        obligations.iter().map(smt_dump).collect()
+    } else {
+        Vec::new()
+    };
+    let t = Instant::now();
     let z3 = opts.z3.clone();
     let make = || FreshZ3Solver::with_options(z3.clone());
     let results = if opts.debug_corrupt_models {
         let make = || ivyc_vc::Corrupting(make());
-        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms)
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms, &opts.restarts)
     } else {
-        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms)
+        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms, &opts.restarts)
     };
     timings.solving = t.elapsed();
     timings.solver_sum = results.iter().map(|(_, d)| *d).sum();
     timings.jobs = jobs.min(obligations.len()).max(1);
+    timings.slowest = slowest(&obligations, &results);
     let checked: Vec<Checked> = obligations
         .into_iter()
         .zip(unit_of)
@@ -382,6 +422,7 @@ pub fn verify(
             never_checked,
         },
         timings,
+        smt_dumps,
     }
 }
 
@@ -405,6 +446,43 @@ fn model_check(sys: &ivyc_logic::System, opts: &VerifyOptions) -> Result<McRun, 
         let mut smt = FreshZ3Solver::with_options(z3);
         ivyc_mc::check(sys, &mc, &mut horn, &mut smt)
     }
+}
+
+/// The [`SLOWEST`] slowest obligations with their sizes, slowest first
+/// (ties in obligation order).
+fn slowest(obligations: &[Obligation], results: &[(Outcome, Duration)]) -> Vec<ObligationCost> {
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|a, b| results[*b].1.cmp(&results[*a].1).then(a.cmp(b)));
+    order
+        .into_iter()
+        .take(SLOWEST)
+        .filter_map(|i| {
+            Some(ObligationCost {
+                index: i,
+                time: results.get(i)?.1,
+                size: obligations.get(i)?.size(),
+            })
+        })
+        .collect()
+}
+
+/// An obligation as an SMT-LIB script named after it.
+fn smt_dump(ob: &Obligation) -> SmtDump {
+    let mut name = format!("{:04}-{}", ob.index, ob.kind.as_str());
+    for part in [ob.action, ob.property_label].into_iter().flatten() {
+        name.push('-');
+        name.extend(part.to_string().chars().map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        }));
+    }
+    name.push_str(".smt2");
+    let text = ivyc_smt::to_smtlib(&ob.sig, &ob.hypotheses, &ob.goal)
+        .unwrap_or_else(|e| format!("; the query could not be encoded: {e}\n"));
+    SmtDump { name, text }
 }
 
 /// The warning for a run that reduced to no obligation at all: an "OK"

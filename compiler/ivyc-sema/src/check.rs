@@ -47,6 +47,18 @@ impl Env {
         }
     }
 
+    /// The same scope without the parameters of enclosing parameterised
+    /// objects (sorts and their destructors do not depend on them).
+    pub fn without_params(&self) -> Env {
+        Env {
+            prefix: self.prefix.clone(),
+            section: self.section,
+            subst: self.subst.clone(),
+            notes: self.notes.clone(),
+            obj_params: Vec::new(),
+        }
+    }
+
     fn child(&self, seg: Symbol) -> Env {
         let mut prefix = self.prefix.clone();
         prefix.push(seg);
@@ -93,6 +105,9 @@ pub(crate) struct ModuleInfo<'a> {
     pub params: Vec<Symbol>,
     pub body: &'a [ast::Decl],
     pub span: Span,
+    /// The declaration of a `module isolate`: each instance gets an
+    /// isolate `iso` of itself with the module's `with` list.
+    pub isolate: Option<&'a ast::Decl>,
 }
 
 /// An action body with its environment and the source names of the
@@ -127,6 +142,8 @@ pub(crate) struct Monitor<'a> {
     pub env: Rc<Env>,
     pub params: Vec<Symbol>,
     pub returns: Vec<Symbol>,
+    /// The action mixed in by `mixin m before|after a` (for `mixord`).
+    pub mixer: Option<Symbol>,
 }
 
 pub(crate) struct Checker<'a> {
@@ -187,6 +204,36 @@ pub(crate) struct Checker<'a> {
     /// `type t = struct {...}` declarations whose fields are declared after
     /// all sorts exist.
     pub pending_structs: Vec<(SortId, &'a [ast::TypedName], Rc<Env>)>,
+    /// `variant s of t` declarations whose parent `t` is resolved after all
+    /// sorts exist: `(s, t, declaration span, env)`.
+    pub pending_variants: Vec<(SortId, &'a ast::Path, Span, Rc<Env>)>,
+    /// The variants of each sort, in declaration order (see `variant.rs`).
+    pub variants: Vec<(SortId, Vec<SortId>)>,
+    /// The `*>` relation of each pair (sort, variant sort).
+    pub pto: HashMap<(SortId, SortId), SymId>,
+    /// `(snapshot, original)` of the symbols read under `old` in `after
+    /// init` blocks (taken before the first block).
+    pub init_olds: Vec<(SymId, SymId)>,
+    /// Full names of the labels of axioms, properties, invariants and
+    /// definitions (which an isolate's lists may name).
+    pub labels: HashSet<Symbol>,
+    /// `interpret f -> op` of symbols, resolved after the symbols exist.
+    pub pending_sym_interps: Vec<(&'a ast::Path, &'a ast::InterpretTarget, Span, Rc<Env>)>,
+    /// `constructor` declarations, declared after every destructor.
+    pub pending_constructors: Vec<(&'a ast::TypedName, Rc<Env>)>,
+    /// Names declared in `global { ... }` sections (added to the `with`
+    /// list of every isolate).
+    pub global_roots: Vec<Symbol>,
+    /// Action macros (`macro m(x) = {...}`), by full name.
+    pub macros: HashMap<Symbol, crate::macros::MacroDef<'a>>,
+    /// Depth of macro instantiation (bounds recursive macros).
+    pub macro_depth: u32,
+    /// `mixin m before|after a`, resolved after the monitors.
+    pub pending_mixins: Vec<(&'a ast::Decl, Rc<Env>)>,
+    /// `mixord a -> b` (mixer `a` runs before mixer `b`).
+    pub mixords: Vec<(Symbol, Symbol)>,
+    /// The declaration of each variant sort.
+    pub variant_spans: Vec<(SortId, Span)>,
     /// Destructors (struct fields and `destructor` declarations), in
     /// declaration order.
     pub destructors: Vec<Destructor>,
@@ -246,6 +293,19 @@ impl<'a> Checker<'a> {
             pending_isolate_names: Vec::new(),
             missing_modules: Vec::new(),
             pending_structs: Vec::new(),
+            pending_variants: Vec::new(),
+            variants: Vec::new(),
+            pto: HashMap::new(),
+            variant_spans: Vec::new(),
+            init_olds: Vec::new(),
+            labels: HashSet::new(),
+            pending_sym_interps: Vec::new(),
+            pending_constructors: Vec::new(),
+            global_roots: Vec::new(),
+            macros: HashMap::new(),
+            macro_depth: 0,
+            pending_mixins: Vec::new(),
+            mixords: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
             instance_stack: Vec::new(),
@@ -269,6 +329,24 @@ impl<'a> Checker<'a> {
                 what,
                 span,
                 help: None,
+            },
+            env,
+        );
+    }
+
+    /// An unsupported construct, with a note on why (`help`).
+    pub fn unsupported_because(
+        &mut self,
+        what: &'static str,
+        help: &'static str,
+        span: Span,
+        env: &Env,
+    ) {
+        self.err(
+            SemaError::Unsupported {
+                what,
+                span,
+                help: Some(help),
             },
             env,
         );
@@ -546,13 +624,11 @@ impl<'a> Checker<'a> {
                 with,
                 body,
             } => {
-                if category.is_some() || !with.is_empty() {
-                    self.unsupported(
-                        "`module object`/`module isolate` and module `with` lists",
-                        d.span,
-                        env,
-                    );
-                }
+                // `module object m` is a module; `module isolate m(..) with
+                // a, b` also declares `isolate iso = this with a, b` in each
+                // instance (see `instantiate`). Without a category the
+                // `with` list means nothing (as in Ivy).
+                let _ = with;
                 let full = dotted(&env.prefix, name.as_str());
                 let mut ps = Vec::new();
                 for p in params.iter().flatten() {
@@ -567,12 +643,14 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if self.declare(full, Entity::Module, name.span, env) {
+                    let isolate = (*category == Some(ast::ModuleCategory::Isolate)).then_some(d);
                     self.modules.insert(
                         full,
                         ModuleInfo {
                             params: ps,
                             body,
                             span: name.span,
+                            isolate,
                         },
                     );
                 }
@@ -591,21 +669,41 @@ impl<'a> Checker<'a> {
                 body,
                 ..
             } => {
-                if *kind == ast::ObjectKind::Class {
-                    self.unsupported("`class`", d.span, env);
-                    return;
-                }
                 let full = dotted(&env.prefix, name.as_str());
                 self.declare(full, Entity::Object, name.span, env);
+                if *kind == ast::ObjectKind::Class {
+                    // `class c = {...}` is `object c = { type this; ... }`:
+                    // its sort is declared before its members (`class.rs`).
+                    self.items.push(Item {
+                        decl: d,
+                        env: env.clone(),
+                    });
+                }
                 let mut child = env.child(name.name);
                 // `object o(self:id) = {...}`: members take `self` first.
                 child.obj_params.extend(params.iter().cloned());
                 self.flatten(body, Rc::new(child));
             }
+            // `subclass d of c = {...}` is `object d = { type this; variant
+            // this of c; ... }`.
+            K::Subclass { name, body, .. } => {
+                let full = dotted(&env.prefix, name.as_str());
+                self.declare(full, Entity::Object, name.span, env);
+                self.items.push(Item {
+                    decl: d,
+                    env: env.clone(),
+                });
+                self.flatten(body, Rc::new(env.child(name.name)));
+            }
             K::Section { kind, body } => {
                 if *kind == ast::SectionKind::Global {
-                    self.unsupported("`global` sections", d.span, env);
-                    return;
+                    // What a `global { ... }` section declares is present in
+                    // every isolate (ms-ivy adds it to every `with` list).
+                    for g in body {
+                        for n in declared_names(g) {
+                            self.global_roots.push(dotted(&env.prefix, n.as_str()));
+                        }
+                    }
                 }
                 let e = Env {
                     prefix: env.prefix.clone(),
@@ -683,7 +781,7 @@ impl<'a> Checker<'a> {
         let Some(m) = self.modules.get(&full) else {
             return;
         };
-        let (params, body, mspan) = (m.params.clone(), m.body, m.span);
+        let (params, body, mspan, iso) = (m.params.clone(), m.body, m.span, m.isolate);
         let args: Vec<ast::ModuleArg> = inst.module.args.clone().unwrap_or_default();
         if args.len() != params.len() {
             self.err(
@@ -714,12 +812,14 @@ impl<'a> Checker<'a> {
                             caret: false,
                             span: *span,
                         }),
-                        _ => {
-                            self.unsupported(
-                                "instance parameters without a sort (write `x:t`)",
-                                r.span,
-                                env,
-                            );
+                        // ms-ivy: "unspecified type".
+                        other => {
+                            let name = match other {
+                                ast::ModuleArg::Var(b) => b.name.name,
+                                ast::ModuleArg::Name(p) => Symbol::intern(&p.to_dotted()),
+                                _ => Symbol::intern("?"),
+                            };
+                            self.err(SemaError::CannotInferSort { name, span: r.span }, env);
                             return;
                         }
                     }
@@ -750,8 +850,15 @@ impl<'a> Checker<'a> {
             obj_params: env.obj_params.iter().cloned().chain(inst_params).collect(),
         });
         self.instance_stack.push(full);
-        self.flatten(body, child);
+        self.flatten(body, child.clone());
         self.instance_stack.pop();
+        if let Some(d) = iso {
+            // Resolved with the isolates, in the instance's scope.
+            self.items.push(Item {
+                decl: d,
+                env: child,
+            });
+        }
     }
 
     // ------------------------------------------------------------------
@@ -830,6 +937,40 @@ impl<'a> Checker<'a> {
         for s in t.symbols() {
             self.axiom_syms.entry(s).or_insert(span);
         }
+    }
+}
+
+/// The names a declaration introduces at its level (objects, instances,
+/// sorts, symbols, actions), for `global` sections.
+fn declared_names(d: &ast::Decl) -> Vec<Symbol> {
+    use ast::DeclKind as K;
+    match &d.kind {
+        K::Object { name, .. }
+        | K::Subclass { name, .. }
+        | K::IsolateObject { name, .. }
+        | K::Type { name, .. }
+        | K::Variant { name, .. }
+        | K::Action { name, .. } => vec![name.name],
+        K::Instantiate(insts) => insts
+            .iter()
+            .filter_map(|i| i.name.as_ref())
+            .map(|r| Symbol::intern(&r.name.to_dotted()))
+            .collect(),
+        K::Relation(ds) | K::Function(ds) => ds
+            .iter()
+            .filter_map(|sd| match &sd.lhs.lhs {
+                ast::DefnLhs::Name { name, .. } => Some(Symbol::intern(&name.to_dotted())),
+                ast::DefnLhs::Infix { .. } => None,
+            })
+            .collect(),
+        K::Individual(tns) | K::Var(tns) => tns
+            .iter()
+            .filter_map(|tn| match &tn.head {
+                ast::TypedHead::Name { name, .. } => Some(name.name),
+                ast::TypedHead::Infix { .. } => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

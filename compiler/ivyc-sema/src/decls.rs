@@ -38,11 +38,18 @@ impl<'a> Checker<'a> {
                 self.interpret(oper, target, d.span, env);
             }
         }
+        self.resolve_variants();
         for (sort, fields, env) in std::mem::take(&mut self.pending_structs) {
             self.struct_fields(sort, fields, &env);
         }
         for (d, env) in &items {
             self.pass_symbols(d, env);
+        }
+        for (tn, env) in std::mem::take(&mut self.pending_constructors) {
+            self.declare_constructor(tn, &env);
+        }
+        for (p, target, span, env) in std::mem::take(&mut self.pending_sym_interps) {
+            self.interpret_symbol(p, target, span, &env);
         }
         for (name, target, env) in pending {
             self.alias(name, target, &env, true);
@@ -63,22 +70,55 @@ impl<'a> Checker<'a> {
         for (d, env) in &items {
             self.pass_monitors(d, env);
         }
+        self.pass_mixins();
+        for (d, env) in &items {
+            let label = match &d.kind {
+                K::Axiom { prop, .. } => prop.label.as_ref(),
+                K::Property { fmla, .. } | K::Invariant { fmla, .. } | K::Conjecture(fmla) => {
+                    fmla.label.as_ref()
+                }
+                K::Definition { label, .. } => label.as_ref(),
+                _ => None,
+            };
+            if let Some(l) = label {
+                self.labels.insert(dotted(&env.prefix, l.as_str()));
+            }
+        }
         for (d, env) in &items {
             self.pass_formulas(d, env);
             self.pass_version(d, env);
         }
         self.resolve_isolate_labels();
         self.pass_definitions();
+        // `global { ... }`: present in every isolate.
+        if !self.global_roots.is_empty() {
+            let roots = self.global_roots.clone();
+            for iso in &mut self.isolates {
+                for r in &roots {
+                    if !iso.with.contains(r) && !iso.members.contains(r) {
+                        iso.with.push(*r);
+                    }
+                }
+            }
+        }
         for (d, env) in &items {
             if let K::AfterInit { params, body } = &d.kind {
-                if !params.is_empty() {
-                    self.unsupported("parameters of `after init`", d.span, env);
-                }
-                if let Some(b) = self.elab_init(body, env) {
+                if let Some(b) = self.elab_init(params, body, env) {
                     self.inits.push(b);
                     self.init_origins.push(env.origin());
                 }
             }
+        }
+        // `old` in initialisation: the snapshots are taken first.
+        if !self.init_olds.is_empty() {
+            let olds = std::mem::take(&mut self.init_olds);
+            let span = items
+                .iter()
+                .find(|(d, _)| matches!(d.kind, K::AfterInit { .. }))
+                .map(|(d, _)| d.span)
+                .unwrap_or_default();
+            let snaps = self.snapshots(&olds, span);
+            self.inits.insert(0, Block::new(snaps));
         }
         for i in 0..self.actions.len() {
             self.elab_action(ActionId(u32::try_from(i).unwrap_or(u32::MAX)));
@@ -88,67 +128,87 @@ impl<'a> Checker<'a> {
     fn pass_sorts(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
         match &d.kind {
             K::Type { name, sort, .. } => {
-                let full = if name.as_str() == "this" {
-                    if env.prefix.is_empty() {
-                        self.err(SemaError::ThisOutsideObject { span: name.span }, env);
-                        return;
+                self.declare_type(name, sort.as_ref(), d.span, env);
+            }
+            K::Variant { name, of, sort } => {
+                if let Some(id) = self.declare_type(name, sort.as_ref(), d.span, env) {
+                    self.pending_variants.push((id, of, d.span, env.clone()));
+                }
+            }
+            K::Object { name, .. } | K::Subclass { name, .. } => self.class_sort(d, name, env),
+            _ => {}
+        }
+    }
+
+    /// `type name [= sort]` (also the sort of a `variant`): declares the
+    /// sort and returns it (`None` if it could not be declared).
+    fn declare_type(
+        &mut self,
+        name: &ast::Ident,
+        sort: Option<&'a ast::Sort>,
+        span: Span,
+        env: &Rc<Env>,
+    ) -> Option<SortId> {
+        let full = if name.as_str() == "this" {
+            if env.prefix.is_empty() {
+                self.err(SemaError::ThisOutsideObject { span: name.span }, env);
+                return None;
+            }
+            crate::check::join(&env.prefix)
+        } else {
+            dotted(&env.prefix, name.as_str())
+        };
+        match sort {
+            None => {
+                let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
+                self.declare(full, Entity::Sort(id), name.span, env)
+                    .then_some(id)
+            }
+            Some(ast::Sort::Enum(ctors)) => {
+                let names: Vec<Symbol> = ctors
+                    .iter()
+                    .map(|c| dotted(&env.prefix, c.as_str()))
+                    .collect();
+                let id = self.add_sort(full, SortKind::Enum(names), Some(name.span));
+                if !self.declare(full, Entity::Sort(id), name.span, env) {
+                    return None;
+                }
+                // Enum constructors are named within the enclosing object.
+                for c in ctors {
+                    let cfull = dotted(&env.prefix, c.as_str());
+                    let s = self.add_sym(
+                        SymbolDecl::new(cfull, vec![], id, Role::EnumCtor).with_span(Some(c.span)),
+                    );
+                    self.declare(cfull, Entity::Sym(s), c.span, env);
+                }
+                Some(id)
+            }
+            Some(ast::Sort::Range { lo, hi }) => {
+                let lo = self.range_bound(lo.name.as_str(), lo.span, env);
+                let hi = self.range_bound(hi.name.as_str(), hi.span, env);
+                match self.range_kind(lo, hi, span, env) {
+                    Some(kind) => {
+                        let id = self.add_sort(full, kind, Some(name.span));
+                        self.interpret_origins.insert(id, env.origin());
+                        self.declare(full, Entity::Sort(id), name.span, env)
+                            .then_some(id)
                     }
-                    crate::check::join(&env.prefix)
-                } else {
-                    dotted(&env.prefix, name.as_str())
-                };
-                match sort {
+                    // Reported; declared so its uses do not cascade.
                     None => {
-                        let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
-                        self.declare(full, Entity::Sort(id), name.span, env);
-                    }
-                    Some(ast::Sort::Enum(ctors)) => {
-                        let names: Vec<Symbol> = ctors
-                            .iter()
-                            .map(|c| dotted(&env.prefix, c.as_str()))
-                            .collect();
-                        let id = self.add_sort(full, SortKind::Enum(names), Some(name.span));
-                        if !self.declare(full, Entity::Sort(id), name.span, env) {
-                            return;
-                        }
-                        // Enum constructors are named within the enclosing object.
-                        for c in ctors {
-                            let cfull = dotted(&env.prefix, c.as_str());
-                            let s = self.add_sym(
-                                SymbolDecl::new(cfull, vec![], id, Role::EnumCtor)
-                                    .with_span(Some(c.span)),
-                            );
-                            self.declare(cfull, Entity::Sym(s), c.span, env);
-                        }
-                    }
-                    Some(ast::Sort::Range { lo, hi }) => {
-                        let lo = self.range_bound(lo.name.as_str(), lo.span, env);
-                        let hi = self.range_bound(hi.name.as_str(), hi.span, env);
-                        match self.range_kind(lo, hi, d.span, env) {
-                            Some(kind) => {
-                                let id = self.add_sort(full, kind, Some(name.span));
-                                self.interpret_origins.insert(id, env.origin());
-                                self.declare(full, Entity::Sort(id), name.span, env);
-                            }
-                            // Reported; declared so its uses do not cascade.
-                            None => self.declare_unsupported_sort(full, name.span, env),
-                        }
-                    }
-                    Some(ast::Sort::Struct(fields)) => {
-                        let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
-                        self.struct_sorts.insert(id);
-                        if self.declare(full, Entity::Sort(id), name.span, env) {
-                            self.pending_structs.push((id, fields, env.clone()));
-                        }
+                        self.declare_unsupported_sort(full, name.span, env);
+                        None
                     }
                 }
             }
-            K::Variant { name, .. } => {
-                self.unsupported("`variant` types", d.span, env);
-                let full = dotted(&env.prefix, name.as_str());
-                self.declare_unsupported_sort(full, name.span, env);
+            Some(ast::Sort::Struct(fields)) => {
+                let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
+                self.struct_sorts.insert(id);
+                if !self.declare(full, Entity::Sort(id), name.span, env) {
+                    return None;
+                }
+                self.pending_structs.push((id, fields, env.clone()));
+                Some(id)
             }
-            _ => {}
         }
     }
 
@@ -156,13 +216,6 @@ impl<'a> Checker<'a> {
     /// `f(V:t) : s` per field, declared in the scope of the type (as Ivy
     /// does: `x.f` finds it as a sibling of the sort).
     fn struct_fields(&mut self, sort: SortId, fields: &[ast::TypedName], env: &Rc<Env>) {
-        if !env.obj_params.is_empty() {
-            let span = fields.first().map(|f| f.span);
-            if let Some(span) = span {
-                self.unsupported("struct types inside parameterised objects", span, env);
-            }
-            return;
-        }
         for tn in fields {
             self.declare_destructor(tn, Some(sort), env);
         }
@@ -171,10 +224,36 @@ impl<'a> Checker<'a> {
     /// A destructor: a field of struct sort `sort`, or (for `sort == None`)
     /// a `destructor d(X:t, ...) : u` declaration, whose struct sort is
     /// that of its first argument.
-    fn declare_destructor(&mut self, tn: &ast::TypedName, sort: Option<SortId>, env: &Env) {
-        let ast::TypedHead::Name { name, args } = &tn.head else {
-            self.unsupported("infix destructor declarations", tn.span, env);
-            return;
+    pub(crate) fn declare_destructor(
+        &mut self,
+        tn: &ast::TypedName,
+        sort: Option<SortId>,
+        env: &Env,
+    ) {
+        let (name, args) = match &tn.head {
+            ast::TypedHead::Name { name, args } => (name, args),
+            // `destructor (X:t + Y:u) : v`: the operator, as a destructor.
+            ast::TypedHead::Infix { lhs, op, rhs } => {
+                let ret = match &tn.sort {
+                    Some(s) => self.resolve_sort(s, env),
+                    None => Some(SortId::BOOL),
+                };
+                let binders = [lhs.clone(), rhs.clone()];
+                let Some(ret) = ret else { return };
+                let first = binders.first().and_then(|b| b.sort.as_ref());
+                let base = first.and_then(|s| self.resolve_sort(s, env));
+                if let (Some(s), Some(base)) =
+                    (self.declare_infix(&binders, op, ret, false, env), base)
+                {
+                    self.destructors.push(Destructor {
+                        sym: s,
+                        sort: sort.unwrap_or(base),
+                        field: sort.is_some(),
+                        span: op.span,
+                    });
+                }
+                return;
+            }
         };
         let Some(ret) = (match &tn.sort {
             Some(s) => self.resolve_sort(s, env),
@@ -215,11 +294,11 @@ impl<'a> Checker<'a> {
                 }
             },
         };
-        if !env.obj_params.is_empty() {
-            self.unsupported("destructors inside parameterised objects", tn.span, env);
-            return;
-        }
-        if let Some(s) = self.declare_sym(name.as_str(), name.span, sorts, ret, Role::Rigid, env) {
+        // As in ms-ivy, a destructor (a struct field) does not take the
+        // parameters of an enclosing parameterised object.
+        let plain = env.without_params();
+        if let Some(s) = self.declare_sym(name.as_str(), name.span, sorts, ret, Role::Rigid, &plain)
+        {
             self.destructors.push(Destructor {
                 sym: s,
                 sort: base,
@@ -307,24 +386,30 @@ impl<'a> Checker<'a> {
 
     fn interpret(
         &mut self,
-        oper: &ast::Oper,
-        target: &ast::InterpretTarget,
+        oper: &'a ast::Oper,
+        target: &'a ast::InterpretTarget,
         span: Span,
         env: &Rc<Env>,
     ) {
-        let ast::Oper::Name(p) = oper else {
-            self.unsupported("interpreting operators", span, env);
-            return;
+        let p = match oper {
+            ast::Oper::Name(p) => p,
+            // ms-ivy: "undefined: +".
+            ast::Oper::Op(o) => {
+                self.undefined(NameKind::Value, o.op.as_str(), o.span, env);
+                return;
+            }
+            ast::Oper::Native(q) => {
+                self.undefined(NameKind::Sort, "<<< ... >>>", q.span, env);
+                return;
+            }
         };
         let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
         let sort = match self.resolve_full(&segs, env) {
             Some((_, Entity::Sort(s))) => s,
-            Some((_, Entity::Sym(_))) => {
-                self.unsupported("interpreting functions", span, env);
-                return;
-            }
+            // A function symbol (declared later): see `interp.rs`.
             _ => {
-                self.undefined(NameKind::Sort, &p.to_dotted(), p.span, env);
+                self.pending_sym_interps
+                    .push((p, target, span, env.clone()));
                 return;
             }
         };
@@ -367,7 +452,11 @@ impl<'a> Checker<'a> {
                 .ok_or((Symbol::intern(&name), t.span))
             }
             ast::InterpretTarget::Oper(ast::Oper::Native(q)) => {
-                self.unsupported("native interpretations", q.span, env);
+                self.interpret_native(sort, q, span, env);
+                return;
+            }
+            ast::InterpretTarget::Enum(ctors) => {
+                self.interpret_enum(sort, ctors, span, env);
                 return;
             }
             ast::InterpretTarget::Range { lo, hi } => {
@@ -378,36 +467,14 @@ impl<'a> Checker<'a> {
                     None => return,
                 }
             }
-            _ => {
-                self.unsupported("this interpretation", span, env);
-                return;
+            ast::InterpretTarget::Oper(ast::Oper::Op(o)) => {
+                Err((Symbol::intern(o.op.as_str()), o.span))
             }
         };
         match kind {
             Err((name, tspan)) => self.err(SemaError::UnknownTheory { name, span: tspan }, env),
             Ok(k) => {
-                if let Some(prev) = self.interpreted.get(&sort) {
-                    let s = self.sort_name(sort);
-                    let previous = *prev;
-                    self.err(
-                        SemaError::DuplicateInterpretation {
-                            sort: s,
-                            span,
-                            previous,
-                        },
-                        env,
-                    );
-                    return;
-                }
-                if !matches!(self.sort_kind(sort), SortKind::Uninterpreted) {
-                    self.unsupported("interpreting a non-uninterpreted sort", span, env);
-                    return;
-                }
-                self.interpreted.insert(sort, span);
-                self.interpret_origins.insert(sort, env.origin());
-                if let Some(d) = self.sorts.get_mut(sort.index()) {
-                    d.kind = k;
-                }
+                self.set_interpretation(sort, k, span, env);
             }
         }
     }
@@ -450,7 +517,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Declares one symbol; returns it.
-    fn declare_sym(
+    pub(crate) fn declare_sym(
         &mut self,
         name: &str,
         nspan: Span,
@@ -509,10 +576,17 @@ impl<'a> Checker<'a> {
                 Some(s) => self.resolve_sort(s, env)?,
                 None => match self.infer_result_sort(lhs, def, env) {
                     Some(s) => s,
+                    // ms-ivy: "unspecified type".
                     None => {
-                        self.unsupported(
-                            "function declarations without a result sort",
-                            lhs.span,
+                        let name = match &lhs.lhs {
+                            ast::DefnLhs::Name { name, .. } => Symbol::intern(&name.to_dotted()),
+                            ast::DefnLhs::Infix { op, .. } => Symbol::intern(op.op.as_str()),
+                        };
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name,
+                                span: lhs.span,
+                            },
                             env,
                         );
                         return None;
@@ -532,36 +606,73 @@ impl<'a> Checker<'a> {
                 lhs: l, op, rhs: r, ..
             } => {
                 let binders = Self::defarg_binders(&[l.clone(), r.clone()]);
-                let sorts = self.binder_sorts(&binders, env)?;
-                let (a, b) = (sorts.first().copied()?, sorts.get(1).copied()?);
-                if a != b
-                    || self.sort_kind(a).is_interpreted()
-                    || (is_relation && op.op != ast::BinOp::Lt)
-                {
-                    self.unsupported("this operator declaration", lhs.span, env);
-                    return None;
-                }
-                let opname: &'static str = op.op.as_str();
-                if let Some(prev) = self.ops.get(&(opname, a)) {
-                    let previous = self.sym(*prev).and_then(|d| d.span);
-                    self.err(
-                        SemaError::DuplicateDeclaration {
-                            name: Symbol::intern(opname),
-                            span: op.span,
-                            previous,
-                        },
-                        env,
-                    );
-                    return None;
-                }
-                let s = self.add_sym(
-                    SymbolDecl::new(Symbol::intern(opname), sorts, ret, Role::Rigid)
-                        .with_span(Some(op.span)),
-                );
-                self.ops.insert((opname, a), s);
+                let s = self.declare_infix(&binders, op, ret, def.is_some(), env)?;
                 Some((s, binders))
             }
         }
+    }
+
+    /// An operator declared on two values: `relation (X:t < Y:t)`,
+    /// `function (X:t + Y:t) : t`, `individual (X:t - Y:t) : t`. On an
+    /// uninterpreted sort `t` it is the operator symbol of `t` (returned);
+    /// as in Ivy, `<=`, `>`, `>=` are always written with `<` (declaring
+    /// one declares `<`), and an operator on an interpreted sort is the
+    /// theory's own. Other shapes (operands of two sorts, a result of
+    /// another sort) declare nothing: Ivy accepts them but cannot use them.
+    /// With a definition (`defined`), `<=`, `>` and `>=` are symbols of
+    /// their own, as in Ivy (the definition is used where they are).
+    fn declare_infix(
+        &mut self,
+        binders: &[ast::Binder],
+        op: &ast::OpName,
+        ret: SortId,
+        defined: bool,
+        env: &Env,
+    ) -> Option<SymId> {
+        let sorts = self.binder_sorts(binders, env)?;
+        let (a, b) = (sorts.first().copied()?, sorts.get(1).copied()?);
+        if a != b || *self.sort_kind(a) != SortKind::Uninterpreted {
+            return None;
+        }
+        let relational = matches!(
+            op.op,
+            ast::BinOp::Lt | ast::BinOp::Le | ast::BinOp::Gt | ast::BinOp::Ge
+        );
+        if relational {
+            if ret != SortId::BOOL {
+                return None;
+            }
+            if op.op != ast::BinOp::Lt && !defined {
+                self.op_symbol("<", a, SortId::BOOL, op.span);
+                return None;
+            }
+        } else if ret != a
+            || !matches!(
+                op.op,
+                ast::BinOp::Add | ast::BinOp::Sub | ast::BinOp::Mul | ast::BinOp::Div
+            )
+        {
+            return None;
+        }
+        let opname: &'static str = op.op.as_str();
+        if let Some(prev) = self.ops.get(&(opname, a)) {
+            let previous = self.sym(*prev).and_then(|d| d.span);
+            self.err(
+                SemaError::DuplicateDeclaration {
+                    name: Symbol::intern(opname),
+                    span: op.span,
+                    previous,
+                },
+                env,
+            );
+            return None;
+        }
+        let s = self.add_sym(
+            SymbolDecl::new(Symbol::intern(opname), sorts, ret, Role::Rigid)
+                .with_span(Some(op.span)),
+        );
+        self.ops.insert((opname, a), s);
+        Some(s)
     }
 
     fn declare_typed(&mut self, tn: &ast::TypedName, role: Role, env: &Env) -> Option<SymId> {
@@ -574,9 +685,9 @@ impl<'a> Checker<'a> {
                 let sorts = self.binder_sorts(args.as_deref().unwrap_or(&[]), env)?;
                 self.declare_sym(name.as_str(), name.span, sorts, ret, role, env)
             }
-            ast::TypedHead::Infix { .. } => {
-                self.unsupported("infix individual declarations", tn.span, env);
-                None
+            // `individual (X:t - Y:t) : t` declares the operator.
+            ast::TypedHead::Infix { lhs, op, rhs } => {
+                self.declare_infix(&[lhs.clone(), rhs.clone()], op, ret, false, env)
             }
         }
     }
@@ -615,10 +726,10 @@ impl<'a> Checker<'a> {
                     self.declare_typed(tn, Role::State, env);
                 }
             }
-            K::Parameter { name, default } => {
-                if default.is_some() {
-                    self.unsupported("parameter default values", d.span, env);
-                }
+            // The default value of a parameter (`parameter p : t = v`) is
+            // the value extracted code starts with when none is given on
+            // the command line; verification holds for every value.
+            K::Parameter { name, .. } => {
                 if let Some(s) = self.declare_typed(name, Role::Rigid, env) {
                     self.param_syms.insert(s);
                 }
@@ -628,7 +739,13 @@ impl<'a> Checker<'a> {
                     self.declare_destructor(tn, None, env);
                 }
             }
-            K::Constructor(_) => self.unsupported("constructors", d.span, env),
+            K::Constructor(tns) => {
+                for tn in tns {
+                    self.pending_constructors.push((tn, env.clone()));
+                }
+            }
+            K::Field(tns) => self.class_fields(tns, d.span, env),
+            K::Macro { name, body } => self.declare_macro(name, body, d.span, env),
             K::Derived(defs) => {
                 for df in defs {
                     self.declare_definition(df, env);
@@ -661,15 +778,22 @@ impl<'a> Checker<'a> {
                 returns,
                 body,
             } => {
-                if *method {
-                    self.unsupported("`method`", d.span, env);
-                }
                 let full = dotted(&env.prefix, name.as_str());
+                // `method m(x:t)` takes the object's value `self` first.
+                let this = if *method {
+                    match self.method_self(name, d.span, env) {
+                        Some(p) => Some(p),
+                        None => return,
+                    }
+                } else {
+                    None
+                };
                 // Actions of parameterised objects take the object
                 // parameters first.
                 let all_params: Vec<ast::Param> = env
                     .obj_params
                     .iter()
+                    .chain(this.iter())
                     .chain(params.iter())
                     .cloned()
                     .collect();
@@ -898,9 +1022,13 @@ impl<'a> Checker<'a> {
             op.op,
             ast::BinOp::Add | ast::BinOp::Sub | ast::BinOp::Mul | ast::BinOp::Div
         );
+        let relational = matches!(
+            op.op,
+            ast::BinOp::Lt | ast::BinOp::Le | ast::BinOp::Gt | ast::BinOp::Ge
+        );
         if a != b
             || *self.sort_kind(a) != SortKind::Uninterpreted
-            || !(op.op == ast::BinOp::Lt || (arith && ret == a))
+            || !((relational && ret == SortId::BOOL) || (arith && ret == a))
         {
             self.unsupported("this operator definition", df.lhs.span, env);
             return;
@@ -1018,6 +1146,7 @@ impl<'a> Checker<'a> {
             env: env.clone(),
             params: pn,
             returns: rn,
+            mixer: None,
         };
         match kind {
             ast::MonitorKind::Before => info.befores.push(m),
@@ -1084,8 +1213,8 @@ impl<'a> Checker<'a> {
                     self.add_monitor(kind, action, params, returns, b, env);
                 }
             }
-            K::Mixin { .. } => self.unsupported("`mixin` declarations", d.span, env),
-            K::Mixord { .. } => self.unsupported("`mixord` declarations", d.span, env),
+            // Resolved after every monitor (see `mixin.rs`).
+            K::Mixin { .. } | K::Mixord { .. } => self.pending_mixins.push((d, env.clone())),
             K::ImportExport { kind, action } => {
                 let Some(path) = self.callatom_path(action, env) else {
                     return;
@@ -1122,11 +1251,11 @@ impl<'a> Checker<'a> {
     }
 
     /// A call atom without arguments as a path.
-    pub(crate) fn callatom_path(&mut self, c: &ast::CallAtom, env: &Env) -> Option<ast::Path> {
-        if c.segments.iter().any(|s| s.args.is_some()) {
-            self.unsupported("arguments in this position", c.span, env);
-            return None;
-        }
+    /// A call atom naming an action or object (`export o(X).a`, `mixin`,
+    /// `alias`, ...): arguments name instances of parameterised objects
+    /// and are dropped, as ms-ivy does (`export o(X).w` exports `o.w`,
+    /// for every instance).
+    pub(crate) fn callatom_path(&mut self, c: &ast::CallAtom, _env: &Env) -> Option<ast::Path> {
         Some(ast::Path {
             segments: c.segments.iter().map(|s| s.name.clone()).collect(),
             span: c.span,
@@ -1277,7 +1406,7 @@ impl<'a> Checker<'a> {
                 prop,
             } => {
                 if *temporal {
-                    self.unsupported("temporal axioms", d.span, env);
+                    self.unsupported("temporal axioms (liveness, see issue #19)", d.span, env);
                     return;
                 }
                 match &prop.prop {
@@ -1306,11 +1435,8 @@ impl<'a> Checker<'a> {
                 proof,
             } => {
                 if *temporal {
-                    self.unsupported("temporal properties", d.span, env);
+                    self.unsupported("temporal properties (liveness, see issue #19)", d.span, env);
                     return;
-                }
-                if named.is_some() {
-                    self.unsupported("`named` properties", d.span, env);
                 }
                 if let Some(p) = proof {
                     self.err(SemaError::ProofIgnored { span: p.span }, env);
@@ -1319,6 +1445,9 @@ impl<'a> Checker<'a> {
                     // `explicit` changes nothing for ms-ivy's checks of a
                     // property without a proof: it is proved, then assumed
                     // like the others (docs/verification.md).
+                    if let Some(lhs) = named {
+                        self.named_property(lhs, &t, label(&fmla.label), fmla.span, env);
+                    }
                     let p = Property {
                         label: label(&fmla.label),
                         formula: t,
@@ -1361,6 +1490,19 @@ impl<'a> Checker<'a> {
                     span: name.span,
                 });
             }
+            // An instance of a `module isolate`: `isolate iso = this with
+            // ...` inside the instance.
+            K::Module { with, .. } => {
+                let members = vec![env.object().unwrap_or_else(|| Symbol::intern("this"))];
+                let with = self.isolate_names(with, &[], true, env);
+                self.isolates.push(IsolateDef {
+                    name: dotted(&env.prefix, "iso"),
+                    members,
+                    with,
+                    trusted: false,
+                    span: d.span,
+                });
+            }
             K::IsolateObject {
                 trusted,
                 name,
@@ -1401,9 +1543,17 @@ impl<'a> Checker<'a> {
                     span: d.span,
                 });
             }
-            K::ImplementType { .. } => self.unsupported("`implement type`", d.span, env),
-            K::Delegate { to: Some(_), .. } => self.unsupported(
-                "`delegate ... -> ...` (delegation to another action)",
+            // `implement type t with u`: in the units that see it, ms-ivy
+            // identifies `t` with `u` (an uninterpreted refinement); ivyc
+            // keeps `t` abstract, which proves less, never more.
+            K::ImplementType { ty, with } => {
+                for n in [ty, with] {
+                    self.resolve_sort(&ast::Path::single(n.clone()), env);
+                }
+            }
+            K::Delegate { to: Some(_), .. } => self.unsupported_because(
+                "`delegate m -> o` (checking a mixin's assertions in the isolate of another object)",
+                "`delegate m` without `->` is supported",
                 d.span,
                 env,
             ),
@@ -1412,9 +1562,15 @@ impl<'a> Checker<'a> {
             // Resolved in `run_passes`.
             K::Alias { .. } => {}
             K::Progress(_) | K::Rely { .. } => {
-                self.unsupported("liveness declarations", d.span, env)
+                self.unsupported("liveness declarations (see issue #19)", d.span, env)
             }
-            K::Macro { .. } => self.unsupported("`macro`", d.span, env),
+            // `unprovable property/invariant`: ms-ivy drops it unless run
+            // with `unprovable=true` (which checks that it fails).
+            K::Unprovable(_) => {}
+            // Declared with the sorts and symbols (`class.rs`).
+            K::Subclass { .. } | K::Field(_) => {}
+            // Declared with the symbols.
+            K::Macro { .. } => {}
             _ => {}
         }
         let _ = Section::Common;
@@ -1475,6 +1631,11 @@ impl<'a> Checker<'a> {
                 span: a.span,
             };
             let segs: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
+            if segs == ["this"] && env.prefix.is_empty() {
+                // `with this`: the whole program.
+                out.push(Symbol::intern("this"));
+                continue;
+            }
             match self.resolve_full(&segs, env) {
                 Some((full, _)) => out.push(full),
                 None => self.pending_isolate_names.push((
@@ -1500,6 +1661,7 @@ impl<'a> Checker<'a> {
             .chain(&self.invariants)
             .filter_map(|(p, _)| p.label)
             .chain(self.def_meta.values().filter_map(|(_, l)| *l))
+            .chain(self.labels.iter().copied())
             .collect();
         for (iso, in_with, name, span, env) in std::mem::take(&mut self.pending_isolate_names) {
             let found = (0..=env.prefix.len())
@@ -1527,12 +1689,26 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let ast::DefnRhs::Expr(e) = rhs else {
-                let s = match rhs {
-                    ast::DefnRhs::Some { span, .. } => *span,
-                    ast::DefnRhs::Native(q) => q.span,
-                    ast::DefnRhs::Expr(e) => e.span,
-                };
-                self.unsupported("this form of definition", s, &env);
+                match rhs {
+                    // `f(X) = some Y. p(X,Y) [in e else d]`: see `named.rs`.
+                    ast::DefnRhs::Some {
+                        binder,
+                        fmla,
+                        in_,
+                        else_,
+                        ..
+                    } => self.some_definition(
+                        sym,
+                        &binders,
+                        binder,
+                        fmla,
+                        in_.as_ref().zip(else_.as_ref()),
+                        span,
+                        &env,
+                    ),
+                    ast::DefnRhs::Native(q) => self.unsupported("native definitions", q.span, &env),
+                    ast::DefnRhs::Expr(_) => {}
+                }
                 continue;
             };
             if binders.len() != d.args.len() {

@@ -306,7 +306,7 @@ impl Checker<'_> {
                 _ => {
                     self.err(
                         SemaError::Unsupported {
-                            what: "temporal operators",
+                            what: "temporal operators (liveness, see issue #19)",
                             span,
                             help: Some(
                                 "ivyc verifies safety properties by inductive invariants only",
@@ -344,12 +344,14 @@ impl Checker<'_> {
                 }
                 Some((t, ts))
             }
-            ExprKind::Isa { .. } => {
-                self.unsupported("`isa`", span, &env);
-                None
-            }
+            ExprKind::Isa { expr, sort } => self.elab_isa(cx, expr, sort, span),
             ExprKind::NamedBinder { .. } => {
-                self.unsupported("named binders (`$name`)", span, &env);
+                self.unsupported_because(
+                    "named binders (`$name`)",
+                    "Ivy uses them in liveness-to-safety proofs (liveness, see issue #19); its solver gives them no other meaning",
+                    span,
+                    &env,
+                );
                 None
             }
             ExprKind::Quant {
@@ -423,6 +425,24 @@ impl Checker<'_> {
                 self.elab_path(cx, &segs, func.span, args.as_deref(), span, expected)
             }
             ExprKind::Dot { base, member, args } => {
+                // `o(X).f(Y)`: a member of an instance of a parameterised
+                // object is `o.f(X, Y)`.
+                if let Some((obj, mut all)) = self.object_instance(cx, base) {
+                    let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                    all.extend(args.iter().flatten().cloned());
+                    return match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Sym(f)) => {
+                            self.apply_sym(cx, f, member.span, Some(&all), span)
+                        }
+                        Some(Entity::Action(a)) => {
+                            self.call_in_expr(cx, a, full, None, member.span, Some(&all), span)
+                        }
+                        _ => {
+                            self.undefined(NameKind::Value, full.as_str(), member.span, &env);
+                            None
+                        }
+                    };
+                }
                 let (b, bs) = self.elab(cx, base, None)?;
                 self.elab_member(
                     cx,
@@ -435,6 +455,45 @@ impl Checker<'_> {
                     expected,
                 )
             }
+        }
+    }
+
+    /// `o(X)` (also `o(X).p(Y)` for a parameterised `p` inside `o`) where
+    /// `o` is a parameterised object (or instance): the object's full name
+    /// and its arguments, in order.
+    pub(crate) fn object_instance(&self, cx: &Cx, e: &Expr) -> Option<(Symbol, Vec<Expr>)> {
+        match &e.kind {
+            ExprKind::Paren(x) => self.object_instance(cx, x),
+            ExprKind::App {
+                func,
+                args: Some(args),
+            } => {
+                let first = func.segments.first()?.name;
+                if cx.lookup(first).is_some() {
+                    return None;
+                }
+                let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
+                match self.resolve_full(&segs, &cx.env)? {
+                    (full, Entity::Object) => Some((full, args.clone())),
+                    _ => None,
+                }
+            }
+            ExprKind::Dot {
+                base,
+                member,
+                args: Some(args),
+            } => {
+                let (obj, mut all) = self.object_instance(cx, base)?;
+                let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                match self.names.get(&full)?.0 {
+                    Entity::Object => {
+                        all.extend(args.iter().cloned());
+                        Some((full, all))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 
@@ -720,6 +779,13 @@ impl Checker<'_> {
                     );
                     return None;
                 }
+                // A defined `<=`, `>` or `>=` is used as defined (Ivy);
+                // otherwise they are written with `<`.
+                if let Some(&own) = self.ops.get(&(op.as_str(), s)) {
+                    if op != BinOp::Lt && self.defined_syms.contains(&own) {
+                        return Some((sp(Term::app(own, vec![l, r]), span), SortId::BOOL));
+                    }
+                }
                 if !self.semantics().derived_orders() {
                     // Ivy 1.5 and older: `<=`, `>`, `>=` are relations of
                     // their own on an uninterpreted sort (see version.rs).
@@ -769,8 +835,23 @@ impl Checker<'_> {
                 let f = self.op_symbol(op.as_str(), s, s, span);
                 Some((sp(Term::app(f, vec![l, r]), span), s))
             }
-            BinOp::Pto => {
-                self.unsupported("`*>`", span, &env);
+            BinOp::Pto => self.elab_pto(cx, lhs, rhs, span),
+            BinOp::When(k) => {
+                let what = match k {
+                    ast::WhenKind::First => {
+                        "the temporal operator `whenfirst` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Last => {
+                        "the temporal operator `whenlast` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Next => {
+                        "the temporal operator `whennext` (liveness, see issue #19)"
+                    }
+                    ast::WhenKind::Prev => {
+                        "the temporal operator `whenprev` (liveness, see issue #19)"
+                    }
+                };
+                self.unsupported(what, span, &env);
                 None
             }
         }
@@ -831,6 +912,12 @@ impl Checker<'_> {
             }
         }
         if let Some((b, _)) = cx.lookup(first) {
+            // A local function (`var f(X:t) : u`) applied.
+            if let (Binding::Local(sym), 1, Some(_)) = (b, segs.len(), args) {
+                if self.sym(sym).is_some_and(|d| !d.args.is_empty()) {
+                    return self.apply_sym(cx, sym, pspan, args, span);
+                }
+            }
             let (t, s) = match b {
                 Binding::Local(sym) => {
                     let sym = match cx.inout.iter().find(|(r, _)| *r == sym) {
@@ -906,7 +993,10 @@ impl Checker<'_> {
                 for k in (1..segs.len()).rev() {
                     let head = strs.get(..k).unwrap_or(&[]);
                     if let Some((_, Entity::Sym(c))) = self.resolve_full(head, &env) {
-                        if self.sym(c).map(|d| d.args.is_empty()) == Some(true) {
+                        // An individual, or a member of the enclosing
+                        // parameterised object (its parameters implicit).
+                        let implicit = self.implicit.get(&c).map_or(0, |v| v.len());
+                        if self.sym(c).map(|d| d.args.len()) == Some(implicit) {
                             let (t, s) = self.apply_sym(cx, c, pspan, None, pspan)?;
                             return self.elab_member(
                                 cx,
@@ -1222,10 +1312,14 @@ impl Checker<'_> {
             .zip(psyms.iter().skip(skip))
         {
             match self.elab(cx, a, Some(want)) {
-                Some((t, ts)) => {
-                    ok &= self.expect(cx, ts, Some(want), a.span, Some(p));
-                    out.push(t);
-                }
+                Some((t, ts)) => match self.coerce(cx, t.clone(), ts, want) {
+                    // A value of a variant passed for its parent sort.
+                    Some(up) => out.push(up),
+                    None => {
+                        ok &= self.expect(cx, ts, Some(want), a.span, Some(p));
+                        out.push(t);
+                    }
+                },
                 None => ok = false,
             }
         }
@@ -1233,7 +1327,7 @@ impl Checker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn call_in_expr(
+    pub(crate) fn call_in_expr(
         &mut self,
         cx: &mut Cx,
         a: ActionId,
@@ -1284,6 +1378,7 @@ impl Checker<'_> {
             return None;
         }
         let rs = self.sym(ret)?.ret;
+        let method = base.is_some();
         let targs = self.call_args(cx, a, name, base, args, span)?;
         // A call in an assertion is lifted before it: its arguments may not
         // mention the formula's variables.
@@ -1304,14 +1399,18 @@ impl Checker<'_> {
         let tname = self.fresh_name(&format!("{}.tmp", cx.owner));
         let tmp = self.add_local(tname, rs, Some(span));
         cx.temps.push(tmp);
-        cx.lifted.push(Stmt {
+        let mut call = Stmt {
             kind: StmtKind::Call {
                 action: a,
                 args: targs,
                 results: vec![tmp],
             },
             span,
-        });
+        };
+        if method {
+            call = self.dispatch(call, cx.owner);
+        }
+        cx.lifted.push(call);
         Some((sp(Term::constant(tmp), span), rs))
     }
 

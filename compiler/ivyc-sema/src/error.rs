@@ -348,6 +348,34 @@ pub enum SemaError {
         found: Option<Symbol>,
         span: Span,
     },
+    /// `property ... named f(X)` that Ivy cannot skolemise: the formula is
+    /// not `forall ... exists Y. body` with one `Y` (`var == None`), or a
+    /// universally quantified variable `var` is not an argument of `f`.
+    InvalidNamed {
+        name: Symbol,
+        var: Option<Symbol>,
+        span: Span,
+        fmla: Span,
+    },
+    /// A parameter of `after init(x:t)` used in its body: Ivy gives it no
+    /// value.
+    InitParameterUsed {
+        name: Symbol,
+        span: Span,
+        decl: Span,
+    },
+    /// An `interpret` that Ivy cannot apply (`why` says why).
+    InvalidInterpretation {
+        name: Symbol,
+        span: Span,
+        why: &'static str,
+    },
+    /// A `field`, `method` or sortless `constructor` outside an object
+    /// with a sort of its own (a `class`, or an object with `type this`).
+    NoObjectSort {
+        what: &'static str,
+        span: Span,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -414,6 +442,10 @@ impl SemaError {
             | NotAFunction { span, .. }
             | UnknownField { span, .. }
             | InvalidDestructor { span, .. }
+            | InvalidNamed { span, .. }
+            | InitParameterUsed { span, .. }
+            | InvalidInterpretation { span, .. }
+            | NoObjectSort { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -490,6 +522,10 @@ impl IntoDiagnostic for SemaError {
             NotAFunction { .. } => "not-a-function",
             UnknownField { .. } => "unknown-field",
             InvalidDestructor { .. } => "invalid-destructor",
+            InvalidNamed { .. } => "invalid-named",
+            InitParameterUsed { .. } => "init-parameter-used",
+            InvalidInterpretation { .. } => "invalid-interpretation",
+            NoObjectSort { .. } => "no-object-sort",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -688,9 +724,12 @@ impl IntoDiagnostic for SemaError {
             }
             OldOutsideEnsure { span } => error(
                 code,
-                "`old` is only allowed in `ensure` and in `after` monitors",
+                "`old` is only allowed in the code of actions and initialisers",
             )
-            .with_labels(vec![primary(*span, "`old` used here")]),
+            .with_labels(vec![primary(*span, "`old` used here")])
+            .with_notes(vec![
+                "note: `old e` is the value of `e` when the action (or initialisation) started; a formula outside code has no such state".into(),
+            ]),
             MissingReturns { action, span, decl } => {
                 let mut labels = vec![primary(*span, "its value is used here")];
                 if let Some(d) = decl {
@@ -952,6 +991,54 @@ impl IntoDiagnostic for SemaError {
                     .with_labels(vec![primary(*span, "invalid destructor")])
                     .with_notes(vec![note])
             }
+            InvalidNamed {
+                name,
+                var,
+                span,
+                fmla,
+            } => {
+                let (msg, note) = match var {
+                    None => (
+                        format!("cannot name the witness of this property {}", q(name)),
+                        "`named f(X, ...)` needs a property `forall X, ... exists Y. p` with one existential variable `Y`; `f(X, ...)` then names the `Y`".to_string(),
+                    ),
+                    Some(v) => (
+                        format!("variable {} must be a parameter of {}", q(v), q(name)),
+                        "the witness may depend on every universally quantified variable of the property, so each must be an argument of the name".to_string(),
+                    ),
+                };
+                error(code, msg)
+                    .with_labels(vec![
+                        primary(*span, "the name"),
+                        secondary(*fmla, "the property"),
+                    ])
+                    .with_notes(vec![note])
+            }
+            NoObjectSort { what, span } => {
+                error(code, format!("{what} needs an object with a sort of its own"))
+                    .with_labels(vec![primary(*span, "declared here")])
+                    .with_notes(vec![
+                        "help: declare it in a `class`, or in an object that declares `type this`"
+                            .into(),
+                    ])
+            }
+            InvalidInterpretation { name, span, why } => {
+                error(code, format!("cannot interpret {}", q(name)))
+                    .with_labels(vec![primary(*span, "this interpretation")])
+                    .with_notes(vec![format!("note: {why}")])
+            }
+            InitParameterUsed { name, span, decl } => error(
+                code,
+                format!("parameter {} of `after init` has no value", q(name)),
+            )
+            .with_labels(vec![
+                primary(*span, "used here"),
+                secondary(*decl, "declared here"),
+            ])
+            .with_notes(vec![
+                "note: initialisation is not called with arguments; Ivy accepts parameters of `after init` but cannot check a program that uses them (\"multiply assigned\")".into(),
+                "help: use a local (`var x : t;`) for an arbitrary value".into(),
+            ]),
             Unsupported { what, span, help } => {
                 let mut d = error(code, format!("unsupported: {what}"))
                     .with_labels(vec![primary(*span, "not supported by ivyc")]);

@@ -1,14 +1,15 @@
 //! Assignments to struct fields (`x.f := v`, `f(x) := v`, `x.f.g := v`,
-//! `x.f := *`), with Ivy's semantics: the destructors never change; the root
-//! `x` gets a fresh value whose field `f` is `v` and whose other fields
-//! equal the old ones.
+//! `x.f := *`, `a(X).f := v(X)`), with Ivy's semantics: the destructors
+//! never change; the root `x` gets a fresh value whose field `f` is `v` and
+//! whose other fields equal the old ones (for a root with variables, a
+//! fresh value per instance of the variables).
 
 use crate::check::Checker;
 use crate::elab::Cx;
 use crate::error::SemaError;
 use crate::program::{Stmt, StmtKind};
 use ivyc_base::Span;
-use ivyc_logic::{SortId, SymId, Term, TermKind, Var};
+use ivyc_logic::{Role, SortId, SymId, SymbolDecl, Term, TermKind, Var};
 use std::collections::HashSet;
 
 impl Checker<'_> {
@@ -38,18 +39,27 @@ impl Checker<'_> {
         };
         let sort = self.destructor(*d)?.sort;
         let (base, extra) = args.split_first()?;
-        if !base.free_vars().is_empty() {
-            self.unsupported(
-                "assigning a field of a parameterised value (`a(X).f := e`)",
-                span,
-                &env,
-            );
-            return None;
+        // `a(X).f := e`: the fresh value is a function of the root's
+        // variables, `n(X)`, and the update is parameterised.
+        let mut bvars: Vec<Var> = Vec::new();
+        for v in base.free_vars() {
+            if !bvars.contains(&v) {
+                bvars.push(v);
+            }
         }
         let name = self.fresh_name(&format!("{}.{}", cx.owner, self.sort_name(sort)));
-        let fresh = self.add_local(name, sort, Some(span));
+        let fresh = self.add_sym(
+            SymbolDecl::new(
+                name,
+                bvars.iter().map(|v| v.sort).collect(),
+                sort,
+                Role::Local,
+            )
+            .with_span(Some(span)),
+        );
         cx.temps.push(fresh);
-        let n = Term::constant(fresh).with_span(Some(span));
+        let n =
+            Term::app(fresh, bvars.iter().map(|v| Term::var(*v)).collect()).with_span(Some(span));
         let mut used: HashSet<Var> = lhs.free_vars().into_iter().collect();
         if let Some(v) = &value {
             used.extend(v.free_vars());
@@ -102,7 +112,7 @@ impl Checker<'_> {
             }
         }
         out.push(Stmt {
-            kind: StmtKind::Assume(Term::and(conds).with_span(Some(span))),
+            kind: StmtKind::Assume(Term::forall(bvars, Term::and(conds)).with_span(Some(span))),
             span,
         });
         match &base.kind {

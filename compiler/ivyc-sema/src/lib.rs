@@ -5,16 +5,24 @@
 
 mod autoinst;
 mod check;
+mod class;
 mod decls;
 pub mod dump;
 mod elab;
 pub mod error;
 mod fields;
+mod for_loop;
+mod interp;
 pub mod lower;
+mod macros;
+mod mixin;
+mod named;
 pub mod program;
 mod stmt;
 mod uninterpret;
+mod variant;
 pub mod version;
+mod witness;
 
 pub use error::SemaError;
 pub use program::{

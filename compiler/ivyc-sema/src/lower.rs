@@ -659,11 +659,13 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
 }
 
 /// Whether the object path `obj` lies within one of `roots`.
+/// The root `this` (`with this`, a `module isolate` instantiated at the
+/// top level) holds everything.
 fn within(name: Symbol, roots: &[Symbol]) -> bool {
     let n = name.as_str();
     roots.iter().any(|r| {
         let r = r.as_str();
-        n == r || (n.starts_with(r) && n.as_bytes().get(r.len()) == Some(&b'.'))
+        r == "this" || n == r || (n.starts_with(r) && n.as_bytes().get(r.len()) == Some(&b'.'))
     })
 }
 

@@ -15,16 +15,54 @@ use ivyc_syntax::ast::{self, Expr, ExprKind};
 use std::rc::Rc;
 
 impl<'a> Checker<'a> {
-    pub(crate) fn elab_init(&mut self, body: &'a ast::ActionBody, env: &Rc<Env>) -> Option<Block> {
+    pub(crate) fn elab_init(
+        &mut self,
+        params: &[ast::Param],
+        body: &'a ast::ActionBody,
+        env: &Rc<Env>,
+    ) -> Option<Block> {
         let ast::ActionBody::Block(b) = body else {
             return Some(Block::new(self.native_body(body)));
         };
         let mut cx = Cx::new(env.clone());
         cx.stmt = true;
+        // `after init(x:t)`: Ivy accepts the parameters but gives them no
+        // value (its checks fail with "multiply assigned" when one is
+        // used), so a use is an error here.
+        let mut init_params = Vec::new();
+        for p in params {
+            let srt = self.resolve_sort(&p.sort, env).unwrap_or(SortId::BOOL);
+            let name = self.fresh_name(&format!("init.{}", p.name.as_str()));
+            let x = self.add_local(name, srt, Some(p.name.span));
+            cx.scope.push((p.name.name, Binding::Local(x), p.name.span));
+            init_params.push((x, p.name.clone()));
+        }
+        // `old x` in initialisation is the value before all of it (Ivy):
+        // the snapshots are shared by every `after init` block.
+        cx.old = OldMode::Allowed;
+        cx.olds = std::mem::take(&mut self.init_olds);
         // In a parameterised object, initialisation is for every value of
         // the parameters: they are variables, so updates are parameterised.
         self.bind_object_params(&mut cx, env);
         let stmts = self.elab_stmts(&mut cx, &b.stmts);
+        self.init_olds = std::mem::take(&mut cx.olds);
+        if !init_params.is_empty() {
+            let mut used = Vec::new();
+            let block = Block::new(stmts.clone());
+            block.walk(true, &mut |s| used.extend(stmt_symbols(s)));
+            for (x, id) in &init_params {
+                if let Some(at) = used.iter().find(|(s, _)| s == x).map(|(_, sp)| *sp) {
+                    self.err(
+                        SemaError::InitParameterUsed {
+                            name: id.name,
+                            span: at,
+                            decl: id.span,
+                        },
+                        env,
+                    );
+                }
+            }
+        }
         if env.section == Section::Specification && !stmts.is_empty() {
             // Initialisation of specification state: verified, not extracted.
             return Some(Block::new(vec![Stmt {
@@ -142,7 +180,7 @@ impl<'a> Checker<'a> {
                 &m.env,
                 &m.params,
                 &m.returns,
-                OldMode::Forbidden,
+                OldMode::Allowed,
                 &mut olds,
                 &mut stmts,
                 true,
@@ -157,7 +195,7 @@ impl<'a> Checker<'a> {
                 env,
                 pn,
                 rn,
-                OldMode::Forbidden,
+                OldMode::Allowed,
                 &mut olds,
                 &mut stmts,
                 false,
@@ -195,30 +233,7 @@ impl<'a> Checker<'a> {
                 span: decl_span,
             })
             .collect();
-        for (snap, orig) in &olds {
-            let Some(d) = self.sym(*orig).cloned() else {
-                continue;
-            };
-            let vars: Vec<Var> = d
-                .args
-                .iter()
-                .enumerate()
-                .map(|(i, s)| Var::new(&format!("X{i}"), *s))
-                .collect();
-            let span = self
-                .actions
-                .get(id.index())
-                .map(|a| a.decl_span)
-                .unwrap_or_default();
-            pre.push(Stmt {
-                kind: StmtKind::Assign {
-                    sym: *snap,
-                    args: vars.iter().map(|v| Term::var(*v)).collect(),
-                    value: Term::app_vars(*orig, &vars),
-                },
-                span,
-            });
-        }
+        pre.extend(self.snapshots(&olds, decl_span));
         let shift = pre.len();
         let mut all_parts = vec![BodyPart {
             kind: PartKind::Olds,
@@ -238,9 +253,35 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The statements `snap(X..) := orig(X..)` that take the `old`
+    /// snapshots.
+    pub(crate) fn snapshots(&self, olds: &[(SymId, SymId)], span: Span) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for (snap, orig) in olds {
+            let Some(d) = self.sym(*orig) else {
+                continue;
+            };
+            let vars: Vec<Var> = d
+                .args
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Var::new(&format!("X{i}"), *s))
+                .collect();
+            out.push(Stmt {
+                kind: StmtKind::Assign {
+                    sym: *snap,
+                    args: vars.iter().map(|v| Term::var(*v)).collect(),
+                    value: Term::app_vars(*orig, &vars),
+                },
+                span,
+            });
+        }
+        out
+    }
+
     /// `cond & forall Y. cond[Y] -> ~(e[Y] < e)` for `if some vars. cond
     /// minimizing e` (`~(e < e[Y])` for maximizing).
-    fn optimal_witness(
+    pub(crate) fn optimal_witness(
         &mut self,
         cx: &mut Cx,
         vars: &[SymId],
@@ -274,7 +315,7 @@ impl<'a> Checker<'a> {
         Some(Term::and([cond.clone(), no_better]).with_span(cond.span))
     }
 
-    pub(crate) fn elab_stmts(&mut self, cx: &mut Cx, stmts: &'a [ast::Stmt]) -> Vec<Stmt> {
+    pub(crate) fn elab_stmts(&mut self, cx: &mut Cx, stmts: &[ast::Stmt]) -> Vec<Stmt> {
         let mut out = Vec::new();
         for (i, s) in stmts.iter().enumerate() {
             if let ast::StmtKind::Var { name, init } = &s.kind {
@@ -311,17 +352,59 @@ impl<'a> Checker<'a> {
         cx: &mut Cx,
         name: &ast::TypedName,
         init: Option<&Expr>,
-        rest: &'a [ast::Stmt],
+        rest: &[ast::Stmt],
         span: Span,
     ) -> Option<Stmt> {
         let env = cx.env.clone();
-        let ast::TypedHead::Name {
-            name: id,
-            args: None,
-        } = &name.head
-        else {
-            self.unsupported("this form of `var`", name.span, &env);
-            return None;
+        let id = match &name.head {
+            ast::TypedHead::Name {
+                name: id,
+                args: None,
+            } => id,
+            // `var f(X:t) : u`: a local function (havocked on entry).
+            ast::TypedHead::Name {
+                name: id,
+                args: Some(binders),
+            } if init.is_none() => {
+                let mut sorts = Vec::new();
+                for b in binders {
+                    let Some(bs) = &b.sort else {
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name: b.name.name,
+                                span: b.span,
+                            },
+                            &env,
+                        );
+                        return None;
+                    };
+                    sorts.push(self.resolve_sort(bs, &env)?);
+                }
+                let ret = match &name.sort {
+                    Some(s) => self.resolve_sort(s, &env)?,
+                    None => SortId::BOOL,
+                };
+                let lname = Symbol::intern(&format!("{}.{}", cx.owner, id.as_str()));
+                let x = self.add_sym(
+                    ivyc_logic::SymbolDecl::new(lname, sorts, ret, ivyc_logic::Role::Local)
+                        .with_span(Some(id.span)),
+                );
+                let n = cx.scope.len();
+                cx.scope.push((id.name, Binding::Local(x), id.span));
+                let body = self.elab_stmts(cx, rest);
+                cx.scope.truncate(n);
+                return Some(Stmt {
+                    kind: StmtKind::Local {
+                        syms: vec![x],
+                        body: Block::new(body),
+                    },
+                    span,
+                });
+            }
+            _ => {
+                self.unsupported("this form of `var`", name.span, &env);
+                return None;
+            }
         };
         let declared = match &name.sort {
             Some(s) => Some(self.resolve_sort(s, &env)?),
@@ -336,6 +419,13 @@ impl<'a> Checker<'a> {
                 Some(r?)
             }
             None => None,
+        };
+        let init_t = match (declared, init_t) {
+            (Some(s), Some((t, is))) if is != s => match self.coerce(cx, t.clone(), is, s) {
+                Some(up) => Some((up, s)),
+                None => Some((t, is)),
+            },
+            (_, x) => x,
         };
         let sort = match (declared, &init_t) {
             (Some(s), Some((_, is))) => {
@@ -395,14 +485,14 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn elab_block(&mut self, cx: &mut Cx, b: &'a ast::Block) -> Block {
+    fn elab_block(&mut self, cx: &mut Cx, b: &ast::Block) -> Block {
         let n = cx.scope.len();
         let r = self.elab_stmts(cx, &b.stmts);
         cx.scope.truncate(n);
         Block::new(r)
     }
 
-    fn elab_else(&mut self, cx: &mut Cx, s: Option<&'a ast::Stmt>) -> Block {
+    fn elab_else(&mut self, cx: &mut Cx, s: Option<&ast::Stmt>) -> Block {
         match s {
             None => Block::default(),
             Some(ast::Stmt {
@@ -419,7 +509,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A condition: no free variables; calls are lifted.
-    fn condition(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
+    pub(crate) fn condition(&mut self, cx: &mut Cx, e: &Expr) -> Option<Term> {
         cx.allow_free = false;
         cx.reset_free();
         let r = self.elab_bool(cx, e, BoolContext::Condition);
@@ -469,7 +559,7 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn elab_stmt(&mut self, cx: &mut Cx, s: &'a ast::Stmt, out: &mut Vec<Stmt>) {
+    fn elab_stmt(&mut self, cx: &mut Cx, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         use ast::StmtKind as S;
         let env = cx.env.clone();
         let span = s.span;
@@ -514,7 +604,7 @@ impl<'a> Checker<'a> {
                     cx.allow_free = true;
                     cx.reset_free();
                     let Some((v, vs)) = v else { return };
-                    if vs != ret {
+                    let Some(v) = self.coerce(cx, v, vs, ret) else {
                         let (expected, found) = (self.sort_name(ret), self.sort_name(vs));
                         self.err(
                             SemaError::SortMismatch {
@@ -526,7 +616,7 @@ impl<'a> Checker<'a> {
                             &env,
                         );
                         return;
-                    }
+                    };
                     self.field_assign(cx, &t, Some(v), span, out);
                     return;
                 }
@@ -539,7 +629,7 @@ impl<'a> Checker<'a> {
                 cx.allow_free = true;
                 cx.reset_free();
                 let Some((v, vs)) = v else { return };
-                if vs != ret {
+                let Some(v) = self.coerce(cx, v, vs, ret) else {
                     let (expected, found) = (self.sort_name(ret), self.sort_name(vs));
                     let decl = self.sym(f).and_then(|d| d.span.map(|s| (d.name, s)));
                     self.err(
@@ -552,7 +642,7 @@ impl<'a> Checker<'a> {
                         &env,
                     );
                     return;
-                }
+                };
                 // `x := a(y)`: the call's result goes to `x` directly.
                 if args.is_empty() && cx.temps.len() == nt + 1 && cx.lifted.len() == nl + 1 {
                     if let (Some(&tmp), TermKind::App(t, targs)) = (cx.temps.last(), &v.kind) {
@@ -587,24 +677,16 @@ impl<'a> Checker<'a> {
                 }
             }
             S::TupleAssign { lhs, call } => {
-                let mut results = Vec::new();
-                for l in lhs {
-                    let Some((f, args, _)) = self.target(cx, l) else {
-                        return;
-                    };
-                    cx.reset_free();
-                    if !args.is_empty() {
-                        self.err(SemaError::InvalidAssignTarget { span: l.span }, &env);
-                        return;
-                    }
-                    results.push(f);
-                }
+                let Some((results, post)) = self.call_targets(cx, lhs, span) else {
+                    return;
+                };
                 let Some(e) = callatom_expr(call) else {
                     self.unsupported("arguments in this position", call.span, &env);
                     return;
                 };
                 if let Some(st) = self.call_stmt(cx, &e, results, span) {
                     out.push(st);
+                    out.extend(post);
                 }
             }
             S::Expr(e) => {
@@ -613,28 +695,24 @@ impl<'a> Checker<'a> {
                 }
             }
             S::Call { returns, callee } => {
-                let mut results = Vec::new();
+                let mut targets = Vec::new();
                 for r in returns {
                     let Some(p) = callatom_expr(r) else {
                         self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
                         return;
                     };
-                    let Some((f, args, _)) = self.target(cx, &p) else {
-                        return;
-                    };
-                    cx.reset_free();
-                    if !args.is_empty() {
-                        self.err(SemaError::InvalidAssignTarget { span: r.span }, &env);
-                        return;
-                    }
-                    results.push(f);
+                    targets.push(p);
                 }
+                let Some((results, post)) = self.call_targets(cx, &targets, span) else {
+                    return;
+                };
                 let Some(e) = callatom_expr(callee) else {
                     self.unsupported("arguments in this position", callee.span, &env);
                     return;
                 };
                 if let Some(st) = self.call_stmt(cx, &e, results, span) {
                     out.push(st);
+                    out.extend(post);
                 }
             }
             S::If { cond, then_, else_ } => match cond {
@@ -650,36 +728,13 @@ impl<'a> Checker<'a> {
                         });
                     }
                 }
-                ast::Cond::Some {
-                    params,
-                    fmla,
-                    optimize,
-                    ..
-                } => {
+                ast::Cond::Some { .. } | ast::Cond::Assign { .. } => {
                     let n = cx.scope.len();
-                    let mut vars = Vec::new();
-                    for p in params {
-                        let srt = self.resolve_sort(&p.sort, &env).unwrap_or(SortId::BOOL);
-                        let name = self.fresh_name(&format!("{}.{}", cx.owner, p.name.as_str()));
-                        let x = self.add_local(name, srt, Some(p.name.span));
-                        cx.scope.push((p.name.name, Binding::Local(x), p.name.span));
-                        vars.push(x);
-                    }
-                    let stmt = cx.stmt;
-                    cx.stmt = false;
-                    let mut c = self.condition(cx, fmla);
-                    let mut base = None;
-                    // `minimizing e`: no other witness has a smaller `e`
-                    // (`maximizing`: a larger one).
-                    if let (Some(cond), Some((dir, e))) = (&c, optimize) {
-                        base = Some(cond.clone());
-                        c = self.optimal_witness(cx, &vars, cond, *dir, e, &env);
-                    }
-                    cx.stmt = stmt;
+                    let w = self.witness_cond_base(cx, cond);
                     let t = self.elab_block(cx, then_);
                     cx.scope.truncate(n);
                     let e = self.elab_else(cx, else_.as_deref());
-                    if let Some(c) = c {
+                    if let Some((vars, c, base)) = w {
                         push(StmtKind::IfSome {
                             vars,
                             cond: c,
@@ -689,7 +744,6 @@ impl<'a> Checker<'a> {
                         });
                     }
                 }
-                ast::Cond::Assign { lhs, .. } => self.unsupported("`if x := e`", lhs.span, &env),
             },
             S::IfStar { then_, else_ } => {
                 let t = self.elab_block(cx, then_);
@@ -702,13 +756,8 @@ impl<'a> Checker<'a> {
                 decreases,
                 body,
             } => {
-                let ast::Cond::Expr(c) = cond else {
-                    self.unsupported("this form of `while` condition", span, &env);
-                    return;
-                };
                 let stmt = cx.stmt;
                 cx.stmt = false;
-                let c = self.condition(cx, c);
                 let mut invs = Vec::new();
                 for inv in invariants {
                     if let Some(p) = &inv.proof {
@@ -724,18 +773,30 @@ impl<'a> Checker<'a> {
                     }
                 }
                 let variant = decreases.as_ref().map(|e| self.loop_variant(cx, e));
+                let n = cx.scope.len();
+                // `while some x. p(x)` / `while x:s := e`: the witnesses
+                // are bound in the body only.
+                let (witness, c) = match cond {
+                    ast::Cond::Expr(c) => (Vec::new(), self.condition(cx, c)),
+                    _ => match self.witness_cond(cx, cond) {
+                        Some((vars, c)) => (vars, Some(c)),
+                        None => (Vec::new(), None),
+                    },
+                };
                 cx.stmt = stmt;
                 let b = self.elab_block(cx, body);
+                cx.scope.truncate(n);
+                let c = c.map(|c| self.witness_loop(witness, c, b, span));
                 // A `decreases` that failed to check was reported (and the
                 // loop is dropped: the program is rejected).
                 match (c, variant) {
-                    (Some(c), None) => push(StmtKind::While {
+                    (Some((c, b)), None) => push(StmtKind::While {
                         cond: c,
                         invariants: invs,
                         variant: None,
                         body: b,
                     }),
-                    (Some(c), Some(Some(v))) => push(StmtKind::While {
+                    (Some((c, b)), Some(Some(v))) => push(StmtKind::While {
                         cond: c,
                         invariants: invs,
                         variant: Some(v),
@@ -763,12 +824,99 @@ impl<'a> Checker<'a> {
                 out.extend(b.stmts);
             }
             S::Var { .. } => {}
-            S::Instantiate(_) => self.unsupported("`instantiate` inside actions", span, &env),
-            S::Thunk { .. } => self.unsupported("`thunk`", span, &env),
-            S::Let { .. } => self.unsupported("`let` statements", span, &env),
-            S::For { .. } => self.unsupported("`for` loops (Ivy 1.8)", span, &env),
+            S::Instantiate(c) => {
+                let stmts = self.instantiate_macro(cx, c, span);
+                out.extend(stmts);
+            }
+            S::Thunk { .. } => self.unsupported_because(
+                "`thunk`",
+                "ms-ivy 1.8.26 cannot check a program with a thunk either (it stops with \"must use debug=true to enable debug output\")",
+                span,
+                &env,
+            ),
+            S::Let { .. } => self.unsupported_because(
+                "`let` statements",
+                "a legacy form: ms-ivy 1.8.26 crashes on it (use `var`, or the names themselves)",
+                span,
+                &env,
+            ),
+            // `unprovable assert ...`: ms-ivy drops it unless run with
+            // `unprovable=true` (which checks that it fails).
+            S::Unprovable(_) => {}
+            // `debug "text" with ...`: a trace of extracted code, nothing
+            // to verification (ms-ivy: a no-op).
+            S::Debug { .. } => {}
+            S::For {
+                index,
+                value,
+                collection,
+                invariants,
+                decreases,
+                body,
+            } => {
+                let stmts = self.elab_for(
+                    cx,
+                    index,
+                    value,
+                    collection,
+                    invariants,
+                    decreases.as_ref(),
+                    body,
+                    span,
+                );
+                out.extend(stmts);
+            }
             S::Error => {}
         }
+    }
+
+    /// The result symbols of a call assigning `targets`: a plain individual
+    /// or local receives its result directly; a struct field (`p.x`) or an
+    /// applied symbol (`r(a)`) receives it through a temporary (on
+    /// `cx.temps`) and the statements returned after the call.
+    fn call_targets(
+        &mut self,
+        cx: &mut Cx,
+        targets: &[Expr],
+        span: Span,
+    ) -> Option<(Vec<SymId>, Vec<Stmt>)> {
+        let env = cx.env.clone();
+        let mut results = Vec::new();
+        let mut post = Vec::new();
+        for l in targets {
+            if let Some((t, sort)) = self.field_target(cx, l) {
+                cx.reset_free();
+                let name = self.fresh_name(&format!("{}.res", cx.owner));
+                let tmp = self.add_local(name, sort, Some(l.span));
+                cx.temps.push(tmp);
+                results.push(tmp);
+                self.field_assign(cx, &t, Some(Term::constant(tmp)), span, &mut post)?;
+                continue;
+            }
+            let (f, args, sort) = self.target(cx, l)?;
+            cx.reset_free();
+            if args.is_empty() {
+                results.push(f);
+                continue;
+            }
+            if args.iter().any(|a| !a.free_vars().is_empty()) {
+                self.err(SemaError::InvalidAssignTarget { span: l.span }, &env);
+                return None;
+            }
+            let name = self.fresh_name(&format!("{}.res", cx.owner));
+            let tmp = self.add_local(name, sort, Some(l.span));
+            cx.temps.push(tmp);
+            results.push(tmp);
+            post.push(Stmt {
+                kind: StmtKind::Assign {
+                    sym: f,
+                    args,
+                    value: Term::constant(tmp),
+                },
+                span,
+            });
+        }
+        Some((results, post))
     }
 
     /// The assigned symbol and arguments of an assignment's left-hand side.
@@ -825,14 +973,12 @@ impl<'a> Checker<'a> {
     }
 
     /// The elaborated left-hand side of an assignment (variables allowed).
+    /// Action calls in its arguments (`r(f(y)) := true`) are lifted before
+    /// the statement, as in Ivy.
     fn target_term(&mut self, cx: &mut Cx, lhs: &Expr) -> Option<(Term, SortId)> {
         cx.reset_free();
-        let stmt = cx.stmt;
-        cx.stmt = false;
         cx.allow_free = true;
-        let r = self.elab_infer(cx, lhs, None);
-        cx.stmt = stmt;
-        r
+        self.elab_infer(cx, lhs, None)
     }
 
     /// The left-hand side of `:=` / `:= *` if it is a struct field
@@ -863,6 +1009,21 @@ impl<'a> Checker<'a> {
         span: Span,
     ) -> Option<Stmt> {
         let env = cx.env.clone();
+        // `o(X).a(Y)`: the action `o.a` with the arguments `X, Y`.
+        let instance: Option<(ActionId, Symbol, Vec<Expr>)> = match &e.kind {
+            ExprKind::Dot { base, member, args } => match self.object_instance(cx, base) {
+                Some((obj, mut all)) => {
+                    let full = Symbol::intern(&format!("{obj}.{}", member.as_str()));
+                    all.extend(args.iter().flatten().cloned());
+                    match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Action(a)) => Some((a, full, all)),
+                        _ => return self.not_action(cx, e, span),
+                    }
+                }
+                None => None,
+            },
+            _ => None,
+        };
         let (action, name, base, args, pspan) = match &e.kind {
             ExprKind::App { func, args } => {
                 let segs: Vec<&str> = func.segments.iter().map(|s| s.as_str()).collect();
@@ -943,11 +1104,17 @@ impl<'a> Checker<'a> {
                 }
             }
             ExprKind::Dot { base, member, args } => {
-                let (b, bs) = self.elab(cx, base, None)?;
-                let full = Symbol::intern(&format!("{}.{}", self.sort_name(bs), member.as_str()));
-                match self.names.get(&full).map(|x| x.0) {
-                    Some(Entity::Action(a)) => (a, full, Some(b), args.as_deref(), member.span),
-                    _ => return self.not_action(cx, e, span),
+                // `o(X).a(Y)` on an instance of a parameterised object.
+                if let Some((a, full, all)) = &instance {
+                    (*a, *full, None, Some(all.as_slice()), member.span)
+                } else {
+                    let (b, bs) = self.elab(cx, base, None)?;
+                    let full =
+                        Symbol::intern(&format!("{}.{}", self.sort_name(bs), member.as_str()));
+                    match self.names.get(&full).map(|x| x.0) {
+                        Some(Entity::Action(a)) => (a, full, Some(b), args.as_deref(), member.span),
+                        _ => return self.not_action(cx, e, span),
+                    }
                 }
             }
             ExprKind::Paren(x) => return self.call_stmt(cx, x, results, span),
@@ -957,6 +1124,9 @@ impl<'a> Checker<'a> {
             let info = self.actions.get(action.index())?;
             (info.decl_span, info.def.returns.len())
         };
+        let mut results = results;
+        let mut upcasts: Vec<(SymId, SymId)> = Vec::new();
+        let method = base.is_some();
         if !results.is_empty() {
             if nret == 0 {
                 self.err(
@@ -990,8 +1160,17 @@ impl<'a> Checker<'a> {
                 .iter()
                 .filter_map(|r| self.sym(*r).map(|d| d.ret))
                 .collect();
-            for (r, w) in results.iter().zip(want) {
+            for (r, w) in results.iter_mut().zip(want) {
                 let got = self.sym(*r)?.ret;
+                if got != w && self.is_variant(got, w) {
+                    // A result of a variant sort into a target of its
+                    // parent: received in a temporary, then upcast.
+                    let tname = self.fresh_name(&format!("{}.res", cx.owner));
+                    let tmp = self.add_local(tname, w, Some(span));
+                    upcasts.push((*r, tmp));
+                    *r = tmp;
+                    continue;
+                }
                 if got != w {
                     let (expected, found) = (self.sort_name(got), self.sort_name(w));
                     let d = self.sym(*r).and_then(|d| d.span.map(|s| (d.name, s)));
@@ -1011,11 +1190,30 @@ impl<'a> Checker<'a> {
         cx.allow_free = false;
         let args = self.call_args(cx, action, name, base, args, e.span);
         cx.allow_free = true;
-        Some(Stmt {
+        let mut call = Stmt {
             kind: StmtKind::Call {
                 action,
                 args: args?,
                 results,
+            },
+            span,
+        };
+        if method {
+            call = self.dispatch(call, cx.owner);
+        }
+        if upcasts.is_empty() {
+            return Some(call);
+        }
+        let mut body = vec![call];
+        let mut temps = Vec::new();
+        for (target, tmp) in upcasts {
+            body.extend(self.upcast_into(target, tmp, span));
+            temps.push(tmp);
+        }
+        Some(Stmt {
+            kind: StmtKind::Local {
+                syms: temps,
+                body: Block::new(body),
             },
             span,
         })
@@ -1052,28 +1250,67 @@ impl<'a> Checker<'a> {
 
 /// `a.b(x)` as an expression (only the last segment may have arguments).
 fn callatom_expr(c: &ast::CallAtom) -> Option<Expr> {
-    let n = c.segments.len();
-    if c.segments
+    // Segments up to the first with arguments form a path; each later
+    // segment selects a member of what precedes it (`o(x).a(y)`).
+    let first_args = c
+        .segments
         .iter()
-        .take(n.saturating_sub(1))
-        .any(|s| s.args.is_some())
-    {
-        return None;
-    }
-    let last = c.segments.last()?;
+        .position(|s| s.args.is_some())
+        .unwrap_or(c.segments.len().saturating_sub(1));
+    let head = c.segments.get(..=first_args)?;
+    let last = head.last()?;
     let path = ast::Path {
-        segments: c.segments.iter().map(|s| s.name.clone()).collect(),
+        segments: head.iter().map(|s| s.name.clone()).collect(),
         span: Span::new(
             c.span.file,
             c.span.start as usize,
             last.name.span.end as usize,
         ),
     };
-    Some(Expr {
+    let mut e = Expr {
         kind: ExprKind::App {
             func: path,
             args: last.args.clone(),
         },
-        span: c.span,
-    })
+        span: Span::new(c.span.file, c.span.start as usize, last.span.end as usize),
+    };
+    for seg in c.segments.get(first_args + 1..).unwrap_or(&[]) {
+        e = Expr {
+            span: Span::new(c.span.file, c.span.start as usize, seg.span.end as usize),
+            kind: ExprKind::Dot {
+                base: Box::new(e),
+                member: seg.name.clone(),
+                args: seg.args.clone(),
+            },
+        };
+    }
+    Some(e)
+}
+
+/// The symbols a statement reads or writes itself (not in nested blocks),
+/// with the statement's span.
+fn stmt_symbols(s: &Stmt) -> Vec<(SymId, Span)> {
+    let mut out: Vec<SymId> = Vec::new();
+    match &s.kind {
+        StmtKind::Assign { sym, args, value } => {
+            out.push(*sym);
+            args.iter().for_each(|a| out.extend(a.symbols()));
+            out.extend(value.symbols());
+        }
+        StmtKind::Havoc { sym, args } => {
+            out.push(*sym);
+            args.iter().for_each(|a| out.extend(a.symbols()));
+        }
+        StmtKind::If { cond, .. } | StmtKind::While { cond, .. } => out.extend(cond.symbols()),
+        StmtKind::IfSome { cond, .. } => out.extend(cond.symbols()),
+        StmtKind::Call { args, results, .. } => {
+            args.iter().for_each(|a| out.extend(a.symbols()));
+            out.extend(results.iter().copied());
+        }
+        StmtKind::Assert { formula, .. } | StmtKind::Assume(formula) => {
+            out.extend(formula.symbols())
+        }
+        StmtKind::Local { .. } | StmtKind::Choice(_) | StmtKind::Ghost(_) | StmtKind::Native => {}
+    }
+    out.into_iter().map(|x| (x, s.span)).collect()
 }

@@ -7,13 +7,32 @@ pub mod encode;
 pub mod horn;
 pub mod minimize;
 pub mod model;
+pub mod params;
 pub mod session;
 
 pub use encode::{EncodeError, Encoder};
 pub use horn::Z3Horn;
 pub use minimize::cardinality_bound;
 pub use model::{decode_model, render_model};
-pub use session::{classify_unknown, FreshZ3Solver, Z3Options, Z3Solver};
+pub use params::{merge_params, parse_params, ParamError, Z3Param};
+pub use session::{classify_unknown, to_smtlib, FreshZ3Solver, Z3Options, Z3Solver};
+
+/// The version of the Z3 library in use, as Z3 itself reports it at run
+/// time (e.g. `Z3 5.4.1.0`): the library actually loaded, whichever way it
+/// was linked.
+pub fn z3_version() -> String {
+    z3::full_version().to_string()
+}
+
+/// ivyc's default Z3 settings (docs/performance.md, "Solver
+/// configuration"), applied as global parameters before any solver is
+/// created; `IVYC_Z3_PARAMS` settings are merged over them.
+pub fn default_params() -> Vec<Z3Param> {
+    // Definitional equations of updated relations (`forall X. r'(X) <->
+    // φ(X)`) become macros instead of quantifiers to instantiate, as in
+    // ms-ivy: faster or equal on every file measured.
+    vec![Z3Param::new("smt.macro_finder", "true")]
+}
 
 /// Runs `f` with a fresh Z3 context as the calling thread's implicit
 /// context (restored afterwards). Solvers created inside are isolated from

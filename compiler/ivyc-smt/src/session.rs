@@ -5,14 +5,16 @@
 use crate::encode::{EncodeError, Encoder};
 use crate::minimize::minimize;
 use crate::model::decode_model;
+use crate::params::{apply_global, Z3Param};
 use ivyc_logic::{Answer, Reason, Signature, Solver, SymId, Term};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 use z3::ast::Bool;
 use z3::{Params, SatResult};
 
 /// Options of a [`Z3Solver`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Z3Options {
     /// Minimise the universes of counterexample models (see
     /// [`Z3Solver::check_minimized`]) in [`Solver::check`] and
@@ -22,8 +24,30 @@ pub struct Z3Options {
     /// parameter: it is set when the solver is created and affects all
     /// Z3 contexts.
     pub memory_max_mb: Option<u32>,
-    /// Z3's `random_seed` (solver parameter), for reproducibility studies.
+    /// Z3's `random_seed` (solver parameter): set by the restart policy
+    /// (`Solver::set_seed`) and for reproducibility studies.
     pub random_seed: Option<u32>,
+    /// Z3's `rlimit` (solver parameter): a deterministic budget in Z3's
+    /// resource units for each check, set by the restart policy
+    /// (`Solver::set_attempt_budget`) so that whether an attempt is cut
+    /// short does not depend on the machine's load.
+    pub attempt_rlimit: Option<u32>,
+    /// Z3 parameters set as global parameters before the solver is created
+    /// (process-wide, like `memory_max_mb`): ivyc's defaults
+    /// ([`crate::default_params`]) and experiments (`IVYC_Z3_PARAMS`).
+    pub params: Vec<Z3Param>,
+}
+
+impl Default for Z3Options {
+    fn default() -> Self {
+        Z3Options {
+            minimize: false,
+            memory_max_mb: None,
+            random_seed: None,
+            attempt_rlimit: None,
+            params: crate::default_params(),
+        }
+    }
 }
 
 /// A Z3 session. Z3 objects live in the calling thread's implicit Z3
@@ -36,6 +60,10 @@ pub struct Z3Solver {
     solver: z3::Solver,
     enc: Encoder,
     options: Z3Options,
+    /// A seed was set since the solver was created (see `check_raw`).
+    seeded: bool,
+    /// A resource limit was set since the solver was created.
+    rlimited: bool,
 }
 
 impl Default for Z3Solver {
@@ -65,12 +93,15 @@ impl Z3Solver {
         if let Some(mb) = options.memory_max_mb {
             z3::set_global_param("memory_max_size", &mb.to_string());
         }
+        apply_global(&options.params).map_err(|e| Reason::Error(e.to_string()))?;
         let limit_mb = options.memory_max_mb;
         let solver = catch_unwind(z3::Solver::new).map_err(|p| failure_reason(&p, limit_mb))?;
         Ok(Z3Solver {
             solver,
             enc: Encoder::new(),
             options,
+            seeded: false,
+            rlimited: false,
         })
     }
 
@@ -216,8 +247,15 @@ impl Z3Solver {
             u32::try_from(timeout_ms).unwrap_or(u32::MAX)
         };
         p.set_u32("timeout", t);
-        if let Some(seed) = self.options.random_seed {
-            p.set_u32("random_seed", seed);
+        // Once a seed was set, it is set on every check: solver parameters
+        // accumulate, so going back to the default must be explicit.
+        if self.options.random_seed.is_some() || self.seeded {
+            p.set_u32("random_seed", self.options.random_seed.unwrap_or(0));
+        }
+        if self.options.attempt_rlimit.is_some() || self.rlimited {
+            // 0 is Z3's "no limit"; the limit counts from the check's start.
+            p.set_u32("rlimit", self.options.attempt_rlimit.unwrap_or(0));
+            self.rlimited = true;
         }
         self.solver.set_params(&p);
         self.solver.check()
@@ -242,8 +280,43 @@ impl Z3Solver {
             {
                 Reason::Timeout
             }
+            // A check under a resource budget that stops early was stopped
+            // by the budget (Z3 says `canceled`), unless it is near the
+            // memory limit.
+            Reason::Timeout
+                if self.options.attempt_rlimit.is_some()
+                    && r.contains("cancel")
+                    && !self.near_memory_limit() =>
+            {
+                Reason::Timeout
+            }
+            // Z3 5 stops at its memory limit with `canceled`, like a timeout:
+            // under a memory limit, a cancellation well before the time
+            // limit is the memory limit.
+            Reason::Timeout
+                if limit_mb.is_some()
+                    && r.contains("cancel")
+                    && (timeout_ms == 0 || elapsed_ms < timeout_ms - timeout_ms / 50) =>
+            {
+                Reason::OutOfMemory { limit_mb }
+            }
             other => other,
         }
+    }
+
+    /// Z3's peak memory has come within 10% of the memory limit (false
+    /// without a limit).
+    fn near_memory_limit(&self) -> bool {
+        let Some(limit) = self.options.memory_max_mb else {
+            return false;
+        };
+        let stats = self.solver.get_statistics();
+        let peak = match stats.value("max memory") {
+            Some(z3::StatisticsValue::Double(d)) => d,
+            Some(z3::StatisticsValue::UInt(u)) => f64::from(u),
+            None => return true,
+        };
+        peak >= f64::from(limit) * 0.9
     }
 
     pub(crate) fn z3(&self) -> &z3::Solver {
@@ -316,17 +389,25 @@ impl Z3Solver {
         goals: &[Term],
         timeout_ms: u64,
         min: bool,
-    ) -> Vec<Answer> {
+    ) -> Vec<(Answer, Duration)> {
         let n = goals.len();
         let mut all: Vec<Term> = hyps.to_vec();
         all.extend(goals.iter().map(|g| Term::not(g.clone().close_forall())));
         let encoded = catch_unwind(AssertUnwindSafe(|| self.encode(sig, &all)));
         let (asserts, used) = match encoded {
             Ok(Ok(x)) => x,
-            Ok(Err(e)) => return vec![Answer::Unknown(Reason::Error(e.to_string())); n],
+            Ok(Err(e)) => {
+                return vec![
+                    (
+                        Answer::Unknown(Reason::Error(e.to_string())),
+                        Duration::ZERO
+                    );
+                    n
+                ]
+            }
             Err(p) => {
                 let a = self.recover(p);
-                return vec![a; n];
+                return vec![(a, Duration::ZERO); n];
             }
         };
         // `asserts` = hypotheses, negated goals, then side axioms.
@@ -350,10 +431,12 @@ impl Z3Solver {
             }
             let mut out = Vec::with_capacity(n);
             for g in &negated {
+                let start = Instant::now();
                 self.solver.push();
                 self.solver.assert(*g);
-                out.push(self.solve(sig, &used, timeout_ms, min));
+                let a = self.solve(sig, &used, timeout_ms, min);
                 self.solver.pop(1);
+                out.push((a, start.elapsed()));
             }
             self.solver.pop(1);
             out
@@ -362,7 +445,7 @@ impl Z3Solver {
             Ok(a) => a,
             Err(p) => {
                 let a = self.recover(p);
-                vec![a; n]
+                vec![(a, Duration::ZERO); n]
             }
         }
     }
@@ -400,6 +483,17 @@ impl Z3Solver {
 }
 
 impl Solver for Z3Solver {
+    fn set_seed(&mut self, seed: u32) -> bool {
+        self.options.random_seed = (seed != 0).then_some(seed);
+        self.seeded = true;
+        true
+    }
+
+    fn set_attempt_budget(&mut self, units: Option<u64>) -> bool {
+        self.options.attempt_rlimit = units.map(|u| u32::try_from(u).unwrap_or(u32::MAX));
+        true
+    }
+
     fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
         self.decide_unsat(sig, &validity_query(hyps, goal), timeout_ms)
     }
@@ -416,6 +510,19 @@ impl Solver for Z3Solver {
         goals: &[Term],
         timeout_ms: u64,
     ) -> Vec<Answer> {
+        self.check_many_timed(sig, hyps, goals, timeout_ms)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect()
+    }
+
+    fn check_many_timed(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<(Answer, Duration)> {
         let min = self.options.minimize;
         self.run_many(sig, hyps, goals, timeout_ms, min)
     }
@@ -442,7 +549,16 @@ impl FreshZ3Solver {
 
 /// Re-solve in a fresh context; a context that cannot be created is an
 /// unknown answer, not a panic.
-fn fresh_check(options: Z3Options, sig: &Signature, hyps: &[Term], goal: &Term, t: u64) -> Answer {
+fn fresh_check(
+    mut options: Z3Options,
+    sig: &Signature,
+    hyps: &[Term],
+    goal: &Term,
+    t: u64,
+) -> Answer {
+    // The query is known to be satisfiable: the re-solve runs to the end
+    // (same seed, no resource budget).
+    options.attempt_rlimit = None;
     let limit_mb = options.memory_max_mb;
     let run = AssertUnwindSafe(move || {
         crate::with_fresh_context(move || match Z3Solver::try_with_options(options) {
@@ -454,6 +570,20 @@ fn fresh_check(options: Z3Options, sig: &Signature, hyps: &[Term], goal: &Term, 
 }
 
 impl Solver for FreshZ3Solver {
+    fn set_seed(&mut self, seed: u32) -> bool {
+        match &mut self.session {
+            Ok(s) => s.set_seed(seed),
+            Err(_) => false,
+        }
+    }
+
+    fn set_attempt_budget(&mut self, units: Option<u64>) -> bool {
+        match &mut self.session {
+            Ok(s) => s.set_attempt_budget(units),
+            Err(_) => false,
+        }
+    }
+
     fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
         match &mut self.session {
             Ok(s) => s.is_unsat(sig, hyps, goal, timeout_ms),
@@ -484,21 +614,75 @@ impl Solver for FreshZ3Solver {
         goals: &[Term],
         timeout_ms: u64,
     ) -> Vec<Answer> {
+        self.check_many_timed(sig, hyps, goals, timeout_ms)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect()
+    }
+
+    fn check_many_timed(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<(Answer, Duration)> {
         let session = match &mut self.session {
             Ok(s) => s,
-            Err(r) => return vec![Answer::Unknown(r.clone()); goals.len()],
+            Err(r) => return vec![(Answer::Unknown(r.clone()), Duration::ZERO); goals.len()],
         };
         let options = session.options().clone();
         session.options_mut().minimize = false;
-        let first = session.check_many(sig, hyps, goals, timeout_ms);
+        let first = session.check_many_timed(sig, hyps, goals, timeout_ms);
         session.options_mut().minimize = options.minimize;
         first
             .into_iter()
             .zip(goals)
-            .map(|(a, goal)| match a {
-                Answer::Sat(_) => fresh_check(options.clone(), sig, hyps, goal, timeout_ms),
-                other => other,
+            .map(|((a, d), goal)| match a {
+                Answer::Sat(_) => {
+                    let start = Instant::now();
+                    let a = fresh_check(options.clone(), sig, hyps, goal, timeout_ms);
+                    (a, d + start.elapsed())
+                }
+                other => (other, d),
             })
             .collect()
     }
+}
+
+/// The query `hyps ∧ ¬goal` as an SMT-LIB script (for `ivyc verify
+/// --dump-smt`): ivyc's Z3 parameters as `set-option` commands, the
+/// declarations and assertions exactly as ivyc builds them (encoded in a
+/// fresh Z3 context, so names do not depend on earlier queries), then
+/// `(check-sat)`.
+pub fn to_smtlib(sig: &Signature, hyps: &[Term], goal: &Term) -> Result<String, String> {
+    let params = crate::default_params();
+    let run = AssertUnwindSafe(move || {
+        crate::with_fresh_context(move || {
+            let mut s = Z3Solver::try_with_options(Z3Options {
+                params: Vec::new(),
+                ..Z3Options::default()
+            })
+            .map_err(|r| r.to_string())?;
+            let (asserts, _) = s
+                .encode(sig, &validity_query(hyps, goal))
+                .map_err(|e| e.to_string())?;
+            let out = z3::Solver::new();
+            for a in &asserts {
+                out.assert(a);
+            }
+            Ok::<String, String>(out.to_string())
+        })
+    });
+    let body = catch_unwind(run).map_err(|p| failure_reason(&p, None).to_string())??;
+    let mut text = String::from("; an ivyc proof obligation: unsat means it holds\n");
+    for p in params {
+        text.push_str(&format!("(set-option :{} {})\n", p.name, p.value));
+    }
+    text.push_str(&body);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("(check-sat)\n");
+    Ok(text)
 }

@@ -225,6 +225,18 @@ pub enum BinOp {
     Mul,
     /// `/`
     Div,
+    /// `whenfirst`, `whenlast`, `whennext`, `whenprev` (Ivy 1.8 temporal
+    /// operators, in temporal formulas only).
+    When(WhenKind),
+}
+
+/// The temporal `when` operators of Ivy 1.8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WhenKind {
+    First,
+    Last,
+    Next,
+    Prev,
 }
 
 impl BinOp {
@@ -245,6 +257,10 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::When(WhenKind::First) => "whenfirst",
+            BinOp::When(WhenKind::Last) => "whenlast",
+            BinOp::When(WhenKind::Next) => "whennext",
+            BinOp::When(WhenKind::Prev) => "whenprev",
         }
     }
 }
@@ -479,6 +495,15 @@ pub enum StmtKind {
     },
     /// A nested block `{ ... }`.
     Block(Block),
+    /// `unprovable assert|ensure|require ...` (Ivy 1.8): an assertion that
+    /// is only checked (to fail) under ms-ivy's `unprovable=true`.
+    Unprovable(Box<Stmt>),
+    /// `debug "text" [with x = e, ...]` (Ivy 1.8): a trace message of
+    /// extracted code.
+    Debug {
+        text: Ident,
+        args: Vec<(Ident, Expr)>,
+    },
     /// Placeholder where the parser recovered from an error.
     Error,
 }
@@ -1032,6 +1057,19 @@ pub enum DeclKind {
     },
     /// `mixord a -> b`
     Mixord { lhs: CallAtom, rhs: CallAtom },
+    /// `unprovable property ...` / `unprovable invariant ...` (Ivy 1.8).
+    Unprovable(Box<Decl>),
+    /// `subclass c of t = { ... }` (Ivy 1.8): a class whose sort is a
+    /// variant of `t`.
+    Subclass {
+        name: Ident,
+        of: Path,
+        continuation: bool,
+        body: Vec<Decl>,
+    },
+    /// `field f : t, ...` (Ivy 1.8, in a class): a destructor of the
+    /// class's sort.
+    Field(Vec<TypedName>),
     /// Placeholder where the parser recovered from an error.
     Error,
 }

@@ -333,6 +333,17 @@ pub enum Tok<'a> {
     For,
     /// `process`, a synonym of `extract` (only under `#lang ivy1.8`).
     Process,
+    /// Keywords of Ivy 1.8 only (produced by [`lex_version`]):
+    /// `unprovable`, `subclass`, `field`, `debug`, and the temporal
+    /// `whenfirst`, `whenlast`, `whennext`, `whenprev`.
+    Unprovable,
+    Subclass,
+    Field,
+    Debug,
+    WhenFirst,
+    WhenLast,
+    WhenNext,
+    WhenPrev,
 }
 
 /// All Ivy 1.7 reserved words, in alphabetical order.
@@ -600,6 +611,14 @@ impl Tok<'_> {
             CommonSection => "common",
             For => "for",
             Process => "process",
+            Unprovable => "unprovable",
+            Subclass => "subclass",
+            Field => "field",
+            Debug => "debug",
+            WhenFirst => "whenfirst",
+            WhenLast => "whenlast",
+            WhenNext => "whennext",
+            WhenPrev => "whenprev",
         }
     }
 
@@ -682,6 +701,9 @@ impl Tok<'_> {
                 | GlobalSection
                 | CommonSection
                 | Process
+                | Unprovable
+                | Subclass
+                | Field
                 | Native(_)
         )
     }
@@ -861,6 +883,14 @@ fn mark_contextual<'a>(src: &'a str, tokens: &mut [SpannedTok<'a>], version: Lan
             Tok::Ident("common") if next_is(Tok::LBrace) => Tok::CommonSection,
             Tok::Ident("for") if v18 => Tok::For,
             Tok::Ident("process") if v18 => Tok::Process,
+            Tok::Ident("unprovable") if v18 => Tok::Unprovable,
+            Tok::Ident("subclass") if v18 => Tok::Subclass,
+            Tok::Ident("field") if v18 => Tok::Field,
+            Tok::Ident("debug") if v18 => Tok::Debug,
+            Tok::Ident("whenfirst") if v18 => Tok::WhenFirst,
+            Tok::Ident("whenlast") if v18 => Tok::WhenLast,
+            Tok::Ident("whennext") if v18 => Tok::WhenNext,
+            Tok::Ident("whenprev") if v18 => Tok::WhenPrev,
             t => t,
         };
         tokens[i].1 = new;

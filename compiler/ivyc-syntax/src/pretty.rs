@@ -658,6 +658,20 @@ impl P {
                 body,
             ),
             StmtKind::Block(b) => self.block("(block)".to_string(), b),
+            StmtKind::Unprovable(inner) => {
+                self.line("(unprovable");
+                self.indent += 1;
+                self.stmt(inner);
+                self.indent -= 1;
+                self.line(")");
+            }
+            StmtKind::Debug { text, args } => self.line(&format!(
+                "(debug {}{})",
+                text.as_str(),
+                args.iter()
+                    .map(|(n, e)| format!(" ({} {})", n.as_str(), ex(e)))
+                    .collect::<String>()
+            )),
             StmtKind::Error => self.line("<error>"),
         }
     }
@@ -1051,6 +1065,28 @@ impl P {
             DeclKind::Mixord { lhs, rhs: r } => {
                 self.line(&format!("(mixord {} -> {})", call(lhs), call(r)))
             }
+            DeclKind::Unprovable(inner) => {
+                self.line("(unprovable");
+                self.indent += 1;
+                self.decl(inner);
+                self.indent -= 1;
+                self.line(")");
+            }
+            DeclKind::Subclass {
+                name,
+                of,
+                continuation,
+                body,
+            } => self.body(
+                format!(
+                    "(subclass {} of {}{})",
+                    name.as_str(),
+                    path(of),
+                    if *continuation { " ..." } else { "" }
+                ),
+                body,
+            ),
+            DeclKind::Field(t) => self.line(&format!("(field {})", list(t, typed))),
             DeclKind::Error => self.line("<error>"),
         }
     }

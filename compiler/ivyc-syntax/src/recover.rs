@@ -320,19 +320,33 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
         // are declarations too
         rest.retain(|t| {
             (!is_decl_start(t) || *t == "\"var\"" && has("\"assume\""))
-                && !matches!(*t, "NATIVE" | "PROOF_L" | "GLOBAL" | "COMMON" | "PROCESS")
+                && !matches!(
+                    *t,
+                    "NATIVE"
+                        | "PROOF_L"
+                        | "GLOBAL"
+                        | "COMMON"
+                        | "PROCESS"
+                        | "UNPROVABLE"
+                        | "SUBCLASS"
+                        | "FIELD"
+                )
         });
         groups.push("a declaration".to_string());
     }
     if has("\"assume\"") && has("\"while\"") {
-        rest.retain(|t| !STMT_START.contains(t) && !EXPR_START.contains(t) && *t != "FOR");
+        rest.retain(|t| {
+            !STMT_START.contains(t)
+                && !EXPR_START.contains(t)
+                && !matches!(*t, "FOR" | "UNPROVABLE" | "DEBUG")
+        });
         groups.push("a statement".to_string());
     } else if has("\"~\"") && has("\"forall\"") {
         rest.retain(|t| !EXPR_START.contains(t));
         groups.push("an expression".to_string());
     }
     if has("\"&\"") && has("\"->\"") && has("\"+\"") {
-        rest.retain(|t| !INFIX.contains(t));
+        rest.retain(|t| !INFIX.contains(t) && !t.starts_with("WHEN"));
         groups.push("an operator".to_string());
     }
     let mut words: Vec<String> = Vec::new();
@@ -354,6 +368,8 @@ pub fn humanize(expected: &[String]) -> Vec<String> {
             "COMMON" => "`common`".to_string(),
             "FOR" => "`for`".to_string(),
             "PROCESS" => "`process`".to_string(),
+            "UNPROVABLE" | "SUBCLASS" | "FIELD" | "DEBUG" | "WHENFIRST" | "WHENLAST"
+            | "WHENNEXT" | "WHENPREV" => format!("`{}`", t.to_lowercase()),
             "error" => continue,
             q => {
                 let inner = q

@@ -216,6 +216,11 @@ pub enum Item {
 
 /// Yacc precedence levels of Ivy 1.7 (higher binds tighter).
 mod prec {
+    /// Tokens without a yacc precedence (`isa`, the 1.8 `when...`
+    /// operators): every rule with a precedence reduces before them, so
+    /// they apply to everything on their left and take everything on their
+    /// right (yacc shifts when neither side has a precedence).
+    pub const LOOSE: u8 = 1;
     pub const SEMI: u8 = 1;
     pub const GLOBALLY: u8 = 2;
     pub const ARROW: u8 = 3;
@@ -262,15 +267,18 @@ pub fn binop_prec(op: BinOp) -> u8 {
         BinOp::Neq => prec::TILDAEQ,
         BinOp::Add | BinOp::Sub => prec::PLUS,
         BinOp::Mul | BinOp::Div => prec::TIMES,
+        BinOp::When(_) => prec::LOOSE,
     }
 }
 
 /// Precedence of an infix operator in `version`, and the precedence to
 /// parse its right operand with (one less for a right-associative one).
 fn binop_prec_in(op: BinOp, version: LangVersion) -> (u8, u8) {
+    // The loose operators (`when`) are right-associative: their right
+    // operand is parsed with the lowest precedence.
+    let own = |p: u8| (p, if p == prec::LOOSE { 0 } else { p });
     if !version.pre_1_7() {
-        let p = binop_prec(op);
-        return (p, p);
+        return own(binop_prec(op));
     }
     match op {
         BinOp::Implies | BinOp::Iff => (legacy::ARROW, legacy::ARROW - 1),
@@ -278,10 +286,7 @@ fn binop_prec_in(op: BinOp, version: LangVersion) -> (u8, u8) {
         BinOp::Sub => (legacy::MINUS, legacy::MINUS),
         BinOp::Mul => (legacy::TIMES, legacy::TIMES),
         BinOp::Div => (legacy::DIV, legacy::DIV),
-        op => {
-            let p = binop_prec(op);
-            (p, p)
-        }
+        op => own(binop_prec(op)),
     }
 }
 
@@ -391,6 +396,7 @@ impl Resolver<'_, '_> {
                 }
                 Some(Item::IfElse(..)) => (prec::IF, prec::IF > rule),
                 Some(Item::Postfix(Postfix::Annot(_), _)) => (prec::COLON, prec::COLON > rule),
+                Some(Item::Postfix(Postfix::Isa(_), _)) => (prec::LOOSE, prec::LOOSE > rule),
                 Some(Item::Postfix(_, _)) => (prec::MAX, true),
                 Some(Item::Operand(_)) | Some(Item::Prefix(..)) => break,
             };

@@ -717,6 +717,9 @@ impl Checker<'_> {
             }
             StmtKind::Thunk { body, .. } | StmtKind::Let { body, .. } => self.block(body),
             StmtKind::Block(b) => self.block(b),
+            // 1.8 only (their keywords are names before).
+            StmtKind::Unprovable(inner) => self.stmt(inner),
+            StmtKind::Debug { args, .. } => args.iter().for_each(|(_, e)| self.expr(e)),
             StmtKind::Error => {}
         }
     }

@@ -74,8 +74,36 @@ fn annotations_and_isa() {
     assert_eq!(expr("a + b : t"), "(: (+ a b) t)");
     assert_eq!(expr("a = b : t"), "(= a (: b t))");
     assert_eq!(expr("X:a.b.t = Y"), "(= (: X a.b.t) Y)");
+    // `isa` has no yacc precedence in Ivy: everything on its left is
+    // reduced first (ms-ivy 1.8.26 shows `a + a isa u` as
+    // `exists V. *>(a + a, V:u)`).
     assert_eq!(expr("x isa t & y"), "(& (isa x t) y)");
-    assert_eq!(expr("a + b isa t"), "(+ a (isa b t))");
+    assert_eq!(expr("a + b isa t"), "(isa (+ a b) t)");
+    assert_eq!(expr("y & x isa t"), "(isa (& y x) t)");
+    assert_eq!(expr("forall X. X isa t"), "(isa (Forall [X] X) t)");
+}
+
+#[test]
+fn when_operators_are_loosest_and_right_associative() {
+    // Ivy 1.8 only; `when...` tokens have no yacc precedence.
+    let e = |src: &str| {
+        let text = format!("#lang ivy1.8\naxiom {src}\n");
+        let (f, errs) = ivyc_syntax::parse(ivyc_base::FileId(0), &text);
+        assert!(errs.is_empty(), "{src}: {errs:?}");
+        match &f.decls[0].kind {
+            ivyc_syntax::ast::DeclKind::Axiom { prop, .. } => match &prop.prop {
+                ivyc_syntax::ast::Prop::Fmla(x) => sx(x),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(e("a & b whenfirst c -> d"), "(whenfirst (& a b) (-> c d))");
+    assert_eq!(
+        e("a whenfirst b whenlast c"),
+        "(whenfirst a (whenlast b c))"
+    );
+    assert_eq!(e("globally a whennext b"), "(whennext (Globally a) b)");
 }
 
 #[test]

@@ -5,6 +5,7 @@ use crate::check::check_model;
 use crate::counterexample::Counterexample;
 use crate::error::ModelRejected;
 use crate::obligation::{Obligation, ObligationKind};
+use crate::restart::{check_with_restarts, RestartPolicy};
 use ivyc_logic::answer::{Answer, Reason, Solver};
 use ivyc_logic::{Term, TermKind};
 use std::panic::AssertUnwindSafe;
@@ -56,23 +57,27 @@ where
     S: Solver,
     F: Fn() -> S + Sync,
 {
-    discharge_all_timed(obs, make_solver, jobs, timeout_ms)
+    discharge_all_timed(obs, make_solver, jobs, timeout_ms, &RestartPolicy::none())
         .into_iter()
         .map(|(o, _)| o)
         .collect()
 }
 
-/// As [`discharge_all`], with the wall time each obligation took.
+/// As [`discharge_all`], with the wall time each obligation took, and
+/// queries that time out within the `restarts` policy's budgets asked again
+/// with another seed (see [`crate::restart`]).
 ///
 /// Obligations that share their hypotheses (initiation of each invariant;
 /// consecution of each invariant in one action) form one unit of work: the
 /// solver asserts the hypotheses once and checks each goal in turn
-/// ([`Solver::check_many`]); the unit's time is split evenly among them.
+/// ([`Solver::check_many`]). An obligation's time is its share of the
+/// unit's common work plus its own checks.
 pub fn discharge_all_timed<S, F>(
     obs: &[Obligation],
     make_solver: F,
     jobs: usize,
     timeout_ms: u64,
+    restarts: &RestartPolicy,
 ) -> Vec<(Outcome, Duration)>
 where
     S: Solver,
@@ -90,21 +95,32 @@ where
             let Some(unit) = units.get(u) else { break };
             let start = Instant::now();
             let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                discharge_unit(obs, unit, &mut solver, timeout_ms)
+                discharge_unit(obs, unit, &mut solver, timeout_ms, restarts)
             }));
             let outs = match run {
                 Ok(o) => o,
                 Err(_) => {
                     // The solver may be in a bad state: start afresh.
                     solver = make_solver();
-                    vec![Outcome::Unknown(Reason::Error("solver panicked".into())); unit.len()]
+                    let share = start.elapsed() / u32::try_from(unit.len().max(1)).unwrap_or(1);
+                    vec![
+                        (
+                            Outcome::Unknown(Reason::Error("solver panicked".into())),
+                            share
+                        );
+                        unit.len()
+                    ]
                 }
             };
-            let share = start.elapsed() / u32::try_from(unit.len().max(1)).unwrap_or(1);
+            // What the per-goal times do not cover (encoding, the shared
+            // hypotheses, the conjunction attempt) is shared evenly.
+            let own: Duration = outs.iter().map(|(_, d)| *d).sum();
+            let common =
+                start.elapsed().saturating_sub(own) / u32::try_from(unit.len().max(1)).unwrap_or(1);
             if let Ok(mut r) = results.lock() {
-                for (i, out) in unit.iter().zip(outs) {
+                for (i, (out, d)) in unit.iter().zip(outs) {
                     if let Some(slot) = r.get_mut(*i) {
-                        *slot = Some((out, share));
+                        *slot = Some((out, d + common));
                     }
                 }
             }
@@ -163,16 +179,38 @@ fn units(obs: &[Obligation]) -> Vec<Vec<usize>> {
 }
 
 /// Checks one unit: a single obligation, or several sharing hypotheses.
+/// Each outcome comes with the time of the checks of its own goal (zero
+/// when the conjunction of the goals was proved at once).
 fn discharge_unit<S: Solver + ?Sized>(
     obs: &[Obligation],
     unit: &[usize],
     solver: &mut S,
     timeout_ms: u64,
-) -> Vec<Outcome> {
+    restarts: &RestartPolicy,
+) -> Vec<(Outcome, Duration)> {
     let members: Vec<&Obligation> = unit.iter().filter_map(|i| obs.get(*i)).collect();
     match members.as_slice() {
         [] => Vec::new(),
-        [one] => vec![discharge(one, solver, timeout_ms)],
+        [one] if *restarts == RestartPolicy::none() => {
+            let start = Instant::now();
+            let o = discharge(one, solver, timeout_ms);
+            vec![(o, start.elapsed())]
+        }
+        [one] => {
+            let mut res = check_with_restarts(
+                solver,
+                restarts,
+                &one.sig,
+                &one.hypotheses,
+                std::slice::from_ref(&one.goal),
+                timeout_ms,
+            );
+            let (a, d) = res.pop().unwrap_or((
+                Answer::Unknown(Reason::Error("no answer".into())),
+                Duration::ZERO,
+            ));
+            vec![(outcome(one, a), d)]
+        }
         [first, ..] => {
             let goals: Vec<_> = members.iter().map(|o| o.goal.clone()).collect();
             // Universal goals add only constants when negated, so their
@@ -190,14 +228,21 @@ fn discharge_unit<S: Solver + ?Sized>(
                     budget.min(timeout_ms)
                 };
                 if solver.is_unsat(&first.sig, &first.hypotheses, &all, budget) {
-                    return vec![Outcome::Proved; members.len()];
+                    return vec![(Outcome::Proved, Duration::ZERO); members.len()];
                 }
             }
-            let answers = solver.check_many(&first.sig, &first.hypotheses, &goals, timeout_ms);
+            let answers = check_with_restarts(
+                solver,
+                restarts,
+                &first.sig,
+                &first.hypotheses,
+                &goals,
+                timeout_ms,
+            );
             members
                 .iter()
                 .zip(answers)
-                .map(|(ob, a)| outcome(ob, a))
+                .map(|(ob, (a, d))| (outcome(ob, a), d))
                 .collect()
         }
     }

@@ -10,6 +10,7 @@ pub mod discharge;
 pub mod error;
 pub mod fragment_view;
 pub mod obligation;
+pub mod restart;
 
 pub use check::{check_formulas, check_model, Corrupting, ModelCheck, Unchecked};
 pub use counterexample::{rigid_tables, state_table, universes, Counterexample, SymbolTable};
@@ -17,4 +18,5 @@ pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
 pub use error::{FormulaRef, FormulaRole, ModelRejected, Subject};
 pub use fragment_view::{fragment_view, FragmentView, ViewSource};
 pub use ivyc_logic::answer::{Answer, Reason, Solver};
-pub use obligation::{obligations, HypSource, Obligation, ObligationKind};
+pub use obligation::{obligations, HypSource, Obligation, ObligationKind, QuerySize};
+pub use restart::{check_with_restarts, RestartPolicy};

@@ -78,6 +78,18 @@ pub struct Obligation {
     pub definitions: Arc<BTreeMap<SymId, Lambda>>,
 }
 
+/// The size of an obligation's query (hypotheses and goal), the inputs of
+/// the cost model that `ivyc verify --timings` shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QuerySize {
+    /// Quantifier nodes (`forall`/`exists` blocks, not variables).
+    pub quantifiers: usize,
+    /// Term nodes.
+    pub terms: usize,
+    /// Distinct function, relation and constant symbols.
+    pub symbols: usize,
+}
+
 impl ObligationKind {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -91,6 +103,28 @@ impl ObligationKind {
 }
 
 impl Obligation {
+    /// The size of the query `hypotheses ∧ ¬goal`.
+    pub fn size(&self) -> QuerySize {
+        let mut size = QuerySize::default();
+        let mut symbols = std::collections::HashSet::new();
+        for t in self.hypotheses.iter().chain(std::iter::once(&self.goal)) {
+            t.visit(|t| {
+                size.terms += 1;
+                match &t.kind {
+                    ivyc_logic::TermKind::Forall(..) | ivyc_logic::TermKind::Exists(..) => {
+                        size.quantifiers += 1
+                    }
+                    ivyc_logic::TermKind::App(f, _) => {
+                        symbols.insert(*f);
+                    }
+                    _ => {}
+                }
+            });
+        }
+        size.symbols = symbols.len();
+        size
+    }
+
     /// A one-line description, e.g. `consecution of [safety] by elect`.
     pub fn title(&self) -> String {
         let mut s = String::from(self.kind.as_str());

@@ -81,9 +81,14 @@ pub struct VerifyArgs {
     /// Do not shrink counterexamples.
     #[arg(long)]
     pub no_minimize: bool,
-    /// Print the time spent in each phase (on stderr).
+    /// Print the time spent in each phase and the slowest obligations with
+    /// their sizes (on stderr).
     #[arg(long)]
     pub timings: bool,
+    /// Write every obligation sent to the solver as an SMT-LIB script into
+    /// DIR (created if missing), for debugging and comparing query shapes.
+    #[arg(long, value_name = "DIR")]
+    pub dump_smt: Option<PathBuf>,
     /// Verify only this isolate (`this` for what no isolate covers).
     #[arg(long, value_name = "NAME")]
     pub isolate: Option<String>,
@@ -91,6 +96,22 @@ pub struct VerifyArgs {
     /// one found is reported as a real bug.
     #[arg(long, value_name = "K")]
     pub bmc: Option<usize>,
+    /// The engine that model checks `method = mc` isolates (docs/mc.md).
+    #[arg(long, value_enum, default_value_t = McEngine::Spacer)]
+    pub mc_engine: McEngine,
+    /// Write the trace of a violation found by the model checker as JSON
+    /// (the `ivyc bmc --trace-out` format, replayable with `ivyc replay`).
+    #[arg(long, value_name = "FILE")]
+    pub trace_out: Option<PathBuf>,
+}
+
+/// Model-checking engines (`verify --mc-engine`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum McEngine {
+    /// Z3's Spacer over constrained Horn clauses (IC3/PDR).
+    Spacer,
+    /// k-induction with simple-path constraints.
+    KInduction,
 }
 
 /// Limits of the solver (`verify`, and the verification before `extract`).
@@ -109,9 +130,54 @@ pub struct SolverArgs {
     /// undecided (exit 3), reported as out of memory.
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(1..))]
     pub memory_limit: Option<u32>,
+    /// Z3 parameters for experiments, `NAME=VALUE` separated by spaces or
+    /// commas (e.g. "smt.macro_finder=false smt.mbqi=true"), set over
+    /// ivyc's defaults as Z3 global parameters (docs/smt.md). Also read
+    /// from the environment variable IVYC_Z3_PARAMS.
+    #[arg(long = "z3-params", value_name = "PARAMS", env = "IVYC_Z3_PARAMS",
+          hide = true, value_parser = parse_z3_params)]
+    pub z3_params: Option<Z3Params>,
+    /// Budget in milliseconds of a query's first attempt: a query that
+    /// times out within it is asked again with another random seed and
+    /// twice the budget, within --timeout (0: no restarts; docs/smt.md).
+    #[arg(
+        long = "restart-ms",
+        value_name = "MS",
+        env = "IVYC_RESTART_MS",
+        hide = true
+    )]
+    pub restart_ms: Option<u64>,
+}
+
+/// A list of Z3 parameter settings (one command-line value).
+#[derive(Clone, Debug)]
+pub struct Z3Params(pub Vec<ivyc_smt::Z3Param>);
+
+/// `NAME=VALUE ...` (syntax only; Z3 checks the names when they are set).
+fn parse_z3_params(s: &str) -> Result<Z3Params, String> {
+    ivyc_smt::parse_params(s)
+        .map(Z3Params)
+        .map_err(|e| e.to_string())
 }
 
 impl SolverArgs {
+    /// The restart policy: ivyc's default unless --restart-ms is given.
+    pub fn restarts(&self) -> ivyc_vc::RestartPolicy {
+        match self.restart_ms {
+            None => ivyc_vc::RestartPolicy::default(),
+            Some(ms) => ivyc_vc::RestartPolicy {
+                first_ms: ms,
+                ..ivyc_vc::RestartPolicy::default()
+            },
+        }
+    }
+
+    /// ivyc's default Z3 parameters with the experiment's settings over them.
+    pub fn z3_params(&self) -> Vec<ivyc_smt::Z3Param> {
+        let extra = self.z3_params.as_ref().map_or(&[][..], |p| &p.0[..]);
+        ivyc_smt::merge_params(&ivyc_smt::default_params(), extra)
+    }
+
     /// The time limit per obligation in milliseconds (0: none).
     pub fn timeout_ms(&self) -> u64 {
         self.timeout_ms

@@ -31,8 +31,11 @@ pub fn run(args: &ExtractArgs) -> Exit {
             no_fragment_check: false,
             no_minimize: false,
             timings: false,
+            dump_smt: None,
             isolate: None,
             bmc: None,
+            mc_engine: crate::cli::McEngine::Spacer,
+            trace_out: None,
         };
         // The whole program is verified even when one isolate is extracted:
         // its guarantees rest on the other isolates' proofs.

@@ -15,7 +15,7 @@ mod trace_file;
 mod verify;
 mod window;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 use exit::Exit;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -58,7 +58,17 @@ fn install_panic_hook() {
 
 fn main() {
     install_panic_hook();
-    let cli = Cli::parse();
+    // `--version` names the Z3 library actually loaded, as Z3 reports it.
+    let version: &'static str = Box::leak(
+        format!(
+            "{} (Z3 {})",
+            env!("CARGO_PKG_VERSION"),
+            ivyc_smt::z3_version()
+        )
+        .into_boxed_str(),
+    );
+    let matches = Cli::command().version(version).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let exit = match std::panic::catch_unwind(|| match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),

@@ -2,7 +2,7 @@
 //! command line's options, then render what it returns (for people, or as
 //! one JSON document).
 
-use crate::cli::{ReportFormat, VerifyArgs};
+use crate::cli::{McEngine, ReportFormat, VerifyArgs};
 use crate::exit::Exit;
 use crate::frontend;
 use crate::loader::DiskLoader;
@@ -22,11 +22,18 @@ fn options(args: &VerifyArgs) -> VerifyOptions {
         z3: Z3Options {
             minimize: !args.no_minimize,
             memory_max_mb: args.solver.memory_limit,
+            params: args.solver.z3_params(),
             ..Z3Options::default()
         },
         jobs: args.jobs.map(usize::from).unwrap_or(defaults.jobs),
         timeout_ms: args.solver.timeout_ms(),
         debug_corrupt_models: corrupt_models(),
+        restarts: args.solver.restarts(),
+        dump_smt: args.dump_smt.is_some(),
+        mc_engine: match args.mc_engine {
+            McEngine::Spacer => ivyc_mc::Engine::Spacer,
+            McEngine::KInduction => ivyc_mc::Engine::KInduction,
+        },
     }
 }
 
@@ -45,9 +52,41 @@ pub fn run(args: &VerifyArgs) -> Exit {
         out.summary();
         return Exit::InputError;
     };
+    let opts = options(args);
+    // Z3 settings that Z3 does not know are a usage error, before any work.
+    if let Err(e) = ivyc_smt::params::apply_global(&opts.z3.params) {
+        out.plain_error("z3-params", &e.to_string());
+        return Exit::InputError;
+    }
     let mut disk = DiskLoader::new(&args.input.include_dirs);
-    let run = ivyc_pipeline::verify::verify(&mut sources, root, &mut disk, &options(args));
-    let status = run.status();
+    let run = ivyc_pipeline::verify::verify(&mut sources, root, &mut disk, &opts);
+    if let Some(dir) = &args.dump_smt {
+        if let Err(e) = write_dumps(dir, &run.smt_dumps) {
+            out.plain_error("dump-smt", &e);
+            return Exit::InputError;
+        }
+    }
+    let mut status = run.status();
+    if let Some(path) = &args.trace_out {
+        let violation = run.model_checked().iter().find_map(|m| match &m.run.result {
+            ivyc_mc::McResult::Violation(t) => Some((run.units.get(m.unit).and_then(|u| u.name), t)),
+            _ => None,
+        });
+        if let Some((name, trace)) = violation {
+            let file = args.input.file.display().to_string();
+            let doc = crate::trace_file::TraceFile::from_trace(
+                &sources,
+                &file,
+                name.map(|n| n.to_string()),
+                trace,
+            );
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            if let Err(e) = std::fs::write(path, text + "\n") {
+                out.plain_error("io", &format!("cannot write `{}`: {e}", path.display()));
+                status = Exit::InputError;
+            }
+        }
+    }
     out.diagnostics(&sources, &run.diagnostics);
     if let (Some(bmc), Some(depth)) = (&run.bmc, args.bmc) {
         render::bmc_run(&mut out, &sources, bmc);
@@ -80,6 +119,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
         }
         Ended::Discharged {
             checked,
+            model_checked,
             never_checked,
         } => {
             out.diagnostics(&sources, never_checked);
@@ -96,11 +136,24 @@ pub fn run(args: &VerifyArgs) -> Exit {
             }
             match args.format {
                 ReportFormat::Human => {
-                    render::verify_report(&mut out, &sources, &run.units, checked, start.elapsed())
+                    render::model_checked_report(&mut out, &sources, &run.units, model_checked);
+                    if !checked.is_empty() || model_checked.is_empty() {
+                        render::verify_report(
+                            &mut out,
+                            &sources,
+                            &run.units,
+                            checked,
+                            start.elapsed(),
+                        )
+                    }
                 }
-                ReportFormat::Json => {
-                    render::verify_json(&sources, &run.units, checked, start.elapsed())
-                }
+                ReportFormat::Json => render::verify_json(
+                    &sources,
+                    &run.units,
+                    checked,
+                    model_checked,
+                    start.elapsed(),
+                ),
             }
             if let (Some(depth), ReportFormat::Human) = (args.bmc, args.format) {
                 if checked
@@ -115,7 +168,27 @@ pub fn run(args: &VerifyArgs) -> Exit {
         }
     }
     if args.timings {
-        render::timings(&run.timings, report_start.elapsed(), start.elapsed());
+        render::timings(
+            &sources,
+            run.checked(),
+            &run.timings,
+            report_start.elapsed(),
+            start.elapsed(),
+        );
     }
     status
+}
+
+/// Writes the SMT-LIB dumps into `dir` (created if missing).
+fn write_dumps(
+    dir: &std::path::Path,
+    dumps: &[ivyc_pipeline::verify::SmtDump],
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for d in dumps {
+        let path = dir.join(&d.name);
+        std::fs::write(&path, &d.text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
