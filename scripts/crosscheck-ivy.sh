@@ -2,7 +2,8 @@
 # Cross-check the Ivy test corpus against the reference implementation (ms-ivy).
 #
 # Every .ivy file under tests/data/parse, tests/data/syntax, tests/data/verify,
-# tests/data/isolates, tests/data/fragment, tests/data/soundness, examples and
+# tests/data/isolates, tests/data/fragment, tests/data/soundness, tests/data/mc
+# (and the other directories listed below), examples and
 # examples/bugs carries a header line recording what ms-ivy does with it:
 #
 #   # ms-ivy: parses    ivy_show accepts the file (exit 0)
@@ -65,7 +66,7 @@ if [[ $# -gt 0 ]]; then
     done
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
-        tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib \
+        tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib tests/data/mc \
         examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
@@ -127,6 +128,11 @@ for f in "${files[@]}"; do
             elif grep -q 'error: failed checks' <<<"$out"; then
                 got=FAIL
                 detail="$(grep -m1 'error: failed checks' <<<"$out")"
+            elif [[ $rc -eq 1 ]] && grep -qx 'FAIL' <<<"$out"; then
+                # The model checker (method = mc) prints its trace, then a
+                # bare FAIL line, and exits 1.
+                got=FAIL
+                detail="model checker: FAIL"
             else
                 got=ERROR
                 detail="$(first_error "$out")"

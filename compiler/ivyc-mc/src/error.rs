@@ -16,6 +16,9 @@ pub enum McError {
         what: String,
         span: Option<Span>,
     },
+    /// A construct the model checker does not handle (ms-ivy refuses it
+    /// too, or checks it with its abstraction of infinite sorts).
+    Unsupported { what: String, span: Option<Span> },
     /// Enumerating the finite instance would create more than `limit`
     /// state bits or instances (`what` says which).
     TooLarge {
@@ -30,6 +33,7 @@ impl IntoDiagnostic for McError {
         match self {
             McError::InfiniteSort { .. } => "mc-infinite-sort",
             McError::TooLarge { .. } => "mc-too-large",
+            McError::Unsupported { .. } => "mc-unsupported",
         }
     }
 
@@ -47,6 +51,16 @@ impl IntoDiagnostic for McError {
             .with_notes(vec![
                 "ivyc model checks (`attribute method = mc`) only isolates whose state and quantifiers range over finite sorts: bool, enumerated types, ranges `{lo..hi}` and bit vectors".into(),
                 "help: give the sort a finite interpretation (e.g. `interpret node -> {0..2}` or `type node = {n0, n1, n2}`), or verify the isolate with invariants (remove `method = mc`)".into(),
+            ]),
+            McError::Unsupported { what, span } => error(
+                self.code(),
+                format!("unsupported: model checking {what}"),
+            )
+            .with_labels(
+                span.map(|s| primary(s, "not model checked")).into_iter().collect(),
+            )
+            .with_notes(vec![
+                "help: prove it in an isolate verified with invariants (without `method = mc`)".into(),
             ]),
             McError::TooLarge { what, limit, span } => error(
                 self.code(),

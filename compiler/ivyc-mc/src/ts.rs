@@ -141,6 +141,13 @@ fn all_terms(sys: &System) -> Vec<Term> {
 
 /// Builds the finite transition system of `sys`, or says why it has none.
 pub fn build(sys: &System) -> Result<FiniteSystem, McError> {
+    // ms-ivy: "model checking not supported for property yet".
+    if let Some(p) = sys.properties.first() {
+        return Err(McError::Unsupported {
+            what: "a `property` to prove (ms-ivy refuses it too)".into(),
+            span: p.span,
+        });
+    }
     let mut sig = sys.sig.clone();
     let pinit = passify(&mut sig, &sys.init);
     let step = step_command(sys);
@@ -174,7 +181,6 @@ pub fn build(sys: &System) -> Result<FiniteSystem, McError> {
     let background = fl.flat(&Term::and(
         sys.axioms
             .iter()
-            .chain(&sys.properties)
             .chain(&sys.lemmas)
             .map(|p| p.formula.clone()),
     ))?;
