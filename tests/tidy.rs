@@ -60,7 +60,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ivyc-ir", &["ivyc-base", "ivyc-sema", "ivyc-logic"]),
     ("ivyc-cpp", &["ivyc-base", "ivyc-ir", "tera"]),
     ("ivyc-bmc", &["ivyc-base", "ivyc-logic", "ivyc-vc"]),
-    ("ivyc-mc", &["ivyc-base", "ivyc-logic", "ivyc-vc", "ivyc-bmc"]),
+    (
+        "ivyc-mc",
+        &["ivyc-base", "ivyc-logic", "ivyc-vc", "ivyc-bmc"],
+    ),
     (
         "ivyc-pipeline",
         &[

@@ -41,7 +41,9 @@ pub enum HornAnswer {
     },
     /// A query clause is reachable (no witness: callers find the trace
     /// with bounded model checking).
-    Unsafe { detail: String },
+    Unsafe {
+        detail: String,
+    },
     Unknown(Reason),
 }
 

@@ -43,7 +43,9 @@ pub enum Verdict {
         k: Option<usize>,
     },
     /// A violation is reachable (within `depth` steps when known).
-    Unsafe { depth: Option<usize> },
+    Unsafe {
+        depth: Option<usize>,
+    },
     Unknown(Reason),
 }
 

@@ -109,7 +109,10 @@ impl Flattener {
         match values(&self.sig, sort) {
             Some(v) => Ok(v),
             None if is_finite(&self.sig, sort) => Err(McError::TooLarge {
-                what: format!("the sort `{}` has too many values", self.sig.sort_name(sort)),
+                what: format!(
+                    "the sort `{}` has too many values",
+                    self.sig.sort_name(sort)
+                ),
                 limit: MAX_VALUES,
                 span,
             }),
@@ -175,7 +178,11 @@ impl Flattener {
                 let forall = matches!(t.kind, TermKind::Forall(..));
                 let mut doms = Vec::new();
                 for v in vs {
-                    doms.push(self.domain(v.sort, || format!("the variable `{}`", v.name), t.span)?);
+                    doms.push(self.domain(
+                        v.sort,
+                        || format!("the variable `{}`", v.name),
+                        t.span,
+                    )?);
                 }
                 let mut insts = Vec::new();
                 for tuple in product(&doms) {

@@ -76,10 +76,7 @@ pub fn step_command(sys: &System) -> Cmd {
         .iter()
         .filter(|a| a.exported)
         .map(|a| {
-            let mut b: Vec<Cmd> = locals_of(&sys.sig, a)
-                .into_iter()
-                .map(Cmd::Havoc)
-                .collect();
+            let mut b: Vec<Cmd> = locals_of(&sys.sig, a).into_iter().map(Cmd::Havoc).collect();
             b.push(a.body.clone());
             Cmd::Seq(b)
         })

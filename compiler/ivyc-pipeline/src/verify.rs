@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use ivyc_base::diagnostic::warning;
 use ivyc_base::{Diagnostic, FileId, IntoDiagnostic, SourceMap};
+use ivyc_mc::{McOptions, McResult, McRun};
 use ivyc_sema::lower::Unit;
 use ivyc_sema::SourceLoader;
-use ivyc_mc::{McOptions, McResult, McRun};
 use ivyc_smt::{FreshZ3Solver, Z3Horn, Z3Options};
 use ivyc_vc::{Obligation, Outcome, QuerySize, RestartPolicy};
 

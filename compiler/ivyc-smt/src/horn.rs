@@ -91,7 +91,9 @@ fn solve_in_context(sig: &Signature, problem: &HornProblem, timeout_ms: u64) -> 
         terms.extend(c.head.iter().flatten());
         let vars = clause_vars(sig, &terms);
         let encoded = (|| -> Result<Bool, String> {
-            let mut body = vec![enc.encode_formula(sig, &c.constraint).map_err(|e| e.to_string())?];
+            let mut body = vec![enc
+                .encode_formula(sig, &c.constraint)
+                .map_err(|e| e.to_string())?];
             body.extend(enc.axioms_for(sig, &vars).map_err(|e| e.to_string())?);
             if let Some(args) = &c.body {
                 body.push(apply(&mut enc, args)?);

@@ -1156,7 +1156,11 @@ pub fn model_checked_report(
                 millis(m.time)
             ),
             McResult::Unknown(r) => {
-                format!("  ? undecided  {}  unknown: {}", millis(m.time), reason_text(r))
+                format!(
+                    "  ? undecided  {}  unknown: {}",
+                    millis(m.time),
+                    reason_text(r)
+                )
             }
             McResult::InternalError(_) => format!("  ! internal error  {}", millis(m.time)),
         };
@@ -1215,7 +1219,10 @@ pub fn model_checked_json(
                     Some(crate::trace_file::TraceFile::from_trace(
                         sources,
                         "",
-                        units.get(m.unit).and_then(|u| u.name).map(|n| n.to_string()),
+                        units
+                            .get(m.unit)
+                            .and_then(|u| u.name)
+                            .map(|n| n.to_string()),
                         t,
                     )),
                     None,

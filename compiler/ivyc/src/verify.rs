@@ -68,10 +68,15 @@ pub fn run(args: &VerifyArgs) -> Exit {
     }
     let mut status = run.status();
     if let Some(path) = &args.trace_out {
-        let violation = run.model_checked().iter().find_map(|m| match &m.run.result {
-            ivyc_mc::McResult::Violation(t) => Some((run.units.get(m.unit).and_then(|u| u.name), t)),
-            _ => None,
-        });
+        let violation = run
+            .model_checked()
+            .iter()
+            .find_map(|m| match &m.run.result {
+                ivyc_mc::McResult::Violation(t) => {
+                    Some((run.units.get(m.unit).and_then(|u| u.name), t))
+                }
+                _ => None,
+            });
         if let Some((name, trace)) = violation {
             let file = args.input.file.display().to_string();
             let doc = crate::trace_file::TraceFile::from_trace(
