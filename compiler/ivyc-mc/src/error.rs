@@ -60,7 +60,7 @@ impl IntoDiagnostic for McError {
                 span.map(|s| primary(s, "not model checked")).into_iter().collect(),
             )
             .with_notes(vec![
-                "help: prove it in an isolate verified with invariants (without `method = mc`)".into(),
+                "help: verify it with invariants (in an isolate without a `method` attribute), or with `method = mc` over finite sorts".into(),
             ]),
             McError::TooLarge { what, limit, span } => error(
                 self.code(),

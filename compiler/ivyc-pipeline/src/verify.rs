@@ -318,6 +318,29 @@ pub fn verify(
         .iter()
         .map(|u| program.isolate_attribute(u.name, "method") == Some("mc"))
         .collect();
+    // Other methods than `mc` and Ivy's default `ic` are refused, never
+    // silently replaced by the inductive check.
+    let mut refused = false;
+    for u in &units {
+        if let Some(a) = program.isolate_attribute_decl(u.name, "method") {
+            if a.value != "mc" && a.value != "ic" {
+                refused = true;
+                diagnostics.push(
+                    ivyc_mc::McError::Unsupported {
+                        what: format!(
+                            "with `method = {}` (only `mc` and `ic` are supported)",
+                            a.value
+                        ),
+                        span: Some(a.span),
+                    }
+                    .into_diagnostic(),
+                );
+            }
+        }
+    }
+    if refused {
+        return stop(diagnostics, timings);
+    }
     let t = Instant::now();
     let mut model_checked = Vec::new();
     for (i, u) in units.iter().enumerate().filter(|(i, _)| is_mc[*i]) {

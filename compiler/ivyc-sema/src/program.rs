@@ -403,6 +403,16 @@ impl Program {
     /// for the whole program (`None` or `this`), the top-level `ATTR`. The
     /// last declaration wins.
     pub fn isolate_attribute(&self, isolate: Option<Symbol>, attr: &str) -> Option<&str> {
+        self.isolate_attribute_decl(isolate, attr)
+            .map(|a| a.value.as_str())
+    }
+
+    /// The declaration [`Program::isolate_attribute`] reads.
+    pub fn isolate_attribute_decl(
+        &self,
+        isolate: Option<Symbol>,
+        attr: &str,
+    ) -> Option<&Attribute> {
         let mut names = Vec::new();
         match isolate.map(|s| s.as_str()) {
             None | Some("this") => names.push(attr.to_string()),
@@ -413,13 +423,9 @@ impl Program {
                 }
             }
         }
-        names.iter().find_map(|n| {
-            self.attributes
-                .iter()
-                .rev()
-                .find(|a| a.name.as_str() == n)
-                .map(|a| a.value.as_str())
-        })
+        names
+            .iter()
+            .find_map(|n| self.attributes.iter().rev().find(|a| a.name.as_str() == n))
     }
 }
 
