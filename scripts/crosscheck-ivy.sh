@@ -129,6 +129,11 @@ for f in "${files[@]}"; do
             elif grep -q 'error: failed checks' <<<"$out"; then
                 got=FAIL
                 detail="$(grep -m1 'error: failed checks' <<<"$out")"
+            elif [[ $rc -eq 1 ]] && grep -qx 'FAIL' <<<"$out"; then
+                # The model checker (method = mc) prints its trace, then a
+                # bare FAIL line, and exits 1.
+                got=FAIL
+                detail="model checker: FAIL"
             else
                 got=ERROR
                 detail="$(first_error "$out")"

@@ -66,6 +66,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ivyc-bmc", &["ivyc-base", "ivyc-logic", "ivyc-vc"]),
     ("ivyc-l2s", &["ivyc-base", "ivyc-logic"]),
     (
+        "ivyc-mc",
+        &["ivyc-base", "ivyc-logic", "ivyc-vc", "ivyc-bmc"],
+    ),
+    (
         "ivyc-pipeline",
         &[
             "ivyc-base",
@@ -77,6 +81,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "ivyc-vc",
             "ivyc-bmc",
             "ivyc-l2s",
+            "ivyc-mc",
             "ivyc-ir",
             "ivyc-cpp",
         ],

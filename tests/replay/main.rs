@@ -4,7 +4,9 @@
 //! must fail the same assertion at the same step; an invariant violation is
 //! reproduced when the C++ state after the violating step (`?state`) is the
 //! trace's; edited traces are not reproduced; an invariant over
-//! specification state is reported as unsupported.
+//! specification state is reported as unsupported; the trace of a
+//! `method = mc` isolate written by `verify --trace-out` replays the same
+//! way.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -111,6 +113,29 @@ fn invariant_trace_is_reproduced_by_the_cpp_state() {
         "{out}"
     );
     assert!(out.contains(", got {0, 1}"), "{out}");
+}
+
+#[test]
+fn model_checker_trace_is_reproduced_by_the_cpp_state() {
+    common::cmake();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "tests/data/mc/mutex_peterson_keeps_turn.ivy";
+    let path = tmp.path().join("trace.json");
+    let p = path.to_str().expect("utf-8 temp path");
+    let (code, out, err) = ivyc(&["verify", "--trace-out", p, file]);
+    assert_eq!(
+        code, 1,
+        "the model checker should find the bug\n{out}\n{err}"
+    );
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("trace written"))
+            .expect("the trace is JSON");
+    assert_eq!(t["isolate"], "iso");
+    assert_eq!(t["depth"], 4);
+    assert_eq!(t["violation"]["kind"], "invariant");
+    let (code, out, err) = ivyc(&["replay", p, file]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(out.starts_with("reproduced: after step 4"), "{out}\n{err}");
 }
 
 #[test]

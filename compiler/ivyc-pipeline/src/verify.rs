@@ -1,15 +1,17 @@
 //! `verify` as one function over data: analyse, lower, optionally search
-//! for a reachable violation first, build the obligations, refuse those
-//! outside the decidable fragment, discharge the rest with Z3 on worker
-//! threads, and return everything a report needs.
+//! for a reachable violation first, model check the units whose isolate
+//! asks for it (`attribute method = mc`), build the obligations of the
+//! others, refuse those outside the decidable fragment, discharge the rest
+//! with Z3 on worker threads, and return everything a report needs.
 
 use std::time::{Duration, Instant};
 
 use ivyc_base::diagnostic::warning;
 use ivyc_base::{Diagnostic, FileId, IntoDiagnostic, SourceMap};
+use ivyc_mc::{McOptions, McResult, McRun};
 use ivyc_sema::lower::Unit;
 use ivyc_sema::SourceLoader;
-use ivyc_smt::{FreshZ3Solver, Z3Options};
+use ivyc_smt::{FreshZ3Solver, Z3Horn, Z3Options};
 use ivyc_vc::{Obligation, Outcome, QuerySize, RestartPolicy};
 
 use crate::bmc::{self, BmcRequest, BmcRun};
@@ -34,6 +36,8 @@ pub struct VerifyOptions {
     /// Test hook: corrupt every model before the independent check, which
     /// must then report an internal error.
     pub debug_corrupt_models: bool,
+    /// The engine that model checks `method = mc` isolates.
+    pub mc_engine: ivyc_mc::Engine,
     /// When to ask a query that times out again with another seed.
     pub restarts: RestartPolicy,
     /// Also return every obligation sent to the solver as an SMT-LIB
@@ -53,6 +57,7 @@ impl Default for VerifyOptions {
                 .unwrap_or(1),
             timeout_ms: 60_000,
             debug_corrupt_models: false,
+            mc_engine: ivyc_mc::Engine::Spacer,
             restarts: RestartPolicy::default(),
             dump_smt: false,
         }
@@ -71,6 +76,8 @@ pub struct Timings {
     pub solving: Duration,
     /// Sum of per-obligation times over all workers.
     pub solver_sum: Duration,
+    /// Model checking of the `method = mc` units (engine and traces).
+    pub model_checking: Duration,
     pub jobs: usize,
     /// The slowest obligations (at most [`SLOWEST`]), slowest first.
     pub slowest: Vec<ObligationCost>,
@@ -108,6 +115,25 @@ pub struct Checked {
     pub outside_fragment: bool,
 }
 
+/// The verdict of model checking one unit (`attribute method = mc`).
+pub struct ModelChecked {
+    /// Index of the unit in the list of units.
+    pub unit: usize,
+    pub run: McRun,
+    pub time: Duration,
+}
+
+impl ModelChecked {
+    pub fn status(&self) -> Status {
+        match self.run.result {
+            McResult::Proved { .. } => Status::Success,
+            McResult::Violation(_) => Status::CheckFailed,
+            McResult::Unknown(_) => Status::Undecided,
+            McResult::InternalError(_) => Status::InternalError,
+        }
+    }
+}
+
 /// How a run ended.
 pub enum Ended {
     /// Errors in the input or the request (see `VerifyRun::diagnostics`).
@@ -118,9 +144,12 @@ pub enum Ended {
     /// Some obligations are outside the decidable fragment; nothing was
     /// sent to the solver.
     OutsideFragment(FragmentReport),
-    /// Every obligation went to the solver.
+    /// Every obligation went to the solver, every `method = mc` unit to
+    /// the model checker.
     Discharged {
         checked: Vec<Checked>,
+        /// The units model checked instead of split into obligations.
+        model_checked: Vec<ModelChecked>,
         /// Assumptions that no isolate proves (an unsound decomposition).
         never_checked: Vec<Diagnostic>,
     },
@@ -153,11 +182,13 @@ impl VerifyRun {
             Ended::OutsideFragment(_) => Status::OutsideFragment,
             Ended::Discharged {
                 checked,
+                model_checked,
                 never_checked,
             } => {
                 let mut s = checked
                     .iter()
                     .map(|c| outcome_status(&c.outcome))
+                    .chain(model_checked.iter().map(ModelChecked::status))
                     .max()
                     .unwrap_or(Status::Success);
                 if !never_checked.is_empty() {
@@ -172,6 +203,14 @@ impl VerifyRun {
     pub fn checked(&self) -> &[Checked] {
         match &self.ended {
             Ended::Discharged { checked, .. } => checked,
+            _ => &[],
+        }
+    }
+
+    /// The units model checked (empty unless the run got to the solver).
+    pub fn model_checked(&self) -> &[ModelChecked] {
+        match &self.ended {
+            Ended::Discharged { model_checked, .. } => model_checked,
             _ => &[],
         }
     }
@@ -291,10 +330,58 @@ pub fn verify(
             return stop(diagnostics, timings);
         }
     };
+    // Units whose isolate asks for model checking: decided by ivyc-mc
+    // instead of split into obligations.
+    let is_mc: Vec<bool> = units
+        .iter()
+        .map(|u| program.isolate_attribute(u.name, "method") == Some("mc"))
+        .collect();
+    // Other methods than `mc` and Ivy's default `ic` are refused, never
+    // silently replaced by the inductive check.
+    let mut refused = false;
+    for u in &units {
+        if let Some(a) = program.isolate_attribute_decl(u.name, "method") {
+            if a.value != "mc" && a.value != "ic" {
+                refused = true;
+                diagnostics.push(
+                    ivyc_mc::McError::Unsupported {
+                        what: format!(
+                            "with `method = {}` (only `mc` and `ic` are supported)",
+                            a.value
+                        ),
+                        span: Some(a.span),
+                    }
+                    .into_diagnostic(),
+                );
+            }
+        }
+    }
+    if refused {
+        return stop(diagnostics, timings);
+    }
+    let t = Instant::now();
+    let mut model_checked = Vec::new();
+    for (i, u) in units.iter().enumerate().filter(|(i, _)| is_mc[*i]) {
+        let start = Instant::now();
+        match model_check(&u.system, opts) {
+            Ok(run) => model_checked.push(ModelChecked {
+                unit: i,
+                run,
+                time: start.elapsed(),
+            }),
+            Err(e) => {
+                diagnostics.push(e.into_diagnostic());
+                timings.model_checking = t.elapsed();
+                return stop(diagnostics, timings);
+            }
+        }
+    }
+    timings.model_checking = t.elapsed();
     let t = Instant::now();
     let obligations: Vec<(usize, Obligation)> = units
         .iter()
         .enumerate()
+        .filter(|(i, _)| !is_mc[*i])
         .flat_map(|(i, u)| {
             ivyc_vc::obligations(&u.system)
                 .into_iter()
@@ -302,7 +389,7 @@ pub fn verify(
         })
         .collect();
     timings.obligations = t.elapsed();
-    if obligations.is_empty() {
+    if obligations.is_empty() && model_checked.is_empty() {
         diagnostics.push(nothing_to_verify());
     }
 
@@ -311,7 +398,8 @@ pub fn verify(
     let t = Instant::now();
     let unit_outside: Vec<bool> = units
         .iter()
-        .map(|u| fragment::unit_errors(&u.system).is_some())
+        .zip(&is_mc)
+        .map(|(u, mc)| !mc && fragment::unit_errors(&u.system).is_some())
         .collect();
     let outside: Vec<bool> = obligations
         .iter()
@@ -373,10 +461,33 @@ pub fn verify(
         bmc: bmc_run,
         ended: Ended::Discharged {
             checked,
+            model_checked,
             never_checked,
         },
         timings,
         smt_dumps,
+    }
+}
+
+/// Model checks one unit with Z3 (Spacer or k-induction; traces by
+/// bounded model checking with minimised models).
+fn model_check(sys: &ivyc_logic::System, opts: &VerifyOptions) -> Result<McRun, ivyc_mc::McError> {
+    let mc = McOptions {
+        engine: opts.mc_engine,
+        timeout_ms: opts.timeout_ms,
+        ..McOptions::default()
+    };
+    let z3 = Z3Options {
+        minimize: true,
+        ..opts.z3.clone()
+    };
+    let mut horn = Z3Horn::new();
+    if opts.debug_corrupt_models {
+        let mut smt = ivyc_vc::Corrupting(FreshZ3Solver::with_options(z3));
+        ivyc_mc::check(sys, &mc, &mut horn, &mut smt)
+    } else {
+        let mut smt = FreshZ3Solver::with_options(z3);
+        ivyc_mc::check(sys, &mc, &mut horn, &mut smt)
     }
 }
 

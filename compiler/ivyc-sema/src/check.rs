@@ -162,6 +162,8 @@ pub(crate) struct Checker<'a> {
     pub interpret_origins: HashMap<SortId, Origin>,
     /// Top-level native code blocks.
     pub natives: Vec<Span>,
+    /// `attribute NAME = VALUE` declarations (full dotted names).
+    pub attributes: Vec<crate::program::Attribute>,
     /// `(operator, operand sort)` -> symbol, for `<`, `+` ... on
     /// uninterpreted sorts.
     pub ops: HashMap<(&'static str, SortId), SymId>,
@@ -283,6 +285,7 @@ impl<'a> Checker<'a> {
             interpreted: HashMap::new(),
             interpret_origins: HashMap::new(),
             natives: Vec::new(),
+            attributes: Vec::new(),
             ops: HashMap::new(),
             numerals: HashMap::new(),
             axiom_syms: HashMap::new(),
@@ -959,6 +962,7 @@ impl<'a> Checker<'a> {
         p.interpretations = interps;
         p.natives = self.natives;
         p.temporal = self.temporal.finish();
+        p.attributes = self.attributes;
         p.version = self.version;
         for (c, o) in self.legacy.init_conds {
             p.init_conds.push(c);

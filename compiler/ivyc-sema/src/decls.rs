@@ -1622,7 +1622,26 @@ impl<'a> Checker<'a> {
             // Native declarations (C++ headers, helpers) mean nothing to
             // verification (Ivy ignores them there); extraction refuses them.
             K::Native(q) => self.natives.push(q.span),
-            K::Using(_) | K::Attribute { .. } => {}
+            K::Using(_) => {}
+            K::Attribute { target, value } => {
+                let written: Vec<&str> = target.segments.iter().map(|g| g.name.as_str()).collect();
+                let value = match value {
+                    ast::AttributeValue::True(_) => "true".to_string(),
+                    ast::AttributeValue::False(_) => "false".to_string(),
+                    // Arguments (`bmc[3]`) are not kept: only names matter here.
+                    ast::AttributeValue::Atom(c) => c
+                        .segments
+                        .iter()
+                        .map(|g| g.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("."),
+                };
+                self.attributes.push(crate::program::Attribute {
+                    name: dotted(&env.prefix, &written.join(".")),
+                    value,
+                    span: d.span,
+                });
+            }
             // `implement type t with u`: in the units that see it, ms-ivy
             // identifies `t` with `u` (an uninterpreted refinement); ivyc
             // keeps `t` abstract, which proves less, never more.

@@ -387,6 +387,48 @@ pub struct IsolateDef {
     pub span: Span,
 }
 
+/// An `attribute NAME = VALUE` declaration: `name` is the full dotted
+/// name (the enclosing objects' prefix, then the written name, e.g.
+/// `iso.method`), `value` the written value (`mc`, `true`, `bmc[3]`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    pub name: Symbol,
+    pub value: String,
+    pub span: Span,
+}
+
+impl Program {
+    /// The value of attribute `attr` of isolate `isolate` as Ivy looks it
+    /// up: `ISOLATE.ATTR`, or for an isolate named `X.iso` also `X.ATTR`;
+    /// for the whole program (`None` or `this`), the top-level `ATTR`. The
+    /// last declaration wins.
+    pub fn isolate_attribute(&self, isolate: Option<Symbol>, attr: &str) -> Option<&str> {
+        self.isolate_attribute_decl(isolate, attr)
+            .map(|a| a.value.as_str())
+    }
+
+    /// The declaration [`Program::isolate_attribute`] reads.
+    pub fn isolate_attribute_decl(
+        &self,
+        isolate: Option<Symbol>,
+        attr: &str,
+    ) -> Option<&Attribute> {
+        let mut names = Vec::new();
+        match isolate.map(|s| s.as_str()) {
+            None | Some("this") => names.push(attr.to_string()),
+            Some(iso) => {
+                names.push(format!("{iso}.{attr}"));
+                if let Some(parent) = iso.strip_suffix(".iso") {
+                    names.push(format!("{parent}.{attr}"));
+                }
+            }
+        }
+        names
+            .iter()
+            .find_map(|n| self.attributes.iter().rev().find(|a| a.name.as_str() == n))
+    }
+}
+
 /// The checked, flattened program.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Program {
@@ -436,6 +478,9 @@ pub struct Program {
     /// Temporal properties (with their proofs) and temporal axioms, over
     /// placeholder symbols (see `ivyc_logic::temporal`).
     pub temporal: ivyc_logic::Temporal,
+    /// `attribute NAME = VALUE` declarations, in source order (read by the
+    /// pipeline: `method = mc` asks for model checking, docs/mc.md).
+    pub attributes: Vec<Attribute>,
     /// The language version of the root file; [`crate::version::Semantics`]
     /// says what it changes.
     pub version: ivyc_syntax::LangVersion,

@@ -7,6 +7,7 @@
 mod dump;
 pub mod encode;
 pub mod incremental;
+pub mod horn;
 pub mod minimize;
 pub mod model;
 pub mod params;
@@ -14,6 +15,7 @@ pub mod session;
 
 pub use encode::{EncodeError, Encoder};
 pub use incremental::Z3Incremental;
+pub use horn::Z3Horn;
 pub use minimize::cardinality_bound;
 pub use model::{decode_model, render_model};
 pub use params::{merge_params, parse_params, ParamError, Z3Param};

@@ -96,6 +96,22 @@ pub struct VerifyArgs {
     /// one found is reported as a real bug.
     #[arg(long, value_name = "K")]
     pub bmc: Option<usize>,
+    /// The engine that model checks `method = mc` isolates (docs/mc.md).
+    #[arg(long, value_enum, default_value_t = McEngine::Spacer)]
+    pub mc_engine: McEngine,
+    /// Write the trace of a violation found by the model checker as JSON
+    /// (the `ivyc bmc --trace-out` format, replayable with `ivyc replay`).
+    #[arg(long, value_name = "FILE")]
+    pub trace_out: Option<PathBuf>,
+}
+
+/// Model-checking engines (`verify --mc-engine`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum McEngine {
+    /// Z3's Spacer over constrained Horn clauses (IC3/PDR).
+    Spacer,
+    /// k-induction with simple-path constraints.
+    KInduction,
 }
 
 /// Limits of the solver (`verify`, and the verification before `extract`).

@@ -34,6 +34,8 @@ pub fn run(args: &ExtractArgs) -> Exit {
             dump_smt: None,
             isolate: None,
             bmc: None,
+            mc_engine: crate::cli::McEngine::Spacer,
+            trace_out: None,
         };
         // The whole program is verified even when one isolate is extracted:
         // its guarantees rest on the other isolates' proofs.

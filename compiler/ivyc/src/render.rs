@@ -833,6 +833,7 @@ pub fn verify_json(
     units: &[Unit],
     lives: &[Liveness],
     checked: &[Checked],
+    model_checked: &[ModelChecked],
     total: Duration,
 ) {
     let obligations: Vec<serde_json::Value> = checked
@@ -889,6 +890,7 @@ pub fn verify_json(
     let doc = json!({
         "version": VERIFY_JSON_VERSION,
         "obligations": obligations,
+        "model_checked": model_checked_json(sources, units, model_checked),
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
                     "unknown": count("unknown"), "internal_error": count("internal-error"),
                     "time_ms": total.as_millis() as u64},
@@ -1265,4 +1267,136 @@ pub fn bmc_violation_diagnostic(sources: &SourceMap, trace: &Trace) -> Diagnosti
             trace.depth,
             plural(trace.depth)
         )])
+}
+
+use ivyc_mc::McResult;
+use ivyc_pipeline::verify::ModelChecked;
+
+/// The name of a unit for the model-checking lines.
+fn unit_name(units: &[Unit], i: usize) -> String {
+    units
+        .get(i)
+        .and_then(|u| u.name)
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "this".into())
+}
+
+/// The human report of the units decided by the model checker
+/// (`attribute method = mc`, docs/mc.md): one line per unit, then the
+/// trace of a violation as `ivyc bmc` prints it.
+pub fn model_checked_report(
+    out: &mut Renderer,
+    sources: &SourceMap,
+    units: &[Unit],
+    model_checked: &[ModelChecked],
+) {
+    for m in model_checked {
+        let head = format!(
+            "isolate {} model checked ({}, {} state variable{})",
+            unit_name(units, m.unit),
+            m.run.engine.name(),
+            m.run.state_scalars,
+            plural(m.run.state_scalars)
+        );
+        out.line(&head);
+        let line = match &m.run.result {
+            McResult::Proved { k, .. } => format!(
+                "  ✓ every reachable state is safe{}  {}",
+                k.map(|k| format!(" ({k}-inductive)")).unwrap_or_default(),
+                millis(m.time)
+            ),
+            McResult::Violation(t) => format!(
+                "  ✗ a violation is reachable in {} step{}  {}",
+                t.depth,
+                plural(t.depth),
+                millis(m.time)
+            ),
+            McResult::Unknown(r) => {
+                format!(
+                    "  ? undecided  {}  unknown: {}",
+                    millis(m.time),
+                    reason_text(r)
+                )
+            }
+            McResult::InternalError(_) => format!("  ! internal error  {}", millis(m.time)),
+        };
+        out.line(&line);
+        match &m.run.result {
+            McResult::Violation(trace) => {
+                out.line(bmc_trace_text(trace).trim_end());
+                if let Some(note) = not_checkable_text(&trace.check) {
+                    out.line(note.trim_end());
+                }
+                out.diagnostic(sources, &bmc_violation_diagnostic(sources, trace));
+            }
+            McResult::InternalError(rejected) => {
+                out.diagnostic(sources, &rejected.into_diagnostic());
+            }
+            _ => {}
+        }
+    }
+    if !model_checked.is_empty() {
+        let proved = model_checked
+            .iter()
+            .filter(|m| matches!(m.run.result, McResult::Proved { .. }))
+            .count();
+        let failed = model_checked
+            .iter()
+            .filter(|m| matches!(m.run.result, McResult::Violation(_)))
+            .count();
+        let other = model_checked.len() - proved - failed;
+        let mut s = format!(
+            "{} isolate{} model checked: {proved} proved, {failed} failed",
+            model_checked.len(),
+            plural(model_checked.len())
+        );
+        if other > 0 {
+            let _ = write!(s, ", {other} undecided or internal error");
+        }
+        out.line(&s);
+    }
+}
+
+/// The model-checked units as JSON (the `model_checked` field of the
+/// verify report).
+pub fn model_checked_json(
+    sources: &SourceMap,
+    units: &[Unit],
+    model_checked: &[ModelChecked],
+) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = model_checked
+        .iter()
+        .map(|m| {
+            let (outcome, k, trace, reason) = match &m.run.result {
+                McResult::Proved { k, .. } => ("proved", *k, None, None),
+                McResult::Violation(t) => (
+                    "failed",
+                    None,
+                    Some(crate::trace_file::TraceFile::from_trace(
+                        sources,
+                        "",
+                        units
+                            .get(m.unit)
+                            .and_then(|u| u.name)
+                            .map(|n| n.to_string()),
+                        t,
+                    )),
+                    None,
+                ),
+                McResult::Unknown(r) => ("unknown", None, None, Some(reason_text(r))),
+                McResult::InternalError(r) => ("internal-error", None, None, Some(r.message())),
+            };
+            json!({
+                "isolate": units.get(m.unit).and_then(|u| u.name).map(|n| n.to_string()),
+                "engine": m.run.engine.name(),
+                "state_variables": m.run.state_scalars,
+                "outcome": outcome,
+                "k": k,
+                "trace": trace.and_then(|t| serde_json::to_value(t).ok()),
+                "reason": reason,
+                "time_ms": m.time.as_millis() as u64,
+            })
+        })
+        .collect();
+    json!(items)
 }

@@ -2,7 +2,7 @@
 //! command line's options, then render what it returns (for people, or as
 //! one JSON document).
 
-use crate::cli::{ReportFormat, VerifyArgs};
+use crate::cli::{McEngine, ReportFormat, VerifyArgs};
 use crate::exit::Exit;
 use crate::frontend;
 use crate::loader::DiskLoader;
@@ -30,6 +30,10 @@ fn options(args: &VerifyArgs) -> VerifyOptions {
         debug_corrupt_models: corrupt_models(),
         restarts: args.solver.restarts(),
         dump_smt: args.dump_smt.is_some(),
+        mc_engine: match args.mc_engine {
+            McEngine::Spacer => ivyc_mc::Engine::Spacer,
+            McEngine::KInduction => ivyc_mc::Engine::KInduction,
+        },
     }
 }
 
@@ -62,7 +66,32 @@ pub fn run(args: &VerifyArgs) -> Exit {
             return Exit::InputError;
         }
     }
-    let status = run.status();
+    let mut status = run.status();
+    if let Some(path) = &args.trace_out {
+        let violation = run
+            .model_checked()
+            .iter()
+            .find_map(|m| match &m.run.result {
+                ivyc_mc::McResult::Violation(t) => {
+                    Some((run.units.get(m.unit).and_then(|u| u.name), t))
+                }
+                _ => None,
+            });
+        if let Some((name, trace)) = violation {
+            let file = args.input.file.display().to_string();
+            let doc = crate::trace_file::TraceFile::from_trace(
+                &sources,
+                &file,
+                name.map(|n| n.to_string()),
+                trace,
+            );
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            if let Err(e) = std::fs::write(path, text + "\n") {
+                out.plain_error("io", &format!("cannot write `{}`: {e}", path.display()));
+                status = Exit::InputError;
+            }
+        }
+    }
     out.diagnostics(&sources, &run.diagnostics);
     if let (Some(bmc), Some(depth)) = (&run.bmc, args.bmc) {
         render::bmc_run(&mut out, &sources, bmc);
@@ -95,6 +124,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
         }
         Ended::Discharged {
             checked,
+            model_checked,
             never_checked,
         } => {
             out.diagnostics(&sources, never_checked);
@@ -110,19 +140,25 @@ pub fn run(args: &VerifyArgs) -> Exit {
                 ));
             }
             match args.format {
-                ReportFormat::Human => render::verify_report(
-                    &mut out,
-                    &sources,
-                    &run.units,
-                    &run.liveness,
-                    checked,
-                    start.elapsed(),
-                ),
+                ReportFormat::Human => {
+                    render::model_checked_report(&mut out, &sources, &run.units, model_checked);
+                    if !checked.is_empty() || model_checked.is_empty() {
+                        render::verify_report(
+                            &mut out,
+                            &sources,
+                            &run.units,
+                            &run.liveness,
+                            checked,
+                            start.elapsed(),
+                        )
+                    }
+                }
                 ReportFormat::Json => render::verify_json(
                     &sources,
                     &run.units,
                     &run.liveness,
                     checked,
+                    model_checked,
                     start.elapsed(),
                 ),
             }
