@@ -3,9 +3,7 @@
 //! literal polarity for the theory rule, adds function, Skolem and
 //! conditional-term edges to the sort graph, and collects interpreted-theory violations.
 
-use crate::graph::{
-    EdgeOrigin, FunctionEdge, IteEdge, SkolemEdge, SortEdge, SortGraph, Written,
-};
+use crate::graph::{EdgeOrigin, FunctionEdge, IteEdge, SkolemEdge, SortEdge, SortGraph, Written};
 use crate::origin::Origin;
 use crate::theory::{self, ArgInfo, TPol, TheoryMisuse, TheoryOp};
 use ivyc_base::{Span, Symbol};

@@ -669,6 +669,10 @@ pub(crate) fn l2s(
         lemmas,
         definitions: sys.definitions.clone(),
         temporal: Default::default(),
+        // Facts proved elsewhere stay assumed; the goals are checked by
+        // the unit's own obligations.
+        goals: Vec::new(),
+        proved: sys.proved.clone(),
     };
     Ok(L2sUnit {
         property: index,

@@ -264,12 +264,18 @@ mod tests {
         // d -> d and c -> d: the least symbol on a cycle is d (c only
         // leads to one).
         defs.insert(c, def(Term::app(d, vec![])));
-        defs.insert(d, def(Term::and([Term::app(d, vec![]), Term::app(d, vec![])])));
+        defs.insert(
+            d,
+            def(Term::and([Term::app(d, vec![]), Term::app(d, vec![])])),
+        );
         assert_eq!(close_definitions(&defs).err(), Some(d));
         // Many doubling self-references fail at once instead of growing.
         for i in 10..60 {
             let s = SymId(i);
-            defs.insert(s, def(Term::and([Term::app(s, vec![]), Term::app(a, vec![])])));
+            defs.insert(
+                s,
+                def(Term::and([Term::app(s, vec![]), Term::app(a, vec![])])),
+            );
         }
         assert_eq!(close_definitions(&defs).err(), Some(d));
     }

@@ -21,7 +21,7 @@ pub use error::McError;
 pub use ts::FiniteSystem;
 
 use ivyc_bmc::{BmcOptions, BmcResult, Trace};
-use ivyc_logic::{HornSolver, Reason, Solver, System};
+use ivyc_logic::{HornSolver, IncrementalSolver, Reason, Solver, System};
 use ivyc_vc::ModelRejected;
 
 /// How to model check.
@@ -81,6 +81,7 @@ pub fn check(
     opts: &McOptions,
     horn: &mut impl HornSolver,
     smt: &mut impl Solver,
+    tracer: &mut impl IncrementalSolver,
 ) -> Result<McRun, McError> {
     let fs = ts::build(sys)?;
     let verdict = match opts.engine {
@@ -93,7 +94,7 @@ pub fn check(
             k,
         },
         Verdict::Unknown(r) => McResult::Unknown(r),
-        Verdict::Unsafe { depth } => trace(sys, opts, depth, smt),
+        Verdict::Unsafe { depth } => trace(sys, opts, depth, tracer),
     };
     Ok(McRun {
         engine: opts.engine,
@@ -103,18 +104,24 @@ pub fn check(
 }
 
 /// The shortest trace to the violation the engine found.
-fn trace(sys: &System, opts: &McOptions, depth: Option<usize>, smt: &mut impl Solver) -> McResult {
+fn trace(
+    sys: &System,
+    opts: &McOptions,
+    depth: Option<usize>,
+    tracer: &mut impl IncrementalSolver,
+) -> McResult {
     let bmc = BmcOptions {
         depth: depth.unwrap_or(opts.trace_depth),
-        bounds: Vec::new(),
+        bounds: ivyc_bmc::SortBounds::Fixed(Vec::new()),
         property: None,
         timeout_ms: opts.timeout_ms,
+        ..BmcOptions::default()
     };
-    match ivyc_bmc::search(sys, &bmc, smt, |_| {}) {
+    match ivyc_bmc::search(sys, &bmc, tracer, |_, _| {}) {
         BmcResult::Violation(t) => McResult::Violation(t),
         BmcResult::InternalError(r) => McResult::InternalError(r),
         BmcResult::Unknown { reason, .. } => McResult::Unknown(reason),
-        BmcResult::NoViolation { depth } => McResult::Unknown(Reason::Error(format!(
+        BmcResult::NoViolation { depth, .. } => McResult::Unknown(Reason::Error(format!(
             "the model checker found a violation, but no trace of at most {depth} steps reaches it"
         ))),
     }

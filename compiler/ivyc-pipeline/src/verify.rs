@@ -11,7 +11,7 @@ use ivyc_base::{Diagnostic, FileId, IntoDiagnostic, SourceMap};
 use ivyc_mc::{McOptions, McResult, McRun};
 use ivyc_sema::lower::Unit;
 use ivyc_sema::SourceLoader;
-use ivyc_smt::{FreshZ3Solver, Z3Horn, Z3Options};
+use ivyc_smt::{FreshZ3Solver, Z3Horn, Z3Incremental, Z3Options};
 use ivyc_vc::{Obligation, Outcome, QuerySize, RestartPolicy};
 
 use crate::bmc::{self, BmcRequest, BmcRun};
@@ -483,11 +483,13 @@ fn model_check(sys: &ivyc_logic::System, opts: &VerifyOptions) -> Result<McRun, 
     };
     let mut horn = Z3Horn::new();
     if opts.debug_corrupt_models {
+        let mut tracer = ivyc_vc::CorruptingSession::new(Z3Incremental::with_options(z3.clone()));
         let mut smt = ivyc_vc::Corrupting(FreshZ3Solver::with_options(z3));
-        ivyc_mc::check(sys, &mc, &mut horn, &mut smt)
+        ivyc_mc::check(sys, &mc, &mut horn, &mut smt, &mut tracer)
     } else {
+        let mut tracer = Z3Incremental::with_options(z3.clone());
         let mut smt = FreshZ3Solver::with_options(z3);
-        ivyc_mc::check(sys, &mc, &mut horn, &mut smt)
+        ivyc_mc::check(sys, &mc, &mut horn, &mut smt, &mut tracer)
     }
 }
 

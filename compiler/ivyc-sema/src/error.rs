@@ -1,7 +1,7 @@
 //! Semantic errors as data (`SemaError`) and their rendering into
 //! diagnostics, in one place: message, labels, notes and stable codes.
 
-use ivyc_base::diagnostic::{error, primary, secondary, Diagnostic, IntoDiagnostic};
+use ivyc_base::diagnostic::{error, primary, secondary, warning, Diagnostic, IntoDiagnostic};
 use ivyc_base::{Span, Symbol};
 use ivyc_syntax::SyntaxError;
 

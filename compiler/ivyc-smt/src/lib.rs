@@ -6,16 +6,16 @@
 
 mod dump;
 pub mod encode;
-pub mod incremental;
 pub mod horn;
+pub mod incremental;
 pub mod minimize;
 pub mod model;
 pub mod params;
 pub mod session;
 
 pub use encode::{EncodeError, Encoder};
-pub use incremental::Z3Incremental;
 pub use horn::Z3Horn;
+pub use incremental::Z3Incremental;
 pub use minimize::cardinality_bound;
 pub use model::{decode_model, render_model};
 pub use params::{merge_params, parse_params, ParamError, Z3Param};
