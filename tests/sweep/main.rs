@@ -197,7 +197,7 @@ fn label_line(output: &str, head: &str) -> usize {
     output[at..]
         .lines()
         .find_map(|l| l.trim().strip_prefix("┌─ "))
-        .and_then(|loc| loc.rsplitn(3, ':').nth(1))
+        .and_then(|loc| loc.rsplit(':').nth(1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
 }

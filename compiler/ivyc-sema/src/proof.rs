@@ -1031,9 +1031,7 @@ impl<'a> Checker<'a> {
             if let Some(g) = self.proof_ctx.lookup(full) {
                 return Some(g.clone());
             }
-            if prefix.pop().is_none() {
-                return None;
-            }
+            prefix.pop()?;
         }
     }
 

@@ -213,7 +213,7 @@ mod tests {
             properties: vec![],
             lemmas: vec![],
             definitions: Default::default(),
-            temporal: Default::default(),
+            ..System::default()
         }
     }
 
