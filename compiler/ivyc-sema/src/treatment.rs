@@ -151,7 +151,7 @@ pub fn expr(tag: ExprTag) -> Treatment {
         | E::Isa
         | E::Quant
         | E::Paren => Meaning,
-        E::NamedBinder => Unsupported,
+        E::NamedBinder => Meaning,
         E::Error => NoEffect(RECOVERED),
     }
 }
@@ -160,7 +160,7 @@ pub fn expr(tag: ExprTag) -> Treatment {
 pub fn unop(op: UnOp) -> Treatment {
     match op {
         UnOp::Not => Treatment::Meaning,
-        UnOp::Globally | UnOp::Eventually => Treatment::Unsupported,
+        UnOp::Globally | UnOp::Eventually => Treatment::Meaning,
     }
 }
 
@@ -215,9 +215,10 @@ pub fn proof_step(tag: ProofStepTag) -> Treatment {
 /// The treatment of an item of a tactic's `with` list (inside a proof).
 pub fn tactic_item(tag: TacticItemTag) -> Treatment {
     match tag {
-        TacticItemTag::Invariant | TacticItemTag::Definition | TacticItemTag::Trigger => {
-            Treatment::Meaning
-        }
+        // The invariants of `tactic l2s`/`tactic invariance` (liveness);
+        // definitions and triggers are refused there (docs/liveness.md).
+        TacticItemTag::Invariant => Treatment::Meaning,
+        TacticItemTag::Definition | TacticItemTag::Trigger => Treatment::Unsupported,
     }
 }
 
