@@ -141,7 +141,13 @@ impl Flattener {
         } else {
             d.role
         };
-        let s = self.sig.fresh_symbol(name, vec![], d.ret, role);
+        // `r(a)` as the scalar's name, unless the program has that name.
+        let s = if self.sig.lookup_symbol(name.as_str()).is_none() {
+            self.sig
+                .add_symbol(ivyc_logic::SymbolDecl::new(name, vec![], d.ret, role))
+        } else {
+            self.sig.fresh_symbol(name, vec![], d.ret, role)
+        };
         self.scalars.insert((sym, idx), s);
         self.origin.insert(s, (sym, vals.to_vec()));
         s
@@ -304,7 +310,12 @@ mod tests {
             &[Symbol::intern("a"), Symbol::intern("b")],
             None,
         );
-        let r = sig.fresh_symbol(Symbol::intern("r"), vec![c], SortId::BOOL, Role::State);
+        let r = sig.add_symbol(ivyc_logic::SymbolDecl::new(
+            Symbol::intern("r"),
+            vec![c],
+            SortId::BOOL,
+            Role::State,
+        ));
         let x = Var::new("X", c);
         let t = Term::forall(vec![x], Term::app_vars(r, &[x]));
         let mut f = Flattener::new(sig);
