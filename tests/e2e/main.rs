@@ -22,6 +22,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod frictions;
 
 use common::{ivy_files, ivyc, repo_root};
 use std::ffi::OsStr;

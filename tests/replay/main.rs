@@ -6,7 +6,8 @@
 //! trace's; edited traces are not reproduced; an invariant over
 //! specification state is reported as unsupported; the trace of a
 //! `method = mc` isolate written by `verify --trace-out` replays the same
-//! way.
+//! way; a trace the C++ cannot follow (an `assume` it cannot satisfy with
+//! its own choices) is unsupported, not a verdict.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -151,6 +152,20 @@ fn invariant_over_specification_state_is_unsupported() {
         out.starts_with(
             "unsupported: invariant [own_id_max] depends on net.pending, specification state"
         ),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_assume_the_cpp_cannot_satisfy_is_unsupported_not_a_verdict() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "tests/replay/nondeterministic_pick.ivy";
+    let path = tmp.path().join("trace.json");
+    write_trace(file, "3", &path);
+    let (code, out, err) = ivyc(&["replay", path.to_str().expect("utf-8"), file]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(
+        out.starts_with("unsupported: the C++ cannot follow the trace: step 2"),
         "{out}"
     );
 }

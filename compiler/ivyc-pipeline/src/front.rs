@@ -81,7 +81,11 @@ pub fn select_isolate(units: Vec<Unit>, name: Option<&str>) -> Result<Vec<Unit>,
         .collect();
     let kept: Vec<Unit> = units
         .into_iter()
-        .filter(|u| u.name.is_some_and(|n| n.as_str() == name))
+        .filter(|u| match u.name {
+            Some(n) => n.as_str() == name,
+            // The unit of a program without isolates is Ivy's `this`.
+            None => name == "this",
+        })
         .collect();
     if kept.is_empty() {
         return Err(error_diag(
@@ -102,6 +106,7 @@ pub fn select_isolate(units: Vec<Unit>, name: Option<&str>) -> Result<Vec<Unit>,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ivyc_base::Symbol;
     use ivyc_sema::MemoryLoader;
 
     fn analysed(text: &str) -> (SourceMap, Analysis) {
@@ -135,5 +140,20 @@ mod tests {
         };
         assert_eq!(d.code.as_deref(), Some("unknown-isolate"));
         assert!(d.message.contains("iso"), "{}", d.message);
+    }
+
+    #[test]
+    fn this_selects_the_unit_of_a_program_without_isolates() {
+        let unit = |name: Option<&str>| Unit {
+            name: name.map(Symbol::intern),
+            span: None,
+            system: Default::default(),
+            internal_entries: Vec::new(),
+            checked_actions: Vec::new(),
+            summaries: Vec::new(),
+        };
+        let kept = select_isolate(vec![unit(None)], Some("this")).expect("this");
+        assert_eq!(kept.len(), 1);
+        assert!(select_isolate(vec![unit(None)], Some("other")).is_err());
     }
 }

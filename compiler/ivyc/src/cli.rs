@@ -32,7 +32,7 @@ pub enum Command {
 
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
-    /// The Ivy source file.
+    /// The Ivy source file (`-`: standard input).
     pub file: PathBuf,
     /// Extra directories to search for `include`d files.
     #[arg(short = 'I', long = "include-dir", value_name = "DIR")]
@@ -204,6 +204,10 @@ pub struct ExtractArgs {
     /// correct).
     #[arg(long)]
     pub no_verify: bool,
+    /// Verify with the obligations outside the decidable fragment sent to
+    /// Z3 anyway (as `verify --no-fragment-check`: the result is labelled).
+    #[arg(long, conflicts_with = "no_verify")]
+    pub no_fragment_check: bool,
     #[command(flatten)]
     pub solver: SolverArgs,
     /// The runtime-cpp source directory the generated CMakeLists.txt uses

@@ -28,7 +28,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
             format: ReportFormat::Human,
             solver: args.solver.clone(),
             jobs: None,
-            no_fragment_check: false,
+            no_fragment_check: args.no_fragment_check,
             no_minimize: false,
             timings: false,
             dump_smt: None,

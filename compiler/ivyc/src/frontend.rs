@@ -35,5 +35,6 @@ pub fn module_name(input: &InputArgs) -> String {
         .file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| s != crate::loader::STDIN)
         .unwrap_or_else(|| "protocol".to_owned())
 }

@@ -10,15 +10,30 @@ use ivyc_syntax::LangVersion;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Read `path` into `sources`, returning its id, or a message on failure.
+/// The file name that means standard input.
+pub const STDIN: &str = "-";
+
+/// Read `path` into `sources` (`-`: standard input, named `<stdin>`, its
+/// includes looked up from the current directory), returning its id, or a
+/// message on failure.
 pub fn load(sources: &mut SourceMap, path: &Path) -> Result<FileId, String> {
+    if path == Path::new(STDIN) {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(sources.add("<stdin>".to_string(), text_of(bytes)));
+    }
     let bytes =
         std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let text = match String::from_utf8(bytes) {
+    Ok(sources.add(path.display().to_string(), text_of(bytes)))
+}
+
+/// The text of `bytes`, with what is not UTF-8 replaced.
+fn text_of(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
-    Ok(sources.add(path.display().to_string(), text))
+    }
 }
 
 /// Resolves `include NAME` on disk, then in the embedded standard library.
@@ -40,8 +55,9 @@ impl DiskLoader {
         let file = format!("{name}.ivy");
         let mut out = Vec::new();
         let including = Path::new(sources.name(from));
-        if let Some(dir) = including.parent() {
-            out.push(dir.join(&file));
+        match including.parent() {
+            Some(dir) if sources.name(from) != "<stdin>" => out.push(dir.join(&file)),
+            _ => out.push(PathBuf::from(&file)),
         }
         out.extend(self.include_dirs.iter().map(|d| d.join(&file)));
         out

@@ -572,6 +572,9 @@ fn invariant_verdict(
             );
             return Exit::Success;
         }
+        Some((l, e)) if is_assumption(e) => {
+            return cannot_follow(l, e);
+        }
         Some((l, e)) => {
             println!(
                 "not reproduced: step {} (`{}`) failed in the C++ with `{e}`, but the trace violates {what} only after step {}",
@@ -620,6 +623,22 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
+/// Whether a REPL error is an `assume` of the program that the C++ could
+/// not satisfy (the runtime says "require failed: assumption at ...").
+fn is_assumption(error: &str) -> bool {
+    error.contains("failed: assumption at ")
+}
+
+/// The C++ could not follow the trace: an `assume` failed where the trace
+/// goes on. Not a verdict on the trace (exit 2).
+fn cannot_follow(l: &Line, e: &str) -> Exit {
+    unsupported(&format!(
+        "the C++ cannot follow the trace: step {} (`{}`) stops at `{e}`; the generated code resolved a nondeterministic choice differently from the trace, so this says nothing about the violation",
+        l.step.unwrap_or(0),
+        l.text
+    ))
+}
+
 /// Compares the REPL's errors with the trace's violation.
 fn verdict(trace: &TraceFile, module: &Module, lines: &[Line], outputs: &[Output]) -> Exit {
     let v = &trace.violation;
@@ -656,6 +675,8 @@ fn verdict(trace: &TraceFile, module: &Module, lines: &[Line], outputs: &[Output
             if step == expected_step && same_place(e, span) {
                 println!("reproduced: step {step} (`{}`) fails in the C++ with `{e}`, the violation of {what} at {span}", l.text);
                 Exit::CheckFailed
+            } else if is_assumption(e) {
+                cannot_follow(l, e)
             } else {
                 println!(
                     "not reproduced: step {step} (`{}`) fails in the C++ with `{e}`; the trace violates {what} at {span} in step {}",

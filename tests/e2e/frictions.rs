@@ -1,0 +1,84 @@
+//! Command-line conveniences a new user reached for (issue 22's
+//! frictions): standard input as `-`, `--isolate this` without isolates,
+//! "did you mean" for transposed letters, `extract --no-fragment-check`.
+
+use crate::common::{ivyc_command, repo_root};
+use std::io::Write;
+use std::process::Stdio;
+
+/// Runs ivyc with `args` and `stdin` as its standard input.
+fn ivyc_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = ivyc_command()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start ivyc");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("ivyc output");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn standard_input_is_a_file_named_dash() {
+    let text =
+        std::fs::read_to_string(repo_root().join("examples/lock_server.ivy")).expect("example");
+    let (code, out, err) = ivyc_stdin(&["verify", "-"], &text);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = ivyc_stdin(&["check", "-"], "#lang ivy1.7\ntype t\nrelation r(X:u)\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("<stdin>:3:"), "{err}");
+}
+
+#[test]
+fn isolate_this_names_a_program_without_isolates() {
+    let (code, out, err) =
+        crate::common::ivyc(&["verify", "--isolate", "this", "examples/lock_server.ivy"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("proved"), "{out}");
+}
+
+#[test]
+fn did_you_mean_covers_transposed_letters() {
+    let src = "#lang ivy1.7\ntype t\nrelation table(X:t)\nindividual c : t\n\
+               after init { table(X) := false }\ninvariant ~tabel(c)\n";
+    let (code, _, err) = ivyc_stdin(&["check", "-"], src);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("did you mean") && err.contains("table"),
+        "{err}"
+    );
+}
+
+#[test]
+fn extract_can_skip_the_fragment_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("cpp");
+    let out_arg = out_dir.to_string_lossy().into_owned();
+    let (code, out, err) = crate::common::ivyc(&[
+        "extract",
+        "--no-fragment-check",
+        "--cpp",
+        &out_arg,
+        "examples/lock_server.ivy",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let written = out_dir.read_dir().map(|d| d.count()).unwrap_or(0);
+    assert!(written > 0, "nothing extracted");
+    let (code, _, _) = crate::common::ivyc(&[
+        "extract",
+        "--no-fragment-check",
+        "--no-verify",
+        "--cpp",
+        &out_arg,
+        "examples/lock_server.ivy",
+    ]);
+    assert_eq!(code, 2, "the two options contradict each other");
+}
