@@ -1,6 +1,7 @@
 //! Command-line conveniences a new user reached for (issue 22's
 //! frictions): standard input as `-`, `--isolate this` without isolates,
-//! "did you mean" for transposed letters, `extract --no-fragment-check`.
+//! "did you mean" for transposed letters, `extract --no-fragment-check`,
+//! JSON diagnostics that carry their counterexample or trace.
 
 use crate::common::{ivyc_command, repo_root};
 use std::io::Write;
@@ -81,4 +82,32 @@ fn extract_can_skip_the_fragment_check() {
         "examples/lock_server.ivy",
     ]);
     assert_eq!(code, 2, "the two options contradict each other");
+}
+
+#[test]
+fn json_diagnostics_carry_their_counterexample_and_trace() {
+    let file = "examples/bugs/lock_server_grant_without_lock.ivy";
+    let (code, out, _) = crate::common::ivyc(&["verify", "--message-format", "json", file]);
+    assert_eq!(code, 1);
+    let failed: Vec<serde_json::Value> = out
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|d: &serde_json::Value| d["code"] == "check-failed")
+        .collect();
+    assert!(!failed.is_empty(), "{out}");
+    for d in &failed {
+        assert!(d["counterexample"].is_object(), "{d}");
+        let text = d["counterexample_text"].as_str().unwrap_or("");
+        assert!(text.starts_with("counterexample:"), "{d}");
+    }
+    let (code, out, _) =
+        crate::common::ivyc(&["bmc", "--depth", "4", "--message-format", "json", file]);
+    assert_eq!(code, 1);
+    let d: serde_json::Value = out
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|d: &serde_json::Value| d["code"] == "bmc-violation")
+        .expect("a bmc-violation line");
+    let text = d["trace_text"].as_str().unwrap_or("");
+    assert!(text.starts_with("violation at depth"), "{d}");
 }

@@ -52,6 +52,18 @@ impl Renderer {
     /// diagnostic without labels or notes is a plain one-line message.
     /// After [`MAX_PER_CODE`] of one code, the rest are only counted.
     pub fn diagnostic(&mut self, sources: &SourceMap, diag: &Diagnostic) {
+        self.diagnostic_with(sources, diag, serde_json::Map::new());
+    }
+
+    /// [`Renderer::diagnostic`], with `extra` fields added to the JSON
+    /// object (what a person reads after the diagnostic, e.g. the
+    /// counterexample, so that each JSON line is self-contained).
+    pub fn diagnostic_with(
+        &mut self,
+        sources: &SourceMap,
+        diag: &Diagnostic,
+        extra: serde_json::Map<String, serde_json::Value>,
+    ) {
         match diag.severity {
             Severity::Bug | Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
@@ -86,7 +98,10 @@ impl Renderer {
                 let _ = std::io::stderr().write_all(text.as_bytes());
             }
             MessageFormat::Json => {
-                let line = json_diagnostic(sources, diag);
+                let mut line = json_diagnostic(sources, diag);
+                if let Some(obj) = line.as_object_mut() {
+                    obj.extend(extra);
+                }
                 println!("{line}");
             }
         }
@@ -401,16 +416,22 @@ pub fn verify_report(
                 Some(l) => liveness::failure_diagnostic(sources, c, l),
                 None => failure_diagnostic(sources, c),
             };
-            out.diagnostic(sources, &diag);
+            let mut text = match live {
+                Some(l) => liveness::counterexample_text(&c.obligation.sig, cex, l),
+                None => counterexample_text(&c.obligation.sig, cex),
+            };
+            if let Some(note) = not_checkable_text(&cex.check) {
+                text.push_str(&note);
+            }
+            let mut extra = serde_json::Map::new();
+            extra.insert(
+                "counterexample".into(),
+                counterexample_json(&c.obligation.sig, cex),
+            );
+            extra.insert("counterexample_text".into(), json!(text));
+            out.diagnostic_with(sources, &diag, extra);
             if out.format == MessageFormat::Human {
-                let text = match live {
-                    Some(l) => liveness::counterexample_text(&c.obligation.sig, cex, l),
-                    None => counterexample_text(&c.obligation.sig, cex),
-                };
                 eprint!("{text}");
-                if let Some(note) = not_checkable_text(&cex.check) {
-                    eprint!("{note}");
-                }
                 eprintln!();
             }
         }
@@ -1110,10 +1131,22 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
                         with_bounds(&u.found_with)
                     ));
                 }
-                out.diagnostic(sources, &d);
+                out.diagnostic_with(sources, &d, trace_extra(trace));
             }
         }
     }
+}
+
+/// The trace a violation diagnostic refers to, for its JSON form (the
+/// text a person reads above the diagnostic).
+fn trace_extra(trace: &Trace) -> serde_json::Map<String, serde_json::Value> {
+    let mut text = bmc_trace_text(trace);
+    if let Some(note) = not_checkable_text(&trace.check) {
+        text.push_str(&note);
+    }
+    let mut extra = serde_json::Map::new();
+    extra.insert("trace_text".into(), json!(text));
+    extra
 }
 
 /// How a violated property is named: `[label]`, else its source text.
@@ -1327,7 +1360,11 @@ pub fn model_checked_report(
                 if let Some(note) = not_checkable_text(&trace.check) {
                     out.line(note.trim_end());
                 }
-                out.diagnostic(sources, &bmc_violation_diagnostic(sources, trace));
+                out.diagnostic_with(
+                    sources,
+                    &bmc_violation_diagnostic(sources, trace),
+                    trace_extra(trace),
+                );
             }
             McResult::InternalError(rejected) => {
                 out.diagnostic(sources, &rejected.into_diagnostic());
