@@ -575,6 +575,12 @@ impl<'a> Checker<'a> {
     }
 
     pub fn undefined(&mut self, kind: NameKind, name: &str, span: Span, env: &Env) {
+        // A name of a declaration the parser could not read: the syntax
+        // error is reported already.
+        let sym = Symbol::intern(name.rsplit('.').next().unwrap_or(name));
+        if self.files.values().any(|f| f.unparsed_names.contains(&sym)) {
+            return;
+        }
         let suggestions = self.suggestions(name, env, kind);
         self.err(
             SemaError::UndefinedName {

@@ -78,6 +78,9 @@ pub struct File {
     /// The language version the file was read in: the one on its `#lang`
     /// line, else the including file's (the default, 1.7, for a root file).
     pub version: crate::LangVersion,
+    /// Identifiers of the declarations the parser could not read (see
+    /// `recover::unparsed_names`): names those may declare.
+    pub unparsed_names: Vec<ivyc_base::Symbol>,
     pub decls: Vec<Decl>,
     pub span: Span,
 }

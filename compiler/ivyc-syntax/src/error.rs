@@ -46,6 +46,15 @@ pub enum SyntaxError {
         delimiter: char,
         eof: Span,
     },
+    /// A declaration keyword (`at`) reached while a delimiter opened at
+    /// `open` is still open, and never closed in the file: the delimiter
+    /// is the error, the keyword where it shows.
+    UnclosedBeforeDecl {
+        open: Span,
+        delimiter: char,
+        at: Span,
+        keyword: String,
+    },
     /// A closing delimiter with no matching opener.
     UnexpectedClosingDelimiter { span: Span, delimiter: char },
     /// Bytes that are not part of any token (a run of them).
@@ -86,7 +95,9 @@ impl SyntaxError {
         match self {
             SyntaxError::UnexpectedToken { .. } => "syntax-error",
             SyntaxError::UnexpectedEof { .. } => "unexpected-eof",
-            SyntaxError::UnclosedDelimiter { .. } => "unclosed-delimiter",
+            SyntaxError::UnclosedDelimiter { .. } | SyntaxError::UnclosedBeforeDecl { .. } => {
+                "unclosed-delimiter"
+            }
             SyntaxError::UnexpectedClosingDelimiter { .. } => "unexpected-closing-delimiter",
             SyntaxError::InvalidCharacter { .. } => "invalid-character",
             SyntaxError::UnterminatedString { .. } => "unterminated-string",
@@ -127,7 +138,8 @@ impl SyntaxError {
             | SyntaxError::NestingTooDeep { span, .. }
             | SyntaxError::SchemaMissingConclusion { span }
             | SyntaxError::TooManyErrors { span, .. } => *span,
-            SyntaxError::UnclosedDelimiter { open, .. } => *open,
+            SyntaxError::UnclosedDelimiter { open, .. }
+            | SyntaxError::UnclosedBeforeDecl { open, .. } => *open,
         }
     }
 }
@@ -199,6 +211,20 @@ impl IntoDiagnostic for SyntaxError {
                 ])
                 .with_notes(vec![format!(
                     "help: add a matching `{}`",
+                    closing(*delimiter)
+                )]),
+            SyntaxError::UnclosedBeforeDecl {
+                open,
+                delimiter,
+                at,
+                keyword,
+            } => error(code, format!("unclosed delimiter `{delimiter}`"))
+                .with_labels(vec![
+                    primary(*open, "this delimiter is never closed"),
+                    secondary(*at, format!("`{keyword}` starts a new declaration inside it")),
+                ])
+                .with_notes(vec![format!(
+                    "help: add a matching `{}` before `{keyword}`",
                     closing(*delimiter)
                 )]),
             SyntaxError::UnexpectedClosingDelimiter { span, delimiter } => {

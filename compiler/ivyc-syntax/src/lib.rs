@@ -80,9 +80,11 @@ pub fn parse_in(file: FileId, src: &str, context: LangVersion) -> (ast::File, Ve
             total,
         });
     }
+    let unparsed_names = recover::unparsed_names(&lexed.tokens, &errors);
     let f = ast::File {
         lang,
         version,
+        unparsed_names,
         decls,
         span: Span::new(file, 0, src.len()),
     };

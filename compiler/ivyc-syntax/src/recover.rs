@@ -68,6 +68,36 @@ pub fn parse_tokens<'a>(
     decls
 }
 
+/// The identifiers of the declarations around syntax errors (from the
+/// declaration keyword before each error to the next one after it): the
+/// names such a declaration may have declared, which name resolution must
+/// not report as undefined (that would only repeat the syntax error).
+pub fn unparsed_names(toks: &[SpannedTok<'_>], errors: &[SyntaxError]) -> Vec<ivyc_base::Symbol> {
+    let mut names = Vec::new();
+    for e in errors {
+        if e.is_warning() || matches!(e, SyntaxError::NotInVersion { .. }) {
+            continue;
+        }
+        let pos = e.span().start as usize;
+        let from = toks
+            .iter()
+            .rposition(|(l, t, _)| *l < pos && t.starts_decl())
+            .unwrap_or(0);
+        let to = toks
+            .iter()
+            .position(|(l, t, _)| *l > pos && t.starts_decl())
+            .unwrap_or(toks.len());
+        for (_, t, _) in toks.get(from..to).unwrap_or(&[]) {
+            if let Tok::Ident(name) = t {
+                names.push(ivyc_base::Symbol::intern(name));
+            }
+        }
+    }
+    names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    names.dedup();
+    names
+}
+
 /// Keep only the first parser error of each declaration/statement: after a
 /// reported error, further parser errors before the next declaration
 /// keyword or `;` are follow-on noise from recovery.
@@ -79,6 +109,7 @@ fn suppress_cascades(toks: &[SpannedTok<'_>], errors: &mut Vec<SyntaxError>) {
                 | SyntaxError::UnexpectedClosingDelimiter { .. }
                 | SyntaxError::UnexpectedEof { .. }
                 | SyntaxError::UnclosedDelimiter { .. }
+                | SyntaxError::UnclosedBeforeDecl { .. }
         )
     };
     let mut order: Vec<usize> = (0..errors.len()).collect();
@@ -149,6 +180,20 @@ fn convert(
             if lexed.unmatched_closers.contains(&l) {
                 let delimiter = t.text().chars().next().unwrap_or(')');
                 return SyntaxError::UnexpectedClosingDelimiter { span, delimiter };
+            }
+            // A declaration keyword inside a block that is never closed:
+            // the error is the opener, not the keyword.
+            if t.starts_decl() {
+                if let Some(&(off, delimiter)) =
+                    lexed.unclosed.iter().rev().find(|(off, _)| *off < l)
+                {
+                    return SyntaxError::UnclosedBeforeDecl {
+                        open: Span::new(file, off, off + 1),
+                        delimiter,
+                        at: span,
+                        keyword: t.text().to_string(),
+                    };
+                }
             }
             let words = humanize(&expected);
             let line_start = src
