@@ -183,10 +183,17 @@ fn convert(
             }
             // A declaration keyword inside a block that is never closed:
             // the error is the opener, not the keyword.
+            // (Only an opener of the declaration the keyword interrupts: no
+            // other declaration keyword in between.)
+            let opener = lexed.unclosed.iter().rev().find(|(off, _)| *off < l);
+            let interrupts = |off: usize| {
+                !lexed
+                    .tokens
+                    .iter()
+                    .any(|tok| tok.0 > off && tok.0 < l && tok.1.starts_decl())
+            };
             if t.starts_decl() {
-                if let Some(&(off, delimiter)) =
-                    lexed.unclosed.iter().rev().find(|(off, _)| *off < l)
-                {
+                if let Some(&(off, delimiter)) = opener.filter(|(off, _)| interrupts(*off)) {
                     return SyntaxError::UnclosedBeforeDecl {
                         open: Span::new(file, off, off + 1),
                         delimiter,

@@ -220,7 +220,7 @@ diag!(
 );
 diag!(several_independent_errors,
       &format!("{H}type t\nrelation r(X:t\nindividual x : t\naxiom x = = x\nfunction f(X:t) : \ntype u\naction a = {{ x := ; y := 1 }}\n"),
-      ["syntax-error", "syntax-error", "syntax-error", "syntax-error"]);
+      ["unclosed-delimiter", "syntax-error", "syntax-error", "syntax-error"]);
 diag!(errors_in_nested_objects,
       &format!("{H}object o = {{\n  relation r(\n  object p = {{ type 1 = }}\n  individual x : t\n}}\ntype ok\n"),
       ["syntax-error", "syntax-error"]);
