@@ -360,6 +360,11 @@ impl Server {
                     serde_json::Value::Null,
                 )));
             }
+        } else {
+            self.log(&format!(
+                "{uri}: the verification of version {} is dropped: the document changed",
+                report.version
+            ));
         }
         if !self.pending.is_empty() {
             let next = self.pending.remove(0);

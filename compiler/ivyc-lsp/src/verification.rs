@@ -10,7 +10,7 @@ use crate::convert::{self, Files};
 use ivyc_base::IntoDiagnostic;
 use ivyc_logic::{Signature, Term};
 use ivyc_pipeline::verify::{self, Checked, Ended, VerifyOptions};
-use ivyc_vc::{Counterexample, ObligationKind, Outcome};
+use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
 
 /// The code of an obligation the solver could not decide (a warning).
@@ -181,6 +181,21 @@ pub fn summary(sig: &Signature, cex: &Counterexample) -> String {
             .collect();
         parts.push(format!("{a}({})", args.join(", ")));
     }
+    // The state the action starts from (the initial state for initiation).
+    let (word, tables) = if cex.pre.is_empty() {
+        ("after init", &cex.post)
+    } else {
+        ("from", &cex.pre)
+    };
+    if !tables.is_empty() {
+        let shown: Vec<String> = tables
+            .iter()
+            .take(MAX_TABLES)
+            .map(|t| format!("{} = {}", user_name(sig.symbol_name(t.sym)), table(sig, t)))
+            .collect();
+        let more = if tables.len() > MAX_TABLES { ", …" } else { "" };
+        parts.push(format!("{word} {}{more}", shown.join(", ")));
+    }
     if !cex.witness.is_empty() {
         let w: Vec<String> = cex
             .witness
@@ -193,6 +208,43 @@ pub fn summary(sig: &Signature, cex: &Counterexample) -> String {
         parts.push(format!("false: {}", conjunct(sig, c)));
     }
     parts.join("; ")
+}
+
+/// At most this many state symbols in a counterexample summary.
+const MAX_TABLES: usize = 8;
+
+/// A symbol's value: a constant's value, a relation's true tuples, a
+/// function's `args ↦ value` entries.
+fn table(sig: &Signature, t: &SymbolTable) -> String {
+    let decl = sig.symbol(t.sym);
+    let tuple = |a: &[ivyc_logic::Value]| {
+        let items: Vec<String> = a.iter().map(|v| v.name(sig)).collect();
+        if items.len() == 1 {
+            items.join("")
+        } else {
+            format!("({})", items.join(", "))
+        }
+    };
+    if decl.args.is_empty() {
+        return t
+            .rows
+            .first()
+            .map(|(_, v)| v.name(sig))
+            .unwrap_or_else(|| "?".into());
+    }
+    let items: Vec<String> = if decl.is_relation() {
+        t.rows
+            .iter()
+            .filter(|(_, v)| matches!(v, ivyc_logic::Value::Bool(true)))
+            .map(|(a, _)| tuple(a))
+            .collect()
+    } else {
+        t.rows
+            .iter()
+            .map(|(a, v)| format!("{} ↦ {}", tuple(a), v.name(sig)))
+            .collect()
+    };
+    format!("{{{}}}", items.join(", "))
 }
 
 fn conjunct(sig: &Signature, t: &Term) -> String {
