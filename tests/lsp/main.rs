@@ -207,8 +207,14 @@ fn an_editor_session() {
     assert_eq!(code(&d[0]), "undefined-name");
     assert_eq!(d[0]["severity"], 1);
     let (line, col) = find(&broken, "tokn(m)");
-    assert_eq!(d[0]["range"]["start"], json!({"line": line, "character": col}));
-    assert_eq!(d[0]["range"]["end"], json!({"line": line, "character": col + 4}));
+    assert_eq!(
+        d[0]["range"]["start"],
+        json!({"line": line, "character": col})
+    );
+    assert_eq!(
+        d[0]["range"]["end"],
+        json!({"line": line, "character": col + 4})
+    );
 
     // Fixed again: the diagnostics are cleared.
     c.notify(
@@ -227,10 +233,19 @@ fn an_editor_session() {
         "textDocument/definition",
         c.position("ring.ivy", line, col + 1),
     );
-    assert!(def["uri"].as_str().unwrap_or("").ends_with("/ring_types.ivy"), "{def}");
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/ring_types.ivy"),
+        "{def}"
+    );
     let types = c.text("ring_types.ivy");
     let (dline, dcol) = find(&types, "token(N:node)");
-    assert_eq!(def["range"]["start"], json!({"line": dline, "character": dcol}));
+    assert_eq!(
+        def["range"]["start"],
+        json!({"line": dline, "character": dcol})
+    );
     let refs = c.request(
         "textDocument/references",
         json!({"textDocument": {"uri": ring_uri}, "position": {"line": line, "character": col},
@@ -283,8 +298,14 @@ fn an_editor_session() {
     let (inv_line, _) = find(&lock, "invariant [mutex]");
     assert_eq!(d[0]["range"]["start"]["line"], inv_line);
     let message = d[0]["message"].as_str().unwrap_or("");
-    assert!(message.contains("not preserved by action `acquire`"), "{message}");
-    assert!(message.contains("counterexample: acquire(c = "), "{message}");
+    assert!(
+        message.contains("not preserved by action `acquire`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("counterexample: acquire(c = "),
+        "{message}"
+    );
     let lenses = c.request(
         "textDocument/codeLens",
         json!({"textDocument": {"uri": lock_uri}}),
@@ -293,8 +314,14 @@ fn an_editor_session() {
     let (l, col) = find(&lock, "invariant [mutex]");
     let hover = c.request("textDocument/hover", c.position("lock.ivy", l, col + 12));
     let value = hover["contents"]["value"].as_str().unwrap_or("");
-    assert!(value.contains("✗ consecution of [mutex] in acquire"), "{value}");
-    assert!(value.contains("✓ consecution of [mutex] in release"), "{value}");
+    assert!(
+        value.contains("✗ consecution of [mutex] in acquire"),
+        "{value}"
+    );
+    assert!(
+        value.contains("✓ consecution of [mutex] in release"),
+        "{value}"
+    );
 
     // Edited while verifying: the stale result is dropped, not published.
     c.notify(

@@ -21,8 +21,8 @@ pub use verification::CODE_UNDECIDED;
 use lsp_server::Connection;
 use lsp_types::{
     CodeLensOptions, HoverProviderCapability, OneOf, PositionEncodingKind, SaveOptions,
-    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions,
 };
 
 /// What the server can do.

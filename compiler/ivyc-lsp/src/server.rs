@@ -9,20 +9,20 @@ use crate::index::{self, Index, Kind};
 use crate::text::LineIndex;
 use crate::verification::{self, Job, ObStatus, ObligationResult, Report};
 use crossbeam_channel::{select, Receiver, Sender};
+use ivyc_vc::ObligationKind;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeLensRequest, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
-    Request as _, WorkspaceSymbolRequest,
+    CodeLensRequest, DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Request as _,
+    WorkspaceSymbolRequest,
 };
 use lsp_types::{
     CodeLens, Command, Diagnostic, Hover, HoverContents, Location, MarkupContent, MarkupKind,
     Position, PublishDiagnosticsParams, Range, SymbolInformation, Url,
 };
-use ivyc_vc::ObligationKind;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -117,17 +117,12 @@ impl Server {
     fn message(&mut self, msg: Message) -> Result<Flow, String> {
         match msg {
             Message::Request(req) => {
-                if self
-                    .conn
-                    .handle_shutdown(&req)
-                    .map_err(|e| e.to_string())?
-                {
+                if self.conn.handle_shutdown(&req).map_err(|e| e.to_string())? {
                     return Ok(Flow::Exit);
                 }
                 let id = req.id.clone();
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.request(req)
-                }));
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.request(req)));
                 let response = match result {
                     Ok(Ok(value)) => Response::new_ok(id, value),
                     Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
@@ -143,9 +138,8 @@ impl Server {
                 if n.method == "exit" {
                     return Ok(Flow::Exit);
                 }
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.notification(n)
-                }));
+                let _ =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.notification(n)));
             }
             Message::Response(_) => {}
         }
@@ -319,16 +313,15 @@ impl Server {
         self.running = Some(uri);
         let tx = self.reports_tx.clone();
         std::thread::spawn(move || {
-            let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                verification::run(&job)
-            }))
-            .unwrap_or_else(|_| Report {
-                uri: job.uri.clone(),
-                version: job.version,
-                diagnostics: Vec::new(),
-                obligations: Vec::new(),
-                summary: "internal error: this is a bug in ivyc".into(),
-            });
+            let report =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verification::run(&job)))
+                    .unwrap_or_else(|_| Report {
+                        uri: job.uri.clone(),
+                        version: job.version,
+                        diagnostics: Vec::new(),
+                        obligations: Vec::new(),
+                        summary: "internal error: this is a bug in ivyc".into(),
+                    });
             let _ = tx.send(report);
         });
     }
@@ -395,7 +388,9 @@ impl Server {
             HoverRequest::METHOD => {
                 let p: lsp_types::HoverParams = params(req.params)?;
                 let tp = p.text_document_position_params;
-                json(serde_json::to_value(self.hover(&tp.text_document.uri, tp.position)))
+                json(serde_json::to_value(
+                    self.hover(&tp.text_document.uri, tp.position),
+                ))
             }
             GotoDefinition::METHOD => {
                 let p: lsp_types::GotoDefinitionParams = params(req.params)?;
@@ -448,7 +443,11 @@ impl Server {
         let root = doc.analysis.root;
         let (word, span) = index::name_at(root, &doc.text, offset)?;
         let decl = index.resolve(&word, root, offset)?;
-        Some((doc, decl, lines.range(span.start as usize, span.end as usize)))
+        Some((
+            doc,
+            decl,
+            lines.range(span.start as usize, span.end as usize),
+        ))
     }
 
     fn hover(&self, uri: &Url, pos: Position) -> Option<Hover> {
@@ -607,7 +606,11 @@ fn lens_title(obs: &[&ObligationResult]) -> String {
     } else if proved == obs.len() {
         format!("✓ {proved}/{} obligations", obs.len())
     } else {
-        format!("? {} of {} obligations undecided", obs.len() - proved, obs.len())
+        format!(
+            "? {} of {} obligations undecided",
+            obs.len() - proved,
+            obs.len()
+        )
     }
 }
 

@@ -105,17 +105,32 @@ fn outline(decls: &[Decl], lines: &LineIndex, text: &str) -> Vec<DocumentSymbol>
             }
             DeclKind::Relation(ds) => {
                 for s in ds {
-                    one(lhs_name(&s.lhs.lhs), "relation", SymbolKind::PROPERTY, Vec::new())
+                    one(
+                        lhs_name(&s.lhs.lhs),
+                        "relation",
+                        SymbolKind::PROPERTY,
+                        Vec::new(),
+                    )
                 }
             }
             DeclKind::Function(ds) => {
                 for s in ds {
-                    one(lhs_name(&s.lhs.lhs), "function", SymbolKind::FUNCTION, Vec::new())
+                    one(
+                        lhs_name(&s.lhs.lhs),
+                        "function",
+                        SymbolKind::FUNCTION,
+                        Vec::new(),
+                    )
                 }
             }
             DeclKind::Individual(ts) | DeclKind::Var(ts) => {
                 for t in ts {
-                    one(typed_name(t), "individual", SymbolKind::VARIABLE, Vec::new())
+                    one(
+                        typed_name(t),
+                        "individual",
+                        SymbolKind::VARIABLE,
+                        Vec::new(),
+                    )
                 }
             }
             DeclKind::Destructor(ts) | DeclKind::Field(ts) => {
@@ -125,15 +140,28 @@ fn outline(decls: &[Decl], lines: &LineIndex, text: &str) -> Vec<DocumentSymbol>
             }
             DeclKind::Constructor(ts) => {
                 for t in ts {
-                    one(typed_name(t), "constructor", SymbolKind::CONSTRUCTOR, Vec::new())
+                    one(
+                        typed_name(t),
+                        "constructor",
+                        SymbolKind::CONSTRUCTOR,
+                        Vec::new(),
+                    )
                 }
             }
-            DeclKind::Parameter { name, .. } => {
-                one(typed_name(name), "parameter", SymbolKind::CONSTANT, Vec::new())
-            }
+            DeclKind::Parameter { name, .. } => one(
+                typed_name(name),
+                "parameter",
+                SymbolKind::CONSTANT,
+                Vec::new(),
+            ),
             DeclKind::Derived(ds) => {
                 for s in ds {
-                    one(lhs_name(&s.lhs.lhs), "derived", SymbolKind::FUNCTION, Vec::new())
+                    one(
+                        lhs_name(&s.lhs.lhs),
+                        "derived",
+                        SymbolKind::FUNCTION,
+                        Vec::new(),
+                    )
                 }
             }
             DeclKind::Definition { defn, .. } => one(
@@ -190,7 +218,12 @@ fn outline(decls: &[Decl], lines: &LineIndex, text: &str) -> Vec<DocumentSymbol>
                     let Some(n) = &i.name else { continue };
                     let at = n.name.last().map(|l| l.span).unwrap_or(n.span);
                     let detail = format!("instance of {}", i.module.name.to_dotted());
-                    one((n.name.to_dotted(), at), &detail, SymbolKind::OBJECT, Vec::new())
+                    one(
+                        (n.name.to_dotted(), at),
+                        &detail,
+                        SymbolKind::OBJECT,
+                        Vec::new(),
+                    )
                 }
             }
             DeclKind::Section { body, .. } => out.extend(outline(body, lines, text)),

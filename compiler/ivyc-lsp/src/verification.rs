@@ -175,7 +175,10 @@ pub fn summary(sig: &Signature, cex: &Counterexample) -> String {
             .args
             .iter()
             .map(|(p, v)| {
-                let value = v.as_ref().map(|v| v.name(sig)).unwrap_or_else(|| "?".into());
+                let value = v
+                    .as_ref()
+                    .map(|v| v.name(sig))
+                    .unwrap_or_else(|| "?".into());
                 format!("{} = {value}", user_name(sig.symbol_name(*p)))
             })
             .collect();
@@ -193,7 +196,11 @@ pub fn summary(sig: &Signature, cex: &Counterexample) -> String {
             .take(MAX_TABLES)
             .map(|t| format!("{} = {}", user_name(sig.symbol_name(t.sym)), table(sig, t)))
             .collect();
-        let more = if tables.len() > MAX_TABLES { ", …" } else { "" };
+        let more = if tables.len() > MAX_TABLES {
+            ", …"
+        } else {
+            ""
+        };
         parts.push(format!("{word} {}{more}", shown.join(", ")));
     }
     if !cex.witness.is_empty() {
@@ -265,7 +272,10 @@ fn obligation_diagnostic(
 ) -> Option<(Url, lsp_types::Diagnostic)> {
     let ob = &c.obligation;
     if let Outcome::InternalError(e) = &c.outcome {
-        return Some(convert::diagnostic(files, &e.as_ref().clone().into_diagnostic()));
+        return Some(convert::diagnostic(
+            files,
+            &e.as_ref().clone().into_diagnostic(),
+        ));
     }
     let in_action = r
         .action
