@@ -345,6 +345,28 @@ fn an_editor_session() {
         .any(|m| m.contains("check-failed"));
     assert!(!stale_published, "{}", c.transcript[before..].join("\n"));
 
+    // An edit of an open include re-checks the documents that include it.
+    let types_uri = c.uri("ring_types.ivy");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": types_uri, "languageId": "ivy", "version": 1, "text": types}}),
+    );
+    assert_eq!(c.diagnostics("ring_types.ivy"), Vec::<Value>::new());
+    // (ring.ivy now reads the buffer: checked again, still clean.)
+    assert_eq!(c.diagnostics("ring.ivy"), Vec::<Value>::new());
+    let renamed = types.replace("relation token", "relation holds_token");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": types_uri, "version": 2}, "contentChanges": [{"text": renamed}]}),
+    );
+    let d = c.diagnostics("ring.ivy");
+    assert!(d.iter().any(|d| code(d) == "undefined-name"), "{d:?}");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": types_uri, "version": 3}, "contentChanges": [{"text": types}]}),
+    );
+    assert_eq!(c.diagnostics("ring.ivy"), Vec::<Value>::new());
+
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     let status = c.child.wait().expect("ivyc lsp exits");

@@ -241,6 +241,47 @@ impl Server {
             },
         );
         self.publish(&uri);
+        self.reanalyse_includers(&uri);
+    }
+
+    /// Analyse again the open documents that include `changed` (directly
+    /// or not), so their diagnostics follow the edit.
+    fn reanalyse_includers(&mut self, changed: &Url) {
+        let Ok(path) = changed.to_file_path() else {
+            return;
+        };
+        let name = path.display().to_string();
+        let includers: Vec<Url> = self
+            .docs
+            .iter()
+            .filter(|(u, _)| *u != changed)
+            .filter(|(_, d)| {
+                let s = &d.analysis.sources;
+                (0..s.len()).any(|f| {
+                    let f = ivyc_base::FileId(f as u32);
+                    f != d.analysis.root && s.name(f) == name
+                })
+            })
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in includers {
+            let Some(doc) = self.docs.get(&uri) else {
+                continue;
+            };
+            let input = self.input(&uri, &doc.text);
+            let analysis = analysis::analyse(&input);
+            let index = analysis
+                .program
+                .as_ref()
+                .map(|p| Index::build(p, &analysis.sources));
+            if let Some(doc) = self.docs.get_mut(&uri) {
+                doc.analysis = analysis;
+                doc.index = index;
+                // Its verification was of the old include.
+                doc.verified = None;
+            }
+            self.publish(&uri);
+        }
     }
 
     /// Publish the analysis diagnostics of a document, and those of its
