@@ -25,6 +25,8 @@ use lsp_types::{
 };
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Settings of the server (command line and `initializationOptions`).
 #[derive(Clone, Debug, Default)]
@@ -57,8 +59,9 @@ pub struct Server {
     docs: HashMap<Url, Doc>,
     reports_tx: Sender<Report>,
     reports_rx: Receiver<Report>,
-    /// The document being verified, if any (one verification at a time).
-    running: Option<Url>,
+    /// The document being verified, if any (one verification at a time),
+    /// and the flag that cancels it.
+    running: Option<(Url, Arc<AtomicBool>)>,
     /// Documents saved while another verification ran.
     pending: Vec<Url>,
     /// The client can refresh code lenses on request.
@@ -217,8 +220,15 @@ impl Server {
         }
     }
 
-    /// A new version of a document: analyse it and publish.
+    /// A new version of a document: cancel its running verification,
+    /// analyse it and publish.
     fn update(&mut self, uri: Url, version: i32, text: String) {
+        if let Some((running, cancel)) = &self.running {
+            let changed = self.docs.get(&uri).is_none_or(|d| d.version != version);
+            if *running == uri && changed {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        }
         let input = self.input(&uri, &text);
         let analysis = analysis::analyse(&input);
         let index = analysis
@@ -346,12 +356,14 @@ impl Server {
         let Some(doc) = self.docs.get(&uri) else {
             return;
         };
+        let cancel = Arc::new(AtomicBool::new(false));
         let job = Job {
             uri: uri.clone(),
             version: doc.version,
             input: self.input(&uri, &doc.text),
+            cancel: cancel.clone(),
         };
-        self.running = Some(uri);
+        self.running = Some((uri, cancel));
         let tx = self.reports_tx.clone();
         std::thread::spawn(move || {
             let report =

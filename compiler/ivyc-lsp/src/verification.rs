@@ -12,6 +12,8 @@ use ivyc_logic::{Signature, Term};
 use ivyc_pipeline::verify::{self, Checked, Ended, VerifyOptions};
 use ivyc_vc::{Counterexample, ObligationKind, Outcome, SymbolTable};
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// The code of an obligation the solver could not decide (a warning).
 pub const CODE_UNDECIDED: &str = "check-undecided";
@@ -21,6 +23,9 @@ pub struct Job {
     pub uri: Url,
     pub version: i32,
     pub input: Input,
+    /// Set by the main loop when the document changes: the solver queries
+    /// not yet started are skipped.
+    pub cancel: Arc<AtomicBool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +72,7 @@ pub fn run(job: &Job) -> Report {
             .min(4),
         ..VerifyOptions::default()
     };
-    let run = verify::verify(&mut sources, root, &mut loader, &opts);
+    let run = verify::verify_cancellable(&mut sources, root, &mut loader, &opts, &job.cancel);
     let files = Files::new(&sources, root, &job.uri);
     let mut diagnostics: Vec<_> = run
         .diagnostics
