@@ -229,6 +229,13 @@ fn an_editor_session() {
     let value = hover["contents"]["value"].as_str().unwrap_or("");
     assert!(value.contains("relation token(node)"), "{value}");
     assert!(value.contains("ring_types.ivy"), "{value}");
+    // A logical variable: its sort.
+    let (vline, vcol) = find(&ring, "token(Y)");
+    let hover = c.request(
+        "textDocument/hover",
+        c.position("ring.ivy", vline, vcol + 6),
+    );
+    assert_eq!(hover["contents"]["value"], "```ivy\nY : node\n```");
     let def = c.request(
         "textDocument/definition",
         c.position("ring.ivy", line, col + 1),

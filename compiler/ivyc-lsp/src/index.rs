@@ -306,6 +306,36 @@ impl Index {
     }
 }
 
+/// The smallest term of the program's formulas (invariants, properties,
+/// axioms, definitions) whose span contains `offset` of `file`: its text
+/// as ivyc prints it and its sort.
+pub fn term_at(program: &Program, file: FileId, offset: usize) -> Option<(String, String)> {
+    let sig = &program.sig;
+    let mut best: Option<(u32, String, String)> = None;
+    let formulas = program
+        .invariants
+        .iter()
+        .chain(&program.properties)
+        .chain(&program.axioms)
+        .map(|p| &p.formula)
+        .chain(program.definitions.iter().map(|d| &d.body));
+    for f in formulas {
+        f.visit(|t| {
+            let Some(span) = t.span else { return };
+            if span.file != file || (span.start as usize) > offset || offset > span.end as usize {
+                return;
+            }
+            let width = span.end - span.start;
+            if best.as_ref().is_some_and(|(w, _, _)| *w <= width) {
+                return;
+            }
+            let sort = sig.sort_name(t.sort_of(sig)).to_string();
+            best = Some((width, t.pretty(sig), sort));
+        });
+    }
+    best.map(|(_, t, s)| (t, s))
+}
+
 /// `a.b` of the segments.
 pub fn joined(segs: &[(&str, usize, usize)]) -> String {
     segs.iter().map(|s| s.0).collect::<Vec<_>>().join(".")

@@ -509,6 +509,19 @@ impl Server {
         let files = Files::new(&doc.analysis.sources, doc.analysis.root, uri);
         let (decl, range) = match self.resolve(uri, pos) {
             Some((_, d, r)) => (d, Some(r)),
+            None if on_variable(&doc.text, LineIndex::new(&doc.text).offset(pos)) => {
+                // A logical variable: its sort, from the checked formulas.
+                let offset = LineIndex::new(&doc.text).offset(pos);
+                let program = doc.analysis.program.as_ref()?;
+                let (term, sort) = index::term_at(program, doc.analysis.root, offset)?;
+                return Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: format!("```ivy\n{term} : {sort}\n```"),
+                    }),
+                    range: None,
+                });
+            }
             None => {
                 // Anywhere inside an invariant: the invariant.
                 let offset = LineIndex::new(&doc.text).offset(pos);
@@ -629,6 +642,22 @@ impl Server {
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
+}
+
+/// Whether `offset` is on a capitalised name (a logical variable).
+fn on_variable(text: &str, offset: usize) -> bool {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let start = text
+        .get(..offset)
+        .unwrap_or("")
+        .rfind(|c: char| !is_name(c))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let word_ok = text.get(start..).and_then(|w| w.chars().next());
+    word_ok.is_some_and(|c| c.is_ascii_uppercase())
+        && text
+            .get(start..offset)
+            .is_some_and(|w| w.chars().all(is_name))
 }
 
 fn symbol_kind(k: Kind) -> lsp_types::SymbolKind {
