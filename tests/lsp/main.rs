@@ -261,6 +261,16 @@ fn an_editor_session() {
     // The declaration, and six uses in ring.ivy.
     assert_eq!(refs.as_array().map(Vec::len), Some(7), "{refs}");
 
+    // Workspace symbols: the declarations of the open documents.
+    let found = c.request("workspace/symbol", json!({"query": "tok"}));
+    let names: Vec<&str> = found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["token"]);
+
     // The outline.
     let symbols = c.request(
         "textDocument/documentSymbol",
