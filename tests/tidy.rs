@@ -86,6 +86,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "ivyc-cpp",
         ],
     ),
+    (
+        "ivyc-lsp",
+        &[
+            "ivyc-base",
+            "ivyc-syntax",
+            "ivyc-sema",
+            "ivyc-logic",
+            "ivyc-vc",
+            "ivyc-pipeline",
+        ],
+    ),
     // the program generator stands alone (its tests use base and sema)
     ("ivyc-progen", &[]),
 ];
@@ -96,6 +107,8 @@ const EXCLUSIVE: &[(&str, &str)] = &[
     ("petgraph", "ivyc-fragment"),
     ("logos", "ivyc-syntax"),
     ("tera", "ivyc-cpp"),
+    ("lsp-server", "ivyc-lsp"),
+    ("lsp-types", "ivyc-lsp"),
 ];
 
 fn dependencies(manifest: &str) -> Vec<String> {

@@ -7,14 +7,18 @@
 //!
 //! Reading files is the caller's job too: the root file comes in through
 //! the [`SourceMap`](ivyc_base::SourceMap) and includes through a
-//! [`SourceLoader`](ivyc_sema::SourceLoader).
+//! [`SourceLoader`](ivyc_sema::SourceLoader); [`loader::DiskLoader`] is
+//! the one the CLI and the language server use (disk, open buffers, then
+//! the embedded [`stdlib`]).
 
 pub mod bmc;
 pub mod extract;
 pub mod fragment;
 pub mod front;
 pub mod liveness;
+pub mod loader;
 pub mod status;
+pub mod stdlib;
 pub mod verify;
 
 pub use status::Status;

@@ -4,10 +4,12 @@
 //! others, refuse those outside the decidable fragment, discharge the rest
 //! with Z3 on worker threads, and return everything a report needs.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ivyc_base::diagnostic::warning;
 use ivyc_base::{Diagnostic, FileId, IntoDiagnostic, SourceMap};
+use ivyc_logic::{Answer, Reason, Signature, Solver, Term};
 use ivyc_mc::{McOptions, McResult, McRun};
 use ivyc_sema::lower::Unit;
 use ivyc_sema::SourceLoader;
@@ -233,6 +235,21 @@ pub fn verify(
     loader: &mut dyn SourceLoader,
     opts: &VerifyOptions,
 ) -> VerifyRun {
+    verify_cancellable(sources, root, loader, opts, &AtomicBool::new(false))
+}
+
+/// [`verify`] that a caller on another thread can cut short (the language
+/// server, when the document changes): once `cancel` is set, the solver
+/// queries not yet started end at once as undecided (`cancelled`), so the
+/// run returns soon after the query in progress; its result is then not
+/// a verdict and should be dropped.
+pub fn verify_cancellable(
+    sources: &mut SourceMap,
+    root: FileId,
+    loader: &mut dyn SourceLoader,
+    opts: &VerifyOptions,
+    cancel: &AtomicBool,
+) -> VerifyRun {
     let mut timings = Timings::default();
     let t = Instant::now();
     let analysis = front::analyse(sources, root, loader);
@@ -428,7 +445,10 @@ pub fn verify(
     };
     let t = Instant::now();
     let z3 = opts.z3.clone();
-    let make = || FreshZ3Solver::with_options(z3.clone());
+    let make = || Cancellable {
+        inner: FreshZ3Solver::with_options(z3.clone()),
+        cancel,
+    };
     let results = if opts.debug_corrupt_models {
         let make = || ivyc_vc::Corrupting(make());
         ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms, &opts.restarts)
@@ -466,6 +486,72 @@ pub fn verify(
         },
         timings,
         smt_dumps,
+    }
+}
+
+/// A solver whose queries end as undecided once `cancel` is set.
+struct Cancellable<'a, S> {
+    inner: S,
+    cancel: &'a AtomicBool,
+}
+
+impl<S> Cancellable<'_, S> {
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+fn cancelled_answer() -> Answer {
+    Answer::Unknown(Reason::Error("cancelled".into()))
+}
+
+impl<S: Solver> Solver for Cancellable<'_, S> {
+    fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer {
+        if self.cancelled() {
+            return cancelled_answer();
+        }
+        self.inner.check(sig, hyps, goal, timeout_ms)
+    }
+
+    fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
+        !self.cancelled() && self.inner.is_unsat(sig, hyps, goal, timeout_ms)
+    }
+
+    fn set_seed(&mut self, seed: u32) -> bool {
+        self.inner.set_seed(seed)
+    }
+
+    fn set_attempt_budget(&mut self, units: Option<u64>) -> bool {
+        self.inner.set_attempt_budget(units)
+    }
+
+    fn check_many(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<Answer> {
+        if self.cancelled() {
+            return goals.iter().map(|_| cancelled_answer()).collect();
+        }
+        self.inner.check_many(sig, hyps, goals, timeout_ms)
+    }
+
+    fn check_many_timed(
+        &mut self,
+        sig: &Signature,
+        hyps: &[Term],
+        goals: &[Term],
+        timeout_ms: u64,
+    ) -> Vec<(Answer, Duration)> {
+        if self.cancelled() {
+            return goals
+                .iter()
+                .map(|_| (cancelled_answer(), Duration::ZERO))
+                .collect();
+        }
+        self.inner.check_many_timed(sig, hyps, goals, timeout_ms)
     }
 }
 
@@ -582,6 +668,26 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code.as_deref() == Some("nothing-to-verify")));
+    }
+
+    #[test]
+    fn a_cancelled_run_decides_nothing() {
+        let mut sources = SourceMap::new();
+        let root = sources.add("t.ivy", "#lang ivy1.7\ntype t\nrelation r(X:t)\nafter init { r(X) := false }\naction a(x:t) = { r(x) := false }\nexport a\ninvariant ~r(X)\n");
+        let mut loader = MemoryLoader::new();
+        let opts = VerifyOptions {
+            jobs: 1,
+            ..VerifyOptions::default()
+        };
+        let r = verify_cancellable(
+            &mut sources,
+            root,
+            &mut loader,
+            &opts,
+            &AtomicBool::new(true),
+        );
+        assert_eq!(r.checked().len(), 2);
+        assert_eq!(r.status(), Status::Undecided);
     }
 
     #[test]

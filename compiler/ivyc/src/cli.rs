@@ -28,6 +28,18 @@ pub enum Command {
     Bmc(BmcArgs),
     /// Replay a `bmc --trace-out` trace against the extracted C++.
     Replay(ReplayArgs),
+    /// Run the language server (LSP 3.17 over stdin/stdout) for editors.
+    Lsp(LspArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LspArgs {
+    /// Extra directories to search for `include`d files.
+    #[arg(short = 'I', long = "include-dir", value_name = "DIR")]
+    pub include_dirs: Vec<PathBuf>,
+    /// Accepted for editors that pass it (stdio is the only transport).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -8,9 +8,9 @@ mod exit;
 mod extract;
 mod frontend;
 mod loader;
+mod lsp;
 mod render;
 mod replay;
-mod stdlib;
 mod trace_file;
 mod verify;
 mod window;
@@ -75,6 +75,7 @@ fn main() {
         Command::Extract(args) => extract::run(args),
         Command::Bmc(args) => bmc::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.

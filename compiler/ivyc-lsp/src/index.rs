@@ -1,0 +1,441 @@
+//! The declarations of a checked program and name resolution over the
+//! text, for hover, go to definition and find references. Declarations
+//! come from sema (full dotted names, sorts, spans into the root file, its
+//! includes or the stdlib); occurrences are the lexer's names (`a.b.c`
+//! gives `a`, `a.b` and `a.b.c`), resolved as Ivy reads them: `P.w` for
+//! each enclosing object `P` (innermost first), then `w`, then the unique
+//! (or nearest) declaration whose name ends in `.w`. Parameters and locals
+//! of actions are not indexed.
+
+use ivyc_base::{FileId, SourceMap, Span};
+use ivyc_logic::{Role, SortKind};
+use ivyc_sema::Program;
+use ivyc_syntax::ast::{Decl as AstDecl, DeclKind as AstKind};
+use ivyc_syntax::lexer::Tok;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sort,
+    Relation,
+    Function,
+    Individual,
+    EnumCtor,
+    Action,
+    Invariant,
+    Property,
+    Axiom,
+    Isolate,
+}
+
+impl Kind {
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Sort => "type",
+            Kind::Relation => "relation",
+            Kind::Function => "function",
+            Kind::Individual => "individual",
+            Kind::EnumCtor => "enum constructor",
+            Kind::Action => "action",
+            Kind::Invariant => "invariant",
+            Kind::Property => "property",
+            Kind::Axiom => "axiom",
+            Kind::Isolate => "isolate",
+        }
+    }
+}
+
+/// One declaration.
+#[derive(Clone, Debug)]
+pub struct Decl {
+    /// Full dotted name (the label for invariants, properties, axioms;
+    /// empty when they have none).
+    pub name: String,
+    pub kind: Kind,
+    pub span: Span,
+    /// The declaration as Ivy text, e.g. `relation proto.r(node, id)`.
+    pub detail: String,
+}
+
+/// Every declaration of a program, by name.
+#[derive(Default)]
+pub struct Index {
+    pub decls: Vec<Decl>,
+    by_name: HashMap<String, Vec<usize>>,
+    /// Object scopes of each file: `(start, end, full prefix)`.
+    scopes: HashMap<FileId, Vec<(usize, usize, String)>>,
+}
+
+fn short(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+impl Index {
+    pub fn build(program: &Program, sources: &SourceMap) -> Index {
+        let sig = &program.sig;
+        let mut decls = Vec::new();
+        for (_, s) in sig.sorts() {
+            let Some(span) = s.span else { continue };
+            let detail = match &s.kind {
+                SortKind::Enum(cs) => {
+                    let cs: Vec<&str> = cs.iter().map(|c| short(c.as_str())).collect();
+                    format!("type {} = {{{}}}", s.name, cs.join(", "))
+                }
+                SortKind::Int => format!("type {} (interpreted as int)", s.name),
+                SortKind::Nat => format!("type {} (interpreted as nat)", s.name),
+                SortKind::Range { lo, hi } => format!("type {} = {{{lo}..{hi}}}", s.name),
+                SortKind::BitVec(w) => format!("type {} (interpreted as bv[{w}])", s.name),
+                SortKind::Str => format!("type {} (interpreted as strlit)", s.name),
+                _ => format!("type {}", s.name),
+            };
+            decls.push(Decl {
+                name: s.name.to_string(),
+                kind: Kind::Sort,
+                span,
+                detail,
+            });
+        }
+        for (_, d) in sig.symbols() {
+            let Some(span) = d.span else { continue };
+            let name = d.name.as_str();
+            if d.role == Role::Local || name.contains('#') {
+                continue;
+            }
+            let args: Vec<&str> = d.args.iter().map(|a| sig.sort_name(*a)).collect();
+            let args = if args.is_empty() {
+                String::new()
+            } else {
+                format!("({})", args.join(", "))
+            };
+            let (kind, detail) = if d.role == Role::EnumCtor {
+                (
+                    Kind::EnumCtor,
+                    format!("{name} : {} (enum constructor)", sig.sort_name(d.ret)),
+                )
+            } else if d.is_relation() {
+                (Kind::Relation, format!("relation {name}{args}"))
+            } else if d.args.is_empty() {
+                (
+                    Kind::Individual,
+                    format!("individual {name} : {}", sig.sort_name(d.ret)),
+                )
+            } else {
+                (
+                    Kind::Function,
+                    format!("function {name}{args} : {}", sig.sort_name(d.ret)),
+                )
+            };
+            let detail = match d.role {
+                Role::Rigid => format!("{detail}  (immutable)"),
+                _ => detail,
+            };
+            decls.push(Decl {
+                name: name.to_string(),
+                kind,
+                span,
+                detail,
+            });
+        }
+        let param = |p: &ivyc_logic::SymId| {
+            let d = sig.symbol(*p);
+            format!("{}: {}", short(d.name.as_str()), sig.sort_name(d.ret))
+        };
+        for a in &program.actions {
+            let params: Vec<String> = a.params.iter().map(param).collect();
+            let mut detail = format!("action {}({})", a.name, params.join(", "));
+            if !a.returns.is_empty() {
+                let rets: Vec<String> = a.returns.iter().map(param).collect();
+                detail.push_str(&format!(" returns ({})", rets.join(", ")));
+            }
+            if a.exported {
+                detail = format!("export {detail}");
+            }
+            decls.push(Decl {
+                name: a.name.to_string(),
+                kind: Kind::Action,
+                span: a.span,
+                detail,
+            });
+        }
+        let props = [
+            (&program.invariants, Kind::Invariant),
+            (&program.properties, Kind::Property),
+            (&program.axioms, Kind::Axiom),
+        ];
+        for (list, kind) in props {
+            for p in list.iter() {
+                let Some(span) = p.span else { continue };
+                let label = p.label.map(|l| l.to_string()).unwrap_or_default();
+                let head = if label.is_empty() {
+                    kind.word().to_string()
+                } else {
+                    format!("{} [{label}]", kind.word())
+                };
+                decls.push(Decl {
+                    name: label,
+                    kind,
+                    span,
+                    detail: format!("{head} {}", p.formula.pretty(sig)),
+                });
+            }
+        }
+        for i in &program.isolates {
+            let members: Vec<String> = i.members.iter().map(|m| m.to_string()).collect();
+            let mut detail = format!("isolate {} = {}", i.name, members.join(", "));
+            if !i.with.is_empty() {
+                let with: Vec<String> = i.with.iter().map(|m| m.to_string()).collect();
+                detail.push_str(&format!(" with {}", with.join(", ")));
+            }
+            decls.push(Decl {
+                name: i.name.to_string(),
+                kind: Kind::Isolate,
+                span: i.span,
+                detail,
+            });
+        }
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in decls.iter().enumerate() {
+            if !d.name.is_empty() {
+                by_name.entry(d.name.clone()).or_default().push(i);
+            }
+        }
+        let mut scopes = HashMap::new();
+        for f in 0..sources.len() {
+            let file = FileId(f as u32);
+            let (ast, _) = ivyc_syntax::parse_in(file, sources.source(file), program.version);
+            let mut out = Vec::new();
+            collect_scopes(&ast.decls, Some(""), &mut out);
+            scopes.insert(file, out);
+        }
+        Index {
+            decls,
+            by_name,
+            scopes,
+        }
+    }
+
+    /// The enclosing object prefixes at `offset`, innermost first (`None`
+    /// inside a module, whose instances' names are not known there).
+    fn scope_at(&self, file: FileId, offset: usize) -> Vec<&str> {
+        let mut found: Vec<(usize, &str)> = self
+            .scopes
+            .get(&file)
+            .map(|s| {
+                s.iter()
+                    .filter(|(a, b, _)| *a <= offset && offset < *b)
+                    .map(|(a, _, p)| (*a, p.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort_by_key(|(a, _)| std::cmp::Reverse(*a));
+        found.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// The declaration a name written at `offset` of `file` refers to.
+    pub fn resolve(&self, word: &str, file: FileId, offset: usize) -> Option<&Decl> {
+        for p in self.scope_at(file, offset) {
+            if p.is_empty() {
+                continue;
+            }
+            if let Some(d) = self.by_name.get(&format!("{p}.{word}")) {
+                return d.first().map(|i| &self.decls[*i]);
+            }
+        }
+        if let Some(d) = self.by_name.get(word) {
+            return d.first().map(|i| &self.decls[*i]);
+        }
+        let suffix = format!(".{word}");
+        let candidates: Vec<&Decl> = self
+            .decls
+            .iter()
+            .filter(|d| d.name.ends_with(&suffix))
+            .collect();
+        // Several: the nearest one declared before, in the same file.
+        candidates
+            .iter()
+            .filter(|d| d.span.file == file && (d.span.start as usize) <= offset)
+            .max_by_key(|d| d.span.start)
+            .or_else(|| candidates.first())
+            .copied()
+    }
+
+    /// The innermost declaration whose span contains `offset` (for an
+    /// invariant or assertion under the cursor).
+    pub fn enclosing(&self, file: FileId, offset: usize, kind: Kind) -> Option<&Decl> {
+        self.decls
+            .iter()
+            .filter(|d| {
+                d.kind == kind
+                    && d.span.file == file
+                    && (d.span.start as usize) <= offset
+                    && offset <= d.span.end as usize
+            })
+            .min_by_key(|d| d.span.end - d.span.start)
+    }
+
+    /// Every occurrence of `decl`'s name that resolves to it, in the
+    /// files of `sources`: `(file, start, end)` of the last segment.
+    pub fn references(&self, decl: &Decl, sources: &SourceMap) -> Vec<Span> {
+        let last = short(&decl.name);
+        let mut out = Vec::new();
+        if decl.name.is_empty() {
+            return out;
+        }
+        for f in 0..sources.len() {
+            let file = FileId(f as u32);
+            for path in names(file, sources.source(file)) {
+                for (k, (seg, start, end)) in path.iter().enumerate() {
+                    if *seg != last {
+                        continue;
+                    }
+                    let word = joined(&path[..=k]);
+                    let Some(d) = self.resolve(&word, file, *start) else {
+                        continue;
+                    };
+                    if d.name == decl.name && d.kind == decl.kind {
+                        out.push(Span {
+                            file,
+                            start: *start as u32,
+                            end: *end as u32,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The smallest term of the program's formulas (invariants, properties,
+/// axioms, definitions) whose span contains `offset` of `file`: its text
+/// as ivyc prints it and its sort.
+pub fn term_at(program: &Program, file: FileId, offset: usize) -> Option<(String, String)> {
+    let sig = &program.sig;
+    let mut best: Option<(u32, String, String)> = None;
+    let formulas = program
+        .invariants
+        .iter()
+        .chain(&program.properties)
+        .chain(&program.axioms)
+        .map(|p| &p.formula)
+        .chain(program.definitions.iter().map(|d| &d.body));
+    for f in formulas {
+        f.visit(|t| {
+            let Some(span) = t.span else { return };
+            if span.file != file || (span.start as usize) > offset || offset > span.end as usize {
+                return;
+            }
+            let width = span.end - span.start;
+            if best.as_ref().is_some_and(|(w, _, _)| *w <= width) {
+                return;
+            }
+            let sort = sig.sort_name(t.sort_of(sig)).to_string();
+            best = Some((width, t.pretty(sig), sort));
+        });
+    }
+    best.map(|(_, t, s)| (t, s))
+}
+
+/// `a.b` of the segments.
+pub fn joined(segs: &[(&str, usize, usize)]) -> String {
+    segs.iter().map(|s| s.0).collect::<Vec<_>>().join(".")
+}
+
+/// The dotted names of a text: runs of `name(.name)*` written without
+/// spaces, each segment with its byte range.
+pub fn names(file: FileId, text: &str) -> Vec<Vec<(&str, usize, usize)>> {
+    let mut errors = Vec::new();
+    let lexed = ivyc_syntax::lexer::lex(file, text, &mut errors);
+    let mut out: Vec<Vec<(&str, usize, usize)>> = Vec::new();
+    let mut open = false;
+    let mut last_end = usize::MAX;
+    let mut dot = false;
+    for (start, tok, end) in &lexed.tokens {
+        match tok {
+            Tok::Ident(s) => {
+                if open && dot && *start == last_end {
+                    if let Some(p) = out.last_mut() {
+                        p.push((s, *start, *end));
+                    }
+                } else {
+                    out.push(vec![(s, *start, *end)]);
+                }
+                open = true;
+                dot = false;
+            }
+            Tok::Dot if open && *start == last_end && !dot => dot = true,
+            _ => {
+                open = false;
+                dot = false;
+            }
+        }
+        last_end = *end;
+    }
+    out
+}
+
+/// The name written at `offset`: the dotted path up to the segment under
+/// the cursor, e.g. `proto` on `pro|to.send`.
+pub fn name_at(file: FileId, text: &str, offset: usize) -> Option<(String, Span)> {
+    for path in names(file, text) {
+        for (k, (_, start, end)) in path.iter().enumerate() {
+            if *start <= offset && offset <= *end {
+                let span = Span {
+                    file,
+                    start: *start as u32,
+                    end: *end as u32,
+                };
+                return Some((joined(&path[..=k]), span));
+            }
+        }
+    }
+    None
+}
+
+/// Object scopes: `(start, end, full prefix)`; `prefix` is `None` inside
+/// modules (no scope is recorded there).
+fn collect_scopes(decls: &[AstDecl], prefix: Option<&str>, out: &mut Vec<(usize, usize, String)>) {
+    for d in decls {
+        let (name, body) = match &d.kind {
+            AstKind::Object { name, body, .. }
+            | AstKind::IsolateObject { name, body, .. }
+            | AstKind::ExtractObject { name, body, .. }
+            | AstKind::Subclass { name, body, .. } => (Some(name.name.as_str()), body),
+            AstKind::Section { body, .. } => {
+                collect_scopes(body, prefix, out);
+                continue;
+            }
+            AstKind::Module { body, .. } => {
+                collect_scopes(body, None, out);
+                continue;
+            }
+            _ => continue,
+        };
+        let inner = match (prefix, name) {
+            (Some(""), Some(n)) => Some(n.to_string()),
+            (Some(p), Some(n)) => Some(format!("{p}.{n}")),
+            _ => None,
+        };
+        if let Some(p) = &inner {
+            out.push((d.span.start as usize, d.span.end as usize, p.clone()));
+        }
+        collect_scopes(body, inner.as_deref(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_names_split_into_segments() {
+        let text = "a.b.c(x) + d . e";
+        let n = names(FileId(0), text);
+        let words: Vec<String> = n.iter().map(|p| joined(p)).collect();
+        assert_eq!(words, vec!["a.b.c", "x", "d", "e"]);
+        let Some((w, _)) = name_at(FileId(0), text, 2) else {
+            panic!("no name");
+        };
+        assert_eq!(w, "a.b");
+    }
+}
