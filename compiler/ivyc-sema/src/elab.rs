@@ -67,6 +67,10 @@ pub(crate) struct Cx {
     /// In a temporal formula or proof: what temporal constructs may be
     /// used (`None`: none, see `temporal.rs`).
     pub temporal: Option<Rc<crate::temporal::TemporalScope>>,
+    /// Locals declared by `var`/`local` (not parameters), innermost last:
+    /// ms-ivy refuses one that redeclares an enclosing one with another
+    /// sort ("redefining symbol").
+    pub declared_locals: Vec<(Symbol, SortId, Span)>,
 }
 
 impl Cx {
@@ -87,6 +91,7 @@ impl Cx {
             params: Vec::new(),
             inout: Vec::new(),
             temporal: None,
+            declared_locals: Vec::new(),
         }
     }
 

@@ -86,6 +86,28 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A local that redeclares an enclosing local of another sort: refused
+    /// as ms-ivy refuses it ("redefining symbol"; the same sort, a sibling
+    /// scope or a parameter is fine there).
+    fn check_redeclared(&mut self, cx: &Cx, name: Symbol, srt: SortId, span: Span) {
+        if let Some(&(_, _, previous)) = cx
+            .declared_locals
+            .iter()
+            .rev()
+            .find(|(n, s, _)| *n == name && *s != srt)
+        {
+            let env = cx.env.clone();
+            self.err(
+                SemaError::DuplicateDeclaration {
+                    name,
+                    span,
+                    previous: Some(previous),
+                },
+                &env,
+            );
+        }
+    }
+
     fn bind_io(&self, cx: &mut Cx, names: &[Symbol], syms: &[SymId]) {
         for (n, s) in names.iter().zip(syms) {
             let span = self.sym(*s).and_then(|d| d.span).unwrap_or_default();
@@ -473,9 +495,16 @@ impl<'a> Checker<'a> {
             });
         }
         let n = cx.scope.len();
+        let nd = cx.declared_locals.len();
+        if let Some(d) = self.sym(x) {
+            let srt = d.ret;
+            self.check_redeclared(cx, id.name, srt, id.span);
+            cx.declared_locals.push((id.name, srt, id.span));
+        }
         cx.scope.push((id.name, Binding::Local(x), id.span));
         body.extend(self.elab_stmts(cx, rest));
         cx.scope.truncate(n);
+        cx.declared_locals.truncate(nd);
         Some(Stmt {
             kind: StmtKind::Local {
                 syms,
@@ -843,15 +872,19 @@ impl<'a> Checker<'a> {
             S::Local { params, body } => {
                 let n = cx.scope.len();
                 let mut syms = Vec::new();
+                let nd = cx.declared_locals.len();
                 for p in params {
                     let srt = self.resolve_sort(&p.sort, &env).unwrap_or(SortId::BOOL);
+                    self.check_redeclared(cx, p.name.name, srt, p.name.span);
                     let name = Symbol::intern(&format!("{}.{}", cx.owner, p.name.as_str()));
                     let x = self.add_local(name, srt, Some(p.name.span));
                     cx.scope.push((p.name.name, Binding::Local(x), p.name.span));
+                    cx.declared_locals.push((p.name.name, srt, p.name.span));
                     syms.push(x);
                 }
                 let b = Block::new(self.elab_stmts(cx, &body.stmts));
                 cx.scope.truncate(n);
+                cx.declared_locals.truncate(nd);
                 push(StmtKind::Local { syms, body: b });
             }
             S::Block(b) => {
