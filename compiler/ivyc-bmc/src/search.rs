@@ -60,6 +60,12 @@ pub struct BmcOptions {
     pub widen_deadline: Option<Instant>,
     /// Break the symmetry of bounded sorts (`crate::symmetry`).
     pub symmetry: bool,
+    /// Search for a deadlock instead of a violation: the formula (over the
+    /// system's vocabulary) saying that no exported action is enabled
+    /// (`ivyc_logic::enabled::deadlock`). Program assertions are then
+    /// assumptions (an execution failing one does not go on) and
+    /// invariants are ignored.
+    pub deadlock: Option<Term>,
 }
 
 impl Default for BmcOptions {
@@ -72,6 +78,7 @@ impl Default for BmcOptions {
             deadline: None,
             widen_deadline: None,
             symmetry: true,
+            deadlock: None,
         }
     }
 }
@@ -132,6 +139,9 @@ pub struct Query {
     pub side: usize,
     /// The `--property` the query checks (others assumed or ignored).
     pub property: Option<Symbol>,
+    /// A deadlock query: the goal says some action is enabled after the
+    /// last step (every step, the last included, is a whole transition).
+    pub deadlock: bool,
 }
 
 /// Whether `label` names an invariant or an assertion of `sys`.
@@ -143,7 +153,18 @@ pub fn has_property(sys: &System, label: Symbol) -> bool {
 }
 
 /// How the query of depth `depth` treats the assertion tagged `tag`.
-pub fn mode_of(tag: Option<&Tag>, depth: usize, property: Option<Symbol>) -> AssertMode {
+pub fn mode_of(
+    tag: Option<&Tag>,
+    depth: usize,
+    property: Option<Symbol>,
+    deadlock: bool,
+) -> AssertMode {
+    if deadlock {
+        return match tag {
+            Some(Tag::Program { .. }) => AssertMode::Assume,
+            _ => AssertMode::Ignore,
+        };
+    }
     let selected = |info: &AssertInfo| property.is_none_or(|p| info.label == Some(p));
     match tag {
         None | Some(Tag::State { .. }) | Some(Tag::ActionStart { .. }) => AssertMode::Ignore,
@@ -185,6 +206,8 @@ pub struct Unrolling {
     pub hidden: Vec<SymId>,
     pub grounding: Grounding,
     pub property: Option<Symbol>,
+    /// The deadlock formula (see [`BmcOptions::deadlock`]).
+    pub deadlock: Option<Term>,
     /// The bounds of the pass.
     pub bounds: Vec<(SortId, u32)>,
     /// The bound constants of each bounded sort.
@@ -211,6 +234,7 @@ impl Unrolling {
         bounds: &[(SortId, u32)],
         property: Option<Symbol>,
         symmetry: bool,
+        deadlock: Option<&Term>,
     ) -> Unrolling {
         let unrolled = unroll(sys, depth);
         let mut sig = unrolled.sig.clone();
@@ -275,6 +299,7 @@ impl Unrolling {
             hidden,
             grounding,
             property,
+            deadlock: deadlock.cloned(),
             bounds: bounds.to_vec(),
             consts,
             ground_background: Vec::new(),
@@ -330,18 +355,44 @@ impl Unrolling {
     fn mode(&self, depth: usize) -> impl Fn(&AssertInfo, usize) -> AssertMode + '_ {
         let tags = &self.unrolled.tags;
         let property = self.property;
-        move |_: &AssertInfo, i: usize| mode_of(tags.get(i), depth, property)
+        let deadlock = self.deadlock.is_some();
+        move |_: &AssertInfo, i: usize| mode_of(tags.get(i), depth, property, deadlock)
     }
 
     /// Step `step`'s failure, split into the conjuncts before the checked
     /// assertion and the goal (as `PNode::split_failure`).
     fn failure(&self, step: usize) -> (Vec<Term>, Term) {
+        if let Some(d) = &self.deadlock {
+            // The whole step, then: some action is enabled in its state.
+            let goal = Term::not(self.at_state(d, step));
+            return (self.transition(step), goal);
+        }
         match self.blocks.get(step) {
             Some(b) => {
                 let (prefix, goal, _) = b.split_failure(&self.mode(step));
                 (prefix, goal)
             }
             None => (Vec::new(), Term::tru()),
+        }
+    }
+
+    /// `t` (over the system's vocabulary) in the state after `step`.
+    fn at_state(&self, t: &Term, step: usize) -> Term {
+        let mut nodes = Vec::new();
+        assert_nodes(&self.passive.body, &mut nodes);
+        let want = Tag::State { step };
+        let versions = self
+            .unrolled
+            .tags
+            .iter()
+            .position(|x| *x == want)
+            .and_then(|i| nodes.iter().find(|(j, _, _)| *j == i).map(|x| x.2));
+        match versions {
+            Some(v) => {
+                let map: HashMap<SymId, SymId> = v.iter().map(|(&a, &b)| (a, b)).collect();
+                t.rename_symbols(&map)
+            }
+            None => t.clone(),
         }
     }
 
@@ -383,6 +434,7 @@ impl Unrolling {
             background,
             side,
             property: self.property,
+            deadlock: self.deadlock.is_some(),
         }
     }
 
@@ -494,7 +546,15 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         SortBounds::Fixed(b) => b.clone(),
         SortBounds::Auto => default_bounds(sys),
     };
-    Unrolling::new(sys, depth, &bounds, opts.property, opts.symmetry).query(depth)
+    Unrolling::new(
+        sys,
+        depth,
+        &bounds,
+        opts.property,
+        opts.symmetry,
+        opts.deadlock.as_ref(),
+    )
+    .query(depth)
 }
 
 /// `bounds` with every bound one larger.
@@ -560,7 +620,14 @@ fn run_pass(
     solver: &mut impl IncrementalSolver,
     on_depth: &mut impl FnMut(&[(SortId, u32)], usize),
 ) -> Pass {
-    let u = Unrolling::new(sys, opts.depth, bounds, opts.property, opts.symmetry);
+    let u = Unrolling::new(
+        sys,
+        opts.depth,
+        bounds,
+        opts.property,
+        opts.symmetry,
+        opts.deadlock.as_ref(),
+    );
     solver.push();
     let pass = run_depths(sys, opts, deadline, &u, solver, on_depth);
     solver.pop();

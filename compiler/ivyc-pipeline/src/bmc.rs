@@ -2,8 +2,8 @@
 //! behind `verify --bmc K`): requests resolved against each unit's
 //! signature (`--bound`, or the default bounds widened while the time
 //! budget allows), one incremental Z3 session for the search of every
-//! unit, stopping at the first violation; what each pass covered, by sort
-//! name.
+//! unit, stopping at the first violation (with `--deadlock`: at the first
+//! deadlock); what each pass covered, by sort name.
 
 use ivyc_base::diagnostic::error as error_diag;
 use ivyc_base::{Diagnostic, Symbol};
@@ -35,6 +35,9 @@ pub struct BmcRequest<'a> {
     /// Called after each depth shown free of violations: the unit, the
     /// pass's bounds, the depth and the time since the search started.
     pub progress: Option<&'a Progress>,
+    /// Search for a deadlock (a reachable state where no exported action
+    /// is enabled) instead of a violation (`--deadlock`).
+    pub deadlock: bool,
 }
 
 /// Bounds by sort name (sorts not listed: any number of elements).
@@ -67,6 +70,8 @@ pub struct UnitSearch {
     pub covered: Vec<Covered>,
     /// The bounds under which the violation (if any) was found.
     pub found_with: NamedBounds,
+    /// The names of the unit's exported actions.
+    pub exported: Vec<String>,
 }
 
 impl UnitSearch {
@@ -115,6 +120,8 @@ pub struct BmcRun {
     pub units: Vec<UnitSearch>,
     /// Several named units: reports say which isolate each result is for.
     pub show_units: bool,
+    /// A deadlock search (`--deadlock`).
+    pub deadlock: bool,
 }
 
 impl BmcRun {
@@ -187,6 +194,7 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
         errors: Vec::new(),
         units: Vec::new(),
         show_units,
+        deadlock: req.deadlock,
     };
     let mut per_unit = Vec::new();
     for u in units {
@@ -195,6 +203,20 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             Err(msg) => {
                 run.errors.push(error_diag("unknown-sort", msg));
                 return run;
+            }
+        }
+    }
+    // The deadlock formula of each unit (refused: an input error).
+    let mut deadlocks = Vec::new();
+    if req.deadlock {
+        for u in units {
+            match ivyc_logic::enabled::deadlock(&u.system) {
+                Ok(t) => deadlocks.push(Some(t)),
+                Err(e) => {
+                    run.errors
+                        .push(error_diag("deadlock-unsupported", e.message()));
+                    return run;
+                }
             }
         }
     }
@@ -244,6 +266,7 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             deadline,
             widen_deadline,
             symmetry: req.symmetry,
+            deadlock: deadlocks.get(i).cloned().flatten(),
         };
         let sig = &u.system.sig;
         let report = |b: &[(SortId, u32)], d: usize| {
@@ -280,6 +303,13 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             defaults,
             covered,
             found_with,
+            exported: u
+                .system
+                .actions
+                .iter()
+                .filter(|a| a.exported)
+                .map(|a| a.name.to_string())
+                .collect(),
         });
         if violated {
             break;

@@ -291,6 +291,7 @@ pub fn verify(
             debug_corrupt_models: opts.debug_corrupt_models,
             symmetry: true,
             progress: None,
+            deadlock: false,
         };
         let whole = match opts.isolate {
             None => match front::whole_program(&program) {

@@ -49,6 +49,7 @@ pub fn run(args: &BmcArgs) -> Exit {
         budget_ms: args.timeout.saturating_mul(1000),
         debug_corrupt_models: crate::verify::corrupt_models(),
         symmetry: !args.no_symmetry,
+        deadlock: args.deadlock,
         progress: if args.progress {
             Some(&render::bmc_progress)
         } else {

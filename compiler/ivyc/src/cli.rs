@@ -230,6 +230,10 @@ pub struct BmcArgs {
     /// Check only the invariants and assertions with this label.
     #[arg(long, value_name = "LABEL")]
     pub property: Option<String>,
+    /// Search for a reachable deadlock (a state where no exported action
+    /// is enabled) instead of a violation (docs/liveness.md).
+    #[arg(long, conflicts_with = "property")]
+    pub deadlock: bool,
     /// At most N elements in an uninterpreted sort (repeatable); other
     /// sorts are unbounded. Without it, small default bounds are widened
     /// while the time budget allows.

@@ -1033,6 +1033,7 @@ pub fn bmc_no_violation(
 ) {
     let strongest = |u: &UnitSearch| u.strongest().map(|c| with_bounds(&c.bounds));
     let claims: Vec<String> = run.units.iter().filter_map(strongest).collect();
+    let found = if run.deadlock { "deadlock" } else { "violation" };
     let claim = if claims.iter().all(|c| c.is_empty()) {
         String::new()
     } else if claims.windows(2).all(|w| w[0] == w[1]) {
@@ -1041,7 +1042,7 @@ pub fn bmc_no_violation(
         " under the bounds below".to_string()
     };
     out.line(&format!(
-        "no violation up to depth {depth}{claim} ({:.2}s)",
+        "no {found} up to depth {depth}{claim} ({:.2}s)",
         elapsed.as_secs_f64()
     ));
     for u in &run.units {
@@ -1103,7 +1104,11 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
                 if let Some(note) = not_checkable_text(&trace.check) {
                     out.line(note.trim_end());
                 }
-                let mut d = bmc_violation_diagnostic(sources, trace);
+                let mut d = if trace.deadlock {
+                    bmc_deadlock_diagnostic(trace, &u.exported)
+                } else {
+                    bmc_violation_diagnostic(sources, trace)
+                };
                 if !u.found_with.is_empty() {
                     d.notes.push(format!(
                         "found{}: the shortest trace within these bounds (a shorter one may need more elements)",
@@ -1188,7 +1193,12 @@ fn state_lines(
 /// each step's action and arguments with what changed.
 pub fn bmc_trace_text(trace: &Trace) -> String {
     let sig = &trace.sig;
-    let mut s = format!("violation at depth {}:\n", trace.depth);
+    let what = if trace.deadlock {
+        "deadlock"
+    } else {
+        "violation"
+    };
+    let mut s = format!("{what} at depth {}:\n", trace.depth);
     for (sort, elems) in &trace.universes {
         let names: Vec<String> = elems.iter().map(|e| value_name(sig, e)).collect();
         let _ = writeln!(s, "  {} = {{{}}}", sig.sort_name(*sort), names.join(", "));
@@ -1228,6 +1238,46 @@ pub fn bmc_trace_text(trace: &Trace) -> String {
         before = &step.state;
     }
     s
+}
+
+/// The diagnostic of a deadlock (`ivyc bmc --deadlock`): the last state
+/// of the trace has no enabled exported action (`exported`: their names).
+pub fn bmc_deadlock_diagnostic(trace: &Trace, exported: &[String]) -> Diagnostic {
+    let when = match trace.depth {
+        0 => "after init".to_string(),
+        n => format!("after step {n}"),
+    };
+    let mut labels = Vec::new();
+    if let Some((sp, a)) = trace
+        .steps
+        .last()
+        .and_then(|s| s.action_span.map(|sp| (sp, s.action)))
+    {
+        labels.push(primary(
+            sp,
+            format!("step {} runs `{a}`, reaching the deadlock", trace.depth),
+        ));
+    }
+    error_diag(
+        "bmc-deadlock",
+        format!("deadlock {when}: no exported action is enabled"),
+    )
+    .with_labels(labels)
+    .with_notes(vec![
+        format!(
+            "for every argument, no execution of {} completes from the last state (a `require`, `assume` or assertion fails)",
+            exported
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        format!(
+            "reachable: the trace above runs init and {} step{} from an initial state",
+            trace.depth,
+            plural(trace.depth)
+        ),
+    ])
 }
 
 /// The diagnostic at the violated invariant or assertion.
