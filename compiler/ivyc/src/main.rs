@@ -10,6 +10,7 @@ mod frontend;
 mod loader;
 mod render;
 mod replay;
+mod replay_deadlock;
 mod stdlib;
 mod trace_file;
 mod verify;
