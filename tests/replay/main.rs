@@ -6,7 +6,8 @@
 //! trace's; edited traces are not reproduced; an invariant over
 //! specification state is reported as unsupported; the trace of a
 //! `method = mc` isolate written by `verify --trace-out` replays the same
-//! way.
+//! way; a deadlock trace (`bmc --deadlock`) is reproduced when the C++
+//! reaches its last state and every call of every action fails there.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -20,6 +21,45 @@ fn write_trace(file: &str, depth: &str, path: &Path) -> serde_json::Value {
     assert_eq!(code, 1, "bmc should find the bug\n{out}\n{err}");
     serde_json::from_str(&std::fs::read_to_string(path).expect("trace written"))
         .expect("the trace is JSON")
+}
+
+#[test]
+fn deadlock_trace_is_reproduced_by_the_cpp() {
+    common::cmake();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "tests/data/deadlock/two_locks_opposite_order.ivy";
+    let path = tmp.path().join("trace.json");
+    let p = path.to_str().expect("utf-8 temp path");
+    let (code, out, err) = ivyc(&["bmc", "--deadlock", "--depth", "4", "--trace-out", p, file]);
+    assert_eq!(code, 1, "bmc should find the deadlock\n{out}\n{err}");
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("trace written"))
+            .expect("the trace is JSON");
+    assert_eq!(t["deadlock"], true);
+    assert_eq!(t["violation"]["kind"], "deadlock");
+    assert_eq!(t["depth"], 3);
+    assert_eq!(t["steps"].as_array().map(Vec::len), Some(3));
+    let (code, out, err) = ivyc(&["replay", p, file]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.starts_with("reproduced: after step 3 the C++ is in the trace's state and no exported action is enabled: all 7 calls fail"),
+        "{out}"
+    );
+    // One step fewer: `take_first(w2)` is still enabled.
+    let mut edited = t.clone();
+    if let Some(s) = edited["steps"].as_array_mut() {
+        s.pop();
+    }
+    edited["depth"] = 2.into();
+    edited["violation"]["step"] = 2.into();
+    let short = tmp.path().join("short.json");
+    std::fs::write(&short, edited.to_string()).expect("write");
+    let (code, out, err) = ivyc(&["replay", short.to_str().expect("utf-8"), file]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.starts_with("not reproduced: after step 2 the C++ is in the trace's state, but `take_first(w2)` runs"),
+        "{out}"
+    );
 }
 
 #[test]

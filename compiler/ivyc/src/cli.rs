@@ -96,6 +96,10 @@ pub struct VerifyArgs {
     /// one found is reported as a real bug.
     #[arg(long, value_name = "K")]
     pub bmc: Option<usize>,
+    /// Also prove deadlock freedom: in every state satisfying the axioms and
+    /// the invariants some exported action is enabled (docs/liveness.md).
+    #[arg(long)]
+    pub deadlock: bool,
     /// The engine that model checks `method = mc` isolates (docs/mc.md).
     #[arg(long, value_enum, default_value_t = McEngine::Spacer)]
     pub mc_engine: McEngine,

@@ -254,6 +254,9 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
     let mut s = match ob.kind {
         ObligationKind::Property => format!("property {what}{line} follows from the axioms"),
         ObligationKind::ProofGoal => format!("{}{line}", ob.title()),
+        ObligationKind::DeadlockFreedom => {
+            "deadlock freedom: the invariants imply that some exported action is enabled".into()
+        }
         ObligationKind::Initiation => format!("initiation establishes invariant {what}{line}"),
         ObligationKind::Consecution => {
             format!("consecution of {action} preserves invariant {what}{line}")
@@ -367,6 +370,9 @@ pub fn verify_report(
             ) =>
             {
                 format!("{indent}properties")
+            }
+            None if c.obligation.kind == ObligationKind::DeadlockFreedom => {
+                format!("{indent}deadlock")
             }
             None => format!("{indent}init"),
         };
@@ -524,6 +530,10 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
             format!("proof goal fails: {}", ob.title()),
             "the goal left by the proof can be false",
         ),
+        (ObligationKind::DeadlockFreedom, _) => (
+            "deadlock freedom is not proved: the invariants allow a state where no exported action is enabled".to_string(),
+            "",
+        ),
         (ObligationKind::Initiation, _) => (
             format!("invariant {what} does not hold initially"),
             "this invariant is false after init",
@@ -577,6 +587,7 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
         ObligationKind::Property => "a counterexample follows: a state satisfying the axioms (and the properties proved elsewhere) in which the property is false".into(),
         ObligationKind::ProofGoal => "a counterexample follows: a state satisfying the axioms, the properties proved elsewhere and the goal's premises in which its conclusion is false".into(),
         ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
+        ObligationKind::DeadlockFreedom => "a counterexample follows: a state satisfying the axioms and the invariants in which no exported action is enabled (it may be unreachable: strengthen the invariants, or look for a real deadlock with `ivyc bmc --deadlock`)".into(),
         ObligationKind::Variant => match ob.assert_kind {
             Some(ivyc_logic::AssertKind::VariantBounded) => "a counterexample follows: a state and action arguments under which an iteration of the loop starts with the measure below 0",
             _ => "a counterexample follows: a state and action arguments under which an iteration of the loop does not make the measure smaller",
