@@ -24,8 +24,6 @@ const MAX_TERMS: usize = 200_000;
 /// Why the deadlock formula of a system cannot be built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EnabledError {
-    /// The system has no exported action: every state is a deadlock.
-    NoActions,
     /// `action` havocs `symbol` (a relation or function) and then reads it:
     /// enabledness would quantify over a function (second order).
     HavocFunction { action: String, symbol: String },
@@ -36,9 +34,6 @@ pub enum EnabledError {
 impl EnabledError {
     pub fn message(&self) -> String {
         match self {
-            EnabledError::NoActions => {
-                "the program has no exported action: every state is a deadlock".into()
-            }
             EnabledError::HavocFunction { action, symbol } => format!(
                 "action `{action}` assigns `{symbol}` a nondeterministic value (`*`) and then reads it: whether the action is enabled would quantify over a function (second order), which the deadlock check does not do"
             ),
@@ -113,7 +108,14 @@ impl Wlp<'_> {
                 if !decl.args.is_empty() {
                     return Err(EnabledError::HavocFunction {
                         action: self.action.clone(),
-                        symbol: self.sig.symbol_name(*sym).to_string(),
+                        // `r#1`: the havocked copy of `r`.
+                        symbol: self
+                            .sig
+                            .symbol_name(*sym)
+                            .split('#')
+                            .next()
+                            .unwrap_or("")
+                            .to_string(),
                     });
                 }
                 self.fresh += 1;
@@ -123,7 +125,7 @@ impl Wlp<'_> {
                     .chars()
                     .map(|c| if c.is_alphanumeric() { c } else { '_' })
                     .collect();
-                let v = Var::new(&format!("E{}_{short}", self.fresh), decl.ret);
+                let v = Var::new(&format!("{}{}", short.to_uppercase(), self.fresh), decl.ret);
                 let mut m = HashMap::new();
                 m.insert(*sym, Term::var(v));
                 Term::forall(vec![v], post.replace_constants(&m))
@@ -164,8 +166,8 @@ pub fn disabled(sys: &System, a: &Action) -> Result<Term, EnabledError> {
     w.wlp(&Cmd::Seq(body), Term::fls())
 }
 
-/// The deadlock formula: no exported action is enabled (`None` of the
-/// pair: the per-action formulas, by action name, in `System` order).
+/// The deadlock formula: no exported action is enabled (`true` when there
+/// is none: every state is a deadlock).
 pub fn deadlock(sys: &System) -> Result<Term, EnabledError> {
     Ok(Term::and(
         per_action(sys)?.into_iter().map(|(_, t)| t),
@@ -174,12 +176,9 @@ pub fn deadlock(sys: &System) -> Result<Term, EnabledError> {
 
 /// `disabled(a)` of every exported action, with its name.
 pub fn per_action(sys: &System) -> Result<Vec<(String, Term)>, EnabledError> {
-    let exported: Vec<&Action> = sys.actions.iter().filter(|a| a.exported).collect();
-    if exported.is_empty() {
-        return Err(EnabledError::NoActions);
-    }
-    exported
-        .into_iter()
+    sys.actions
+        .iter()
+        .filter(|a| a.exported)
         .map(|a| Ok((a.name.to_string(), disabled(sys, a)?)))
         .collect()
 }
@@ -233,9 +232,9 @@ mod tests {
     }
 
     #[test]
-    fn no_exported_action_is_an_error() {
+    fn without_exported_actions_every_state_is_a_deadlock() {
         let sys = System::new(Signature::new());
-        assert_eq!(deadlock(&sys), Err(EnabledError::NoActions));
+        assert_eq!(deadlock(&sys), Ok(Term::tru()));
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn named(sig: &Signature, bounds: &[(SortId, u32)]) -> NamedBounds {
 /// The default bounds each unit's search would start from (for the
 /// announcement before the search; `None` as in [`UnitSearch::defaults`]).
 /// Nothing is announced for a request the search will refuse (an unknown
-/// `--property`).
+/// `--property`, a deadlock formula that cannot be built).
 pub fn announced_bounds(units: &[Unit], req: &BmcRequest) -> Vec<Option<NamedBounds>> {
     let known = |p: &str| {
         let p = Symbol::intern(p);
@@ -100,7 +100,11 @@ pub fn announced_bounds(units: &[Unit], req: &BmcRequest) -> Vec<Option<NamedBou
             .iter()
             .any(|u| ivyc_bmc::search::has_property(&u.system, p))
     };
-    let refused = req.property.is_some_and(|p| !known(p));
+    let refused = req.property.is_some_and(|p| !known(p))
+        || (req.deadlock
+            && units
+                .iter()
+                .any(|u| ivyc_logic::enabled::deadlock(&u.system).is_err()));
     units
         .iter()
         .map(|u| {
