@@ -1003,6 +1003,49 @@ mod tests {
     }
 
     #[test]
+    fn deadlocks_are_found_at_the_shortest_depth() {
+        // `set(n)` requires `~r(n)`: once every node is set nothing is
+        // enabled. With one node that happens after one step.
+        let mut sys = system(false);
+        let n = sys.actions[0].params[0];
+        let r = sys.sig.state_symbols()[0];
+        let info = AssertInfo::new(AssertKind::Require, None);
+        sys.actions[0].body = Cmd::seq([
+            Cmd::Assert(Term::not(Term::app(r, vec![Term::constant(n)])), info),
+            sys.actions[0].body.clone(),
+        ]);
+        sys.invariants.clear();
+        let deadlock = ivyc_logic::enabled::deadlock(&sys).expect("formula");
+        let node = sys.sig.lookup_sort("node").expect("node");
+        let opts = |depth: usize| BmcOptions {
+            depth,
+            bounds: SortBounds::Fixed(vec![(node, 2)]),
+            timeout_ms: 1000,
+            deadlock: Some(deadlock.clone()),
+            ..BmcOptions::default()
+        };
+        let r0 = search(&sys, &opts(0), &mut session(), |_, _| {});
+        assert!(matches!(r0, BmcResult::NoViolation { .. }), "{r0:?}");
+        let r2 = search(&sys, &opts(2), &mut session(), |_, _| {});
+        let BmcResult::Violation(t) = r2 else {
+            panic!("expected a deadlock, got {r2:?}");
+        };
+        assert!(t.deadlock);
+        assert_eq!(t.depth, 1);
+        assert!(t.violation.is_none());
+        assert_eq!(t.check, ivyc_vc::ModelCheck::Checked);
+        // Without the require, `set` is always enabled.
+        let free = system(false);
+        let deadlock = ivyc_logic::enabled::deadlock(&free).expect("formula");
+        let opts = BmcOptions {
+            deadlock: Some(deadlock),
+            ..opts(2)
+        };
+        let r = search(&free, &opts, &mut session(), |_, _| {});
+        assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
+    }
+
+    #[test]
     fn traces_are_replayed_and_corrupted_ones_rejected() {
         let sys = system(false);
         let opts = BmcOptions {

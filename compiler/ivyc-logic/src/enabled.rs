@@ -158,10 +158,7 @@ pub fn disabled(sys: &System, a: &Action) -> Result<Term, EnabledError> {
         action: a.name.to_string(),
         fresh: 0,
     };
-    let mut body: Vec<Cmd> = locals_of(&sys.sig, a)
-        .into_iter()
-        .map(Cmd::Havoc)
-        .collect();
+    let mut body: Vec<Cmd> = locals_of(&sys.sig, a).into_iter().map(Cmd::Havoc).collect();
     body.push(a.body.clone());
     w.wlp(&Cmd::Seq(body), Term::fls())
 }
@@ -169,9 +166,7 @@ pub fn disabled(sys: &System, a: &Action) -> Result<Term, EnabledError> {
 /// The deadlock formula: no exported action is enabled (`true` when there
 /// is none: every state is a deadlock).
 pub fn deadlock(sys: &System) -> Result<Term, EnabledError> {
-    Ok(Term::and(
-        per_action(sys)?.into_iter().map(|(_, t)| t),
-    ))
+    Ok(Term::and(per_action(sys)?.into_iter().map(|(_, t)| t)))
 }
 
 /// `disabled(a)` of every exported action, with its name.
@@ -206,7 +201,12 @@ mod tests {
         // relation free(node); action take(n) = { require free(n); free(n) := false }
         let mut sig = Signature::new();
         let node = sig.add_uninterpreted_sort("node");
-        let free = sig.fresh_symbol(Symbol::intern("free"), vec![node], SortId::BOOL, Role::State);
+        let free = sig.fresh_symbol(
+            Symbol::intern("free"),
+            vec![node],
+            SortId::BOOL,
+            Role::State,
+        );
         let n = sig.fresh_symbol(Symbol::intern("take.n"), vec![], node, Role::Local);
         let mut sys = System::new(sig);
         let x = Var::new("X", node);

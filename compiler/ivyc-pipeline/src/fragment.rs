@@ -49,11 +49,13 @@ pub fn obligation_errors(
     ob: &Obligation,
 ) -> Option<Vec<ivyc_fragment::FragmentError>> {
     let mut origins = ivyc_fragment::Origins::with_goal(
-        Origin::new(OriginKind::Other).with_label("deadlock freedom (some exported action is enabled)"),
+        Origin::new(OriginKind::Other)
+            .with_label("deadlock freedom (some exported action is enabled)"),
     );
     for s in ob.hyp_sources.iter() {
         origins = origins.hyp(
-            view_origin(system, &ViewSource::Hyp(*s)).unwrap_or_else(|| Origin::new(OriginKind::Other)),
+            view_origin(system, &ViewSource::Hyp(*s))
+                .unwrap_or_else(|| Origin::new(OriginKind::Other)),
         );
     }
     ivyc_fragment::check(&ob.sig, &ob.hypotheses, &ob.goal, &origins).err()

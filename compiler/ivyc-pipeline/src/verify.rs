@@ -422,9 +422,9 @@ pub fn verify(
         .map(|(u, ob)| {
             unit_outside.get(*u).copied().unwrap_or(false)
                 || (ob.kind == ivyc_vc::ObligationKind::DeadlockFreedom
-                    && units
-                        .get(*u)
-                        .is_some_and(|unit| fragment::obligation_errors(&unit.system, ob).is_some()))
+                    && units.get(*u).is_some_and(|unit| {
+                        fragment::obligation_errors(&unit.system, ob).is_some()
+                    }))
         })
         .collect();
     timings.fragment = t.elapsed();

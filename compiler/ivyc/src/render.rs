@@ -1044,7 +1044,11 @@ pub fn bmc_no_violation(
 ) {
     let strongest = |u: &UnitSearch| u.strongest().map(|c| with_bounds(&c.bounds));
     let claims: Vec<String> = run.units.iter().filter_map(strongest).collect();
-    let found = if run.deadlock { "deadlock" } else { "violation" };
+    let found = if run.deadlock {
+        "deadlock"
+    } else {
+        "violation"
+    };
     let claim = if claims.iter().all(|c| c.is_empty()) {
         String::new()
     } else if claims.windows(2).all(|w| w[0] == w[1]) {

@@ -170,7 +170,11 @@ pub(crate) fn build(
 }
 
 /// Runs the REPL with `--echo`; returns, per script line, what it printed.
-pub(crate) fn run_repl(exe: &Path, sizes: &[String], lines: &[Line]) -> Result<Vec<Output>, String> {
+pub(crate) fn run_repl(
+    exe: &Path,
+    sizes: &[String],
+    lines: &[Line],
+) -> Result<Vec<Output>, String> {
     let mut child = Command::new(exe)
         .arg("--echo")
         .args(sizes)

@@ -20,7 +20,11 @@ fn values(trace: &TraceFile, module: &Module, ty: &Type) -> Result<Vec<String>, 
     match ty {
         Type::Bool => Ok(vec!["false".into(), "true".into()]),
         Type::Id { sort } => {
-            let name = module.sorts.get(*sort).map(|s| s.name.as_str()).unwrap_or("");
+            let name = module
+                .sorts
+                .get(*sort)
+                .map(|s| s.name.as_str())
+                .unwrap_or("");
             let n = trace.universes.get(name).map_or(1, |u| u.len().max(1));
             Ok((0..n).map(|i| i.to_string()).collect())
         }
@@ -126,9 +130,9 @@ pub fn verdict(
         .find_map(|(l, o)| o.error.as_ref().map(|e| (l, e)))
     {
         match l.step {
-            _ if l.query => println!(
-                "not reproduced: asking the C++ for its state {after} failed with `{e}`"
-            ),
+            _ if l.query => {
+                println!("not reproduced: asking the C++ for its state {after} failed with `{e}`")
+            }
             None => println!(
                 "not reproduced: setting the parameters failed in the C++ (`{}`: {e})",
                 l.text
