@@ -26,7 +26,8 @@ pub fn check_trace(
 ) -> Result<Box<Trace>, Box<ModelRejected>> {
     let tags = &q.unrolled.tags;
     // The modes of the query (so that the conjunct counts line up).
-    let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, q.property, q.deadlock);
+    let mode =
+        |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, q.property, q.whole_steps());
     let blocks: Vec<&PNode> = match &q.passive.body {
         PNode::Seq(xs) => xs.iter().collect(),
         other => vec![other],
@@ -101,7 +102,7 @@ pub fn check_trace(
     // The chosen branch of each step before the last, on its own.
     let mut branches: Vec<(usize, Term)> = Vec::new();
     // (A deadlock query's last step is a whole transition too.)
-    let whole = q.depth + usize::from(q.deadlock);
+    let whole = q.depth + usize::from(q.whole_steps());
     for (k, b) in blocks.iter().enumerate().take(whole).skip(1) {
         let chosen = trace.chosen.get(k - 1).copied().flatten();
         let exported = sys.actions.iter().enumerate().filter(|(_, a)| a.exported);

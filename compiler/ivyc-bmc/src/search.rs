@@ -12,6 +12,7 @@
 
 use crate::bound::{cardinality_axiom, default_bounds, Grounding};
 use crate::check::check_trace;
+use crate::lasso::LassoGoal;
 use crate::symmetry::{first_use, ordered_constants};
 use crate::trace::{assert_nodes, decode, Trace};
 use crate::unroll::{unroll, Tag, Unrolled};
@@ -66,6 +67,10 @@ pub struct BmcOptions {
     /// assumptions (an execution failing one does not go on) and
     /// invariants are ignored.
     pub deadlock: Option<Term>,
+    /// Search for a lasso refuting this temporal property instead of a
+    /// violation (`crate::lasso`); assertions and invariants as for
+    /// `deadlock`.
+    pub lasso: Option<LassoGoal>,
 }
 
 impl Default for BmcOptions {
@@ -79,6 +84,7 @@ impl Default for BmcOptions {
             widen_deadline: None,
             symmetry: true,
             deadlock: None,
+            lasso: None,
         }
     }
 }
@@ -142,6 +148,17 @@ pub struct Query {
     /// A deadlock query: the goal says some action is enabled after the
     /// last step (every step, the last included, is a whole transition).
     pub deadlock: bool,
+    /// A lasso query: the loop-start selectors of its depth (the goal says
+    /// the lasso is unfair or satisfies the property).
+    pub loops: Option<Vec<SymId>>,
+}
+
+impl Query {
+    /// Every step, the last included, is a whole transition (deadlock and
+    /// lasso queries).
+    pub fn whole_steps(&self) -> bool {
+        self.deadlock || self.loops.is_some()
+    }
 }
 
 /// Whether `label` names an invariant or an assertion of `sys`.
@@ -208,6 +225,13 @@ pub struct Unrolling {
     pub property: Option<Symbol>,
     /// The deadlock formula (see [`BmcOptions::deadlock`]).
     pub deadlock: Option<Term>,
+    /// The lasso goal (see [`BmcOptions::lasso`]) and, per depth `d >= 1`,
+    /// the loop-start selectors `loops[d][l]` (`l < d`), with what the
+    /// lasso formula needs of the system.
+    pub lasso: Option<LassoGoal>,
+    pub loops: Vec<Vec<SymId>>,
+    pub temporal: ivyc_logic::temporal::Temporal,
+    pub state: Vec<SymId>,
     /// The bounds of the pass.
     pub bounds: Vec<(SortId, u32)>,
     /// The bound constants of each bounded sort.
@@ -235,6 +259,7 @@ impl Unrolling {
         property: Option<Symbol>,
         symmetry: bool,
         deadlock: Option<&Term>,
+        lasso: Option<&LassoGoal>,
     ) -> Unrolling {
         let unrolled = unroll(sys, depth);
         let mut sig = unrolled.sig.clone();
@@ -257,6 +282,17 @@ impl Unrolling {
             .chain(&sys.lemmas)
             .map(|p| p.formula.clone())
             .collect();
+        let mut loops: Vec<Vec<SymId>> = vec![Vec::new(); depth + 1];
+        if lasso.is_some() {
+            for (d, ls) in loops.iter_mut().enumerate() {
+                for l in 0..d {
+                    let name = Symbol::intern(&format!("loop{d}.{l}"));
+                    let sel = sig.fresh_symbol(name, vec![], SortId::BOOL, Role::Rigid);
+                    hidden.push(sel);
+                    ls.push(sel);
+                }
+            }
+        }
         let mut bound_axioms = Vec::new();
         let mut consts: Vec<(SortId, Vec<SymId>)> = Vec::new();
         for &(sort, n) in bounds {
@@ -300,6 +336,14 @@ impl Unrolling {
             grounding,
             property,
             deadlock: deadlock.cloned(),
+            lasso: lasso.cloned(),
+            loops,
+            temporal: if lasso.is_some() {
+                sys.temporal.clone()
+            } else {
+                Default::default()
+            },
+            state: sys.sig.state_symbols(),
             bounds: bounds.to_vec(),
             consts,
             ground_background: Vec::new(),
@@ -355,7 +399,7 @@ impl Unrolling {
     fn mode(&self, depth: usize) -> impl Fn(&AssertInfo, usize) -> AssertMode + '_ {
         let tags = &self.unrolled.tags;
         let property = self.property;
-        let deadlock = self.deadlock.is_some();
+        let deadlock = self.deadlock.is_some() || self.lasso.is_some();
         move |_: &AssertInfo, i: usize| mode_of(tags.get(i), depth, property, deadlock)
     }
 
@@ -367,6 +411,25 @@ impl Unrolling {
             let goal = Term::not(self.at_state(d, step));
             return (self.transition(step), goal);
         }
+        if let Some(g) = &self.lasso {
+            // A lasso needs a step (the one that closes the loop).
+            let goal = match self.loops.get(step) {
+                Some(ls) if !ls.is_empty() => {
+                    let versions: Vec<HashMap<SymId, SymId>> =
+                        (0..=step).map(|k| self.versions_at(k)).collect();
+                    Term::not(crate::lasso::lasso_formula(
+                        &self.sig,
+                        &self.temporal,
+                        &self.state,
+                        g,
+                        &versions,
+                        ls,
+                    ))
+                }
+                _ => Term::tru(),
+            };
+            return (self.transition(step), goal);
+        }
         match self.blocks.get(step) {
             Some(b) => {
                 let (prefix, goal, _) = b.split_failure(&self.mode(step));
@@ -376,24 +439,23 @@ impl Unrolling {
         }
     }
 
-    /// `t` (over the system's vocabulary) in the state after `step`.
-    fn at_state(&self, t: &Term, step: usize) -> Term {
+    /// The SSA renaming of the state after `step`.
+    fn versions_at(&self, step: usize) -> HashMap<SymId, SymId> {
         let mut nodes = Vec::new();
         assert_nodes(&self.passive.body, &mut nodes);
         let want = Tag::State { step };
-        let versions = self
-            .unrolled
+        self.unrolled
             .tags
             .iter()
             .position(|x| *x == want)
-            .and_then(|i| nodes.iter().find(|(j, _, _)| *j == i).map(|x| x.2));
-        match versions {
-            Some(v) => {
-                let map: HashMap<SymId, SymId> = v.iter().map(|(&a, &b)| (a, b)).collect();
-                t.rename_symbols(&map)
-            }
-            None => t.clone(),
-        }
+            .and_then(|i| nodes.iter().find(|(j, _, _)| *j == i).map(|x| x.2))
+            .map(|v| v.iter().map(|(&a, &b)| (a, b)).collect())
+            .unwrap_or_default()
+    }
+
+    /// `t` (over the system's vocabulary) in the state after `step`.
+    fn at_state(&self, t: &Term, step: usize) -> Term {
+        t.rename_symbols(&self.versions_at(step))
     }
 
     /// Step `step`'s transition with its checks assumed (as in every query
@@ -435,6 +497,10 @@ impl Unrolling {
             side,
             property: self.property,
             deadlock: self.deadlock.is_some(),
+            loops: self
+                .lasso
+                .as_ref()
+                .map(|_| self.loops.get(depth).cloned().unwrap_or_default()),
         }
     }
 
@@ -553,6 +619,7 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         opts.property,
         opts.symmetry,
         opts.deadlock.as_ref(),
+        opts.lasso.as_ref(),
     )
     .query(depth)
 }
@@ -627,6 +694,7 @@ fn run_pass(
         opts.property,
         opts.symmetry,
         opts.deadlock.as_ref(),
+        opts.lasso.as_ref(),
     );
     solver.push();
     let pass = run_depths(sys, opts, deadline, &u, solver, on_depth);
@@ -700,6 +768,7 @@ fn run_depths(
                 let q = u.query(depth);
                 let mut trace = decode(sys, &q, opts.property, model);
                 trace.bounds = u.bounds.clone();
+                trace.lasso = opts.lasso.as_ref().map(|g| (g.label, g.span));
                 return Pass::Found(match check_trace(sys, &q, trace) {
                     Ok(t) => BmcResult::Violation(t),
                     Err(rejected) => BmcResult::InternalError(rejected),

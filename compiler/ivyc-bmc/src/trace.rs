@@ -79,6 +79,13 @@ pub struct Trace {
     /// A deadlock trace (`ivyc bmc --deadlock`): no exported action is
     /// enabled in the last state; `violation` is `None`.
     pub deadlock: bool,
+    /// A lasso (`ivyc bmc --liveness`): the loop starts at the state after
+    /// this step (0: the initial state) and the last step returns to it;
+    /// `violation` is `None`.
+    pub loop_start: Option<usize>,
+    /// For a lasso: the label and span of the temporal property it
+    /// refutes.
+    pub lasso: Option<(Option<Symbol>, Option<Span>)>,
 }
 
 /// Every assertion node of the passive body: (index, formula, versions).
@@ -162,7 +169,7 @@ fn run(
 /// ones hold in the model: they are hypotheses of the query).
 fn failing_index(q: &Query, model: &Model, property: Option<Symbol>) -> Option<usize> {
     let tags = &q.unrolled.tags;
-    let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, property, q.deadlock);
+    let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, property, q.whole_steps());
     let blocks: Vec<&PNode> = match &q.passive.body {
         PNode::Seq(xs) => xs.iter().collect(),
         other => vec![other],
@@ -279,6 +286,10 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
             state: tables(sys, sig, &model, &state, state_after(step)),
         });
     }
+    let loop_start = q.loops.as_ref().and_then(|ls| {
+        ls.iter()
+            .position(|&l| model.lookup(l, &[]) == Some(&Value::Bool(true)))
+    });
     Trace {
         depth: q.depth,
         sig: q.sig.clone(),
@@ -292,6 +303,8 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
         check: ModelCheck::Checked,
         bounds: Vec::new(),
         deadlock: q.deadlock,
+        loop_start,
+        lasso: None,
     }
 }
 

@@ -38,6 +38,9 @@ pub struct BmcRequest<'a> {
     /// Search for a deadlock (a reachable state where no exported action
     /// is enabled) instead of a violation (`--deadlock`).
     pub deadlock: bool,
+    /// Search for a lasso refuting a temporal property instead
+    /// (`--liveness`).
+    pub liveness: bool,
 }
 
 /// Bounds by sort name (sorts not listed: any number of elements).
@@ -126,6 +129,8 @@ pub struct BmcRun {
     pub show_units: bool,
     /// A deadlock search (`--deadlock`).
     pub deadlock: bool,
+    /// A lasso search (`--liveness`).
+    pub liveness: bool,
 }
 
 impl BmcRun {
@@ -199,6 +204,7 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
         units: Vec::new(),
         show_units,
         deadlock: req.deadlock,
+        liveness: req.liveness,
     };
     let mut per_unit = Vec::new();
     for u in units {
@@ -222,6 +228,26 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
                     return run;
                 }
             }
+        }
+    }
+    // The lasso goals of each unit (`--liveness`).
+    let mut lassos: Vec<Vec<ivyc_bmc::LassoGoal>> = Vec::new();
+    if req.liveness {
+        for u in units {
+            match ivyc_bmc::lasso::goals(&u.system) {
+                Ok(g) => lassos.push(g),
+                Err(e) => {
+                    run.errors.push(error_diag("liveness-unsupported", e));
+                    return run;
+                }
+            }
+        }
+        if lassos.iter().all(Vec::is_empty) {
+            run.errors.push(error_diag(
+                "no-temporal-property",
+                "`--liveness`: the program has no `temporal property` to refute",
+            ));
+            return run;
         }
     }
     let property = req.property.map(Symbol::intern);
@@ -271,52 +297,72 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             widen_deadline,
             symmetry: req.symmetry,
             deadlock: deadlocks.get(i).cloned().flatten(),
+            lasso: None,
         };
-        let sig = &u.system.sig;
-        let report = |b: &[(SortId, u32)], d: usize| {
-            if let Some(p) = req.progress {
-                p(u.name, &named(sig, b), d, start.elapsed());
+        // One search per temporal property with `--liveness` (none for a
+        // unit without), else one search.
+        let goals: Vec<Option<ivyc_bmc::LassoGoal>> = if req.liveness {
+            lassos
+                .get(i)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .map(Some)
+                .collect()
+        } else {
+            vec![None]
+        };
+        for goal in goals {
+            let opts = BmcOptions {
+                lasso: goal,
+                ..opts.clone()
+            };
+            let sig = &u.system.sig;
+            let report = |b: &[(SortId, u32)], d: usize| {
+                if let Some(p) = req.progress {
+                    p(u.name, &named(sig, b), d, start.elapsed());
+                }
+            };
+            let result = match corrupting.as_mut() {
+                Some(s) => ivyc_bmc::search(&u.system, &opts, s, report),
+                None => ivyc_bmc::search(&u.system, &opts, &mut solver, report),
+            };
+            let (covered, found_with) = match &result {
+                BmcResult::NoViolation { covered, .. } | BmcResult::Unknown { covered, .. } => {
+                    (covered.clone(), Vec::new())
+                }
+                BmcResult::Violation(t) => (Vec::new(), named(sig, &t.bounds)),
+                BmcResult::InternalError(_) => (Vec::new(), Vec::new()),
+            };
+            let covered = covered
+                .into_iter()
+                .map(|c| Covered {
+                    bounds: named(sig, &c.bounds),
+                    depth: c.depth,
+                    stopped: c.stopped,
+                })
+                .collect();
+            let violated = matches!(
+                result,
+                BmcResult::Violation(_) | BmcResult::InternalError(_)
+            );
+            run.units.push(UnitSearch {
+                name: u.name,
+                result,
+                defaults: defaults.clone(),
+                covered,
+                found_with,
+                exported: u
+                    .system
+                    .actions
+                    .iter()
+                    .filter(|a| a.exported)
+                    .map(|a| a.name.to_string())
+                    .collect(),
+            });
+            if violated {
+                return run;
             }
-        };
-        let result = match corrupting.as_mut() {
-            Some(s) => ivyc_bmc::search(&u.system, &opts, s, report),
-            None => ivyc_bmc::search(&u.system, &opts, &mut solver, report),
-        };
-        let (covered, found_with) = match &result {
-            BmcResult::NoViolation { covered, .. } | BmcResult::Unknown { covered, .. } => {
-                (covered.clone(), Vec::new())
-            }
-            BmcResult::Violation(t) => (Vec::new(), named(sig, &t.bounds)),
-            BmcResult::InternalError(_) => (Vec::new(), Vec::new()),
-        };
-        let covered = covered
-            .into_iter()
-            .map(|c| Covered {
-                bounds: named(sig, &c.bounds),
-                depth: c.depth,
-                stopped: c.stopped,
-            })
-            .collect();
-        let violated = matches!(
-            result,
-            BmcResult::Violation(_) | BmcResult::InternalError(_)
-        );
-        run.units.push(UnitSearch {
-            name: u.name,
-            result,
-            defaults,
-            covered,
-            found_with,
-            exported: u
-                .system
-                .actions
-                .iter()
-                .filter(|a| a.exported)
-                .map(|a| a.name.to_string())
-                .collect(),
-        });
-        if violated {
-            break;
         }
     }
     run

@@ -295,6 +295,7 @@ pub fn verify(
             symmetry: true,
             progress: None,
             deadlock: false,
+            liveness: false,
         };
         let whole = match opts.isolate {
             None => match front::whole_program(&program) {

@@ -50,6 +50,7 @@ pub fn run(args: &BmcArgs) -> Exit {
         debug_corrupt_models: crate::verify::corrupt_models(),
         symmetry: !args.no_symmetry,
         deadlock: args.deadlock,
+        liveness: args.liveness,
         progress: if args.progress {
             Some(&render::bmc_progress)
         } else {

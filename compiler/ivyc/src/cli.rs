@@ -238,6 +238,11 @@ pub struct BmcArgs {
     /// is enabled) instead of a violation (docs/liveness.md).
     #[arg(long, conflicts_with = "property")]
     pub deadlock: bool,
+    /// Search for a lasso (a prefix and a loop) on which a temporal
+    /// property fails while the temporal axioms (fairness) hold
+    /// (docs/liveness.md).
+    #[arg(long, conflicts_with_all = ["property", "deadlock"])]
+    pub liveness: bool,
     /// At most N elements in an uninterpreted sort (repeatable); other
     /// sorts are unbounded. Without it, small default bounds are widened
     /// while the time budget allows.

@@ -1046,6 +1046,8 @@ pub fn bmc_no_violation(
     let claims: Vec<String> = run.units.iter().filter_map(strongest).collect();
     let found = if run.deadlock {
         "deadlock"
+    } else if run.liveness {
+        "lasso"
     } else {
         "violation"
     };
@@ -1121,6 +1123,8 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
                 }
                 let mut d = if trace.deadlock {
                     bmc_deadlock_diagnostic(trace, &u.exported)
+                } else if trace.lasso.is_some() {
+                    bmc_lasso_diagnostic(sources, trace)
                 } else {
                     bmc_violation_diagnostic(sources, trace)
                 };
@@ -1134,6 +1138,15 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
             }
         }
     }
+}
+
+/// How the temporal property of a lasso is named.
+pub fn lasso_property_name(
+    sources: &SourceMap,
+    label: Option<ivyc_base::Symbol>,
+    span: Option<ivyc_base::Span>,
+) -> String {
+    source_name(sources, label, span, || "(unnamed)".into())
 }
 
 /// How a violated property is named: `[label]`, else its source text.
@@ -1208,12 +1221,19 @@ fn state_lines(
 /// each step's action and arguments with what changed.
 pub fn bmc_trace_text(trace: &Trace) -> String {
     let sig = &trace.sig;
-    let what = if trace.deadlock {
-        "deadlock"
-    } else {
-        "violation"
+    let mut s = match trace.loop_start {
+        Some(l) => format!(
+            "lasso at depth {}: the last step returns to the state {}\n",
+            trace.depth,
+            if l == 0 {
+                "after init".to_string()
+            } else {
+                format!("after step {l}")
+            }
+        ),
+        None if trace.deadlock => format!("deadlock at depth {}:\n", trace.depth),
+        None => format!("violation at depth {}:\n", trace.depth),
     };
-    let mut s = format!("{what} at depth {}:\n", trace.depth);
     for (sort, elems) in &trace.universes {
         let names: Vec<String> = elems.iter().map(|e| value_name(sig, e)).collect();
         let _ = writeln!(s, "  {} = {{{}}}", sig.sort_name(*sort), names.join(", "));
@@ -1221,7 +1241,15 @@ pub fn bmc_trace_text(trace: &Trace) -> String {
     for t in &trace.rigid {
         let _ = writeln!(s, "  {} = {}", table_name(sig, t.sym), table_text(sig, t));
     }
-    let _ = writeln!(s, "  initial state:");
+    let _ = writeln!(
+        s,
+        "  initial state:{}",
+        if trace.loop_start == Some(0) {
+            "  (loop start)"
+        } else {
+            ""
+        }
+    );
     state_lines(&mut s, sig, None, &trace.initial);
     let mut before: &[SymbolTable] = &trace.initial;
     for (i, step) in trace.steps.iter().enumerate() {
@@ -1238,7 +1266,18 @@ pub fn bmc_trace_text(trace: &Trace) -> String {
                 format!("{short} = {v}")
             })
             .collect();
-        let _ = writeln!(s, "  step {}: {}({})", i + 1, step.action, args.join(", "));
+        let mark = match trace.loop_start {
+            Some(l) if l == i + 1 => "  (loop start)",
+            Some(_) if i + 1 == trace.depth => "  (back to the loop start)",
+            _ => "",
+        };
+        let _ = writeln!(
+            s,
+            "  step {}: {}({}){mark}",
+            i + 1,
+            step.action,
+            args.join(", ")
+        );
         let fails_here = trace
             .violation
             .as_ref()
@@ -1292,6 +1331,33 @@ pub fn bmc_deadlock_diagnostic(trace: &Trace, exported: &[String]) -> Diagnostic
             trace.depth,
             plural(trace.depth)
         ),
+    ])
+}
+
+/// The diagnostic of a lasso (`ivyc bmc --liveness`): the temporal
+/// property fails on the trace's loop, repeated forever, while the
+/// temporal axioms hold.
+pub fn bmc_lasso_diagnostic(sources: &SourceMap, trace: &Trace) -> Diagnostic {
+    let (label, span) = trace.lasso.unwrap_or((None, None));
+    let what = source_name(sources, label, span, || "(unnamed)".into());
+    let back = match trace.loop_start {
+        Some(0) | None => "the steps from the initial state return to it".to_string(),
+        Some(l) => format!("the steps after step {l} return to the state after step {l}"),
+    };
+    let mut labels = Vec::new();
+    if let Some(sp) = span {
+        labels.push(primary(sp, "false on this lasso"));
+    }
+    error_diag(
+        "bmc-lasso",
+        format!("temporal property {what} fails on a lasso of {} steps", trace.depth),
+    )
+    .with_labels(labels)
+    .with_notes(vec![
+        format!(
+            "{back}: repeating them forever gives an infinite execution on which the property is false and every `temporal axiom` (fairness) holds"
+        ),
+        "reachable: the prefix runs init and the steps before the loop from an initial state".into(),
     ])
 }
 

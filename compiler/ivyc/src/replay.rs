@@ -270,7 +270,8 @@ pub fn run(args: &ReplayArgs) -> Exit {
     let v = &trace.violation;
     let invariant = v.kind == "invariant";
     let deadlock = trace.deadlock;
-    if v.step == 0 && trace.steps.is_empty() && !invariant && !deadlock {
+    let lasso = trace.loop_start.is_some();
+    if v.step == 0 && trace.steps.is_empty() && !invariant && !deadlock && !lasso {
         return unsupported(
             "the violation is in the initializer and the trace has no step to run it",
         );
@@ -335,6 +336,9 @@ pub fn run(args: &ReplayArgs) -> Exit {
         .collect();
     if deadlock {
         return crate::replay_deadlock::verdict(&trace, &module, &exe, &sizes, &lines);
+    }
+    if let Some(l) = trace.loop_start {
+        return crate::replay_deadlock::lasso_verdict(&trace, &module, &exe, &sizes, &lines, l);
     }
     let outputs = match run_repl(&exe, &sizes, &lines) {
         Ok(e) => e,

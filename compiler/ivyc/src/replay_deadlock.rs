@@ -3,7 +3,9 @@
 //! compared symbol by symbol), and from that state every call of every
 //! exported action, with every argument over the trace's universes (each
 //! probe in a fresh REPL run after the steps), fails: no action is
-//! enabled in the C++ either.
+//! enabled in the C++ either. And of a lasso (`ivyc bmc --liveness`): the
+//! C++ runs the prefix and the loop, then the loop again, and is back in
+//! the loop start's state after each pass.
 
 use crate::exit::Exit;
 use crate::replay::{compare_states, list_or_none, run_repl, Line};
@@ -193,4 +195,97 @@ pub fn verdict(
         if calls.len() == 1 { "" } else { "s" }
     );
     tail(Exit::CheckFailed)
+}
+
+/// The verdict on a lasso whose loop starts after step `l`: the steps,
+/// `?state`, the loop's steps again, `?state`; both states must be the
+/// trace's state after step `l`.
+pub fn lasso_verdict(
+    trace: &TraceFile,
+    module: &Module,
+    exe: &Path,
+    sizes: &[String],
+    lines: &[Line],
+    l: usize,
+) -> Exit {
+    let n = trace.steps.len();
+    let copy = |x: &Line, step: Option<usize>| Line {
+        text: x.text.clone(),
+        step,
+        query: false,
+    };
+    let mut script: Vec<Line> = lines.iter().map(|x| copy(x, x.step)).collect();
+    script.push(Line {
+        text: "?state".into(),
+        step: Some(n),
+        query: true,
+    });
+    let loop_steps: Vec<&Line> = lines
+        .iter()
+        .filter(|x| x.step.is_some_and(|s| s > l))
+        .collect();
+    for x in &loop_steps {
+        script.push(copy(x, x.step.map(|s| s + n - l)));
+    }
+    script.push(Line {
+        text: "?state".into(),
+        step: Some(2 * n - l),
+        query: true,
+    });
+    let outputs = match run_repl(exe, sizes, &script) {
+        Ok(o) => o,
+        Err(msg) => {
+            println!("unsupported: {msg}");
+            return Exit::InputError;
+        }
+    };
+    if let Some((x, e)) = script
+        .iter()
+        .zip(&outputs)
+        .find_map(|(x, o)| o.error.as_ref().map(|e| (x, e)))
+    {
+        println!(
+            "not reproduced: `{}` (step {}) failed in the C++ with `{e}`",
+            x.text,
+            x.step.unwrap_or(0)
+        );
+        return Exit::Success;
+    }
+    let at = if l == 0 {
+        "the initial state".to_string()
+    } else {
+        format!("the state after step {l}")
+    };
+    let mut compared = Vec::new();
+    let mut skipped = Vec::new();
+    for (pass, (x, o)) in script
+        .iter()
+        .zip(&outputs)
+        .filter(|(x, _)| x.query)
+        .enumerate()
+    {
+        let (diffs, c, s) = compare_states(trace, module, l, &o.lines);
+        if let Some((first, rest)) = diffs.split_first() {
+            println!(
+                "not reproduced: after step {} (loop pass {}) the C++ is not back in {at}: {first}",
+                x.step.unwrap_or(0),
+                pass + 1
+            );
+            for d in rest {
+                println!("  {d}");
+            }
+            println!("  compared: {}", list_or_none(&c));
+            println!("  skipped: {}", list_or_none(&s));
+            return Exit::Success;
+        }
+        compared = c;
+        skipped = s;
+    }
+    println!(
+        "reproduced: the C++ runs the prefix and the loop twice (steps {}..{n}) and is back in {at} after each pass: the loop repeats forever",
+        l + 1
+    );
+    println!("  compared: {}", list_or_none(&compared));
+    println!("  skipped: {}", list_or_none(&skipped));
+    Exit::CheckFailed
 }

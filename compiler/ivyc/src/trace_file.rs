@@ -30,6 +30,10 @@ pub struct TraceFile {
     /// no enabled exported action.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deadlock: bool,
+    /// For a lasso (`ivyc bmc --liveness`): the loop starts at the state
+    /// after this step (0: `initial`), and the last step returns to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loop_start: Option<usize>,
     pub violation: ViolationEntry,
 }
 
@@ -139,7 +143,15 @@ impl TraceFile {
             })
             .collect();
         let v = t.violation.as_ref();
-        let violation = if t.deadlock {
+        let violation = if let Some((label, span)) = t.lasso {
+            ViolationEntry {
+                label: crate::render::lasso_property_name(sources, label, span),
+                kind: "temporal property".into(),
+                span: span.map(|s| span_text(sources, s)),
+                step: t.depth,
+                action: None,
+            }
+        } else if t.deadlock {
             ViolationEntry {
                 label: "deadlock".into(),
                 kind: "deadlock".into(),
@@ -167,6 +179,7 @@ impl TraceFile {
             initial: state(sig, &initial),
             steps,
             deadlock: t.deadlock,
+            loop_start: t.loop_start,
             violation,
         }
     }
