@@ -166,3 +166,94 @@ impl Eval<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{search, BmcOptions, BmcResult};
+    use ivyc_logic::brute::{BruteForce, BruteSession};
+    use ivyc_logic::temporal::{TemporalOp, TemporalProperty};
+    use ivyc_logic::{Action, Cmd, Property, Role, SortId};
+
+    /// `individual on : bool`, init `on := false`; exported `tick`
+    /// (`on := on`, or with `flips`, `on := ~on`); temporal property
+    /// `globally eventually on`.
+    fn system(flips: bool) -> System {
+        let mut sig = Signature::new();
+        let on = sig.fresh_symbol(Symbol::intern("on"), vec![], SortId::BOOL, Role::State);
+        let ev = sig.fresh_symbol(Symbol::intern("ev#1"), vec![], SortId::BOOL, Role::Local);
+        let gl = sig.fresh_symbol(Symbol::intern("gl#1"), vec![], SortId::BOOL, Role::Local);
+        let mut sys = System::new(sig);
+        sys.init = Cmd::assign(on, vec![], Term::fls());
+        let next = if flips {
+            Term::not(Term::constant(on))
+        } else {
+            Term::constant(on)
+        };
+        sys.actions.push(Action {
+            name: Symbol::intern("tick"),
+            params: vec![],
+            returns: vec![],
+            body: Cmd::assign(on, vec![], next),
+            span: None,
+            exported: true,
+            internal: false,
+        });
+        let op = |kind, body| TemporalOp {
+            kind,
+            params: vec![],
+            body,
+            cond: None,
+            span: None,
+        };
+        sys.temporal
+            .ops
+            .insert(ev, op(TemporalKind::Eventually, Term::constant(on)));
+        sys.temporal
+            .ops
+            .insert(gl, op(TemporalKind::Globally, Term::constant(ev)));
+        sys.temporal.properties.push(TemporalProperty {
+            property: Property::new(Some("often"), Term::constant(gl), None),
+            goal: Term::constant(gl),
+            skolems: vec![],
+            tactics: vec![],
+            object: None,
+        });
+        sys
+    }
+
+    fn run(sys: &System, depth: usize) -> BmcResult {
+        let goal = goals(sys).expect("supported").remove(0);
+        let opts = BmcOptions {
+            depth,
+            timeout_ms: 1000,
+            lasso: Some(goal),
+            ..BmcOptions::default()
+        };
+        let mut s = BruteSession::new(BruteForce {
+            max_universe: 2,
+            max_models: 1_000_000,
+            exhaustive_means_unsat: true,
+        });
+        search(sys, &opts, &mut s, |_, _| {})
+    }
+
+    #[test]
+    fn a_system_that_stays_off_has_a_lasso_of_one_step() {
+        let r = run(&system(false), 3);
+        let BmcResult::Violation(t) = r else {
+            panic!("expected a lasso, got {r:?}");
+        };
+        assert_eq!(t.depth, 1);
+        assert_eq!(t.loop_start, Some(0));
+        assert_eq!(t.lasso, Some((Some(Symbol::intern("often")), None)));
+        assert_eq!(t.check, ivyc_vc::ModelCheck::Checked);
+    }
+
+    #[test]
+    fn a_system_that_flips_has_none() {
+        // off, on, off, ...: every lasso passes through `on`.
+        let r = run(&system(true), 3);
+        assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
+    }
+}
