@@ -14,8 +14,9 @@
 use crate::cmd::Cmd;
 use crate::signature::{Role, Signature, SymId};
 use crate::system::{Action, System};
-use crate::term::{Lambda, Term, Var};
-use std::collections::HashMap;
+use crate::term::{Lambda, Term, TermKind, Var};
+use ivyc_base::Symbol;
+use std::collections::{HashMap, HashSet};
 
 /// The largest deadlock formula built (term nodes): `wlp` duplicates the
 /// postcondition at choices, so a long sequence of `if`s could explode.
@@ -125,7 +126,16 @@ impl Wlp<'_> {
                     .chars()
                     .map(|c| if c.is_alphanumeric() { c } else { '_' })
                     .collect();
-                let v = Var::new(&format!("{}{}", short.to_uppercase(), self.fresh), decl.ret);
+                // A name no variable of `post` has, bound or free: the
+                // constant may occur under a user's binder (`forall W1`).
+                let used = var_names(&post);
+                let stem = short.to_uppercase();
+                let mut name = format!("{stem}{}", self.fresh);
+                while used.contains(&Symbol::intern(&name)) {
+                    self.fresh += 1;
+                    name = format!("{stem}{}", self.fresh);
+                }
+                let v = Var::new(&name, decl.ret);
                 let mut m = HashMap::new();
                 m.insert(*sym, Term::var(v));
                 Term::forall(vec![v], post.replace_constants(&m))
@@ -148,6 +158,21 @@ impl Wlp<'_> {
             }
         })
     }
+}
+
+/// The names of the variables of `t`, bound or free.
+fn var_names(t: &Term) -> HashSet<Symbol> {
+    let mut out = HashSet::new();
+    t.visit(|x| match &x.kind {
+        TermKind::Var(v) => {
+            out.insert(v.name);
+        }
+        TermKind::Forall(vs, _) | TermKind::Exists(vs, _) => {
+            out.extend(vs.iter().map(|v| v.name));
+        }
+        _ => {}
+    });
+    out
 }
 
 /// `disabled(a)`: no execution of `a` completes from the current state (a
@@ -229,6 +254,33 @@ mod tests {
         assert!(d.mentions(free));
         let s = d.pretty(&sys.sig).to_string();
         assert!(s.contains("forall"), "{s}");
+    }
+
+    #[test]
+    fn fresh_variables_are_not_captured_by_user_binders() {
+        // action a(w) = { require forall W1. r(W1) -> W1 = w }
+        let mut sig = Signature::new();
+        let node = sig.add_uninterpreted_sort("node");
+        let r = sig.fresh_symbol(Symbol::intern("r"), vec![node], SortId::BOOL, Role::State);
+        let w = sig.fresh_symbol(Symbol::intern("a.w"), vec![], node, Role::Local);
+        let mut sys = System::new(sig);
+        let w1 = Var::new("W1", node);
+        let req = Term::forall(
+            vec![w1],
+            Term::implies(
+                Term::app_vars(r, &[w1]),
+                Term::eq(Term::var(w1), Term::constant(w)),
+            ),
+        );
+        sys.actions.push(action("a", vec![w], Cmd::Assume(req)));
+        let d = deadlock(&sys).expect("formula");
+        let s = d.pretty(&sys.sig).to_string();
+        assert!(!s.contains("W1 = W1"), "{s}");
+        // The parameter's variable is not the user's `W1`.
+        let TermKind::Forall(vs, _) = &d.kind else {
+            panic!("expected a forall: {s}");
+        };
+        assert!(vs.iter().all(|v| v.name != Symbol::intern("W1")), "{s}");
     }
 
     #[test]

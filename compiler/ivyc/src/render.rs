@@ -997,8 +997,10 @@ pub fn bmc_announce(out: &mut Renderer, defaults: &NamedBounds) {
 }
 
 /// `--progress`: `depth 4: no violation with node ≤ 3 (1.26s)` on stderr
-/// (prefixed by the isolate's name when it has one).
+/// (`no deadlock`, `no lasso` with `--deadlock`, `--liveness`; prefixed
+/// by the isolate's name when it has one).
 pub fn bmc_progress(
+    found: &str,
     unit: Option<ivyc_base::Symbol>,
     bounds: &NamedBounds,
     depth: usize,
@@ -1011,7 +1013,7 @@ pub fn bmc_progress(
         with_bounds(bounds)
     };
     eprintln!(
-        "{unit}depth {depth}: no violation{what} ({:.2}s)",
+        "{unit}depth {depth}: no {found}{what} ({:.2}s)",
         t.as_secs_f64()
     );
 }
