@@ -1314,12 +1314,9 @@ pub fn bmc_deadlock_diagnostic(trace: &Trace, exported: &[String]) -> Diagnostic
             format!("step {} runs `{a}`, reaching the deadlock", trace.depth),
         ));
     }
-    error_diag(
-        "bmc-deadlock",
-        format!("deadlock {when}: no exported action is enabled"),
-    )
-    .with_labels(labels)
-    .with_notes(vec![
+    let why = if exported.is_empty() {
+        "the program has no exported action: every state is a deadlock".to_string()
+    } else {
         format!(
             "for every argument, no execution of {} completes from the last state (a `require`, `assume` or assertion fails)",
             exported
@@ -1327,7 +1324,15 @@ pub fn bmc_deadlock_diagnostic(trace: &Trace, exported: &[String]) -> Diagnostic
                 .map(|a| format!("`{a}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
+        )
+    };
+    error_diag(
+        "bmc-deadlock",
+        format!("deadlock {when}: no exported action is enabled"),
+    )
+    .with_labels(labels)
+    .with_notes(vec![
+        why,
         format!(
             "reachable: the trace above runs init and {} step{} from an initial state",
             trace.depth,
