@@ -3,7 +3,7 @@
 #
 # Every .ivy file under tests/data/parse, tests/data/syntax, tests/data/verify,
 # tests/data/isolates, tests/data/fragment, tests/data/soundness, tests/data/bench,
-# tests/data/liveness, tests/data/proofs, tests/data/mc (and the other directories
+# tests/data/liveness, tests/data/deadlock, tests/data/lasso, tests/data/proofs, tests/data/mc (and the other directories
 # listed below), examples and examples/bugs carries a header line recording what
 # ms-ivy does with it:
 #
@@ -68,7 +68,7 @@ if [[ $# -gt 0 ]]; then
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
         tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib tests/data/differential \
-        tests/data/bench tests/data/liveness tests/data/proofs tests/data/mc examples examples/bugs; do
+        tests/data/bench tests/data/liveness tests/data/deadlock tests/data/lasso tests/data/proofs tests/data/mc examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
         done

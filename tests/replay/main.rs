@@ -7,7 +7,10 @@
 //! specification state is reported as unsupported; the trace of a
 //! `method = mc` isolate written by `verify --trace-out` replays the same
 //! way; a trace the C++ cannot follow (an `assume` it cannot satisfy with
-//! its own choices) is unsupported, not a verdict.
+//! its own choices) is unsupported, not a verdict; a deadlock trace
+//! (`bmc --deadlock`) is reproduced when the C++ reaches its last state and
+//! every call of every action fails there; a lasso (`bmc --liveness`) when
+//! the C++ returns to the loop start's state after the loop, twice.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -21,6 +24,77 @@ fn write_trace(file: &str, depth: &str, path: &Path) -> serde_json::Value {
     assert_eq!(code, 1, "bmc should find the bug\n{out}\n{err}");
     serde_json::from_str(&std::fs::read_to_string(path).expect("trace written"))
         .expect("the trace is JSON")
+}
+
+#[test]
+fn deadlock_trace_is_reproduced_by_the_cpp() {
+    common::cmake();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "tests/data/deadlock/two_locks_opposite_order.ivy";
+    let path = tmp.path().join("trace.json");
+    let p = path.to_str().expect("utf-8 temp path");
+    let (code, out, err) = ivyc(&["bmc", "--deadlock", "--depth", "4", "--trace-out", p, file]);
+    assert_eq!(code, 1, "bmc should find the deadlock\n{out}\n{err}");
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("trace written"))
+            .expect("the trace is JSON");
+    assert_eq!(t["deadlock"], true);
+    assert_eq!(t["violation"]["kind"], "deadlock");
+    assert_eq!(t["depth"], 3);
+    assert_eq!(t["steps"].as_array().map(Vec::len), Some(3));
+    let (code, out, err) = ivyc(&["replay", p, file]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.starts_with("reproduced: after step 3 the C++ is in the trace's state and no exported action is enabled: all 7 calls fail"),
+        "{out}"
+    );
+    // One step fewer: `take_first(w2)` is still enabled.
+    let mut edited = t.clone();
+    if let Some(s) = edited["steps"].as_array_mut() {
+        s.pop();
+    }
+    edited["depth"] = 2.into();
+    edited["violation"]["step"] = 2.into();
+    let short = tmp.path().join("short.json");
+    std::fs::write(&short, edited.to_string()).expect("write");
+    let (code, out, err) = ivyc(&["replay", short.to_str().expect("utf-8"), file]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.starts_with("not reproduced: after step 2 the C++ is in the trace's state, but `take_first(w2)` runs"),
+        "{out}"
+    );
+}
+
+#[test]
+fn lasso_trace_is_reproduced_by_the_cpp() {
+    common::cmake();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "tests/data/liveness/token_ring_busy.ivy";
+    let path = tmp.path().join("trace.json");
+    let p = path.to_str().expect("utf-8 temp path");
+    let (code, out, err) = ivyc(&["bmc", "--liveness", "--depth", "5", "--trace-out", p, file]);
+    assert_eq!(code, 1, "bmc should find a lasso\n{out}\n{err}");
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("trace written"))
+            .expect("the trace is JSON");
+    assert_eq!(t["loop_start"], 2);
+    assert_eq!(t["depth"], 4);
+    assert_eq!(t["violation"]["kind"], "temporal property");
+    assert_eq!(t["violation"]["label"], "[moves]");
+    let (code, out, err) = ivyc(&["replay", p, file]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.starts_with("reproduced: the C++ runs the prefix and the loop twice (steps 3..4) and is back in the state after step 2"),
+        "{out}"
+    );
+    // A wrong loop start: the C++ is not back in that state.
+    let mut edited = t.clone();
+    edited["loop_start"] = 1.into();
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, edited.to_string()).expect("write");
+    let (code, out, err) = ivyc(&["replay", bad.to_str().expect("utf-8"), file]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.starts_with("not reproduced: after step 4 (loop pass 1) the C++ is not back in the state after step 1"), "{out}");
 }
 
 #[test]

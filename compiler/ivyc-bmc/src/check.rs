@@ -4,7 +4,8 @@
 //! chosen action's transition, with the invariants and assumptions after
 //! it), the chosen action's branch of every step before the last holds on
 //! its own, and the last state violates a checked property (the negated
-//! goal). A formula with the wrong value rejects the trace (an internal
+//! goal; for a deadlock, that no exported action is enabled in the last
+//! state). A formula with the wrong value rejects the trace (an internal
 //! error); one the evaluator cannot decide is recorded as not checkable.
 
 use crate::search::{mode_of, Query};
@@ -25,7 +26,8 @@ pub fn check_trace(
 ) -> Result<Box<Trace>, Box<ModelRejected>> {
     let tags = &q.unrolled.tags;
     // The modes of the query (so that the conjunct counts line up).
-    let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, q.property);
+    let mode =
+        |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, q.property, q.whole_steps());
     let blocks: Vec<&PNode> = match &q.passive.body {
         PNode::Seq(xs) => xs.iter().collect(),
         other => vec![other],
@@ -99,7 +101,9 @@ pub fn check_trace(
     };
     // The chosen branch of each step before the last, on its own.
     let mut branches: Vec<(usize, Term)> = Vec::new();
-    for (k, b) in blocks.iter().enumerate().take(q.depth).skip(1) {
+    // (A deadlock query's last step is a whole transition too.)
+    let whole = q.depth + usize::from(q.whole_steps());
+    for (k, b) in blocks.iter().enumerate().take(whole).skip(1) {
         let chosen = trace.chosen.get(k - 1).copied().flatten();
         let exported = sys.actions.iter().enumerate().filter(|(_, a)| a.exported);
         let Some(pos) = exported.map(|(i, _)| i).position(|i| Some(i) == chosen) else {

@@ -10,6 +10,7 @@
 
 pub mod bound;
 pub mod check;
+pub mod lasso;
 pub mod search;
 pub mod symmetry;
 pub mod trace;
@@ -17,6 +18,7 @@ pub mod unroll;
 
 pub use bound::{cardinality_axiom, default_bounds, Grounding};
 pub use check::check_trace;
+pub use lasso::LassoGoal;
 pub use search::{search, BmcOptions, BmcResult, Coverage, SortBounds};
 pub use trace::{Step, Trace, Violation, ViolationKind};
 pub use unroll::{unroll, Tag, Unrolled};

@@ -12,6 +12,7 @@
 
 use crate::bound::{cardinality_axiom, default_bounds, Grounding};
 use crate::check::check_trace;
+use crate::lasso::LassoGoal;
 use crate::symmetry::{first_use, ordered_constants};
 use crate::trace::{assert_nodes, decode, Trace};
 use crate::unroll::{unroll, Tag, Unrolled};
@@ -60,6 +61,16 @@ pub struct BmcOptions {
     pub widen_deadline: Option<Instant>,
     /// Break the symmetry of bounded sorts (`crate::symmetry`).
     pub symmetry: bool,
+    /// Search for a deadlock instead of a violation: the formula (over the
+    /// system's vocabulary) saying that no exported action is enabled
+    /// (`ivyc_logic::enabled::deadlock`). Program assertions are then
+    /// assumptions (an execution failing one does not go on) and
+    /// invariants are ignored.
+    pub deadlock: Option<Term>,
+    /// Search for a lasso refuting this temporal property instead of a
+    /// violation (`crate::lasso`); assertions and invariants as for
+    /// `deadlock`.
+    pub lasso: Option<LassoGoal>,
 }
 
 impl Default for BmcOptions {
@@ -72,6 +83,8 @@ impl Default for BmcOptions {
             deadline: None,
             widen_deadline: None,
             symmetry: true,
+            deadlock: None,
+            lasso: None,
         }
     }
 }
@@ -132,6 +145,20 @@ pub struct Query {
     pub side: usize,
     /// The `--property` the query checks (others assumed or ignored).
     pub property: Option<Symbol>,
+    /// A deadlock query: the goal says some action is enabled after the
+    /// last step (every step, the last included, is a whole transition).
+    pub deadlock: bool,
+    /// A lasso query: the loop-start selectors of its depth (the goal says
+    /// the lasso is unfair or satisfies the property).
+    pub loops: Option<Vec<SymId>>,
+}
+
+impl Query {
+    /// Every step, the last included, is a whole transition (deadlock and
+    /// lasso queries).
+    pub fn whole_steps(&self) -> bool {
+        self.deadlock || self.loops.is_some()
+    }
 }
 
 /// Whether `label` names an invariant or an assertion of `sys`.
@@ -143,7 +170,18 @@ pub fn has_property(sys: &System, label: Symbol) -> bool {
 }
 
 /// How the query of depth `depth` treats the assertion tagged `tag`.
-pub fn mode_of(tag: Option<&Tag>, depth: usize, property: Option<Symbol>) -> AssertMode {
+pub fn mode_of(
+    tag: Option<&Tag>,
+    depth: usize,
+    property: Option<Symbol>,
+    deadlock: bool,
+) -> AssertMode {
+    if deadlock {
+        return match tag {
+            Some(Tag::Program { .. }) => AssertMode::Assume,
+            _ => AssertMode::Ignore,
+        };
+    }
     let selected = |info: &AssertInfo| property.is_none_or(|p| info.label == Some(p));
     match tag {
         None | Some(Tag::State { .. }) | Some(Tag::ActionStart { .. }) => AssertMode::Ignore,
@@ -185,6 +223,15 @@ pub struct Unrolling {
     pub hidden: Vec<SymId>,
     pub grounding: Grounding,
     pub property: Option<Symbol>,
+    /// The deadlock formula (see [`BmcOptions::deadlock`]).
+    pub deadlock: Option<Term>,
+    /// The lasso goal (see [`BmcOptions::lasso`]) and, per depth `d >= 1`,
+    /// the loop-start selectors `loops[d][l]` (`l < d`), with what the
+    /// lasso formula needs of the system.
+    pub lasso: Option<LassoGoal>,
+    pub loops: Vec<Vec<SymId>>,
+    pub temporal: ivyc_logic::temporal::Temporal,
+    pub state: Vec<SymId>,
     /// The bounds of the pass.
     pub bounds: Vec<(SortId, u32)>,
     /// The bound constants of each bounded sort.
@@ -211,6 +258,8 @@ impl Unrolling {
         bounds: &[(SortId, u32)],
         property: Option<Symbol>,
         symmetry: bool,
+        deadlock: Option<&Term>,
+        lasso: Option<&LassoGoal>,
     ) -> Unrolling {
         let unrolled = unroll(sys, depth);
         let mut sig = unrolled.sig.clone();
@@ -233,6 +282,17 @@ impl Unrolling {
             .chain(&sys.lemmas)
             .map(|p| p.formula.clone())
             .collect();
+        let mut loops: Vec<Vec<SymId>> = vec![Vec::new(); depth + 1];
+        if lasso.is_some() {
+            for (d, ls) in loops.iter_mut().enumerate() {
+                for l in 0..d {
+                    let name = Symbol::intern(&format!("loop{d}.{l}"));
+                    let sel = sig.fresh_symbol(name, vec![], SortId::BOOL, Role::Rigid);
+                    hidden.push(sel);
+                    ls.push(sel);
+                }
+            }
+        }
         let mut bound_axioms = Vec::new();
         let mut consts: Vec<(SortId, Vec<SymId>)> = Vec::new();
         for &(sort, n) in bounds {
@@ -275,6 +335,15 @@ impl Unrolling {
             hidden,
             grounding,
             property,
+            deadlock: deadlock.cloned(),
+            lasso: lasso.cloned(),
+            loops,
+            temporal: if lasso.is_some() {
+                sys.temporal.clone()
+            } else {
+                Default::default()
+            },
+            state: sys.sig.state_symbols(),
             bounds: bounds.to_vec(),
             consts,
             ground_background: Vec::new(),
@@ -330,12 +399,37 @@ impl Unrolling {
     fn mode(&self, depth: usize) -> impl Fn(&AssertInfo, usize) -> AssertMode + '_ {
         let tags = &self.unrolled.tags;
         let property = self.property;
-        move |_: &AssertInfo, i: usize| mode_of(tags.get(i), depth, property)
+        let deadlock = self.deadlock.is_some() || self.lasso.is_some();
+        move |_: &AssertInfo, i: usize| mode_of(tags.get(i), depth, property, deadlock)
     }
 
     /// Step `step`'s failure, split into the conjuncts before the checked
     /// assertion and the goal (as `PNode::split_failure`).
     fn failure(&self, step: usize) -> (Vec<Term>, Term) {
+        if let Some(d) = &self.deadlock {
+            // The whole step, then: some action is enabled in its state.
+            let goal = Term::not(self.at_state(d, step));
+            return (self.transition(step), goal);
+        }
+        if let Some(g) = &self.lasso {
+            // A lasso needs a step (the one that closes the loop).
+            let goal = match self.loops.get(step) {
+                Some(ls) if !ls.is_empty() => {
+                    let versions: Vec<HashMap<SymId, SymId>> =
+                        (0..=step).map(|k| self.versions_at(k)).collect();
+                    Term::not(crate::lasso::lasso_formula(
+                        &self.sig,
+                        &self.temporal,
+                        &self.state,
+                        g,
+                        &versions,
+                        ls,
+                    ))
+                }
+                _ => Term::tru(),
+            };
+            return (self.transition(step), goal);
+        }
         match self.blocks.get(step) {
             Some(b) => {
                 let (prefix, goal, _) = b.split_failure(&self.mode(step));
@@ -343,6 +437,25 @@ impl Unrolling {
             }
             None => (Vec::new(), Term::tru()),
         }
+    }
+
+    /// The SSA renaming of the state after `step`.
+    fn versions_at(&self, step: usize) -> HashMap<SymId, SymId> {
+        let mut nodes = Vec::new();
+        assert_nodes(&self.passive.body, &mut nodes);
+        let want = Tag::State { step };
+        self.unrolled
+            .tags
+            .iter()
+            .position(|x| *x == want)
+            .and_then(|i| nodes.iter().find(|(j, _, _)| *j == i).map(|x| x.2))
+            .map(|v| v.iter().map(|(&a, &b)| (a, b)).collect())
+            .unwrap_or_default()
+    }
+
+    /// `t` (over the system's vocabulary) in the state after `step`.
+    fn at_state(&self, t: &Term, step: usize) -> Term {
+        t.rename_symbols(&self.versions_at(step))
     }
 
     /// Step `step`'s transition with its checks assumed (as in every query
@@ -383,6 +496,11 @@ impl Unrolling {
             background,
             side,
             property: self.property,
+            deadlock: self.deadlock.is_some(),
+            loops: self
+                .lasso
+                .as_ref()
+                .map(|_| self.loops.get(depth).cloned().unwrap_or_default()),
         }
     }
 
@@ -494,7 +612,16 @@ pub fn query(sys: &System, opts: &BmcOptions, depth: usize) -> Query {
         SortBounds::Fixed(b) => b.clone(),
         SortBounds::Auto => default_bounds(sys),
     };
-    Unrolling::new(sys, depth, &bounds, opts.property, opts.symmetry).query(depth)
+    Unrolling::new(
+        sys,
+        depth,
+        &bounds,
+        opts.property,
+        opts.symmetry,
+        opts.deadlock.as_ref(),
+        opts.lasso.as_ref(),
+    )
+    .query(depth)
 }
 
 /// `bounds` with every bound one larger.
@@ -560,7 +687,15 @@ fn run_pass(
     solver: &mut impl IncrementalSolver,
     on_depth: &mut impl FnMut(&[(SortId, u32)], usize),
 ) -> Pass {
-    let u = Unrolling::new(sys, opts.depth, bounds, opts.property, opts.symmetry);
+    let u = Unrolling::new(
+        sys,
+        opts.depth,
+        bounds,
+        opts.property,
+        opts.symmetry,
+        opts.deadlock.as_ref(),
+        opts.lasso.as_ref(),
+    );
     solver.push();
     let pass = run_depths(sys, opts, deadline, &u, solver, on_depth);
     solver.pop();
@@ -633,6 +768,7 @@ fn run_depths(
                 let q = u.query(depth);
                 let mut trace = decode(sys, &q, opts.property, model);
                 trace.bounds = u.bounds.clone();
+                trace.lasso = opts.lasso.as_ref().map(|g| (g.label, g.span));
                 return Pass::Found(match check_trace(sys, &q, trace) {
                     Ok(t) => BmcResult::Violation(t),
                     Err(rejected) => BmcResult::InternalError(rejected),
@@ -933,6 +1069,49 @@ mod tests {
         let v = t.violation.expect("violation");
         assert_eq!(v.kind, ViolationKind::Assertion(AssertKind::Assert));
         assert_eq!(v.action, Some(Symbol::intern("clear")));
+    }
+
+    #[test]
+    fn deadlocks_are_found_at_the_shortest_depth() {
+        // `set(n)` requires `~r(n)`: once every node is set nothing is
+        // enabled. With one node that happens after one step.
+        let mut sys = system(false);
+        let n = sys.actions[0].params[0];
+        let r = sys.sig.state_symbols()[0];
+        let info = AssertInfo::new(AssertKind::Require, None);
+        sys.actions[0].body = Cmd::seq([
+            Cmd::Assert(Term::not(Term::app(r, vec![Term::constant(n)])), info),
+            sys.actions[0].body.clone(),
+        ]);
+        sys.invariants.clear();
+        let deadlock = ivyc_logic::enabled::deadlock(&sys).expect("formula");
+        let node = sys.sig.lookup_sort("node").expect("node");
+        let opts = |depth: usize| BmcOptions {
+            depth,
+            bounds: SortBounds::Fixed(vec![(node, 2)]),
+            timeout_ms: 1000,
+            deadlock: Some(deadlock.clone()),
+            ..BmcOptions::default()
+        };
+        let r0 = search(&sys, &opts(0), &mut session(), |_, _| {});
+        assert!(matches!(r0, BmcResult::NoViolation { .. }), "{r0:?}");
+        let r2 = search(&sys, &opts(2), &mut session(), |_, _| {});
+        let BmcResult::Violation(t) = r2 else {
+            panic!("expected a deadlock, got {r2:?}");
+        };
+        assert!(t.deadlock);
+        assert_eq!(t.depth, 1);
+        assert!(t.violation.is_none());
+        assert_eq!(t.check, ivyc_vc::ModelCheck::Checked);
+        // Without the require, `set` is always enabled.
+        let free = system(false);
+        let deadlock = ivyc_logic::enabled::deadlock(&free).expect("formula");
+        let opts = BmcOptions {
+            deadlock: Some(deadlock),
+            ..opts(2)
+        };
+        let r = search(&free, &opts, &mut session(), |_, _| {});
+        assert!(matches!(r, BmcResult::NoViolation { .. }), "{r:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A violating execution decoded from a model of a BMC query: universes,
 //! parameters, the state after init and after every step, the action and
-//! arguments of every step, and the violated invariant or assertion.
+//! arguments of every step, and the violated invariant or assertion (or,
+//! for a deadlock, none: the last state has no enabled action).
 
 use crate::search::{mode_of, Query};
 use crate::unroll::Tag;
@@ -75,6 +76,16 @@ pub struct Trace {
     /// The bounds the search ran under when it found the trace (sorts not
     /// listed: any number of elements).
     pub bounds: Vec<(SortId, u32)>,
+    /// A deadlock trace (`ivyc bmc --deadlock`): no exported action is
+    /// enabled in the last state; `violation` is `None`.
+    pub deadlock: bool,
+    /// A lasso (`ivyc bmc --liveness`): the loop starts at the state after
+    /// this step (0: the initial state) and the last step returns to it;
+    /// `violation` is `None`.
+    pub loop_start: Option<usize>,
+    /// For a lasso: the label and span of the temporal property it
+    /// refutes.
+    pub lasso: Option<(Option<Symbol>, Option<Span>)>,
 }
 
 /// Every assertion node of the passive body: (index, formula, versions).
@@ -158,7 +169,7 @@ fn run(
 /// ones hold in the model: they are hypotheses of the query).
 fn failing_index(q: &Query, model: &Model, property: Option<Symbol>) -> Option<usize> {
     let tags = &q.unrolled.tags;
-    let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, property);
+    let mode = |_: &AssertInfo, i: usize| mode_of(tags.get(i), q.depth, property, q.whole_steps());
     let blocks: Vec<&PNode> = match &q.passive.body {
         PNode::Seq(xs) => xs.iter().collect(),
         other => vec![other],
@@ -275,6 +286,10 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
             state: tables(sys, sig, &model, &state, state_after(step)),
         });
     }
+    let loop_start = q.loops.as_ref().and_then(|ls| {
+        ls.iter()
+            .position(|&l| model.lookup(l, &[]) == Some(&Value::Bool(true)))
+    });
     Trace {
         depth: q.depth,
         sig: q.sig.clone(),
@@ -287,6 +302,9 @@ pub fn decode(sys: &System, q: &Query, property: Option<Symbol>, model: Model) -
         model,
         check: ModelCheck::Checked,
         bounds: Vec::new(),
+        deadlock: q.deadlock,
+        loop_start,
+        lasso: None,
     }
 }
 

@@ -64,30 +64,6 @@ fn marker(tags: &mut Vec<Tag>, tag: Tag) -> Cmd {
     Cmd::Assert(Term::tru(), AssertInfo::new(AssertKind::Assert, None))
 }
 
-/// The `Local` symbols an action mentions (parameters, returns, locals of
-/// inlined callees): havocked at the start of every step so that steps do
-/// not share them.
-fn locals_of(sig: &Signature, a: &ivyc_logic::Action) -> Vec<SymId> {
-    let mut out: Vec<SymId> = a.params.iter().chain(&a.returns).copied().collect();
-    let add = |s: SymId, out: &mut Vec<SymId>| {
-        if sig.symbol(s).role == Role::Local && !out.contains(&s) {
-            out.push(s);
-        }
-    };
-    a.body.visit(&mut |c| match c {
-        Cmd::Assume(t) | Cmd::Assert(t, _) => {
-            t.symbols().into_iter().for_each(|s| add(s, &mut out))
-        }
-        Cmd::Assign { sym, value, .. } => {
-            add(*sym, &mut out);
-            value.symbols().into_iter().for_each(|s| add(s, &mut out));
-        }
-        Cmd::Havoc(sym) => add(*sym, &mut out),
-        Cmd::Skip | Cmd::Seq(_) | Cmd::Choice(_) => {}
-    });
-    out
-}
-
 /// Unrolls `sys` to `depth` steps (see the module comment). Only exported
 /// actions are steps; invariants proved elsewhere (`System::assumed`) are
 /// assumed after every step.
@@ -99,7 +75,7 @@ pub fn unroll(sys: &System, depth: usize) -> Unrolled {
         .collect();
     let locals: Vec<Vec<SymId>> = exported
         .iter()
-        .map(|&i| locals_of(&sys.sig, &sys.actions[i]))
+        .map(|&i| ivyc_logic::enabled::locals_of(&sys.sig, &sys.actions[i]))
         .collect();
     let mut top = Vec::new();
     let mut selectors = Vec::new();

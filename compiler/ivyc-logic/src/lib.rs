@@ -5,6 +5,7 @@
 pub mod answer;
 pub mod brute;
 pub mod cmd;
+pub mod enabled;
 pub mod eval;
 pub mod horn;
 pub mod model;

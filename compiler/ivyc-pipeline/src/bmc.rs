@@ -2,8 +2,8 @@
 //! behind `verify --bmc K`): requests resolved against each unit's
 //! signature (`--bound`, or the default bounds widened while the time
 //! budget allows), one incremental Z3 session for the search of every
-//! unit, stopping at the first violation; what each pass covered, by sort
-//! name.
+//! unit, stopping at the first violation (with `--deadlock`: at the first
+//! deadlock); what each pass covered, by sort name.
 
 use ivyc_base::diagnostic::error as error_diag;
 use ivyc_base::{Diagnostic, Symbol};
@@ -35,6 +35,12 @@ pub struct BmcRequest<'a> {
     /// Called after each depth shown free of violations: the unit, the
     /// pass's bounds, the depth and the time since the search started.
     pub progress: Option<&'a Progress>,
+    /// Search for a deadlock (a reachable state where no exported action
+    /// is enabled) instead of a violation (`--deadlock`).
+    pub deadlock: bool,
+    /// Search for a lasso refuting a temporal property instead
+    /// (`--liveness`).
+    pub liveness: bool,
 }
 
 /// Bounds by sort name (sorts not listed: any number of elements).
@@ -67,6 +73,8 @@ pub struct UnitSearch {
     pub covered: Vec<Covered>,
     /// The bounds under which the violation (if any) was found.
     pub found_with: NamedBounds,
+    /// The names of the unit's exported actions.
+    pub exported: Vec<String>,
 }
 
 impl UnitSearch {
@@ -87,7 +95,7 @@ fn named(sig: &Signature, bounds: &[(SortId, u32)]) -> NamedBounds {
 /// The default bounds each unit's search would start from (for the
 /// announcement before the search; `None` as in [`UnitSearch::defaults`]).
 /// Nothing is announced for a request the search will refuse (an unknown
-/// `--property`).
+/// `--property`, a deadlock formula that cannot be built).
 pub fn announced_bounds(units: &[Unit], req: &BmcRequest) -> Vec<Option<NamedBounds>> {
     let known = |p: &str| {
         let p = Symbol::intern(p);
@@ -95,7 +103,11 @@ pub fn announced_bounds(units: &[Unit], req: &BmcRequest) -> Vec<Option<NamedBou
             .iter()
             .any(|u| ivyc_bmc::search::has_property(&u.system, p))
     };
-    let refused = req.property.is_some_and(|p| !known(p));
+    let refused = req.property.is_some_and(|p| !known(p))
+        || (req.deadlock
+            && units
+                .iter()
+                .any(|u| ivyc_logic::enabled::deadlock(&u.system).is_err()));
     units
         .iter()
         .map(|u| {
@@ -115,6 +127,10 @@ pub struct BmcRun {
     pub units: Vec<UnitSearch>,
     /// Several named units: reports say which isolate each result is for.
     pub show_units: bool,
+    /// A deadlock search (`--deadlock`).
+    pub deadlock: bool,
+    /// A lasso search (`--liveness`).
+    pub liveness: bool,
 }
 
 impl BmcRun {
@@ -187,6 +203,8 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
         errors: Vec::new(),
         units: Vec::new(),
         show_units,
+        deadlock: req.deadlock,
+        liveness: req.liveness,
     };
     let mut per_unit = Vec::new();
     for u in units {
@@ -196,6 +214,40 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
                 run.errors.push(error_diag("unknown-sort", msg));
                 return run;
             }
+        }
+    }
+    // The deadlock formula of each unit (refused: an input error).
+    let mut deadlocks = Vec::new();
+    if req.deadlock {
+        for u in units {
+            match ivyc_logic::enabled::deadlock(&u.system) {
+                Ok(t) => deadlocks.push(Some(t)),
+                Err(e) => {
+                    run.errors
+                        .push(error_diag("deadlock-unsupported", e.message()));
+                    return run;
+                }
+            }
+        }
+    }
+    // The lasso goals of each unit (`--liveness`).
+    let mut lassos: Vec<Vec<ivyc_bmc::LassoGoal>> = Vec::new();
+    if req.liveness {
+        for u in units {
+            match ivyc_bmc::lasso::goals(&u.system) {
+                Ok(g) => lassos.push(g),
+                Err(e) => {
+                    run.errors.push(error_diag("liveness-unsupported", e));
+                    return run;
+                }
+            }
+        }
+        if lassos.iter().all(Vec::is_empty) {
+            run.errors.push(error_diag(
+                "no-temporal-property",
+                "`--liveness`: the program has no `temporal property` to refute",
+            ));
+            return run;
         }
     }
     let property = req.property.map(Symbol::intern);
@@ -244,45 +296,73 @@ pub fn search_units(units: &[Unit], req: &BmcRequest) -> BmcRun {
             deadline,
             widen_deadline,
             symmetry: req.symmetry,
+            deadlock: deadlocks.get(i).cloned().flatten(),
+            lasso: None,
         };
-        let sig = &u.system.sig;
-        let report = |b: &[(SortId, u32)], d: usize| {
-            if let Some(p) = req.progress {
-                p(u.name, &named(sig, b), d, start.elapsed());
+        // One search per temporal property with `--liveness` (none for a
+        // unit without), else one search.
+        let goals: Vec<Option<ivyc_bmc::LassoGoal>> = if req.liveness {
+            lassos
+                .get(i)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .map(Some)
+                .collect()
+        } else {
+            vec![None]
+        };
+        for goal in goals {
+            let opts = BmcOptions {
+                lasso: goal,
+                ..opts.clone()
+            };
+            let sig = &u.system.sig;
+            let report = |b: &[(SortId, u32)], d: usize| {
+                if let Some(p) = req.progress {
+                    p(u.name, &named(sig, b), d, start.elapsed());
+                }
+            };
+            let result = match corrupting.as_mut() {
+                Some(s) => ivyc_bmc::search(&u.system, &opts, s, report),
+                None => ivyc_bmc::search(&u.system, &opts, &mut solver, report),
+            };
+            let (covered, found_with) = match &result {
+                BmcResult::NoViolation { covered, .. } | BmcResult::Unknown { covered, .. } => {
+                    (covered.clone(), Vec::new())
+                }
+                BmcResult::Violation(t) => (Vec::new(), named(sig, &t.bounds)),
+                BmcResult::InternalError(_) => (Vec::new(), Vec::new()),
+            };
+            let covered = covered
+                .into_iter()
+                .map(|c| Covered {
+                    bounds: named(sig, &c.bounds),
+                    depth: c.depth,
+                    stopped: c.stopped,
+                })
+                .collect();
+            let violated = matches!(
+                result,
+                BmcResult::Violation(_) | BmcResult::InternalError(_)
+            );
+            run.units.push(UnitSearch {
+                name: u.name,
+                result,
+                defaults: defaults.clone(),
+                covered,
+                found_with,
+                exported: u
+                    .system
+                    .actions
+                    .iter()
+                    .filter(|a| a.exported)
+                    .map(|a| a.name.to_string())
+                    .collect(),
+            });
+            if violated {
+                return run;
             }
-        };
-        let result = match corrupting.as_mut() {
-            Some(s) => ivyc_bmc::search(&u.system, &opts, s, report),
-            None => ivyc_bmc::search(&u.system, &opts, &mut solver, report),
-        };
-        let (covered, found_with) = match &result {
-            BmcResult::NoViolation { covered, .. } | BmcResult::Unknown { covered, .. } => {
-                (covered.clone(), Vec::new())
-            }
-            BmcResult::Violation(t) => (Vec::new(), named(sig, &t.bounds)),
-            BmcResult::InternalError(_) => (Vec::new(), Vec::new()),
-        };
-        let covered = covered
-            .into_iter()
-            .map(|c| Covered {
-                bounds: named(sig, &c.bounds),
-                depth: c.depth,
-                stopped: c.stopped,
-            })
-            .collect();
-        let violated = matches!(
-            result,
-            BmcResult::Violation(_) | BmcResult::InternalError(_)
-        );
-        run.units.push(UnitSearch {
-            name: u.name,
-            result,
-            defaults,
-            covered,
-            found_with,
-        });
-        if violated {
-            break;
         }
     }
     run

@@ -38,6 +38,29 @@ pub fn unit_errors(system: &System) -> Option<Vec<ivyc_fragment::FragmentError>>
     .err()
 }
 
+/// The fragment violations of an obligation checked on its own (the
+/// deadlock-freedom obligation of `verify --deadlock`, whose goal is no
+/// formula of the unit): `hypotheses ⇒ goal` after Skolemisation. "Some
+/// action is enabled" quantifies arguments existentially; under the
+/// universally quantified invariants that is a ∀∃ alternation, which
+/// leaves the fragment when it closes a cycle of sorts.
+pub fn obligation_errors(
+    system: &System,
+    ob: &Obligation,
+) -> Option<Vec<ivyc_fragment::FragmentError>> {
+    let mut origins = ivyc_fragment::Origins::with_goal(
+        Origin::new(OriginKind::Other)
+            .with_label("deadlock freedom (some exported action is enabled)"),
+    );
+    for s in ob.hyp_sources.iter() {
+        origins = origins.hyp(
+            view_origin(system, &ViewSource::Hyp(*s))
+                .unwrap_or_else(|| Origin::new(OriginKind::Other)),
+        );
+    }
+    ivyc_fragment::check(&ob.sig, &ob.hypotheses, &ob.goal, &origins).err()
+}
+
 /// The fragment report of a run.
 pub struct FragmentReport {
     /// Some unit is outside the fragment (possibly one without
@@ -58,6 +81,37 @@ pub fn report(units: &[Unit], obligations: &[(usize, Obligation)]) -> FragmentRe
     let mut refused = 0;
     let mut outside = false;
     let mut shown: Vec<(String, Diagnostic, Vec<String>)> = Vec::new();
+    // Deadlock-freedom obligations, checked on their own (their unit's
+    // check does not see their goal), when their unit is inside.
+    for (u, ob) in obligations {
+        if ob.kind != ivyc_vc::ObligationKind::DeadlockFreedom {
+            continue;
+        }
+        let Some(unit) = units.get(*u) else { continue };
+        if unit_errors(&unit.system).is_some() {
+            continue;
+        }
+        let Some(errors) = obligation_errors(&unit.system, ob) else {
+            continue;
+        };
+        outside = true;
+        refused += 1;
+        let title = match unit.name {
+            Some(n) => format!("{} (isolate {n})", ob.title()),
+            None => ob.title(),
+        };
+        for e in dedup_errors(errors) {
+            let diag = e.into_diagnostic();
+            let key = format!("{:?}{:?}", diag.message, diag.labels);
+            shown.push((
+                key,
+                diag.with_notes(vec![
+                    "the deadlock-freedom obligation leaves the decidable fragment: \"some action is enabled\" quantifies the action's arguments and choices existentially, under the universally quantified invariants (a ∀∃ alternation); `--no-fragment-check` sends it to Z3 anyway".to_string(),
+                ]),
+                vec![title.clone()],
+            ));
+        }
+    }
     for (u, unit) in units.iter().enumerate() {
         let Some(errors) = unit_errors(&unit.system) else {
             continue;

@@ -45,6 +45,8 @@ pub struct VerifyOptions {
     /// Also return every obligation sent to the solver as an SMT-LIB
     /// script (`VerifyRun::smt_dumps`), for comparing query shapes.
     pub dump_smt: bool,
+    /// Add the deadlock-freedom obligation of every unit (`--deadlock`).
+    pub deadlock: bool,
 }
 
 impl Default for VerifyOptions {
@@ -62,6 +64,7 @@ impl Default for VerifyOptions {
             mc_engine: ivyc_mc::Engine::Spacer,
             restarts: RestartPolicy::default(),
             dump_smt: false,
+            deadlock: false,
         }
     }
 }
@@ -308,6 +311,8 @@ pub fn verify_cancellable(
             debug_corrupt_models: opts.debug_corrupt_models,
             symmetry: true,
             progress: None,
+            deadlock: false,
+            liveness: false,
         };
         let whole = match opts.isolate {
             None => match front::whole_program(&program) {
@@ -338,7 +343,9 @@ pub fn verify_cancellable(
             };
         }
     }
-    // Temporal properties: their liveness-to-safety units join the others.
+    // Temporal properties: their liveness-to-safety units join the others
+    // (after the program's own units).
+    let program_units = units.len();
     let mut units = units;
     let lives = match liveness::add_units(&mut units) {
         Ok(l) => l,
@@ -395,16 +402,26 @@ pub fn verify_cancellable(
     }
     timings.model_checking = t.elapsed();
     let t = Instant::now();
-    let obligations: Vec<(usize, Obligation)> = units
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !is_mc[*i])
-        .flat_map(|(i, u)| {
-            ivyc_vc::obligations(&u.system)
-                .into_iter()
-                .map(move |o| (i, o))
-        })
-        .collect();
+    let mut obligations: Vec<(usize, Obligation)> = Vec::new();
+    for (i, u) in units.iter().enumerate().filter(|(i, _)| !is_mc[*i]) {
+        let mine = ivyc_vc::obligations(&u.system);
+        let n = mine.len();
+        obligations.extend(mine.into_iter().map(|o| (i, o)));
+        // `--deadlock`: deadlock freedom of the program's units (not of
+        // the liveness-to-safety units of temporal properties).
+        if opts.deadlock && i < program_units {
+            match ivyc_vc::deadlock_obligation(&u.system, n) {
+                Ok(o) => obligations.push((i, o)),
+                Err(e) => {
+                    diagnostics.push(ivyc_base::diagnostic::error(
+                        "deadlock-unsupported",
+                        e.message(),
+                    ));
+                    return stop(diagnostics, timings);
+                }
+            }
+        }
+    }
     timings.obligations = t.elapsed();
     if obligations.is_empty() && model_checked.is_empty() {
         diagnostics.push(nothing_to_verify());
@@ -420,10 +437,16 @@ pub fn verify_cancellable(
         .collect();
     let outside: Vec<bool> = obligations
         .iter()
-        .map(|(u, _)| unit_outside.get(*u).copied().unwrap_or(false))
+        .map(|(u, ob)| {
+            unit_outside.get(*u).copied().unwrap_or(false)
+                || (ob.kind == ivyc_vc::ObligationKind::DeadlockFreedom
+                    && units.get(*u).is_some_and(|unit| {
+                        fragment::obligation_errors(&unit.system, ob).is_some()
+                    }))
+        })
         .collect();
     timings.fragment = t.elapsed();
-    if opts.fragment_check && unit_outside.iter().any(|o| *o) {
+    if opts.fragment_check && (unit_outside.iter().any(|o| *o) || outside.iter().any(|o| *o)) {
         let report = fragment::report(&units, &obligations);
         return VerifyRun {
             diagnostics,

@@ -140,7 +140,12 @@ impl Counterexample {
         // A variant's formula compares the measure with the rank local at
         // the failing point; locals are not tracked to that point, so
         // evaluating it here would show the wrong values.
-        let conjuncts = if ob.kind == ObligationKind::Variant {
+        // Deadlock freedom's goal is one disjunction ("some action is
+        // enabled"), false as a whole: no conjunct to point at.
+        let conjuncts = if matches!(
+            ob.kind,
+            ObligationKind::Variant | ObligationKind::DeadlockFreedom
+        ) {
             vec![]
         } else {
             split_conjuncts(&ob.property)
@@ -184,7 +189,7 @@ impl Counterexample {
         // A property is about one arbitrary state: shown as `state:`.
         let (pre, post) = if matches!(
             ob.kind,
-            ObligationKind::Property | ObligationKind::ProofGoal
+            ObligationKind::Property | ObligationKind::ProofGoal | ObligationKind::DeadlockFreedom
         ) {
             (post, vec![])
         } else {

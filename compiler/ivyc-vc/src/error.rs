@@ -73,6 +73,7 @@ impl FormulaRef {
                     ObligationKind::Assertion => "assertion",
                     ObligationKind::Variant => "loop variant",
                     ObligationKind::ProofGoal => "proof goal",
+                    ObligationKind::DeadlockFreedom => "deadlock freedom",
                     ObligationKind::Initiation | ObligationKind::Consecution => "invariant",
                 };
                 let label = self.label.map(|l| format!(" [{l}]")).unwrap_or_default();

@@ -20,5 +20,7 @@ pub use discharge::{discharge, discharge_all, discharge_all_timed, Outcome};
 pub use error::{FormulaRef, FormulaRole, ModelRejected, Subject};
 pub use fragment_view::{fragment_view, FragmentView, ViewSource};
 pub use ivyc_logic::answer::{Answer, Reason, Solver};
-pub use obligation::{obligations, HypSource, Obligation, ObligationKind, QuerySize};
+pub use obligation::{
+    deadlock_obligation, obligations, HypSource, Obligation, ObligationKind, QuerySize,
+};
 pub use restart::{check_with_restarts, RestartPolicy};

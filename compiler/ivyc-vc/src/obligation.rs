@@ -33,6 +33,10 @@ pub enum ObligationKind {
     /// elsewhere and its own premises (`Obligation::proof_title` says
     /// which goal it is).
     ProofGoal,
+    /// `verify --deadlock`: in every state satisfying the axioms and the
+    /// invariants some exported action is enabled
+    /// (`ivyc_logic::enabled`).
+    DeadlockFreedom,
 }
 
 /// One validity query: `hypotheses ⇒ goal` (the solver checks
@@ -111,6 +115,7 @@ impl ObligationKind {
             ObligationKind::Assertion => "assertion",
             ObligationKind::Variant => "variant",
             ObligationKind::ProofGoal => "proof goal",
+            ObligationKind::DeadlockFreedom => "deadlock freedom",
         }
     }
 }
@@ -142,6 +147,9 @@ impl Obligation {
     pub fn title(&self) -> String {
         if let Some(t) = self.proof_title {
             return t.as_str().to_string();
+        }
+        if self.kind == ObligationKind::DeadlockFreedom {
+            return "deadlock freedom: some exported action is enabled".to_string();
         }
         let mut s = String::from(self.kind.as_str());
         if let Some(k) = self.assert_kind {
@@ -339,6 +347,9 @@ impl Ctx<'_> {
             Some(a) if kind != ObligationKind::Initiation => {
                 self.pre_invariants(a).map(|(s, _)| *s).collect()
             }
+            _ if kind == ObligationKind::DeadlockFreedom => {
+                self.invariants.iter().map(|(s, _)| *s).collect()
+            }
             _ => vec![],
         };
         // The axioms, then the properties: for a property's own obligation
@@ -488,6 +499,53 @@ fn pre_state_invariants(sys: &System) -> Vec<(HypSource, Term)> {
         .filter(|(_, p)| !p.explicit)
         .map(|(s, p)| (s, p.formula.clone()))
         .collect()
+}
+
+/// The deadlock-freedom obligation of a system (`verify --deadlock`):
+/// the axioms, the properties and every invariant that may be assumed in
+/// a pre-state imply that some exported action is enabled (the negation
+/// of `ivyc_logic::enabled::deadlock`). `index` is its position in the
+/// caller's list.
+pub fn deadlock_obligation(
+    sys: &System,
+    index: usize,
+) -> Result<Obligation, ivyc_logic::enabled::EnabledError> {
+    let enabled = Term::not(ivyc_logic::enabled::deadlock(sys)?);
+    let formulas = |ps: &mut dyn Iterator<Item = &Property>| -> Vec<Term> {
+        ps.map(|p| p.formula.clone()).collect()
+    };
+    let mut ctx = Ctx {
+        sys,
+        definitions: Arc::new(sys.definitions.clone()),
+        state: sys.sig.state_symbols(),
+        axioms: formulas(
+            &mut sys
+                .axioms
+                .iter()
+                .chain(&sys.properties)
+                .chain(&sys.lemmas)
+                .chain(&sys.proved),
+        ),
+        invariants: pre_state_invariants(sys),
+        out: Vec::new(),
+    };
+    let mut hyps = ctx.axioms.clone();
+    hyps.extend(ctx.invariants.iter().map(|(_, t)| t.clone()));
+    let hyps = ctx.shared(ObligationKind::DeadlockFreedom, None, hyps);
+    let sig = Arc::new(sys.sig.clone());
+    ctx.push(
+        ObligationKind::DeadlockFreedom,
+        None,
+        &sig,
+        (&enabled, None, None, None),
+        &hyps,
+        enabled.clone(),
+        &Versions::default(),
+        &[],
+    );
+    let mut ob = ctx.out.pop().expect("one obligation pushed");
+    ob.index = index;
+    Ok(ob)
 }
 
 /// All proof obligations of a system, in a deterministic order: each

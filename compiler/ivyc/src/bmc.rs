@@ -41,6 +41,19 @@ pub fn run(args: &BmcArgs) -> Exit {
             return Exit::InputError;
         }
     };
+    // What `--progress` says each depth is free of.
+    let found = if args.deadlock {
+        "deadlock"
+    } else if args.liveness {
+        "lasso"
+    } else {
+        "violation"
+    };
+    let progress =
+        move |u: Option<ivyc_base::Symbol>,
+              b: &ivyc_pipeline::bmc::NamedBounds,
+              d: usize,
+              t: std::time::Duration| { render::bmc_progress(found, u, b, d, t) };
     let req = BmcRequest {
         depth: args.depth,
         bounds: &args.bounds,
@@ -49,11 +62,9 @@ pub fn run(args: &BmcArgs) -> Exit {
         budget_ms: args.timeout.saturating_mul(1000),
         debug_corrupt_models: crate::verify::corrupt_models(),
         symmetry: !args.no_symmetry,
-        progress: if args.progress {
-            Some(&render::bmc_progress)
-        } else {
-            None
-        },
+        deadlock: args.deadlock,
+        liveness: args.liveness,
+        progress: if args.progress { Some(&progress) } else { None },
     };
     // Say which bounds the search starts from before it runs.
     for defaults in ivyc_pipeline::bmc::announced_bounds(&units, &req)

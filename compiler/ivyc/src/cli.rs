@@ -108,6 +108,10 @@ pub struct VerifyArgs {
     /// one found is reported as a real bug.
     #[arg(long, value_name = "K")]
     pub bmc: Option<usize>,
+    /// Also prove deadlock freedom: in every state satisfying the axioms and
+    /// the invariants some exported action is enabled (docs/liveness.md).
+    #[arg(long)]
+    pub deadlock: bool,
     /// The engine that model checks `method = mc` isolates (docs/mc.md).
     #[arg(long, value_enum, default_value_t = McEngine::Spacer)]
     pub mc_engine: McEngine,
@@ -246,6 +250,15 @@ pub struct BmcArgs {
     /// Check only the invariants and assertions with this label.
     #[arg(long, value_name = "LABEL")]
     pub property: Option<String>,
+    /// Search for a reachable deadlock (a state where no exported action
+    /// is enabled) instead of a violation (docs/liveness.md).
+    #[arg(long, conflicts_with = "property")]
+    pub deadlock: bool,
+    /// Search for a lasso (a prefix and a loop) on which a temporal
+    /// property fails while the temporal axioms (fairness) hold
+    /// (docs/liveness.md).
+    #[arg(long, conflicts_with_all = ["property", "deadlock"])]
+    pub liveness: bool,
     /// At most N elements in an uninterpreted sort (repeatable); other
     /// sorts are unbounded. Without it, small default bounds are widened
     /// while the time budget allows.

@@ -36,6 +36,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
             bmc: None,
             mc_engine: crate::cli::McEngine::Spacer,
             trace_out: None,
+            deadlock: false,
         };
         // The whole program is verified even when one isolate is extracted:
         // its guarantees rest on the other isolates' proofs.

@@ -11,6 +11,7 @@ mod loader;
 mod lsp;
 mod render;
 mod replay;
+mod replay_deadlock;
 mod trace_file;
 mod verify;
 mod window;

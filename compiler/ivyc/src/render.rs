@@ -269,6 +269,9 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
     let mut s = match ob.kind {
         ObligationKind::Property => format!("property {what}{line} follows from the axioms"),
         ObligationKind::ProofGoal => format!("{}{line}", ob.title()),
+        ObligationKind::DeadlockFreedom => {
+            "deadlock freedom: the invariants imply that some exported action is enabled".into()
+        }
         ObligationKind::Initiation => format!("initiation establishes invariant {what}{line}"),
         ObligationKind::Consecution => {
             format!("consecution of {action} preserves invariant {what}{line}")
@@ -382,6 +385,9 @@ pub fn verify_report(
             ) =>
             {
                 format!("{indent}properties")
+            }
+            None if c.obligation.kind == ObligationKind::DeadlockFreedom => {
+                format!("{indent}deadlock")
             }
             None => format!("{indent}init"),
         };
@@ -545,6 +551,10 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
             format!("proof goal fails: {}", ob.title()),
             "the goal left by the proof can be false",
         ),
+        (ObligationKind::DeadlockFreedom, _) => (
+            "deadlock freedom is not proved: the invariants allow a state where no exported action is enabled".to_string(),
+            "",
+        ),
         (ObligationKind::Initiation, _) => (
             format!("invariant {what} does not hold initially"),
             "this invariant is false after init",
@@ -598,6 +608,7 @@ fn failure_diagnostic(sources: &SourceMap, c: &Checked) -> Diagnostic {
         ObligationKind::Property => "a counterexample follows: a state satisfying the axioms (and the properties proved elsewhere) in which the property is false".into(),
         ObligationKind::ProofGoal => "a counterexample follows: a state satisfying the axioms, the properties proved elsewhere and the goal's premises in which its conclusion is false".into(),
         ObligationKind::Assertion => "a counterexample follows: a state and action arguments under which the assertion fails".into(),
+        ObligationKind::DeadlockFreedom => "a counterexample follows: a state satisfying the axioms and the invariants in which no exported action is enabled (it may be unreachable: strengthen the invariants, or look for a real deadlock with `ivyc bmc --deadlock`)".into(),
         ObligationKind::Variant => match ob.assert_kind {
             Some(ivyc_logic::AssertKind::VariantBounded) => "a counterexample follows: a state and action arguments under which an iteration of the loop starts with the measure below 0",
             _ => "a counterexample follows: a state and action arguments under which an iteration of the loop does not make the measure smaller",
@@ -1007,8 +1018,10 @@ pub fn bmc_announce(out: &mut Renderer, defaults: &NamedBounds) {
 }
 
 /// `--progress`: `depth 4: no violation with node ≤ 3 (1.26s)` on stderr
-/// (prefixed by the isolate's name when it has one).
+/// (`no deadlock`, `no lasso` with `--deadlock`, `--liveness`; prefixed
+/// by the isolate's name when it has one).
 pub fn bmc_progress(
+    found: &str,
     unit: Option<ivyc_base::Symbol>,
     bounds: &NamedBounds,
     depth: usize,
@@ -1021,7 +1034,7 @@ pub fn bmc_progress(
         with_bounds(bounds)
     };
     eprintln!(
-        "{unit}depth {depth}: no violation{what} ({:.2}s)",
+        "{unit}depth {depth}: no {found}{what} ({:.2}s)",
         t.as_secs_f64()
     );
 }
@@ -1054,6 +1067,13 @@ pub fn bmc_no_violation(
 ) {
     let strongest = |u: &UnitSearch| u.strongest().map(|c| with_bounds(&c.bounds));
     let claims: Vec<String> = run.units.iter().filter_map(strongest).collect();
+    let found = if run.deadlock {
+        "deadlock"
+    } else if run.liveness {
+        "lasso"
+    } else {
+        "violation"
+    };
     let claim = if claims.iter().all(|c| c.is_empty()) {
         String::new()
     } else if claims.windows(2).all(|w| w[0] == w[1]) {
@@ -1062,7 +1082,7 @@ pub fn bmc_no_violation(
         " under the bounds below".to_string()
     };
     out.line(&format!(
-        "no violation up to depth {depth}{claim} ({:.2}s)",
+        "no {found} up to depth {depth}{claim} ({:.2}s)",
         elapsed.as_secs_f64()
     ));
     for u in &run.units {
@@ -1124,7 +1144,13 @@ pub fn bmc_run(out: &mut Renderer, sources: &SourceMap, run: &BmcRun) {
                 if let Some(note) = not_checkable_text(&trace.check) {
                     out.line(note.trim_end());
                 }
-                let mut d = bmc_violation_diagnostic(sources, trace);
+                let mut d = if trace.deadlock {
+                    bmc_deadlock_diagnostic(trace, &u.exported)
+                } else if trace.lasso.is_some() {
+                    bmc_lasso_diagnostic(sources, trace)
+                } else {
+                    bmc_violation_diagnostic(sources, trace)
+                };
                 if !u.found_with.is_empty() {
                     d.notes.push(format!(
                         "found{}: the shortest trace within these bounds (a shorter one may need more elements)",
@@ -1147,6 +1173,15 @@ fn trace_extra(trace: &Trace) -> serde_json::Map<String, serde_json::Value> {
     let mut extra = serde_json::Map::new();
     extra.insert("trace_text".into(), json!(text));
     extra
+}
+
+/// How the temporal property of a lasso is named.
+pub fn lasso_property_name(
+    sources: &SourceMap,
+    label: Option<ivyc_base::Symbol>,
+    span: Option<ivyc_base::Span>,
+) -> String {
+    source_name(sources, label, span, || "(unnamed)".into())
 }
 
 /// How a violated property is named: `[label]`, else its source text.
@@ -1221,7 +1256,19 @@ fn state_lines(
 /// each step's action and arguments with what changed.
 pub fn bmc_trace_text(trace: &Trace) -> String {
     let sig = &trace.sig;
-    let mut s = format!("violation at depth {}:\n", trace.depth);
+    let mut s = match trace.loop_start {
+        Some(l) => format!(
+            "lasso at depth {}: the last step returns to the state {}\n",
+            trace.depth,
+            if l == 0 {
+                "after init".to_string()
+            } else {
+                format!("after step {l}")
+            }
+        ),
+        None if trace.deadlock => format!("deadlock at depth {}:\n", trace.depth),
+        None => format!("violation at depth {}:\n", trace.depth),
+    };
     for (sort, elems) in &trace.universes {
         let names: Vec<String> = elems.iter().map(|e| value_name(sig, e)).collect();
         let _ = writeln!(s, "  {} = {{{}}}", sig.sort_name(*sort), names.join(", "));
@@ -1229,7 +1276,15 @@ pub fn bmc_trace_text(trace: &Trace) -> String {
     for t in &trace.rigid {
         let _ = writeln!(s, "  {} = {}", table_name(sig, t.sym), table_text(sig, t));
     }
-    let _ = writeln!(s, "  initial state:");
+    let _ = writeln!(
+        s,
+        "  initial state:{}",
+        if trace.loop_start == Some(0) {
+            "  (loop start)"
+        } else {
+            ""
+        }
+    );
     state_lines(&mut s, sig, None, &trace.initial);
     let mut before: &[SymbolTable] = &trace.initial;
     for (i, step) in trace.steps.iter().enumerate() {
@@ -1246,7 +1301,18 @@ pub fn bmc_trace_text(trace: &Trace) -> String {
                 format!("{short} = {v}")
             })
             .collect();
-        let _ = writeln!(s, "  step {}: {}({})", i + 1, step.action, args.join(", "));
+        let mark = match trace.loop_start {
+            Some(l) if l == i + 1 => "  (loop start)",
+            Some(_) if i + 1 == trace.depth => "  (back to the loop start)",
+            _ => "",
+        };
+        let _ = writeln!(
+            s,
+            "  step {}: {}({}){mark}",
+            i + 1,
+            step.action,
+            args.join(", ")
+        );
         let fails_here = trace
             .violation
             .as_ref()
@@ -1261,6 +1327,78 @@ pub fn bmc_trace_text(trace: &Trace) -> String {
         before = &step.state;
     }
     s
+}
+
+/// The diagnostic of a deadlock (`ivyc bmc --deadlock`): the last state
+/// of the trace has no enabled exported action (`exported`: their names).
+pub fn bmc_deadlock_diagnostic(trace: &Trace, exported: &[String]) -> Diagnostic {
+    let when = match trace.depth {
+        0 => "after init".to_string(),
+        n => format!("after step {n}"),
+    };
+    let mut labels = Vec::new();
+    if let Some((sp, a)) = trace
+        .steps
+        .last()
+        .and_then(|s| s.action_span.map(|sp| (sp, s.action)))
+    {
+        labels.push(primary(
+            sp,
+            format!("step {} runs `{a}`, reaching the deadlock", trace.depth),
+        ));
+    }
+    let why = if exported.is_empty() {
+        "the program has no exported action: every state is a deadlock".to_string()
+    } else {
+        format!(
+            "for every argument, no execution of {} completes from the last state (a `require`, `assume` or assertion fails)",
+            exported
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    error_diag(
+        "bmc-deadlock",
+        format!("deadlock {when}: no exported action is enabled"),
+    )
+    .with_labels(labels)
+    .with_notes(vec![
+        why,
+        format!(
+            "reachable: the trace above runs init and {} step{} from an initial state",
+            trace.depth,
+            plural(trace.depth)
+        ),
+    ])
+}
+
+/// The diagnostic of a lasso (`ivyc bmc --liveness`): the temporal
+/// property fails on the trace's loop, repeated forever, while the
+/// temporal axioms hold.
+pub fn bmc_lasso_diagnostic(sources: &SourceMap, trace: &Trace) -> Diagnostic {
+    let (label, span) = trace.lasso.unwrap_or((None, None));
+    let what = source_name(sources, label, span, || "(unnamed)".into());
+    let back = match trace.loop_start {
+        Some(0) | None => "the steps from the initial state return to it".to_string(),
+        Some(l) => format!("the steps after step {l} return to the state after step {l}"),
+    };
+    let mut labels = Vec::new();
+    if let Some(sp) = span {
+        labels.push(primary(sp, "false on this lasso"));
+    }
+    error_diag(
+        "bmc-lasso",
+        format!("temporal property {what} fails on a lasso of {} steps", trace.depth),
+    )
+    .with_labels(labels)
+    .with_notes(vec![
+        format!(
+            "{back}: repeating them forever gives an infinite execution on which the property is false and every `temporal axiom` (fairness) holds"
+        ),
+        "reachable: the prefix runs init and the steps before the loop from an initial state".into(),
+    ])
 }
 
 /// The diagnostic at the violated invariant or assertion.

@@ -6,7 +6,8 @@
 //! "unsupported: ..."; e.g. nondeterminism the REPL cannot steer). An
 //! invariant violation, which extracted code does not check, is replayed by
 //! asking the REPL for its state (`?state`) after the violating step and
-//! comparing it with the trace's state there.
+//! comparing it with the trace's state there; a deadlock by
+//! `crate::replay_deadlock`.
 
 use crate::cli::ReplayArgs;
 use crate::exit::Exit;
@@ -25,22 +26,22 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// One line of the REPL script and what it stands for.
-struct Line {
-    text: String,
+pub(crate) struct Line {
+    pub(crate) text: String,
     /// The trace step (1-based) of an action line, or the step after which
     /// a `?state` line asks for the state; `None` for parameters.
-    step: Option<usize>,
+    pub(crate) step: Option<usize>,
     /// A `?state` query rather than an action.
-    query: bool,
+    pub(crate) query: bool,
 }
 
 /// What the REPL printed for one script line.
 #[derive(Default, Clone)]
-struct Output {
+pub(crate) struct Output {
     /// The first `error: ...` message.
-    error: Option<String>,
+    pub(crate) error: Option<String>,
     /// Every other line.
-    lines: Vec<String>,
+    pub(crate) lines: Vec<String>,
 }
 
 fn unsupported(msg: &str) -> Exit {
@@ -59,7 +60,7 @@ fn repl_value(universes: &BTreeMap<String, Vec<String>>, v: &str) -> String {
 }
 
 /// The script: parameters from the initial state, then one line per step.
-fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, String> {
+pub(crate) fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, String> {
     let mut lines = Vec::new();
     let val = |v: &str| repl_value(&trace.universes, v);
     for p in &module.params {
@@ -135,7 +136,7 @@ fn run_tool(cmd: &mut Command, what: &str) -> Result<(), String> {
 }
 
 /// Writes, configures and builds the C++; returns the REPL executable.
-fn build(
+pub(crate) fn build(
     module: &Module,
     dir: &Path,
     source: &str,
@@ -169,7 +170,11 @@ fn build(
 }
 
 /// Runs the REPL with `--echo`; returns, per script line, what it printed.
-fn run_repl(exe: &Path, sizes: &[String], lines: &[Line]) -> Result<Vec<Output>, String> {
+pub(crate) fn run_repl(
+    exe: &Path,
+    sizes: &[String],
+    lines: &[Line],
+) -> Result<Vec<Output>, String> {
     let mut child = Command::new(exe)
         .arg("--echo")
         .args(sizes)
@@ -264,7 +269,9 @@ pub fn run(args: &ReplayArgs) -> Exit {
     }
     let v = &trace.violation;
     let invariant = v.kind == "invariant";
-    if v.step == 0 && trace.steps.is_empty() && !invariant {
+    let deadlock = trace.deadlock;
+    let lasso = trace.loop_start.is_some();
+    if v.step == 0 && trace.steps.is_empty() && !invariant && !deadlock && !lasso {
         return unsupported(
             "the violation is in the initializer and the trace has no step to run it",
         );
@@ -327,6 +334,12 @@ pub fn run(args: &ReplayArgs) -> Exit {
             format!("{}={n}", s.name)
         })
         .collect();
+    if deadlock {
+        return crate::replay_deadlock::verdict(&trace, &module, &exe, &sizes, &lines);
+    }
+    if let Some(l) = trace.loop_start {
+        return crate::replay_deadlock::lasso_verdict(&trace, &module, &exe, &sizes, &lines, l);
+    }
     let outputs = match run_repl(&exe, &sizes, &lines) {
         Ok(e) => e,
         Err(msg) => {
@@ -487,7 +500,7 @@ fn expected_text(
 
 /// Compares the C++ state printed by `?state` with the trace's state after
 /// step `step`: the differences, what was compared and what was skipped.
-fn compare_states(
+pub(crate) fn compare_states(
     trace: &TraceFile,
     module: &Module,
     step: usize,
@@ -615,7 +628,7 @@ fn invariant_verdict(
     code
 }
 
-fn list_or_none(items: &[String]) -> String {
+pub(crate) fn list_or_none(items: &[String]) -> String {
     if items.is_empty() {
         "none".to_owned()
     } else {

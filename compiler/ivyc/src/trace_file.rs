@@ -25,6 +25,15 @@ pub struct TraceFile {
     /// Every symbol after the initializer, immutable ones included.
     pub initial: BTreeMap<String, Entry>,
     pub steps: Vec<StepEntry>,
+    /// For a deadlock (`ivyc bmc --deadlock`) the `violation` has kind
+    /// `deadlock` and the last state (the last step's, or `initial`) has
+    /// no enabled exported action.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deadlock: bool,
+    /// For a lasso (`ivyc bmc --liveness`): the loop starts at the state
+    /// after this step (0: `initial`), and the last step returns to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loop_start: Option<usize>,
     pub violation: ViolationEntry,
 }
 
@@ -134,6 +143,33 @@ impl TraceFile {
             })
             .collect();
         let v = t.violation.as_ref();
+        let violation = if let Some((label, span)) = t.lasso {
+            ViolationEntry {
+                label: crate::render::lasso_property_name(sources, label, span),
+                kind: "temporal property".into(),
+                span: span.map(|s| span_text(sources, s)),
+                step: t.depth,
+                action: None,
+            }
+        } else if t.deadlock {
+            ViolationEntry {
+                label: "deadlock".into(),
+                kind: "deadlock".into(),
+                span: None,
+                step: t.depth,
+                action: None,
+            }
+        } else {
+            ViolationEntry {
+                label: bmc_property_name(sources, t),
+                kind: v
+                    .map(|v| violation_kind_word(v.kind).to_owned())
+                    .unwrap_or_else(|| "unknown".into()),
+                span: v.and_then(|v| v.span).map(|s| span_text(sources, s)),
+                step: v.map(|v| v.step).unwrap_or(t.depth),
+                action: v.and_then(|v| v.action).map(|a| a.to_string()),
+            }
+        };
         TraceFile {
             version: TRACE_VERSION,
             file: file.to_owned(),
@@ -142,15 +178,9 @@ impl TraceFile {
             universes,
             initial: state(sig, &initial),
             steps,
-            violation: ViolationEntry {
-                label: bmc_property_name(sources, t),
-                kind: v
-                    .map(|v| violation_kind_word(v.kind).to_owned())
-                    .unwrap_or_else(|| "unknown".into()),
-                span: v.and_then(|v| v.span).map(|s| span_text(sources, s)),
-                step: v.map(|v| v.step).unwrap_or(t.depth),
-                action: v.and_then(|v| v.action).map(|a| a.to_string()),
-            },
+            deadlock: t.deadlock,
+            loop_start: t.loop_start,
+            violation,
         }
     }
 }

@@ -30,6 +30,7 @@ fn options(args: &VerifyArgs) -> VerifyOptions {
         debug_corrupt_models: corrupt_models(),
         restarts: args.solver.restarts(),
         dump_smt: args.dump_smt.is_some(),
+        deadlock: args.deadlock,
         mc_engine: match args.mc_engine {
             McEngine::Spacer => ivyc_mc::Engine::Spacer,
             McEngine::KInduction => ivyc_mc::Engine::KInduction,
