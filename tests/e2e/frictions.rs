@@ -111,3 +111,83 @@ fn json_diagnostics_carry_their_counterexample_and_trace() {
     let text = d["trace_text"].as_str().unwrap_or("");
     assert!(text.starts_with("violation at depth"), "{d}");
 }
+
+#[test]
+fn verify_takes_several_files_and_reports_the_worst() {
+    let (code, out, err) = crate::common::ivyc(&[
+        "verify",
+        "examples/lock_server.ivy",
+        "examples/bugs/lock_server_grant_without_lock.ivy",
+        "examples/client_server.ivy",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with("==> ")).collect();
+    assert_eq!(
+        headers,
+        [
+            "==> examples/lock_server.ivy <==",
+            "==> examples/bugs/lock_server_grant_without_lock.ivy <==",
+            "==> examples/client_server.ivy <==",
+        ],
+        "{out}"
+    );
+    // One summary per file, and the failure belongs to the broken file.
+    assert_eq!(out.matches(" obligations: ").count(), 3, "{out}");
+    let broken = out.split("==> ").nth(2).unwrap_or_default();
+    assert!(broken.contains("  ✗ "), "{out}");
+    // An unreadable file is an input error, whatever the others did.
+    let (code, _, err) =
+        crate::common::ivyc(&["verify", "examples/lock_server.ivy", "no/such/file.ivy"]);
+    assert_eq!(code, 2, "{err}");
+    // JSON: one document per file, each naming its file.
+    let (code, out, _) = crate::common::ivyc(&[
+        "verify",
+        "--format",
+        "json",
+        "examples/lock_server.ivy",
+        "examples/client_server.ivy",
+    ]);
+    assert_eq!(code, 0);
+    let docs: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&out)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("a stream of JSON documents");
+    let files: Vec<&str> = docs.iter().filter_map(|d| d["file"].as_str()).collect();
+    assert_eq!(
+        files,
+        ["examples/lock_server.ivy", "examples/client_server.ivy"]
+    );
+}
+
+#[test]
+fn verify_reports_a_line_per_action_unless_verbose_or_quiet() {
+    let file = "examples/bugs/lock_server_grant_without_lock.ivy";
+    let (_, summary, _) = crate::common::ivyc(&["verify", file]);
+    let (_, verbose, _) = crate::common::ivyc(&["verify", "-v", file]);
+    let (_, quiet, _) = crate::common::ivyc(&["verify", "--quiet", file]);
+    let count = |text: &str, mark: &str| text.lines().filter(|l| l.contains(mark)).count();
+    // Every obligation in -v, only the failures otherwise.
+    assert!(count(&verbose, "✓ ") > 5, "{verbose}");
+    assert_eq!(count(&summary, "✓ "), 0, "{summary}");
+    assert_eq!(count(&quiet, "✓ "), 0, "{quiet}");
+    let failed = count(&verbose, "✗ ");
+    assert!(failed > 0);
+    assert_eq!(count(&summary, "✗ "), failed, "{summary}");
+    assert_eq!(count(&quiet, "✗ "), failed, "{quiet}");
+    // The default has a counted line per action; -q has none.
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.starts_with("action ") && l.contains(" proved")),
+        "{summary}"
+    );
+    assert!(!quiet.lines().any(|l| l.starts_with("action ")), "{quiet}");
+    // The totals are the same in all three.
+    let total = |text: &str| {
+        text.lines()
+            .find(|l| l.contains(" obligations: "))
+            .map(|l| l.split(" (").next().unwrap_or_default().to_string())
+    };
+    assert_eq!(total(&summary), total(&verbose));
+    assert_eq!(total(&quiet), total(&verbose));
+}

@@ -79,6 +79,17 @@ pub struct CheckArgs {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// More Ivy files, each verified on its own, one after the other (the
+    /// exit code is the worst of theirs).
+    #[arg(value_name = "MORE_FILES")]
+    pub more_files: Vec<PathBuf>,
+    /// List every obligation (by default: a summary line per action, and
+    /// the obligations that were not proved).
+    #[arg(short = 'v', long, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print only what was not proved and the totals.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
@@ -203,7 +214,7 @@ impl SolverArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
-    /// A line per obligation and readable counterexamples.
+    /// A line per action (`-v`: per obligation) and readable counterexamples.
     Human,
     /// One JSON document (see docs/verify-json.md).
     Json,
@@ -306,4 +317,29 @@ pub struct ReplayArgs {
     /// The runtime-cpp source directory (default: the one next to this ivyc build).
     #[arg(long, value_name = "DIR")]
     pub runtime_dir: Option<PathBuf>,
+}
+
+/// How much of a successful verification the human report lists
+/// (`verify -q`, default, `-v`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Only the obligations not proved, and the totals.
+    Quiet,
+    /// A line per action (or init, properties, ...) with its counts, and
+    /// every obligation not proved.
+    Summary,
+    /// A line per obligation.
+    Verbose,
+}
+
+impl VerifyArgs {
+    pub fn detail(&self) -> Detail {
+        if self.verbose {
+            Detail::Verbose
+        } else if self.quiet {
+            Detail::Quiet
+        } else {
+            Detail::Summary
+        }
+    }
 }

@@ -25,6 +25,9 @@ pub fn run(args: &ExtractArgs) -> Exit {
     if !args.no_verify {
         let v = VerifyArgs {
             input: args.input.clone(),
+            more_files: Vec::new(),
+            verbose: false,
+            quiet: false,
             format: ReportFormat::Human,
             solver: args.solver.clone(),
             jobs: None,

@@ -1,7 +1,7 @@
 //! The only place ivyc prints: diagnostics for people (codespan-reporting)
 //! or as JSON lines for tools, and plain report lines on stdout.
 
-use crate::cli::MessageFormat;
+use crate::cli::{Detail, MessageFormat};
 use codespan_reporting::diagnostic::{LabelStyle, Severity};
 use codespan_reporting::term::{self, Config};
 use ivyc_base::{Diagnostic, SourceMap};
@@ -354,6 +354,85 @@ fn assert_word(k: ivyc_logic::AssertKind) -> &'static str {
     }
 }
 
+/// The obligations of a report in groups, in order: each group is the
+/// obligations of one isolate (`Some` when it starts a new isolate) with
+/// one heading (`init`, `action a`, `properties`, `deadlock`).
+fn report_groups<'a>(checked: &[&'a Checked]) -> Vec<(Option<usize>, String, Vec<&'a Checked>)> {
+    let mut groups: Vec<(Option<usize>, String, Vec<&'a Checked>)> = Vec::new();
+    let mut unit: Option<usize> = None;
+    for c in checked {
+        let g = match c.obligation.action {
+            Some(a) => format!("action {a}"),
+            None if matches!(
+                c.obligation.kind,
+                ObligationKind::Property | ObligationKind::ProofGoal
+            ) =>
+            {
+                "properties".to_string()
+            }
+            None if c.obligation.kind == ObligationKind::DeadlockFreedom => "deadlock".to_string(),
+            None => "init".to_string(),
+        };
+        let new_unit = unit != Some(c.unit);
+        match groups.last_mut() {
+            Some((_, last, members)) if !new_unit && *last == g => members.push(c),
+            _ => groups.push((new_unit.then_some(c.unit), g, vec![c])),
+        }
+        unit = Some(c.unit);
+    }
+    groups
+}
+
+/// `3 proved, 1 failed`: the outcomes that occur, without marks so that a
+/// summary line is not mistaken for an obligation line.
+fn counts_text(members: &[&Checked]) -> String {
+    let mut proved = 0;
+    let mut failed = 0;
+    let mut unknown = 0;
+    let mut internal = 0;
+    for c in members {
+        match &c.outcome {
+            Outcome::Proved => proved += 1,
+            Outcome::Failed(_) => failed += 1,
+            Outcome::Unknown(_) => unknown += 1,
+            Outcome::InternalError(_) => internal += 1,
+        }
+    }
+    let mut parts = Vec::new();
+    if proved > 0 {
+        parts.push(format!("{proved} proved"));
+    }
+    if failed > 0 {
+        parts.push(format!("{failed} failed"));
+    }
+    if unknown > 0 {
+        parts.push(format!("{unknown} unknown"));
+    }
+    if internal > 0 {
+        parts.push(format!("{internal} internal error{}", plural(internal)));
+    }
+    parts.join(", ")
+}
+
+/// An obligation's report line: mark, description, time, and why it is
+/// unknown.
+fn checked_line(sources: &SourceMap, c: &Checked) -> String {
+    let mark = match &c.outcome {
+        Outcome::Proved => "✓",
+        Outcome::Failed(_) => "✗",
+        Outcome::Unknown(_) => "?",
+        Outcome::InternalError(_) => "!",
+    };
+    let mut line = format!("{mark} {}  {}", obligation_line(sources, c), millis(c.time));
+    if let Outcome::Unknown(r) = &c.outcome {
+        let _ = write!(line, "  unknown: {}", reason_text(r));
+    }
+    if let Outcome::InternalError(_) = &c.outcome {
+        line.push_str("  internal error");
+    }
+    line
+}
+
 /// The human report: obligations grouped by isolate and action, failures
 /// explained with a diagnostic and the counterexample, then a summary line.
 pub fn verify_report(
@@ -363,56 +442,37 @@ pub fn verify_report(
     lives: &[Liveness],
     checked: &[Checked],
     total: Duration,
+    detail: Detail,
 ) {
     let show_units = units.iter().any(|u| u.name.is_some());
-    let mut unit: Option<usize> = None;
-    let mut group: Option<String> = None;
+    let indent = if show_units { "  " } else { "" };
     let of_liveness = |c: &Checked| lives.iter().find(|l| l.unit == c.unit);
-    for c in checked.iter().filter(|c| of_liveness(c).is_none()) {
-        if show_units && unit != Some(c.unit) {
-            if let Some(u) = units.get(c.unit) {
+    let safety: Vec<&Checked> = checked
+        .iter()
+        .filter(|c| of_liveness(c).is_none())
+        .collect();
+    for (unit, group, members) in report_groups(&safety) {
+        if show_units && detail != Detail::Quiet && unit.is_some() {
+            if let Some(u) = unit.and_then(|u| units.get(u)) {
                 unit_header(out, sources, u);
             }
-            unit = Some(c.unit);
-            group = None;
         }
-        let indent = if show_units { "  " } else { "" };
-        let g = match c.obligation.action {
-            Some(a) => format!("{indent}action {a}"),
-            None if matches!(
-                c.obligation.kind,
-                ObligationKind::Property | ObligationKind::ProofGoal
-            ) =>
-            {
-                format!("{indent}properties")
+        match detail {
+            Detail::Verbose => out.line(&format!("{indent}{group}")),
+            Detail::Summary => out.line(&format!(
+                "{indent}{group}: {}  {}",
+                counts_text(&members),
+                millis(members.iter().map(|c| c.time).sum())
+            )),
+            Detail::Quiet => {}
+        }
+        for c in members {
+            if detail != Detail::Verbose && c.outcome.is_proved() {
+                continue;
             }
-            None if c.obligation.kind == ObligationKind::DeadlockFreedom => {
-                format!("{indent}deadlock")
-            }
-            None => format!("{indent}init"),
-        };
-        if group.as_ref() != Some(&g) {
-            out.line(&g);
-            group = Some(g);
+            let indent = if detail == Detail::Quiet { "" } else { indent };
+            out.line(&format!("{indent}  {}", checked_line(sources, c)));
         }
-        let mark = match &c.outcome {
-            Outcome::Proved => "✓",
-            Outcome::Failed(_) => "✗",
-            Outcome::Unknown(_) => "?",
-            Outcome::InternalError(_) => "!",
-        };
-        let mut line = format!(
-            "{indent}  {mark} {}  {}",
-            obligation_line(sources, c),
-            millis(c.time)
-        );
-        if let Outcome::Unknown(r) = &c.outcome {
-            let _ = write!(line, "  unknown: {}", reason_text(r));
-        }
-        if let Outcome::InternalError(_) = &c.outcome {
-            line.push_str("  internal error");
-        }
-        out.line(&line);
     }
     liveness::report(out, sources, lives, checked);
     for c in checked {
@@ -862,6 +922,7 @@ pub fn not_checkable_text(check: &ModelCheck) -> Option<String> {
 /// The machine-readable report: one JSON document on stdout.
 pub fn verify_json(
     sources: &SourceMap,
+    file: &std::path::Path,
     units: &[Unit],
     lives: &[Liveness],
     checked: &[Checked],
@@ -921,6 +982,7 @@ pub fn verify_json(
     };
     let doc = json!({
         "version": VERIFY_JSON_VERSION,
+        "file": file.display().to_string(),
         "obligations": obligations,
         "model_checked": model_checked_json(sources, units, model_checked),
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),

@@ -1,8 +1,8 @@
 //! `ivyc verify`: run the pipeline's `verify` with the disk loader and the
-//! command line's options, then render what it returns (for people, or as
-//! one JSON document).
+//! command line's options on each file given, then render what it returns
+//! (for people, or as one JSON document per file).
 
-use crate::cli::{McEngine, ReportFormat, VerifyArgs};
+use crate::cli::{InputArgs, McEngine, MessageFormat, ReportFormat, VerifyArgs};
 use crate::exit::Exit;
 use crate::frontend;
 use crate::loader::DiskLoader;
@@ -45,11 +45,37 @@ pub fn corrupt_models() -> bool {
     std::env::var_os("IVYC_DEBUG_CORRUPT_MODEL").is_some_and(|v| v == "1")
 }
 
+/// Verifies each file of the command line on its own, in order; with
+/// several files, the human report of each starts with a `==> FILE <==`
+/// line. The exit status is the worst of the files'.
 pub fn run(args: &VerifyArgs) -> Exit {
+    if args.more_files.is_empty() {
+        return run_file(args, &args.input);
+    }
+    let files = std::iter::once(&args.input.file).chain(&args.more_files);
+    let mut worst = Exit::Success;
+    for (i, file) in files.enumerate() {
+        let input = InputArgs {
+            file: file.clone(),
+            ..args.input.clone()
+        };
+        if args.format == ReportFormat::Human && args.input.message_format == MessageFormat::Human {
+            if i > 0 {
+                println!();
+            }
+            println!("==> {} <==", file.display());
+        }
+        worst = worst.max(run_file(args, &input));
+    }
+    worst
+}
+
+/// `verify` of one file (`input`; the other options from `args`).
+fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
     let start = Instant::now();
     let mut sources = SourceMap::new();
-    let mut out = Renderer::new(args.input.message_format);
-    let Some(root) = frontend::read(&args.input, &mut sources, &mut out) else {
+    let mut out = Renderer::new(input.message_format);
+    let Some(root) = frontend::read(input, &mut sources, &mut out) else {
         out.summary();
         return Exit::InputError;
     };
@@ -59,7 +85,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
         out.plain_error("z3-params", &e.to_string());
         return Exit::InputError;
     }
-    let mut disk = DiskLoader::new(&args.input.include_dirs);
+    let mut disk = DiskLoader::new(&input.include_dirs);
     let run = ivyc_pipeline::verify::verify(&mut sources, root, &mut disk, &opts);
     if let Some(dir) = &args.dump_smt {
         if let Err(e) = write_dumps(dir, &run.smt_dumps) {
@@ -79,7 +105,7 @@ pub fn run(args: &VerifyArgs) -> Exit {
                 _ => None,
             });
         if let Some((name, trace)) = violation {
-            let file = args.input.file.display().to_string();
+            let file = input.file.display().to_string();
             let doc = crate::trace_file::TraceFile::from_trace(
                 &sources,
                 &file,
@@ -151,11 +177,13 @@ pub fn run(args: &VerifyArgs) -> Exit {
                             &run.liveness,
                             checked,
                             start.elapsed(),
+                            args.detail(),
                         )
                     }
                 }
                 ReportFormat::Json => render::verify_json(
                     &sources,
+                    &input.file,
                     &run.units,
                     &run.liveness,
                     checked,
