@@ -134,6 +134,11 @@ for f in "${files[@]}"; do
                 # bare FAIL line, and exits 1.
                 got=FAIL
                 detail="model checker: FAIL"
+            elif [[ $rc -eq 0 ]] && grep -q 'BMC with bound [0-9]* found a counter-example' <<<"$out"; then
+                # Bounded model checking (method = bmc[N]) prints its
+                # trace and exits 0 without OK.
+                got=FAIL
+                detail="$(grep -m1 'BMC with bound' <<<"$out")"
             else
                 got=ERROR
                 detail="$(first_error "$out")"

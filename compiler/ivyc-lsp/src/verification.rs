@@ -95,6 +95,7 @@ pub fn run(job: &Job) -> Report {
         Ended::Discharged {
             checked,
             model_checked,
+            bounded,
             never_checked,
         } => {
             for c in checked {
@@ -104,19 +105,29 @@ pub fn run(job: &Job) -> Report {
                 }
                 obligations.push(r);
             }
-            for m in model_checked {
+            // Units model checked (`method = mc`) or searched to a bound
+            // (`method = bmc[N]`): a diagnostic on the isolate when they fail.
+            let searched = model_checked
+                .iter()
+                .map(|m| (m.unit, m.status(), "model checking"))
+                .chain(
+                    bounded
+                        .iter()
+                        .map(|b| (b.unit, b.status(), "bounded model checking")),
+                );
+            for (unit, status, how) in searched {
                 if matches!(
-                    m.status(),
+                    status,
                     ivyc_pipeline::Status::CheckFailed | ivyc_pipeline::Status::InternalError
                 ) {
-                    let unit = run.units.get(m.unit);
+                    let unit = run.units.get(unit);
                     let name = unit
                         .and_then(|u| u.name)
                         .map(|n| n.to_string())
                         .unwrap_or_else(|| "this".into());
                     let d = ivyc_base::diagnostic::error(
                         "bmc-violation",
-                        format!("model checking isolate `{name}` found a violation (run `ivyc verify` for the trace)"),
+                        format!("{how} of isolate `{name}` found a violation (run `ivyc verify` for the trace)"),
                     );
                     let d = match unit.and_then(|u| u.span) {
                         Some(s) => d.with_labels(vec![ivyc_base::diagnostic::primary(s, "")]),

@@ -1,6 +1,7 @@
 //! `verify` as one function over data: analyse, lower, optionally search
 //! for a reachable violation first, model check the units whose isolate
-//! asks for it (`attribute method = mc`), build the obligations of the
+//! asks for it (`attribute method = mc`), search the units that ask for
+//! bounded model checking (`method = bmc[N]`), build the obligations of the
 //! others, refuse those outside the decidable fragment, discharge the rest
 //! with Z3 on worker threads, and return everything a report needs.
 
@@ -139,6 +140,50 @@ impl ModelChecked {
     }
 }
 
+/// The verdict of bounded model checking one unit (`attribute method =
+/// bmc[N]`): no violation within `depth` steps is all it claims (ms-ivy's
+/// "BOUNDED" OK), a violation is a real bug.
+pub struct BoundedChecked {
+    /// Index of the unit in the list of units.
+    pub unit: usize,
+    /// The `N` of `bmc[N]`.
+    pub depth: usize,
+    pub run: BmcRun,
+    pub time: Duration,
+}
+
+impl BoundedChecked {
+    pub fn status(&self) -> Status {
+        self.run.status()
+    }
+}
+
+/// The depth of `method = bmc[N]`: `None` for another method, `Err` with
+/// why for a malformed or unsupported `bmc[...]` value.
+fn bmc_method_depth(value: &str) -> Option<Result<usize, String>> {
+    let rest = value.strip_prefix("bmc[")?;
+    let bad = || {
+        Err(format!(
+            "`method = {value}`: expected `bmc[STEPS]`, STEPS a number"
+        ))
+    };
+    let Some((n, after)) = rest.split_once(']') else {
+        return Some(bad());
+    };
+    let Ok(n) = n.trim().parse::<usize>() else {
+        return Some(bad());
+    };
+    if after.is_empty() {
+        Some(Ok(n))
+    } else if after.starts_with('[') && after.ends_with(']') {
+        Some(Err(format!(
+            "with `method = {value}`: unrolling loops a fixed number of times (the second bound)"
+        )))
+    } else {
+        Some(bad())
+    }
+}
+
 /// How a run ended.
 pub enum Ended {
     /// Errors in the input or the request (see `VerifyRun::diagnostics`).
@@ -155,6 +200,8 @@ pub enum Ended {
         checked: Vec<Checked>,
         /// The units model checked instead of split into obligations.
         model_checked: Vec<ModelChecked>,
+        /// The units searched by bounded model checking instead.
+        bounded: Vec<BoundedChecked>,
         /// Assumptions that no isolate proves (an unsound decomposition).
         never_checked: Vec<Diagnostic>,
     },
@@ -188,12 +235,14 @@ impl VerifyRun {
             Ended::Discharged {
                 checked,
                 model_checked,
+                bounded,
                 never_checked,
             } => {
                 let mut s = checked
                     .iter()
                     .map(|c| outcome_status(&c.outcome))
                     .chain(model_checked.iter().map(ModelChecked::status))
+                    .chain(bounded.iter().map(BoundedChecked::status))
                     .max()
                     .unwrap_or(Status::Success);
                 if !never_checked.is_empty() {
@@ -216,6 +265,14 @@ impl VerifyRun {
     pub fn model_checked(&self) -> &[ModelChecked] {
         match &self.ended {
             Ended::Discharged { model_checked, .. } => model_checked,
+            _ => &[],
+        }
+    }
+
+    /// The units searched by bounded model checking (`method = bmc[N]`).
+    pub fn bounded(&self) -> &[BoundedChecked] {
+        match &self.ended {
+            Ended::Discharged { bounded, .. } => bounded,
             _ => &[],
         }
     }
@@ -360,24 +417,33 @@ pub fn verify_cancellable(
         .iter()
         .map(|u| program.isolate_attribute(u.name, "method") == Some("mc"))
         .collect();
-    // Other methods than `mc` and Ivy's default `ic` are refused, never
+    // Units whose isolate asks for bounded model checking (`bmc[N]`).
+    let mut bmc_depth: Vec<Option<usize>> = vec![None; units.len()];
+    // Other methods than these and Ivy's default `ic` are refused, never
     // silently replaced by the inductive check.
     let mut refused = false;
-    for u in &units {
+    for (i, u) in units.iter().enumerate() {
         if let Some(a) = program.isolate_attribute_decl(u.name, "method") {
-            if a.value != "mc" && a.value != "ic" {
-                refused = true;
-                diagnostics.push(
-                    ivyc_mc::McError::Unsupported {
-                        what: format!(
-                            "with `method = {}` (only `mc` and `ic` are supported)",
-                            a.value
-                        ),
-                        span: Some(a.span),
-                    }
-                    .into_diagnostic(),
-                );
-            }
+            let what = match bmc_method_depth(&a.value) {
+                Some(Ok(n)) => {
+                    bmc_depth[i] = Some(n);
+                    continue;
+                }
+                Some(Err(why)) => why,
+                None if a.value == "mc" || a.value == "ic" => continue,
+                None => format!(
+                    "with `method = {}` (only `mc`, `bmc[N]` and `ic` are supported)",
+                    a.value
+                ),
+            };
+            refused = true;
+            diagnostics.push(
+                ivyc_mc::McError::Unsupported {
+                    what,
+                    span: Some(a.span),
+                }
+                .into_diagnostic(),
+            );
         }
     }
     if refused {
@@ -400,10 +466,46 @@ pub fn verify_cancellable(
             }
         }
     }
+    let mut bounded = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let Some(depth) = bmc_depth[i] else { continue };
+        let start = Instant::now();
+        let req = BmcRequest {
+            depth,
+            bounds: &[],
+            // As ms-ivy: no bound on the sorts, only on the steps.
+            unbounded: true,
+            property: None,
+            budget_ms: opts.timeout_ms,
+            debug_corrupt_models: opts.debug_corrupt_models,
+            symmetry: true,
+            progress: None,
+            deadlock: false,
+            liveness: false,
+        };
+        let mut run = bmc::search_units(std::slice::from_ref(u), &req);
+        // The report names the isolate in its own heading.
+        run.show_units = false;
+        if !run.errors.is_empty() {
+            diagnostics.extend(run.errors);
+            timings.model_checking = t.elapsed();
+            return stop(diagnostics, timings);
+        }
+        bounded.push(BoundedChecked {
+            unit: i,
+            depth,
+            run,
+            time: start.elapsed(),
+        });
+    }
     timings.model_checking = t.elapsed();
     let t = Instant::now();
     let mut obligations: Vec<(usize, Obligation)> = Vec::new();
-    for (i, u) in units.iter().enumerate().filter(|(i, _)| !is_mc[*i]) {
+    for (i, u) in units
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !is_mc[*i] && bmc_depth[*i].is_none())
+    {
         let mine = ivyc_vc::obligations(&u.system);
         let n = mine.len();
         obligations.extend(mine.into_iter().map(|o| (i, o)));
@@ -423,7 +525,7 @@ pub fn verify_cancellable(
         }
     }
     timings.obligations = t.elapsed();
-    if obligations.is_empty() && model_checked.is_empty() {
+    if obligations.is_empty() && model_checked.is_empty() && bounded.is_empty() {
         diagnostics.push(nothing_to_verify());
     }
 
@@ -432,8 +534,8 @@ pub fn verify_cancellable(
     let t = Instant::now();
     let unit_outside: Vec<bool> = units
         .iter()
-        .zip(&is_mc)
-        .map(|(u, mc)| !mc && fragment::unit_errors(&u.system).is_some())
+        .zip(is_mc.iter().zip(&bmc_depth))
+        .map(|(u, (mc, bmc))| !mc && bmc.is_none() && fragment::unit_errors(&u.system).is_some())
         .collect();
     let outside: Vec<bool> = obligations
         .iter()
@@ -505,6 +607,7 @@ pub fn verify_cancellable(
         ended: Ended::Discharged {
             checked,
             model_checked,
+            bounded,
             never_checked,
         },
         timings,
@@ -654,6 +757,16 @@ fn nothing_to_verify() -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bmc_methods_are_read_with_their_depth() {
+        assert_eq!(bmc_method_depth("mc"), None);
+        assert_eq!(bmc_method_depth("bmc"), None);
+        assert_eq!(bmc_method_depth("bmc[7]"), Some(Ok(7)));
+        assert!(matches!(bmc_method_depth("bmc[3][2]"), Some(Err(e)) if e.contains("unrolling")));
+        assert!(matches!(bmc_method_depth("bmc[x]"), Some(Err(_))));
+        assert!(matches!(bmc_method_depth("bmc[3"), Some(Err(_))));
+    }
     use ivyc_sema::MemoryLoader;
 
     fn run(text: &str) -> VerifyRun {

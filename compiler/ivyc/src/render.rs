@@ -228,7 +228,7 @@ use ivyc_base::diagnostic::{error as error_diag, primary, secondary};
 use ivyc_base::IntoDiagnostic;
 use ivyc_logic::{Reason, Signature, SymId, Value};
 use ivyc_pipeline::liveness::Liveness;
-use ivyc_pipeline::verify::Checked;
+use ivyc_pipeline::verify::{Checked, VerifyRun};
 use ivyc_sema::lower::Unit;
 use ivyc_vc::{Counterexample, ModelCheck, ObligationKind, Outcome, SymbolTable};
 use std::fmt::Write as _;
@@ -920,15 +920,12 @@ pub fn not_checkable_text(check: &ModelCheck) -> Option<String> {
 }
 
 /// The machine-readable report: one JSON document on stdout.
-pub fn verify_json(
-    sources: &SourceMap,
-    file: &std::path::Path,
-    units: &[Unit],
-    lives: &[Liveness],
-    checked: &[Checked],
-    model_checked: &[ModelChecked],
-    total: Duration,
-) {
+pub fn verify_json(sources: &SourceMap, file: &std::path::Path, run: &VerifyRun, total: Duration) {
+    let units = &run.units;
+    let lives = &run.liveness;
+    let checked = run.checked();
+    let model_checked = run.model_checked();
+    let bounded = run.bounded();
     let obligations: Vec<serde_json::Value> = checked
         .iter()
         .map(|c| {
@@ -985,6 +982,7 @@ pub fn verify_json(
         "file": file.display().to_string(),
         "obligations": obligations,
         "model_checked": model_checked_json(sources, units, model_checked),
+        "bounded": bounded_json(units, bounded),
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
                     "unknown": count("unknown"), "internal_error": count("internal-error"),
                     "time_ms": total.as_millis() as u64},
@@ -1503,7 +1501,7 @@ pub fn bmc_violation_diagnostic(sources: &SourceMap, trace: &Trace) -> Diagnosti
 }
 
 use ivyc_mc::McResult;
-use ivyc_pipeline::verify::ModelChecked;
+use ivyc_pipeline::verify::{BoundedChecked, ModelChecked};
 
 /// The name of a unit for the model-checking lines.
 fn unit_name(units: &[Unit], i: usize) -> String {
@@ -1592,6 +1590,72 @@ pub fn model_checked_report(
         }
         out.line(&s);
     }
+}
+
+/// The units searched by bounded model checking (`method = bmc[N]`):
+/// per unit a heading, the result line, and the trace and diagnostic of a
+/// violation (as `ivyc bmc` prints them).
+pub fn bounded_report(
+    out: &mut Renderer,
+    sources: &SourceMap,
+    units: &[Unit],
+    bounded: &[BoundedChecked],
+) {
+    for b in bounded {
+        out.line(&format!(
+            "isolate {} bounded model checked (method = bmc[{}]: every run of at most {} step{}, sorts of any size)",
+            unit_name(units, b.unit),
+            b.depth,
+            b.depth,
+            plural(b.depth)
+        ));
+        let line = match b.run.units.first().map(|u| &u.result) {
+            Some(BmcResult::NoViolation { .. }) => format!(
+                "  ✓ no violation within {} step{} (bounded: not a proof for longer runs)  {}",
+                b.depth,
+                plural(b.depth),
+                millis(b.time)
+            ),
+            Some(BmcResult::Violation(t)) => format!(
+                "  ✗ a violation is reachable in {} step{}  {}",
+                t.depth,
+                plural(t.depth),
+                millis(b.time)
+            ),
+            Some(BmcResult::Unknown { .. }) | None => format!("  ? undecided  {}", millis(b.time)),
+            Some(BmcResult::InternalError(_)) => format!("  ! internal error  {}", millis(b.time)),
+        };
+        out.line(&line);
+        bmc_run(out, sources, &b.run);
+    }
+    if !bounded.is_empty() && units.len() > bounded.len() {
+        out.line(
+            "note: the isolates with method = bmc[N] are checked to a bound, not proved; what other isolates assume of them rests on that bound (ms-ivy says BOUNDED)",
+        );
+    }
+}
+
+/// The `bounded` entries of `verify --format json`.
+pub fn bounded_json(units: &[Unit], bounded: &[BoundedChecked]) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = bounded
+        .iter()
+        .map(|b| {
+            let (outcome, trace) = match b.run.units.first().map(|u| &u.result) {
+                Some(BmcResult::NoViolation { .. }) => ("no-violation", None),
+                Some(BmcResult::Violation(t)) => ("failed", Some(bmc_trace_text(t))),
+                Some(BmcResult::InternalError(_)) => ("internal-error", None),
+                Some(BmcResult::Unknown { .. }) | None => ("unknown", None),
+            };
+            json!({
+                "isolate": units.get(b.unit).and_then(|u| u.name).map(|n| n.to_string()),
+                "depth": b.depth,
+                "outcome": outcome,
+                "trace_text": trace,
+                "time_ms": b.time.as_millis() as u64,
+            })
+        })
+        .collect();
+    json!(items)
 }
 
 /// The model-checked units as JSON (the `model_checked` field of the

@@ -152,6 +152,7 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
         Ended::Discharged {
             checked,
             model_checked,
+            bounded,
             never_checked,
         } => {
             out.diagnostics(&sources, never_checked);
@@ -169,7 +170,8 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
             match args.format {
                 ReportFormat::Human => {
                     render::model_checked_report(&mut out, &sources, &run.units, model_checked);
-                    if !checked.is_empty() || model_checked.is_empty() {
+                    render::bounded_report(&mut out, &sources, &run.units, bounded);
+                    if !checked.is_empty() || (model_checked.is_empty() && bounded.is_empty()) {
                         render::verify_report(
                             &mut out,
                             &sources,
@@ -181,15 +183,9 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
                         )
                     }
                 }
-                ReportFormat::Json => render::verify_json(
-                    &sources,
-                    &input.file,
-                    &run.units,
-                    &run.liveness,
-                    checked,
-                    model_checked,
-                    start.elapsed(),
-                ),
+                ReportFormat::Json => {
+                    render::verify_json(&sources, &input.file, &run, start.elapsed())
+                }
             }
             if let (Some(depth), ReportFormat::Human) = (args.bmc, args.format) {
                 if checked
