@@ -1,6 +1,6 @@
 //! The ivyc pipeline as a library (the model is rust-analyzer's `ide`
 //! crate): load → check → lower → obligations → fragment → discharge, plus
-//! bounded search and extraction, each returning data — diagnostics as
+//! bounded search, invariant inference and extraction, each returning data — diagnostics as
 //! codespan values with spans, verdicts, counterexamples, traces, files to
 //! write. Nothing here prints, touches the terminal or exits; the command
 //! line (`ivyc`) and the language server render or publish these results.
@@ -15,6 +15,7 @@ pub mod bmc;
 pub mod extract;
 pub mod fragment;
 pub mod front;
+pub mod infer;
 pub mod liveness;
 pub mod loader;
 pub mod status;

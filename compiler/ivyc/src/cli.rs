@@ -30,6 +30,34 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Run the language server (LSP 3.17 over stdin/stdout) for editors.
     Lsp(LspArgs),
+    /// Find invariants that make the program's invariants inductive.
+    Infer(InferArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InferArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Infer for this isolate (programs without isolates only, for now).
+    #[arg(long, value_name = "NAME")]
+    pub isolate: Option<String>,
+    /// Time budget of the whole search, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub time: u64,
+    /// Add the invariants found to the file (marked `# inferred by ivyc infer`).
+    #[arg(long)]
+    pub write: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Literals per candidate clause.
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(1..=4))]
+    pub max_literals: u64,
+    /// Depth of the bounded search that prunes candidates on reachable states.
+    #[arg(long, value_name = "K", default_value_t = 4)]
+    pub depth: usize,
 }
 
 #[derive(Args, Debug, Clone)]

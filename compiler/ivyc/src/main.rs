@@ -7,6 +7,7 @@ mod cli;
 mod exit;
 mod extract;
 mod frontend;
+mod infer;
 mod loader;
 mod lsp;
 mod render;
@@ -77,6 +78,7 @@ fn main() {
         Command::Bmc(args) => bmc::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Infer(args) => infer::run(args),
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.

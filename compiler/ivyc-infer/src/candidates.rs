@@ -1,0 +1,417 @@
+//! Candidate invariants from templates: universally quantified clauses (at
+//! most `max_literals` literals, at most `vars_per_sort` variables of each
+//! uninterpreted sort and `max_vars` in all) over the atoms the state
+//! vocabulary offers: state relations applied to variables and constants,
+//! state functions equal to a variable or a constant, and equalities
+//! between variables and constants. Clauses equal up to a renaming of
+//! variables are generated once; tautologies are not generated.
+
+use ivyc_logic::{Role, SortId, SortKind, SymId, System, Term, Var};
+use std::collections::{BTreeSet, HashSet};
+
+/// The shape of the candidates.
+#[derive(Clone, Debug)]
+pub struct Templates {
+    /// Literals per clause.
+    pub max_literals: usize,
+    /// Variables of one sort in a clause.
+    pub vars_per_sort: usize,
+    /// Variables in a clause.
+    pub max_vars: usize,
+    /// Stop after this many candidates (smallest clauses first).
+    pub limit: usize,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates {
+            max_literals: 3,
+            vars_per_sort: 2,
+            max_vars: 3,
+            limit: 20_000,
+        }
+    }
+}
+
+/// An argument of an atom: variable `i` of a sort, or a constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Arg {
+    Var(SortId, usize),
+    Const(SymId),
+}
+
+/// An atom, before its variables are named.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Atom {
+    /// `r(args)` of a state relation.
+    Rel(SymId, Vec<Arg>),
+    /// `f(args) = v` of a state function (or individual when `args` is
+    /// empty).
+    FunEq(SymId, Vec<Arg>, Arg),
+    /// `a = b`.
+    Eq(Arg, Arg),
+}
+
+impl Atom {
+    fn args(&self) -> Vec<Arg> {
+        match self {
+            Atom::Rel(_, a) => a.clone(),
+            Atom::FunEq(_, a, v) => a.iter().copied().chain([*v]).collect(),
+            Atom::Eq(a, b) => vec![*a, *b],
+        }
+    }
+
+    fn rename(&self, f: &impl Fn(Arg) -> Arg) -> Atom {
+        match self {
+            Atom::Rel(s, a) => Atom::Rel(*s, a.iter().map(|x| f(*x)).collect()),
+            Atom::FunEq(s, a, v) => Atom::FunEq(*s, a.iter().map(|x| f(*x)).collect(), f(*v)),
+            Atom::Eq(a, b) => {
+                let (a, b) = (f(*a), f(*b));
+                // Equality is symmetric: one orientation.
+                if a <= b {
+                    Atom::Eq(a, b)
+                } else {
+                    Atom::Eq(b, a)
+                }
+            }
+        }
+    }
+}
+
+/// Sorts whose elements candidates quantify over: uninterpreted sorts.
+fn quantified(sys: &System, s: SortId) -> bool {
+    matches!(sys.sig.sort_kind(s), SortKind::Uninterpreted)
+}
+
+/// Sorts a candidate atom may mention: uninterpreted, enumerated, bool.
+fn usable(sys: &System, s: SortId) -> bool {
+    matches!(
+        sys.sig.sort_kind(s),
+        SortKind::Uninterpreted | SortKind::Enum(_) | SortKind::Bool
+    )
+}
+
+/// The arguments of sort `s`: its variables and its constants.
+fn args_of(sys: &System, t: &Templates, s: SortId) -> Vec<Arg> {
+    let mut out = Vec::new();
+    if quantified(sys, s) {
+        out.extend((0..t.vars_per_sort).map(|i| Arg::Var(s, i)));
+    }
+    for (id, d) in sys.sig.symbols() {
+        let constant = d.args.is_empty()
+            && d.ret == s
+            && matches!(d.role, Role::State | Role::Rigid | Role::EnumCtor)
+            && !sys.definitions.contains_key(&id);
+        if constant {
+            out.push(Arg::Const(id));
+        }
+    }
+    out
+}
+
+/// Every tuple of arguments for `sorts`.
+fn tuples(sys: &System, t: &Templates, sorts: &[SortId]) -> Vec<Vec<Arg>> {
+    let mut acc: Vec<Vec<Arg>> = vec![Vec::new()];
+    for &s in sorts {
+        let options = args_of(sys, t, s);
+        let mut next = Vec::new();
+        for prefix in &acc {
+            for o in &options {
+                let mut p = prefix.clone();
+                p.push(*o);
+                next.push(p);
+            }
+        }
+        acc = next;
+    }
+    acc
+}
+
+/// The atoms of the templates (each once, up to the symmetry of `=`).
+fn atoms(sys: &System, t: &Templates) -> Vec<Atom> {
+    let mut out: BTreeSet<Atom> = BTreeSet::new();
+    for (id, d) in sys.sig.symbols() {
+        if d.role != Role::State || sys.definitions.contains_key(&id) {
+            continue;
+        }
+        if !d.args.iter().all(|&s| usable(sys, s)) || !usable(sys, d.ret) {
+            continue;
+        }
+        if d.ret == SortId::BOOL {
+            for a in tuples(sys, t, &d.args) {
+                out.insert(Atom::Rel(id, a));
+            }
+        } else {
+            for a in tuples(sys, t, &d.args) {
+                for v in args_of(sys, t, d.ret) {
+                    // `c = c` for an individual is a tautology.
+                    if a.is_empty() && v == Arg::Const(id) {
+                        continue;
+                    }
+                    out.insert(Atom::FunEq(id, a.clone(), v));
+                }
+            }
+        }
+    }
+    // Equalities between the arguments of each quantified sort.
+    for (s, _) in sys.sig.sorts() {
+        if !quantified(sys, s) {
+            continue;
+        }
+        let args = args_of(sys, t, s);
+        for (i, a) in args.iter().enumerate() {
+            for b in &args[i + 1..] {
+                if matches!((a, b), (Arg::Var(..), _) | (_, Arg::Var(..))) {
+                    out.insert(Atom::Eq(*a, *b).rename(&|x| x));
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A literal: an atom index and its polarity.
+type Lit = (usize, bool);
+
+/// The variables a clause uses, as (sort, index) pairs.
+fn clause_vars(atoms: &[Atom], lits: &[Lit]) -> BTreeSet<(SortId, usize)> {
+    let mut vs = BTreeSet::new();
+    for &(a, _) in lits {
+        for arg in atoms[a].args() {
+            if let Arg::Var(s, i) = arg {
+                vs.insert((s, i));
+            }
+        }
+    }
+    vs
+}
+
+/// The clause's canonical form: its literals under the renaming of
+/// variables (within each sort) that gives the smallest sorted list.
+fn canonical(atoms: &[Atom], lits: &[Lit], vars: &BTreeSet<(SortId, usize)>) -> Vec<(Atom, bool)> {
+    let sorts: Vec<SortId> = vars
+        .iter()
+        .map(|(s, _)| *s)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // Every combination of one permutation per sort.
+    let mut perms: Vec<Vec<(SortId, Vec<usize>)>> = vec![Vec::new()];
+    for s in sorts {
+        let n = vars.iter().filter(|(t, _)| *t == s).count();
+        let mut next = Vec::new();
+        for p in &perms {
+            for perm in permutations(n) {
+                let mut q = p.clone();
+                q.push((s, perm));
+                next.push(q);
+            }
+        }
+        perms = next;
+    }
+    let mut best: Option<Vec<(Atom, bool)>> = None;
+    for p in perms {
+        let f = |x: Arg| match x {
+            Arg::Var(s, i) => p
+                .iter()
+                .find(|(t, _)| *t == s)
+                .and_then(|(_, perm)| perm.get(i).copied())
+                .map_or(x, |j| Arg::Var(s, j)),
+            c => c,
+        };
+        let mut form: Vec<(Atom, bool)> = lits
+            .iter()
+            .map(|&(a, pos)| (atoms[a].rename(&f), pos))
+            .collect();
+        form.sort();
+        if best.as_ref().is_none_or(|b| form < *b) {
+            best = Some(form);
+        }
+    }
+    best.unwrap_or_default()
+}
+
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![Vec::new()];
+    }
+    let mut out = Vec::new();
+    for p in permutations(n - 1) {
+        for i in 0..=p.len() {
+            let mut q = p.clone();
+            q.insert(i, n - 1);
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// The name of variable `i` of sort `s`: the sort's initial in capitals
+/// and the index (`N0`, `N1` for `node`); sorts sharing an initial get
+/// their full names.
+fn var_name(sys: &System, s: SortId, i: usize) -> String {
+    let name = sys.sig.sort_name(s);
+    let base = name.rsplit('.').next().unwrap_or(name);
+    let initial: String = base
+        .chars()
+        .find(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_uppercase().to_string())
+        .unwrap_or_else(|| "X".into());
+    let shared = sys.sig.sorts().any(|(t, _)| {
+        t != s && quantified(sys, t) && {
+            let n = sys.sig.sort_name(t);
+            let b = n.rsplit('.').next().unwrap_or(n);
+            b.chars()
+                .find(|c| c.is_ascii_alphabetic())
+                .map(|c| c.to_ascii_uppercase().to_string())
+                == Some(initial.clone())
+        }
+    });
+    let stem = if shared {
+        base.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase()
+    } else {
+        initial
+    };
+    format!("{stem}{i}")
+}
+
+fn arg_term(sys: &System, a: Arg) -> Term {
+    match a {
+        Arg::Var(s, i) => Term::var(Var::new(&var_name(sys, s, i), s)),
+        Arg::Const(c) => Term::constant(c),
+    }
+}
+
+fn atom_term(sys: &System, a: &Atom) -> Term {
+    match a {
+        Atom::Rel(r, args) => Term::app(*r, args.iter().map(|x| arg_term(sys, *x)).collect()),
+        Atom::FunEq(f, args, v) => Term::eq(
+            Term::app(*f, args.iter().map(|x| arg_term(sys, *x)).collect()),
+            arg_term(sys, *v),
+        ),
+        Atom::Eq(a, b) => Term::eq(arg_term(sys, *a), arg_term(sys, *b)),
+    }
+}
+
+/// The closed formula of a canonical clause: `forall vars. l1 | l2 | ...`.
+fn clause_term(sys: &System, form: &[(Atom, bool)], vars: &BTreeSet<(SortId, usize)>) -> Term {
+    let body = Term::or(form.iter().map(|(a, pos)| {
+        let t = atom_term(sys, a);
+        if *pos {
+            t
+        } else {
+            Term::not(t)
+        }
+    }));
+    let vs: Vec<Var> = vars
+        .iter()
+        .map(|&(s, i)| Var::new(&var_name(sys, s, i), s))
+        .collect();
+    if vs.is_empty() {
+        body
+    } else {
+        Term::forall(vs, body)
+    }
+}
+
+/// The candidate clauses of `sys`, smallest first, at most `t.limit`.
+pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
+    let atoms = atoms(sys, t);
+    let lits: Vec<Lit> = (0..atoms.len())
+        .flat_map(|a| [(a, true), (a, false)])
+        .collect();
+    let mut seen: HashSet<Vec<(Atom, bool)>> = HashSet::new();
+    let mut out = Vec::new();
+    // Clauses as increasing index lists into `lits`, by size.
+    let mut frontier: Vec<Vec<usize>> = vec![Vec::new()];
+    for _size in 1..=t.max_literals {
+        let mut next = Vec::new();
+        for c in &frontier {
+            let from = c.last().map_or(0, |l| l + 1);
+            for j in from..lits.len() {
+                // Not `p | ~p`, and no atom twice.
+                if c.iter().any(|&i| lits[i].0 == lits[j].0) {
+                    continue;
+                }
+                let mut d = c.clone();
+                d.push(j);
+                let ls: Vec<Lit> = d.iter().map(|&i| lits[i]).collect();
+                let vars = clause_vars(&atoms, &ls);
+                if vars.len() > t.max_vars {
+                    continue;
+                }
+                next.push(d.clone());
+                // Variables of a sort must be numbered from 0 without gaps
+                // (another numbering is the same clause renamed).
+                let dense = vars
+                    .iter()
+                    .all(|&(s, i)| i == 0 || vars.contains(&(s, i - 1)));
+                if !dense {
+                    continue;
+                }
+                let form = canonical(&atoms, &ls, &vars);
+                if seen.insert(form.clone()) {
+                    out.push(clause_term(sys, &form, &vars));
+                    if out.len() >= t.limit {
+                        return out;
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_logic::{Signature, SymbolDecl};
+
+    fn lock_system() -> System {
+        let mut sig = Signature::new();
+        let node = sig.add_uninterpreted_sort("node");
+        sig.add_symbol(SymbolDecl::new(
+            ivyc_base::Symbol::intern("holds"),
+            vec![node],
+            SortId::BOOL,
+            Role::State,
+        ));
+        System::new(sig)
+    }
+
+    #[test]
+    fn clauses_are_generated_once_up_to_renaming() {
+        let sys = lock_system();
+        let t = Templates {
+            max_literals: 2,
+            ..Templates::default()
+        };
+        let cands = enumerate(&sys, &t);
+        let texts: Vec<String> = cands.iter().map(|c| c.pretty(&sys.sig)).collect();
+        let unique: HashSet<&String> = texts.iter().collect();
+        assert_eq!(unique.len(), texts.len(), "{texts:#?}");
+        // `holds(N0)`, `~holds(N0)`, `N0 = N1`, `N0 ~= N1` and the mutex
+        // clause `~holds(N0) | ~holds(N1)` (once, whichever variable
+        // comes first) are among them.
+        let mutex = texts
+            .iter()
+            .filter(|t| t.contains("~holds(N0)") && t.contains("~holds(N1)"))
+            .count();
+        assert_eq!(mutex, 1, "{texts:#?}");
+        assert!(texts.iter().any(|t| t.contains("N0 = N1")), "{texts:#?}");
+    }
+
+    #[test]
+    fn the_limit_keeps_the_smallest_clauses() {
+        let sys = lock_system();
+        let t = Templates {
+            limit: 3,
+            ..Templates::default()
+        };
+        assert_eq!(enumerate(&sys, &t).len(), 3);
+    }
+}

@@ -1,0 +1,59 @@
+//! Removing candidates the others do not need: greedily, largest clauses
+//! first, a candidate is left out when the program's invariants and the
+//! remaining candidates are still inductive without it (every query of
+//! the initializer and of each action unsat).
+
+use crate::houdini::{post_invariants, representatives};
+use crate::with_candidates;
+use ivyc_logic::{Answer, Solver, System, Term};
+use std::time::Instant;
+
+/// Whether the program's invariants with the `alive` candidates are
+/// inductive (`None`: the solver could not decide).
+fn inductive(
+    sys: &System,
+    cands: &[Term],
+    alive: &[bool],
+    solver: &mut impl Solver,
+    timeout_ms: u64,
+) -> Option<bool> {
+    let s = with_candidates(sys, cands, alive);
+    let obs = ivyc_vc::obligations(&s);
+    for ob in representatives(&obs) {
+        let goal = Term::and(post_invariants(&s, ob));
+        match solver.check(&ob.sig, &ob.hypotheses, &goal, timeout_ms) {
+            Answer::Unsat => {}
+            Answer::Sat(_) => return Some(false),
+            Answer::Unknown(_) => return None,
+        }
+    }
+    Some(true)
+}
+
+/// Drops from `alive` the candidates not needed (until `deadline`);
+/// returns how many were dropped. `alive` must be inductive on entry.
+pub fn reduce(
+    sys: &System,
+    cands: &[Term],
+    alive: &mut [bool],
+    solver: &mut impl Solver,
+    timeout_ms: u64,
+    deadline: Instant,
+) -> usize {
+    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| alive[i]).collect();
+    // Largest first: the small clauses are the readable ones.
+    order.sort_by_key(|&i| std::cmp::Reverse(cands[i].size()));
+    let mut dropped = 0;
+    for i in order {
+        if Instant::now() >= deadline {
+            break;
+        }
+        alive[i] = false;
+        if inductive(sys, cands, alive, solver, timeout_ms) == Some(true) {
+            dropped += 1;
+        } else {
+            alive[i] = true;
+        }
+    }
+    dropped
+}

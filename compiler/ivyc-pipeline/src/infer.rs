@@ -1,0 +1,305 @@
+//! `infer` as one function over data: analyse and lower the program, then
+//! find additional invariants with ivyc-infer (candidates from templates,
+//! pruned on reachable states, Houdini, reduction) using Z3, and re-verify
+//! the program with them added, by the normal `verify` (fragment check
+//! included), before anything is reported as found.
+
+use std::time::{Duration, Instant};
+
+use ivyc_base::diagnostic::error as error_diag;
+use ivyc_base::{Diagnostic, FileId, SourceMap};
+use ivyc_bmc::Trace;
+use ivyc_infer::{HoudiniResult, SampleResult, Templates};
+use ivyc_logic::{System, Term};
+use ivyc_sema::SourceLoader;
+use ivyc_smt::{Z3Incremental, Z3Options, Z3Solver};
+
+use crate::verify::{self, VerifyOptions};
+use crate::{front, Status};
+
+/// What to infer with.
+#[derive(Clone, Debug)]
+pub struct InferOptions {
+    /// Infer for this isolate (`this` for what no isolate covers).
+    pub isolate: Option<String>,
+    /// The whole search's time budget.
+    pub time: Duration,
+    /// Depth of the bounded search that prunes candidates.
+    pub sample_depth: usize,
+    pub templates: Templates,
+    /// Solver time limit per query in milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for InferOptions {
+    fn default() -> Self {
+        InferOptions {
+            isolate: None,
+            time: Duration::from_secs(60),
+            sample_depth: 4,
+            templates: Templates::default(),
+            timeout_ms: 10_000,
+        }
+    }
+}
+
+/// Counts and times of one run, for the report.
+#[derive(Clone, Debug, Default)]
+pub struct InferStats {
+    pub candidates: usize,
+    pub after_sampling: usize,
+    pub sampling_rounds: usize,
+    pub after_houdini: usize,
+    pub houdini_rounds: usize,
+    pub after_reduction: usize,
+    pub sampling: Duration,
+    pub houdini: Duration,
+    pub reduction: Duration,
+    pub verification: Duration,
+}
+
+/// How an `infer` run ended.
+pub enum Inferred {
+    /// Errors in the input or the request (see `InferRun::diagnostics`).
+    InputErrors,
+    /// The program's invariants are already inductive.
+    AlreadyInductive,
+    /// These invariants (Ivy text, one per line) make the program verify;
+    /// `text` is the program with them added, verified by `verify`.
+    Found {
+        invariants: Vec<String>,
+        text: String,
+    },
+    /// An invariant or assertion of the program fails in a reachable state.
+    Violated(Box<Trace>),
+    /// No invariant was found: why, and the candidates left (the best
+    /// partial invariant: inductive with the program's invariants when
+    /// `why` says the templates are too weak, unchecked otherwise).
+    NotFound { why: String, partial: Vec<String> },
+    /// The invariants found did not pass `verify` (a bug in ivyc's
+    /// inference: nothing is claimed); the verdict it gave.
+    NotVerified {
+        invariants: Vec<String>,
+        status: Status,
+    },
+}
+
+/// Everything one `infer` run found.
+pub struct InferRun {
+    pub diagnostics: Vec<Diagnostic>,
+    pub outcome: Inferred,
+    pub stats: InferStats,
+}
+
+impl InferRun {
+    /// The exit status: success when invariants were found (or none were
+    /// needed), a failed check for a reachable violation, undecided when
+    /// none were found.
+    pub fn status(&self) -> Status {
+        match &self.outcome {
+            Inferred::InputErrors => Status::InputError,
+            Inferred::AlreadyInductive | Inferred::Found { .. } => Status::Success,
+            Inferred::Violated(_) => Status::CheckFailed,
+            Inferred::NotFound { .. } => Status::Undecided,
+            Inferred::NotVerified { .. } => Status::InternalError,
+        }
+    }
+}
+
+fn input_errors(diagnostics: Vec<Diagnostic>) -> InferRun {
+    InferRun {
+        diagnostics,
+        outcome: Inferred::InputErrors,
+        stats: InferStats::default(),
+    }
+}
+
+/// The system to infer for: the one unit of the program (or of the
+/// isolate asked for).
+fn the_system(
+    program: &ivyc_sema::Program,
+    isolate: Option<&str>,
+) -> Result<System, Vec<Diagnostic>> {
+    let units = front::units(program)?;
+    let units = front::select_isolate(units, isolate).map_err(|d| vec![d])?;
+    match units.as_slice() {
+        [u] if u.name.is_none() => Ok(u.system.clone()),
+        [u] => Err(vec![error_diag(
+            "unsupported",
+            format!(
+                "unsupported: `infer` for an isolate (`{}`): the invariants found would have to be placed inside it; infer works on programs without isolates",
+                u.name.map(|n| n.to_string()).unwrap_or_default()
+            ),
+        )]),
+        _ => Err(vec![error_diag(
+            "unsupported",
+            "unsupported: `infer` for a program with several isolates; infer works on programs without isolates",
+        )]),
+    }
+}
+
+/// `invariant [inferred_N] formula` lines for the live candidates.
+fn invariant_lines(sys: &System, cands: &[Term], alive: &[bool]) -> Vec<String> {
+    cands
+        .iter()
+        .zip(alive)
+        .filter(|(_, a)| **a)
+        .enumerate()
+        .map(|(k, (c, _))| format!("invariant [inferred_{}] {}", k + 1, c.pretty(&sys.sig)))
+        .collect()
+}
+
+/// Infer invariants for the program rooted at `root` (already in
+/// `sources`).
+pub fn infer(
+    sources: &mut SourceMap,
+    root: FileId,
+    loader: &mut dyn SourceLoader,
+    opts: &InferOptions,
+) -> InferRun {
+    let start = Instant::now();
+    let deadline = start + opts.time;
+    let analysis = front::analyse(sources, root, loader);
+    let mut diagnostics = analysis.diagnostics;
+    let Some(program) = analysis.program else {
+        return input_errors(diagnostics);
+    };
+    let sys = match the_system(&program, opts.isolate.as_deref()) {
+        Ok(s) => s,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return input_errors(diagnostics);
+        }
+    };
+    let mut stats = InferStats::default();
+    let mut solver = Z3Solver::with_options(Z3Options::default());
+    // Nothing to do when the program's own invariants are inductive.
+    if matches!(
+        ivyc_infer::houdini(&sys, &[], &mut [], &mut solver, opts.timeout_ms, deadline),
+        HoudiniResult::Inductive { .. }
+    ) {
+        return InferRun {
+            diagnostics,
+            outcome: Inferred::AlreadyInductive,
+            stats,
+        };
+    }
+    let cands = ivyc_infer::enumerate(&sys, &opts.templates);
+    let mut alive = vec![true; cands.len()];
+    stats.candidates = cands.len();
+    // Prune on reachable states: at most half the budget.
+    let t = Instant::now();
+    let sample_deadline = t + deadline.saturating_duration_since(t) / 2;
+    let sampled = ivyc_infer::sample(
+        &sys,
+        &cands,
+        &mut alive,
+        opts.sample_depth,
+        sample_deadline,
+        || {
+            Z3Incremental::with_options(Z3Options {
+                minimize: false,
+                ..Z3Options::default()
+            })
+        },
+    );
+    stats.sampling = t.elapsed();
+    stats.sampling_rounds = match sampled {
+        SampleResult::Done { rounds }
+        | SampleResult::OutOfTime { rounds }
+        | SampleResult::Undecided { rounds } => rounds,
+        SampleResult::RealBug(trace) => {
+            stats.after_sampling = alive.iter().filter(|a| **a).count();
+            return InferRun {
+                diagnostics,
+                outcome: Inferred::Violated(trace),
+                stats,
+            };
+        }
+    };
+    stats.after_sampling = alive.iter().filter(|a| **a).count();
+    let t = Instant::now();
+    let fixed = ivyc_infer::houdini(
+        &sys,
+        &cands,
+        &mut alive,
+        &mut solver,
+        opts.timeout_ms,
+        deadline,
+    );
+    stats.houdini = t.elapsed();
+    stats.after_houdini = alive.iter().filter(|a| **a).count();
+    match fixed {
+        HoudiniResult::Inductive { rounds } => stats.houdini_rounds = rounds,
+        HoudiniResult::TooWeak { label, action } => {
+            let what = label.map_or("an invariant".to_string(), |l| format!("invariant [{l}]"));
+            let step = action.map_or("the initializer".to_string(), |a| format!("action `{a}`"));
+            return InferRun {
+                diagnostics,
+                outcome: Inferred::NotFound {
+                    why: format!(
+                        "{what} is not preserved by {step} even with every candidate that is (the templates are too weak: try more literals or variables)"
+                    ),
+                    partial: invariant_lines(&sys, &cands, &alive),
+                },
+                stats,
+            };
+        }
+        HoudiniResult::Stopped { rounds, why } => {
+            stats.houdini_rounds = rounds;
+            return InferRun {
+                diagnostics,
+                outcome: Inferred::NotFound {
+                    why,
+                    partial: invariant_lines(&sys, &cands, &alive),
+                },
+                stats,
+            };
+        }
+    }
+    // Keep only what is needed, while time allows.
+    let t = Instant::now();
+    ivyc_infer::reduce(
+        &sys,
+        &cands,
+        &mut alive,
+        &mut solver,
+        opts.timeout_ms,
+        deadline,
+    );
+    stats.reduction = t.elapsed();
+    stats.after_reduction = alive.iter().filter(|a| **a).count();
+    let invariants = invariant_lines(&sys, &cands, &alive);
+    // The normal pipeline must prove the program with them.
+    let t = Instant::now();
+    let text = with_invariants(sources.source(root), &invariants);
+    let mut again = SourceMap::new();
+    let id = again.add(sources.name(root).to_string(), text.clone());
+    let run = verify::verify(&mut again, id, loader, &VerifyOptions::default());
+    stats.verification = t.elapsed();
+    let status = run.status();
+    let outcome = if status == Status::Success {
+        Inferred::Found { invariants, text }
+    } else {
+        Inferred::NotVerified { invariants, status }
+    };
+    InferRun {
+        diagnostics,
+        outcome,
+        stats,
+    }
+}
+
+/// The program text with `invariants` appended at the end, marked.
+pub fn with_invariants(text: &str, invariants: &[String]) -> String {
+    let mut out = text.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push('\n');
+    for inv in invariants {
+        out.push_str(inv);
+        out.push_str("  # inferred by ivyc infer\n");
+    }
+    out
+}
