@@ -404,7 +404,11 @@ pub fn verify_report(
         let mut line = format!(
             "{indent}  {mark} {}  {}",
             obligation_line(sources, c),
-            millis(c.time)
+            if c.cached {
+                "cached".to_string()
+            } else {
+                millis(c.time)
+            }
         );
         if let Outcome::Unknown(r) = &c.outcome {
             let _ = write!(line, "  unknown: {}", reason_text(r));
@@ -455,11 +459,16 @@ pub fn verify_report(
         .filter(|c| matches!(c.outcome, Outcome::InternalError(_)))
         .count();
     let unknown = checked.len() - proved - failed - internal;
+    let cached = checked.iter().filter(|c| c.cached).count();
     let mut summary = format!(
-        "{} obligation{}: {proved} proved, {failed} failed",
+        "{} obligation{}: {proved} proved",
         checked.len(),
         plural(checked.len())
     );
+    if cached > 0 {
+        let _ = write!(summary, " ({cached} from cache)");
+    }
+    let _ = write!(summary, ", {failed} failed");
     if unknown > 0 {
         let _ = write!(summary, ", {unknown} unknown");
     }
@@ -891,6 +900,7 @@ pub fn verify_json(
                 "outcome": outcome,
                 "outside_fragment": c.outside_fragment,
                 "time_ms": c.time.as_millis() as u64,
+                "cached": c.cached,
                 "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
                 "reason": if outcome == "unknown" { detail.clone() } else { serde_json::Value::Null },
                 "internal_error": if outcome == "internal-error" { detail } else { serde_json::Value::Null },
@@ -925,6 +935,7 @@ pub fn verify_json(
         "model_checked": model_checked_json(sources, units, model_checked),
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
                     "unknown": count("unknown"), "internal_error": count("internal-error"),
+                    "cached": checked.iter().filter(|c| c.cached).count(),
                     "time_ms": total.as_millis() as u64},
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
