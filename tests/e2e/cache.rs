@@ -89,12 +89,26 @@ impl Case {
         (code, doc)
     }
 
-    /// The cache's entry files.
-    fn entries(&self) -> Vec<PathBuf> {
+    /// The cache's files.
+    fn files(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();
         collect_files(&self.cache(), &mut out);
         out.sort();
         out
+    }
+
+    /// The keys stored (the lines of the packs that are keys).
+    fn keys(&self) -> usize {
+        self.files()
+            .iter()
+            .map(|f| {
+                std::fs::read_to_string(f)
+                    .unwrap_or_default()
+                    .lines()
+                    .filter(|l| l.len() == 64)
+                    .count()
+            })
+            .sum()
     }
 }
 
@@ -190,7 +204,7 @@ fn a_second_run_takes_every_proof_from_the_cache() {
     assert_eq!(obligations(&cold).len(), 12);
     assert_eq!(cached_count(&cold), 0);
     assert!(obligations(&cold).iter().all(|o| o["cached"] == false));
-    assert_eq!(case.entries().len(), 12, "one entry per proof");
+    assert_eq!(case.keys(), 12, "one key per proof");
 
     let (code, warm) = case.json(&[]);
     assert_eq!(code, 0, "{warm}");
@@ -241,10 +255,10 @@ fn no_cache_solves_everything_and_writes_nothing() {
     let (code, doc) = case.json(&["--no-cache"]);
     assert_eq!(code, 0);
     assert_eq!(cached_count(&doc), 0);
-    assert!(case.entries().is_empty());
+    assert!(case.files().is_empty());
     // With a warm cache, --no-cache still solves every obligation.
     case.json(&[]);
-    assert_eq!(case.entries().len(), 12);
+    assert_eq!(case.keys(), 12);
     let (_, doc) = case.json(&["--no-cache"]);
     assert_eq!(cached_count(&doc), 0);
     // IVYC_NO_CACHE=1 is the same.
@@ -259,30 +273,39 @@ fn no_cache_solves_everything_and_writes_nothing() {
 }
 
 #[test]
-fn a_corrupt_entry_is_a_miss_and_is_written_again() {
-    let case = Case::new(LOCK);
-    case.json(&[]);
-    let entries = case.entries();
-    assert_eq!(entries.len(), 12);
-    // Damage every entry differently: empty, truncated, garbage, or the
-    // content of another entry.
-    for (i, e) in entries.iter().enumerate() {
-        let text = std::fs::read(e).expect("entry");
-        let damaged: Vec<u8> = match i % 4 {
-            0 => Vec::new(),
-            1 => text[..text.len() / 2].to_vec(),
-            2 => b"\xff\xfe not an entry".to_vec(),
-            _ => std::fs::read(&entries[(i + 1) % entries.len()]).expect("entry"),
-        };
-        std::fs::write(e, damaged).expect("damage");
+fn a_corrupt_cache_is_a_miss_and_is_written_again() {
+    for damage in ["empty", "truncated", "garbage", "flipped"] {
+        let case = Case::new(LOCK);
+        case.json(&[]);
+        let packs = case.files();
+        assert_eq!(packs.len(), 1, "{packs:?}");
+        for p in &packs {
+            let text = std::fs::read(p).expect("pack");
+            let damaged: Vec<u8> = match damage {
+                "empty" => Vec::new(),
+                "truncated" => text[..text.len() / 2].to_vec(),
+                "garbage" => b"\xff\xfe not a pack".to_vec(),
+                _ => {
+                    // One hex digit of a key changed.
+                    let mut t = text.clone();
+                    t[20] = if t[20] == b'0' { b'1' } else { b'0' };
+                    t
+                }
+            };
+            std::fs::write(p, damaged).expect("damage");
+        }
+        let (code, doc) = case.json(&[]);
+        assert_eq!(code, 0, "{doc}");
+        assert_eq!(cached_count(&doc), 0, "{damage}");
+        assert!(obligations(&doc).iter().all(|o| o["outcome"] == "proved"));
+        let (_, doc) = case.json(&[]);
+        assert_eq!(
+            cached_count(&doc),
+            12,
+            "{damage}: the proofs were written again"
+        );
+        assert_eq!(case.files().len(), 1, "{damage}: the damaged pack is gone");
     }
-    let (code, doc) = case.json(&[]);
-    assert_eq!(code, 0, "{doc}");
-    // Every entry is a miss (the last one got the emptied first one).
-    assert_eq!(cached_count(&doc), 0);
-    assert!(obligations(&doc).iter().all(|o| o["outcome"] == "proved"));
-    let (_, doc) = case.json(&[]);
-    assert_eq!(cached_count(&doc), 12, "the entries were written again");
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! timeouts and errors are never stored.
 //!
 //! [`key`] owns the canonical hash of a query, [`store`] the files on
-//! disk; this module decides where the cache lives and what goes in.
+//! disk (packs of keys); this module decides where the cache lives and
+//! what goes in.
 
 pub mod key;
 pub mod store;
@@ -45,9 +46,11 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// The cache in `dir`, read (a missing or unreadable directory is an
+    /// empty cache).
     pub fn new(dir: &std::path::Path, ctx: &KeyContext) -> Cache {
         Cache {
-            store: Store::new(dir),
+            store: Store::open(dir),
             keys: Keys::new(ctx),
         }
     }
@@ -63,22 +66,17 @@ impl Cache {
     }
 
     /// Records the proofs among `outcomes` (the others are not stored).
-    /// The first write error is returned; the other entries are still
-    /// tried.
     pub fn record<'a>(
         &self,
         results: impl IntoIterator<Item = (&'a Key, &'a Outcome)>,
     ) -> Result<(), (PathBuf, std::io::Error)> {
-        let mut first = Ok(());
-        for (k, o) in results {
-            if matches!(o, Outcome::Proved) {
-                if let Err(e) = self.store.record_proved(k) {
-                    if first.is_ok() {
-                        first = Err((self.store.dir().to_path_buf(), e));
-                    }
-                }
-            }
-        }
-        first
+        let proved: Vec<Key> = results
+            .into_iter()
+            .filter(|(_, o)| matches!(o, Outcome::Proved))
+            .map(|(k, _)| *k)
+            .collect();
+        self.store
+            .record_proved(&proved)
+            .map_err(|e| (self.store.dir().to_path_buf(), e))
     }
 }
