@@ -957,6 +957,7 @@ pub fn timings(
         ("lowering", t.lowering),
         ("obligations", t.obligations),
         ("fragment check", t.fragment),
+        ("cache (keys, read, write)", t.cache),
         ("solving (wall)", t.solving),
         ("report", report),
     ];
