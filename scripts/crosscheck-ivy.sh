@@ -28,6 +28,8 @@
 # Env:   IVY_TIMEOUT  seconds allowed per ms-ivy run (default 600)
 
 set -euo pipefail
+# Every run solves every obligation (no verification cache, docs/cache.md).
+export IVYC_NO_CACHE=1
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -20,6 +20,8 @@
 #   --timeout SECS   time limit per program (default 60)
 #   --nice           run ivyc under nice
 set -euo pipefail
+# Every run solves every obligation (no verification cache, docs/cache.md).
+export IVYC_NO_CACHE=1
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -21,10 +21,15 @@ pub fn repo_root() -> PathBuf {
         .expect("repo root")
 }
 
-/// A command running the real `ivyc` binary from the repo root.
+/// A command running the real `ivyc` binary from the repo root, without
+/// the verification cache (`IVYC_NO_CACHE=1`): every run solves every
+/// obligation, whatever earlier runs left in the user's cache; the cache's
+/// own tests (`tests/e2e/cache.rs`) remove the variable and give each run
+/// a temporary `IVYC_CACHE_DIR`.
 pub fn ivyc_command() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ivyc"));
     c.current_dir(repo_root());
+    c.env("IVYC_NO_CACHE", "1");
     c
 }
 

@@ -20,6 +20,7 @@
 //! replaces the file argument ivyc gets last otherwise: `tests/data/bmc`
 //! runs `ivyc bmc` over the examples this way.
 
+mod cache;
 #[path = "../common/mod.rs"]
 mod common;
 mod frictions;

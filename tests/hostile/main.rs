@@ -37,6 +37,7 @@ fn ivyc(dir: &Path, args: &[&str]) -> Run {
     let out_path = dir.join(".stdout");
     let err_path = dir.join(".stderr");
     let mut child = Command::new(env!("CARGO_BIN_EXE_ivyc"))
+        .env("IVYC_NO_CACHE", "1")
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -375,6 +376,7 @@ fn cpp_keywords_and_double_underscores_compile() {
 fn closed_stdout_is_not_an_internal_error() {
     let root = common::repo_root();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ivyc"))
+        .env("IVYC_NO_CACHE", "1")
         .args(["verify", "--format", "json", "examples/lock_server.ivy"])
         .current_dir(&root)
         .stdin(Stdio::null())

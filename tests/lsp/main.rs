@@ -69,7 +69,18 @@ fn read_messages(stdout: impl Read + Send + 'static) -> Receiver<Value> {
 
 impl Client {
     fn start() -> Client {
-        let mut child = common::ivyc_command()
+        Client::start_with(common::ivyc_command())
+    }
+
+    /// A server with the verification cache in `dir` (docs/cache.md).
+    fn start_with_cache(dir: &std::path::Path) -> Client {
+        let mut cmd = common::ivyc_command();
+        cmd.env_remove("IVYC_NO_CACHE").env("IVYC_CACHE_DIR", dir);
+        Client::start_with(cmd)
+    }
+
+    fn start_with(mut cmd: std::process::Command) -> Client {
+        let mut child = cmd
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -389,4 +400,66 @@ fn an_editor_session() {
     let status = c.child.wait().expect("ivyc lsp exits");
     assert_eq!(status.code(), Some(0));
     insta::assert_snapshot!(c.transcript.join("\n"));
+}
+
+/// Saving again takes the proofs from the verification cache shared with
+/// the command line; an edited action's obligations are solved again.
+#[test]
+fn saving_again_uses_the_cache() {
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut c = Client::start_with_cache(cache.path());
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    let ring = c.text("ring.ivy");
+    let uri = c.uri("ring.ivy");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "ivy", "version": 1, "text": ring}}),
+    );
+    let totals = |c: &mut Client| {
+        let m = c.until(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(" obligations: "))
+        });
+        m["params"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let save = |c: &mut Client| {
+        c.notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": c.uri("ring.ivy")}}),
+        )
+    };
+    save(&mut c);
+    let first = totals(&mut c);
+    assert!(
+        first.ends_with("2 obligations: 2 proved, 0 failed, 0 undecided"),
+        "{first}"
+    );
+    save(&mut c);
+    let second = totals(&mut c);
+    assert!(
+        second.ends_with("2 obligations: 2 proved (2 from cache), 0 failed, 0 undecided"),
+        "{second}"
+    );
+    // The command line finds the same proofs.
+    let out = common::ivyc_command()
+        .env_remove("IVYC_NO_CACHE")
+        .env("IVYC_CACHE_DIR", cache.path())
+        .args(["verify", "tests/lsp/data/ring.ivy"])
+        .output()
+        .expect("run ivyc");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(2 from cache)"), "{text}");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().expect("ivyc lsp exits");
+    assert_eq!(status.code(), Some(0));
 }

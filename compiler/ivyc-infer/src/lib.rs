@@ -4,8 +4,9 @@
 //! vocabulary are enumerated from templates derived from the sorts
 //! (`candidates`), those false in some reachable state of a small bounded
 //! instance are dropped (`sample`, with the bounded search of ivyc-bmc),
-//! a Houdini fixed point drops those not preserved (`houdini`), and a
-//! greedy pass removes the ones the rest do not need (`reduce`). The
+//! a Houdini fixed point drops those not preserved (`houdini`), and
+//! the ones that follow from the others, then the ones the rest do not
+//! need to be inductive, are removed (`reduce`). The
 //! result is re-verified by the caller's normal pipeline before it is
 //! reported. See docs/infer.md.
 
@@ -16,7 +17,7 @@ pub mod sample;
 
 pub use candidates::{enumerate, Templates};
 pub use houdini::{houdini, HoudiniResult};
-pub use reduce::reduce;
+pub use reduce::{drop_implied, reduce};
 pub use sample::{sample, SampleResult};
 
 use ivyc_logic::{Property, System, Term};

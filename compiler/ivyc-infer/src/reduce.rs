@@ -57,3 +57,46 @@ pub fn reduce(
     }
     dropped
 }
+
+/// Drops from `alive` the candidates that follow from the axioms, the
+/// program's invariants and the other live candidates (largest first, so
+/// the small clauses that imply the large ones stay); returns how many.
+/// The set stays inductive: what is dropped holds in every state the rest
+/// allows.
+pub fn drop_implied(
+    sys: &System,
+    cands: &[Term],
+    alive: &mut [bool],
+    solver: &mut impl Solver,
+    timeout_ms: u64,
+    deadline: Instant,
+) -> usize {
+    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| alive[i]).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cands[i].size()));
+    let mut dropped = 0;
+    for i in order {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let hyps: Vec<Term> = sys
+            .axioms
+            .iter()
+            .chain(&sys.properties)
+            .chain(&sys.lemmas)
+            .chain(&sys.invariants)
+            .map(|p| p.formula.clone())
+            .chain(
+                cands
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i && alive[*j])
+                    .map(|(_, c)| c.clone()),
+            )
+            .collect();
+        if solver.is_unsat(&sys.sig, &hyps, &cands[i], timeout_ms) {
+            alive[i] = false;
+            dropped += 1;
+        }
+    }
+    dropped
+}

@@ -70,6 +70,8 @@ pub fn run(job: &Job) -> Report {
             .map(|n| n.get())
             .unwrap_or(1)
             .min(4),
+        // Saving again re-solves only what changed (docs/cache.md).
+        cache_dir: ivyc_pipeline::cache::configured_dir(),
         ..VerifyOptions::default()
     };
     let run = verify::verify_cancellable(&mut sources, root, &mut loader, &opts, &job.cancel);
@@ -140,10 +142,16 @@ pub fn run(job: &Job) -> Report {
                 diagnostics.push(convert::diagnostic(&files, d));
             }
             let count = |s| obligations.iter().filter(|o| o.status == s).count();
+            let cached = checked.iter().filter(|c| c.cached).count();
             format!(
-                "{} obligations: {} proved, {} failed, {} undecided",
+                "{} obligations: {} proved{}, {} failed, {} undecided",
                 obligations.len(),
                 count(ObStatus::Proved),
+                if cached > 0 {
+                    format!(" ({cached} from cache)")
+                } else {
+                    String::new()
+                },
                 count(ObStatus::Failed),
                 count(ObStatus::Undecided)
             )

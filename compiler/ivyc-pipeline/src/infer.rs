@@ -257,8 +257,17 @@ pub fn infer(
             };
         }
     }
-    // Keep only what is needed, while time allows.
+    // Keep only what is needed, while time allows: first what the others
+    // do not imply, then what the program needs to be inductive.
     let t = Instant::now();
+    ivyc_infer::drop_implied(
+        &sys,
+        &cands,
+        &mut alive,
+        &mut solver,
+        opts.timeout_ms,
+        deadline,
+    );
     ivyc_infer::reduce(
         &sys,
         &cands,

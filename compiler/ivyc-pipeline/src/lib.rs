@@ -12,6 +12,7 @@
 //! the embedded [`stdlib`]).
 
 pub mod bmc;
+pub mod cache;
 pub mod extract;
 pub mod fragment;
 pub mod front;

@@ -5,6 +5,7 @@
 //! others, refuse those outside the decidable fragment, discharge the rest
 //! with Z3 on worker threads, and return everything a report needs.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -18,6 +19,7 @@ use ivyc_smt::{FreshZ3Solver, Z3Horn, Z3Incremental, Z3Options};
 use ivyc_vc::{Obligation, Outcome, QuerySize, RestartPolicy};
 
 use crate::bmc::{self, BmcRequest, BmcRun};
+use crate::cache::{Cache, KeyContext};
 use crate::fragment::{self, FragmentReport};
 use crate::liveness::{self, Liveness};
 use crate::{front, Status};
@@ -48,6 +50,10 @@ pub struct VerifyOptions {
     pub dump_smt: bool,
     /// Add the deadlock-freedom obligation of every unit (`--deadlock`).
     pub deadlock: bool,
+    /// The verification cache's directory (`crate::cache`); `None`: no
+    /// cache (the default of the library; the CLI and the language server
+    /// pass `cache::configured_dir()`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for VerifyOptions {
@@ -66,6 +72,7 @@ impl Default for VerifyOptions {
             restarts: RestartPolicy::default(),
             dump_smt: false,
             deadlock: false,
+            cache_dir: None,
         }
     }
 }
@@ -87,6 +94,9 @@ pub struct Timings {
     pub jobs: usize,
     /// The slowest obligations (at most [`SLOWEST`]), slowest first.
     pub slowest: Vec<ObligationCost>,
+    /// Computing the cache keys and looking them up, then recording the
+    /// new proofs.
+    pub cache: Duration,
 }
 
 /// How many obligations the cost model lists.
@@ -119,6 +129,8 @@ pub struct Checked {
     /// The obligation is outside the decidable fragment and was sent to Z3
     /// anyway (`fragment_check: false`).
     pub outside_fragment: bool,
+    /// The proof comes from the verification cache (`time` is zero).
+    pub cached: bool,
 }
 
 /// The verdict of model checking one unit (`attribute method = mc`).
@@ -568,21 +580,86 @@ pub fn verify_cancellable(
     } else {
         Vec::new()
     };
+    // The cache: the obligations proved before are not solved again (the
+    // test hook that corrupts models wants every query solved).
+    let t = Instant::now();
+    let mut cache = opts
+        .cache_dir
+        .as_deref()
+        .filter(|_| !opts.debug_corrupt_models)
+        .map(|dir| {
+            Cache::new(
+                dir,
+                &KeyContext {
+                    z3: opts.z3.clone(),
+                    timeout_ms: opts.timeout_ms,
+                    restarts: opts.restarts,
+                    z3_version: ivyc_smt::z3_version(),
+                },
+            )
+        });
+    let looked_up = match &mut cache {
+        Some(c) => c.lookup(&obligations),
+        None => Vec::new(),
+    };
+    let hit = |i: usize| looked_up.get(i).is_some_and(|(_, h)| *h);
+    let to_solve: Vec<usize> = (0..obligations.len()).filter(|&i| !hit(i)).collect();
+    timings.cache = t.elapsed();
     let t = Instant::now();
     let z3 = opts.z3.clone();
     let make = || Cancellable {
         inner: FreshZ3Solver::with_options(z3.clone()),
         cancel,
     };
-    let results = if opts.debug_corrupt_models {
-        let make = || ivyc_vc::Corrupting(make());
-        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms, &opts.restarts)
-    } else {
-        ivyc_vc::discharge_all_timed(&obligations, make, jobs, opts.timeout_ms, &opts.restarts)
+    let solved = {
+        // Consecutive obligations sharing hypotheses stay consecutive, so
+        // the discharge still groups them.
+        let subset: Vec<Obligation>;
+        let obs: &[Obligation] = if to_solve.len() == obligations.len() {
+            &obligations
+        } else {
+            subset = to_solve
+                .iter()
+                .filter_map(|&i| obligations.get(i).cloned())
+                .collect();
+            &subset
+        };
+        if opts.debug_corrupt_models {
+            let make = || ivyc_vc::Corrupting(make());
+            ivyc_vc::discharge_all_timed(obs, make, jobs, opts.timeout_ms, &opts.restarts)
+        } else {
+            ivyc_vc::discharge_all_timed(obs, make, jobs, opts.timeout_ms, &opts.restarts)
+        }
     };
     timings.solving = t.elapsed();
-    timings.solver_sum = results.iter().map(|(_, d)| *d).sum();
-    timings.jobs = jobs.min(obligations.len()).max(1);
+    let t = Instant::now();
+    if let Some(c) = &cache {
+        let new = to_solve
+            .iter()
+            .zip(&solved)
+            .filter_map(|(&i, (o, _))| Some((&looked_up.get(i)?.0, o)));
+        if let Err((dir, e)) = c.record(new) {
+            diagnostics.push(cache_unwritable(&dir, &e));
+        }
+    }
+    timings.cache += t.elapsed();
+    // Back in the order of the obligations, the cached proofs in place.
+    let mut solved = solved.into_iter();
+    let results: Vec<(Outcome, Duration, bool)> = (0..obligations.len())
+        .map(|i| {
+            if hit(i) {
+                (Outcome::Proved, Duration::ZERO, true)
+            } else {
+                let (o, d) = solved.next().unwrap_or((
+                    Outcome::Unknown(Reason::Error("no result".into())),
+                    Duration::ZERO,
+                ));
+                (o, d, false)
+            }
+        })
+        .collect();
+    timings.solver_sum = results.iter().map(|(_, d, _)| *d).sum();
+    timings.jobs = jobs.min(to_solve.len()).max(1);
     timings.slowest = slowest(&obligations, &results);
     let checked: Vec<Checked> = obligations
         .into_iter()
@@ -590,12 +667,13 @@ pub fn verify_cancellable(
         .zip(results)
         .zip(outside)
         .map(
-            |(((obligation, unit), (outcome, time)), outside_fragment)| Checked {
+            |(((obligation, unit), (outcome, time, cached)), outside_fragment)| Checked {
                 unit,
                 obligation,
                 outcome,
                 time,
                 outside_fragment,
+                cached,
             },
         )
         .collect();
@@ -707,7 +785,10 @@ fn model_check(sys: &ivyc_logic::System, opts: &VerifyOptions) -> Result<McRun, 
 
 /// The [`SLOWEST`] slowest obligations with their sizes, slowest first
 /// (ties in obligation order).
-fn slowest(obligations: &[Obligation], results: &[(Outcome, Duration)]) -> Vec<ObligationCost> {
+fn slowest(
+    obligations: &[Obligation],
+    results: &[(Outcome, Duration, bool)],
+) -> Vec<ObligationCost> {
     let mut order: Vec<usize> = (0..results.len()).collect();
     order.sort_by(|a, b| results[*b].1.cmp(&results[*a].1).then(a.cmp(b)));
     order
@@ -740,6 +821,22 @@ fn smt_dump(ob: &Obligation) -> SmtDump {
     let text = ivyc_smt::to_smtlib(&ob.sig, &ob.hypotheses, &ob.goal)
         .unwrap_or_else(|e| format!("; the query could not be encoded: {e}\n"));
     SmtDump { name, text }
+}
+
+/// The warning for a cache that cannot be written: the run goes on, its
+/// proofs are not remembered.
+fn cache_unwritable(dir: &std::path::Path, e: &std::io::Error) -> Diagnostic {
+    warning(
+        "cache-unwritable",
+        format!(
+            "cannot write the verification cache in `{}`: {e}",
+            dir.display()
+        ),
+    )
+    .with_notes(vec![format!(
+        "help: set {} to a writable directory, or pass --no-cache",
+        crate::cache::DIR_VAR
+    )])
 }
 
 /// The warning for a run that reduced to no obligation at all: an "OK"

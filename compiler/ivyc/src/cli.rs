@@ -140,6 +140,10 @@ pub struct VerifyArgs {
     /// DIR (created if missing), for debugging and comparing query shapes.
     #[arg(long, value_name = "DIR")]
     pub dump_smt: Option<PathBuf>,
+    /// Neither read nor write the verification cache: solve every
+    /// obligation (docs/cache.md; also `IVYC_NO_CACHE=1`).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Verify only this isolate (`this` for what no isolate covers).
     #[arg(long, value_name = "NAME")]
     pub isolate: Option<String>,
@@ -263,6 +267,9 @@ pub struct ExtractArgs {
     /// Z3 anyway (as `verify --no-fragment-check`: the result is labelled).
     #[arg(long, conflicts_with = "no_verify")]
     pub no_fragment_check: bool,
+    /// Verify without the verification cache (as `verify --no-cache`).
+    #[arg(long, conflicts_with = "no_verify")]
+    pub no_cache: bool,
     #[command(flatten)]
     pub solver: SolverArgs,
     /// The runtime-cpp source directory the generated CMakeLists.txt uses

@@ -40,6 +40,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
             mc_engine: crate::cli::McEngine::Spacer,
             trace_out: None,
             deadlock: false,
+            no_cache: args.no_cache,
         };
         // The whole program is verified even when one isolate is extracted:
         // its guarantees rest on the other isolates' proofs.

@@ -399,7 +399,10 @@ fn counts_text(members: &[&Checked]) -> String {
         }
     }
     let mut parts = Vec::new();
-    if proved > 0 {
+    let cached = members.iter().filter(|c| c.cached).count();
+    if proved > 0 && cached > 0 {
+        parts.push(format!("{proved} proved ({cached} from cache)"));
+    } else if proved > 0 {
         parts.push(format!("{proved} proved"));
     }
     if failed > 0 {
@@ -423,7 +426,12 @@ fn checked_line(sources: &SourceMap, c: &Checked) -> String {
         Outcome::Unknown(_) => "?",
         Outcome::InternalError(_) => "!",
     };
-    let mut line = format!("{mark} {}  {}", obligation_line(sources, c), millis(c.time));
+    let time = if c.cached {
+        "cached".to_string()
+    } else {
+        millis(c.time)
+    };
+    let mut line = format!("{mark} {}  {time}", obligation_line(sources, c));
     if let Outcome::Unknown(r) = &c.outcome {
         let _ = write!(line, "  unknown: {}", reason_text(r));
     }
@@ -515,11 +523,16 @@ pub fn verify_report(
         .filter(|c| matches!(c.outcome, Outcome::InternalError(_)))
         .count();
     let unknown = checked.len() - proved - failed - internal;
+    let cached = checked.iter().filter(|c| c.cached).count();
     let mut summary = format!(
-        "{} obligation{}: {proved} proved, {failed} failed",
+        "{} obligation{}: {proved} proved",
         checked.len(),
         plural(checked.len())
     );
+    if cached > 0 {
+        let _ = write!(summary, " ({cached} from cache)");
+    }
+    let _ = write!(summary, ", {failed} failed");
     if unknown > 0 {
         let _ = write!(summary, ", {unknown} unknown");
     }
@@ -949,6 +962,7 @@ pub fn verify_json(sources: &SourceMap, file: &std::path::Path, run: &VerifyRun,
                 "outcome": outcome,
                 "outside_fragment": c.outside_fragment,
                 "time_ms": c.time.as_millis() as u64,
+                "cached": c.cached,
                 "counterexample": if outcome == "failed" { detail.clone() } else { serde_json::Value::Null },
                 "reason": if outcome == "unknown" { detail.clone() } else { serde_json::Value::Null },
                 "internal_error": if outcome == "internal-error" { detail } else { serde_json::Value::Null },
@@ -985,6 +999,7 @@ pub fn verify_json(sources: &SourceMap, file: &std::path::Path, run: &VerifyRun,
         "bounded": bounded_json(units, bounded),
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
                     "unknown": count("unknown"), "internal_error": count("internal-error"),
+                    "cached": checked.iter().filter(|c| c.cached).count(),
                     "time_ms": total.as_millis() as u64},
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -1006,6 +1021,7 @@ pub fn timings(
         ("lowering", t.lowering),
         ("obligations", t.obligations),
         ("fragment check", t.fragment),
+        ("cache (keys, read, write)", t.cache),
         ("solving (wall)", t.solving),
         ("report", report),
     ];

@@ -31,6 +31,11 @@ fn options(args: &VerifyArgs) -> VerifyOptions {
         restarts: args.solver.restarts(),
         dump_smt: args.dump_smt.is_some(),
         deadlock: args.deadlock,
+        cache_dir: if args.no_cache {
+            None
+        } else {
+            ivyc_pipeline::cache::configured_dir()
+        },
         mc_engine: match args.mc_engine {
             McEngine::Spacer => ivyc_mc::Engine::Spacer,
             McEngine::KInduction => ivyc_mc::Engine::KInduction,
