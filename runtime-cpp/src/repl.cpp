@@ -176,6 +176,9 @@ repl_parse_result parse_repl_line(std::string_view line) {
                 c.skip_space();
                 const std::string_view arg = take_arg(c);
                 if (arg.empty() && c.at_end()) return fail("missing ')'");
+                if (arg.empty() && c.peek() == '{') {
+                    return fail("unbalanced or malformed struct value at column " + std::to_string(c.column()));
+                }
                 if (arg.empty()) return fail("expected an argument, found " + describe_char_at(c));
                 r.call.args.emplace_back(arg);
                 c.skip_space();

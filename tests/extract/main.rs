@@ -228,6 +228,36 @@ deliver({{src:{{host:5,chan:1}},dst:{{host:1,chan:3}},seq:0,urgent:false}})
     );
 }
 
+/// The generated structs in a host program (`tests/extract/struct_host`):
+/// serializer round trips with truncated, over-long and out-of-range input
+/// rejected, order, hashing, text, and struct arguments range-checked.
+#[test]
+fn struct_host_program() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut dirs = Vec::new();
+    for stem in ["struct_channel", "struct_lock"] {
+        let out = tmp.path().join(stem);
+        extract(format!("tests/data/extract/{stem}.ivy"), &out, false);
+        dirs.push(out.display().to_string());
+    }
+    let b = tmp.path().join("build");
+    build(
+        &repo_root().join("tests/extract/struct_host"),
+        &b,
+        &[format!("-DIVYC_GENERATED_DIRS={}", dirs.join(";"))],
+    );
+    let out = Command::new(b.join("struct_host"))
+        .output()
+        .expect("run struct_host");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "struct_host failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(" checks, 0 failed"), "{stdout}");
+}
+
 /// Five processes, each a node of the extracted leader election, talk UDP
 /// on 127.0.0.1: exactly one node, the one with the largest id, is leader.
 #[test]

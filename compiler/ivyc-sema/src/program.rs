@@ -52,7 +52,8 @@
 //!   assignment `x.f := v` (also `f(x) := v`, nested `x.f.g := v`) becomes
 //!   `n := *; assume f(n) = v & g(n) = g(x) & ...; x := n` with a fresh
 //!   `Local` `n` (inside a [`StmtKind::Local`]), as in Ivy: the root `x`
-//!   changes, the destructors do not.
+//!   changes, the destructors do not. [`Program::field_updates`] records,
+//!   for each such `n`, the assignment it came from (for extraction).
 
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, Signature, SortId, SymId, Term, Var};
