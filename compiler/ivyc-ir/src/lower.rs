@@ -329,10 +329,8 @@ impl<'p> Lowerer<'p> {
                     Type::Id { sort } => {
                         self.used_sorts.insert(sort);
                     }
-                    Type::Struct { sort } => {
-                        if self.used_structs.insert(sort) {
-                            todo.push(sort);
-                        }
+                    Type::Struct { sort } if self.used_structs.insert(sort) => {
+                        todo.push(sort);
                     }
                     _ => {}
                 }
