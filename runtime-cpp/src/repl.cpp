@@ -51,9 +51,35 @@ std::string_view take_name(cursor& c) {
     return c.s.substr(start, c.i - start);
 }
 
-// An integer token or a name; empty on failure.
+// A struct value `{...}`: everything up to the matching '}' (names,
+// integers, ':', ',', whitespace and nested braces); empty on failure.
+std::string_view take_braces(cursor& c) {
+    const size_t start = c.i;
+    size_t depth = 0;
+    while (!c.at_end()) {
+        const char ch = c.s[c.i];
+        if (ch == '{') {
+            ++depth;
+        } else if (ch == '}') {
+            if (depth == 0) break;
+            --depth;
+            if (depth == 0) {
+                ++c.i;
+                return c.s.substr(start, c.i - start);
+            }
+        } else if (!(is_name_char(ch) || is_space(ch) || ch == ',' || ch == '-' || ch == '+')) {
+            break;
+        }
+        ++c.i;
+    }
+    c.i = start;
+    return {};
+}
+
+// An integer token, a name or a struct value; empty on failure.
 std::string_view take_arg(cursor& c) {
     const char p = c.peek();
+    if (p == '{') return take_braces(c);
     if (is_name_start(p)) return take_name(c);
     const size_t start = c.i;
     if (p == '-' || p == '+') ++c.i;
@@ -150,6 +176,9 @@ repl_parse_result parse_repl_line(std::string_view line) {
                 c.skip_space();
                 const std::string_view arg = take_arg(c);
                 if (arg.empty() && c.at_end()) return fail("missing ')'");
+                if (arg.empty() && c.peek() == '{') {
+                    return fail("unbalanced or malformed struct value at column " + std::to_string(c.column()));
+                }
                 if (arg.empty()) return fail("expected an argument, found " + describe_char_at(c));
                 r.call.args.emplace_back(arg);
                 c.skip_space();
@@ -171,6 +200,64 @@ repl_parse_result parse_repl_line(std::string_view line) {
         return fail("unexpected " + describe_char_at(c));
     }
     return r;
+}
+
+std::vector<std::string> struct_fields(const std::vector<std::string>& args, size_t i,
+                                       const std::vector<std::string>& names) {
+    const std::string& text = arg_at(args, i);
+    auto expected = [&names]() {
+        std::string out = "{";
+        for (size_t k = 0; k < names.size(); ++k) {
+            if (k) out += ",";
+            out += names[k] + ":...";
+        }
+        return out + "}";
+    };
+    auto bad = [&](const std::string& why) {
+        bad_arg(i, why + " (expected a struct " + expected() + ")");
+    };
+    cursor c{text};
+    c.skip_space();
+    if (c.peek() != '{') bad("not a struct value");
+    ++c.i;
+    std::vector<std::string> out;
+    for (size_t k = 0; k < names.size(); ++k) {
+        c.skip_space();
+        if (k > 0) {
+            if (c.peek() != ',') bad("expected ',' at column " + std::to_string(c.column()));
+            ++c.i;
+            c.skip_space();
+        }
+        // Field names are single segments: no ':' inside them.
+        const size_t start = c.i;
+        while (!c.at_end() && is_name_char(c.s[c.i]) && c.s[c.i] != ':') ++c.i;
+        const std::string_view field = c.s.substr(start, c.i - start);
+        if (field != names[k]) bad("expected field `" + names[k] + "` at column " + std::to_string(start + 1));
+        c.skip_space();
+        if (c.peek() != ':') bad("expected ':' after `" + names[k] + "`");
+        ++c.i;
+        c.skip_space();
+        const std::string_view value = take_arg(c);
+        if (value.empty()) bad("missing value of field `" + names[k] + "`");
+        out.emplace_back(value);
+    }
+    c.skip_space();
+    if (c.peek() != '}') bad("expected '}' at column " + std::to_string(c.column()));
+    ++c.i;
+    c.skip_space();
+    if (!c.at_end()) bad("unexpected text after '}'");
+    return out;
+}
+
+void bad_field(size_t i, const std::string& field, const repl_arg_error& e) {
+    std::string why = e.what();
+    // Drop the converter's own "argument N: " (N counts the fields).
+    const std::string prefix = "argument ";
+    if (why.compare(0, prefix.size(), prefix) == 0) {
+        const size_t colon = why.find(": ");
+        if (colon != std::string::npos) why = why.substr(colon + 2);
+    }
+    bad_arg(i, "field `" + field + "`: " + why);
 }
 
 std::optional<int64_t> parse_int(std::string_view text) noexcept {

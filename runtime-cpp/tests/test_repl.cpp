@@ -1,6 +1,6 @@
 // tests/test_repl.cpp -- tests of the REPL line parser (including malformed
-// and binary input), parse_int / parse_bool, the arg_* helpers and the
-// ivyc::repl dispatch loop output.
+// and binary input), parse_int / parse_bool, the arg_* helpers, struct
+// values (struct_fields, bad_field) and the ivyc::repl dispatch loop output.
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -113,6 +113,42 @@ void test_conversions() {
     CHECK(ivyc::escape_for_display(std::string("a\n\x80\\", 4)) == "a\\x0a\\x80\\x5c");
 }
 
+// Struct values: one `{...}` token per argument (nested braces kept), then
+// split into field values by struct_fields; errors about a field name it.
+void test_struct_values() {
+    CHECK(parses_to("send({x:1,y:red})", "send", {"{x:1,y:red}"}));
+    CHECK(parses_to("send( { x : -1 , y : {a:b} } , 3)", "send", {"{ x : -1 , y : {a:b} }", "3"}));
+    CHECK(parses_to("send({})", "send", {"{}"}));
+    CHECK(is_error("send({x:1)"));
+    CHECK(is_error("send({x:1}}"));
+    CHECK(is_error("send({x:\"s\"})"));
+    const std::vector<std::string> names{"x", "y"};
+    CHECK(ivyc::struct_fields({"{x:1,y:red}"}, 0, names) == (std::vector<std::string>{"1", "red"}));
+    CHECK(ivyc::struct_fields({"{ x : {a:1} , y : -2 }"}, 0, names) ==
+          (std::vector<std::string>{"{a:1}", "-2"}));
+    CHECK(ivyc::struct_fields({"{}"}, 0, {}).empty());
+    CHECK_THROWS(ivyc::struct_fields({"{y:1,x:2}"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::struct_fields({"{x:1}"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::struct_fields({"{x:1,y:2,z:3}"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::struct_fields({"{x:1,y:}"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::struct_fields({"7"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::struct_fields({}, 0, names), ivyc::repl_arg_error);
+    // A field's converter error becomes an error about the struct argument.
+    std::string msg;
+    try {
+        const std::vector<std::string> fields = ivyc::struct_fields({"0", "{x:9,y:1}"}, 1, names);
+        try {
+            (void)ivyc::arg_index(fields, 0, 3);
+        } catch (const ivyc::repl_arg_error& e) {
+            ivyc::bad_field(1, "x", e);
+        }
+    } catch (const ivyc::repl_arg_error& e) {
+        msg = e.what();
+    }
+    CHECK(msg.find("argument 2: field `x`: ") == 0);
+    CHECK(msg.find("argument 1") == std::string::npos);
+}
+
 void test_repl_loop() {
     ivyc::repl r;
     int64_t counter = 0;
@@ -201,6 +237,7 @@ void test_repl_loop() {
 int main() {
     test_parser();
     test_conversions();
+    test_struct_values();
     test_repl_loop();
     return ivyc_test::test_result("test_repl");
 }

@@ -30,6 +30,10 @@ pub enum IrError {
     ImportedWithCode { action: String, span: Span },
     /// `f(X) := *` on a symbol with arguments.
     HavocTable { symbol: String, span: Span },
+    /// A destructor with extra arguments: a table inside each struct value.
+    TableField { field: String, span: Span },
+    /// A struct whose fields contain the struct itself.
+    RecursiveStruct { sort: String, span: Span },
     /// A construct the code generator does not handle yet.
     Unsupported { what: &'static str, span: Span },
 }
@@ -37,7 +41,9 @@ pub enum IrError {
 impl IntoDiagnostic for IrError {
     fn code(&self) -> &'static str {
         match self {
-            IrError::Unsupported { .. } => "unsupported",
+            IrError::Unsupported { .. }
+            | IrError::TableField { .. }
+            | IrError::RecursiveStruct { .. } => "unsupported",
             _ => "not-executable",
         }
     }
@@ -101,6 +107,20 @@ impl IntoDiagnostic for IrError {
             ))
             .with_labels(vec![primary(*span, "nondeterministic update of a relation or function")])
             .with_notes(vec!["help: assign a value; only individuals and locals can be `*`".into()]),
+            IrError::TableField { field, span } => d(format!(
+                "unsupported: the struct field `{field}` has extra arguments (a table inside every value) in extracted code"
+            ))
+            .with_labels(vec![primary(*span, "a destructor with more than one argument")])
+            .with_notes(vec![
+                "help: declare the table as a function of the struct value and the index (`function val(V:vec, I:idx) : id` as state), or give the struct one field per index".into(),
+            ]),
+            IrError::RecursiveStruct { sort, span } => d(format!(
+                "unsupported: the struct `{sort}` contains itself in extracted code"
+            ))
+            .with_labels(vec![primary(*span, "a C++ struct cannot contain itself")])
+            .with_notes(vec![
+                "help: refer to the inner value through an uninterpreted sort (an id) and a function from ids to values".into(),
+            ]),
             IrError::Unsupported { what, span } => {
                 d(format!("unsupported: {what} in extracted code"))
                     .with_labels(vec![primary(*span, "not supported by `extract`")])

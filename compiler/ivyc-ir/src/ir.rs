@@ -35,6 +35,11 @@ pub enum Type {
         width: u32,
     },
     Str,
+    /// A struct sort (a record with one member per field); `sort` indexes
+    /// [`Module::structs`].
+    Struct {
+        sort: usize,
+    },
 }
 
 impl Type {
@@ -65,6 +70,36 @@ pub struct EnumInfo {
     pub ctors: Vec<String>,
     /// Constructor Ivy names, in declaration order.
     pub ctor_names: Vec<String>,
+}
+
+/// A struct sort: a record type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StructInfo {
+    pub name: String,
+    pub ident: String,
+    /// The fields, in declaration order.
+    pub fields: Vec<FieldInfo>,
+    /// Whether the extracted code uses the struct (its id fields then need
+    /// the sizes of their sorts).
+    pub used: bool,
+}
+
+/// A field of a struct (a destructor without extra arguments).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldInfo {
+    /// Ivy name (`pt.x`).
+    pub name: String,
+    /// The last segment of the name (`x`), as the REPL reads and prints it.
+    pub short: String,
+    pub ident: String,
+    pub ty: Type,
+}
+
+/// A field of a struct: [`Module::structs`]`[strct].fields[field]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldRef {
+    pub strct: usize,
+    pub field: usize,
 }
 
 /// How a symbol with arguments is stored.
@@ -199,6 +234,11 @@ pub enum Expr {
         vars: Vec<usize>,
         body: Box<Expr>,
     },
+    /// The field `field` of a struct value.
+    Field {
+        base: Box<Expr>,
+        field: FieldRef,
+    },
     /// An interpreted operator; `ty` is the sort of the operands.
     Op {
         op: Op,
@@ -237,14 +277,16 @@ pub enum CheckKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "k")]
 pub enum Stmt {
-    /// `place(args) := value` for every value of the `loops` locals (finite
-    /// types, bound by this statement) that occur among `args`. When the
-    /// value reads the place being updated, the lowering first copies it
-    /// with a [`Stmt::Snapshot`] and the value reads the copy.
+    /// `place(args).fields := value` for every value of the `loops` locals
+    /// (finite types, bound by this statement) that occur among `args`;
+    /// `fields` is a path into a struct value (empty: the whole value).
+    /// When the value reads the place being updated, the lowering first
+    /// copies it with a [`Stmt::Snapshot`] and the value reads the copy.
     Assign {
         place: Place,
         loops: Vec<usize>,
         args: Vec<Expr>,
+        fields: Vec<FieldRef>,
         value: Expr,
     },
     /// Every entry of a table-valued place set to `value` (a parameterised
@@ -258,9 +300,11 @@ pub enum Stmt {
         local: usize,
         var: usize,
     },
-    /// `place := *` on a scalar: the host's choice (see `choose`).
+    /// `place.fields := *` on a scalar: the host's choice (see `choose`);
+    /// `ty` is the type of the value chosen.
     Havoc {
         place: Place,
+        fields: Vec<FieldRef>,
         ty: Type,
         site: usize,
     },
@@ -349,6 +393,8 @@ pub struct Module {
     pub ident: String,
     pub sorts: Vec<SortInfo>,
     pub enums: Vec<EnumInfo>,
+    /// Struct sorts, each after the structs its fields contain.
+    pub structs: Vec<StructInfo>,
     pub state: Vec<Var>,
     /// Immutable symbols without a definition: supplied by the host.
     pub params: Vec<Var>,

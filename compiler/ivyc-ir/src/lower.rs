@@ -7,8 +7,8 @@
 
 use crate::error::IrError;
 use crate::ir::{
-    Axiom, Callback, CheckKind, Def, EnumInfo, Expr, Func, Local, Module, Op, Place, SortInfo,
-    Stmt, Storage, Type, Var,
+    Axiom, Callback, CheckKind, Def, EnumInfo, Expr, FieldInfo, FieldRef, Func, Local, Module, Op,
+    Place, SortInfo, Stmt, Storage, StructInfo, Type, Var,
 };
 use crate::names::Names;
 use ivyc_base::{SourceMap, Span};
@@ -27,10 +27,14 @@ pub fn lower(
     name: &str,
     isolate: Option<&IsolateDef>,
 ) -> Result<Module, Vec<IrError>> {
-    // Struct values would need a record representation in C++: refused.
-    if let Some(d) = program.destructors.first() {
-        return Err(vec![IrError::Unsupported {
-            what: "struct types and destructors",
+    // A destructor with extra arguments is a table inside each value.
+    if let Some(d) = program
+        .destructors
+        .iter()
+        .find(|d| program.sig.symbol(d.sym).args.len() > 1)
+    {
+        return Err(vec![IrError::TableField {
+            field: program.sig.symbol_name(d.sym).to_owned(),
             span: d.span,
         }]);
     }
@@ -102,6 +106,9 @@ struct Lowerer<'p> {
     errors: Vec<IrError>,
     sort_ix: HashMap<SortId, Type>,
     used_sorts: HashSet<usize>,
+    used_structs: HashSet<usize>,
+    /// Each destructor (struct field) symbol's place in `module.structs`.
+    field_ix: HashMap<SymId, FieldRef>,
     syms: HashMap<SymId, SymKind>,
     state_names: Names,
     param_names: Names,
@@ -121,6 +128,7 @@ impl<'p> Lowerer<'p> {
             ident: names.fresh(name),
             sorts: Vec::new(),
             enums: Vec::new(),
+            structs: Vec::new(),
             state: Vec::new(),
             params: Vec::new(),
             defs: Vec::new(),
@@ -140,6 +148,8 @@ impl<'p> Lowerer<'p> {
             errors: Vec::new(),
             sort_ix: HashMap::new(),
             used_sorts: HashSet::new(),
+            used_structs: HashSet::new(),
+            field_ix: HashMap::new(),
             syms: HashMap::new(),
             state_names: Names::new(),
             param_names: Names::new(),
@@ -153,10 +163,83 @@ impl<'p> Lowerer<'p> {
         lx
     }
 
+    /// Struct sorts (declared `struct`, or with destructors) ordered so
+    /// that every struct comes after the structs its fields contain; a
+    /// struct that contains itself is refused.
+    fn struct_order(&mut self) -> Vec<SortId> {
+        let mut structs: Vec<SortId> = self.p.struct_sorts.clone();
+        for d in &self.p.destructors {
+            if !structs.contains(&d.sort) {
+                structs.push(d.sort);
+            }
+        }
+        structs.sort();
+        let deps = |s: SortId| -> Vec<SortId> {
+            self.p
+                .destructors
+                .iter()
+                .filter(|d| d.sort == s)
+                .map(|d| self.p.sig.symbol(d.sym).ret)
+                .filter(|r| structs.contains(r))
+                .collect()
+        };
+        // Depth-first post-order; `open` holds the structs being visited.
+        let mut order: Vec<SortId> = Vec::new();
+        let mut open: Vec<SortId> = Vec::new();
+        let mut cyclic: Option<SortId> = None;
+        fn visit(
+            s: SortId,
+            deps: &dyn Fn(SortId) -> Vec<SortId>,
+            order: &mut Vec<SortId>,
+            open: &mut Vec<SortId>,
+            cyclic: &mut Option<SortId>,
+        ) {
+            if order.contains(&s) {
+                return;
+            }
+            if open.contains(&s) {
+                cyclic.get_or_insert(s);
+                return;
+            }
+            open.push(s);
+            for d in deps(s) {
+                visit(d, deps, order, open, cyclic);
+            }
+            open.pop();
+            order.push(s);
+        }
+        for &s in &structs {
+            visit(s, &deps, &mut order, &mut open, &mut cyclic);
+        }
+        if let Some(s) = cyclic {
+            let decl = self.p.sig.sort(s);
+            self.errors.push(IrError::RecursiveStruct {
+                sort: decl.name.as_str().to_owned(),
+                span: decl.span.unwrap_or_default(),
+            });
+        }
+        order
+    }
+
     fn sorts(&mut self) {
         let mut snames = Names::new();
         let mut enames = Names::new();
+        let mut stnames = Names::new();
+        let structs = self.struct_order();
+        for (ix, s) in structs.iter().enumerate() {
+            let name = self.p.sig.sort_name(*s).to_owned();
+            self.module.structs.push(StructInfo {
+                ident: stnames.fresh(&name),
+                name,
+                fields: Vec::new(),
+                used: false,
+            });
+            self.sort_ix.insert(*s, Type::Struct { sort: ix });
+        }
         for (id, decl) in self.p.sig.sorts() {
+            if self.sort_ix.contains_key(&id) {
+                continue;
+            }
             let name = decl.name.as_str();
             let ty = match &decl.kind {
                 SortKind::Bool => Type::Bool,
@@ -204,12 +287,67 @@ impl<'p> Lowerer<'p> {
             };
             self.sort_ix.insert(id, ty);
         }
+        // The fields, once every sort has its type.
+        for (ix, s) in structs.iter().enumerate() {
+            let mut fnames = Names::new();
+            let mut fields = Vec::new();
+            for d in self.p.destructors.iter().filter(|d| d.sort == *s) {
+                let decl = self.p.sig.symbol(d.sym);
+                let name = decl.name.as_str();
+                let short = last_segment(name);
+                self.field_ix.insert(
+                    d.sym,
+                    FieldRef {
+                        strct: ix,
+                        field: fields.len(),
+                    },
+                );
+                fields.push(FieldInfo {
+                    name: name.to_owned(),
+                    short: short.to_owned(),
+                    ident: fnames.fresh(short),
+                    ty: self.sort_ix.get(&decl.ret).cloned().unwrap_or(Type::Bool),
+                });
+            }
+            if let Some(st) = self.module.structs.get_mut(ix) {
+                st.fields = fields;
+            }
+        }
+    }
+
+    /// Marks the sorts and structs that the fields of used structs contain
+    /// as used.
+    fn close_used_structs(&mut self) {
+        let mut todo: Vec<usize> = self.used_structs.iter().copied().collect();
+        while let Some(ix) = todo.pop() {
+            let Some(st) = self.module.structs.get_mut(ix) else {
+                continue;
+            };
+            st.used = true;
+            for f in &st.fields {
+                match f.ty {
+                    Type::Id { sort } => {
+                        self.used_sorts.insert(sort);
+                    }
+                    Type::Struct { sort } if self.used_structs.insert(sort) => {
+                        todo.push(sort);
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 
     fn ty(&mut self, s: SortId) -> Type {
         let t = self.sort_ix.get(&s).cloned().unwrap_or(Type::Bool);
-        if let Type::Id { sort } = t {
-            self.used_sorts.insert(sort);
+        match t {
+            Type::Id { sort } => {
+                self.used_sorts.insert(sort);
+            }
+            Type::Struct { sort } => {
+                self.used_structs.insert(sort);
+            }
+            _ => {}
         }
         t
     }
@@ -356,6 +494,7 @@ impl<'p> Lowerer<'p> {
         }
 
         self.axioms();
+        self.close_used_structs();
         for s in self.used_sorts.clone() {
             if let Some(si) = self.module.sorts.get_mut(s) {
                 si.used = true;
@@ -618,7 +757,12 @@ impl<'p> Lowerer<'p> {
                 let ty = self.ty(self.p.sig.symbol(*sym).ret);
                 if let Some(place) = self.place(fx, *sym, span) {
                     let site = self.site();
-                    out.push(Stmt::Havoc { place, ty, site });
+                    out.push(Stmt::Havoc {
+                        place,
+                        fields: Vec::new(),
+                        ty,
+                        site,
+                    });
                 }
             }
             StmtKind::If { cond, then_, else_ } => {
@@ -740,6 +884,10 @@ impl<'p> Lowerer<'p> {
                 out.push(c);
             }
             StmtKind::Assume(t) => {
+                if let Some(n) = self.field_temp(t) {
+                    self.field_update(fx, n, span, out);
+                    return;
+                }
                 let c = self.check(fx, CheckKind::Assume, "assumption", t, span);
                 out.push(c);
             }
@@ -748,6 +896,167 @@ impl<'p> Lowerer<'p> {
                 span,
             }),
         }
+    }
+
+    /// The fresh value a field assignment's `assume` defines (sema's
+    /// `n := *; assume f(n) = v & g(n) = g(x); x := n`): the field
+    /// assignment value it mentions that is not the assigned value of
+    /// another one it mentions (`x.f.g := v` defines the inner value first,
+    /// and the outer `assume` mentions both).
+    fn field_temp(&self, t: &Term) -> Option<SymId> {
+        if self.p.field_updates.is_empty() {
+            return None;
+        }
+        let temps: Vec<SymId> = t
+            .symbols()
+            .into_iter()
+            .filter(|s| self.p.field_updates.contains_key(s))
+            .collect();
+        temps.iter().copied().find(|n| {
+            !temps.iter().any(|m| {
+                m != n
+                    && self.p.field_updates.get(m).is_some_and(|u| {
+                        u.value.as_ref().is_some_and(|v| v.mentions(*n)) || u.base.mentions(*n)
+                    })
+            })
+        })
+    }
+
+    /// The field assignment that defines fresh value `n`: `n := base;
+    /// n.f := value` (or `n.f := *`); for `a(X).f := v(X)`, a copy of the
+    /// table `a` updated at every `X`. The `x := n` that follows is an
+    /// ordinary assignment.
+    fn field_update(&mut self, fx: &mut Fx, n: SymId, span: Span, out: &mut Vec<Stmt>) {
+        let Some(u) = self.p.field_updates.get(&n) else {
+            return;
+        };
+        let Some(&field) = self.field_ix.get(&u.field) else {
+            self.errors.push(IrError::Unsupported {
+                what: "an assignment to this field",
+                span,
+            });
+            return;
+        };
+        let place = Place::Local {
+            local: self.local(fx, n),
+        };
+        let fields = vec![field];
+        if u.vars.is_empty() {
+            let base = self.expr(fx, &u.base);
+            out.push(Stmt::Assign {
+                place: place.clone(),
+                loops: Vec::new(),
+                args: Vec::new(),
+                fields: Vec::new(),
+                value: base,
+            });
+            match &u.value {
+                Some(v) => {
+                    let value = self.expr(fx, v);
+                    out.push(Stmt::Assign {
+                        place,
+                        loops: Vec::new(),
+                        args: Vec::new(),
+                        fields,
+                        value,
+                    });
+                }
+                None => {
+                    let ty = self.field_type(field);
+                    let site = self.site();
+                    out.push(Stmt::Havoc {
+                        place,
+                        fields,
+                        ty,
+                        site,
+                    });
+                }
+            }
+            return;
+        }
+        // `a(X).f := v(X)`: copy `a`, update the copy at every `X`.
+        let root = match &u.base.kind {
+            TermKind::App(root, rargs)
+                if rargs.len() == u.vars.len()
+                    && rargs
+                        .iter()
+                        .zip(&u.vars)
+                        .all(|(a, v)| matches!(&a.kind, TermKind::Var(w) if w == v)) =>
+            {
+                Some(*root)
+            }
+            _ => None,
+        };
+        let var = match root.map(|r| (r, self.classify(r))) {
+            Some((_, SymKind::State(var))) => var,
+            Some((r, SymKind::Ghost)) => {
+                self.ghost_error(r, false, span);
+                return;
+            }
+            _ => {
+                self.errors.push(IrError::Unsupported {
+                    what: "a field assignment at every argument of something other than a relation or function (`a(X).f.g := v`)",
+                    span,
+                });
+                return;
+            }
+        };
+        let Some(value) = &u.value else {
+            self.errors.push(IrError::HavocTable {
+                symbol: self.p.sig.symbol_name(n).to_owned(),
+                span,
+            });
+            return;
+        };
+        let Place::Local { local } = place else {
+            return;
+        };
+        out.push(Stmt::Snapshot { local, var });
+        let mut loops = Vec::new();
+        let mut saved = Vec::new();
+        for v in &u.vars {
+            let ty = self.ty(v.sort);
+            let i = push_local(fx, v.name.as_str(), ty);
+            saved.push((*v, fx.vars.insert(*v, i)));
+            loops.push(i);
+        }
+        // Unbounded variables are reported by the assignment `a(X) := n(X)`
+        // that follows.
+        let finite = loops
+            .iter()
+            .all(|l| fx.locals.get(*l).is_some_and(|l| l.ty.is_finite()));
+        let args: Vec<Expr> = loops
+            .iter()
+            .map(|l| Expr::Read {
+                place: Place::Local { local: *l },
+                args: Vec::new(),
+            })
+            .collect();
+        let value = self.expr(fx, value);
+        for (v, prev) in saved {
+            match prev {
+                Some(p) => fx.vars.insert(v, p),
+                None => fx.vars.remove(&v),
+            };
+        }
+        if finite {
+            out.push(Stmt::Assign {
+                place,
+                loops,
+                args,
+                fields,
+                value,
+            });
+        }
+    }
+
+    fn field_type(&self, f: FieldRef) -> Type {
+        self.module
+            .structs
+            .get(f.strct)
+            .and_then(|s| s.fields.get(f.field))
+            .map(|f| f.ty.clone())
+            .unwrap_or(Type::Bool)
     }
 
     /// A local holding a copy of state variable `var`.
@@ -857,6 +1166,7 @@ impl<'p> Lowerer<'p> {
                     place,
                     loops,
                     args: argx,
+                    fields: Vec::new(),
                     value: ex,
                 });
             }
@@ -894,7 +1204,19 @@ impl<'p> Lowerer<'p> {
                 }
             },
             TermKind::App(f, args) => {
-                let argx: Vec<Expr> = args.iter().map(|a| self.expr(fx, a)).collect();
+                let mut argx: Vec<Expr> = args.iter().map(|a| self.expr(fx, a)).collect();
+                if let Some(&field) = self.field_ix.get(f) {
+                    // `x.f` (extra arguments were refused up front).
+                    let base = if argx.is_empty() {
+                        Expr::Bool { value: false }
+                    } else {
+                        argx.swap_remove(0)
+                    };
+                    return Expr::Field {
+                        base: Box::new(base),
+                        field,
+                    };
+                }
                 let d = self.p.sig.symbol(*f);
                 match d.role {
                     Role::Local => Expr::Read {
@@ -1055,6 +1377,10 @@ fn read_from_copy(e: Expr, var: usize, copy: usize) -> Expr {
             op,
             ty,
             args: rv(args),
+        },
+        Expr::Field { base, field } => Expr::Field {
+            base: rb(base),
+            field,
         },
         e => e,
     }

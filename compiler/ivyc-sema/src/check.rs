@@ -239,6 +239,8 @@ pub(crate) struct Checker<'a> {
     pub destructors: Vec<Destructor>,
     /// The sorts declared `struct` (also those with no fields).
     pub struct_sorts: HashSet<SortId>,
+    /// The field assignments, by their fresh value (`Program::field_updates`).
+    pub field_updates: HashMap<SymId, crate::program::FieldUpdate>,
     instance_stack: Vec<Symbol>,
     /// `autoinstance` items seen so far, and the automatic instances
     /// created (by full name); see `autoinst.rs`.
@@ -324,6 +326,7 @@ impl<'a> Checker<'a> {
             mixords: Vec::new(),
             destructors: Vec::new(),
             struct_sorts: HashSet::new(),
+            field_updates: HashMap::new(),
             instance_stack: Vec::new(),
             autos: Vec::new(),
             proof_ctx: Default::default(),
@@ -959,6 +962,10 @@ impl<'a> Checker<'a> {
         p.isolates = self.isolates;
         p.symbol_origins = self.symbol_origins;
         p.destructors = self.destructors;
+        let mut structs: Vec<SortId> = self.struct_sorts.into_iter().collect();
+        structs.sort();
+        p.struct_sorts = structs;
+        p.field_updates = self.field_updates;
         let mut interps: Vec<Interpretation> = self
             .interpret_origins
             .into_iter()

@@ -7,7 +7,7 @@
 use crate::check::Checker;
 use crate::elab::Cx;
 use crate::error::SemaError;
-use crate::program::{Stmt, StmtKind};
+use crate::program::{FieldUpdate, Stmt, StmtKind};
 use ivyc_base::Span;
 use ivyc_logic::{Role, SortId, SymId, SymbolDecl, Term, TermKind, Var};
 use std::collections::HashSet;
@@ -111,6 +111,16 @@ impl Checker<'_> {
                 conds.push(Term::forall(vars, Term::implies(Term::not(hit), same)));
             }
         }
+        self.field_updates.insert(
+            fresh,
+            FieldUpdate {
+                vars: bvars.clone(),
+                base: base.clone(),
+                field: *d,
+                extra: extra.to_vec(),
+                value: value.clone(),
+            },
+        );
         out.push(Stmt {
             kind: StmtKind::Assume(Term::forall(bvars, Term::and(conds)).with_span(Some(span))),
             span,

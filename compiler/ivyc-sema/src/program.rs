@@ -52,7 +52,8 @@
 //!   assignment `x.f := v` (also `f(x) := v`, nested `x.f.g := v`) becomes
 //!   `n := *; assume f(n) = v & g(n) = g(x) & ...; x := n` with a fresh
 //!   `Local` `n` (inside a [`StmtKind::Local`]), as in Ivy: the root `x`
-//!   changes, the destructors do not.
+//!   changes, the destructors do not. [`Program::field_updates`] records,
+//!   for each such `n`, the assignment it came from (for extraction).
 
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Property, Signature, SortId, SymId, Term, Var};
@@ -470,6 +471,14 @@ pub struct Program {
     /// Destructors: the fields of `struct` sorts and `destructor`
     /// declarations, in declaration order.
     pub destructors: Vec<Destructor>,
+    /// The sorts declared `type t = struct {...}` (also those with no
+    /// fields), in declaration order.
+    pub struct_sorts: Vec<SortId>,
+    /// Each field assignment's fresh value `n` (the `Local` symbol of the
+    /// module docs' `n := *; assume ...; x := n`), with what was assigned:
+    /// the `assume` it is declared for is verification's meaning, this is
+    /// the same update for code generators (ivyc-ir).
+    pub field_updates: HashMap<SymId, FieldUpdate>,
     /// Where each interpreted sort's interpretation is declared, by sort.
     pub interpretations: Vec<Interpretation>,
     /// Top-level native code blocks `<<< ... >>>` (ignored by
@@ -509,6 +518,20 @@ pub struct Destructor {
     /// `destructor` declaration).
     pub field: bool,
     pub span: Span,
+}
+
+/// A field assignment `base.field(extra) := value` (`value` is `None`
+/// for `:= *`) giving the fresh value `n(vars)`: `n(vars)` equals `base`
+/// except at the field. `base` and `value` may mention `vars` (the
+/// variables of `a(X).f := v(X)`), and `base` may be the fresh value of an
+/// enclosing assignment's inner field (`x.f.g := v`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldUpdate {
+    pub vars: Vec<Var>,
+    pub base: Term,
+    pub field: SymId,
+    pub extra: Vec<Term>,
+    pub value: Option<Term>,
 }
 
 impl Program {

@@ -45,7 +45,9 @@ struct repl_parse_result {
 // Parses `name`, `name()` or `name(a1, ..., an)` with optional surrounding
 // whitespace and an optional trailing '#' comment. Names are
 // [A-Za-z_][A-Za-z0-9_.:]*; arguments are integers ([+-]?[0-9]+, any length:
-// range is checked by parse_int) or names. Never throws except std::bad_alloc.
+// range is checked by parse_int), names, or struct values `{...}` (balanced
+// braces, kept as one token; see struct_fields). Never throws except
+// std::bad_alloc.
 repl_parse_result parse_repl_line(std::string_view line);
 
 // Decimal integer with optional sign, no whitespace; nullopt on syntax error
@@ -71,6 +73,18 @@ bool arg_bool(const std::vector<std::string>& args, size_t i);
 // The position of args[i] in `names` (enum constants).
 uint32_t arg_enum(const std::vector<std::string>& args, size_t i,
                   const std::vector<std::string>& names);
+
+// The field values of the struct argument args[i], written
+// `{name1:v1,name2:v2}` with exactly the field names `names` in that order
+// (whitespace allowed around tokens); each value is an argument token (an
+// integer, a name or a nested `{...}`). `{}` for a struct without fields.
+std::vector<std::string> struct_fields(const std::vector<std::string>& args, size_t i,
+                                       const std::vector<std::string>& names);
+
+// Rethrows `e`, an error about field `field` of the struct argument
+// args[i] (raised by a converter that took the fields as its arguments), as
+// an error about argument i: "argument I: field `NAME`: WHY".
+[[noreturn]] void bad_field(size_t i, const std::string& field, const repl_arg_error& e);
 
 // Renders a call line "name(a1,a2)" (or "name" when args is empty), the form
 // used to print calls of imported actions.
