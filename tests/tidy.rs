@@ -70,6 +70,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["ivyc-base", "ivyc-logic", "ivyc-vc", "ivyc-bmc"],
     ),
     (
+        "ivyc-infer",
+        &["ivyc-base", "ivyc-logic", "ivyc-vc", "ivyc-bmc"],
+    ),
+    (
         "ivyc-pipeline",
         &[
             "ivyc-base",
@@ -84,6 +88,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "ivyc-mc",
             "ivyc-ir",
             "ivyc-cpp",
+            "ivyc-infer",
         ],
     ),
     (

@@ -24,6 +24,7 @@ mod cache;
 #[path = "../common/mod.rs"]
 mod common;
 mod frictions;
+mod infer;
 
 use common::{ivy_files, ivyc, repo_root};
 use std::ffi::OsStr;

@@ -122,19 +122,23 @@ fn the_system(
 ) -> Result<System, Vec<Diagnostic>> {
     let units = front::units(program)?;
     let units = front::select_isolate(units, isolate).map_err(|d| vec![d])?;
+    let help = "help: verify the isolates with their invariants written, or infer on a version of the program without isolates".to_string();
     match units.as_slice() {
         [u] if u.name.is_none() => Ok(u.system.clone()),
-        [u] => Err(vec![error_diag(
-            "unsupported",
-            format!(
-                "unsupported: `infer` for an isolate (`{}`): the invariants found would have to be placed inside it; infer works on programs without isolates",
-                u.name.map(|n| n.to_string()).unwrap_or_default()
-            ),
-        )]),
-        _ => Err(vec![error_diag(
-            "unsupported",
-            "unsupported: `infer` for a program with several isolates; infer works on programs without isolates",
-        )]),
+        units => {
+            let mut d = error_diag(
+                "unsupported",
+                "unsupported: `infer` for a program with isolates: the invariants found would have to be placed inside them; infer works on programs without isolates",
+            );
+            let labels: Vec<_> = units
+                .iter()
+                .filter_map(|u| u.span)
+                .map(|s| ivyc_base::diagnostic::primary(s, "an isolate"))
+                .collect();
+            d = d.with_labels(labels);
+            d.notes.push(help);
+            Err(vec![d])
+        }
     }
 }
 
