@@ -1,8 +1,8 @@
 //! Pruning candidates on reachable states: the bounded search of ivyc-bmc
 //! looks for a reachable state (within a depth, under small bounds on the
-//! sorts) that violates some live candidate; every candidate false in some
-//! state of the trace it finds is dropped, and the search runs again until
-//! no candidate is violated. A violation of one of the program's own
+//! sorts) that violates some live candidate of a chunk; every candidate
+//! false in some state of the trace it finds is dropped, and the search
+//! runs again until no candidate of any chunk is violated. A violation of one of the program's own
 //! invariants or assertions is a real bug, returned with its trace.
 
 use crate::{candidate_index, with_candidates};
@@ -70,6 +70,11 @@ fn drop_false(trace: &Trace, cands: &[Term], alive: &mut [bool]) -> usize {
     dropped
 }
 
+/// How many live candidates one bounded search checks: a trace found
+/// prunes every candidate (they are all evaluated on its states), but
+/// the search's query grows with the properties it checks.
+const CHUNK: usize = 200;
+
 /// Prunes `alive` on the states reachable within `depth` steps under the
 /// default small bounds of `sys`'s sorts.
 pub fn sample<S: IncrementalSolver>(
@@ -82,12 +87,26 @@ pub fn sample<S: IncrementalSolver>(
 ) -> SampleResult {
     let bounds = ivyc_bmc::default_bounds(sys);
     let mut rounds = 0;
+    // The first candidate of the chunk being searched.
+    let mut from = 0;
     loop {
         if Instant::now() >= deadline {
             return SampleResult::OutOfTime { rounds };
         }
+        // The next chunk of live candidates, from `from` on.
+        let chunk: Vec<usize> = (from..cands.len())
+            .filter(|&i| alive[i])
+            .take(CHUNK)
+            .collect();
+        let Some(&last) = chunk.last() else {
+            return SampleResult::Done { rounds };
+        };
+        let mut mask = vec![false; cands.len()];
+        for &i in &chunk {
+            mask[i] = true;
+        }
         rounds += 1;
-        let s = with_candidates(sys, cands, alive);
+        let s = with_candidates(sys, cands, &mask);
         let opts = BmcOptions {
             depth,
             bounds: SortBounds::Fixed(bounds.clone()),
@@ -96,7 +115,8 @@ pub fn sample<S: IncrementalSolver>(
         };
         let mut solver = new_solver();
         match ivyc_bmc::search(&s, &opts, &mut solver, |_, _| {}) {
-            BmcResult::NoViolation { .. } => return SampleResult::Done { rounds },
+            // This chunk holds within the depth: on to the next one.
+            BmcResult::NoViolation { .. } => from = last + 1,
             BmcResult::Violation(trace) => {
                 let violated = trace
                     .violation

@@ -72,10 +72,16 @@ pub enum Inferred {
     },
     /// An invariant or assertion of the program fails in a reachable state.
     Violated(Box<Trace>),
-    /// No invariant was found: why, and the candidates left (the best
-    /// partial invariant: inductive with the program's invariants when
-    /// `why` says the templates are too weak, unchecked otherwise).
-    NotFound { why: String, partial: Vec<String> },
+    /// No invariant was found: why, the candidates left (the best partial
+    /// invariant: every candidate preserved by the steps when the
+    /// templates are too weak, unchecked otherwise), and the counterexample
+    /// to induction that stopped it (the program invariant the candidates
+    /// cannot protect), when there is one.
+    NotFound {
+        why: String,
+        partial: Vec<String>,
+        cti: Option<Box<(ivyc_vc::Obligation, ivyc_vc::Counterexample)>>,
+    },
     /// The invariants found did not pass `verify` (a bug in ivyc's
     /// inference: nothing is claimed); the verdict it gave.
     NotVerified {
@@ -139,6 +145,34 @@ fn the_system(
             d.notes.push(help);
             Err(vec![d])
         }
+    }
+}
+
+/// The counterexample to induction of the program invariant `label` in
+/// `action` (`None`: the initializer) with the live candidates assumed.
+fn stopping_cti(
+    sys: &System,
+    cands: &[Term],
+    alive: &[bool],
+    label: &Option<String>,
+    action: &Option<String>,
+    timeout_ms: u64,
+) -> Option<Box<(ivyc_vc::Obligation, ivyc_vc::Counterexample)>> {
+    let s = ivyc_infer::with_candidates(sys, cands, alive);
+    let ob = ivyc_vc::obligations(&s).into_iter().find(|ob| {
+        matches!(
+            ob.kind,
+            ivyc_vc::ObligationKind::Initiation | ivyc_vc::ObligationKind::Consecution
+        ) && ob.property_label.map(|l| l.to_string()) == *label
+            && ob.action.map(|a| a.to_string()) == *action
+    })?;
+    let mut solver = Z3Solver::with_options(Z3Options {
+        minimize: true,
+        ..Z3Options::default()
+    });
+    match ivyc_vc::discharge(&ob, &mut solver, timeout_ms) {
+        ivyc_vc::Outcome::Failed(cex) => Some(Box::new((ob, *cex))),
+        _ => None,
     }
 }
 
@@ -236,8 +270,18 @@ pub fn infer(
     match fixed {
         HoudiniResult::Inductive { rounds } => stats.houdini_rounds = rounds,
         HoudiniResult::TooWeak { label, action } => {
+            let cti = stopping_cti(&sys, &cands, &alive, &label, &action, opts.timeout_ms);
             let what = label.map_or("an invariant".to_string(), |l| format!("invariant [{l}]"));
             let step = action.map_or("the initializer".to_string(), |a| format!("action `{a}`"));
+            // The partial invariant, without what its own clauses imply.
+            ivyc_infer::drop_implied(
+                &sys,
+                &cands,
+                &mut alive,
+                &mut solver,
+                opts.timeout_ms,
+                deadline,
+            );
             return InferRun {
                 diagnostics,
                 outcome: Inferred::NotFound {
@@ -245,6 +289,7 @@ pub fn infer(
                         "{what} is not preserved by {step} even with every candidate that is (the templates are too weak: try more literals or variables)"
                     ),
                     partial: invariant_lines(&sys, &cands, &alive),
+                    cti,
                 },
                 stats,
             };
@@ -256,6 +301,7 @@ pub fn infer(
                 outcome: Inferred::NotFound {
                     why,
                     partial: invariant_lines(&sys, &cands, &alive),
+                    cti: None,
                 },
                 stats,
             };

@@ -53,12 +53,18 @@ pub fn run(args: &InferArgs) -> Exit {
     let mut status = run.status();
     let elapsed = start.elapsed().as_secs_f64();
     if args.format == ReportFormat::Json {
+        let cti_text = match &run.outcome {
+            Inferred::NotFound { cti: Some(c), .. } => {
+                Some(render::counterexample_text(&c.0.sig, &c.1))
+            }
+            _ => None,
+        };
         let (outcome, invariants, why) = match &run.outcome {
             Inferred::InputErrors => ("input-errors", Vec::new(), None),
             Inferred::AlreadyInductive => ("already-inductive", Vec::new(), None),
             Inferred::Found { invariants, .. } => ("found", invariants.clone(), None),
             Inferred::Violated(t) => ("violated", Vec::new(), Some(render::bmc_trace_text(t))),
-            Inferred::NotFound { why, partial } => {
+            Inferred::NotFound { why, partial, .. } => {
                 ("not-found", partial.clone(), Some(why.clone()))
             }
             Inferred::NotVerified { invariants, .. } => ("not-verified", invariants.clone(), None),
@@ -70,6 +76,7 @@ pub fn run(args: &InferArgs) -> Exit {
             "outcome": outcome,
             "invariants": invariants,
             "detail": why,
+            "cti_text": cti_text,
             "stats": {"candidates": s.candidates, "after_sampling": s.after_sampling,
                       "sampling_rounds": s.sampling_rounds, "after_houdini": s.after_houdini,
                       "houdini_rounds": s.houdini_rounds, "kept": s.after_reduction,
@@ -121,7 +128,7 @@ pub fn run(args: &InferArgs) -> Exit {
             }
             out.diagnostic(&sources, &render::bmc_violation_diagnostic(&sources, trace));
         }
-        Inferred::NotFound { why, partial } => {
+        Inferred::NotFound { why, partial, cti } => {
             if human {
                 out.line(&format!(
                     "no inductive invariant found ({elapsed:.2}s; {}): {why}",
@@ -138,6 +145,14 @@ pub fn run(args: &InferArgs) -> Exit {
                     if partial.len() > 20 {
                         out.line(&format!("  ... and {} more", partial.len() - 20));
                     }
+                }
+                if let Some(c) = cti {
+                    let (ob, cex) = &**c;
+                    out.line(&format!(
+                        "the counterexample to induction that stopped it ({}, with the candidates above assumed):",
+                        render::obligation_title(&sources, ob)
+                    ));
+                    out.line(render::counterexample_text(&ob.sig, cex).trim_end());
                 }
             }
         }

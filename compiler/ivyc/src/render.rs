@@ -259,14 +259,23 @@ fn at_line(sources: &SourceMap, span: Option<ivyc_base::Span>) -> String {
 /// One line describing an obligation, e.g.
 /// `consecution of elect preserves invariant [one] (line 10)`.
 pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
-    let ob = &c.obligation;
+    let mut s = obligation_title(sources, &c.obligation);
+    if c.outside_fragment {
+        s.push_str(" (outside the decidable fragment)");
+    }
+    s
+}
+
+/// What an obligation proves, e.g.
+/// `consecution of elect preserves invariant [one] (line 10)`.
+pub fn obligation_title(sources: &SourceMap, ob: &ivyc_vc::Obligation) -> String {
     let what = property_name(sources, ob);
     let line = at_line(sources, ob.property_span);
     let action = ob
         .action
         .map(|a| a.to_string())
         .unwrap_or_else(|| "init".into());
-    let mut s = match ob.kind {
+    match ob.kind {
         ObligationKind::Property => format!("property {what}{line} follows from the axioms"),
         ObligationKind::ProofGoal => format!("{}{line}", ob.title()),
         ObligationKind::DeadlockFreedom => {
@@ -286,11 +295,7 @@ pub fn obligation_line(sources: &SourceMap, c: &Checked) -> String {
             }
             _ => format!("loop variant {what}{line} decreases in {action}"),
         },
-    };
-    if c.outside_fragment {
-        s.push_str(" (outside the decidable fragment)");
     }
-    s
 }
 
 /// How a property is named in reports: `[label]`, else the user's own text
