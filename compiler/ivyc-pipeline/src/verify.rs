@@ -307,20 +307,33 @@ pub fn verify(
     loader: &mut dyn SourceLoader,
     opts: &VerifyOptions,
 ) -> VerifyRun {
-    verify_cancellable(sources, root, loader, opts, &AtomicBool::new(false))
+    run(sources, root, loader, opts, &AtomicBool::new(false), false)
 }
 
 /// [`verify`] that a caller on another thread can cut short (the language
 /// server, when the document changes): once `cancel` is set, the solver
-/// queries not yet started end at once as undecided (`cancelled`), so the
-/// run returns soon after the query in progress; its result is then not
-/// a verdict and should be dropped.
+/// query in progress is interrupted and those not started yet end at once,
+/// all as undecided (`cancelled`), so the run returns at once; its result
+/// is then not a verdict and should be dropped.
 pub fn verify_cancellable(
     sources: &mut SourceMap,
     root: FileId,
     loader: &mut dyn SourceLoader,
     opts: &VerifyOptions,
     cancel: &AtomicBool,
+) -> VerifyRun {
+    run(sources, root, loader, opts, cancel, true)
+}
+
+/// `verify`; `watch`: interrupt the query in progress when `cancel` is
+/// set (a watcher thread per query).
+fn run(
+    sources: &mut SourceMap,
+    root: FileId,
+    loader: &mut dyn SourceLoader,
+    opts: &VerifyOptions,
+    cancel: &AtomicBool,
+    watch: bool,
 ) -> VerifyRun {
     let mut timings = Timings::default();
     let t = Instant::now();
@@ -610,6 +623,7 @@ pub fn verify_cancellable(
     let make = || Cancellable {
         inner: FreshZ3Solver::with_options(z3.clone()),
         cancel,
+        watch,
     };
     let solved = {
         // Consecutive obligations sharing hypotheses stay consecutive, so
@@ -693,15 +707,36 @@ pub fn verify_cancellable(
     }
 }
 
-/// A solver whose queries end as undecided once `cancel` is set.
+/// A solver whose queries end as undecided once `cancel` is set: those
+/// not started yet at once, and (with `watch`, the language server's
+/// runs) the one in progress too, by interrupting Z3.
 struct Cancellable<'a, S> {
     inner: S,
     cancel: &'a AtomicBool,
+    /// Interrupt a query in progress when `cancel` is set (a watcher
+    /// thread per query: only for runs that can be cancelled).
+    watch: bool,
 }
 
 impl<S> Cancellable<'_, S> {
     fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` on the inner solver, interruptible when watched; a result
+    /// obtained after the cancellation is not a verdict (`None`).
+    fn run<R>(&mut self, f: impl FnOnce(&mut S) -> R) -> Option<R> {
+        if self.cancelled() {
+            return None;
+        }
+        let cancel = self.cancel;
+        let inner = &mut self.inner;
+        let r = if self.watch {
+            ivyc_smt::with_interrupt(cancel, || f(inner))
+        } else {
+            f(inner)
+        };
+        (!self.cancelled()).then_some(r)
     }
 }
 
@@ -711,14 +746,13 @@ fn cancelled_answer() -> Answer {
 
 impl<S: Solver> Solver for Cancellable<'_, S> {
     fn check(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> Answer {
-        if self.cancelled() {
-            return cancelled_answer();
-        }
-        self.inner.check(sig, hyps, goal, timeout_ms)
+        self.run(|s| s.check(sig, hyps, goal, timeout_ms))
+            .unwrap_or_else(cancelled_answer)
     }
 
     fn is_unsat(&mut self, sig: &Signature, hyps: &[Term], goal: &Term, timeout_ms: u64) -> bool {
-        !self.cancelled() && self.inner.is_unsat(sig, hyps, goal, timeout_ms)
+        self.run(|s| s.is_unsat(sig, hyps, goal, timeout_ms))
+            .unwrap_or(false)
     }
 
     fn set_seed(&mut self, seed: u32) -> bool {
@@ -736,10 +770,8 @@ impl<S: Solver> Solver for Cancellable<'_, S> {
         goals: &[Term],
         timeout_ms: u64,
     ) -> Vec<Answer> {
-        if self.cancelled() {
-            return goals.iter().map(|_| cancelled_answer()).collect();
-        }
-        self.inner.check_many(sig, hyps, goals, timeout_ms)
+        self.run(|s| s.check_many(sig, hyps, goals, timeout_ms))
+            .unwrap_or_else(|| goals.iter().map(|_| cancelled_answer()).collect())
     }
 
     fn check_many_timed(
@@ -749,13 +781,13 @@ impl<S: Solver> Solver for Cancellable<'_, S> {
         goals: &[Term],
         timeout_ms: u64,
     ) -> Vec<(Answer, Duration)> {
-        if self.cancelled() {
-            return goals
-                .iter()
-                .map(|_| (cancelled_answer(), Duration::ZERO))
-                .collect();
-        }
-        self.inner.check_many_timed(sig, hyps, goals, timeout_ms)
+        self.run(|s| s.check_many_timed(sig, hyps, goals, timeout_ms))
+            .unwrap_or_else(|| {
+                goals
+                    .iter()
+                    .map(|_| (cancelled_answer(), Duration::ZERO))
+                    .collect()
+            })
     }
 }
 
