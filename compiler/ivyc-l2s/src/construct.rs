@@ -19,7 +19,8 @@ use ivyc_logic::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Sorts whose elements the construction tracks (`l2s_d`, `l2s_a`): the
-/// infinite ones (uninterpreted, `int`, `nat`, strings), as in Ivy.
+/// infinite ones (uninterpreted, `int`, `nat`, strings), as in Ivy, but
+/// those declared `finite type` (`Temporal::finite_sorts`).
 pub(crate) fn infinite(sig: &Signature, s: SortId) -> bool {
     matches!(
         sig.sort_kind(s),
@@ -301,7 +302,7 @@ pub(crate) fn l2s(
     let sorts: Vec<SortId> = sig
         .sorts()
         .map(|(id, _)| id)
-        .filter(|&s| infinite(&sig, s))
+        .filter(|&s| infinite(&sig, s) && !sys.temporal.finite_sorts.contains(&s))
         .collect();
     let mut domain = BTreeMap::new();
     let mut frozen_domain = BTreeMap::new();
@@ -356,6 +357,7 @@ pub(crate) fn l2s(
             d.args.is_empty()
                 && (matches!(d.role, Role::State | Role::Rigid) || prop.skolems.contains(id))
                 && infinite(&sys.sig, d.ret)
+                && !sys.temporal.finite_sorts.contains(&d.ret)
                 && !sys.temporal.ops.contains_key(id)
                 && !sys.temporal.builtins.contains_key(id)
                 && !other_skolems.contains(id)

@@ -18,7 +18,7 @@ use crate::sort::SortId;
 use crate::system::Property;
 use crate::term::{Lambda, Term, TermKind, Var};
 use ivyc_base::{Span, Symbol};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The named binders of Ivy's l2s vocabulary (`$name V. body`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -200,6 +200,12 @@ pub struct Temporal {
     pub axioms: Vec<Property>,
     /// `temporal property` declarations checked in this unit.
     pub properties: Vec<TemporalProperty>,
+    /// Uninterpreted sorts declared `finite type`: as in Ivy, the
+    /// liveness-to-safety construction does not track their elements
+    /// (`l2s_d`, `l2s_a`) but treats them like enumerated sorts, every
+    /// element at once (sound only for sorts that are finite, which the
+    /// declaration asserts).
+    pub finite_sorts: BTreeSet<SortId>,
 }
 
 impl Temporal {

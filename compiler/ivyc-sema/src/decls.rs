@@ -128,8 +128,15 @@ impl<'a> Checker<'a> {
 
     fn pass_sorts(&mut self, d: &'a ast::Decl, env: &Rc<Env>) {
         match &d.kind {
-            K::Type { name, sort, .. } => {
-                self.declare_type(name, sort.as_ref(), d.span, env);
+            K::Type {
+                name, sort, finite, ..
+            } => {
+                let id = self.declare_type(name, sort.as_ref(), d.span, env);
+                // `finite type t`: the liveness-to-safety construction
+                // treats `t` as finite (ivyc_logic::Temporal::finite_sorts).
+                if let (Some(id), true, None) = (id, *finite, sort) {
+                    self.temporal.data.finite_sorts.insert(id);
+                }
             }
             K::Variant { name, of, sort } => {
                 if let Some(id) = self.declare_type(name, sort.as_ref(), d.span, env) {
