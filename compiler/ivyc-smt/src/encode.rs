@@ -59,6 +59,10 @@ impl SortInfo {
     }
 }
 
+/// At most this many combinations of constructors replace the variables
+/// of enumerated sorts of one quantifier (see `Encoder::expand_enum_vars`).
+const ENUM_EXPANSION: usize = 64;
+
 /// Which integer sort a Z3 `Int` stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum IntKind {
@@ -451,6 +455,13 @@ impl Encoder {
             }
             TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
                 let is_forall = matches!(t.kind, TermKind::Forall(..));
+                // Variables of small enumerated sorts are expanded: `forall
+                // Q:e. φ(Q)` is the conjunction of `φ(c)` over the
+                // constructors (no quantifier to instantiate, and no
+                // matching loop through functions over the enumeration).
+                if let Some(q) = self.expand_enum_vars(sig, vs, body, is_forall, scope)? {
+                    return Ok((q.into(), SortId::BOOL));
+                }
                 let mut bound = Vec::with_capacity(vs.len());
                 let mut guards = Vec::new();
                 for v in vs {
@@ -482,6 +493,61 @@ impl Encoder {
             }
             TermKind::Builtin(op, xs) => self.builtin(sig, *op, xs, scope),
         }
+    }
+
+    /// `forall vs. body` (or `exists`) with the variables of enumerated
+    /// sorts replaced by each combination of their constructors, when
+    /// there are some and at most [`ENUM_EXPANSION`] combinations; the
+    /// other variables stay quantified (inside). `None`: not expanded.
+    fn expand_enum_vars(
+        &mut self,
+        sig: &Signature,
+        vs: &[Var],
+        body: &Term,
+        is_forall: bool,
+        scope: &mut Vec<(Var, Dynamic)>,
+    ) -> Result<Option<Bool>, EncodeError> {
+        let mut enums: Vec<(Var, Vec<Dynamic>)> = Vec::new();
+        let mut rest: Vec<Var> = Vec::new();
+        let mut combos: usize = 1;
+        for v in vs {
+            match self.sort_info(sig, v.sort)? {
+                SortInfo::Enum { ctors, .. } => {
+                    combos = combos.saturating_mul(ctors.len());
+                    let values: Vec<Dynamic> = ctors.iter().map(|c| c.apply(&[])).collect();
+                    enums.push((*v, values));
+                }
+                _ => rest.push(*v),
+            }
+        }
+        if enums.is_empty() || combos > ENUM_EXPANSION {
+            return Ok(None);
+        }
+        let inner = if rest.is_empty() {
+            body.clone()
+        } else if is_forall {
+            Term::forall(rest, body.clone())
+        } else {
+            Term::exists(rest, body.clone())
+        };
+        let mut parts = Vec::with_capacity(combos);
+        for k in 0..combos {
+            let n = scope.len();
+            let mut idx = k;
+            for (v, values) in &enums {
+                let i = idx % values.len();
+                idx /= values.len();
+                scope.push((*v, values[i].clone()));
+            }
+            let b = self.formula(sig, &inner, scope);
+            scope.truncate(n);
+            parts.push(b?);
+        }
+        Ok(Some(if is_forall {
+            Bool::and(&parts)
+        } else {
+            Bool::or(&parts)
+        }))
     }
 
     /// A numeral of an interpreted numeric sort.
