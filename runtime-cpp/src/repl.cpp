@@ -530,6 +530,15 @@ std::string parse_repl_options(int argc, const char* const* argv,
             have_script = true;
             continue;
         }
+        if (arg == "--seed") {
+            if (i + 1 >= argc || argv[i + 1] == nullptr) return "--seed needs a number";
+            const std::string v = argv[++i];
+            const auto n = parse_int(v);
+            if (!n || *n < 0 || v[0] == '+') return "bad seed `" + escape_for_display(v) + "` (expected a non-negative integer)";
+            out.seeded = true;
+            out.seed = static_cast<uint64_t>(*n);
+            continue;
+        }
         const size_t eq = arg.find('=');
         bool matched = false;
         if (eq != std::string::npos && arg.compare(0, 2, "--") != 0) {
@@ -552,7 +561,7 @@ std::string parse_repl_options(int argc, const char* const* argv,
 }
 
 std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts) {
-    std::string out = "usage: " + std::string(prog) + " [--help] [--echo] [--list] [--script FILE]";
+    std::string out = "usage: " + std::string(prog) + " [--help] [--echo] [--list] [--script FILE] [--seed N]";
     for (const auto& s : sorts) out += " [" + s + "=N]";
     return out;
 }
@@ -570,7 +579,10 @@ std::string repl_help(std::string_view prog, std::string_view module,
            "  --list         print the parameters, state symbols and exported actions\n"
            "                 with the kinds of their arguments, and exit\n"
            "  --script FILE  read the lines from FILE instead of standard input;\n"
-           "                 errors name the line (`FILE:3: error: ...`)\n";
+           "                 errors name the line (`FILE:3: error: ...`)\n"
+           "  --seed N       make the nondeterministic choices (`x := *`, `if *`, the\n"
+           "                 start of the search for a value satisfying an assumption)\n"
+           "                 pseudo-random from seed N; by default the first option\n";
     if (sorts.empty()) {
         out += "  SORT=N         (this module has no uninterpreted sort to size)\n";
     } else {

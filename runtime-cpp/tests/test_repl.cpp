@@ -336,6 +336,18 @@ void test_options() {
     CHECK(o.help && o.echo && o.list && o.script == "f.txt");
     CHECK((o.sizes == std::vector<uint32_t>{2, 7}));
     CHECK(parse({"--help"}, o).empty() && o.help);
+    CHECK(!o.seeded);
+    CHECK(parse({"--seed", "42"}, o).empty() && o.seeded && o.seed == 42);
+    CHECK(parse({"--seed"}, o) == "--seed needs a number");
+    CHECK(parse({"--seed", "-1"}, o) == "bad seed `-1` (expected a non-negative integer)");
+    CHECK(parse({"--seed", "x"}, o) == "bad seed `x` (expected a non-negative integer)");
+    {
+        ivyc::repl_random a(7), b(7), c(8);
+        const uint64_t a1 = a.next();
+        CHECK(a1 == b.next());
+        CHECK(a1 != c.next());
+        CHECK(a.next() != a1);
+    }
     CHECK(parse({"--bogus"}, o) == "unknown option `--bogus`");
     CHECK(parse({"-x"}, o) == "unknown option `-x`");
     CHECK(parse({"--script"}, o) == "--script needs a file");
@@ -348,10 +360,10 @@ void test_options() {
     CHECK(parse({"--echo=1"}, o) == "unknown option `--echo=1`");
     CHECK(parse({"\x01"}, o) == "unknown option `\\x01`");
     CHECK(ivyc::repl_usage("p_repl", sorts) ==
-          "usage: p_repl [--help] [--echo] [--list] [--script FILE] [node=N] [proto.id=N]");
+          "usage: p_repl [--help] [--echo] [--list] [--script FILE] [--seed N] [node=N] [proto.id=N]");
     const std::string help = ivyc::repl_help("p_repl", "p", sorts);
     CHECK(help.rfind(ivyc::repl_usage("p_repl", sorts) + "\n", 0) == 0);
-    for (const char* word : {"--echo", "--list", "--script FILE", "SORT=N", "sorts: node, proto.id",
+    for (const char* word : {"--echo", "--list", "--script FILE", "--seed N", "SORT=N", "sorts: node, proto.id",
                              "?state", "set_PARAM(", ":= VALUE", "exit status"}) {
         if (help.find(word) == std::string::npos) std::fprintf(stderr, "help lacks %s\n", word);
         CHECK(help.find(word) != std::string::npos);

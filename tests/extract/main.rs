@@ -37,6 +37,7 @@ fn examples() -> Vec<String> {
     v.push("tests/data/extract/constructs.ivy".to_owned());
     v.push("tests/data/extract/struct_lock.ivy".to_owned());
     v.push("tests/data/extract/struct_channel.ivy".to_owned());
+    v.push("tests/data/extract/ticket_lock.ivy".to_owned());
     v
 }
 
@@ -262,7 +263,9 @@ deliver({{src:{{host:5,chan:1}},dst:{{host:1,chan:3}},seq:0,urgent:false}})
 /// n)` and served with `serving := *; require succ(s, serving)` (both
 /// resolved by searching the ticket sort), the search failing when the
 /// tickets run out, state set with `:=` (checked like arguments) to
-/// continue from a chosen state, and `if some`.
+/// continue from a chosen state, and `if some`; `some_holder` (`var d;
+/// assume exists T. holds(d, T)`) answers the first holder by default and
+/// pseudo-random holders with `--seed N`.
 #[test]
 fn ticket_lock_repl_script() {
     let (tmp, exe) = build_repl("tests/data/extract/ticket_lock.ivy");
@@ -330,6 +333,38 @@ critical(0) := maybe
 nope(1) := true
 le(0, 1) := false
 ";
+    // The choice policy decides among the values the assumption allows:
+    // the first one by default, a pseudo-random one with --seed.
+    let holders = "\
+le(0, 0) := true
+le(1, 1) := true
+le(2, 2) := true
+le(3, 3) := true
+le(0, 1) := true
+le(0, 2) := true
+le(0, 3) := true
+le(1, 2) := true
+le(1, 3) := true
+le(2, 3) := true
+zero := 0
+take(4)
+take(1)
+take(3)
+some_holder
+some_holder
+some_holder
+";
+    for seed in [None, Some("1"), Some("2"), Some("3")] {
+        let mut args = vec!["client=5", "ticket=4"];
+        if let Some(s) = seed {
+            args.extend(["--seed", s]);
+        }
+        let out = run_with_stdin(&exe, &args, holders);
+        text.push_str(&transcript(
+            &format!("ticket_lock_repl {} < holders", args.join(" ")),
+            &out,
+        ));
+    }
     std::fs::write(tmp.path().join("session.txt"), script).expect("write script");
     let out = run(&["--script", "session.txt", "--echo", "client=2"]);
     text.push_str(&transcript(

@@ -172,13 +172,17 @@ private:
 };
 
 // The command line of a generated REPL driver:
-// `NAME_repl [--help] [--echo] [--list] [--script FILE] [SORT=N ...]`.
+// `NAME_repl [--help] [--echo] [--list] [--script FILE] [--seed N] [SORT=N ...]`.
 struct repl_options {
     bool help = false;
     bool echo = false;
     bool list = false;
     // Non-empty with --script FILE.
     std::string script;
+    // With --seed N: nondeterministic choices are pseudo-random (see
+    // repl_random), otherwise the class's default (the first option).
+    bool seeded = false;
+    uint64_t seed = 0;
     // One size per sort given to parse_repl_options, in that order (3 when
     // not given).
     std::vector<uint32_t> sizes;
@@ -186,10 +190,27 @@ struct repl_options {
 
 // Parses argv[1..argc) of a driver whose sizable sorts are `sorts`. Returns
 // "" on success, otherwise the error to print (an unknown option, a bad
-// size `SORT=N` with N outside [1, 1000000], --script without a file, a
-// second --script). Later `SORT=N` override earlier ones.
+// size `SORT=N` with N outside [1, 1000000], --script or --seed without
+// their value, a second --script, a --seed that is not a non-negative
+// integer). Later `SORT=N` override earlier ones.
 std::string parse_repl_options(int argc, const char* const* argv,
                                const std::vector<std::string>& sorts, repl_options& out);
+
+// The choice policy of `--seed N`: a splitmix64 stream, so a seed always
+// gives the same session.
+class repl_random {
+public:
+    explicit repl_random(uint64_t seed) noexcept : state_(seed) {}
+    uint64_t next() noexcept {
+        uint64_t z = (state_ += UINT64_C(0x9e3779b97f4a7c15));
+        z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+        return z ^ (z >> 31);
+    }
+
+private:
+    uint64_t state_;
+};
 
 // The one-line usage of driver `prog`.
 std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts);
