@@ -265,7 +265,8 @@ deliver({{src:{{host:5,chan:1}},dst:{{host:1,chan:3}},seq:0,urgent:false}})
 /// tickets run out, state set with `:=` (checked like arguments) to
 /// continue from a chosen state, and `if some`; `some_holder` (`var d;
 /// assume exists T. holds(d, T)`) answers the first holder by default and
-/// pseudo-random holders with `--seed N`.
+/// pseudo-random holders with `--seed N`, and `two_holders` (two havocs,
+/// one assumption: nested loops) a pair of different holders.
 #[test]
 fn ticket_lock_repl_script() {
     let (tmp, exe) = build_repl("tests/data/extract/ticket_lock.ivy");
@@ -353,6 +354,8 @@ take(3)
 some_holder
 some_holder
 some_holder
+two_holders
+two_holders
 ";
     for seed in [None, Some("1"), Some("2"), Some("3")] {
         let mut args = vec!["client=5", "ticket=4"];
