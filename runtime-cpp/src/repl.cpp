@@ -1,5 +1,6 @@
 // src/repl.cpp -- implementation of the REPL line parser, argument
-// conversion helpers and the ivyc::repl dispatch loop.
+// conversion helpers, the ivyc::repl dispatch loop and the command line of
+// generated drivers (options, --help text).
 #include "ivyc/repl.hpp"
 
 #include <cstdio>
@@ -44,10 +45,14 @@ std::string describe_char_at(const cursor& c) {
     return "'" + escape_for_display(c.s.substr(c.i, 1)) + "' at column " + std::to_string(c.column());
 }
 
+// A name; a ':' followed by '=' ends it (`x:=1` assigns `x`).
 std::string_view take_name(cursor& c) {
     const size_t start = c.i;
     if (!is_name_start(c.peek())) return {};
-    while (!c.at_end() && is_name_char(c.s[c.i])) ++c.i;
+    while (!c.at_end() && is_name_char(c.s[c.i])) {
+        if (c.s[c.i] == ':' && c.i + 1 < c.s.size() && c.s[c.i + 1] == '=') break;
+        ++c.i;
+    }
     return c.s.substr(start, c.i - start);
 }
 
@@ -194,6 +199,15 @@ repl_parse_result parse_repl_line(std::string_view line) {
                 return fail("expected ',' or ')', found " + describe_char_at(c));
             }
         }
+        c.skip_space();
+    }
+    if (c.peek() == ':' && c.i + 1 < c.s.size() && c.s[c.i + 1] == '=') {
+        c.i += 2;
+        c.skip_space();
+        const std::string_view value = take_arg(c);
+        if (value.empty()) return fail("expected a value after ':=', found " + describe_char_at(c));
+        r.call.assign = true;
+        r.call.value.assign(value);
         c.skip_space();
     }
     if (!c.at_end() && c.peek() != '#') {
@@ -356,13 +370,52 @@ void repl::add_command(std::string name, command_fn fn) {
     commands_.insert_or_assign(std::move(name), std::move(fn));
 }
 
+void repl::add_setter(std::string name, size_t arity, setter_fn fn) {
+    setters_.insert_or_assign(
+        std::move(name), action{arity, [fn = std::move(fn)](const std::vector<std::string>& args) {
+                                    fn(args);
+                                    return std::string();
+                                }});
+}
+
+bool repl::error(std::ostream& out, const std::string& msg) const {
+    out << where_ << "error: " << msg << '\n' << std::flush;
+    return false;
+}
+
+// `name(args) := value`: the setter `name` with the arguments then the value.
+bool repl::execute_assignment(const repl_call& call, std::ostream& out) {
+    auto it = setters_.find(call.action);
+    if (it == setters_.end()) {
+        return error(out, "cannot assign '" + call.action + "': not a state symbol or parameter");
+    }
+    const size_t arity = it->second.arity;
+    if (call.args.size() != arity) {
+        return error(out, "'" + call.action + "' takes " + std::to_string(arity) + " argument" +
+                              (arity == 1 ? "" : "s") + ", got " + std::to_string(call.args.size()));
+    }
+    std::vector<std::string> args = call.args;
+    args.push_back(call.value);
+    try {
+        it->second.fn(args);
+        return true;
+    } catch (const repl_arg_error& e) {
+        // The value is the argument after the last one: name it as such.
+        const std::string what = e.what();
+        const std::string last = "argument " + std::to_string(arity + 1) + ": ";
+        if (what.compare(0, last.size(), last) == 0) {
+            return error(out, "bad value: " + what.substr(last.size()));
+        }
+        return error(out, std::string("bad argument: ") + what);
+    } catch (const std::exception& e) {
+        return error(out, e.what());
+    }
+}
+
 // A line whose first non-blank character is '?': `?name`, then optional
 // whitespace and an optional '#' comment.
 bool repl::execute_command(std::string_view line, std::ostream& out) {
-    auto error = [&out](const std::string& msg) {
-        out << "error: " << msg << '\n' << std::flush;
-        return false;
-    };
+    auto error = [this, &out](const std::string& msg) { return this->error(out, msg); };
     cursor c{line};
     c.skip_space();
     ++c.i;  // the '?'
@@ -395,10 +448,7 @@ bool repl::execute_line(std::string_view line, std::ostream& out) {
         ~restore() { self->out_ = saved; }
     } guard{this, saved};
 
-    auto error = [&out](const std::string& msg) {
-        out << "error: " << msg << '\n' << std::flush;
-        return false;
-    };
+    auto error = [this, &out](const std::string& msg) { return this->error(out, msg); };
 
     const size_t first = line.find_first_not_of(" \t\r\v\f\n");
     if (first != std::string_view::npos && line[first] == '?') return execute_command(line, out);
@@ -413,6 +463,7 @@ bool repl::execute_line(std::string_view line, std::ostream& out) {
             break;
     }
     const repl_call& call = parsed.call;
+    if (call.assign) return execute_assignment(call, out);
     auto it = actions_.find(call.action);
     if (it == actions_.end()) return error("unknown action '" + call.action + "'");
     if (call.args.size() != it->second.arity) {
@@ -434,13 +485,126 @@ bool repl::execute_line(std::string_view line, std::ostream& out) {
 int repl::run(std::istream& in, std::ostream& out) {
     int status = 0;
     std::string line;
+    size_t number = 0;
     while (std::getline(in, line)) {
-        if (!execute_line(line, out)) {
+        ++number;
+        if (echo_) out << "> " << line << '\n';
+        if (!source_.empty()) where_ = source_ + ":" + std::to_string(number) + ": ";
+        const bool ok = execute_line(line, out);
+        where_.clear();
+        if (!ok) {
             status = 1;
             if (stop_on_error_) break;
         }
     }
     return status;
+}
+
+// ---------------------------------------------------------------------------
+
+std::string parse_repl_options(int argc, const char* const* argv,
+                               const std::vector<std::string>& sorts, repl_options& out) {
+    out = repl_options{};
+    out.sizes.assign(sorts.size(), 3);
+    bool have_script = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i] != nullptr ? argv[i] : "";
+        if (arg == "--help" || arg == "-h") {
+            out.help = true;
+            continue;
+        }
+        if (arg == "--echo") {
+            out.echo = true;
+            continue;
+        }
+        if (arg == "--list") {
+            out.list = true;
+            continue;
+        }
+        if (arg == "--script") {
+            if (have_script) return "--script given twice";
+            if (i + 1 >= argc || argv[i + 1] == nullptr || argv[i + 1][0] == '\0') {
+                return "--script needs a file";
+            }
+            out.script = argv[++i];
+            have_script = true;
+            continue;
+        }
+        if (arg == "--seed") {
+            if (i + 1 >= argc || argv[i + 1] == nullptr) return "--seed needs a number";
+            const std::string v = argv[++i];
+            const auto n = parse_int(v);
+            if (!n || *n < 0 || v[0] == '+') return "bad seed `" + escape_for_display(v) + "` (expected a non-negative integer)";
+            out.seeded = true;
+            out.seed = static_cast<uint64_t>(*n);
+            continue;
+        }
+        const size_t eq = arg.find('=');
+        bool matched = false;
+        if (eq != std::string::npos && arg.compare(0, 2, "--") != 0) {
+            const std::string name = arg.substr(0, eq);
+            for (size_t k = 0; k < sorts.size(); ++k) {
+                if (sorts[k] != name) continue;
+                const auto v = parse_int(std::string_view(arg).substr(eq + 1));
+                if (!v || *v < 1 || *v > 1000000) {
+                    return "bad size in `" + escape_for_display(arg) + "` (expected 1 to 1000000)";
+                }
+                out.sizes[k] = static_cast<uint32_t>(*v);
+                matched = true;
+            }
+            if (!matched) return "unknown sort `" + escape_for_display(name) + "` in `" + escape_for_display(arg) + "`";
+            continue;
+        }
+        return "unknown option `" + escape_for_display(arg) + "`";
+    }
+    return std::string();
+}
+
+std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts) {
+    std::string out = "usage: " + std::string(prog) + " [--help] [--echo] [--list] [--script FILE] [--seed N]";
+    for (const auto& s : sorts) out += " [" + s + "=N]";
+    return out;
+}
+
+std::string repl_help(std::string_view prog, std::string_view module,
+                      const std::vector<std::string>& sorts) {
+    std::string sizes;
+    for (size_t k = 0; k < sorts.size(); ++k) sizes += (k ? ", " : "") + sorts[k];
+    std::string out = repl_usage(prog, sorts) + "\n\n";
+    out += "Runs the exported actions of the Ivy module `" + std::string(module) +
+           "` (extracted by ivyc),\none line at a time, read from standard input or from FILE.\n\n";
+    out += "options:\n"
+           "  --help         print this help and exit\n"
+           "  --echo         print each input line as `> LINE` before its output\n"
+           "  --list         print the parameters, state symbols and exported actions\n"
+           "                 with the kinds of their arguments, and exit\n"
+           "  --script FILE  read the lines from FILE instead of standard input;\n"
+           "                 errors name the line (`FILE:3: error: ...`)\n"
+           "  --seed N       make the nondeterministic choices (`x := *`, `if *`, the\n"
+           "                 start of the search for a value satisfying an assumption)\n"
+           "                 pseudo-random from seed N; by default the first option\n";
+    if (sorts.empty()) {
+        out += "  SORT=N         (this module has no uninterpreted sort to size)\n";
+    } else {
+        out += "  SORT=N         the number of elements of an uninterpreted sort, ids\n"
+               "                 0..N-1 (default 3); sorts: " + sizes + "\n";
+    }
+    out += "\nlines:\n"
+           "  ACTION(ARG, ...)            call an exported action (`ACTION` alone when it\n"
+           "                              has no arguments); results print as `= VALUE`\n"
+           "  set_PARAM(ARG, ..., VALUE)  set a parameter (before the first action)\n"
+           "  NAME(ARG, ...) := VALUE     set a state symbol at the arguments (`NAME := VALUE`\n"
+           "                              for an individual), initializing the module first;\n"
+           "                              for a parameter: the same as set_NAME\n"
+           "  ?state                      print the state, one `NAME = VALUE` line per symbol\n"
+           "  # comment                   ignored, as are blank lines\n"
+           "\nvalues: ids of uninterpreted sorts, true/false, enum constructors, integers,\n"
+           "structs {field:VALUE,...}; each is checked against its sort.\n"
+           "Calls of imported actions print as `< NAME(ARGS)` and return default values.\n"
+           "A failing line prints `error: ...` and the session goes on.\n"
+           "\nexit status: 0 every line succeeded, 1 some line failed, 2 bad command line\n"
+           "or unreadable FILE.\n";
+    return out;
 }
 
 }  // namespace ivyc

@@ -232,6 +232,145 @@ void test_repl_loop() {
     CHECK(stop_out.str() == "= 6\nerror: unknown action 'bogus'\n");
 }
 
+// `NAME(args) := VALUE`: parsing, dispatch to setters, arity and value
+// errors, and no clash with actions of the same name.
+void test_assignments() {
+    auto assigns = [](const std::string& line, const std::string& name,
+                      const std::vector<std::string>& args, const std::string& value) {
+        const auto r = ivyc::parse_repl_line(line);
+        return r.ok() && r.call.assign && r.call.action == name && r.call.args == args &&
+               r.call.value == value;
+    };
+    CHECK(assigns("x := 3", "x", {}, "3"));
+    CHECK(assigns("x:=-3", "x", {}, "-3"));
+    CHECK(assigns("r(1, 2) := true # c", "r", {"1", "2"}, "true"));
+    CHECK(assigns("a.b:c(red):={x:1,y:2}", "a.b:c", {"red"}, "{x:1,y:2}"));
+    CHECK(assigns("f() := red", "f", {}, "red"));
+    CHECK(!ivyc::parse_repl_line("f(1)").call.assign);
+    for (const char* bad : {"x :=", "x := ", ":= 1", "x = 1", "x := 1 2", "x := (1)", "x :=: 1",
+                            "x := 1 := 2", "x(1 := 2"}) {
+        if (!is_error(bad)) std::fprintf(stderr, "accepted bad assignment: %s\n", bad);
+        CHECK(is_error(bad));
+    }
+
+    ivyc::repl r;
+    int64_t x = 0;
+    std::vector<std::string> seen;
+    r.add_setter("x", 0, [&](const std::vector<std::string>& a) { x = ivyc::arg_int(a, 0, 0, 9); });
+    r.add_setter("r", 2, [&](const std::vector<std::string>& a) {
+        seen = {std::to_string(ivyc::arg_index(a, 0, 2)), std::to_string(ivyc::arg_index(a, 1, 2)),
+                ivyc::to_repl(ivyc::arg_bool(a, 2))};
+    });
+    r.add_action("x", 0, [&](const std::vector<std::string>&) { return ivyc::to_repl(x); });
+    std::istringstream in(
+        "x := 4\n"
+        "x\n"
+        "r(1, 0) := true\n"
+        "x := 10\n"
+        "r(2, 0) := true\n"
+        "r(1) := true\n"
+        "x(1) := 2\n"
+        "y := 1\n"
+        "r(0, 1) := maybe\n");
+    std::ostringstream out;
+    r.set_echo(true);
+    CHECK(r.run(in, out) == 1);
+    const std::string expected =
+        "> x := 4\n"
+        "> x\n"
+        "= 4\n"
+        "> r(1, 0) := true\n"
+        "> x := 10\n"
+        "error: bad value: 10 is outside [0, 9]\n"
+        "> r(2, 0) := true\n"
+        "error: bad argument: argument 1: 2 is outside [0, 1]\n"
+        "> r(1) := true\n"
+        "error: 'r' takes 2 arguments, got 1\n"
+        "> x(1) := 2\n"
+        "error: 'x' takes 0 arguments, got 1\n"
+        "> y := 1\n"
+        "error: cannot assign 'y': not a state symbol or parameter\n"
+        "> r(0, 1) := maybe\n"
+        "error: bad value: expected true or false, got 'maybe'\n";
+    if (out.str() != expected) std::fprintf(stderr, "assignment output:\n%s", out.str().c_str());
+    CHECK(out.str() == expected);
+    CHECK(x == 4);
+    CHECK((seen == std::vector<std::string>{"1", "0", "true"}));
+}
+
+// A named source: errors carry "SOURCE:LINE: " (blank and comment lines
+// count).
+void test_source_lines() {
+    ivyc::repl r;
+    r.add_action("ok", 0, [](const std::vector<std::string>&) { return std::string(); });
+    r.add_command("boom", [](std::ostream&) { throw ivyc::runtime_error("boom"); });
+    r.set_source("s.txt");
+    std::istringstream in("ok\n\n# c\nbad\n?boom\nok(\nx := 1\n");
+    std::ostringstream out;
+    CHECK(r.run(in, out) == 1);
+    const std::string expected =
+        "s.txt:4: error: unknown action 'bad'\n"
+        "s.txt:5: error: boom\n"
+        "s.txt:6: error: missing ')'\n"
+        "s.txt:7: error: cannot assign 'x': not a state symbol or parameter\n";
+    if (out.str() != expected) std::fprintf(stderr, "source output:\n%s", out.str().c_str());
+    CHECK(out.str() == expected);
+    // execute_line outside run() has no location.
+    std::ostringstream one;
+    CHECK(!r.execute_line("bad", one));
+    CHECK(one.str() == "error: unknown action 'bad'\n");
+}
+
+// The drivers' command line.
+void test_options() {
+    const std::vector<std::string> sorts = {"node", "proto.id"};
+    auto parse = [&](std::vector<const char*> args, ivyc::repl_options& o) {
+        args.insert(args.begin(), "prog");
+        return ivyc::parse_repl_options(static_cast<int>(args.size()), args.data(), sorts, o);
+    };
+    ivyc::repl_options o;
+    CHECK(parse({}, o).empty());
+    CHECK(!o.help && !o.echo && !o.list && o.script.empty());
+    CHECK((o.sizes == std::vector<uint32_t>{3, 3}));
+    CHECK(parse({"--echo", "proto.id=7", "--script", "f.txt", "node=1", "node=2", "--list", "-h"}, o).empty());
+    CHECK(o.help && o.echo && o.list && o.script == "f.txt");
+    CHECK((o.sizes == std::vector<uint32_t>{2, 7}));
+    CHECK(parse({"--help"}, o).empty() && o.help);
+    CHECK(!o.seeded);
+    CHECK(parse({"--seed", "42"}, o).empty() && o.seeded && o.seed == 42);
+    CHECK(parse({"--seed"}, o) == "--seed needs a number");
+    CHECK(parse({"--seed", "-1"}, o) == "bad seed `-1` (expected a non-negative integer)");
+    CHECK(parse({"--seed", "x"}, o) == "bad seed `x` (expected a non-negative integer)");
+    {
+        ivyc::repl_random a(7), b(7), c(8);
+        const uint64_t a1 = a.next();
+        CHECK(a1 == b.next());
+        CHECK(a1 != c.next());
+        CHECK(a.next() != a1);
+    }
+    CHECK(parse({"--bogus"}, o) == "unknown option `--bogus`");
+    CHECK(parse({"-x"}, o) == "unknown option `-x`");
+    CHECK(parse({"--script"}, o) == "--script needs a file");
+    CHECK(parse({"--script", ""}, o) == "--script needs a file");
+    CHECK(parse({"--script", "a", "--script", "b"}, o) == "--script given twice");
+    CHECK(parse({"node=0"}, o) == "bad size in `node=0` (expected 1 to 1000000)");
+    CHECK(parse({"node=1000001"}, o) == "bad size in `node=1000001` (expected 1 to 1000000)");
+    CHECK(parse({"node=x"}, o) == "bad size in `node=x` (expected 1 to 1000000)");
+    CHECK(parse({"client=2"}, o) == "unknown sort `client` in `client=2`");
+    CHECK(parse({"--echo=1"}, o) == "unknown option `--echo=1`");
+    CHECK(parse({"\x01"}, o) == "unknown option `\\x01`");
+    CHECK(ivyc::repl_usage("p_repl", sorts) ==
+          "usage: p_repl [--help] [--echo] [--list] [--script FILE] [--seed N] [node=N] [proto.id=N]");
+    const std::string help = ivyc::repl_help("p_repl", "p", sorts);
+    CHECK(help.rfind(ivyc::repl_usage("p_repl", sorts) + "\n", 0) == 0);
+    for (const char* word : {"--echo", "--list", "--script FILE", "--seed N", "SORT=N", "sorts: node, proto.id",
+                             "?state", "set_PARAM(", ":= VALUE", "exit status"}) {
+        if (help.find(word) == std::string::npos) std::fprintf(stderr, "help lacks %s\n", word);
+        CHECK(help.find(word) != std::string::npos);
+    }
+    CHECK(ivyc::repl_help("q", "q", {}).find("no uninterpreted sort") != std::string::npos);
+}
+
 }  // namespace
 
 int main() {
@@ -239,5 +378,8 @@ int main() {
     test_conversions();
     test_struct_values();
     test_repl_loop();
+    test_assignments();
+    test_source_lines();
+    test_options();
     return ivyc_test::test_result("test_repl");
 }

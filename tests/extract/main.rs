@@ -1,8 +1,10 @@
 //! End-to-end tests of `ivyc extract`: every example is extracted and the
 //! generated C++ is compiled with the real `cmake` and C++ compiler
 //! (`-Wall -Wextra -Werror`) against `runtime-cpp/`; the REPLs of the lock
-//! server, the range sorts and the struct programs are driven through
-//! scripted sessions (transcript snapshots); the leader
+//! server, the range sorts, the struct programs and the ticket lock are
+//! driven through scripted sessions (transcript snapshots; `--help`, bad
+//! options, `--script FILE`, setters `NAME(args) := v` and havocs resolved
+//! by search included); the leader
 //! election runs as five OS processes talking UDP on 127.0.0.1 and must
 //! elect exactly the node with the largest id. Generated headers are
 //! snapshots too.
@@ -35,6 +37,7 @@ fn examples() -> Vec<String> {
     v.push("tests/data/extract/constructs.ivy".to_owned());
     v.push("tests/data/extract/struct_lock.ivy".to_owned());
     v.push("tests/data/extract/struct_channel.ivy".to_owned());
+    v.push("tests/data/extract/ticket_lock.ivy".to_owned());
     v
 }
 
@@ -65,18 +68,39 @@ fn every_example_extracts_and_compiles() {
     build(tmp.path(), &tmp.path().join("build"), &[]);
 }
 
-/// Extracts and builds `source`, runs its REPL `--echo` with `args` on
-/// `script` and snapshots the transcript as `name`.
-fn repl_session(source: &str, args: &[&str], script: &str, name: &str) {
+/// Extracts and builds `source`; returns the temporary directory (kept
+/// alive by the caller) and the path of its REPL driver.
+fn build_repl(source: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let gen = tmp.path().join("gen");
     extract(source, &gen, true);
     let b = tmp.path().join("build");
     build(&gen, &b, &[]);
-    let stem = stem_of(source);
-    let repl = format!("{stem}_repl");
-    let mut child = Command::new(b.join(&repl))
-        .arg("--echo")
+    let exe = b.join(format!("{}_repl", stem_of(source)));
+    (tmp, exe)
+}
+
+/// The transcript of one run: the command line shown as `shown`, stdout,
+/// stderr and the exit code.
+fn transcript(shown: &str, out: &std::process::Output) -> String {
+    format!(
+        "$ {shown}\n--- stdout\n{}--- stderr\n{}--- exit: {}\n",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        out.status.code().unwrap_or(-1)
+    )
+}
+
+fn snapshot(name: &str, text: &str) {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(repo_root().join("tests/extract/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.bind(|| insta::assert_snapshot!(name, text));
+}
+
+/// Runs `exe` with `args`, `script` on stdin.
+fn run_with_stdin(exe: &Path, args: &[&str], script: &str) -> std::process::Output {
+    let mut child = Command::new(exe)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -88,18 +112,22 @@ fn repl_session(source: &str, args: &[&str], script: &str, name: &str) {
         let mut stdin = child.stdin.take().expect("stdin");
         stdin.write_all(script.as_bytes()).expect("write script");
     }
-    let out = child.wait_with_output().expect("repl output");
-    let transcript = format!(
-        "$ {repl} --echo{} < script\n--- stdout\n{}--- stderr\n{}--- exit: {}\n",
-        args.iter().map(|a| format!(" {a}")).collect::<String>(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        out.status.code().unwrap_or(-1)
+    child.wait_with_output().expect("repl output")
+}
+
+/// Extracts and builds `source`, runs its REPL `--echo` with `args` on
+/// `script` and snapshots the transcript as `name`.
+fn repl_session(source: &str, args: &[&str], script: &str, name: &str) {
+    let (_tmp, exe) = build_repl(source);
+    let repl = format!("{}_repl", stem_of(source));
+    let mut all = vec!["--echo"];
+    all.extend_from_slice(args);
+    let out = run_with_stdin(&exe, &all, script);
+    let shown = format!(
+        "{repl} --echo{} < script",
+        args.iter().map(|a| format!(" {a}")).collect::<String>()
     );
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(repo_root().join("tests/extract/snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.bind(|| insta::assert_snapshot!(name, transcript));
+    snapshot(name, &transcript(&shown, &out));
 }
 
 /// The lock server's REPL driven by a script; the transcript is a snapshot.
@@ -225,6 +253,157 @@ deliver({{src:{{host:5,chan:1}},dst:{{host:1,chan:3}},seq:0,urgent:false}})
         &["node=3"],
         &script,
         "struct_channel_repl_session",
+    );
+}
+
+/// The ticket lock (`tests/data/extract/ticket_lock.ivy`): `--help`, bad
+/// command lines (exit 2), then a session run as a script (`--script
+/// FILE`, errors naming the file line): the order `le` and `zero` set
+/// with `:=`, tickets taken with `var n:ticket; assume succ(next_ticket,
+/// n)` and served with `serving := *; require succ(s, serving)` (both
+/// resolved by searching the ticket sort), the search failing when the
+/// tickets run out, state set with `:=` (checked like arguments) to
+/// continue from a chosen state, and `if some`; `some_holder` (`var d;
+/// assume exists T. holds(d, T)`) answers the first holder by default and
+/// pseudo-random holders with `--seed N`, and `two_holders` (two havocs,
+/// one assumption: nested loops) a pair of different holders.
+#[test]
+fn ticket_lock_repl_script() {
+    let (tmp, exe) = build_repl("tests/data/extract/ticket_lock.ivy");
+    let mut text = String::new();
+    let run = |args: &[&str]| {
+        Command::new(&exe)
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .expect("run repl")
+    };
+    for args in [
+        &["--help"][..],
+        &["--bogus"],
+        &["ticket=0"],
+        &["color=2"],
+        &["--script"],
+        &["--script", "missing.txt"],
+    ] {
+        let out = run(args);
+        text.push_str(&transcript(
+            &format!("ticket_lock_repl {}", args.join(" ")),
+            &out,
+        ));
+    }
+    let script = "\
+# the order on tickets 0 < 1 < 2 (parameters, before the first action)
+le(0, 0) := true
+le(1, 1) := true
+le(2, 2) := true
+le(0, 1) := true
+le(0, 2) := true
+set_le(1, 2, true)
+zero := 0
+waiting
+take(1)
+take(0)
+take(0)
+?state
+waiting
+enter(0)
+enter(1)
+leave(1)
+enter(0)
+# the tickets run out: no n with succ(next_ticket, n)
+take(1)
+?state
+# continue from a chosen state: 2 is served, no ticket comes after it
+serving := 2
+holds(0, 2) := true
+leave(0)
+?state
+next_ticket := 0
+serving := 0
+critical(0) := false
+holds(0, 1) := false
+holds(0, 2) := false
+take(1)
+?state
+# setters check like arguments
+serving := 3
+holds(2, 0) := true
+critical := true
+critical(0) := maybe
+nope(1) := true
+le(0, 1) := false
+";
+    // The choice policy decides among the values the assumption allows:
+    // the first one by default, a pseudo-random one with --seed.
+    let holders = "\
+le(0, 0) := true
+le(1, 1) := true
+le(2, 2) := true
+le(3, 3) := true
+le(0, 1) := true
+le(0, 2) := true
+le(0, 3) := true
+le(1, 2) := true
+le(1, 3) := true
+le(2, 3) := true
+zero := 0
+take(4)
+take(1)
+take(3)
+some_holder
+some_holder
+some_holder
+two_holders
+two_holders
+";
+    for seed in [None, Some("1"), Some("2"), Some("3")] {
+        let mut args = vec!["client=5", "ticket=4"];
+        if let Some(s) = seed {
+            args.extend(["--seed", s]);
+        }
+        let out = run_with_stdin(&exe, &args, holders);
+        text.push_str(&transcript(
+            &format!("ticket_lock_repl {} < holders", args.join(" ")),
+            &out,
+        ));
+    }
+    std::fs::write(tmp.path().join("session.txt"), script).expect("write script");
+    let out = run(&["--script", "session.txt", "--echo", "client=2"]);
+    text.push_str(&transcript(
+        "ticket_lock_repl --script session.txt --echo client=2",
+        &out,
+    ));
+    snapshot("ticket_lock_repl_script", &text);
+}
+
+/// Setting state of every storage kind with `:=`: an individual struct, a
+/// dense function of structs, a relation over structs (a hash table), a
+/// struct value checked field by field.
+#[test]
+fn struct_channel_repl_setters() {
+    let p0 = "{src:{host:0,chan:3},dst:{host:1,chan:3},seq:0,urgent:false}";
+    let script = format!(
+        "\
+last := {p0}
+inbox(2) := {p0}
+delivered({p0}) := true
+next_seq(1) := 4
+?state
+send(0, 1, 3)
+?state
+delivered({p0}) := false
+last := {{src:{{host:3,chan:0}},dst:{{host:1,chan:3}},seq:0,urgent:false}}
+inbox(3) := {p0}
+next_seq(0) := -1
+?state
+"
+    );
+    repl_session(
+        "tests/data/extract/struct_channel.ivy",
+        &["node=3"],
+        &script,
+        "struct_channel_repl_setters",
     );
 }
 

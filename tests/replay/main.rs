@@ -7,7 +7,8 @@
 //! specification state is reported as unsupported; the trace of a
 //! `method = mc` isolate written by `verify --trace-out` replays the same
 //! way; a trace the C++ cannot follow (an `assume` it cannot satisfy with
-//! its own choices) is unsupported, not a verdict; a deadlock trace
+//! its own choices) is unsupported, not a verdict, and so is a program
+//! whose C++ searches for a value satisfying an assumption; a deadlock trace
 //! (`bmc --deadlock`) is reproduced when the C++ reaches its last state and
 //! every call of every action fails there; a lasso (`bmc --liveness`) when
 //! the C++ returns to the loop start's state after the loop, twice.
@@ -240,6 +241,20 @@ fn an_assume_the_cpp_cannot_satisfy_is_unsupported_not_a_verdict() {
     assert_eq!(code, 2, "{out}\n{err}");
     assert!(
         out.starts_with("unsupported: the C++ cannot follow the trace: step 2"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_searched_choice_is_unsupported_not_a_verdict() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "tests/replay/searched_pick.ivy";
+    let path = tmp.path().join("trace.json");
+    write_trace(file, "3", &path);
+    let (code, out, err) = ivyc(&["replay", path.to_str().expect("utf-8"), file]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(
+        out.starts_with("unsupported: the extracted code makes 1 nondeterministic choice(s)"),
         "{out}"
     );
 }

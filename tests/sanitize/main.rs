@@ -44,6 +44,9 @@ fn parse_list(text: &str) -> (Vec<Sig>, Vec<Sig>) {
         match what {
             "param" => params.push(sig),
             "action" => actions.push(sig),
+            // State setters (`NAME(args) := value`): the driver only calls
+            // actions.
+            "state" => {}
             other => panic!("unexpected --list line `{other}`"),
         }
     }

@@ -308,6 +308,16 @@ pub enum Stmt {
         ty: Type,
         site: usize,
     },
+    /// Havocs over finite types constrained right away by assumptions
+    /// (`n := *; assume p(n)`, `var n:t; assume p(n)`): each target runs
+    /// over its type starting at the host's choice for its site (then the
+    /// following values, wrapping around) until every `conds` holds; when
+    /// no combination does, a failed `require` with `message`.
+    Search {
+        targets: Vec<SearchTarget>,
+        conds: Vec<Expr>,
+        message: String,
+    },
     If {
         cond: Expr,
         then_: Vec<Stmt>,
@@ -352,6 +362,16 @@ pub enum Stmt {
         cond: Expr,
         message: String,
     },
+}
+
+/// A value a [`Stmt::Search`] chooses: `place.fields`, of finite type
+/// `ty`, enumerated from the host's choice at `site`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SearchTarget {
+    pub place: Place,
+    pub fields: Vec<FieldRef>,
+    pub ty: Type,
+    pub site: usize,
 }
 
 /// An action: a method of the generated class.
@@ -409,7 +429,7 @@ pub struct Module {
     pub init: Vec<Stmt>,
     pub actions: Vec<Func>,
     pub callbacks: Vec<Callback>,
-    /// Number of `choose` sites (havocs and `if *`).
+    /// Number of `choose` sites (havocs, searches and `if *`).
     pub choice_sites: usize,
     /// State symbols of `specification` sections left out (ghost).
     pub ghost: Vec<String>,

@@ -1,12 +1,14 @@
 //! The imperative intermediate representation between a checked Ivy
 //! program and generated code: [`ir`] defines it, [`lower()`] builds it from
 //! an [`ivyc_sema::Program`] (refusing, with [`IrError`] diagnostics, what
-//! cannot be executed), [`names`] makes identifier stems.
+//! cannot be executed), [`names`] makes identifier stems; `search` turns a
+//! havoc constrained by assumptions into a search for a satisfying value.
 
 pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod names;
+mod search;
 
 pub use error::IrError;
 pub use ir::Module;

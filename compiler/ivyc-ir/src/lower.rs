@@ -11,6 +11,7 @@ use crate::ir::{
     Place, SortInfo, Stmt, Storage, StructInfo, Type, Var,
 };
 use crate::names::Names;
+use crate::search;
 use ivyc_base::{SourceMap, Span};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
 use ivyc_sema::program::{AssertKind, Block, IsolateDef, Section, StmtKind};
@@ -702,7 +703,12 @@ impl<'p> Lowerer<'p> {
         for s in &b.stmts {
             self.stmt(fx, s, &mut out);
         }
-        out
+        let mut cx = search::Cx {
+            state: &self.module.state,
+            locals: &fx.locals,
+            sites: &mut self.module.choice_sites,
+        };
+        search::resolve(out, &mut cx)
     }
 
     fn check(&mut self, fx: &mut Fx, kind: CheckKind, what: &str, f: &Term, span: Span) -> Stmt {
@@ -861,7 +867,15 @@ impl<'p> Lowerer<'p> {
             }
             StmtKind::Local { syms, body } => {
                 let locals: Vec<usize> = syms.iter().map(|v| self.local(fx, *v)).collect();
-                let body = self.block(fx, body);
+                let mut body = self.block(fx, body);
+                // `var n:t` starts arbitrary: assumptions right after it
+                // choose its value.
+                let mut cx = search::Cx {
+                    state: &self.module.state,
+                    locals: &fx.locals,
+                    sites: &mut self.module.choice_sites,
+                };
+                search::resolve_block_locals(&locals, &mut body, &mut cx);
                 out.push(Stmt::Block { locals, body });
             }
             StmtKind::Assert {

@@ -263,7 +263,7 @@ pub fn run(args: &ReplayArgs) -> Exit {
     };
     if module.choice_sites > 0 {
         return unsupported(&format!(
-            "the extracted code makes {} nondeterministic choice(s) (`*`, `if *`, `if some`) that the REPL resolves by itself; the trace's choices cannot be steered",
+            "the extracted code makes {} nondeterministic choice(s) (`*`, `if *`, a search for a value satisfying an assumption) that the REPL resolves by itself; the trace's choices cannot be steered",
             module.choice_sites
         ));
     }

@@ -8,7 +8,12 @@
 // prints "error: ..." and the loop continues (unless stop_on_error is set).
 // A line `?name` (optional whitespace and '#' comment after it) runs the
 // command `name` instead of an action (generated drivers register `?state`);
-// action names never start with '?', so the two cannot clash.
+// action names never start with '?', so the two cannot clash. A line
+// `name(arg, ...) := value` (or `name := value`) runs the setter `name`
+// (generated drivers register one per state symbol and parameter): a call
+// is never followed by `:=`, so setters and actions cannot clash either.
+// The command-line options of generated drivers (parse_repl_options,
+// repl_help) are here too, so that every driver behaves the same.
 #ifndef IVYC_REPL_HPP
 #define IVYC_REPL_HPP
 
@@ -31,6 +36,10 @@ namespace ivyc {
 struct repl_call {
     std::string action;
     std::vector<std::string> args;
+    // `action(args) := value`: an assignment (run by a setter) whose value
+    // token is `value`.
+    bool assign = false;
+    std::string value;
 };
 
 struct repl_parse_result {
@@ -42,8 +51,9 @@ struct repl_parse_result {
     bool ok() const noexcept { return kind == status::call; }
 };
 
-// Parses `name`, `name()` or `name(a1, ..., an)` with optional surrounding
-// whitespace and an optional trailing '#' comment. Names are
+// Parses `name`, `name()` or `name(a1, ..., an)`, each optionally followed
+// by `:= value` (an assignment), with optional surrounding whitespace and an
+// optional trailing '#' comment. Names are
 // [A-Za-z_][A-Za-z0-9_.:]*; arguments are integers ([+-]?[0-9]+, any length:
 // range is checked by parse_int), names, or struct values `{...}` (balanced
 // braces, kept as one token; see struct_fields). Never throws except
@@ -118,6 +128,11 @@ public:
     // Registers (or replaces) the command run by the line `?name`.
     void add_command(std::string name, command_fn fn);
 
+    // fn receives the `arity` argument tokens followed by the value token.
+    using setter_fn = std::function<void(const std::vector<std::string>&)>;
+    // Registers (or replaces) the setter run by `name(a1, ..., an) := v`.
+    void add_setter(std::string name, size_t arity, setter_fn fn);
+
     // Parses and runs one line, writing its output to out. Returns false if
     // the line produced an error.
     bool execute_line(std::string_view line, std::ostream& out);
@@ -126,6 +141,11 @@ public:
     // otherwise. With stop_on_error, returns 1 right after the first error.
     int run(std::istream& in, std::ostream& out);
     void set_stop_on_error(bool stop) noexcept { stop_on_error_ = stop; }
+    // With echo, run() prints each line as "> LINE" before its output.
+    void set_echo(bool echo) noexcept { echo_ = echo; }
+    // With a source name (a script file), run() prefixes each error with
+    // "SOURCE:LINE: " (lines counted from 1).
+    void set_source(std::string name) { source_ = std::move(name); }
 
     // Writes `line` + '\n' to the output of the running repl (std::cout when
     // not running). Used by generated imported actions.
@@ -137,12 +157,69 @@ private:
         action_fn fn;
     };
     bool execute_command(std::string_view line, std::ostream& out);
+    bool execute_assignment(const repl_call& call, std::ostream& out);
+    bool error(std::ostream& out, const std::string& msg) const;
 
     std::map<std::string, action, std::less<>> actions_;
     std::map<std::string, command_fn, std::less<>> commands_;
+    std::map<std::string, action, std::less<>> setters_;
     std::ostream* out_ = nullptr;
     bool stop_on_error_ = false;
+    bool echo_ = false;
+    std::string source_;
+    // "SOURCE:LINE: " while run() executes a line of a named source.
+    std::string where_;
 };
+
+// The command line of a generated REPL driver:
+// `NAME_repl [--help] [--echo] [--list] [--script FILE] [--seed N] [SORT=N ...]`.
+struct repl_options {
+    bool help = false;
+    bool echo = false;
+    bool list = false;
+    // Non-empty with --script FILE.
+    std::string script;
+    // With --seed N: nondeterministic choices are pseudo-random (see
+    // repl_random), otherwise the class's default (the first option).
+    bool seeded = false;
+    uint64_t seed = 0;
+    // One size per sort given to parse_repl_options, in that order (3 when
+    // not given).
+    std::vector<uint32_t> sizes;
+};
+
+// Parses argv[1..argc) of a driver whose sizable sorts are `sorts`. Returns
+// "" on success, otherwise the error to print (an unknown option, a bad
+// size `SORT=N` with N outside [1, 1000000], --script or --seed without
+// their value, a second --script, a --seed that is not a non-negative
+// integer). Later `SORT=N` override earlier ones.
+std::string parse_repl_options(int argc, const char* const* argv,
+                               const std::vector<std::string>& sorts, repl_options& out);
+
+// The choice policy of `--seed N`: a splitmix64 stream, so a seed always
+// gives the same session.
+class repl_random {
+public:
+    explicit repl_random(uint64_t seed) noexcept : state_(seed) {}
+    uint64_t next() noexcept {
+        uint64_t z = (state_ += UINT64_C(0x9e3779b97f4a7c15));
+        z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+        return z ^ (z >> 31);
+    }
+
+private:
+    uint64_t state_;
+};
+
+// The one-line usage of driver `prog`.
+std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts);
+
+// The text of `--help` of driver `prog` of module `module`: the usage, the
+// options, the line syntax (actions, setters, `?state`, comments) and the
+// exit status.
+std::string repl_help(std::string_view prog, std::string_view module,
+                      const std::vector<std::string>& sorts);
 
 }  // namespace ivyc
 
