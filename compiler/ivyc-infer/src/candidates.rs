@@ -173,6 +173,12 @@ fn atoms(sys: &System, t: &Templates) -> Vec<Atom> {
 /// A literal: an atom index and its polarity.
 type Lit = (usize, bool);
 
+/// A clause in canonical form: its literals.
+type Clause = Vec<(Atom, bool)>;
+
+/// The variables of a clause: (sort, index) pairs.
+type VarSet = BTreeSet<(SortId, usize)>;
+
 /// The variables a clause uses, as (sort, index) pairs.
 fn clause_vars(atoms: &[Atom], lits: &[Lit]) -> BTreeSet<(SortId, usize)> {
     let mut vs = BTreeSet::new();
@@ -365,6 +371,141 @@ pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
             }
         }
         frontier = next;
+    }
+    out
+}
+
+/// Candidates with one existential: `forall X. l1 | ... | exists Y. r(..)`
+/// where the universal part is a clause of at most `t.max_literals - 1`
+/// literals and `r(..)` a state relation applied to the existential `Y`
+/// (of an uninterpreted sort) and to variables of the universal part or
+/// constants, at least one of them a universal variable (e.g. `forall S.
+/// semaphore(S) | exists C. link(C, S)`). At most `t.limit`.
+pub fn enumerate_exists(sys: &System, t: &Templates) -> Vec<Term> {
+    let small = Templates {
+        max_literals: t.max_literals.saturating_sub(1).max(1),
+        limit: t.limit,
+        ..t.clone()
+    };
+    let atoms = atoms(sys, &small);
+    let lits: Vec<Lit> = (0..atoms.len())
+        .flat_map(|a| [(a, true), (a, false)])
+        .filter(|&(a, pos)| pos || !matches!(atoms[a], Atom::Eq(..)))
+        .collect();
+    // The universal parts: canonical clauses, as for `enumerate`.
+    let mut bases: Vec<(Clause, VarSet)> = Vec::new();
+    let mut seen: HashSet<Vec<(Atom, bool)>> = HashSet::new();
+    let mut frontier: Vec<Vec<usize>> = vec![Vec::new()];
+    for _ in 1..=small.max_literals {
+        let mut next = Vec::new();
+        for c in &frontier {
+            let from = c.last().map_or(0, |l| l + 1);
+            for j in from..lits.len() {
+                if c.iter().any(|&i| lits[i].0 == lits[j].0) {
+                    continue;
+                }
+                let mut d = c.clone();
+                d.push(j);
+                let ls: Vec<Lit> = d.iter().map(|&i| lits[i]).collect();
+                let vars = clause_vars(&atoms, &ls);
+                if vars.len() + 1 > t.max_vars {
+                    continue;
+                }
+                next.push(d.clone());
+                let dense = vars
+                    .iter()
+                    .all(|&(s, i)| i == 0 || vars.contains(&(s, i - 1)));
+                if dense && !vars.is_empty() {
+                    let form = canonical(&atoms, &ls, &vars);
+                    if seen.insert(form.clone()) {
+                        bases.push((form, vars));
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    let mut out = Vec::new();
+    let mut texts: HashSet<String> = HashSet::new();
+    for (form, vars) in &bases {
+        for (id, d) in sys.sig.symbols() {
+            if d.role != Role::State || d.ret != SortId::BOOL || d.args.len() < 2 {
+                continue;
+            }
+            if sys.definitions.contains_key(&id) || !d.args.iter().all(|&s| usable(sys, s)) {
+                continue;
+            }
+            // The position of the existential, then the other arguments
+            // from the universal variables (of the right sort) and constants.
+            for (k, &ys) in d.args.iter().enumerate() {
+                if !quantified(sys, ys) {
+                    continue;
+                }
+                let y = Arg::Var(ys, t.vars_per_sort);
+                let mut tuples_: Vec<Vec<Arg>> = vec![Vec::new()];
+                for (i, &s) in d.args.iter().enumerate() {
+                    let options: Vec<Arg> = if i == k {
+                        vec![y]
+                    } else {
+                        let mut o: Vec<Arg> = vars
+                            .iter()
+                            .filter(|(vs, _)| *vs == s)
+                            .map(|&(vs, vi)| Arg::Var(vs, vi))
+                            .collect();
+                        o.extend(
+                            args_of(sys, t, s)
+                                .into_iter()
+                                .filter(|a| matches!(a, Arg::Const(_))),
+                        );
+                        o
+                    };
+                    let mut next = Vec::new();
+                    for p in &tuples_ {
+                        for a in &options {
+                            let mut q = p.clone();
+                            q.push(*a);
+                            next.push(q);
+                        }
+                    }
+                    tuples_ = next;
+                }
+                for args in tuples_ {
+                    let connected = args
+                        .iter()
+                        .any(|a| matches!(a, Arg::Var(s, i) if vars.contains(&(*s, *i))));
+                    if !connected {
+                        continue;
+                    }
+                    let ex = Term::exists(
+                        vec![Var::new(&var_name(sys, ys, t.vars_per_sort), ys)],
+                        atom_term(sys, &Atom::Rel(id, args.clone())),
+                    );
+                    let body = Term::or(
+                        form.iter()
+                            .map(|(a, pos)| {
+                                let t = atom_term(sys, a);
+                                if *pos {
+                                    t
+                                } else {
+                                    Term::not(t)
+                                }
+                            })
+                            .chain([ex]),
+                    );
+                    let vs: Vec<Var> = vars
+                        .iter()
+                        .map(|&(s, i)| Var::new(&var_name(sys, s, i), s))
+                        .collect();
+                    let c = Term::forall(vs, body);
+                    if texts.insert(c.pretty(&sys.sig)) {
+                        out.push(c);
+                        if out.len() >= t.limit {
+                            return out;
+                        }
+                    }
+                }
+            }
+        }
     }
     out
 }

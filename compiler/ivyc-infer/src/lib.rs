@@ -15,7 +15,7 @@ pub mod houdini;
 pub mod reduce;
 pub mod sample;
 
-pub use candidates::{enumerate, Templates};
+pub use candidates::{enumerate, enumerate_exists, Templates};
 pub use houdini::{houdini, HoudiniResult};
 pub use reduce::{drop_implied, reduce};
 pub use sample::{sample, SampleResult};

@@ -10,12 +10,20 @@ use ivyc_base::diagnostic::error as error_diag;
 use ivyc_base::{Diagnostic, FileId, SourceMap};
 use ivyc_bmc::Trace;
 use ivyc_infer::{HoudiniResult, SampleResult, Templates};
-use ivyc_logic::{System, Term};
+use ivyc_logic::{SortId, System, Term, TermKind};
 use ivyc_sema::SourceLoader;
 use ivyc_smt::{Z3Incremental, Z3Options, Z3Solver};
+use std::collections::HashMap;
 
 use crate::verify::{self, VerifyOptions};
 use crate::{front, Status};
+
+/// Stack size of the search thread (the bounded search and the evaluator
+/// recurse over formulas as large as thousands of candidates).
+const SEARCH_STACK: usize = 1 << 30;
+
+/// At most this many candidates with an existential are added.
+const EXISTS_LIMIT: usize = 3_000;
 
 /// What to infer with.
 #[derive(Clone, Debug)]
@@ -176,6 +184,19 @@ fn stopping_cti(
     }
 }
 
+/// The sorts of a formula's quantified variables, in order (outermost
+/// first, a separator between blocks).
+fn quantifier_sorts(t: &Term) -> Vec<SortId> {
+    let mut out = Vec::new();
+    t.visit(|s| {
+        if let TermKind::Forall(vs, _) | TermKind::Exists(vs, _) = &s.kind {
+            out.extend(vs.iter().map(|v| v.sort));
+            out.push(SortId::BOOL);
+        }
+    });
+    out
+}
+
 /// `invariant [inferred_N] formula` lines for the live candidates.
 fn invariant_lines(sys: &System, cands: &[Term], alive: &[bool]) -> Vec<String> {
     cands
@@ -209,126 +230,46 @@ pub fn infer(
             return input_errors(diagnostics);
         }
     };
-    let mut stats = InferStats::default();
-    let mut solver = Z3Solver::with_options(Z3Options::default());
-    // Nothing to do when the program's own invariants are inductive.
-    if matches!(
-        ivyc_infer::houdini(&sys, &[], &mut [], &mut solver, opts.timeout_ms, deadline),
-        HoudiniResult::Inductive { .. }
-    ) {
-        return InferRun {
-            diagnostics,
-            outcome: Inferred::AlreadyInductive,
-            stats,
-        };
-    }
-    let cands = ivyc_infer::enumerate(&sys, &opts.templates);
-    let mut alive = vec![true; cands.len()];
-    stats.candidates = cands.len();
-    // Prune on reachable states: at most half the budget.
-    let t = Instant::now();
-    let sample_deadline = t + deadline.saturating_duration_since(t) / 2;
-    let sampled = ivyc_infer::sample(
-        &sys,
-        &cands,
-        &mut alive,
-        opts.sample_depth,
-        sample_deadline,
-        || {
-            Z3Incremental::with_options(Z3Options {
-                minimize: false,
-                ..Z3Options::default()
-            })
-        },
-    );
-    stats.sampling = t.elapsed();
-    stats.sampling_rounds = match sampled {
-        SampleResult::Done { rounds }
-        | SampleResult::OutOfTime { rounds }
-        | SampleResult::Undecided { rounds } => rounds,
-        SampleResult::RealBug(trace) => {
-            stats.after_sampling = alive.iter().filter(|a| **a).count();
-            return InferRun {
-                diagnostics,
-                outcome: Inferred::Violated(trace),
-                stats,
-            };
-        }
-    };
-    stats.after_sampling = alive.iter().filter(|a| **a).count();
-    let t = Instant::now();
-    let fixed = ivyc_infer::houdini(
-        &sys,
-        &cands,
-        &mut alive,
-        &mut solver,
-        opts.timeout_ms,
-        deadline,
-    );
-    stats.houdini = t.elapsed();
-    stats.after_houdini = alive.iter().filter(|a| **a).count();
-    match fixed {
-        HoudiniResult::Inductive { rounds } => stats.houdini_rounds = rounds,
-        HoudiniResult::TooWeak { label, action } => {
-            let cti = stopping_cti(&sys, &cands, &alive, &label, &action, opts.timeout_ms);
-            let what = label.map_or("an invariant".to_string(), |l| format!("invariant [{l}]"));
-            let step = action.map_or("the initializer".to_string(), |a| format!("action `{a}`"));
-            // The partial invariant, without what its own clauses imply.
-            ivyc_infer::drop_implied(
-                &sys,
-                &cands,
-                &mut alive,
-                &mut solver,
-                opts.timeout_ms,
-                deadline,
-            );
-            return InferRun {
-                diagnostics,
-                outcome: Inferred::NotFound {
-                    why: format!(
-                        "{what} is not preserved by {step} even with every candidate that is (the templates are too weak: try more literals or variables)"
-                    ),
-                    partial: invariant_lines(&sys, &cands, &alive),
-                    cti,
-                },
-                stats,
-            };
-        }
-        HoudiniResult::Stopped { rounds, why } => {
-            stats.houdini_rounds = rounds;
-            return InferRun {
-                diagnostics,
-                outcome: Inferred::NotFound {
-                    why,
-                    partial: invariant_lines(&sys, &cands, &alive),
+    // The search runs on a thread of its own: a deep stack for the large
+    // formulas of thousands of candidates, and a hard time limit (a solver
+    // query or an unrolling that overruns `--time` is left behind).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (s2, o2) = (sys.clone(), opts.clone());
+    let spawned = std::thread::Builder::new()
+        .name("ivyc-infer".into())
+        .stack_size(SEARCH_STACK)
+        .spawn(move || {
+            let _ = tx.send(search(&s2, &o2, deadline));
+        });
+    let grace = (opts.time / 10).max(Duration::from_secs(2));
+    let (outcome, mut stats) = match spawned {
+        Err(e) => (
+            Inferred::NotFound {
+                why: format!("the search could not start: {e}"),
+                partial: Vec::new(),
+                cti: None,
+            },
+            InferStats::default(),
+        ),
+        Ok(_) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now()) + grace) {
+            Ok(r) => r,
+            Err(_) => (
+                Inferred::NotFound {
+                    why: "out of time: the search did not stop within --time (a solver query or an unrolling ran past it)".into(),
+                    partial: Vec::new(),
                     cti: None,
                 },
-                stats,
-            };
-        }
-    }
-    // Keep only what is needed, while time allows: first what the others
-    // do not imply, then what the program needs to be inductive.
-    let t = Instant::now();
-    ivyc_infer::drop_implied(
-        &sys,
-        &cands,
-        &mut alive,
-        &mut solver,
-        opts.timeout_ms,
-        deadline,
-    );
-    ivyc_infer::reduce(
-        &sys,
-        &cands,
-        &mut alive,
-        &mut solver,
-        opts.timeout_ms,
-        deadline,
-    );
-    stats.reduction = t.elapsed();
-    stats.after_reduction = alive.iter().filter(|a| **a).count();
-    let invariants = invariant_lines(&sys, &cands, &alive);
+                InferStats::default(),
+            ),
+        },
+    };
+    let Inferred::Found { invariants, .. } = outcome else {
+        return InferRun {
+            diagnostics,
+            outcome,
+            stats,
+        };
+    };
     // The normal pipeline must prove the program with them.
     let t = Instant::now();
     let text = with_invariants(sources.source(root), &invariants);
@@ -347,6 +288,171 @@ pub fn infer(
         outcome,
         stats,
     }
+}
+
+/// The search itself (on its own thread, see [`infer`]): the outcome
+/// (`Found` with an empty text: the caller verifies and fills it in) and
+/// the counts.
+fn search(sys: &System, opts: &InferOptions, deadline: Instant) -> (Inferred, InferStats) {
+    let mut stats = InferStats::default();
+    let mut solver = Z3Solver::with_options(Z3Options::default());
+    // Nothing to do when the program's own invariants are inductive.
+    if matches!(
+        ivyc_infer::houdini(sys, &[], &mut [], &mut solver, opts.timeout_ms, deadline),
+        HoudiniResult::Inductive { .. }
+    ) {
+        return (Inferred::AlreadyInductive, stats);
+    }
+    let mut cands = ivyc_infer::enumerate(sys, &opts.templates);
+    let mut alive = vec![true; cands.len()];
+    stats.candidates = cands.len();
+    // Universal clauses first; when they are too weak, again with one
+    // existential added (only the new candidates are sampled).
+    let mut exists_tried = false;
+    let mut sample_mask = alive.clone();
+    loop {
+        // Prune on reachable states: at most half of what is left.
+        let t = Instant::now();
+        let sample_deadline = t + deadline.saturating_duration_since(t) / 2;
+        let sampled = ivyc_infer::sample(
+            sys,
+            &cands,
+            &mut sample_mask,
+            opts.sample_depth,
+            sample_deadline,
+            || {
+                Z3Incremental::with_options(Z3Options {
+                    minimize: false,
+                    ..Z3Options::default()
+                })
+            },
+        );
+        stats.sampling += t.elapsed();
+        // The candidates not sampled this time keep their verdict.
+        let newly_sampled = cands.len() - alive.len();
+        alive.extend(std::iter::repeat_n(true, newly_sampled));
+        for (i, m) in sample_mask.iter().enumerate() {
+            if i >= cands.len() - newly_sampled || !exists_tried {
+                alive[i] = *m;
+            }
+        }
+        stats.sampling_rounds += match sampled {
+            SampleResult::Done { rounds }
+            | SampleResult::OutOfTime { rounds }
+            | SampleResult::Undecided { rounds } => rounds,
+            SampleResult::RealBug(trace) => {
+                stats.after_sampling = alive.iter().filter(|a| **a).count();
+                return (Inferred::Violated(trace), stats);
+            }
+        };
+        stats.after_sampling = alive.iter().filter(|a| **a).count();
+        let before_houdini = alive.clone();
+        let t = Instant::now();
+        let fixed = ivyc_infer::houdini(
+            sys,
+            &cands,
+            &mut alive,
+            &mut solver,
+            opts.timeout_ms,
+            deadline,
+        );
+        stats.houdini += t.elapsed();
+        stats.after_houdini = alive.iter().filter(|a| **a).count();
+        match fixed {
+            HoudiniResult::Inductive { rounds } => {
+                stats.houdini_rounds += rounds;
+                break;
+            }
+            HoudiniResult::TooWeak { .. } if !exists_tried && Instant::now() < deadline => {
+                exists_tried = true;
+                // One existential more, within the decidable fragment.
+                // Whether a candidate stays in the fragment depends only
+                // on the sorts of its variables (the edges from the
+                // universal sorts to the existential one): checked once
+                // per combination.
+                let mut in_fragment: HashMap<Vec<SortId>, bool> = HashMap::new();
+                let extra: Vec<Term> = ivyc_infer::enumerate_exists(sys, &opts.templates)
+                    .into_iter()
+                    .filter(|c| {
+                        let key = quantifier_sorts(c);
+                        *in_fragment.entry(key).or_insert_with(|| {
+                            let s =
+                                ivyc_infer::with_candidates(sys, std::slice::from_ref(c), &[true]);
+                            crate::fragment::unit_errors(&s).is_none()
+                        })
+                    })
+                    .take(EXISTS_LIMIT)
+                    .collect();
+                stats.candidates += extra.len();
+                alive = before_houdini;
+                sample_mask = vec![false; cands.len()];
+                sample_mask.extend(std::iter::repeat_n(true, extra.len()));
+                cands.extend(extra);
+            }
+            HoudiniResult::TooWeak { label, action } => {
+                let cti = stopping_cti(sys, &cands, &alive, &label, &action, opts.timeout_ms);
+                let what = label.map_or("an invariant".to_string(), |l| format!("invariant [{l}]"));
+                let step =
+                    action.map_or("the initializer".to_string(), |a| format!("action `{a}`"));
+                // The partial invariant, without what its own clauses imply.
+                ivyc_infer::drop_implied(
+                    sys,
+                    &cands,
+                    &mut alive,
+                    &mut solver,
+                    opts.timeout_ms,
+                    deadline,
+                );
+                return (Inferred::NotFound {
+                        why: format!(
+                            "{what} is not preserved by {step} even with every candidate that is (the templates are too weak: try more literals or variables)"
+                        ),
+                        partial: invariant_lines(sys, &cands, &alive),
+                        cti,
+                    }, stats);
+            }
+            HoudiniResult::Stopped { rounds, why } => {
+                stats.houdini_rounds += rounds;
+                return (
+                    Inferred::NotFound {
+                        why,
+                        partial: invariant_lines(sys, &cands, &alive),
+                        cti: None,
+                    },
+                    stats,
+                );
+            }
+        }
+    }
+    // Keep only what is needed, while time allows: first what the others
+    // do not imply, then what the program needs to be inductive.
+    let t = Instant::now();
+    ivyc_infer::drop_implied(
+        sys,
+        &cands,
+        &mut alive,
+        &mut solver,
+        opts.timeout_ms,
+        deadline,
+    );
+    ivyc_infer::reduce(
+        sys,
+        &cands,
+        &mut alive,
+        &mut solver,
+        opts.timeout_ms,
+        deadline,
+    );
+    stats.reduction = t.elapsed();
+    stats.after_reduction = alive.iter().filter(|a| **a).count();
+    let invariants = invariant_lines(sys, &cands, &alive);
+    (
+        Inferred::Found {
+            invariants,
+            text: String::new(),
+        },
+        stats,
+    )
 }
 
 /// The program text with `invariants` appended at the end, marked.
