@@ -26,7 +26,8 @@
 # prints per protocol: the outcome (solved = found or already-inductive),
 # the wall time, the number of invariants inferred, and the size of the
 # largest, as its literal count (the inferred invariants are clauses) and in
-# characters of the formula.
+# characters of the formula. The JSON reports are kept beside the CSV
+# (target/bench/infer/NAME.json).
 # Results also go to a CSV file (default target/bench/bench.csv, or
 # bench-real.csv for --set real, bench-infer.csv for --infer).
 # IVYC=PATH uses that ivyc binary instead of building target/release/ivyc.
@@ -59,7 +60,7 @@ while [ $# -gt 0 ]; do
         --infer) infer=1 ;;
         --time) infer_time="$2"; shift ;;
         --bmc-budget) bmc_budget="$2"; shift ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
         *) files+=("$1") ;;
     esac
@@ -178,6 +179,9 @@ if [ "$infer" = 1 ]; then
         timeout $((infer_time + 120)) "$ivyc" infer --format json --time "$infer_time" "$f" >"$scratch/infer.json" 2>"$scratch/infer.err"
         code=$?
         set -e
+        # the reports, for checking the invariants found (e.g. with ms-ivy)
+        mkdir -p "$(dirname "$csv")/infer"
+        cp "$scratch/infer.json" "$(dirname "$csv")/infer/$name.json"
         end=$(now_ms)
         # outcome candidates after_sampling after_houdini invariants max_literals max_chars infer_ms
         read -r outcome cands after_s after_h ninv maxlit maxch ims < <(python3 - "$scratch/infer.json" "$code" <<'PY'
