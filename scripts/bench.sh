@@ -168,7 +168,7 @@ if [ "$infer" = 1 ]; then
         done
     fi
     mkdir -p "$(dirname "$csv")"
-    echo "protocol,outcome,solved,exit,wall_ms,infer_ms,candidates,after_sampling,after_houdini,invariants,largest_literals,largest_chars" > "$csv"
+    echo "protocol,outcome,solved,exit,wall_ms,infer_ms,candidates,after_sampling,after_houdini,invariants,largest_literals,largest_chars,detail" > "$csv"
     printf '%-26s %-18s %6s %9s %10s %6s %8s %8s\n' protocol outcome solved "time (s)" candidates invs "max lits" "max chars"
     solved_count=0
     for f in "${files[@]}"; do
@@ -190,6 +190,7 @@ try:
     r = json.load(open(sys.argv[1]))
 except Exception:
     code = sys.argv[2]
+    open(sys.argv[1] + ".why", "w").write("no report (exit %s)" % code)
     print("timeout" if code == "124" else "error(exit%s)" % code, "- - - 0 - - -")
     sys.exit(0)
 
@@ -217,6 +218,7 @@ if not outcome.startswith("found"):
 sizes = [literals(i) for i in invs]
 st = r.get("stats") or {}
 g = lambda k: st.get(k, "-") if st.get(k) is not None else "-"
+open(sys.argv[1] + ".why", "w").write(" ".join(detail.split())[:300].replace(",", ";"))
 print(outcome, g("candidates"), g("after_sampling"), g("after_houdini"), len(invs),
       max((s[0] for s in sizes), default="-"), max((s[1] for s in sizes), default="-"), g("time_ms"))
 PY
@@ -225,7 +227,7 @@ PY
         case "$outcome" in found|already-inductive) solved=yes; solved_count=$((solved_count + 1)) ;; esac
         secs=$(awk -v m="$((end - start))" 'BEGIN {printf "%.1f", m / 1000}')
         printf '%-26s %-18s %6s %9s %10s %6s %8s %8s\n' "$name" "$outcome" "$solved" "$secs" "$cands" "$([ "$solved" = yes ] && echo "$ninv" || echo -)" "$maxlit" "$maxch"
-        echo "$name,$outcome,$solved,$code,$((end - start)),$ims,$cands,$after_s,$after_h,$ninv,$maxlit,$maxch" >> "$csv"
+        echo "$name,$outcome,$solved,$code,$((end - start)),$ims,$cands,$after_s,$after_h,$ninv,$maxlit,$maxch,$(cat "$scratch/infer.json.why")" >> "$csv"
     done
     echo "solved: $solved_count of ${#files[@]} (budget ${infer_time} s each; outcome not-found(weak): the templates are too weak, (time): out of time, (undecided): Z3 gave up)"
     echo "CSV: $csv"
