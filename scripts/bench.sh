@@ -210,7 +210,7 @@ outcome = r.get("outcome", "?")
 detail = (r.get("detail") or "").lower()
 if outcome == "not-found":
     # why: the templates are too weak, the budget ran out, or Z3 gave up
-    why = "weak" if "too weak" in detail else "time" if "time" in detail or "deadline" in detail else "undecided"
+    why = "weak" if "too weak" in detail else "time" if "out of time" in detail else "undecided"
     outcome += "(" + why + ")"
 invs = r.get("invariants") or []
 if not outcome.startswith("found"):
@@ -229,7 +229,7 @@ PY
         printf '%-26s %-18s %6s %9s %10s %6s %8s %8s\n' "$name" "$outcome" "$solved" "$secs" "$cands" "$([ "$solved" = yes ] && echo "$ninv" || echo -)" "$maxlit" "$maxch"
         echo "$name,$outcome,$solved,$code,$((end - start)),$ims,$cands,$after_s,$after_h,$ninv,$maxlit,$maxch,$(cat "$scratch/infer.json.why")" >> "$csv"
     done
-    echo "solved: $solved_count of ${#files[@]} (budget ${infer_time} s each; outcome not-found(weak): the templates are too weak, (time): out of time, (undecided): Z3 gave up)"
+    echo "solved: $solved_count of ${#files[@]} (budget ${infer_time} s each; outcome not-found(weak): the templates are too weak, (time): out of time, (undecided): Z3 could not decide a query, e.g. its per-query timeout)"
     echo "CSV: $csv"
     exit 0
 fi
