@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh [--with-ivy] [--runs N] [--csv FILE] [--scaling] [FILES...]
 #   scripts/bench.sh --set real [--with-ivy] [--runs N] [--csv FILE] [--no-bmc] [--bmc-budget SECS]
+#   scripts/bench.sh --infer [--time SECS] [--csv FILE] [FILES...]
 #
 # For every file (default: examples/*.ivy, examples/bugs/*.ivy and the
 # tests/data files whose header runs `verify`), runs `ivyc verify` N times
@@ -20,8 +21,17 @@
 # and its ratio, the geometric means of the ratios, and a `bmc` row: the largest K
 # for which `ivyc bmc --depth K` (default settings) finishes within the
 # budget (default 60 s) on tests/data/bench/paxos.ivy.
+# --infer runs `ivyc infer --format json --time SECS` (default 600) once on
+# every tests/data/infer/bench/*.ivy but the *_ref.ivy ones (or on FILES) and
+# prints per protocol: the outcome (solved = found or already-inductive),
+# the wall time, the number of invariants inferred, and the size of the
+# largest, as its literal count (the inferred invariants are clauses) and in
+# characters of the formula. The JSON reports are kept beside the CSV
+# (target/bench/infer/NAME.json).
 # Results also go to a CSV file (default target/bench/bench.csv, or
-# bench-real.csv for --set real). See docs/performance.md.
+# bench-real.csv for --set real, bench-infer.csv for --infer).
+# IVYC=PATH uses that ivyc binary instead of building target/release/ivyc.
+# See docs/performance.md.
 # To run ms-ivy from a private copy of its package (its parser tables are
 # rewritten per #lang version), set PYTHONPATH=/tmp/ivypkg-NAME.
 set -euo pipefail
@@ -33,6 +43,8 @@ runs=5
 with_ivy=0
 scaling=0
 set_name=""
+infer=0
+infer_time=600
 bmc=1
 bmc_budget=60
 csv=""
@@ -45,21 +57,29 @@ while [ $# -gt 0 ]; do
         --scaling) scaling=1 ;;
         --set) set_name="$2"; shift ;;
         --no-bmc) bmc=0 ;;
+        --infer) infer=1 ;;
+        --time) infer_time="$2"; shift ;;
         --bmc-budget) bmc_budget="$2"; shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
         *) files+=("$1") ;;
     esac
     shift
 done
 case "$set_name" in
-    ""|small) csv="${csv:-target/bench/bench.csv}" ;;
+    ""|small) if [ "$infer" = 1 ]; then csv="${csv:-target/bench/bench-infer.csv}"; else csv="${csv:-target/bench/bench.csv}"; fi ;;
     real) csv="${csv:-target/bench/bench-real.csv}" ;;
     *) echo "bench.sh: unknown set $set_name (known: small, real)" >&2; exit 2 ;;
 esac
 
 ivyc=target/release/ivyc
-if [ ! -x "$ivyc" ] || [ -n "$(find compiler stdlib -newer "$ivyc" -type f 2>/dev/null | head -n 1)" ]; then
+if [ -n "${IVYC:-}" ]; then
+    ivyc="$IVYC"
+    if [ ! -x "$ivyc" ]; then
+        echo "bench.sh: IVYC=$ivyc is not an executable" >&2
+        exit 2
+    fi
+elif [ ! -x "$ivyc" ] || [ -n "$(find compiler stdlib -newer "$ivyc" -type f 2>/dev/null | head -n 1)" ]; then
     echo "bench.sh: building ivyc (release)" >&2
     cargo build --release -p ivyc >&2
 fi
@@ -139,6 +159,80 @@ run_ivy() {
     else verdict=ERROR; fi
     echo "$verdict $((end - start)) ${cpu:-0}"
 }
+
+if [ "$infer" = 1 ]; then
+    if [ ${#files[@]} -eq 0 ]; then
+        for f in tests/data/infer/bench/*.ivy; do
+            case "$f" in *_ref.ivy) continue ;; esac
+            files+=("$f")
+        done
+    fi
+    mkdir -p "$(dirname "$csv")"
+    echo "protocol,outcome,solved,exit,wall_ms,infer_ms,candidates,after_sampling,after_houdini,invariants,largest_literals,largest_chars,detail" > "$csv"
+    printf '%-26s %-18s %6s %9s %10s %6s %8s %8s\n' protocol outcome solved "time (s)" candidates invs "max lits" "max chars"
+    solved_count=0
+    for f in "${files[@]}"; do
+        name=$(basename "$f" .ivy)
+        start=$(now_ms)
+        set +e
+        # a margin over the budget: infer stops itself, the timeout is a guard
+        timeout $((infer_time + 120)) "$ivyc" infer --format json --time "$infer_time" "$f" >"$scratch/infer.json" 2>"$scratch/infer.err"
+        code=$?
+        set -e
+        # the reports, for checking the invariants found (e.g. with ms-ivy)
+        mkdir -p "$(dirname "$csv")/infer"
+        cp "$scratch/infer.json" "$(dirname "$csv")/infer/$name.json"
+        end=$(now_ms)
+        # outcome candidates after_sampling after_houdini invariants max_literals max_chars infer_ms
+        read -r outcome cands after_s after_h ninv maxlit maxch ims < <(python3 - "$scratch/infer.json" "$code" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except Exception:
+    code = sys.argv[2]
+    open(sys.argv[1] + ".why", "w").write("no report (exit %s)" % code)
+    print("timeout" if code == "124" else "error(exit%s)" % code, "- - - 0 - - -")
+    sys.exit(0)
+
+def literals(inv):
+    # the clause after the quantifier prefix: top-level `|` separate literals
+    body = inv.split("]", 1)[-1].strip()
+    if body.startswith("forall "):
+        body = body.split(". ", 1)[-1]
+    depth, n = 0, 1
+    for c in body:
+        depth += c == "("
+        depth -= c == ")"
+        n += c == "|" and depth == 0
+    return n, len(body)
+
+outcome = r.get("outcome", "?")
+detail = (r.get("detail") or "").lower()
+if outcome == "not-found":
+    # why: the templates are too weak, the budget ran out, or Z3 gave up
+    why = "weak" if "too weak" in detail else "time" if "out of time" in detail else "undecided"
+    outcome += "(" + why + ")"
+invs = r.get("invariants") or []
+if not outcome.startswith("found"):
+    invs = []  # the candidates left are no answer
+sizes = [literals(i) for i in invs]
+st = r.get("stats") or {}
+g = lambda k: st.get(k, "-") if st.get(k) is not None else "-"
+open(sys.argv[1] + ".why", "w").write(" ".join(detail.split())[:300].replace(",", ";"))
+print(outcome, g("candidates"), g("after_sampling"), g("after_houdini"), len(invs),
+      max((s[0] for s in sizes), default="-"), max((s[1] for s in sizes), default="-"), g("time_ms"))
+PY
+)
+        solved=no
+        case "$outcome" in found|already-inductive) solved=yes; solved_count=$((solved_count + 1)) ;; esac
+        secs=$(awk -v m="$((end - start))" 'BEGIN {printf "%.1f", m / 1000}')
+        printf '%-26s %-18s %6s %9s %10s %6s %8s %8s\n' "$name" "$outcome" "$solved" "$secs" "$cands" "$([ "$solved" = yes ] && echo "$ninv" || echo -)" "$maxlit" "$maxch"
+        echo "$name,$outcome,$solved,$code,$((end - start)),$ims,$cands,$after_s,$after_h,$ninv,$maxlit,$maxch,$(cat "$scratch/infer.json.why")" >> "$csv"
+    done
+    echo "solved: $solved_count of ${#files[@]} (budget ${infer_time} s each; outcome not-found(weak): the templates are too weak, (time): out of time, (undecided): Z3 could not decide a query, e.g. its per-query timeout)"
+    echo "CSV: $csv"
+    exit 0
+fi
 
 if [ "$scaling" = 1 ]; then
     mkdir -p "$(dirname "$csv")"
