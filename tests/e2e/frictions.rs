@@ -191,3 +191,32 @@ fn verify_reports_a_line_per_action_unless_verbose_or_quiet() {
     assert_eq!(total(&summary), total(&verbose));
     assert_eq!(total(&quiet), total(&verbose));
 }
+
+/// Friction 1: the false conjunct of a counterexample names an action's
+/// parameters and locals as the user wrote them (`n`, not the SSA version
+/// `consume.n#1`). Checked over every recorded report.
+#[test]
+fn counterexamples_use_the_users_names() {
+    let dir = repo_root().join("tests/e2e/snapshots");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("snapshots").flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for line in text.lines().filter(|l| l.contains("false conjunct #")) {
+            checked += 1;
+            // A symbol (lower-case initial; logical variables are upper
+            // case) followed by `#` and digits.
+            let ssa = line.char_indices().any(|(i, c)| {
+                let word: String = line[..i]
+                    .chars()
+                    .rev()
+                    .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '.')
+                    .collect();
+                c == '#'
+                    && word.chars().last().is_some_and(|f| f.is_ascii_lowercase())
+                    && line[i + 1..].starts_with(|d: char| d.is_ascii_digit())
+            });
+            assert!(!ssa, "{}: {line}", entry.path().display());
+        }
+    }
+    assert!(checked > 50, "only {checked} false conjuncts found");
+}

@@ -834,9 +834,43 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
         let _ = writeln!(s, "  violated for {}", w.join(", "));
     }
     for (i, c) in &cex.failed_conjuncts {
-        let _ = writeln!(s, "  false conjunct #{i}: {}", c.pretty(sig));
+        let (usig, uc) = user_view(sig, c);
+        let _ = writeln!(s, "  false conjunct #{i}: {}", uc.pretty(&usig));
     }
     s
+}
+
+/// A formula over an obligation's signature with the user's names for the
+/// SSA versions it mentions: an action's parameter or local `a.n#1` is
+/// `n`, a state symbol's later value `count#2` is `count'`, the value
+/// `old count` refers to (`old.count#1`) is `old count`.
+fn user_view(sig: &Signature, t: &ivyc_logic::Term) -> (Signature, ivyc_logic::Term) {
+    let mut shown = sig.clone();
+    let mut map = std::collections::HashMap::new();
+    for sym in t.symbols() {
+        let d = sig.symbol(sym);
+        let name = d.name.as_str();
+        let base = ivyc_logic::signature::strip_fresh_suffix(name);
+        if base.len() == name.len() {
+            continue;
+        }
+        let display = if let Some(rest) = base.strip_prefix("old.") {
+            format!("old {rest}")
+        } else if d.role == ivyc_logic::Role::Local {
+            base.rsplit('.').next().unwrap_or(base).to_string()
+        } else {
+            format!("{base}'")
+        };
+        let decl = ivyc_logic::SymbolDecl::new(
+            ivyc_base::Symbol::intern(&display),
+            d.args.clone(),
+            d.ret,
+            d.role,
+        );
+        map.insert(sym, shown.add_symbol(decl));
+    }
+    let renamed = t.rename_symbols(&map);
+    (shown, renamed)
 }
 
 /// The last line of a run refused as outside the decidable fragment.
