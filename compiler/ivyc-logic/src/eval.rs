@@ -45,7 +45,7 @@ impl EvalError {
         match self {
             EvalError::Uninterpreted(s) => format!(
                 "the model does not give `{}` a value at the arguments needed",
-                sig.symbol_name(*s)
+                crate::signature::display_name(sig, *s)
             ),
             EvalError::UnboundVar(v) => format!("variable `{}` has no value", v.name),
             EvalError::InfiniteDomain(s) => format!(

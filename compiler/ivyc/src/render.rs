@@ -849,18 +849,10 @@ fn user_view(sig: &Signature, t: &ivyc_logic::Term) -> (Signature, ivyc_logic::T
     let mut map = std::collections::HashMap::new();
     for sym in t.symbols() {
         let d = sig.symbol(sym);
-        let name = d.name.as_str();
-        let base = ivyc_logic::signature::strip_fresh_suffix(name);
-        if base.len() == name.len() {
+        let display = ivyc_logic::signature::display_name(sig, sym);
+        if display == d.name.as_str() {
             continue;
         }
-        let display = if let Some(rest) = base.strip_prefix("old.") {
-            format!("old {rest}")
-        } else if d.role == ivyc_logic::Role::Local {
-            base.rsplit('.').next().unwrap_or(base).to_string()
-        } else {
-            format!("{base}'")
-        };
         let decl = ivyc_logic::SymbolDecl::new(
             ivyc_base::Symbol::intern(&display),
             d.args.clone(),
