@@ -111,12 +111,16 @@ fn args_of(sys: &System, t: &Templates, s: SortId) -> Vec<Arg> {
 
 /// Every tuple of arguments for `sorts`.
 fn tuples(sys: &System, t: &Templates, sorts: &[SortId]) -> Vec<Vec<Arg>> {
+    product(sorts.iter().map(|&s| args_of(sys, t, s)).collect())
+}
+
+/// Every tuple taking its `i`-th element from `options[i]`.
+fn product(options: Vec<Vec<Arg>>) -> Vec<Vec<Arg>> {
     let mut acc: Vec<Vec<Arg>> = vec![Vec::new()];
-    for &s in sorts {
-        let options = args_of(sys, t, s);
+    for opts in options {
         let mut next = Vec::new();
         for prefix in &acc {
-            for o in &options {
+            for o in &opts {
                 let mut p = prefix.clone();
                 p.push(*o);
                 next.push(p);
@@ -302,16 +306,18 @@ fn atom_term(sys: &System, a: &Atom) -> Term {
     }
 }
 
-/// The closed formula of a canonical clause: `forall vars. l1 | l2 | ...`.
-fn clause_term(sys: &System, form: &[(Atom, bool)], vars: &BTreeSet<(SortId, usize)>) -> Term {
-    let body = Term::or(form.iter().map(|(a, pos)| {
+/// The closed formula of a canonical clause, with `extra` as one more
+/// disjunct: `forall vars. l1 | l2 | ... [| extra]`.
+fn clause_term(sys: &System, form: &[(Atom, bool)], vars: &VarSet, extra: Option<Term>) -> Term {
+    let lits = form.iter().map(|(a, pos)| {
         let t = atom_term(sys, a);
         if *pos {
             t
         } else {
             Term::not(t)
         }
-    }));
+    });
+    let body = Term::or(lits.chain(extra));
     let vs: Vec<Var> = vars
         .iter()
         .map(|&(s, i)| Var::new(&var_name(sys, s, i), s))
@@ -323,20 +329,31 @@ fn clause_term(sys: &System, form: &[(Atom, bool)], vars: &BTreeSet<(SortId, usi
     }
 }
 
-/// The candidate clauses of `sys`, smallest first, at most `t.limit`.
-pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
-    let atoms = atoms(sys, t);
-    // A negated equality `A ~= B | φ` is `φ` with `B` replaced by `A`, a
-    // smaller clause generated anyway: equalities are only positive.
-    let lits: Vec<Lit> = (0..atoms.len())
+/// The literals of the templates: every atom and its negation, but a
+/// negated equality (`A ~= B | φ` is `φ` with `B` replaced by `A`, a
+/// smaller clause generated anyway: equalities are only positive).
+fn literals(atoms: &[Atom]) -> Vec<Lit> {
+    (0..atoms.len())
         .flat_map(|a| [(a, true), (a, false)])
         .filter(|&(a, pos)| pos || !matches!(atoms[a], Atom::Eq(..)))
-        .collect();
-    let mut seen: HashSet<Vec<(Atom, bool)>> = HashSet::new();
-    let mut out = Vec::new();
+        .collect()
+}
+
+/// The clauses of at most `max_literals` literals over `atoms` with at
+/// most `max_vars` variables, smallest first, each once up to a renaming
+/// of its variables, in canonical form with its variables; `visit`
+/// returns false to stop.
+fn canonical_clauses(
+    atoms: &[Atom],
+    max_literals: usize,
+    max_vars: usize,
+    mut visit: impl FnMut(Clause, VarSet) -> bool,
+) {
+    let lits = literals(atoms);
+    let mut seen: HashSet<Clause> = HashSet::new();
     // Clauses as increasing index lists into `lits`, by size.
     let mut frontier: Vec<Vec<usize>> = vec![Vec::new()];
-    for _size in 1..=t.max_literals {
+    for _size in 1..=max_literals {
         let mut next = Vec::new();
         for c in &frontier {
             let from = c.last().map_or(0, |l| l + 1);
@@ -348,11 +365,11 @@ pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
                 let mut d = c.clone();
                 d.push(j);
                 let ls: Vec<Lit> = d.iter().map(|&i| lits[i]).collect();
-                let vars = clause_vars(&atoms, &ls);
-                if vars.len() > t.max_vars {
+                let vars = clause_vars(atoms, &ls);
+                if vars.len() > max_vars {
                     continue;
                 }
-                next.push(d.clone());
+                next.push(d);
                 // Variables of a sort must be numbered from 0 without gaps
                 // (another numbering is the same clause renamed).
                 let dense = vars
@@ -361,17 +378,27 @@ pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
                 if !dense {
                     continue;
                 }
-                let form = canonical(&atoms, &ls, &vars);
-                if seen.insert(form.clone()) {
-                    out.push(clause_term(sys, &form, &vars));
-                    if out.len() >= t.limit {
-                        return out;
-                    }
+                let form = canonical(atoms, &ls, &vars);
+                if seen.insert(form.clone()) && !visit(form, vars) {
+                    return;
                 }
             }
         }
         frontier = next;
     }
+}
+
+/// The candidate clauses of `sys`, smallest first, at most `t.limit`.
+pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
+    let atoms = atoms(sys, t);
+    let mut out = Vec::new();
+    if t.limit == 0 {
+        return out;
+    }
+    canonical_clauses(&atoms, t.max_literals, t.max_vars, |form, vars| {
+        out.push(clause_term(sys, &form, &vars, None));
+        out.len() < t.limit
+    });
     out
 }
 
@@ -384,47 +411,22 @@ pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
 pub fn enumerate_exists(sys: &System, t: &Templates) -> Vec<Term> {
     let small = Templates {
         max_literals: t.max_literals.saturating_sub(1).max(1),
-        limit: t.limit,
         ..t.clone()
     };
     let atoms = atoms(sys, &small);
-    let lits: Vec<Lit> = (0..atoms.len())
-        .flat_map(|a| [(a, true), (a, false)])
-        .filter(|&(a, pos)| pos || !matches!(atoms[a], Atom::Eq(..)))
-        .collect();
-    // The universal parts: canonical clauses, as for `enumerate`.
+    // The universal parts (one variable is left for the existential).
     let mut bases: Vec<(Clause, VarSet)> = Vec::new();
-    let mut seen: HashSet<Vec<(Atom, bool)>> = HashSet::new();
-    let mut frontier: Vec<Vec<usize>> = vec![Vec::new()];
-    for _ in 1..=small.max_literals {
-        let mut next = Vec::new();
-        for c in &frontier {
-            let from = c.last().map_or(0, |l| l + 1);
-            for j in from..lits.len() {
-                if c.iter().any(|&i| lits[i].0 == lits[j].0) {
-                    continue;
-                }
-                let mut d = c.clone();
-                d.push(j);
-                let ls: Vec<Lit> = d.iter().map(|&i| lits[i]).collect();
-                let vars = clause_vars(&atoms, &ls);
-                if vars.len() + 1 > t.max_vars {
-                    continue;
-                }
-                next.push(d.clone());
-                let dense = vars
-                    .iter()
-                    .all(|&(s, i)| i == 0 || vars.contains(&(s, i - 1)));
-                if dense && !vars.is_empty() {
-                    let form = canonical(&atoms, &ls, &vars);
-                    if seen.insert(form.clone()) {
-                        bases.push((form, vars));
-                    }
-                }
+    canonical_clauses(
+        &atoms,
+        small.max_literals,
+        t.max_vars.saturating_sub(1),
+        |form, vars| {
+            if !vars.is_empty() {
+                bases.push((form, vars));
             }
-        }
-        frontier = next;
-    }
+            true
+        },
+    );
     let mut out = Vec::new();
     let mut texts: HashSet<String> = HashSet::new();
     for (form, vars) in &bases {
@@ -442,34 +444,25 @@ pub fn enumerate_exists(sys: &System, t: &Templates) -> Vec<Term> {
                     continue;
                 }
                 let y = Arg::Var(ys, t.vars_per_sort);
-                let mut tuples_: Vec<Vec<Arg>> = vec![Vec::new()];
-                for (i, &s) in d.args.iter().enumerate() {
-                    let options: Vec<Arg> = if i == k {
-                        vec![y]
-                    } else {
-                        let mut o: Vec<Arg> = vars
+                let options: Vec<Vec<Arg>> = d
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &s)| {
+                        if i == k {
+                            return vec![y];
+                        }
+                        let own = vars
                             .iter()
                             .filter(|(vs, _)| *vs == s)
-                            .map(|&(vs, vi)| Arg::Var(vs, vi))
-                            .collect();
-                        o.extend(
-                            args_of(sys, t, s)
-                                .into_iter()
-                                .filter(|a| matches!(a, Arg::Const(_))),
-                        );
-                        o
-                    };
-                    let mut next = Vec::new();
-                    for p in &tuples_ {
-                        for a in &options {
-                            let mut q = p.clone();
-                            q.push(*a);
-                            next.push(q);
-                        }
-                    }
-                    tuples_ = next;
-                }
-                for args in tuples_ {
+                            .map(|&(vs, vi)| Arg::Var(vs, vi));
+                        let consts = args_of(sys, t, s)
+                            .into_iter()
+                            .filter(|a| matches!(a, Arg::Const(_)));
+                        own.chain(consts).collect()
+                    })
+                    .collect();
+                for args in product(options) {
                     let connected = args
                         .iter()
                         .any(|a| matches!(a, Arg::Var(s, i) if vars.contains(&(*s, *i))));
@@ -478,25 +471,9 @@ pub fn enumerate_exists(sys: &System, t: &Templates) -> Vec<Term> {
                     }
                     let ex = Term::exists(
                         vec![Var::new(&var_name(sys, ys, t.vars_per_sort), ys)],
-                        atom_term(sys, &Atom::Rel(id, args.clone())),
+                        atom_term(sys, &Atom::Rel(id, args)),
                     );
-                    let body = Term::or(
-                        form.iter()
-                            .map(|(a, pos)| {
-                                let t = atom_term(sys, a);
-                                if *pos {
-                                    t
-                                } else {
-                                    Term::not(t)
-                                }
-                            })
-                            .chain([ex]),
-                    );
-                    let vs: Vec<Var> = vars
-                        .iter()
-                        .map(|&(s, i)| Var::new(&var_name(sys, s, i), s))
-                        .collect();
-                    let c = Term::forall(vs, body);
+                    let c = clause_term(sys, form, vars, Some(ex));
                     if texts.insert(c.pretty(&sys.sig)) {
                         out.push(c);
                         if out.len() >= t.limit {

@@ -30,6 +30,34 @@ fn inductive(
     Some(true)
 }
 
+/// The greedy pass both reductions share: the live candidates, largest
+/// first (the small clauses are the readable ones), each left out while
+/// `dropped(alive, i)` says the rest do without it (`alive[i]` is already
+/// false when it is asked), until `deadline`; returns how many were left
+/// out.
+fn drop_greedily(
+    cands: &[Term],
+    alive: &mut [bool],
+    deadline: Instant,
+    mut dropped: impl FnMut(&[bool], usize) -> bool,
+) -> usize {
+    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| alive[i]).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cands[i].size()));
+    let mut count = 0;
+    for i in order {
+        if Instant::now() >= deadline {
+            break;
+        }
+        alive[i] = false;
+        if dropped(alive, i) {
+            count += 1;
+        } else {
+            alive[i] = true;
+        }
+    }
+    count
+}
+
 /// Drops from `alive` the candidates not needed (until `deadline`);
 /// returns how many were dropped. `alive` must be inductive on entry.
 pub fn reduce(
@@ -40,22 +68,9 @@ pub fn reduce(
     timeout_ms: u64,
     deadline: Instant,
 ) -> usize {
-    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| alive[i]).collect();
-    // Largest first: the small clauses are the readable ones.
-    order.sort_by_key(|&i| std::cmp::Reverse(cands[i].size()));
-    let mut dropped = 0;
-    for i in order {
-        if Instant::now() >= deadline {
-            break;
-        }
-        alive[i] = false;
-        if inductive(sys, cands, alive, solver, timeout_ms) == Some(true) {
-            dropped += 1;
-        } else {
-            alive[i] = true;
-        }
-    }
-    dropped
+    drop_greedily(cands, alive, deadline, |alive, _| {
+        inductive(sys, cands, alive, solver, timeout_ms) == Some(true)
+    })
 }
 
 /// Drops from `alive` the candidates that follow from the axioms, the
@@ -71,13 +86,7 @@ pub fn drop_implied(
     timeout_ms: u64,
     deadline: Instant,
 ) -> usize {
-    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| alive[i]).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(cands[i].size()));
-    let mut dropped = 0;
-    for i in order {
-        if Instant::now() >= deadline {
-            break;
-        }
+    drop_greedily(cands, alive, deadline, |alive, i| {
         let hyps: Vec<Term> = sys
             .axioms
             .iter()
@@ -88,15 +97,11 @@ pub fn drop_implied(
             .chain(
                 cands
                     .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i && alive[*j])
-                    .map(|(_, c)| c.clone()),
+                    .zip(alive)
+                    .filter(|(_, a)| **a)
+                    .map(|(c, _)| c.clone()),
             )
             .collect();
-        if solver.is_unsat(&sys.sig, &hyps, &cands[i], timeout_ms) {
-            alive[i] = false;
-            dropped += 1;
-        }
-    }
-    dropped
+        solver.is_unsat(&sys.sig, &hyps, &cands[i], timeout_ms)
+    })
 }
