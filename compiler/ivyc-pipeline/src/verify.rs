@@ -384,18 +384,7 @@ fn run(
     // A violation reachable within K steps is a real bug.
     let mut bmc_run = None;
     if let Some(depth) = opts.bmc_depth {
-        let req = BmcRequest {
-            depth,
-            bounds: &[],
-            unbounded: false,
-            property: None,
-            budget_ms: opts.timeout_ms,
-            debug_corrupt_models: opts.debug_corrupt_models,
-            symmetry: true,
-            progress: None,
-            deadlock: false,
-            liveness: false,
-        };
+        let req = safety_bmc(depth, false, opts);
         let whole = match opts.isolate {
             None => match front::whole_program(&program) {
                 Ok(u) => Some(u),
@@ -495,19 +484,8 @@ fn run(
     for (i, u) in units.iter().enumerate() {
         let Some(depth) = bmc_depth[i] else { continue };
         let start = Instant::now();
-        let req = BmcRequest {
-            depth,
-            bounds: &[],
-            // As ms-ivy: no bound on the sorts, only on the steps.
-            unbounded: true,
-            property: None,
-            budget_ms: opts.timeout_ms,
-            debug_corrupt_models: opts.debug_corrupt_models,
-            symmetry: true,
-            progress: None,
-            deadlock: false,
-            liveness: false,
-        };
+        // As ms-ivy: no bound on the sorts, only on the steps.
+        let req = safety_bmc(depth, true, opts);
         let mut run = bmc::search_units(std::slice::from_ref(u), &req);
         // The report names the isolate in its own heading.
         run.show_units = false;
@@ -881,6 +859,23 @@ fn nothing_to_verify() -> Diagnostic {
     .with_notes(vec![
         "help: add invariants (`invariant [name] ...`) or assertions to the actions; ivyc reports success only because there is no proof obligation".into(),
     ])
+}
+
+/// A bounded search for safety violations (no liveness, no deadlock) of
+/// `depth` steps with the budget and debug switches of `opts`.
+fn safety_bmc(depth: usize, unbounded: bool, opts: &VerifyOptions) -> BmcRequest<'static> {
+    BmcRequest {
+        depth,
+        bounds: &[],
+        unbounded,
+        property: None,
+        budget_ms: opts.timeout_ms,
+        debug_corrupt_models: opts.debug_corrupt_models,
+        symmetry: true,
+        progress: None,
+        deadlock: false,
+        liveness: false,
+    }
 }
 
 #[cfg(test)]
