@@ -247,6 +247,30 @@ fn an_editor_session() {
         c.position("ring.ivy", vline, vcol + 6),
     );
     assert_eq!(hover["contents"]["value"], "```ivy\nY : node\n```");
+    // A symbol heading an application in action code: the application's
+    // sort, then the declaration.
+    let (rline, rcol) = find(&ring, "require token(n)");
+    let hover = c.request(
+        "textDocument/hover",
+        c.position("ring.ivy", rline, rcol + 9),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        value.starts_with("```ivy\ntoken(n) : bool\n```") && value.contains("relation token(node)"),
+        "{value}"
+    );
+    // An operator inside an invariant: the smallest term around it, then
+    // the invariant.
+    let (iline, icol) = find(&ring, "token(X) & token(Y)");
+    let hover = c.request(
+        "textDocument/hover",
+        c.position("ring.ivy", iline, icol + 9),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        value.starts_with("```ivy\ntoken(X) & token(Y) : bool\n```") && value.contains("[one]"),
+        "{value}"
+    );
     let def = c.request(
         "textDocument/definition",
         c.position("ring.ivy", line, col + 1),
@@ -458,6 +482,63 @@ fn saving_again_uses_the_cache() {
         .expect("run ivyc");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("(2 from cache)"), "{text}");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().expect("ivyc lsp exits");
+    assert_eq!(status.code(), Some(0));
+}
+
+/// Go to definition and references reach into the embedded standard
+/// library through a read-only copy of the library file on disk.
+#[test]
+fn definitions_in_the_standard_library_open_as_files() {
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut c = Client::start_with_cache(cache.path());
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    let text = c.text("counter_seq.ivy");
+    let uri = c.uri("counter_seq.ivy");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "ivy", "version": 1, "text": text}}),
+    );
+    assert_eq!(c.diagnostics("counter_seq.ivy"), Vec::<Value>::new());
+    let (line, col) = find(&text, "pos.next(count)");
+    let def = c.request(
+        "textDocument/definition",
+        c.position("counter_seq.ivy", line, col + 5),
+    );
+    let target = def["uri"].as_str().unwrap_or("");
+    let prefix = format!("file://{}/stdlib/", cache.path().display());
+    assert!(
+        target.starts_with(&prefix) && target.ends_with("/order.ivy"),
+        "{def}"
+    );
+    let path = std::path::PathBuf::from(target.trim_start_matches("file://"));
+    let library = std::fs::read_to_string(&path).expect("the library copy exists");
+    let meta = std::fs::metadata(&path).expect("metadata");
+    assert!(meta.permissions().readonly(), "the copy is read-only");
+    let at = def["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
+    let declared = library.lines().nth(at).unwrap_or("");
+    assert!(declared.contains("action next"), "{declared}");
+    // References include the library's own uses, in the same copy.
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col + 5},
+               "context": {"includeDeclaration": true}}),
+    );
+    let refs = refs.as_array().cloned().unwrap_or_default();
+    assert!(refs.iter().any(|r| r["uri"] == def["uri"]), "{refs:?}");
+    assert!(
+        refs.iter().any(|r| r["uri"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/counter_seq.ivy")),
+        "{refs:?}"
+    );
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     let status = c.child.wait().expect("ivyc lsp exits");

@@ -1,8 +1,11 @@
 //! ivyc values to LSP values: file ids to URIs, spans to locations (UTF-16
-//! positions), codespan diagnostics to LSP diagnostics. A file without a
-//! URI (the embedded `<stdlib>/...`) cannot be shown by an editor: what
-//! points there is reported on the root document, with the place named in
-//! the message.
+//! positions), codespan diagnostics to LSP diagnostics. A diagnostic is
+//! published on a document the user has (the root or an included file on
+//! disk); one whose place is in the embedded library (`<stdlib>/...`) is
+//! reported on the root document with the place named in the message.
+//! Navigation (go to definition, references, related information) links
+//! into the library through a read-only copy of the file written on first
+//! use (see [`library_copy`]).
 
 use crate::text::LineIndex;
 use ivyc_base::diagnostic::Label;
@@ -61,6 +64,16 @@ impl<'a> Files<'a> {
         Some(Location::new(self.uri(span.file)?, self.range(span)))
     }
 
+    /// Where navigation goes: [`Files::location`], and for a file of the
+    /// embedded library its read-only copy on disk.
+    pub fn link_location(&self, span: Span) -> Option<Location> {
+        let uri = self.uri(span.file).or_else(|| {
+            let path = library_copy(self.sources.name(span.file), self.sources.source(span.file))?;
+            Url::from_file_path(path).ok()
+        })?;
+        Some(Location::new(uri, self.range(span)))
+    }
+
     /// `name:line:col` of a span (1-based, as the command line shows it).
     pub fn place(&self, span: Span) -> String {
         let p = self.range(span).start;
@@ -71,6 +84,54 @@ impl<'a> Files<'a> {
             p.character + 1
         )
     }
+}
+
+/// The read-only copy on disk of the embedded library file shown as
+/// `name` (`<stdlib>/order.ivy`, `<stdlib>/1.6/udp.ivy`) with contents
+/// `text`, so that an editor can open it: under `stdlib/VERSION/` in the
+/// verification cache directory (docs/cache.md), or in the system's
+/// temporary directory when the cache is off. Written when missing or
+/// different; `None` for any other name or when it cannot be written.
+pub fn library_copy(name: &str, text: &str) -> Option<std::path::PathBuf> {
+    use std::sync::{Mutex, OnceLock};
+    static WRITTEN: OnceLock<Mutex<HashMap<String, Option<std::path::PathBuf>>>> = OnceLock::new();
+    let rest = name.strip_prefix("<stdlib>/")?;
+    if rest
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return None;
+    }
+    let mut written = WRITTEN.get_or_init(Default::default).lock().ok()?;
+    if let Some(known) = written.get(name) {
+        return known.clone();
+    }
+    let base = ivyc_pipeline::cache::configured_dir()
+        .unwrap_or_else(|| std::env::temp_dir().join("ivyc"))
+        .join("stdlib")
+        .join(env!("CARGO_PKG_VERSION"));
+    let path = base.join(rest);
+    let write = || -> std::io::Result<()> {
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            return Ok(());
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        if let Ok(meta) = std::fs::metadata(&path) {
+            let mut perms = meta.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&path, perms)?;
+        }
+        std::fs::write(&path, text)?;
+        let mut perms = std::fs::metadata(&path)?.permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms)
+    };
+    let result = write().ok().map(|()| path);
+    written.insert(name.to_string(), result.clone());
+    result
 }
 
 fn label_span(l: &Label) -> Span {
@@ -124,7 +185,7 @@ pub fn diagnostic(files: &Files, d: &Diagnostic) -> (Url, lsp_types::Diagnostic)
             continue;
         }
         let span = label_span(l);
-        match files.location(span) {
+        match files.link_location(span) {
             Some(location) => related.push(DiagnosticRelatedInformation {
                 location,
                 message: if l.message.is_empty() {

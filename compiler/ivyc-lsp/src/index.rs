@@ -8,7 +8,7 @@
 //! of actions are not indexed.
 
 use ivyc_base::{FileId, SourceMap, Span};
-use ivyc_logic::{Role, SortKind};
+use ivyc_logic::{Role, SortKind, Term};
 use ivyc_sema::Program;
 use ivyc_syntax::ast::{Decl as AstDecl, DeclKind as AstKind};
 use ivyc_syntax::lexer::Tok;
@@ -306,19 +306,32 @@ impl Index {
     }
 }
 
-/// The smallest term of the program's formulas (invariants, properties,
-/// axioms, definitions) whose span contains `offset` of `file`: its text
-/// as ivyc prints it and its sort.
-pub fn term_at(program: &Program, file: FileId, offset: usize) -> Option<(String, String)> {
+/// The smallest term of the program (invariants, properties, axioms,
+/// definitions, and the statements of initializers and actions) whose span
+/// contains `offset` of `file`.
+pub fn term_at(program: &Program, file: FileId, offset: usize) -> Option<TermInfo> {
     let sig = &program.sig;
-    let mut best: Option<(u32, String, String)> = None;
+    let mut best: Option<(Term, Span)> = None;
+    let mut code: Vec<&Term> = Vec::new();
+    for block in program
+        .inits
+        .iter()
+        .chain(program.actions.iter().map(|a| &a.body))
+    {
+        block.walk(true, &mut |s| {
+            if s.span.file == file {
+                code.extend(s.terms());
+            }
+        });
+    }
     let formulas = program
         .invariants
         .iter()
         .chain(&program.properties)
         .chain(&program.axioms)
         .map(|p| &p.formula)
-        .chain(program.definitions.iter().map(|d| &d.body));
+        .chain(program.definitions.iter().map(|d| &d.body))
+        .chain(code);
     for f in formulas {
         f.visit(|t| {
             let Some(span) = t.span else { return };
@@ -326,14 +339,57 @@ pub fn term_at(program: &Program, file: FileId, offset: usize) -> Option<(String
                 return;
             }
             let width = span.end - span.start;
-            if best.as_ref().is_some_and(|(w, _, _)| *w <= width) {
+            if best.as_ref().is_some_and(|(_, b)| b.end - b.start <= width) {
                 return;
             }
-            let sort = sig.sort_name(t.sort_of(sig)).to_string();
-            best = Some((width, t.pretty(sig), sort));
+            best = Some((t.clone(), span));
         });
     }
-    best.map(|(_, t, s)| (t, s))
+    let (term, span) = best?;
+    Some(TermInfo {
+        sort: sig.sort_name(term.sort_of(sig)).to_string(),
+        text: as_written(sig, &term),
+        span,
+    })
+}
+
+/// A term printed with the names the user wrote: an action's parameters
+/// and locals (`pass.n` inside `sig`) by their own name (`n`).
+fn as_written(sig: &ivyc_logic::Signature, t: &Term) -> String {
+    let mut shown = sig.clone();
+    let mut map = HashMap::new();
+    for sym in t.symbols() {
+        let d = sig.symbol(sym);
+        if d.role != Role::Local {
+            continue;
+        }
+        let base = ivyc_logic::signature::strip_fresh_suffix(d.name.as_str());
+        let short = base.rsplit('.').next().unwrap_or(base);
+        let decl = ivyc_logic::SymbolDecl::new(
+            ivyc_base::Symbol::intern(short),
+            d.args.clone(),
+            d.ret,
+            d.role,
+        );
+        map.insert(sym, shown.add_symbol(decl));
+    }
+    t.rename_symbols(&map).pretty(&shown)
+}
+
+/// A term of the program found by [`term_at`].
+pub struct TermInfo {
+    /// The term as ivyc prints it.
+    pub text: String,
+    /// The name of its sort.
+    pub sort: String,
+    pub span: Span,
+}
+
+impl TermInfo {
+    /// Hover text: `term : sort` as Ivy code.
+    pub fn markdown(&self) -> String {
+        format!("```ivy\n{} : {}\n```", self.text, self.sort)
+    }
 }
 
 /// `a.b` of the segments.

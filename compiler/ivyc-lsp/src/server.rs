@@ -507,50 +507,64 @@ impl Server {
         let doc = self.docs.get(uri)?;
         let index = doc.index.as_ref()?;
         let files = Files::new(&doc.analysis.sources, doc.analysis.root, uri);
-        let (decl, range) = match self.resolve(uri, pos) {
-            Some((_, d, r)) => (d, Some(r)),
-            None if on_variable(&doc.text, LineIndex::new(&doc.text).offset(pos)) => {
-                // A logical variable: its sort, from the checked formulas.
-                let offset = LineIndex::new(&doc.text).offset(pos);
-                let program = doc.analysis.program.as_ref()?;
-                let (term, sort) = index::term_at(program, doc.analysis.root, offset)?;
-                return Some(Hover {
-                    contents: HoverContents::Markup(MarkupContent {
-                        kind: MarkupKind::Markdown,
-                        value: format!("```ivy\n{term} : {sort}\n```"),
-                    }),
-                    range: None,
-                });
+        let offset = LineIndex::new(&doc.text).offset(pos);
+        let root = doc.analysis.root;
+        // The smallest term of the checked program under the cursor.
+        let term = doc
+            .analysis
+            .program
+            .as_ref()
+            .and_then(|p| index::term_at(p, root, offset));
+        let markdown = |value: String, range: Option<Range>| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
+            range,
+        };
+        let (decl, range, term_first) = match self.resolve(uri, pos) {
+            // A symbol: its declaration, and the sort of the application
+            // it heads (`f(x) : t`) when it heads one.
+            Some((_, d, r)) => {
+                let lines = LineIndex::new(&doc.text);
+                let heads = |t: &index::TermInfo| {
+                    lines.offset(r.start) == t.span.start as usize && t.text.contains('(')
+                };
+                (d, Some(r), term.filter(heads))
+            }
+            // A logical variable: its sort, from the checked formulas.
+            None if on_variable(&doc.text, offset) => {
+                return Some(markdown(term?.markdown(), None));
             }
             None => {
-                // Anywhere inside an invariant: the invariant.
-                let offset = LineIndex::new(&doc.text).offset(pos);
-                let d = index.enclosing(doc.analysis.root, offset, Kind::Invariant)?;
-                (d, None)
+                // Inside an invariant: the term under the cursor, then the
+                // invariant; elsewhere in code: the term alone.
+                match index.enclosing(root, offset, Kind::Invariant) {
+                    Some(d) => (d, None, term),
+                    None => return term.map(|t| markdown(t.markdown(), None)),
+                }
             }
         };
-        let mut value = format!("```ivy\n{}\n```", decl.detail);
-        if decl.span.file != doc.analysis.root {
+        let mut value = match &term_first {
+            Some(t) => format!("{}\n\n", t.markdown()),
+            None => String::new(),
+        };
+        value.push_str(&format!("```ivy\n{}\n```", decl.detail));
+        if decl.span.file != root {
             value.push_str(&format!("\n\ndeclared in `{}`", files.place(decl.span)));
         }
         if decl.kind == Kind::Invariant {
             value.push_str("\n\n");
             value.push_str(&obligations_text(doc, files.location(decl.span)));
         }
-        Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value,
-            }),
-            range,
-        })
+        Some(markdown(value, range))
     }
 
     fn definition(&self, uri: &Url, pos: Position) -> Option<lsp_types::GotoDefinitionResponse> {
         let (doc, decl, _) = self.resolve(uri, pos)?;
         let files = Files::new(&doc.analysis.sources, doc.analysis.root, uri);
         Some(lsp_types::GotoDefinitionResponse::Scalar(
-            files.location(decl.span)?,
+            files.link_location(decl.span)?,
         ))
     }
 
@@ -568,7 +582,7 @@ impl Server {
                             && decl.span.start <= s.start
                             && s.end <= decl.span.end)
                 })
-                .filter_map(|s| files.location(s))
+                .filter_map(|s| files.link_location(s))
                 .collect(),
         )
     }

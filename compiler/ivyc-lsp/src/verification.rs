@@ -349,7 +349,7 @@ fn obligation_diagnostic(
     }
     let mut related = Vec::new();
     if let (Some(span), Some(a)) = (ob.action_span, &r.action) {
-        if let Some(location) = files.location(span) {
+        if let Some(location) = files.link_location(span) {
             related.push(DiagnosticRelatedInformation {
                 location,
                 message: match (&r.detail, r.status) {

@@ -145,13 +145,13 @@ impl Block {
     /// Calls `f` on every statement of the block and of the blocks nested
     /// in it (a statement before its nested ones). With `ghost == false`
     /// the statements inside [`StmtKind::Ghost`] are skipped.
-    pub fn walk(&self, ghost: bool, f: &mut impl FnMut(&Stmt)) {
+    pub fn walk<'a>(&'a self, ghost: bool, f: &mut impl FnMut(&'a Stmt)) {
         Block::walk_stmts(&self.stmts, ghost, f)
     }
 
     /// [`Block::walk`] over a run of statements (e.g. one part of an
     /// action's body).
-    pub fn walk_stmts(stmts: &[Stmt], ghost: bool, f: &mut impl FnMut(&Stmt)) {
+    pub fn walk_stmts<'a>(stmts: &'a [Stmt], ghost: bool, f: &mut impl FnMut(&'a Stmt)) {
         for s in stmts {
             f(s);
             match &s.kind {
@@ -191,6 +191,34 @@ impl Block {
 pub struct Stmt {
     pub kind: StmtKind,
     pub span: Span,
+}
+
+impl Stmt {
+    /// The terms written in the statement itself (not in its nested
+    /// blocks): conditions, arguments, values, asserted formulas, loop
+    /// invariants and the measure of a loop variant.
+    pub fn terms(&self) -> Vec<&Term> {
+        match &self.kind {
+            StmtKind::Assign { args, value, .. } => args.iter().chain([value]).collect(),
+            StmtKind::Havoc { args, .. } | StmtKind::Call { args, .. } => args.iter().collect(),
+            StmtKind::If { cond, .. } | StmtKind::IfSome { cond, .. } => vec![cond],
+            StmtKind::While {
+                cond,
+                invariants,
+                variant,
+                ..
+            } => [cond]
+                .into_iter()
+                .chain(invariants.iter().map(|p| &p.formula))
+                .chain(variant.iter().map(|v| &v.measure))
+                .collect(),
+            StmtKind::Assert { formula, .. } | StmtKind::Assume(formula) => vec![formula],
+            StmtKind::Choice(_)
+            | StmtKind::Local { .. }
+            | StmtKind::Ghost(_)
+            | StmtKind::Native => Vec::new(),
+        }
+    }
 }
 
 /// The kind of a checked assertion statement.
