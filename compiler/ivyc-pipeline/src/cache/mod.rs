@@ -43,6 +43,9 @@ pub fn configured_dir() -> Option<PathBuf> {
 pub struct Cache {
     store: Store,
     keys: Keys,
+    /// The proofs [`Cache::lookup`] found (kept first when the store
+    /// evicts).
+    hits: Vec<Key>,
 }
 
 impl Cache {
@@ -52,17 +55,22 @@ impl Cache {
         Cache {
             store: Store::open(dir),
             keys: Keys::new(ctx),
+            hits: Vec::new(),
         }
     }
 
     /// The key of every obligation and whether it was proved before.
     pub fn lookup(&mut self, obs: &[Obligation]) -> Vec<(Key, bool)> {
-        obs.iter()
+        let found: Vec<(Key, bool)> = obs
+            .iter()
             .map(|o| {
                 let k = self.keys.key(o);
                 (k, self.store.is_proved(&k))
             })
-            .collect()
+            .collect();
+        self.hits
+            .extend(found.iter().filter(|(_, hit)| *hit).map(|(k, _)| *k));
+        found
     }
 
     /// Records the proofs among `outcomes` (the others are not stored).
@@ -76,7 +84,7 @@ impl Cache {
             .map(|(k, _)| *k)
             .collect();
         self.store
-            .record_proved(&proved)
+            .record(&proved, &self.hits)
             .map_err(|e| (self.store.dir().to_path_buf(), e))
     }
 }

@@ -11,6 +11,14 @@
 //! deletes the packs it read; a concurrent run that still lists a deleted
 //! pack only misses its keys. Entries are not synced to disk: a pack lost
 //! in a crash is only misses.
+//!
+//! Eviction: the cache holds at most [`MAX_KEYS`] keys. A run that would
+//! go beyond merges, keeping first the keys it used (its cache hits and its
+//! new proofs), then the keys of the most recently written packs, up to
+//! three quarters of the limit (so that the next runs do not merge again
+//! at once); the rest are forgotten (misses, solved again when needed). The
+//! directories of other format versions (`DIR/v<N>`, unreadable by this
+//! ivyc) are deleted by a merge.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -21,6 +29,9 @@ use super::key::{Key, FORMAT_VERSION};
 /// Packs read beyond which a run merges them into one.
 pub const MAX_PACKS: usize = 16;
 
+/// Keys kept at most (65 bytes each on disk: about 16 MB).
+pub const MAX_KEYS: usize = 250_000;
+
 /// The cache directory of one run, with the keys read from it.
 #[derive(Debug)]
 pub struct Store {
@@ -29,34 +40,52 @@ pub struct Store {
     proved: HashSet<Key>,
     /// The pack files read (valid or not).
     packs: Vec<PathBuf>,
+    /// The keys of each valid pack, the most recently written first.
+    by_age: Vec<Vec<Key>>,
     /// Some pack read did not check.
     damaged: bool,
+    /// [`MAX_KEYS`] (smaller in tests).
+    max_keys: usize,
 }
 
 impl Store {
     /// The store in `dir`, with every valid pack read (a missing
     /// directory is an empty cache; nothing is created until a write).
     pub fn open(dir: &Path) -> Store {
+        Store::open_with_limit(dir, MAX_KEYS)
+    }
+
+    /// [`Store::open`] keeping at most `max_keys` keys.
+    pub fn open_with_limit(dir: &Path, max_keys: usize) -> Store {
         let root = dir.join(format!("v{FORMAT_VERSION}"));
         let mut store = Store {
             root,
             proved: HashSet::new(),
             packs: Vec::new(),
+            by_age: Vec::new(),
             damaged: false,
+            max_keys,
         };
         let Ok(entries) = std::fs::read_dir(&store.root) else {
             return store;
         };
+        let mut aged = Vec::new();
         for e in entries.flatten() {
             let path = e.path();
             if path.extension().is_some_and(|x| x == "pack") {
                 match std::fs::read(&path).ok().and_then(|b| parse_pack(&b)) {
-                    Some(keys) => store.proved.extend(keys),
+                    Some(keys) => {
+                        store.proved.extend(keys.iter().copied());
+                        let written = e.metadata().and_then(|m| m.modified()).ok();
+                        aged.push((written, keys));
+                    }
                     None => store.damaged = true,
                 }
                 store.packs.push(path);
             }
         }
+        aged.sort_by_key(|a| std::cmp::Reverse(a.0));
+        store.by_age = aged.into_iter().map(|(_, k)| k).collect();
         store
     }
 
@@ -74,18 +103,27 @@ impl Store {
     /// unsat): one new pack with those not known yet, or one pack with
     /// everything when the packs read should be merged.
     pub fn record_proved(&self, keys: &[Key]) -> std::io::Result<()> {
-        let merge = self.damaged || self.packs.len() > MAX_PACKS;
-        let mut new: Vec<Key> = keys
-            .iter()
-            .filter(|k| merge || !self.proved.contains(k))
-            .copied()
-            .collect();
-        if merge {
-            new.extend(self.proved.iter().copied());
-        }
+        self.record(keys, &[])
+    }
+
+    /// [`Store::record_proved`] for the new proofs `keys` of a run that
+    /// also used the proofs `hits`: a merge keeps both first when it
+    /// evicts.
+    pub fn record(&self, keys: &[Key], hits: &[Key]) -> std::io::Result<()> {
+        let merge = self.damaged
+            || self.packs.len() > MAX_PACKS
+            || self.proved.len() + keys.len() > self.max_keys;
+        let mut new: Vec<Key> = if merge {
+            self.kept(keys, hits)
+        } else {
+            keys.iter()
+                .filter(|k| !self.proved.contains(k))
+                .copied()
+                .collect()
+        };
         new.sort_by_key(|k| k.0);
         new.dedup();
-        if new.is_empty() {
+        if new.is_empty() && !merge {
             return Ok(());
         }
         std::fs::create_dir_all(&self.root)?;
@@ -102,8 +140,52 @@ impl Store {
                 // Another run may have merged it away already.
                 let _ = std::fs::remove_file(p);
             }
+            self.remove_other_versions();
         }
         Ok(())
+    }
+
+    /// What a merge keeps: the new proofs and the hits, then the keys of
+    /// the newest packs; when that is more than `max_keys`, three quarters
+    /// of `max_keys` in all.
+    fn kept(&self, keys: &[Key], hits: &[Key]) -> Vec<Key> {
+        let limit = if self.proved.len() + keys.len() > self.max_keys {
+            self.max_keys - self.max_keys / 4
+        } else {
+            usize::MAX
+        };
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let packs = self.by_age.iter().flatten();
+        for k in keys.iter().chain(hits).chain(packs) {
+            if out.len() >= limit {
+                break;
+            }
+            if seen.insert(*k) {
+                out.push(*k);
+            }
+        }
+        out
+    }
+
+    /// Deletes `DIR/v<N>` for every format version N but this one.
+    fn remove_other_versions(&self) {
+        let Some(dir) = self.root.parent() else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let other = name
+                .strip_prefix('v')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if other && e.path() != self.root {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
     }
 }
 
@@ -223,6 +305,40 @@ mod tests {
         let store = Store::open(dir.path());
         assert!(store.is_proved(&k));
         assert_eq!(files(store.dir()).len(), 1);
+    }
+
+    #[test]
+    fn beyond_the_limit_the_oldest_keys_go_and_the_used_ones_stay() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let old = [Key([1; 32]), Key([2; 32])];
+        let used = Key([3; 32]);
+        Store::open(dir.path())
+            .record_proved(&[old[0], old[1], used])
+            .expect("write");
+        // A newer pack, written a moment later.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let newer = Key([4; 32]);
+        Store::open(dir.path())
+            .record_proved(&[newer])
+            .expect("write");
+        // A stale format version beside it.
+        let stale = dir.path().join("v0");
+        std::fs::create_dir_all(&stale).expect("mkdir");
+        // Limit 4, five keys: three kept, the new proof, the hit, then the
+        // newest pack's key.
+        let fresh = Key([5; 32]);
+        Store::open_with_limit(dir.path(), 4)
+            .record(&[fresh], &[used])
+            .expect("write");
+        let store = Store::open(dir.path());
+        for k in [fresh, used, newer] {
+            assert!(store.is_proved(&k));
+        }
+        for k in old {
+            assert!(!store.is_proved(&k), "evicted");
+        }
+        assert_eq!(files(store.dir()).len(), 1, "merged");
+        assert!(!stale.exists(), "other format versions are deleted");
     }
 
     #[test]
