@@ -194,8 +194,9 @@ fn verify_reports_a_line_per_action_unless_verbose_or_quiet() {
 
 /// Friction 1: the false conjunct of a counterexample (and the note on a
 /// model that cannot be evaluated) names an action's parameters and locals
-/// as the user wrote them (`n`, not the SSA version `consume.n#1`) and
-/// other versions as `x'`. Checked over every recorded report.
+/// as the user wrote them (`n`, not the SSA version `consume.n#1`), other
+/// versions as `x'`, and the variables of the liveness construction
+/// readably (`V0`, not `V#0`). Checked over every recorded report.
 #[test]
 fn counterexamples_use_the_users_names() {
     let dir = repo_root().join("tests/e2e/snapshots");
@@ -207,16 +208,10 @@ fn counterexamples_use_the_users_names() {
             .filter(|l| l.contains("false conjunct #") || l.contains("does not give"))
         {
             checked += 1;
-            // A symbol (lower-case initial; logical variables are upper
-            // case) followed by `#` and digits.
+            // A name (a symbol or a variable) followed by `#` and digits.
             let ssa = line.char_indices().any(|(i, c)| {
-                let word: String = line[..i]
-                    .chars()
-                    .rev()
-                    .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '.')
-                    .collect();
                 c == '#'
-                    && word.chars().last().is_some_and(|f| f.is_ascii_lowercase())
+                    && line[..i].ends_with(|ch: char| ch.is_ascii_alphanumeric() || ch == '_')
                     && line[i + 1..].starts_with(|d: char| d.is_ascii_digit())
             });
             assert!(!ssa, "{}: {line}", entry.path().display());

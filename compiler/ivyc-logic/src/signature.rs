@@ -316,26 +316,28 @@ impl Signature {
     }
 }
 
-/// `r#12` -> `r`; other names unchanged.
-/// How a symbol is shown to the user: its name, or for an SSA version
-/// (`name#k`) an action's parameter or local by its own name (`a.n#1` is
-/// `n`), the value an `old` expression refers to as `old x`
-/// (`old.x#1`), any other version of a state symbol as `x'`.
+/// How a symbol is shown to the user: an action's parameter or local by
+/// its own name, whatever its version (`a.n` and `a.n#1` are `n`); for
+/// the SSA versions (`name#k`) of other symbols, the value an `old`
+/// expression refers to as `old x` (`old.x#1`), any other version of a
+/// state symbol as `x'`; anything else by its name.
 pub fn display_name(sig: &Signature, id: SymId) -> String {
     let d = sig.symbol(id);
     let name = d.name.as_str();
     let base = strip_fresh_suffix(name);
-    if base.len() == name.len() {
-        name.to_string()
-    } else if let Some(rest) = base.strip_prefix("old.") {
+    let versioned = base.len() != name.len();
+    if let (true, Some(rest)) = (versioned, base.strip_prefix("old.")) {
         format!("old {rest}")
     } else if d.role == Role::Local {
         base.rsplit('.').next().unwrap_or(base).to_string()
-    } else {
+    } else if versioned {
         format!("{base}'")
+    } else {
+        name.to_string()
     }
 }
 
+/// `r#12` -> `r`; other names unchanged.
 pub fn strip_fresh_suffix(name: &str) -> &str {
     match name.rfind('#') {
         Some(i) if i > 0 && name[i + 1..].chars().all(|c| c.is_ascii_digit()) => &name[..i],

@@ -450,6 +450,59 @@ impl Term {
     // Transformations
     // --------------------------------------------------------------------
 
+    /// The term with every variable named with an internal `#` (`V#0`,
+    /// made by a construction such as l2s) renamed to a name the user can
+    /// read and type: the name without the `#` (`V0`), or the first of
+    /// `V0_1`, `V0_2`, ... that neither the term nor `taken` (e.g. words
+    /// of the symbol names printed with it) uses. The renaming is global
+    /// and injective, so binders and their occurrences stay together and
+    /// nothing is captured.
+    pub fn readable_var_names(&self, taken: &HashSet<String>) -> Term {
+        let mut used: HashSet<String> = taken.clone();
+        let mut internal: Vec<Var> = Vec::new();
+        self.visit(|t| {
+            let vs: Vec<Var> = match &t.kind {
+                TermKind::Var(v) => vec![*v],
+                TermKind::Forall(vs, _) | TermKind::Exists(vs, _) => vs.clone(),
+                _ => Vec::new(),
+            };
+            for v in vs {
+                if v.name.as_str().contains('#') {
+                    if !internal.contains(&v) {
+                        internal.push(v);
+                    }
+                } else {
+                    used.insert(v.name.as_str().to_string());
+                }
+            }
+        });
+        if internal.is_empty() {
+            return self.clone();
+        }
+        let mut map: HashMap<Var, Var> = HashMap::new();
+        for v in internal {
+            let base = v.name.as_str().replace('#', "");
+            let mut name = base.clone();
+            let mut k = 0;
+            while used.contains(&name) {
+                k += 1;
+                name = format!("{base}_{k}");
+            }
+            used.insert(name.clone());
+            map.insert(v, Var::new(&name, v.sort));
+        }
+        let rename = |v: &Var| map.get(v).copied().unwrap_or(*v);
+        self.map_bottom_up(&mut |t| {
+            let kind = match t.kind {
+                TermKind::Var(v) => TermKind::Var(rename(&v)),
+                TermKind::Forall(vs, b) => TermKind::Forall(vs.iter().map(rename).collect(), b),
+                TermKind::Exists(vs, b) => TermKind::Exists(vs.iter().map(rename).collect(), b),
+                k => k,
+            };
+            Term { kind, span: t.span }
+        })
+    }
+
     /// Rebuilds the term bottom-up, applying `f` to every rebuilt node
     /// (post-order). Binders are not renamed: `f` must not capture.
     pub fn map_bottom_up(&self, f: &mut impl FnMut(Term) -> Term) -> Term {
@@ -831,4 +884,40 @@ fn check_sorts_rec(t: &Term, sig: &Signature) -> Result<(), SortError> {
         TermKind::Bool(_) | TermKind::Str(..) | TermKind::Var(_) => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_variable_names_become_readable_without_capture() {
+        let s = SortId(1);
+        let internal = Var::new("V#0", s);
+        let user = Var::new("V0", s);
+        // forall V#0. V#0 = V0 (V0 free): V#0 must not become V0.
+        let t = Term::forall(
+            vec![internal],
+            Term::eq(Term::var(internal), Term::var(user)),
+        );
+        let r = t.readable_var_names(&HashSet::new());
+        let TermKind::Forall(vs, body) = &r.kind else {
+            panic!("{r:?}")
+        };
+        assert_eq!(vs[0].name.as_str(), "V0_1");
+        assert_eq!(
+            **body,
+            Term::eq(Term::var(Var::new("V0_1", s)), Term::var(user))
+        );
+        // Without a clash the `#` just goes.
+        let other = Var::new("Y", s);
+        let t = Term::exists(
+            vec![internal],
+            Term::eq(Term::var(internal), Term::var(other)),
+        );
+        let TermKind::Exists(vs, _) = &t.readable_var_names(&HashSet::new()).kind else {
+            panic!("not an exists")
+        };
+        assert_eq!(vs[0].name.as_str(), "V0");
+    }
 }

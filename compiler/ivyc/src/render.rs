@@ -843,7 +843,8 @@ pub fn counterexample_text(sig: &Signature, cex: &Counterexample) -> String {
 /// A formula over an obligation's signature with the user's names for the
 /// SSA versions it mentions: an action's parameter or local `a.n#1` is
 /// `n`, a state symbol's later value `count#2` is `count'`, the value
-/// `old count` refers to (`old.count#1`) is `old count`.
+/// `old count` refers to (`old.count#1`) is `old count`; variables of a
+/// construction (`V#0` of l2s) get readable names (`V0`).
 fn user_view(sig: &Signature, t: &ivyc_logic::Term) -> (Signature, ivyc_logic::Term) {
     let mut shown = sig.clone();
     let mut map = std::collections::HashMap::new();
@@ -861,7 +862,21 @@ fn user_view(sig: &Signature, t: &ivyc_logic::Term) -> (Signature, ivyc_logic::T
         );
         map.insert(sym, shown.add_symbol(decl));
     }
-    let renamed = t.rename_symbols(&map);
+    // Words of the printed symbol names (`$l2s_w V0. sched(V0)`) are
+    // taken too, so a renamed variable never reads like one of them.
+    let words: std::collections::HashSet<String> = t
+        .symbols()
+        .iter()
+        .flat_map(|&s| {
+            shown
+                .symbol_name(map.get(&s).copied().unwrap_or(s))
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let renamed = t.rename_symbols(&map).readable_var_names(&words);
     (shown, renamed)
 }
 
