@@ -160,6 +160,8 @@ pub struct BoundedChecked {
     pub unit: usize,
     /// The `N` of `bmc[N]`.
     pub depth: usize,
+    /// The `U` of `bmc[N][U]`: every loop was unrolled `U` times.
+    pub unroll: Option<usize>,
     pub run: BmcRun,
     pub time: Duration,
 }
@@ -173,27 +175,14 @@ impl BoundedChecked {
 /// The depth of `method = bmc[N]`: `None` for another method, `Err` with
 /// why for a malformed or unsupported `bmc[...]` value.
 fn bmc_method_depth(value: &str) -> Option<Result<usize, String>> {
-    let rest = value.strip_prefix("bmc[")?;
-    let bad = || {
-        Err(format!(
-            "`method = {value}`: expected `bmc[STEPS]`, STEPS a number"
-        ))
-    };
-    let Some((n, after)) = rest.split_once(']') else {
-        return Some(bad());
-    };
-    let Ok(n) = n.trim().parse::<usize>() else {
-        return Some(bad());
-    };
-    if after.is_empty() {
-        Some(Ok(n))
-    } else if after.starts_with('[') && after.ends_with(']') {
-        Some(Err(format!(
-            "with `method = {value}`: unrolling loops a fixed number of times (the second bound)"
-        )))
-    } else {
-        Some(bad())
-    }
+    Some(match ivyc_sema::parse_bmc_method(value)? {
+        // ms-ivy refuses to unroll a loop more than 100 times.
+        Ok((_, Some(u))) if u > 100 => Err(format!(
+            "with `method = {value}`: unrolling loops more than 100 times"
+        )),
+        Ok((n, _)) => Ok(n),
+        Err(e) => Err(e),
+    })
 }
 
 /// How a run ended.
@@ -497,6 +486,7 @@ fn run(
         bounded.push(BoundedChecked {
             unit: i,
             depth,
+            unroll: program.loop_unrolling(u.name),
             run,
             time: start.elapsed(),
         });
@@ -887,7 +877,8 @@ mod tests {
         assert_eq!(bmc_method_depth("mc"), None);
         assert_eq!(bmc_method_depth("bmc"), None);
         assert_eq!(bmc_method_depth("bmc[7]"), Some(Ok(7)));
-        assert!(matches!(bmc_method_depth("bmc[3][2]"), Some(Err(e)) if e.contains("unrolling")));
+        assert_eq!(bmc_method_depth("bmc[3][2]"), Some(Ok(3)));
+        assert!(matches!(bmc_method_depth("bmc[3][101]"), Some(Err(e)) if e.contains("unrolling")));
         assert!(matches!(bmc_method_depth("bmc[x]"), Some(Err(_))));
         assert!(matches!(bmc_method_depth("bmc[3"), Some(Err(_))));
     }

@@ -29,8 +29,8 @@ mod witness;
 
 pub use error::SemaError;
 pub use program::{
-    ActionDef, ActionId, AssertKind, Block, Definition, Destructor, IsolateDef, Origin, Program,
-    Section, Stmt, StmtKind,
+    parse_bmc_method, ActionDef, ActionId, AssertKind, Block, Definition, Destructor, IsolateDef,
+    Origin, Program, Section, Stmt, StmtKind,
 };
 
 use ivyc_base::{FileId, SourceMap, Span, Symbol};

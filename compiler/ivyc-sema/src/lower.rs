@@ -151,6 +151,7 @@ fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
         named: &[],
         hidden: &|_: usize| false,
         init_conds: &|_: usize| true,
+        unroll: program.loop_unrolling(None),
     };
     lower_with(program, &plan).map_err(once_per_native)
 }
@@ -288,6 +289,9 @@ struct Plan<'a, F: Fn(usize) -> bool> {
     /// `init` conditions (indices into `Program::init_conds`) the unit
     /// assumes in the initial state (Ivy 1.6 and older).
     init_conds: &'a dyn Fn(usize) -> bool,
+    /// `method = bmc[N][U]`: loops are unrolled `U` times instead of cut
+    /// by their invariants ([`Program::loop_unrolling`]).
+    unroll: Option<usize>,
 }
 
 impl<F: Fn(usize) -> bool> Plan<'_, F> {
@@ -316,6 +320,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             assume_all: false,
         },
         verified_calls: BTreeSet::new(),
+        unroll: plan.unroll,
     };
     // Axioms over symbols that actions assign (Ivy 1.6 and older allow
     // it) hold in every state: assumed again after each step.
@@ -470,11 +475,18 @@ fn lower_with<F: Fn(usize) -> bool>(
         });
     }
     // Interpretations declared in objects the unit does not see are
-    // hidden from it (Ivy's rule).
+    // hidden from it, unless the unit names the sort itself in its `with`
+    // list and the sort is not also an object (Ivy's rule: `isolate iso =
+    // {...} with num` sees `num`'s `interpret` wherever it is declared; a
+    // module's `type this`, named like its object, does not).
     let hidden: BTreeSet<SortId> = program
         .interpretations
         .iter()
         .filter(|i| !plan.present.has_code(i.origin.object, i.origin.section))
+        .filter(|i| {
+            let name = program.sig.sort_name(i.sort);
+            !plan.named.contains(&Symbol::intern(name)) || is_object(program, name)
+        })
         .map(|i| i.sort)
         .collect();
     uninterpret(&mut system, &hidden);
@@ -487,6 +499,15 @@ fn lower_with<F: Fn(usize) -> bool>(
     } else {
         Err(l.errors)
     }
+}
+
+/// Whether `name` is also an object: some symbol or action is declared
+/// inside it (`name.x`).
+fn is_object(program: &Program, name: &str) -> bool {
+    let inside =
+        |n: &str| n.len() > name.len() && n.starts_with(name) && n[name.len()..].starts_with('.');
+    program.sig.symbols().any(|(_, d)| inside(d.name.as_str()))
+        || program.actions.iter().any(|a| inside(a.name.as_str()))
 }
 
 /// One unit of verification: an isolate, the rest of the program (`this`),
@@ -827,6 +848,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             named: &iso.with,
             hidden: &|_: usize| false,
             init_conds: &|_: usize| true,
+            unroll: program.loop_unrolling(Some(iso.name)),
         };
         match lower_with(program, &plan) {
             Ok(l) => units.push(Unit {
@@ -899,6 +921,7 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
                 named: &[],
                 hidden: &|_: usize| false,
                 init_conds: &|_: usize| true,
+                unroll: program.loop_unrolling(None),
             },
         ) {
             Ok(l) => units.push(Unit {
@@ -1034,6 +1057,8 @@ struct Lowerer<'p> {
     frame: Frame,
     /// Verified actions inlined at calls (their assertions checked there).
     verified_calls: BTreeSet<Symbol>,
+    /// See [`Plan::unroll`].
+    unroll: Option<usize>,
 }
 
 /// Who is responsible for the assertions of the code being lowered: a
@@ -1200,7 +1225,26 @@ impl Lowerer<'_> {
                     ),
                 });
                 let body = self.block(body, ren, inlined);
-                Cmd::while_loop(Self::term(ren, cond), invs, variant, body)
+                let cond = Self::term(ren, cond);
+                match self.unroll {
+                    // Bounded model checking with unrolling (ms-ivy's
+                    // `WhileAction.unroll`): `if cond { body; if cond {
+                    // ... if cond { assume false } } }`, U bodies deep;
+                    // invariants and variant are not used.
+                    Some(u) => {
+                        let mut unrolled =
+                            Cmd::if_then_else(cond.clone(), Cmd::Assume(Term::fls()), Cmd::Skip);
+                        for _ in 0..u {
+                            unrolled = Cmd::if_then_else(
+                                cond.clone(),
+                                Cmd::seq([body.clone(), unrolled]),
+                                Cmd::Skip,
+                            );
+                        }
+                        unrolled
+                    }
+                    None => Cmd::while_loop(cond, invs, variant, body),
+                }
             }
             StmtKind::Call {
                 action,

@@ -436,6 +436,16 @@ impl Program {
             .map(|a| a.value.as_str())
     }
 
+    /// `U` when the isolate's `method` is `bmc[N][U]`: its loops are
+    /// unrolled `U` times (bounded model checking, as ms-ivy).
+    pub fn loop_unrolling(&self, isolate: Option<Symbol>) -> Option<usize> {
+        let value = self.isolate_attribute(isolate, "method")?;
+        match parse_bmc_method(value)? {
+            Ok((_, unroll)) => unroll,
+            Err(_) => None,
+        }
+    }
+
     /// The declaration [`Program::isolate_attribute`] reads.
     pub fn isolate_attribute_decl(
         &self,
@@ -595,5 +605,50 @@ impl Program {
     /// The definition of a symbol, if it is defined.
     pub fn definition(&self, sym: SymId) -> Option<&Definition> {
         self.definitions.iter().find(|d| d.sym == sym)
+    }
+}
+
+/// `method = bmc[N]` or `bmc[N][U]` (bounded model checking to `N` steps,
+/// loops unrolled `U` times): `None` for another method, an error message
+/// for a malformed one.
+pub fn parse_bmc_method(value: &str) -> Option<Result<(usize, Option<usize>), String>> {
+    let rest = value.strip_prefix("bmc[")?;
+    let bad = || {
+        Err(format!(
+            "`method = {value}`: expected `bmc[STEPS]` or `bmc[STEPS][UNROLL]`, each a number"
+        ))
+    };
+    let number = |s: &str| s.trim().parse::<usize>().ok();
+    let Some((n, after)) = rest.split_once(']') else {
+        return Some(bad());
+    };
+    let Some(n) = number(n) else {
+        return Some(bad());
+    };
+    if after.is_empty() {
+        return Some(Ok((n, None)));
+    }
+    match after
+        .strip_prefix('[')
+        .and_then(|a| a.strip_suffix(']'))
+        .and_then(number)
+    {
+        Some(u) => Some(Ok((n, Some(u)))),
+        None => Some(bad()),
+    }
+}
+
+#[cfg(test)]
+mod bmc_method_tests {
+    use super::parse_bmc_method;
+
+    #[test]
+    fn bmc_methods_parse() {
+        assert_eq!(parse_bmc_method("bmc[5]"), Some(Ok((5, None))));
+        assert_eq!(parse_bmc_method("bmc[5][3]"), Some(Ok((5, Some(3)))));
+        assert_eq!(parse_bmc_method("mc"), None);
+        for bad in ["bmc[", "bmc[x]", "bmc[5][", "bmc[5]x", "bmc[5][y]"] {
+            assert!(matches!(parse_bmc_method(bad), Some(Err(_))), "{bad}");
+        }
     }
 }

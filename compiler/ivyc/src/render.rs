@@ -1664,10 +1664,19 @@ pub fn bounded_report(
     bounded: &[BoundedChecked],
 ) {
     for b in bounded {
+        let (method, loops) = match b.unroll {
+            Some(u) => (
+                format!("bmc[{}][{u}]", b.depth),
+                format!(
+                    ", loops unrolled {u} time{} (runs of a loop beyond that are not explored)",
+                    plural(u)
+                ),
+            ),
+            None => (format!("bmc[{}]", b.depth), String::new()),
+        };
         out.line(&format!(
-            "isolate {} bounded model checked (method = bmc[{}]: every run of at most {} step{}, sorts of any size)",
+            "isolate {} bounded model checked (method = {method}: every run of at most {} step{}{loops}, sorts of any size)",
             unit_name(units, b.unit),
-            b.depth,
             b.depth,
             plural(b.depth)
         ));
@@ -1711,6 +1720,7 @@ pub fn bounded_json(units: &[Unit], bounded: &[BoundedChecked]) -> serde_json::V
             json!({
                 "isolate": units.get(b.unit).and_then(|u| u.name).map(|n| n.to_string()),
                 "depth": b.depth,
+                "unroll": b.unroll,
                 "outcome": outcome,
                 "trace_text": trace,
                 "time_ms": b.time.as_millis() as u64,

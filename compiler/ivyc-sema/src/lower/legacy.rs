@@ -107,6 +107,7 @@ pub(super) fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError
             named: &iso.with,
             hidden: &hidden,
             init_conds: &init_conds,
+            unroll: program.loop_unrolling(Some(iso.name)),
         };
         match lower_with(program, &plan) {
             Ok(l) => units.push(Unit {
