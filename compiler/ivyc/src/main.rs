@@ -11,6 +11,7 @@ mod infer;
 mod loader;
 mod lsp;
 mod render;
+mod gentest;
 mod replay;
 mod replay_deadlock;
 mod trace_file;
@@ -79,6 +80,7 @@ fn main() {
         Command::Replay(args) => replay::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Infer(args) => infer::run(args),
+        Command::Test(args) => gentest::run(args),
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.
