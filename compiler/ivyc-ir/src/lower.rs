@@ -610,7 +610,15 @@ impl<'p> Lowerer<'p> {
             let mut fx = Fx::default();
             let cond = self.expr(&mut fx, &inv.formula);
             if let Some(e) = self.errors.get(before) {
-                let why = e.into_diagnostic().message;
+                let why = match e {
+                    IrError::GhostAccess { symbol, .. } => format!(
+                        "it reads specification state `{symbol}`, which the extracted code does not hold"
+                    ),
+                    IrError::UnboundedQuantifier { sort, .. } => {
+                        format!("it quantifies over the unbounded sort `{sort}`")
+                    }
+                    other => other.into_diagnostic().message,
+                };
                 self.errors.truncate(before);
                 (
                     self.module,

@@ -14,10 +14,14 @@ use crate::extract::default_runtime_dir;
 use crate::frontend;
 use crate::render::Renderer;
 use crate::replay::run_tool;
-use crate::trace_file::{Entry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION};
+use crate::trace_file::{
+    span_text, Entry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION,
+};
 use ivyc_base::diagnostic::error as error_diag;
 use ivyc_base::{IntoDiagnostic, SourceMap};
 use ivyc_ir::Module;
+use ivyc_sema::program::{AssertKind, Block, StmtKind};
+use ivyc_sema::Program;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -114,12 +118,57 @@ fn parse_output(text: &str) -> WorkerOutput {
     out
 }
 
+/// The `require`s and `assume`s of `specification` monitors of the
+/// exported actions of `module` (`before recv { require net.pending(v, me) }`):
+/// environment assumptions the extracted code does not hold, which the
+/// driver cannot respect. `(action, FILE:L:C)`.
+fn ghost_preconditions(program: &Program, sources: &SourceMap, module: &Module) -> Vec<(String, String)> {
+    fn walk(b: &Block, ghost: bool, sources: &SourceMap, out: &mut Vec<String>) {
+        for s in &b.stmts {
+            match &s.kind {
+                StmtKind::Assert {
+                    kind: AssertKind::Require,
+                    ..
+                }
+                | StmtKind::Assume(_)
+                    if ghost =>
+                {
+                    out.push(span_text(sources, s.span));
+                }
+                StmtKind::Ghost(b) => walk(b, true, sources, out),
+                StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
+                    walk(then_, ghost, sources, out);
+                    walk(else_, ghost, sources, out);
+                }
+                StmtKind::Choice(bs) => {
+                    for b in bs {
+                        walk(b, ghost, sources, out);
+                    }
+                }
+                StmtKind::While { body, .. } | StmtKind::Local { body, .. } => {
+                    walk(body, ghost, sources, out)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for f in module.actions.iter().filter(|f| f.exported) {
+        for a in program.actions.iter().filter(|a| a.name.as_str() == f.name) {
+            let mut spans = Vec::new();
+            walk(&a.body, false, sources, &mut spans);
+            found.extend(spans.into_iter().map(|s| (f.name.clone(), s)));
+        }
+    }
+    found
+}
+
 /// Lowers the program (with its invariants) for the selected isolate.
 fn lower(
     args: &TestArgs,
     out: &mut Renderer,
     sources: &mut SourceMap,
-) -> Result<Module, Exit> {
+) -> Result<(Program, Module), Exit> {
     let Some(program) = frontend::program(&args.input, sources, out) else {
         out.summary();
         return Err(Exit::InputError);
@@ -153,13 +202,15 @@ fn lower(
         Some(i) => format!("{base}_{}", i.name),
         None => base,
     };
-    ivyc_ir::lower_with_invariants(&program, sources, &name, isolate).map_err(|errors| {
-        for e in &errors {
-            out.diagnostic(sources, &e.into_diagnostic());
-        }
-        out.summary();
-        Exit::InputError
-    })
+    let module =
+        ivyc_ir::lower_with_invariants(&program, sources, &name, isolate).map_err(|errors| {
+            for e in &errors {
+                out.diagnostic(sources, &e.into_diagnostic());
+            }
+            out.summary();
+            Exit::InputError
+        })?;
+    Ok((program, module))
 }
 
 /// The size of every used sort, in module order: `SORT=N` or the default.
@@ -222,10 +273,11 @@ fn build(files: &[ivyc_cpp::File], dir: &Path, stem: &str) -> Result<PathBuf, St
 pub fn run(args: &TestArgs) -> Exit {
     let mut out = Renderer::new(args.input.message_format);
     let mut sources = SourceMap::new();
-    let module = match lower(args, &mut out, &mut sources) {
+    let (program, module) = match lower(args, &mut out, &mut sources) {
         Ok(m) => m,
         Err(e) => return e,
     };
+    let ghost_pre = ghost_preconditions(&program, &sources, &module);
     let sizes = match sizes(args, &module) {
         Ok(s) => s,
         Err(msg) => {
@@ -352,6 +404,11 @@ pub fn run(args: &TestArgs) -> Exit {
         if sizes_text.is_empty() { "" } else { ", " },
         sizes_text.join(", ")
     );
+    for (action, at) in &ghost_pre {
+        println!(
+            "warning: `{action}` has a precondition in a `specification` section ({at}) that the extracted code does not hold: the driver calls it without it, so a violation may be a false alarm"
+        );
+    }
     let first = outputs
         .iter_mut()
         .filter_map(|o| o.violation.take())
