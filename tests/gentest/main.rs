@@ -43,19 +43,55 @@ fn clean_on_two_phase_commit_with_workers() {
     assert!(out.contains("clean: 40 runs"), "{out}");
 }
 
+/// The network's promise (only sent messages arrive) is a `specification`
+/// monitor, not extracted: the driver says so, and lists the invariants
+/// over the network's ghost state as not checked.
 #[test]
 fn specification_state_is_listed_not_checked() {
     common::cmake();
     let (code, out, err) = ivyc(&["test", "examples/leader_election_udp.ivy", "--runs", "10"]);
-    assert!(code == 0 || code == 2, "{out}\n{err}");
-    assert!(out.contains("not checked: "), "{out}\n{err}");
+    assert!(code == 0 || code == 1, "{out}\n{err}");
+    assert!(
+        out.contains("warning: `proto.recv` has a precondition in a `specification` section (examples/leader_election_udp.ivy:79:13)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  not checked: [own_id_max] at examples/leader_election_udp.ivy:93:11 (it reads specification state `net.pending`, which the extracted code does not hold)"),
+        "{out}"
+    );
+}
+
+/// An assertion reached by random calls (`ivyc bmc --depth 3 --bound
+/// client=3` finds it too): the report lists the steps with the callback
+/// calls, the violated assertion and the invariant that is not checked;
+/// the trace replays; with two clients the program is correct.
+#[test]
+fn assertion_violation_with_callbacks_is_replayed() {
+    common::cmake();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = "tests/data/gentest/ticket_counter.ivy";
+    let trace = tmp.path().join("trace.json");
+    let t = trace.to_str().expect("utf-8 temp path");
+    let keep = tmp.path().join("build");
+    let k = keep.to_str().expect("utf-8 temp path");
+    let (code, out, err) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let report = out.replace(k, "{build}").replace(t, "{trace}");
+    insta::assert_snapshot!("ticket_counter_violation", report);
+    let (code, out, err) = ivyc(&["replay", t, file]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(out.starts_with("reproduced: step "), "{out}");
+    let (code, out, err) = ivyc(&["test", file, "client=2", "--keep", k]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("clean: 100 runs, 10000 steps"), "{out}");
 }
 
 /// The bug of `lock_server_grant_without_lock` (reachable: `ivyc bmc
 /// --depth 4` finds it) is found; the same seed gives the same report; the
-/// trace replays in the C++.
+/// trace replays in the C++ (the state after the violating step is the
+/// trace's).
 #[test]
-fn violation_is_found_reported_and_replayed() {
+fn invariant_violation_is_found_reproducibly_and_replayed() {
     common::cmake();
     let tmp = tempfile::tempdir().expect("tempdir");
     let file = "examples/bugs/lock_server_grant_without_lock.ivy";
@@ -65,15 +101,14 @@ fn violation_is_found_reported_and_replayed() {
     let k = keep.to_str().expect("utf-8 temp path");
     let (code, out, err) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
     assert_eq!(code, 1, "{out}\n{err}");
-    let report = out.replace(k, "{build}").replace(t, "{trace}");
-    insta::assert_snapshot!("lock_server_grant_without_lock_violation", report);
+    assert!(out.contains("\nviolated: invariant [one_grant] at "), "{out}");
     // Same seed, same report (the build directory is reused).
     let (code2, out2, _) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
     assert_eq!(code2, 1);
     assert_eq!(out, out2);
     let (code, out, err) = ivyc(&["replay", t, file]);
     assert_eq!(code, 1, "{out}\n{err}");
-    assert!(out.starts_with("reproduced: "), "{out}");
+    assert!(out.starts_with("reproduced: after step "), "{out}");
 }
 
 /// Other bug files with a violation `ivyc bmc` shows reachable.
@@ -82,7 +117,8 @@ fn violations_in_other_bug_files() {
     common::cmake();
     for file in [
         "examples/bugs/toy_consensus_double_vote.ivy",
-        "examples/bugs/two_phase_commit_commit_without_votes.ivy",
+        // The ring and the order on ids are parameters drawn by the driver.
+        "examples/bugs/leader_election_ring_forward_all.ivy",
     ] {
         let (code, out, err) = ivyc(&["test", file]);
         assert_eq!(code, 1, "{file}\n{out}\n{err}");

@@ -415,9 +415,9 @@ pub fn run(args: &TestArgs) -> Exit {
         .min_by_key(|v| v.run);
     let code = match first {
         Some(v) => {
-            report_violation(&v, args);
+            report_violation(&v, &sources, args);
             if let Some(path) = &args.trace_out {
-                let trace = trace_of(&v, &module, &sizes, args);
+                let trace = trace_of(&v, &sources, &sizes, args);
                 let text = match serde_json::to_string_pretty(&trace) {
                     Ok(t) => t,
                     Err(e) => {
@@ -476,19 +476,39 @@ fn message_span(message: &str) -> Option<String> {
     (last.matches(':').count() >= 2).then(|| last.to_owned())
 }
 
-/// `[label]` at the start of a check's message, else the message.
-fn message_label(message: &str) -> String {
+/// The source text at `FILE:L:C` (its line from the column on, without
+/// the keyword), as `bmc` names an unlabelled property.
+fn source_text(sources: &SourceMap, at: &str) -> Option<String> {
+    let mut parts = at.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let file = parts.next()?;
+    let id = (0..sources.len())
+        .map(|i| ivyc_base::FileId(i as u32))
+        .find(|f| sources.name(*f) == file)?;
+    let text = sources.source(id).lines().nth(line.checked_sub(1)?)?;
+    let text = text.get(col.checked_sub(1)?..)?.trim();
+    let text = ["assert ", "ensure ", "require ", "assume "]
+        .iter()
+        .find_map(|k| text.strip_prefix(k))
+        .unwrap_or(text);
+    Some(text.trim_end_matches(';').trim().to_owned())
+}
+
+/// `[label]` at the start of a check's message (after `ensure ` or
+/// `loop invariant `), if it has one.
+fn message_label(message: &str) -> Option<String> {
     let m = message
         .strip_prefix("ensure ")
         .or_else(|| message.strip_prefix("loop invariant "))
         .unwrap_or(message);
     match (m.starts_with('['), m.find(']')) {
-        (true, Some(i)) => m[..=i].to_owned(),
-        _ => message.to_owned(),
+        (true, Some(i)) => Some(m[..=i].to_owned()),
+        _ => None,
     }
 }
 
-fn report_violation(v: &Violation, args: &TestArgs) {
+fn report_violation(v: &Violation, sources: &SourceMap, args: &TestArgs) {
     println!(
         "violation in run {} (seed {}, run seed {}):",
         v.run, args.seed, v.run_seed
@@ -517,13 +537,21 @@ fn report_violation(v: &Violation, args: &TestArgs) {
         ("runtime error", _) => println!("runtime error {when}: {}", v.message),
         (kind, _) => {
             let span = message_span(&v.message).unwrap_or_default();
-            println!("violated: {kind} {} at {span} {when}", message_label(&v.message));
+            match message_label(&v.message).or_else(|| source_text(sources, &span)) {
+                Some(l) => println!("violated: {kind} {l} at {span} {when}"),
+                None => println!("violated: {kind} at {span} {when}"),
+            }
         }
     }
 }
 
 /// The violating run as a `bmc --trace-out` trace.
-fn trace_of(v: &Violation, module: &Module, sizes: &[(String, u32)], args: &TestArgs) -> TraceFile {
+fn trace_of(
+    v: &Violation,
+    sources: &SourceMap,
+    sizes: &[(String, u32)],
+    args: &TestArgs,
+) -> TraceFile {
     let universes: BTreeMap<String, Vec<String>> = sizes
         .iter()
         .map(|(s, n)| (s.clone(), (0..*n).map(|i| format!("{s}{i}")).collect()))
@@ -569,12 +597,17 @@ fn trace_of(v: &Violation, module: &Module, sizes: &[(String, u32)], args: &Test
     }
     let (label, kind, span) = match (v.kind.as_str(), v.message.split_once('\t')) {
         ("invariant", Some((l, s))) => (l.to_owned(), "invariant".to_owned(), Some(s.to_owned())),
-        (k, _) => (message_label(&v.message), k.to_owned(), message_span(&v.message)),
+        (k, _) => {
+            let span = message_span(&v.message);
+            let label = message_label(&v.message)
+                .or_else(|| span.as_deref().and_then(|s| source_text(sources, s)))
+                .unwrap_or_else(|| "(unlabelled)".to_owned());
+            (label, k.to_owned(), span)
+        }
     };
     let action = (v.kind != "invariant" && v.step > 0)
         .then(|| steps.get(v.step as usize - 1).map(|s| s.action.clone()))
         .flatten();
-    let _ = module;
     TraceFile {
         version: TRACE_VERSION,
         file: args.input.file.display().to_string(),
