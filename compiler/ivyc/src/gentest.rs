@@ -281,7 +281,7 @@ pub fn run(args: &TestArgs) -> Exit {
     let sizes = match sizes(args, &module) {
         Ok(s) => s,
         Err(msg) => {
-            out.plain_error("bad-size", &msg);
+            out.plain_error("unknown-sort", &msg);
             return Exit::InputError;
         }
     };
@@ -388,8 +388,8 @@ pub fn run(args: &TestArgs) -> Exit {
     }
     if let Some(why) = outputs.iter().find_map(|o| o.error.as_ref()) {
         out.plain_error(
-            "unsupported",
-            &format!("unsupported: cannot test with random parameters: {why}"),
+            "test-params",
+            &format!("cannot test: {why}; set the parameters in a host (`docs/extract.md`) instead"),
         );
         return Exit::InputError;
     }
@@ -488,7 +488,7 @@ fn source_text(sources: &SourceMap, at: &str) -> Option<String> {
         .find(|f| sources.name(*f) == file)?;
     let text = sources.source(id).lines().nth(line.checked_sub(1)?)?;
     let text = text.get(col.checked_sub(1)?..)?.trim();
-    let text = ["assert ", "ensure ", "require ", "assume "]
+    let text = ["assert ", "ensure ", "require ", "assume ", "invariant "]
         .iter()
         .find_map(|k| text.strip_prefix(k))
         .unwrap_or(text);
