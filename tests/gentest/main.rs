@@ -101,7 +101,10 @@ fn invariant_violation_is_found_reproducibly_and_replayed() {
     let k = keep.to_str().expect("utf-8 temp path");
     let (code, out, err) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
     assert_eq!(code, 1, "{out}\n{err}");
-    assert!(out.contains("\nviolated: invariant [one_grant] at "), "{out}");
+    assert!(
+        out.contains("\nviolated: invariant [one_grant] at "),
+        "{out}"
+    );
     // Same seed, same report (the build directory is reused).
     let (code2, out2, _) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
     assert_eq!(code2, 1);

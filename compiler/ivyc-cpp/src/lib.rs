@@ -212,10 +212,8 @@ pub fn environment_checks(module: &Module) -> Vec<String> {
                         out.push(message.clone());
                     }
                 }
-                Stmt::Search { message, .. } => {
-                    if !out.contains(message) {
-                        out.push(message.clone());
-                    }
+                Stmt::Search { message, .. } if !out.contains(message) => {
+                    out.push(message.clone());
                 }
                 Stmt::If { then_, else_, .. } | Stmt::IfSome { then_, else_, .. } => {
                     walk(then_, own, out);

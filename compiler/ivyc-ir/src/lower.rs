@@ -10,9 +10,9 @@ use crate::ir::{
     Axiom, Callback, CheckKind, Def, EnumInfo, Expr, FieldInfo, FieldRef, Func, Invariant, Local,
     Module, Op, Place, SortInfo, Stmt, Storage, StructInfo, Type, UncheckedInvariant, Var,
 };
-use ivyc_base::IntoDiagnostic;
 use crate::names::Names;
 use crate::search;
+use ivyc_base::IntoDiagnostic;
 use ivyc_base::{SourceMap, Span};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
 use ivyc_sema::program::{AssertKind, Block, IsolateDef, Section, StmtKind};
@@ -587,7 +587,13 @@ impl<'p> Lowerer<'p> {
             let label = match inv.label {
                 Some(l) => format!("[{l}]"),
                 None if (span.file.0 as usize) < self.sources.len() => {
-                    let text = self.sources.snippet(span).lines().next().unwrap_or("").trim();
+                    let text = self
+                        .sources
+                        .snippet(span)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim();
                     let text = ["invariant ", "conjecture "]
                         .iter()
                         .find_map(|k| text.strip_prefix(k))

@@ -122,7 +122,11 @@ fn parse_output(text: &str) -> WorkerOutput {
 /// exported actions of `module` (`before recv { require net.pending(v, me) }`):
 /// environment assumptions the extracted code does not hold, which the
 /// driver cannot respect. `(action, FILE:L:C)`.
-fn ghost_preconditions(program: &Program, sources: &SourceMap, module: &Module) -> Vec<(String, String)> {
+fn ghost_preconditions(
+    program: &Program,
+    sources: &SourceMap,
+    module: &Module,
+) -> Vec<(String, String)> {
     fn walk(b: &Block, ghost: bool, sources: &SourceMap, out: &mut Vec<String>) {
         for s in &b.stmts {
             match &s.kind {
@@ -389,7 +393,9 @@ pub fn run(args: &TestArgs) -> Exit {
     if let Some(why) = outputs.iter().find_map(|o| o.error.as_ref()) {
         out.plain_error(
             "test-params",
-            &format!("cannot test: {why}; set the parameters in a host (`docs/extract.md`) instead"),
+            &format!(
+                "cannot test: {why}; set the parameters in a host (`docs/extract.md`) instead"
+            ),
         );
         return Exit::InputError;
     }
@@ -454,7 +460,10 @@ pub fn run(args: &TestArgs) -> Exit {
             Exit::Success
         }
     };
-    println!("invariants checked after every step: {}", module.invariants.len());
+    println!(
+        "invariants checked after every step: {}",
+        module.invariants.len()
+    );
     for i in &module.invariants {
         println!("  {} at {}", i.label, i.span);
     }
