@@ -2,7 +2,8 @@
 //! real cmake and g++): it finds the violation of `examples/bugs/` files
 //! that `ivyc bmc` shows reachable, runs clean on examples, gives the same
 //! report for the same seed, writes a trace that `ivyc replay` reproduces,
-//! lists the invariants it cannot evaluate, and refuses bad input with exit
+//! lists the invariants it cannot evaluate (and, with `--isolate`, those of
+//! other isolates), and refuses bad input with exit
 //! 2. The clean report of one example and one violation report are
 //! snapshots (the time line, which varies, is left out).
 
@@ -127,6 +128,26 @@ fn violations_in_other_bug_files() {
         assert_eq!(code, 1, "{file}\n{out}\n{err}");
         assert!(out.contains("\nviolated: "), "{file}\n{out}");
     }
+}
+
+/// With `--isolate`, the isolate's entry points are called and the
+/// invariants of other isolates are listed as not checked (calling
+/// `counter.mark` directly breaks `user`'s invariant, which is `user`'s
+/// isolate's to keep).
+#[test]
+fn isolate_checks_its_own_invariants() {
+    common::cmake();
+    let file = "tests/data/extract/isolate_entry.ivy";
+    let (code, out, err) = ivyc(&["test", file, "--isolate", "iso_c", "--runs", "5"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("  [counter.cinv] at tests/data/extract/isolate_entry.ivy:15:15\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  not checked: [user.uinv] at tests/data/extract/isolate_entry.ivy:26:15 (it belongs to another isolate)\n"),
+        "{out}"
+    );
 }
 
 #[test]

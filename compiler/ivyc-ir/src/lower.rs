@@ -582,7 +582,7 @@ impl<'p> Lowerer<'p> {
     /// evaluated (specification state, an unbounded quantifier) leaves the
     /// module as it was and is listed with the reason.
     fn invariants(&mut self) {
-        for inv in &self.p.invariants {
+        for (i, inv) in self.p.invariants.iter().enumerate() {
             let span = inv.span.unwrap_or_default();
             let label = match inv.label {
                 Some(l) => format!("[{l}]"),
@@ -603,6 +603,24 @@ impl<'p> Lowerer<'p> {
                 None => String::from("(invariant)"),
             };
             let at = self.loc(span);
+            // With an isolate, the invariants of its members and `with`
+            // objects: the others are another isolate's to keep.
+            let object = self
+                .p
+                .invariant_origins
+                .get(i)
+                .and_then(|o| o.object)
+                .map(|o| o.as_str().to_owned());
+            if self.isolate.is_some()
+                && !object.as_deref().is_some_and(|o| self.in_isolate(o, true))
+            {
+                self.module.unchecked_invariants.push(UncheckedInvariant {
+                    label,
+                    span: at,
+                    why: "it belongs to another isolate".to_owned(),
+                });
+                continue;
+            }
             let saved = (
                 self.module.clone(),
                 self.syms.clone(),
