@@ -110,6 +110,22 @@ fn invariant_violation_is_found_reproducibly_and_replayed() {
     let (code2, out2, _) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
     assert_eq!(code2, 1);
     assert_eq!(out, out2);
+    // Three workers share the runs: the same first violating run.
+    let (code3, out3, _) = ivyc(&["test", file, "--workers", "3", "--keep", k]);
+    assert_eq!(code3, 1);
+    // From `violation in run` to the `violated:` line.
+    let tail = |o: &str| -> Vec<String> {
+        o.lines()
+            .skip_while(|l| !l.starts_with("violation in run"))
+            .take_while(|l| !l.starts_with("trace written") && !l.starts_with("invariants checked"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(tail(&out).len() > 3, "{out}");
+    assert_eq!(tail(&out), tail(&out3), "{out3}");
+    // The bug is reachable: bmc finds it too.
+    let (code, bmc, err) = ivyc(&["bmc", "--depth", "4", file]);
+    assert_eq!(code, 1, "{bmc}\n{err}");
     let (code, out, err) = ivyc(&["replay", t, file]);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(out.starts_with("reproduced: after step "), "{out}");
@@ -127,6 +143,8 @@ fn violations_in_other_bug_files() {
         let (code, out, err) = ivyc(&["test", file]);
         assert_eq!(code, 1, "{file}\n{out}\n{err}");
         assert!(out.contains("\nviolated: "), "{file}\n{out}");
+        let (code, bmc, err) = ivyc(&["bmc", "--depth", "2", file]);
+        assert_eq!(code, 1, "bmc finds it too: {file}\n{bmc}\n{err}");
     }
 }
 
