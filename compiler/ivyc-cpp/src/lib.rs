@@ -249,6 +249,87 @@ mod tests {
         assert_eq!(c_string("é"), "\"\\303\\251\"");
     }
 
+    fn func(name: &str, exported: bool, body: Vec<ivyc_ir::ir::Stmt>) -> ivyc_ir::ir::Func {
+        ivyc_ir::ir::Func {
+            name: name.to_owned(),
+            ident: name.to_owned(),
+            exported,
+            params: Vec::new(),
+            returns: Vec::new(),
+            locals: Vec::new(),
+            body,
+        }
+    }
+
+    fn check(kind: ivyc_ir::ir::CheckKind, message: &str) -> ivyc_ir::ir::Stmt {
+        ivyc_ir::ir::Stmt::Check {
+            kind,
+            cond: ivyc_ir::ir::Expr::Bool { value: true },
+            message: message.to_owned(),
+        }
+    }
+
+    fn module(actions: Vec<ivyc_ir::ir::Func>) -> Module {
+        Module {
+            name: "m".into(),
+            ident: "m".into(),
+            actions,
+            ..Module::default()
+        }
+    }
+
+    #[test]
+    fn environment_checks_are_the_exported_requires_and_every_assume() {
+        use ivyc_ir::ir::{CheckKind, Stmt};
+        let exported = func(
+            "go",
+            true,
+            vec![
+                check(CheckKind::Require, "m.ivy:1:1"),
+                Stmt::If {
+                    cond: ivyc_ir::ir::Expr::Bool { value: true },
+                    then_: vec![check(CheckKind::Require, "m.ivy:2:1")],
+                    else_: vec![check(CheckKind::Assert, "m.ivy:3:1")],
+                },
+            ],
+        );
+        let called = func(
+            "inner",
+            false,
+            vec![
+                check(CheckKind::Require, "m.ivy:4:1"),
+                check(CheckKind::Assume, "assumption at m.ivy:5:1"),
+            ],
+        );
+        let m = module(vec![exported, called]);
+        assert_eq!(
+            environment_checks(&m),
+            vec!["m.ivy:1:1", "m.ivy:2:1", "assumption at m.ivy:5:1"]
+        );
+        let limits = TestLimits {
+            retries: 1,
+            param_tries: 1,
+        };
+        let opts = Options {
+            stem: "m".into(),
+            source: "m.ivy".into(),
+            runtime_dir: String::new(),
+        };
+        let files = generate_test(&m, &opts, limits).expect("renders");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["m.hpp", "m_test.cpp", "CMakeLists.txt"]);
+        assert!(files[0]
+            .text
+            .contains("std::size_t violated_invariant() const"));
+        assert!(files[0].text.contains("bool pre_go() const"));
+        // A `require` of a called action is the caller's bug, not the
+        // environment's.
+        assert!(!files[1].text.contains("\"m.ivy:4:1\""));
+        // The extract header has neither.
+        let plain = generate(&m, &opts).expect("renders");
+        assert!(!plain[0].text.contains("violated_invariant"));
+    }
+
     #[test]
     fn templates_parse() {
         assert!(engine().is_ok(), "{:?}", engine().err());

@@ -427,7 +427,7 @@ pub struct UncheckedInvariant {
 }
 
 /// A whole module.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 pub struct Module {
     /// Name of the module (the input file's stem or the isolate).
     pub name: String,
