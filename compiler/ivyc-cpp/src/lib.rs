@@ -1,6 +1,8 @@
 //! C++ code generation: renders an [`ivyc_ir::Module`] through the tera
 //! templates in `templates/` (embedded in the binary) into a header with
-//! the protocol class, a REPL driver and a `CMakeLists.txt`. Rust code here
+//! the protocol class, a REPL driver and a `CMakeLists.txt` ([`generate`]),
+//! or the header and the randomized test driver of `ivyc test`
+//! ([`generate_test`]). Rust code here
 //! only prepares the template context and registers two filters: `cstr`
 //! (a C++ string literal with every non-printable byte escaped) and
 //! `short` (the last segment of a dotted Ivy name).
@@ -44,6 +46,15 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/module.hpp.tera"),
     ),
     ("repl.cpp.tera", include_str!("../templates/repl.cpp.tera")),
+    (
+        "test_macros.tera",
+        include_str!("../templates/test_macros.tera"),
+    ),
+    ("test.cpp.tera", include_str!("../templates/test.cpp.tera")),
+    (
+        "test_CMakeLists.txt.tera",
+        include_str!("../templates/test_CMakeLists.txt.tera"),
+    ),
     (
         "CMakeLists.txt.tera",
         include_str!("../templates/CMakeLists.txt.tera"),
@@ -112,6 +123,7 @@ pub fn generate(module: &Module, opts: &Options) -> Result<Vec<File>, RenderErro
     ctx.insert("source", &opts.source);
     ctx.insert("runtime_dir", &opts.runtime_dir);
     ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("with_invariants", &false);
     let render = |name: &str| {
         t.render(name, &ctx)
             .map_err(|e| RenderError(error_chain(&e)))
@@ -132,6 +144,99 @@ pub fn generate(module: &Module, opts: &Options) -> Result<Vec<File>, RenderErro
     ])
 }
 
+/// How hard the test driver tries.
+#[derive(Clone, Copy, Debug)]
+pub struct TestLimits {
+    /// Calls drawn per step before the run is declared stuck (each failed
+    /// `require` of the environment restores the state and draws again).
+    pub retries: u32,
+    /// Random parameter assignments tried until the checkable axioms hold.
+    pub param_tries: u32,
+}
+
+/// Render the files of `ivyc test`: the header (with
+/// `violated_invariant()` over [`Module::invariants`]), `<stem>_test.cpp`
+/// (the randomized driver, see `templates/test.cpp.tera`) and a
+/// `CMakeLists.txt` building it in Release mode with `-O2`.
+pub fn generate_test(
+    module: &Module,
+    opts: &Options,
+    limits: TestLimits,
+) -> Result<Vec<File>, RenderError> {
+    let t = engine()?;
+    let mut ctx = tera::Context::new();
+    let exported: Vec<&ivyc_ir::ir::Func> = module.actions.iter().filter(|f| f.exported).collect();
+    ctx.insert("m", module);
+    ctx.insert("exported", &exported);
+    ctx.insert("env_checks", &environment_checks(module));
+    ctx.insert("retries", &limits.retries);
+    ctx.insert("param_tries", &limits.param_tries);
+    ctx.insert("stem", &opts.stem);
+    ctx.insert("source", &opts.source);
+    ctx.insert("runtime_dir", &opts.runtime_dir);
+    ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("with_invariants", &true);
+    let render = |name: &str| {
+        t.render(name, &ctx)
+            .map_err(|e| RenderError(error_chain(&e)))
+    };
+    Ok(vec![
+        File {
+            name: format!("{}.hpp", opts.stem),
+            text: render("module.hpp.tera")?,
+        },
+        File {
+            name: format!("{}_test.cpp", opts.stem),
+            text: render("test.cpp.tera")?,
+        },
+        File {
+            name: "CMakeLists.txt".to_owned(),
+            text: render("test_CMakeLists.txt.tera")?,
+        },
+    ])
+}
+
+/// The messages of the runtime checks whose failure means that the
+/// environment broke an assumption (the test driver then discards the
+/// call): the `require`s written in the bodies of exported actions (not in
+/// the actions they call: there a failing `require` is the caller's bug),
+/// every `assume` and every search for a value satisfying assumptions.
+pub fn environment_checks(module: &Module) -> Vec<String> {
+    use ivyc_ir::ir::{CheckKind, Stmt};
+    fn walk(ss: &[Stmt], own: bool, out: &mut Vec<String>) {
+        for s in ss {
+            match s {
+                Stmt::Check { kind, message, .. } => {
+                    let env = *kind == CheckKind::Assume || (own && *kind == CheckKind::Require);
+                    if env && !out.contains(message) {
+                        out.push(message.clone());
+                    }
+                }
+                Stmt::Search { message, .. } if !out.contains(message) => {
+                    out.push(message.clone());
+                }
+                Stmt::If { then_, else_, .. } | Stmt::IfSome { then_, else_, .. } => {
+                    walk(then_, own, out);
+                    walk(else_, own, out);
+                }
+                Stmt::Choice { branches, .. } => {
+                    for b in branches {
+                        walk(b, own, out);
+                    }
+                }
+                Stmt::While { body, .. } | Stmt::Block { body, .. } => walk(body, own, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&module.init, true, &mut out);
+    for f in &module.actions {
+        walk(&f.body, f.exported, &mut out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +247,87 @@ mod tests {
         assert_eq!(c_string("??="), "\"\\?\\?=\"");
         assert_eq!(c_string("x\ny"), "\"x\\012y\"");
         assert_eq!(c_string("é"), "\"\\303\\251\"");
+    }
+
+    fn func(name: &str, exported: bool, body: Vec<ivyc_ir::ir::Stmt>) -> ivyc_ir::ir::Func {
+        ivyc_ir::ir::Func {
+            name: name.to_owned(),
+            ident: name.to_owned(),
+            exported,
+            params: Vec::new(),
+            returns: Vec::new(),
+            locals: Vec::new(),
+            body,
+        }
+    }
+
+    fn check(kind: ivyc_ir::ir::CheckKind, message: &str) -> ivyc_ir::ir::Stmt {
+        ivyc_ir::ir::Stmt::Check {
+            kind,
+            cond: ivyc_ir::ir::Expr::Bool { value: true },
+            message: message.to_owned(),
+        }
+    }
+
+    fn module(actions: Vec<ivyc_ir::ir::Func>) -> Module {
+        Module {
+            name: "m".into(),
+            ident: "m".into(),
+            actions,
+            ..Module::default()
+        }
+    }
+
+    #[test]
+    fn environment_checks_are_the_exported_requires_and_every_assume() {
+        use ivyc_ir::ir::{CheckKind, Stmt};
+        let exported = func(
+            "go",
+            true,
+            vec![
+                check(CheckKind::Require, "m.ivy:1:1"),
+                Stmt::If {
+                    cond: ivyc_ir::ir::Expr::Bool { value: true },
+                    then_: vec![check(CheckKind::Require, "m.ivy:2:1")],
+                    else_: vec![check(CheckKind::Assert, "m.ivy:3:1")],
+                },
+            ],
+        );
+        let called = func(
+            "inner",
+            false,
+            vec![
+                check(CheckKind::Require, "m.ivy:4:1"),
+                check(CheckKind::Assume, "assumption at m.ivy:5:1"),
+            ],
+        );
+        let m = module(vec![exported, called]);
+        assert_eq!(
+            environment_checks(&m),
+            vec!["m.ivy:1:1", "m.ivy:2:1", "assumption at m.ivy:5:1"]
+        );
+        let limits = TestLimits {
+            retries: 1,
+            param_tries: 1,
+        };
+        let opts = Options {
+            stem: "m".into(),
+            source: "m.ivy".into(),
+            runtime_dir: String::new(),
+        };
+        let files = generate_test(&m, &opts, limits).expect("renders");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["m.hpp", "m_test.cpp", "CMakeLists.txt"]);
+        assert!(files[0]
+            .text
+            .contains("std::size_t violated_invariant() const"));
+        assert!(files[0].text.contains("bool pre_go() const"));
+        // A `require` of a called action is the caller's bug, not the
+        // environment's.
+        assert!(!files[1].text.contains("\"m.ivy:4:1\""));
+        // The extract header has neither.
+        let plain = generate(&m, &opts).expect("renders");
+        assert!(!plain[0].text.contains("violated_invariant"));
     }
 
     #[test]

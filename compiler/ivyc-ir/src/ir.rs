@@ -405,8 +405,29 @@ pub struct Axiom {
     pub cond: Expr,
 }
 
-/// A whole module.
+/// An invariant a test driver evaluates on the state (only lowered for
+/// `ivyc test`, see [`crate::lower::lower_with_invariants`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Invariant {
+    /// `[label]`, or the source text of the formula.
+    pub label: String,
+    /// `file:line:col` of the invariant.
+    pub span: String,
+    /// Locals of the quantifiers.
+    pub locals: Vec<Local>,
+    pub cond: Expr,
+}
+
+/// An invariant that cannot be evaluated on the C++ state, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UncheckedInvariant {
+    pub label: String,
+    pub span: String,
+    pub why: String,
+}
+
+/// A whole module.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 pub struct Module {
     /// Name of the module (the input file's stem or the isolate).
     pub name: String,
@@ -433,4 +454,9 @@ pub struct Module {
     pub choice_sites: usize,
     /// State symbols of `specification` sections left out (ghost).
     pub ghost: Vec<String>,
+    /// Invariants evaluable on the state (empty unless lowered with
+    /// invariants, for test drivers).
+    pub invariants: Vec<Invariant>,
+    /// Invariants that cannot be evaluated on the state (idem).
+    pub unchecked_invariants: Vec<UncheckedInvariant>,
 }

@@ -12,4 +12,4 @@ mod search;
 
 pub use error::IrError;
 pub use ir::Module;
-pub use lower::lower;
+pub use lower::{lower, lower_with_invariants};

@@ -7,11 +7,12 @@
 
 use crate::error::IrError;
 use crate::ir::{
-    Axiom, Callback, CheckKind, Def, EnumInfo, Expr, FieldInfo, FieldRef, Func, Local, Module, Op,
-    Place, SortInfo, Stmt, Storage, StructInfo, Type, Var,
+    Axiom, Callback, CheckKind, Def, EnumInfo, Expr, FieldInfo, FieldRef, Func, Invariant, Local,
+    Module, Op, Place, SortInfo, Stmt, Storage, StructInfo, Type, UncheckedInvariant, Var,
 };
 use crate::names::Names;
 use crate::search;
+use ivyc_base::IntoDiagnostic;
 use ivyc_base::{SourceMap, Span};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
 use ivyc_sema::program::{AssertKind, Block, IsolateDef, Section, StmtKind};
@@ -27,6 +28,30 @@ pub fn lower(
     sources: &SourceMap,
     name: &str,
     isolate: Option<&IsolateDef>,
+) -> Result<Module, Vec<IrError>> {
+    lower_impl(program, sources, name, isolate, false)
+}
+
+/// [`lower()`], with the program's invariants lowered too (for the test
+/// drivers of `ivyc test`): [`Module::invariants`] gets those that read only
+/// extracted state and quantify over finite sorts, [`Module::unchecked_invariants`]
+/// the others with the reason. The state and definitions they read are
+/// added to the module.
+pub fn lower_with_invariants(
+    program: &Program,
+    sources: &SourceMap,
+    name: &str,
+    isolate: Option<&IsolateDef>,
+) -> Result<Module, Vec<IrError>> {
+    lower_impl(program, sources, name, isolate, true)
+}
+
+fn lower_impl(
+    program: &Program,
+    sources: &SourceMap,
+    name: &str,
+    isolate: Option<&IsolateDef>,
+    with_invariants: bool,
 ) -> Result<Module, Vec<IrError>> {
     // A destructor with extra arguments is a table inside each value.
     if let Some(d) = program
@@ -72,6 +97,7 @@ pub fn lower(
         let with: Vec<String> = i.with.iter().map(|m| m.as_str().to_owned()).collect();
         (own, with)
     });
+    lx.with_invariants = with_invariants;
     lx.run();
     if lx.errors.is_empty() {
         Ok(lx.module)
@@ -119,6 +145,8 @@ struct Lowerer<'p> {
     defs: HashMap<SymId, &'p ivyc_sema::program::Definition>,
     /// The extracted isolate's members and `with` list (full dotted names).
     isolate: Option<(Vec<String>, Vec<String>)>,
+    /// Lower the invariants too ([`lower_with_invariants`]).
+    with_invariants: bool,
 }
 
 impl<'p> Lowerer<'p> {
@@ -141,6 +169,8 @@ impl<'p> Lowerer<'p> {
             callbacks: Vec::new(),
             choice_sites: 0,
             ghost: Vec::new(),
+            invariants: Vec::new(),
+            unchecked_invariants: Vec::new(),
         };
         let mut lx = Lowerer {
             p,
@@ -159,6 +189,7 @@ impl<'p> Lowerer<'p> {
             callback_ix: HashMap::new(),
             defs: p.definitions.iter().map(|d| (d.sym, d)).collect(),
             isolate: None,
+            with_invariants: false,
         };
         lx.sorts();
         lx
@@ -495,6 +526,9 @@ impl<'p> Lowerer<'p> {
         }
 
         self.axioms();
+        if self.with_invariants {
+            self.invariants();
+        }
         self.close_used_structs();
         for s in self.used_sorts.clone() {
             if let Some(si) = self.module.sorts.get_mut(s) {
@@ -538,6 +572,97 @@ impl<'p> Lowerer<'p> {
             }
             self.module.axioms.push(Axiom {
                 message: what,
+                locals: fx.locals,
+                cond,
+            });
+        }
+    }
+
+    /// Invariants as expressions over the state; one that cannot be
+    /// evaluated (specification state, an unbounded quantifier) leaves the
+    /// module as it was and is listed with the reason.
+    fn invariants(&mut self) {
+        for (i, inv) in self.p.invariants.iter().enumerate() {
+            let span = inv.span.unwrap_or_default();
+            let label = match inv.label {
+                Some(l) => format!("[{l}]"),
+                None if (span.file.0 as usize) < self.sources.len() => {
+                    let text = self
+                        .sources
+                        .snippet(span)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim();
+                    let text = ["invariant ", "conjecture "]
+                        .iter()
+                        .find_map(|k| text.strip_prefix(k))
+                        .unwrap_or(text);
+                    text.trim().to_owned()
+                }
+                None => String::from("(invariant)"),
+            };
+            let at = self.loc(span);
+            // With an isolate, the invariants of its members and `with`
+            // objects: the others are another isolate's to keep.
+            let object = self
+                .p
+                .invariant_origins
+                .get(i)
+                .and_then(|o| o.object)
+                .map(|o| o.as_str().to_owned());
+            if self.isolate.is_some()
+                && !object.as_deref().is_some_and(|o| self.in_isolate(o, true))
+            {
+                self.module.unchecked_invariants.push(UncheckedInvariant {
+                    label,
+                    span: at,
+                    why: "it belongs to another isolate".to_owned(),
+                });
+                continue;
+            }
+            let saved = (
+                self.module.clone(),
+                self.syms.clone(),
+                self.state_names.clone(),
+                self.param_names.clone(),
+                self.def_names.clone(),
+                self.used_sorts.clone(),
+                self.used_structs.clone(),
+            );
+            let before = self.errors.len();
+            let mut fx = Fx::default();
+            let cond = self.expr(&mut fx, &inv.formula);
+            if let Some(e) = self.errors.get(before) {
+                let why = match e {
+                    IrError::GhostAccess { symbol, .. } => format!(
+                        "it reads specification state `{symbol}`, which the extracted code does not hold"
+                    ),
+                    IrError::UnboundedQuantifier { sort, .. } => {
+                        format!("it quantifies over the unbounded sort `{sort}`")
+                    }
+                    other => other.into_diagnostic().message,
+                };
+                self.errors.truncate(before);
+                (
+                    self.module,
+                    self.syms,
+                    self.state_names,
+                    self.param_names,
+                    self.def_names,
+                    self.used_sorts,
+                    self.used_structs,
+                ) = saved;
+                self.module.unchecked_invariants.push(UncheckedInvariant {
+                    label,
+                    span: at,
+                    why,
+                });
+                continue;
+            }
+            self.module.invariants.push(Invariant {
+                label,
+                span: at,
                 locals: fx.locals,
                 cond,
             });

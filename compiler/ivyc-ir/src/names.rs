@@ -57,7 +57,7 @@ pub fn stem(name: &str) -> String {
 }
 
 /// Hands out unique stems.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Names {
     used: HashSet<String>,
 }

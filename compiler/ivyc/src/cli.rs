@@ -32,6 +32,44 @@ pub enum Command {
     Lsp(LspArgs),
     /// Find invariants that make the program's invariants inductive.
     Infer(InferArgs),
+    /// Randomized testing of the extracted C++ (docs/testing-generated-code.md).
+    Test(TestArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Sizes of uninterpreted sorts, `SORT=N` (default 3 each).
+    #[arg(value_name = "SORT=N", value_parser = parse_bound)]
+    pub sizes: Vec<(String, u32)>,
+    /// Test only this isolate (as `extract --isolate`).
+    #[arg(long, value_name = "NAME")]
+    pub isolate: Option<String>,
+    /// Seed of the random choices: the same seed gives the same runs.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Number of runs (each from a fresh, initialized object).
+    #[arg(long, value_name = "R", default_value_t = 100,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub runs: u64,
+    /// Largest number of steps (exported action calls) per run.
+    #[arg(long, value_name = "S", default_value_t = 100)]
+    pub steps: u64,
+    /// Driver processes running the runs in parallel.
+    #[arg(long, value_name = "W", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub workers: u64,
+    /// Write a violation as a trace in the `bmc --trace-out` JSON format
+    /// (replayed by `ivyc replay`).
+    #[arg(long, value_name = "FILE")]
+    pub trace_out: Option<PathBuf>,
+    /// The runtime-cpp source directory (default: the one next to this ivyc build).
+    #[arg(long, value_name = "DIR")]
+    pub runtime_dir: Option<PathBuf>,
+    /// Build in DIR (created) and keep it, instead of a temporary directory.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -7,6 +7,7 @@ mod cli;
 mod exit;
 mod extract;
 mod frontend;
+mod gentest;
 mod infer;
 mod loader;
 mod lsp;
@@ -79,6 +80,7 @@ fn main() {
         Command::Replay(args) => replay::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Infer(args) => infer::run(args),
+        Command::Test(args) => gentest::run(args),
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.

@@ -121,7 +121,7 @@ pub(crate) fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, St
     Ok(lines)
 }
 
-fn run_tool(cmd: &mut Command, what: &str) -> Result<(), String> {
+pub(crate) fn run_tool(cmd: &mut Command, what: &str) -> Result<(), String> {
     match cmd.output() {
         Ok(o) if o.status.success() => Ok(()),
         Ok(o) => {

@@ -1,0 +1,638 @@
+//! `ivyc test FILE`: randomized testing of the generated C++ (Ivy's
+//! `target=test`). Lowers FILE as `extract --no-verify` does, with its
+//! invariants ([`ivyc_ir::lower_with_invariants`]), renders the test driver
+//! ([`ivyc_cpp::generate_test`]), builds it with cmake (Release, `-O2`) in a
+//! temporary directory (or `--keep DIR`), runs `--workers` driver processes
+//! that share the runs, and reports: a clean summary (exit 0) or the first
+//! violating run's steps and violated property (exit 1), optionally as a
+//! trace in the `bmc --trace-out` format for `ivyc replay`. The driver's
+//! output protocol is described at the top of `templates/test.cpp.tera`.
+
+use crate::cli::TestArgs;
+use crate::exit::Exit;
+use crate::extract::default_runtime_dir;
+use crate::frontend;
+use crate::render::Renderer;
+use crate::replay::run_tool;
+use crate::trace_file::{
+    span_text, Entry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION,
+};
+use ivyc_base::diagnostic::error as error_diag;
+use ivyc_base::{IntoDiagnostic, SourceMap};
+use ivyc_ir::Module;
+use ivyc_sema::program::{AssertKind, Block, StmtKind};
+use ivyc_sema::Program;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Default size of an uninterpreted sort.
+const DEFAULT_SIZE: u32 = 3;
+
+/// What one driver process printed.
+#[derive(Default)]
+struct WorkerOutput {
+    /// `R` line: runs, steps, discarded calls, stuck runs, seconds.
+    totals: Option<(u64, u64, u64, u64, f64)>,
+    violation: Option<Violation>,
+    /// `E` line: the parameters could not be drawn.
+    error: Option<String>,
+}
+
+/// A violating run, as recorded by the driver.
+#[derive(Default)]
+struct Violation {
+    kind: String,
+    /// The check's message, or `LABEL\tSPAN` for an invariant.
+    message: String,
+    step: u64,
+    run: u64,
+    run_seed: u64,
+    /// Parameter values: name, arguments, value.
+    params: Vec<(String, Vec<String>, String)>,
+    steps: Vec<RecordedStep>,
+    /// Callback calls made by the initializer.
+    init_calls: Vec<String>,
+    /// The state after the violating step (invariant violations).
+    state: Vec<(String, Vec<String>, String)>,
+}
+
+#[derive(Default)]
+struct RecordedStep {
+    call: String,
+    args: Vec<(String, String)>,
+    callbacks: Vec<String>,
+}
+
+fn parse_output(text: &str) -> WorkerOutput {
+    let mut out = WorkerOutput::default();
+    let mut v = Violation::default();
+    let row = |fields: &[&str]| -> Option<(String, Vec<String>, String)> {
+        let (value, rest) = fields.split_last()?;
+        let (name, args) = rest.split_first()?;
+        Some((
+            (*name).to_owned(),
+            args.iter().map(|a| (*a).to_owned()).collect(),
+            (*value).to_owned(),
+        ))
+    };
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["P", rest @ ..] => v.params.extend(row(rest)),
+            ["X", rest @ ..] => v.state.extend(row(rest)),
+            ["S", call] => v.steps.push(RecordedStep {
+                call: (*call).to_owned(),
+                ..RecordedStep::default()
+            }),
+            ["A", name, value] => {
+                if let Some(s) = v.steps.last_mut() {
+                    s.args.push(((*name).to_owned(), (*value).to_owned()));
+                }
+            }
+            ["C", call] => match v.steps.last_mut() {
+                Some(s) => s.callbacks.push((*call).to_owned()),
+                None => v.init_calls.push((*call).to_owned()),
+            },
+            ["E", why] => out.error = Some((*why).to_owned()),
+            ["R", runs, steps, discarded, stuck, secs] => {
+                out.totals = Some((
+                    runs.parse().unwrap_or(0),
+                    steps.parse().unwrap_or(0),
+                    discarded.parse().unwrap_or(0),
+                    stuck.parse().unwrap_or(0),
+                    secs.parse().unwrap_or(0.0),
+                ));
+            }
+            ["V", kind, middle @ .., step, run, seed] if !middle.is_empty() => {
+                v.kind = (*kind).to_owned();
+                v.message = middle.join("\t");
+                v.step = step.parse().unwrap_or(0);
+                v.run = run.parse().unwrap_or(0);
+                v.run_seed = seed.parse().unwrap_or(0);
+                out.violation = Some(std::mem::take(&mut v));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The `require`s and `assume`s of `specification` monitors of the
+/// exported actions of `module` (`before recv { require net.pending(v, me) }`):
+/// environment assumptions the extracted code does not hold, which the
+/// driver cannot respect. `(action, FILE:L:C)`.
+fn ghost_preconditions(
+    program: &Program,
+    sources: &SourceMap,
+    module: &Module,
+) -> Vec<(String, String)> {
+    fn walk(b: &Block, ghost: bool, sources: &SourceMap, out: &mut Vec<String>) {
+        for s in &b.stmts {
+            match &s.kind {
+                StmtKind::Assert {
+                    kind: AssertKind::Require,
+                    ..
+                }
+                | StmtKind::Assume(_)
+                    if ghost =>
+                {
+                    out.push(span_text(sources, s.span));
+                }
+                StmtKind::Ghost(b) => walk(b, true, sources, out),
+                StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
+                    walk(then_, ghost, sources, out);
+                    walk(else_, ghost, sources, out);
+                }
+                StmtKind::Choice(bs) => {
+                    for b in bs {
+                        walk(b, ghost, sources, out);
+                    }
+                }
+                StmtKind::While { body, .. } | StmtKind::Local { body, .. } => {
+                    walk(body, ghost, sources, out)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for f in module.actions.iter().filter(|f| f.exported) {
+        for a in program.actions.iter().filter(|a| a.name.as_str() == f.name) {
+            let mut spans = Vec::new();
+            walk(&a.body, false, sources, &mut spans);
+            found.extend(spans.into_iter().map(|s| (f.name.clone(), s)));
+        }
+    }
+    found
+}
+
+/// Lowers the program (with its invariants) for the selected isolate.
+fn lower(
+    args: &TestArgs,
+    out: &mut Renderer,
+    sources: &mut SourceMap,
+) -> Result<(Program, Module), Exit> {
+    let Some(program) = frontend::program(&args.input, sources, out) else {
+        out.summary();
+        return Err(Exit::InputError);
+    };
+    let base = frontend::module_name(&args.input);
+    let isolate = match &args.isolate {
+        None => None,
+        Some(want) => match program.isolates.iter().find(|i| i.name.as_str() == want) {
+            Some(i) => Some(i),
+            None => {
+                let names: Vec<&str> = program.isolates.iter().map(|i| i.name.as_str()).collect();
+                out.diagnostic(
+                    sources,
+                    &error_diag(
+                        "unknown-isolate",
+                        format!(
+                            "no isolate `{want}` in this program (isolates: {})",
+                            if names.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                names.join(", ")
+                            }
+                        ),
+                    ),
+                );
+                return Err(Exit::InputError);
+            }
+        },
+    };
+    let name = match isolate {
+        Some(i) => format!("{base}_{}", i.name),
+        None => base,
+    };
+    let module =
+        ivyc_ir::lower_with_invariants(&program, sources, &name, isolate).map_err(|errors| {
+            for e in &errors {
+                out.diagnostic(sources, &e.into_diagnostic());
+            }
+            out.summary();
+            Exit::InputError
+        })?;
+    Ok((program, module))
+}
+
+/// The size of every used sort, in module order: `SORT=N` or the default.
+fn sizes(args: &TestArgs, module: &Module) -> Result<Vec<(String, u32)>, String> {
+    let used: Vec<&str> = module
+        .sorts
+        .iter()
+        .filter(|s| s.used)
+        .map(|s| s.name.as_str())
+        .collect();
+    for (name, _) in &args.sizes {
+        if !used.contains(&name.as_str()) {
+            return Err(format!(
+                "`{name}` is not an uninterpreted sort of the extracted code (sorts: {})",
+                if used.is_empty() {
+                    "none".to_owned()
+                } else {
+                    used.join(", ")
+                }
+            ));
+        }
+    }
+    Ok(used
+        .iter()
+        .map(|s| {
+            let n = args
+                .sizes
+                .iter()
+                .rev()
+                .find(|(n, _)| n == s)
+                .map_or(DEFAULT_SIZE, |(_, n)| *n);
+            ((*s).to_owned(), n)
+        })
+        .collect())
+}
+
+/// Writes the files and builds the driver; returns its path.
+fn build(files: &[ivyc_cpp::File], dir: &Path, stem: &str) -> Result<PathBuf, String> {
+    for f in files {
+        std::fs::write(dir.join(&f.name), &f.text)
+            .map_err(|e| format!("cannot write `{}`: {e}", f.name))?;
+    }
+    let build = dir.join("build");
+    run_tool(
+        Command::new("cmake")
+            .arg("-S")
+            .arg(dir)
+            .arg("-B")
+            .arg(&build)
+            .arg("-DCMAKE_BUILD_TYPE=Release"),
+        "cmake configure",
+    )?;
+    run_tool(
+        Command::new("cmake").arg("--build").arg(&build).arg("-j2"),
+        "cmake build",
+    )?;
+    Ok(build.join(format!("{stem}_test")))
+}
+
+pub fn run(args: &TestArgs) -> Exit {
+    let mut out = Renderer::new(args.input.message_format);
+    let mut sources = SourceMap::new();
+    let (program, module) = match lower(args, &mut out, &mut sources) {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    let ghost_pre = ghost_preconditions(&program, &sources, &module);
+    let sizes = match sizes(args, &module) {
+        Ok(s) => s,
+        Err(msg) => {
+            out.plain_error("unknown-sort", &msg);
+            return Exit::InputError;
+        }
+    };
+    let Some(runtime) = args.runtime_dir.clone().or_else(default_runtime_dir) else {
+        out.plain_error(
+            "no-runtime",
+            "no runtime-cpp directory found; pass --runtime-dir DIR",
+        );
+        return Exit::InputError;
+    };
+    let source = args
+        .input
+        .file
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let opts = ivyc_cpp::Options {
+        stem: module.ident.clone(),
+        source: source.clone(),
+        runtime_dir: runtime.display().to_string(),
+    };
+    let limits = ivyc_cpp::TestLimits {
+        retries: 100,
+        param_tries: 10_000,
+    };
+    let files = match ivyc_cpp::generate_test(&module, &opts, limits) {
+        Ok(f) => f,
+        Err(e) => {
+            out.plain_error("internal", &format!("code generation failed: {e}"));
+            return Exit::InternalError;
+        }
+    };
+    let temp;
+    let dir: PathBuf = match &args.keep {
+        Some(d) => {
+            if let Err(e) = std::fs::create_dir_all(d) {
+                out.plain_error("io", &format!("cannot create `{}`: {e}", d.display()));
+                return Exit::InputError;
+            }
+            d.clone()
+        }
+        None => match tempfile::tempdir() {
+            Ok(d) => {
+                temp = d;
+                temp.path().to_path_buf()
+            }
+            Err(e) => {
+                out.plain_error("io", &format!("cannot create a temporary directory: {e}"));
+                return Exit::InputError;
+            }
+        },
+    };
+    let exe = match build(&files, &dir, &module.ident) {
+        Ok(e) => e,
+        Err(msg) => {
+            out.plain_error("test-build", &msg);
+            return Exit::InputError;
+        }
+    };
+    // The workers share the runs: worker i does runs i, i + W, ...
+    let mut children = Vec::new();
+    for w in 0..args.workers {
+        let child = Command::new(&exe)
+            .arg(args.seed.to_string())
+            .arg(args.runs.to_string())
+            .arg(args.steps.to_string())
+            .arg(w.to_string())
+            .arg(args.workers.to_string())
+            .args(sizes.iter().map(|(_, n)| n.to_string()))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        match child {
+            Ok(c) => children.push(c),
+            Err(e) => {
+                out.plain_error("test-run", &format!("cannot run the test driver: {e}"));
+                return Exit::InputError;
+            }
+        }
+    }
+    let mut outputs = Vec::new();
+    for c in children {
+        match c.wait_with_output() {
+            Ok(o) => {
+                let parsed = parse_output(&String::from_utf8_lossy(&o.stdout));
+                if parsed.totals.is_none() && parsed.violation.is_none() && parsed.error.is_none() {
+                    out.plain_error(
+                        "test-run",
+                        &format!(
+                            "the test driver stopped without a result ({}): {}",
+                            o.status,
+                            String::from_utf8_lossy(&o.stderr).trim()
+                        ),
+                    );
+                    return Exit::InputError;
+                }
+                outputs.push(parsed);
+            }
+            Err(e) => {
+                out.plain_error("test-run", &format!("the test driver failed: {e}"));
+                return Exit::InputError;
+            }
+        }
+    }
+    if let Some(why) = outputs.iter().find_map(|o| o.error.as_ref()) {
+        out.plain_error(
+            "test-params",
+            &format!(
+                "cannot test: {why}; set the parameters in a host (`docs/extract.md`) instead"
+            ),
+        );
+        return Exit::InputError;
+    }
+    let sizes_text: Vec<String> = sizes.iter().map(|(s, n)| format!("{s}={n}")).collect();
+    println!(
+        "testing `{}` (seed {}, {} runs of up to {} steps, {} worker(s){}{})",
+        module.name,
+        args.seed,
+        args.runs,
+        args.steps,
+        args.workers,
+        if sizes_text.is_empty() { "" } else { ", " },
+        sizes_text.join(", ")
+    );
+    for (action, at) in &ghost_pre {
+        println!(
+            "warning: `{action}` has a precondition in a `specification` section ({at}) that the extracted code does not hold: the driver calls it without it, so a violation may be a false alarm"
+        );
+    }
+    let first = outputs
+        .iter_mut()
+        .filter_map(|o| o.violation.take())
+        .min_by_key(|v| v.run);
+    let code = match first {
+        Some(v) => {
+            report_violation(&v, &sources, args);
+            if let Some(path) = &args.trace_out {
+                let trace = trace_of(&v, &sources, &sizes, args);
+                let text = match serde_json::to_string_pretty(&trace) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        out.plain_error("io", &format!("cannot encode the trace: {e}"));
+                        return Exit::InputError;
+                    }
+                };
+                if let Err(e) = std::fs::write(path, text + "\n") {
+                    out.plain_error("io", &format!("cannot write `{}`: {e}", path.display()));
+                    return Exit::InputError;
+                }
+                println!("trace written to {}", path.display());
+            }
+            Exit::CheckFailed
+        }
+        None => {
+            let (mut runs, mut steps, mut discarded, mut stuck, mut secs) = (0, 0, 0, 0, 0.0f64);
+            for (r, s, d, k, t) in outputs.iter().filter_map(|o| o.totals) {
+                runs += r;
+                steps += s;
+                discarded += d;
+                stuck += k;
+                secs = secs.max(t);
+            }
+            println!(
+                "clean: {runs} runs, {steps} steps, {discarded} discarded calls (a `require` of the environment failed), {stuck} runs ended early (no call satisfied the requires)"
+            );
+            let rate = if secs > 0.0 {
+                format!("{:.0}", steps as f64 / secs)
+            } else {
+                "-".to_owned()
+            };
+            println!("time: {secs:.3} s, {rate} steps/s");
+            Exit::Success
+        }
+    };
+    println!(
+        "invariants checked after every step: {}",
+        module.invariants.len()
+    );
+    for i in &module.invariants {
+        println!("  {} at {}", i.label, i.span);
+    }
+    if !module.unchecked_invariants.is_empty() {
+        println!("not checked: {}", module.unchecked_invariants.len());
+        for i in &module.unchecked_invariants {
+            println!("  not checked: {} at {} ({})", i.label, i.span, i.why);
+        }
+    }
+    if let Some(d) = &args.keep {
+        println!("build kept in {}", d.display());
+    }
+    code
+}
+
+/// The location at the end of a check's message (`... FILE:L:C`).
+fn message_span(message: &str) -> Option<String> {
+    let last = message.rsplit(' ').next()?;
+    (last.matches(':').count() >= 2).then(|| last.to_owned())
+}
+
+/// The source text at `FILE:L:C` (its line from the column on, without
+/// the keyword), as `bmc` names an unlabelled property.
+fn source_text(sources: &SourceMap, at: &str) -> Option<String> {
+    let mut parts = at.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let file = parts.next()?;
+    let id = (0..sources.len())
+        .map(|i| ivyc_base::FileId(i as u32))
+        .find(|f| sources.name(*f) == file)?;
+    let text = sources.source(id).lines().nth(line.checked_sub(1)?)?;
+    let text = text.get(col.checked_sub(1)?..)?.trim();
+    let text = ["assert ", "ensure ", "require ", "assume ", "invariant "]
+        .iter()
+        .find_map(|k| text.strip_prefix(k))
+        .unwrap_or(text);
+    Some(text.trim_end_matches(';').trim().to_owned())
+}
+
+/// `[label]` at the start of a check's message (after `ensure ` or
+/// `loop invariant `), if it has one.
+fn message_label(message: &str) -> Option<String> {
+    let m = message
+        .strip_prefix("ensure ")
+        .or_else(|| message.strip_prefix("loop invariant "))
+        .unwrap_or(message);
+    match (m.starts_with('['), m.find(']')) {
+        (true, Some(i)) => Some(m[..=i].to_owned()),
+        _ => None,
+    }
+}
+
+fn report_violation(v: &Violation, sources: &SourceMap, args: &TestArgs) {
+    println!(
+        "violation in run {} (seed {}, run seed {}):",
+        v.run, args.seed, v.run_seed
+    );
+    println!("  init");
+    for c in &v.init_calls {
+        println!("      < {c}");
+    }
+    for (i, s) in v.steps.iter().enumerate() {
+        println!("  {:>3}  {}", i + 1, s.call);
+        for c in &s.callbacks {
+            println!("      < {c}");
+        }
+    }
+    let when = if v.step == 0 {
+        "in the initializer".to_owned()
+    } else if v.kind == "invariant" {
+        format!("after step {}", v.step)
+    } else {
+        format!("in step {}", v.step)
+    };
+    match (v.kind.as_str(), v.message.split_once('\t')) {
+        ("invariant", Some((label, span))) => {
+            println!("violated: invariant {label} at {span} {when}");
+        }
+        ("runtime error", _) => println!("runtime error {when}: {}", v.message),
+        (kind, _) => {
+            let span = message_span(&v.message).unwrap_or_default();
+            match message_label(&v.message).or_else(|| source_text(sources, &span)) {
+                Some(l) => println!("violated: {kind} {l} at {span} {when}"),
+                None => println!("violated: {kind} at {span} {when}"),
+            }
+        }
+    }
+}
+
+/// The violating run as a `bmc --trace-out` trace.
+fn trace_of(
+    v: &Violation,
+    sources: &SourceMap,
+    sizes: &[(String, u32)],
+    args: &TestArgs,
+) -> TraceFile {
+    let universes: BTreeMap<String, Vec<String>> = sizes
+        .iter()
+        .map(|(s, n)| (s.clone(), (0..*n).map(|i| format!("{s}{i}")).collect()))
+        .collect();
+    let entries = |rows: &[(String, Vec<String>, String)]| {
+        let mut m: BTreeMap<String, Entry> = BTreeMap::new();
+        for (name, a, value) in rows {
+            if a.is_empty() {
+                m.insert(name.clone(), Entry::Value(value.clone()));
+            } else {
+                let e = m
+                    .entry(name.clone())
+                    .or_insert_with(|| Entry::Rows(Vec::new()));
+                if let Entry::Rows(rs) = e {
+                    rs.push(Row {
+                        args: a.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+        }
+        m
+    };
+    let mut initial = entries(&v.params);
+    let state = entries(&v.state);
+    let mut steps: Vec<StepEntry> = v
+        .steps
+        .iter()
+        .map(|s| StepEntry {
+            action: s
+                .call
+                .split_once('(')
+                .map_or(s.call.as_str(), |(a, _)| a)
+                .to_owned(),
+            args: s.args.iter().cloned().collect(),
+            state: BTreeMap::new(),
+        })
+        .collect();
+    if v.step == 0 {
+        initial.extend(state);
+    } else if let Some(s) = steps.get_mut(v.step as usize - 1) {
+        s.state = state;
+    }
+    let (label, kind, span) = match (v.kind.as_str(), v.message.split_once('\t')) {
+        ("invariant", Some((l, s))) => (l.to_owned(), "invariant".to_owned(), Some(s.to_owned())),
+        (k, _) => {
+            let span = message_span(&v.message);
+            let label = message_label(&v.message)
+                .or_else(|| span.as_deref().and_then(|s| source_text(sources, s)))
+                .unwrap_or_else(|| "(unlabelled)".to_owned());
+            (label, k.to_owned(), span)
+        }
+    };
+    let action = (v.kind != "invariant" && v.step > 0)
+        .then(|| steps.get(v.step as usize - 1).map(|s| s.action.clone()))
+        .flatten();
+    TraceFile {
+        version: TRACE_VERSION,
+        file: args.input.file.display().to_string(),
+        isolate: args.isolate.clone(),
+        depth: steps.len(),
+        universes,
+        initial,
+        steps,
+        deadlock: false,
+        loop_start: None,
+        violation: ViolationEntry {
+            label,
+            kind,
+            span,
+            step: v.step as usize,
+            action,
+        },
+    }
+}
