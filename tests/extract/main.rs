@@ -38,6 +38,7 @@ fn examples() -> Vec<String> {
     v.push("tests/data/extract/struct_lock.ivy".to_owned());
     v.push("tests/data/extract/struct_channel.ivy".to_owned());
     v.push("tests/data/extract/ticket_lock.ivy".to_owned());
+    v.push("tests/data/extract/native.ivy".to_owned());
     v
 }
 
@@ -156,6 +157,29 @@ unlock
         &["node=3"],
         script,
         "lock_server_repl_session",
+    );
+}
+
+/// Native code: the `header`/`impl` helpers, the `member` fields, the
+/// `init` block (it writes the journal's first line and `journal.lines`)
+/// and the native bodies of `journal.record` (calling the Ivy action
+/// `journal.bump` through its backquoted name) and `journal.text` run in
+/// the REPL; the transcript is a snapshot (so is the header, in
+/// `every_example_extracts_and_compiles`).
+#[test]
+fn native_repl_session() {
+    let script = "\
+journal_text
+draw(0, red)
+draw(1, green)
+?state
+journal_text
+";
+    repl_session(
+        "tests/data/extract/native.ivy",
+        &["client=2"],
+        script,
+        "native_repl_session",
     );
 }
 
