@@ -183,6 +183,38 @@ journal_text
     );
 }
 
+/// `extract server_proc = server`: the unit builds on its own; its public
+/// method is `server.request` (called from the client, outside the unit)
+/// and the call back into the client is a host callback, which the REPL
+/// prints. The client's unit is the mirror image.
+#[test]
+fn extract_unit_repl_session() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut transcript_all = String::new();
+    for (unit, script) in [
+        ("server_proc", "server.request(1)\n?state\nclient.ask(0)\n"),
+        ("client_proc", "client.ask(0)\nclient.grant(1)\n?state\n"),
+    ] {
+        let gen = tmp.path().join(unit);
+        common::run_ok(
+            common::ivyc_command()
+                .args(["extract", "--no-verify", "--cpp"])
+                .arg(&gen)
+                .args(["tests/data/extract/extract_unit.ivy", unit]),
+            "extracting a unit",
+        );
+        let b = tmp.path().join(format!("{unit}_build"));
+        build(&gen, &b, &[]);
+        let exe = b.join(format!("extract_unit_{unit}_repl"));
+        let out = run_with_stdin(&exe, &["--echo", "id=2"], script);
+        transcript_all.push_str(&transcript(
+            &format!("extract_unit_{unit}_repl --echo id=2 < script"),
+            &out,
+        ));
+    }
+    snapshot("extract_unit_repl_session", &transcript_all);
+}
+
 /// Range sorts in C++: the token bucket of range_saturation.ivy starts at
 /// the clamped 10, saturates at 10 and 0, and refuses an argument outside
 /// the client sort.
