@@ -1,7 +1,8 @@
 //! End-to-end tests of `ivyc extract`: every example is extracted and the
 //! generated C++ is compiled with the real `cmake` and C++ compiler
 //! (`-Wall -Wextra -Werror`) against `runtime-cpp/`; the REPLs of the lock
-//! server, the range sorts, the struct programs and the ticket lock are
+//! server, the range sorts, the struct programs, the ticket lock, the
+//! native-code program and the two units of `extract_unit.ivy` are
 //! driven through scripted sessions (transcript snapshots; `--help`, bad
 //! options, `--script FILE`, setters `NAME(args) := v` and havocs resolved
 //! by search included); the leader
