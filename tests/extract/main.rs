@@ -1,7 +1,8 @@
 //! End-to-end tests of `ivyc extract`: every example is extracted and the
 //! generated C++ is compiled with the real `cmake` and C++ compiler
 //! (`-Wall -Wextra -Werror`) against `runtime-cpp/`; the REPLs of the lock
-//! server, the range sorts, the struct programs and the ticket lock are
+//! server, the range sorts, the struct programs, the ticket lock, the
+//! native-code program and the two units of `extract_unit.ivy` are
 //! driven through scripted sessions (transcript snapshots; `--help`, bad
 //! options, `--script FILE`, setters `NAME(args) := v` and havocs resolved
 //! by search included); the leader
@@ -38,6 +39,7 @@ fn examples() -> Vec<String> {
     v.push("tests/data/extract/struct_lock.ivy".to_owned());
     v.push("tests/data/extract/struct_channel.ivy".to_owned());
     v.push("tests/data/extract/ticket_lock.ivy".to_owned());
+    v.push("tests/data/extract/native.ivy".to_owned());
     v
 }
 
@@ -157,6 +159,61 @@ unlock
         script,
         "lock_server_repl_session",
     );
+}
+
+/// Native code: the `header`/`impl` helpers, the `member` fields, the
+/// `init` block (it writes the journal's first line and `journal.lines`)
+/// and the native bodies of `journal.record` (calling the Ivy action
+/// `journal.bump` through its backquoted name) and `journal.text` run in
+/// the REPL; the transcript is a snapshot (so is the header, in
+/// `every_example_extracts_and_compiles`).
+#[test]
+fn native_repl_session() {
+    let script = "\
+journal_text
+draw(0, red)
+draw(1, green)
+?state
+journal_text
+";
+    repl_session(
+        "tests/data/extract/native.ivy",
+        &["client=2"],
+        script,
+        "native_repl_session",
+    );
+}
+
+/// `extract server_proc = server`: the unit builds on its own; its public
+/// method is `server.request` (called from the client, outside the unit)
+/// and the call back into the client is a host callback, which the REPL
+/// prints. The client's unit is the mirror image.
+#[test]
+fn extract_unit_repl_session() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut transcript_all = String::new();
+    for (unit, script) in [
+        ("server_proc", "server.request(1)\n?state\nclient.ask(0)\n"),
+        ("client_proc", "client.ask(0)\nclient.grant(1)\n?state\n"),
+    ] {
+        let gen = tmp.path().join(unit);
+        common::run_ok(
+            common::ivyc_command()
+                .args(["extract", "--no-verify", "--cpp"])
+                .arg(&gen)
+                .args(["tests/data/extract/extract_unit.ivy", unit]),
+            "extracting a unit",
+        );
+        let b = tmp.path().join(format!("{unit}_build"));
+        build(&gen, &b, &[]);
+        let exe = b.join(format!("extract_unit_{unit}_repl"));
+        let out = run_with_stdin(&exe, &["--echo", "id=2"], script);
+        transcript_all.push_str(&transcript(
+            &format!("extract_unit_{unit}_repl --echo id=2 < script"),
+            &out,
+        ));
+    }
+    snapshot("extract_unit_repl_session", &transcript_all);
 }
 
 /// Range sorts in C++: the token bucket of range_saturation.ivy starts at

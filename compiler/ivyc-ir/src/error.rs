@@ -36,12 +36,26 @@ pub enum IrError {
     RecursiveStruct { sort: String, span: Span },
     /// A construct the code generator does not handle yet.
     Unsupported { what: &'static str, span: Span },
+    /// A backquoted name in native code that names nothing visible there.
+    NativeUnknownName { name: String, span: Span },
+    /// A backquoted name in native code that has no C++ name here (a ghost
+    /// symbol, a local outside an action, ...).
+    NativeName {
+        name: String,
+        why: &'static str,
+        span: Span,
+    },
+    /// A backquoted form extraction does not handle.
+    NativeForm { what: &'static str, span: Span },
+    /// A top-level native block with a placement word ivyc does not know.
+    NativePlacement { word: String, span: Span },
 }
 
 impl IntoDiagnostic for IrError {
     fn code(&self) -> &'static str {
         match self {
             IrError::Unsupported { .. }
+            | IrError::NativeForm { .. }
             | IrError::TableField { .. }
             | IrError::RecursiveStruct { .. } => "unsupported",
             _ => "not-executable",
@@ -120,6 +134,34 @@ impl IntoDiagnostic for IrError {
             .with_labels(vec![primary(*span, "a C++ struct cannot contain itself")])
             .with_notes(vec![
                 "help: refer to the inner value through an uninterpreted sort (an id) and a function from ids to values".into(),
+            ]),
+            IrError::NativeUnknownName { name, span } => d(format!(
+                "unknown name `{name}` in native code"
+            ))
+            .with_labels(vec![primary(*span, "no Ivy symbol, sort, action, parameter or local of this name is visible here")])
+            .with_notes(vec![
+                "help: a backquoted name is resolved like a name in Ivy code at this place (the action's parameters and locals, then the enclosing objects); write the name as Ivy would".into(),
+            ]),
+            IrError::NativeName { name, why, span } => d(format!(
+                "`{name}` has no C++ name in this native code: {why}"
+            ))
+            .with_labels(vec![primary(*span, "referred to here")])
+            .with_notes(vec![
+                "help: native code may name state, parameters, definitions, actions, sorts, enum constructors and, in an action body, the action's parameters and returns".into(),
+            ]),
+            IrError::NativeForm { what, span } => d(format!(
+                "unsupported: {what} in native code"
+            ))
+            .with_labels(vec![primary(*span, "not supported by `extract`")])
+            .with_notes(vec![
+                "help: backquote a plain (dotted) Ivy name: `x`, `obj.f`, `node`".into(),
+            ]),
+            IrError::NativePlacement { word, span } => d(format!(
+                "unknown placement `{word}` of a native block"
+            ))
+            .with_labels(vec![primary(*span, "the first line of a multi-line native block says where it goes")])
+            .with_notes(vec![
+                "help: start the block with `<<< header`, `<<< impl`, `<<< member` or `<<< init` on its own line (a blank first line means `member`)".into(),
             ]),
             IrError::Unsupported { what, span } => {
                 d(format!("unsupported: {what} in extracted code"))

@@ -362,6 +362,75 @@ pub enum Stmt {
         cond: Expr,
         message: String,
     },
+    /// Native C++ statements (a `<<< ... >>>` action body), printed as
+    /// written with their references to Ivy names substituted.
+    Native {
+        code: Vec<NativePiece>,
+    },
+}
+
+/// A piece of native code: text, or a reference to an Ivy name, printed
+/// as the C++ identifier the generator gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "k")]
+pub enum NativePiece {
+    Text {
+        text: String,
+    },
+    State {
+        var: usize,
+    },
+    Param {
+        param: usize,
+    },
+    Def {
+        def: usize,
+    },
+    /// A struct field: its member name (`f_NAME`).
+    Field {
+        field: FieldRef,
+    },
+    /// A local of the enclosing function.
+    Local {
+        local: usize,
+    },
+    /// An action: its method (`a_NAME`).
+    Action {
+        action: usize,
+    },
+    /// An action the host implements: its callback (`cb_NAME`).
+    Callback {
+        callback: usize,
+    },
+    EnumLit {
+        sort: usize,
+        ctor: usize,
+    },
+    /// A sort: its C++ type.
+    Type {
+        ty: Type,
+    },
+}
+
+/// Where a top-level native block goes (ms-ivy's placement words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Placement {
+    /// At the top of the header, before the module's namespace (`#include`s).
+    Header,
+    /// After the class, outside the namespace; names are qualified.
+    Impl,
+    /// Inside the class (public members).
+    Member,
+    /// At the start of `initialize()`, once the parameters are set and
+    /// before the `after init` code.
+    Init,
+}
+
+/// A top-level native block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Native {
+    pub placement: Placement,
+    pub code: Vec<NativePiece>,
 }
 
 /// A value a [`Stmt::Search`] chooses: `place.fields`, of finite type
@@ -459,4 +528,7 @@ pub struct Module {
     pub invariants: Vec<Invariant>,
     /// Invariants that cannot be evaluated on the state (idem).
     pub unchecked_invariants: Vec<UncheckedInvariant>,
+    /// Top-level native blocks, in declaration order (identical header
+    /// and impl blocks once, as ms-ivy does for module instances).
+    pub natives: Vec<Native>,
 }

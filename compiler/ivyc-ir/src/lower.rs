@@ -8,13 +8,15 @@
 use crate::error::IrError;
 use crate::ir::{
     Axiom, Callback, CheckKind, Def, EnumInfo, Expr, FieldInfo, FieldRef, Func, Invariant, Local,
-    Module, Op, Place, SortInfo, Stmt, Storage, StructInfo, Type, UncheckedInvariant, Var,
+    Module, Native, NativePiece, Op, Place, Placement, SortInfo, Stmt, Storage, StructInfo, Type,
+    UncheckedInvariant, Var,
 };
 use crate::names::Names;
 use crate::search;
 use ivyc_base::IntoDiagnostic;
 use ivyc_base::{SourceMap, Span};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
+use ivyc_sema::native::{NativeCode, NativeTarget};
 use ivyc_sema::program::{AssertKind, Block, IsolateDef, Section, StmtKind};
 use ivyc_sema::{ActionId, Program};
 use std::collections::{HashMap, HashSet};
@@ -64,9 +66,9 @@ fn lower_impl(
             span: d.span,
         }]);
     }
-    if let Some(&span) = program.natives.first() {
+    if let Some(&span) = program.native_types.first() {
         return Err(vec![IrError::Unsupported {
-            what: "native code",
+            what: "native types (`interpret t -> <<< ... >>>`)",
             span,
         }]);
     }
@@ -171,6 +173,7 @@ impl<'p> Lowerer<'p> {
             ghost: Vec::new(),
             invariants: Vec::new(),
             unchecked_invariants: Vec::new(),
+            natives: Vec::new(),
         };
         let mut lx = Lowerer {
             p,
@@ -432,6 +435,14 @@ impl<'p> Lowerer<'p> {
         }
         for b in &self.p.inits {
             todo.extend(b.calls(false));
+            todo.extend(native_actions(b));
+        }
+        // Actions named in native code run (ms-ivy extracts them too).
+        for n in &self.p.natives {
+            todo.extend(n.code.refs.iter().filter_map(|r| match r.target {
+                NativeTarget::Action(a) => Some(a),
+                _ => None,
+            }));
         }
         let mut reach: HashSet<ActionId> = HashSet::new();
         while let Some(id) = todo.pop() {
@@ -441,6 +452,7 @@ impl<'p> Lowerer<'p> {
             if let Some(a) = self.p.action_def(id) {
                 if !a.imported && self.in_isolate(a.name.as_str(), true) {
                     todo.extend(a.body.calls(false));
+                    todo.extend(native_actions(&a.body));
                 }
             }
         }
@@ -525,6 +537,7 @@ impl<'p> Lowerer<'p> {
             }
         }
 
+        self.natives();
         self.axioms();
         if self.with_invariants {
             self.invariants();
@@ -543,6 +556,129 @@ impl<'p> Lowerer<'p> {
             .collect();
         ghost.sort();
         self.module.ghost = ghost;
+    }
+
+    /// Top-level native blocks by placement; identical `header` and `impl`
+    /// blocks (from several instances of a module) once.
+    fn natives(&mut self) {
+        let mut seen: Vec<(bool, Vec<NativePiece>)> = Vec::new();
+        for n in &self.p.natives {
+            let placement = match n.placement.as_str() {
+                "header" => Placement::Header,
+                "impl" => Placement::Impl,
+                "member" => Placement::Member,
+                "init" => Placement::Init,
+                "inline" => {
+                    self.errors.push(IrError::Unsupported {
+                        what: "`<<< inline` native blocks",
+                        span: n.placement_span,
+                    });
+                    continue;
+                }
+                w if w.starts_with("encode") => {
+                    self.errors.push(IrError::Unsupported {
+                        what: "`<<< encode` native blocks (custom serializers)",
+                        span: n.placement_span,
+                    });
+                    continue;
+                }
+                w => {
+                    self.errors.push(IrError::NativePlacement {
+                        word: w.to_owned(),
+                        span: n.placement_span,
+                    });
+                    continue;
+                }
+            };
+            if n.parameterised {
+                self.errors.push(IrError::Unsupported {
+                    what: "native code in a parameterised object",
+                    span: n.code.span,
+                });
+                continue;
+            }
+            let code = self.native_pieces(None, &n.code);
+            let once = matches!(placement, Placement::Header | Placement::Impl);
+            let key = (placement == Placement::Header, code.clone());
+            if once && seen.contains(&key) {
+                continue;
+            }
+            if once {
+                seen.push(key);
+            }
+            self.module.natives.push(Native { placement, code });
+        }
+    }
+
+    /// The pieces of native code; `fx` is the enclosing function (none at
+    /// top level, where locals have no C++ name).
+    fn native_pieces(&mut self, mut fx: Option<&mut Fx>, code: &NativeCode) -> Vec<NativePiece> {
+        let mut out = Vec::new();
+        for (i, text) in code.text.iter().enumerate() {
+            if !text.is_empty() {
+                out.push(NativePiece::Text { text: text.clone() });
+            }
+            let Some(r) = code.refs.get(i) else {
+                continue;
+            };
+            let name_error = |why: &'static str| IrError::NativeName {
+                name: r.name.clone(),
+                why,
+                span: r.span,
+            };
+            let piece = match r.target {
+                NativeTarget::Unknown => Err(IrError::NativeUnknownName {
+                    name: r.name.clone(),
+                    span: r.span,
+                }),
+                NativeTarget::Unsupported(what) => Err(IrError::NativeForm { what, span: r.span }),
+                NativeTarget::Sort(s) => Ok(NativePiece::Type { ty: self.ty(s) }),
+                NativeTarget::Action(a) => {
+                    if let Some(&action) = self.action_ix.get(&a) {
+                        Ok(NativePiece::Action { action })
+                    } else if let Some(&callback) = self.callback_ix.get(&a) {
+                        Ok(NativePiece::Callback { callback })
+                    } else {
+                        Err(name_error("the action is not extracted"))
+                    }
+                }
+                NativeTarget::Sym(s) => {
+                    let d = self.p.sig.symbol(s);
+                    if let Some(&field) = self.field_ix.get(&s) {
+                        Ok(NativePiece::Field { field })
+                    } else if d.role == Role::Local {
+                        match fx.as_deref_mut() {
+                            Some(fx) => Ok(NativePiece::Local {
+                                local: self.local(fx, s),
+                            }),
+                            None => Err(name_error("a local outside an action")),
+                        }
+                    } else if d.role == Role::EnumCtor {
+                        match self.ty(d.ret) {
+                            Type::Enum { sort } => Ok(NativePiece::EnumLit {
+                                sort,
+                                ctor: self.p.sig.enum_ctor_index(s).unwrap_or(0),
+                            }),
+                            _ => Err(name_error("a constructor of a sort that is not an enum")),
+                        }
+                    } else {
+                        match self.classify(s) {
+                            SymKind::State(var) => Ok(NativePiece::State { var }),
+                            SymKind::Param(param) => Ok(NativePiece::Param { param }),
+                            SymKind::Def(def) => Ok(NativePiece::Def { def }),
+                            SymKind::Ghost => Err(name_error(
+                                "it is specification state, which is not extracted",
+                            )),
+                        }
+                    }
+                }
+            };
+            match piece {
+                Ok(p) => out.push(p),
+                Err(e) => self.errors.push(e),
+            }
+        }
+        out
     }
 
     /// Axioms that constrain only host parameters and quantify over finite
@@ -1030,10 +1166,10 @@ impl<'p> Lowerer<'p> {
                 let c = self.check(fx, CheckKind::Assume, "assumption", t, span);
                 out.push(c);
             }
-            StmtKind::Native => self.errors.push(IrError::Unsupported {
-                what: "native code",
-                span,
-            }),
+            StmtKind::Native(code) => {
+                let code = self.native_pieces(Some(fx), code);
+                out.push(Stmt::Native { code });
+            }
         }
     }
 
@@ -1576,7 +1712,21 @@ fn used_olds(b: &Block) -> HashSet<SymId> {
             StmtKind::Choice(_)
             | StmtKind::Local { .. }
             | StmtKind::Ghost(_)
-            | StmtKind::Native => {}
+            | StmtKind::Native(_) => {}
+        }
+    });
+    out
+}
+
+/// The actions named in the native code of a block.
+fn native_actions(b: &Block) -> Vec<ActionId> {
+    let mut out = Vec::new();
+    b.walk(false, &mut |s| {
+        if let StmtKind::Native(code) = &s.kind {
+            out.extend(code.refs.iter().filter_map(|r| match r.target {
+                NativeTarget::Action(a) => Some(a),
+                _ => None,
+            }));
         }
     });
     out

@@ -14,6 +14,8 @@ pub struct ExtractRequest<'a> {
     pub name: &'a str,
     /// Extract only this isolate.
     pub isolate: Option<&'a str>,
+    /// Extract the unit of this `extract NAME = ...` declaration.
+    pub unit: Option<&'a str>,
     /// The source file name, for the header comment.
     pub source: &'a str,
     /// Default for `IVYC_RUNTIME_DIR` in the generated CMakeLists.txt.
@@ -33,6 +35,75 @@ pub struct Extraction {
 pub struct Refused {
     pub status: Status,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The `extract NAME = obj, ...` unit named `want` as the isolate that
+/// extraction runs with (`None`: the whole program, for a unit that lists
+/// `this`), with its name.
+fn unit_isolate(
+    program: &Program,
+    want: &str,
+) -> Result<(String, Option<ivyc_sema::IsolateDef>), Refused> {
+    let refused = |diagnostics: Vec<Diagnostic>| Refused {
+        status: Status::InputError,
+        diagnostics,
+    };
+    let Some(u) = program.extracts.iter().find(|u| u.name.as_str() == want) else {
+        let names: Vec<&str> = program.extracts.iter().map(|u| u.name.as_str()).collect();
+        let mut d = error_diag(
+            "unknown-extract",
+            format!(
+                "no `extract {want} = ...` declaration in this program (extract declarations: {})",
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        );
+        d.notes.push(
+            "help: name one of the program's `extract` declarations, or leave NAME out to extract the whole program".into(),
+        );
+        return Err(refused(vec![d]));
+    };
+    let label = |span, msg: &str| ivyc_base::diagnostic::primary(span, msg.to_owned());
+    if let Some((name, span)) = u.unknown.first() {
+        return Err(refused(vec![error_diag(
+            "not-executable",
+            format!("the extract declaration `{want}` names `{name}`, which is not declared"),
+        )
+        .with_labels(vec![label(
+            *span,
+            "no object, action or isolate of this name",
+        )])
+        .with_notes(vec![
+            "help: list the objects that make up the extracted process".into(),
+        ])]));
+    }
+    if u.parameterised {
+        return Err(refused(vec![error_diag(
+            "unsupported",
+            format!(
+                "unsupported: the parameterised extract declaration `{want}` in extracted code"
+            ),
+        )
+        .with_labels(vec![label(u.span, "one process per parameter value")])
+        .with_notes(vec![
+            "help: declare an extract without parameters, or extract with `--isolate`".into(),
+        ])]));
+    }
+    let iso = if u.members.iter().any(|m| m.as_str() == "this") {
+        None
+    } else {
+        Some(ivyc_sema::IsolateDef {
+            name: u.name,
+            members: u.members.clone(),
+            with: Vec::new(),
+            trusted: false,
+            span: u.span,
+        })
+    };
+    Ok((want.to_owned(), iso))
 }
 
 /// Lower and render `program` (already verified, or not, as the caller
@@ -65,9 +136,18 @@ pub fn extract(
             }
         },
     };
-    let name = match isolate {
-        Some(i) => format!("{}_{}", req.name, i.name),
-        None => req.name.to_owned(),
+    let from_unit = match req.unit {
+        None => None,
+        Some(want) => Some(unit_isolate(program, want)?),
+    };
+    let isolate = match &from_unit {
+        Some((_, iso)) => iso.as_ref(),
+        None => isolate,
+    };
+    let name = match (&from_unit, isolate) {
+        (Some((unit, _)), _) => format!("{}_{unit}", req.name),
+        (None, Some(i)) => format!("{}_{}", req.name, i.name),
+        (None, None) => req.name.to_owned(),
     };
     let module = ivyc_ir::lower(program, sources, &name, isolate).map_err(|errors| Refused {
         status: Status::InputError,

@@ -161,7 +161,9 @@ pub(crate) struct Checker<'a> {
     /// Where each interpretation is declared (for per-unit hiding).
     pub interpret_origins: HashMap<SortId, Origin>,
     /// Top-level native code blocks.
-    pub natives: Vec<Span>,
+    pub natives: Vec<crate::native::NativeBlock>,
+    /// Native types `interpret t -> <<< ... >>>`.
+    pub native_types: Vec<Span>,
     /// `attribute NAME = VALUE` declarations (full dotted names).
     pub attributes: Vec<crate::program::Attribute>,
     /// `(operator, operand sort)` -> symbol, for `<`, `+` ... on
@@ -186,6 +188,8 @@ pub(crate) struct Checker<'a> {
     /// Where each `after init` block is written, aligned with `inits`.
     pub init_origins: Vec<Origin>,
     pub isolates: Vec<IsolateDef>,
+    /// `extract NAME = ...` declarations.
+    pub extracts: Vec<crate::extract_unit::ExtractUnit>,
     pub symbol_origins: HashMap<SymId, Origin>,
     pub used_names: HashSet<Symbol>,
     /// Set while the errors of an inference pass are discarded.
@@ -287,6 +291,7 @@ impl<'a> Checker<'a> {
             interpreted: HashMap::new(),
             interpret_origins: HashMap::new(),
             natives: Vec::new(),
+            native_types: Vec::new(),
             attributes: Vec::new(),
             ops: HashMap::new(),
             numerals: HashMap::new(),
@@ -303,6 +308,7 @@ impl<'a> Checker<'a> {
             inits: Vec::new(),
             init_origins: Vec::new(),
             isolates: Vec::new(),
+            extracts: Vec::new(),
             symbol_origins: HashMap::new(),
             used_names: HashSet::new(),
             silent: 0,
@@ -784,8 +790,8 @@ impl<'a> Checker<'a> {
                 child.obj_params.extend(params.iter().cloned());
                 self.flatten(body, Rc::new(child));
             }
-            // Extraction units have no effect on verification.
-            K::Extract { .. } => {}
+            // Extraction units have no effect on verification; their
+            // names are resolved with the formulas (`extract_unit.rs`).
             _ => {
                 self.autoinstances_of(d, env);
                 self.items.push(Item {
@@ -960,6 +966,7 @@ impl<'a> Checker<'a> {
         p.init_origins = self.init_origins;
         p.actions = self.actions.into_iter().map(|a| a.def).collect();
         p.isolates = self.isolates;
+        p.extracts = self.extracts;
         p.symbol_origins = self.symbol_origins;
         p.destructors = self.destructors;
         let mut structs: Vec<SortId> = self.struct_sorts.into_iter().collect();
@@ -974,6 +981,7 @@ impl<'a> Checker<'a> {
         interps.sort_by_key(|i| i.sort);
         p.interpretations = interps;
         p.natives = self.natives;
+        p.native_types = self.native_types;
         p.temporal = self.temporal.finish();
         p.attributes = self.attributes;
         p.version = self.version;

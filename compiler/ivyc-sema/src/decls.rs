@@ -1579,6 +1579,11 @@ impl<'a> Checker<'a> {
                 }
                 _ => self.unsupported("schemata with parameters", d.span, env),
             },
+            K::Extract {
+                name,
+                params,
+                targets,
+            } => self.extract_unit(name, params, targets, env),
             K::Isolate {
                 trusted,
                 name,
@@ -1627,8 +1632,11 @@ impl<'a> Checker<'a> {
                 });
             }
             // Native declarations (C++ headers, helpers) mean nothing to
-            // verification (Ivy ignores them there); extraction refuses them.
-            K::Native(q) => self.natives.push(q.span),
+            // verification (Ivy ignores them there); extraction places them.
+            K::Native(q) => {
+                let b = self.native_block(q, env);
+                self.natives.push(b);
+            }
             K::Using(_) => {}
             K::Attribute { target, value } => {
                 let written: Vec<&str> = target.segments.iter().map(|g| g.name.as_str()).collect();

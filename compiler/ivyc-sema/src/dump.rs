@@ -247,7 +247,7 @@ impl Program {
             StmtKind::Assume(t) => {
                 let _ = write!(o, "assume {}", p(t));
             }
-            StmtKind::Native => o.push_str("<<< native >>>"),
+            StmtKind::Native(_) => o.push_str("<<< native >>>"),
         }
         o.push('\n');
     }

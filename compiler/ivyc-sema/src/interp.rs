@@ -28,11 +28,11 @@ impl<'a> Checker<'a> {
         span: Span,
         env: &Rc<Env>,
     ) {
-        // Extraction refuses native code; verification ignores the text
+        // Extraction refuses native types; verification ignores the text
         // (ms-ivy: even `<<< int >>>` only brings the proof schemata of
         // `int`, the solver sees an uninterpreted sort). A second
         // interpretation is still an error.
-        self.natives.push(q.span);
+        self.native_types.push(q.span);
         if let Some(prev) = self.interpreted.get(&sort) {
             let (s, previous) = (self.sort_name(sort), *prev);
             self.err(

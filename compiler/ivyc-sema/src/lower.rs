@@ -1291,7 +1291,7 @@ impl Lowerer<'_> {
             }
             StmtKind::Assume(t) => Cmd::Assume(Self::term(ren, t)),
             StmtKind::Ghost(body) => self.block(body, ren, inlined),
-            StmtKind::Native => {
+            StmtKind::Native(_) => {
                 self.errors.push(LowerError::NativeCode {
                     span: s.span,
                     unit: None,
@@ -1633,7 +1633,7 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::Assert { formula, .. } => out.extend(formula.symbols()),
             StmtKind::Assume(t) => out.extend(t.symbols()),
             StmtKind::Ghost(body) => collect_symbols(body, out),
-            StmtKind::Native => {}
+            StmtKind::Native(_) => {}
         }
     }
 }

@@ -168,7 +168,7 @@ impl Block {
                 | StmtKind::Call { .. }
                 | StmtKind::Assert { .. }
                 | StmtKind::Assume(_)
-                | StmtKind::Native => {}
+                | StmtKind::Native(_) => {}
             }
         }
     }
@@ -216,7 +216,7 @@ impl Stmt {
             StmtKind::Choice(_)
             | StmtKind::Local { .. }
             | StmtKind::Ghost(_)
-            | StmtKind::Native => Vec::new(),
+            | StmtKind::Native(_) => Vec::new(),
         }
     }
 }
@@ -310,8 +310,8 @@ pub enum StmtKind {
     /// Ivy it cannot be verified: a unit that would inline or check it is
     /// an error, so it must sit in code no unit verifies (a trusted
     /// isolate, an implementation the verified code only calls through its
-    /// specification).
-    Native,
+    /// specification). Extraction emits the code.
+    Native(crate::native::NativeCode),
 }
 
 /// The loop variant `decreases e` of a `while` loop, with the two formulas
@@ -493,6 +493,9 @@ pub struct Program {
     /// `explicit` invariant is checked but never assumed (as in Ivy).
     pub invariants: Vec<Property>,
     pub isolates: Vec<IsolateDef>,
+    /// `extract NAME = obj, ...` declarations (extraction units; no
+    /// effect on verification).
+    pub extracts: Vec<crate::extract_unit::ExtractUnit>,
     /// Origin of each axiom, aligned with `axioms`.
     pub axiom_origins: Vec<Origin>,
     /// The goals left by the proof of a property or theorem, by index
@@ -520,8 +523,11 @@ pub struct Program {
     /// Where each interpreted sort's interpretation is declared, by sort.
     pub interpretations: Vec<Interpretation>,
     /// Top-level native code blocks `<<< ... >>>` (ignored by
+    /// verification, placed by extraction).
+    pub natives: Vec<crate::native::NativeBlock>,
+    /// Native types `interpret t -> <<< ... >>>` (uninterpreted for
     /// verification, refused by extraction).
-    pub natives: Vec<Span>,
+    pub native_types: Vec<Span>,
     /// Temporal properties (with their proofs) and temporal axioms, over
     /// placeholder symbols (see `ivyc_logic::temporal`).
     pub temporal: ivyc_logic::Temporal,

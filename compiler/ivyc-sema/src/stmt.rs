@@ -22,7 +22,7 @@ impl<'a> Checker<'a> {
         env: &Rc<Env>,
     ) -> Option<Block> {
         let ast::ActionBody::Block(b) = body else {
-            return Some(Block::new(self.native_body(body)));
+            return Some(Block::new(self.native_body(body, &[], env)));
         };
         let mut cx = Cx::new(env.clone());
         cx.stmt = true;
@@ -74,14 +74,28 @@ impl<'a> Checker<'a> {
     }
 
     /// A native body `<<< ... >>>` as one [`StmtKind::Native`] statement:
-    /// accepted here, refused by any unit that would verify it (as in Ivy)
-    /// and by extraction.
-    fn native_body(&mut self, body: &ast::ActionBody) -> Vec<Stmt> {
+    /// accepted here, refused by any unit that would verify it (as in
+    /// Ivy), emitted by extraction. Its backquoted names resolve against
+    /// `locals` (the action's parameters and returns) then `env`; a first
+    /// line `impure` is dropped (ms-ivy's mark of native code with side
+    /// effects).
+    fn native_body(
+        &mut self,
+        body: &ast::ActionBody,
+        locals: &[(Symbol, SymId)],
+        env: &Env,
+    ) -> Vec<Stmt> {
         match body {
-            ast::ActionBody::Native { span, .. } => vec![Stmt {
-                kind: StmtKind::Native,
-                span: *span,
-            }],
+            ast::ActionBody::Native { code, span } => {
+                let from = match code.text.split_once('\n') {
+                    Some((first, _)) if first.trim() == "impure" => first.len() + 1,
+                    _ => 0,
+                };
+                vec![Stmt {
+                    kind: StmtKind::Native(self.native_code(code, from, locals, env)),
+                    span: *span,
+                }]
+            }
             ast::ActionBody::Block(_) => Vec::new(),
         }
     }
@@ -159,7 +173,13 @@ impl<'a> Checker<'a> {
             let (body_stmts, body_span) = match b {
                 MonitorBody::Action(ast::ActionBody::Block(blk)) => (&blk.stmts[..], blk.span),
                 MonitorBody::Action(other) => {
-                    out.extend(this.native_body(other));
+                    let locals: Vec<(Symbol, SymId)> = pn
+                        .iter()
+                        .copied()
+                        .zip(params.iter().copied())
+                        .chain(rn.iter().copied().zip(returns.iter().copied()))
+                        .collect();
+                    out.extend(this.native_body(other, &locals, env));
                     return;
                 }
                 MonitorBody::Stmts(stmts, span) => (stmts, span),
@@ -1378,7 +1398,8 @@ fn stmt_symbols(s: &Stmt) -> Vec<(SymId, Span)> {
         StmtKind::Assert { formula, .. } | StmtKind::Assume(formula) => {
             out.extend(formula.symbols())
         }
-        StmtKind::Local { .. } | StmtKind::Choice(_) | StmtKind::Ghost(_) | StmtKind::Native => {}
+        StmtKind::Local { .. } | StmtKind::Choice(_) | StmtKind::Ghost(_) | StmtKind::Native(_) => {
+        }
     }
     out.into_iter().map(|x| (x, s.span)).collect()
 }

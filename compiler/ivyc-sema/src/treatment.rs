@@ -89,7 +89,7 @@ pub fn decl(tag: DeclTag) -> Treatment {
         D::Attribute => NoEffect(
             "tool options (checking method, extraction, tests); ivyc's inductive check is at least as strong as any method they select",
         ),
-        D::Native => NoEffect("C++ text for extraction (ms-ivy's checker ignores it; `extract` refuses it)"),
+        D::Native => NoEffect("C++ text for extraction (ms-ivy's checker ignores it; `extract` places it)"),
         D::Progress | D::Rely => Unsupported,
         D::Unprovable => NoEffect(
             "ms-ivy drops `unprovable` declarations too unless run with `unprovable=true`",

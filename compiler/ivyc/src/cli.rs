@@ -319,6 +319,11 @@ pub struct ExtractArgs {
     /// calls to actions of other isolates become host callbacks.
     #[arg(long, value_name = "NAME")]
     pub isolate: Option<String>,
+    /// Extract the unit of this `extract NAME = obj, ...` declaration:
+    /// the listed objects run as code, calls to other actions become host
+    /// callbacks.
+    #[arg(value_name = "NAME", conflicts_with = "isolate")]
+    pub unit: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -75,6 +75,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
     let req = ExtractRequest {
         name: &name,
         isolate: args.isolate.as_deref(),
+        unit: args.unit.as_deref(),
         source: &source,
         runtime_dir: &runtime_dir,
     };
