@@ -170,6 +170,38 @@ impl Client {
         serde_json::from_str(&text).unwrap_or(m)
     }
 
+    /// The `initialize` request and `initialized` notification; returns the
+    /// server's capabilities answer.
+    fn initialize(&mut self) -> Value {
+        let init = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        );
+        self.notify("initialized", json!({}));
+        init
+    }
+
+    /// Opens the data file `file` (version 1) and returns its text and URI.
+    fn open(&mut self, file: &str) -> (String, String) {
+        let text = self.text(file);
+        let uri = self.uri(file);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "ivy", "version": 1, "text": text}}),
+        );
+        (text, uri)
+    }
+
+    /// `shutdown` then `exit`: the server must exit with status 0; returns
+    /// the whole transcript.
+    fn shut_down(mut self) -> Vec<String> {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().expect("ivyc lsp exits");
+        assert_eq!(status.code(), Some(0));
+        self.transcript
+    }
+
     fn position(&self, file: &str, line: u32, character: u32) -> Value {
         json!({"textDocument": {"uri": self.uri(file)}, "position": {"line": line, "character": character}})
     }
@@ -190,21 +222,12 @@ fn code(d: &Value) -> &str {
 #[test]
 fn an_editor_session() {
     let mut c = Client::start();
-    let init = c.request(
-        "initialize",
-        json!({"processId": null, "rootUri": null, "capabilities": {}}),
-    );
+    let init = c.initialize();
     assert_eq!(init["capabilities"]["hoverProvider"], true);
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
-    c.notify("initialized", json!({}));
 
     // Open a correct file: no diagnostic.
-    let ring = c.text("ring.ivy");
-    let ring_uri = c.uri("ring.ivy");
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": ring_uri, "languageId": "ivy", "version": 1, "text": ring}}),
-    );
+    let (ring, ring_uri) = c.open("ring.ivy");
     assert_eq!(c.diagnostics("ring.ivy"), Vec::<Value>::new());
 
     // A typo: the error, at the name, with the suggestion.
@@ -332,12 +355,7 @@ fn an_editor_session() {
     assert_eq!(lenses[0]["command"]["title"], "✓ 2/2 obligations");
 
     // A non-inductive invariant: an error on its line once saved.
-    let lock = c.text("lock.ivy");
-    let lock_uri = c.uri("lock.ivy");
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": lock_uri, "languageId": "ivy", "version": 1, "text": lock}}),
-    );
+    let (lock, lock_uri) = c.open("lock.ivy");
     assert_eq!(c.diagnostics("lock.ivy"), Vec::<Value>::new());
     c.notify(
         "textDocument/didSave",
@@ -398,11 +416,7 @@ fn an_editor_session() {
     assert!(!stale_published, "{}", c.transcript[before..].join("\n"));
 
     // An edit of an open include re-checks the documents that include it.
-    let types_uri = c.uri("ring_types.ivy");
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": types_uri, "languageId": "ivy", "version": 1, "text": types}}),
-    );
+    let (_, types_uri) = c.open("ring_types.ivy");
     assert_eq!(c.diagnostics("ring_types.ivy"), Vec::<Value>::new());
     // (ring.ivy now reads the buffer: checked again, still clean.)
     assert_eq!(c.diagnostics("ring.ivy"), Vec::<Value>::new());
@@ -419,11 +433,8 @@ fn an_editor_session() {
     );
     assert_eq!(c.diagnostics("ring.ivy"), Vec::<Value>::new());
 
-    c.request("shutdown", Value::Null);
-    c.notify("exit", Value::Null);
-    let status = c.child.wait().expect("ivyc lsp exits");
-    assert_eq!(status.code(), Some(0));
-    insta::assert_snapshot!(c.transcript.join("\n"));
+    let transcript = c.shut_down();
+    insta::assert_snapshot!(transcript.join("\n"));
 }
 
 /// Saving again takes the proofs from the verification cache shared with
@@ -432,17 +443,8 @@ fn an_editor_session() {
 fn saving_again_uses_the_cache() {
     let cache = tempfile::tempdir().expect("temp dir");
     let mut c = Client::start_with_cache(cache.path());
-    c.request(
-        "initialize",
-        json!({"processId": null, "rootUri": null, "capabilities": {}}),
-    );
-    c.notify("initialized", json!({}));
-    let ring = c.text("ring.ivy");
-    let uri = c.uri("ring.ivy");
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "ivy", "version": 1, "text": ring}}),
-    );
+    c.initialize();
+    c.open("ring.ivy");
     let totals = |c: &mut Client| {
         let m = c.until(|m| {
             m["method"] == "window/logMessage"
@@ -482,10 +484,7 @@ fn saving_again_uses_the_cache() {
         .expect("run ivyc");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("(2 from cache)"), "{text}");
-    c.request("shutdown", Value::Null);
-    c.notify("exit", Value::Null);
-    let status = c.child.wait().expect("ivyc lsp exits");
-    assert_eq!(status.code(), Some(0));
+    c.shut_down();
 }
 
 /// Go to definition and references reach into the embedded standard
@@ -494,17 +493,8 @@ fn saving_again_uses_the_cache() {
 fn definitions_in_the_standard_library_open_as_files() {
     let cache = tempfile::tempdir().expect("temp dir");
     let mut c = Client::start_with_cache(cache.path());
-    c.request(
-        "initialize",
-        json!({"processId": null, "rootUri": null, "capabilities": {}}),
-    );
-    c.notify("initialized", json!({}));
-    let text = c.text("counter_seq.ivy");
-    let uri = c.uri("counter_seq.ivy");
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "ivy", "version": 1, "text": text}}),
-    );
+    c.initialize();
+    let (text, uri) = c.open("counter_seq.ivy");
     assert_eq!(c.diagnostics("counter_seq.ivy"), Vec::<Value>::new());
     let (line, col) = find(&text, "pos.next(count)");
     let def = c.request(
@@ -539,8 +529,5 @@ fn definitions_in_the_standard_library_open_as_files() {
             .ends_with("/counter_seq.ivy")),
         "{refs:?}"
     );
-    c.request("shutdown", Value::Null);
-    c.notify("exit", Value::Null);
-    let status = c.child.wait().expect("ivyc lsp exits");
-    assert_eq!(status.code(), Some(0));
+    c.shut_down();
 }
