@@ -116,32 +116,45 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Render every output file of `module`.
 pub fn generate(module: &Module, opts: &Options) -> Result<Vec<File>, RenderError> {
-    let t = engine()?;
+    let ctx = base_context(module, opts, false);
+    render_files(
+        &ctx,
+        &[
+            (format!("{}.hpp", opts.stem), "module.hpp.tera"),
+            (format!("{}_repl.cpp", opts.stem), "repl.cpp.tera"),
+            ("CMakeLists.txt".to_owned(), "CMakeLists.txt.tera"),
+        ],
+    )
+}
+
+/// The template context both outputs share: the module, the options and
+/// whether the header defines `violated_invariant()`.
+fn base_context(module: &Module, opts: &Options, with_invariants: bool) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert("m", module);
     ctx.insert("stem", &opts.stem);
     ctx.insert("source", &opts.source);
     ctx.insert("runtime_dir", &opts.runtime_dir);
     ctx.insert("version", env!("CARGO_PKG_VERSION"));
-    ctx.insert("with_invariants", &false);
-    let render = |name: &str| {
-        t.render(name, &ctx)
-            .map_err(|e| RenderError(error_chain(&e)))
-    };
-    Ok(vec![
-        File {
-            name: format!("{}.hpp", opts.stem),
-            text: render("module.hpp.tera")?,
-        },
-        File {
-            name: format!("{}_repl.cpp", opts.stem),
-            text: render("repl.cpp.tera")?,
-        },
-        File {
-            name: "CMakeLists.txt".to_owned(),
-            text: render("CMakeLists.txt.tera")?,
-        },
-    ])
+    ctx.insert("with_invariants", &with_invariants);
+    ctx
+}
+
+/// Renders each `(file name, template)` pair with `ctx`.
+fn render_files(ctx: &tera::Context, files: &[(String, &str)]) -> Result<Vec<File>, RenderError> {
+    let t = engine()?;
+    files
+        .iter()
+        .map(|(name, template)| {
+            let text = t
+                .render(template, ctx)
+                .map_err(|e| RenderError(error_chain(&e)))?;
+            Ok(File {
+                name: name.clone(),
+                text,
+            })
+        })
+        .collect()
 }
 
 /// How hard the test driver tries.
@@ -163,37 +176,20 @@ pub fn generate_test(
     opts: &Options,
     limits: TestLimits,
 ) -> Result<Vec<File>, RenderError> {
-    let t = engine()?;
-    let mut ctx = tera::Context::new();
+    let mut ctx = base_context(module, opts, true);
     let exported: Vec<&ivyc_ir::ir::Func> = module.actions.iter().filter(|f| f.exported).collect();
-    ctx.insert("m", module);
     ctx.insert("exported", &exported);
     ctx.insert("env_checks", &environment_checks(module));
     ctx.insert("retries", &limits.retries);
     ctx.insert("param_tries", &limits.param_tries);
-    ctx.insert("stem", &opts.stem);
-    ctx.insert("source", &opts.source);
-    ctx.insert("runtime_dir", &opts.runtime_dir);
-    ctx.insert("version", env!("CARGO_PKG_VERSION"));
-    ctx.insert("with_invariants", &true);
-    let render = |name: &str| {
-        t.render(name, &ctx)
-            .map_err(|e| RenderError(error_chain(&e)))
-    };
-    Ok(vec![
-        File {
-            name: format!("{}.hpp", opts.stem),
-            text: render("module.hpp.tera")?,
-        },
-        File {
-            name: format!("{}_test.cpp", opts.stem),
-            text: render("test.cpp.tera")?,
-        },
-        File {
-            name: "CMakeLists.txt".to_owned(),
-            text: render("test_CMakeLists.txt.tera")?,
-        },
-    ])
+    render_files(
+        &ctx,
+        &[
+            (format!("{}.hpp", opts.stem), "module.hpp.tera"),
+            (format!("{}_test.cpp", opts.stem), "test.cpp.tera"),
+            ("CMakeLists.txt".to_owned(), "test_CMakeLists.txt.tera"),
+        ],
+    )
 }
 
 /// The messages of the runtime checks whose failure means that the
