@@ -41,3 +41,28 @@ pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
         .with_code(code)
         .with_message(message.into())
 }
+
+/// `items` joined with ", " for a message, or "none" when there are none.
+pub fn list_or_none<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_or_none;
+
+    #[test]
+    fn lists_say_none_when_empty() {
+        assert_eq!(list_or_none::<&str>(&[]), "none");
+        assert_eq!(list_or_none(&["a", "b"]), "a, b");
+        assert_eq!(list_or_none(&["x".to_owned()]), "x");
+    }
+}

@@ -2,9 +2,9 @@
 //! (refusals as diagnostics) and rendered to C++ files, which the caller
 //! writes.
 
-use ivyc_base::diagnostic::error as error_diag;
+use ivyc_base::diagnostic::{error as error_diag, list_or_none};
 use ivyc_base::{Diagnostic, IntoDiagnostic, SourceMap};
-use ivyc_sema::Program;
+use ivyc_sema::{IsolateDef, Program};
 
 use crate::Status;
 
@@ -54,11 +54,7 @@ fn unit_isolate(
             "unknown-extract",
             format!(
                 "no `extract {want} = ...` declaration in this program (extract declarations: {})",
-                if names.is_empty() {
-                    "none".to_owned()
-                } else {
-                    names.join(", ")
-                }
+                list_or_none(&names)
             ),
         );
         d.notes.push(
@@ -106,6 +102,25 @@ fn unit_isolate(
     Ok((want.to_owned(), iso))
 }
 
+/// The isolate named `want`, or the `unknown-isolate` error listing the
+/// program's isolates.
+pub fn find_isolate<'p>(program: &'p Program, want: &str) -> Result<&'p IsolateDef, Diagnostic> {
+    program
+        .isolates
+        .iter()
+        .find(|i| i.name.as_str() == want)
+        .ok_or_else(|| {
+            let names: Vec<&str> = program.isolates.iter().map(|i| i.name.as_str()).collect();
+            error_diag(
+                "unknown-isolate",
+                format!(
+                    "no isolate `{want}` in this program (isolates: {})",
+                    list_or_none(&names)
+                ),
+            )
+        })
+}
+
 /// Lower and render `program` (already verified, or not, as the caller
 /// decided).
 pub fn extract(
@@ -115,26 +130,10 @@ pub fn extract(
 ) -> Result<Extraction, Refused> {
     let isolate = match req.isolate {
         None => None,
-        Some(want) => match program.isolates.iter().find(|i| i.name.as_str() == want) {
-            Some(i) => Some(i),
-            None => {
-                let names: Vec<&str> = program.isolates.iter().map(|i| i.name.as_str()).collect();
-                return Err(Refused {
-                    status: Status::InputError,
-                    diagnostics: vec![error_diag(
-                        "unknown-isolate",
-                        format!(
-                            "no isolate `{want}` in this program (isolates: {})",
-                            if names.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                names.join(", ")
-                            }
-                        ),
-                    )],
-                });
-            }
-        },
+        Some(want) => Some(find_isolate(program, want).map_err(|d| Refused {
+            status: Status::InputError,
+            diagnostics: vec![d],
+        })?),
     };
     let from_unit = match req.unit {
         None => None,

@@ -66,12 +66,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
         .or_else(default_runtime_dir)
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    let source = args
-        .input
-        .file
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let source = frontend::source_file_name(&args.input);
     let req = ExtractRequest {
         name: &name,
         isolate: args.isolate.as_deref(),

@@ -29,6 +29,16 @@ pub fn program(input: &InputArgs, sources: &mut SourceMap, out: &mut Renderer) -
     analysis.program
 }
 
+/// The input file's name without its directory (for generated headers);
+/// empty for standard input.
+pub fn source_file_name(input: &InputArgs) -> String {
+    input
+        .file
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// The name of the extracted module: the input file's stem.
 pub fn module_name(input: &InputArgs) -> String {
     input

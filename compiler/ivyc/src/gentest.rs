@@ -13,17 +13,16 @@ use crate::exit::Exit;
 use crate::extract::default_runtime_dir;
 use crate::frontend;
 use crate::render::Renderer;
-use crate::replay::run_tool;
 use crate::trace_file::{
     span_text, Entry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION,
 };
-use ivyc_base::diagnostic::error as error_diag;
+use ivyc_base::diagnostic::list_or_none;
 use ivyc_base::{IntoDiagnostic, SourceMap};
 use ivyc_ir::Module;
 use ivyc_sema::program::{AssertKind, Block, StmtKind};
 use ivyc_sema::Program;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// Default size of an uninterpreted sort.
@@ -180,24 +179,10 @@ fn lower(
     let base = frontend::module_name(&args.input);
     let isolate = match &args.isolate {
         None => None,
-        Some(want) => match program.isolates.iter().find(|i| i.name.as_str() == want) {
-            Some(i) => Some(i),
-            None => {
-                let names: Vec<&str> = program.isolates.iter().map(|i| i.name.as_str()).collect();
-                out.diagnostic(
-                    sources,
-                    &error_diag(
-                        "unknown-isolate",
-                        format!(
-                            "no isolate `{want}` in this program (isolates: {})",
-                            if names.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                names.join(", ")
-                            }
-                        ),
-                    ),
-                );
+        Some(want) => match ivyc_pipeline::extract::find_isolate(&program, want) {
+            Ok(i) => Some(i),
+            Err(d) => {
+                out.diagnostic(sources, &d);
                 return Err(Exit::InputError);
             }
         },
@@ -229,11 +214,7 @@ fn sizes(args: &TestArgs, module: &Module) -> Result<Vec<(String, u32)>, String>
         if !used.contains(&name.as_str()) {
             return Err(format!(
                 "`{name}` is not an uninterpreted sort of the extracted code (sorts: {})",
-                if used.is_empty() {
-                    "none".to_owned()
-                } else {
-                    used.join(", ")
-                }
+                list_or_none(&used)
             ));
         }
     }
@@ -249,29 +230,6 @@ fn sizes(args: &TestArgs, module: &Module) -> Result<Vec<(String, u32)>, String>
             ((*s).to_owned(), n)
         })
         .collect())
-}
-
-/// Writes the files and builds the driver; returns its path.
-fn build(files: &[ivyc_cpp::File], dir: &Path, stem: &str) -> Result<PathBuf, String> {
-    for f in files {
-        std::fs::write(dir.join(&f.name), &f.text)
-            .map_err(|e| format!("cannot write `{}`: {e}", f.name))?;
-    }
-    let build = dir.join("build");
-    run_tool(
-        Command::new("cmake")
-            .arg("-S")
-            .arg(dir)
-            .arg("-B")
-            .arg(&build)
-            .arg("-DCMAKE_BUILD_TYPE=Release"),
-        "cmake configure",
-    )?;
-    run_tool(
-        Command::new("cmake").arg("--build").arg(&build).arg("-j2"),
-        "cmake build",
-    )?;
-    Ok(build.join(format!("{stem}_test")))
 }
 
 pub fn run(args: &TestArgs) -> Exit {
@@ -296,12 +254,7 @@ pub fn run(args: &TestArgs) -> Exit {
         );
         return Exit::InputError;
     };
-    let source = args
-        .input
-        .file
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let source = frontend::source_file_name(&args.input);
     let opts = ivyc_cpp::Options {
         stem: module.ident.clone(),
         source: source.clone(),
@@ -338,8 +291,8 @@ pub fn run(args: &TestArgs) -> Exit {
             }
         },
     };
-    let exe = match build(&files, &dir, &module.ident) {
-        Ok(e) => e,
+    let exe = match crate::cmake::build(&files, &dir, true) {
+        Ok(build) => build.join(format!("{}_test", module.ident)),
         Err(msg) => {
             out.plain_error("test-build", &msg);
             return Exit::InputError;

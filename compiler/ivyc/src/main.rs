@@ -4,6 +4,7 @@
 mod bmc;
 mod check;
 mod cli;
+mod cmake;
 mod exit;
 mod extract;
 mod frontend;

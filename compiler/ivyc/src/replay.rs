@@ -16,6 +16,7 @@ use crate::frontend;
 use crate::render::Renderer;
 use crate::trace_file::span_text;
 use crate::trace_file::{Entry, TraceFile};
+use ivyc_base::diagnostic::list_or_none;
 use ivyc_base::{IntoDiagnostic, SourceMap};
 use ivyc_ir::ir::{Module, Storage, Type, Var};
 use ivyc_logic::{Role, SymId};
@@ -121,20 +122,6 @@ pub(crate) fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, St
     Ok(lines)
 }
 
-pub(crate) fn run_tool(cmd: &mut Command, what: &str) -> Result<(), String> {
-    match cmd.output() {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => {
-            let err = String::from_utf8_lossy(&o.stderr);
-            let out = String::from_utf8_lossy(&o.stdout);
-            let tail: Vec<&str> = err.lines().chain(out.lines()).rev().take(15).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
-            Err(format!("{what} failed:\n{}", tail.join("\n")))
-        }
-        Err(e) => Err(format!("cannot run {what}: {e}")),
-    }
-}
-
 /// Writes, configures and builds the C++; returns the REPL executable.
 pub(crate) fn build(
     module: &Module,
@@ -149,23 +136,7 @@ pub(crate) fn build(
     };
     let files =
         ivyc_cpp::generate(module, &opts).map_err(|e| format!("code generation failed: {e}"))?;
-    for f in &files {
-        std::fs::write(dir.join(&f.name), &f.text)
-            .map_err(|e| format!("cannot write `{}`: {e}", f.name))?;
-    }
-    let build = dir.join("build");
-    run_tool(
-        Command::new("cmake")
-            .arg("-S")
-            .arg(dir)
-            .arg("-B")
-            .arg(&build),
-        "cmake configure",
-    )?;
-    run_tool(
-        Command::new("cmake").arg("--build").arg(&build).arg("-j2"),
-        "cmake build",
-    )?;
+    let build = crate::cmake::build(&files, dir, false)?;
     Ok(build.join(format!("{}_repl", module.ident)))
 }
 
@@ -312,12 +283,7 @@ pub fn run(args: &ReplayArgs) -> Exit {
             return Exit::InputError;
         }
     };
-    let source = args
-        .input
-        .file
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let source = frontend::source_file_name(&args.input);
     let exe = match build(&module, dir.path(), &source, &runtime) {
         Ok(e) => e,
         Err(msg) => {
@@ -626,14 +592,6 @@ fn invariant_verdict(
     println!("  compared: {}", list_or_none(&compared));
     println!("  skipped: {}", list_or_none(&skipped));
     code
-}
-
-pub(crate) fn list_or_none(items: &[String]) -> String {
-    if items.is_empty() {
-        "none".to_owned()
-    } else {
-        items.join(", ")
-    }
 }
 
 /// Whether a REPL error is an `assume` of the program that the C++ could

@@ -8,8 +8,9 @@
 //! the loop start's state after each pass.
 
 use crate::exit::Exit;
-use crate::replay::{compare_states, list_or_none, run_repl, Line};
+use crate::replay::{compare_states, run_repl, Line};
 use crate::trace_file::TraceFile;
+use ivyc_base::diagnostic::list_or_none;
 use ivyc_ir::ir::{Module, Type};
 use std::path::Path;
 
