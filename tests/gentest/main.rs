@@ -20,6 +20,33 @@ fn stable(out: &str) -> String {
         .collect()
 }
 
+/// A temporary directory with the paths of a trace file and of a kept
+/// build directory in it (removed when dropped).
+struct Scratch {
+    _dir: tempfile::TempDir,
+    trace: String,
+    keep: String,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = |name: &str| {
+            dir.path()
+                .join(name)
+                .to_str()
+                .expect("utf-8 temp path")
+                .to_owned()
+        };
+        let (trace, keep) = (path("trace.json"), path("build"));
+        Scratch {
+            _dir: dir,
+            trace,
+            keep,
+        }
+    }
+}
+
 #[test]
 fn clean_on_the_lock_server() {
     common::cmake();
@@ -69,12 +96,9 @@ fn specification_state_is_listed_not_checked() {
 #[test]
 fn assertion_violation_with_callbacks_is_replayed() {
     common::cmake();
-    let tmp = tempfile::tempdir().expect("tempdir");
     let file = "tests/data/gentest/ticket_counter.ivy";
-    let trace = tmp.path().join("trace.json");
-    let t = trace.to_str().expect("utf-8 temp path");
-    let keep = tmp.path().join("build");
-    let k = keep.to_str().expect("utf-8 temp path");
+    let scratch = Scratch::new();
+    let (t, k) = (scratch.trace.as_str(), scratch.keep.as_str());
     let (code, out, err) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
     assert_eq!(code, 1, "{out}\n{err}");
     let report = out.replace(k, "{build}").replace(t, "{trace}");
@@ -94,12 +118,9 @@ fn assertion_violation_with_callbacks_is_replayed() {
 #[test]
 fn invariant_violation_is_found_reproducibly_and_replayed() {
     common::cmake();
-    let tmp = tempfile::tempdir().expect("tempdir");
     let file = "examples/bugs/lock_server_grant_without_lock.ivy";
-    let trace = tmp.path().join("trace.json");
-    let t = trace.to_str().expect("utf-8 temp path");
-    let keep = tmp.path().join("build");
-    let k = keep.to_str().expect("utf-8 temp path");
+    let scratch = Scratch::new();
+    let (t, k) = (scratch.trace.as_str(), scratch.keep.as_str());
     let (code, out, err) = ivyc(&["test", file, "--trace-out", t, "--keep", k]);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(
