@@ -1,7 +1,8 @@
 //! Lowering of a checked [`Program`] to the imperative IR: which symbols are
 //! state, host parameters, definitions or ghost; quantifiers and
 //! parameterised updates as loops over finite sorts; monitors of
-//! `specification` sections dropped; calls to imported actions as
+//! `specification` sections dropped (kept and run for the test drivers of
+//! `ivyc test`); calls to imported actions as
 //! callbacks; assertions as runtime checks. Everything that cannot be
 //! executed is an [`IrError`] at its span.
 
@@ -17,7 +18,7 @@ use ivyc_base::IntoDiagnostic;
 use ivyc_base::{SourceMap, Span};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
 use ivyc_sema::native::{NativeCode, NativeTarget};
-use ivyc_sema::program::{AssertKind, Block, IsolateDef, Section, StmtKind};
+use ivyc_sema::program::{AssertKind, Block, IsolateDef, PartKind, Section, StmtKind};
 use ivyc_sema::{ActionId, Program};
 use std::collections::{HashMap, HashSet};
 
@@ -34,9 +35,14 @@ pub fn lower(
     lower_impl(program, sources, name, isolate, false)
 }
 
-/// [`lower()`], with the program's invariants lowered too (for the test
-/// drivers of `ivyc test`): [`Module::invariants`] gets those that read only
-/// extracted state and quantify over finite sorts, [`Module::unchecked_invariants`]
+/// [`lower()`] for the test drivers of `ivyc test`: the `specification`
+/// sections are executed too (their state is held, their monitors run, so
+/// a monitor's `require` on an exported action constrains the test's
+/// inputs and its `ensure`s are checked, as in Ivy's specification-based
+/// testing; an imported action with monitors becomes a function that runs
+/// them around the host's callback), and the program's invariants are
+/// lowered: [`Module::invariants`] gets those that read only executed
+/// state and quantify over finite sorts, [`Module::unchecked_invariants`]
 /// the others with the reason. The state and definitions they read are
 /// added to the module.
 pub fn lower_with_invariants(
@@ -147,8 +153,13 @@ struct Lowerer<'p> {
     defs: HashMap<SymId, &'p ivyc_sema::program::Definition>,
     /// The extracted isolate's members and `with` list (full dotted names).
     isolate: Option<(Vec<String>, Vec<String>)>,
-    /// Lower the invariants too ([`lower_with_invariants`]).
+    /// Lower the invariants too, and execute the `specification`
+    /// sections ([`lower_with_invariants`]).
     with_invariants: bool,
+    /// Imported actions whose monitors run around the host's callback
+    /// (only with `with_invariants`): they have both an action and a
+    /// callback.
+    wrapped_imports: HashSet<ActionId>,
 }
 
 impl<'p> Lowerer<'p> {
@@ -193,6 +204,7 @@ impl<'p> Lowerer<'p> {
             defs: p.definitions.iter().map(|d| (d.sym, d)).collect(),
             isolate: None,
             with_invariants: false,
+            wrapped_imports: HashSet::new(),
         };
         lx.sorts();
         lx
@@ -491,6 +503,19 @@ impl<'p> Lowerer<'p> {
                     params,
                     returns,
                 });
+                if self.with_invariants && a.imported && !outside && has_ghost(&a.body) {
+                    self.wrapped_imports.insert(*id);
+                    self.action_ix.insert(*id, self.module.actions.len());
+                    self.module.actions.push(Func {
+                        name: a.name.as_str().to_owned(),
+                        ident: anames.fresh(a.name.as_str()),
+                        exported: false,
+                        params: Vec::new(),
+                        returns: Vec::new(),
+                        locals: Vec::new(),
+                        body: Vec::new(),
+                    });
+                }
             } else {
                 self.action_ix.insert(*id, self.module.actions.len());
                 self.module.actions.push(Func {
@@ -523,12 +548,17 @@ impl<'p> Lowerer<'p> {
                 continue;
             };
             let mut fx = Fx {
-                used_olds: used_olds(&a.body),
+                used_olds: used_olds(&a.body, self.with_invariants),
                 ..Fx::default()
             };
             let params: Vec<usize> = a.params.iter().map(|s| self.local(&mut fx, *s)).collect();
             let returns: Vec<usize> = a.returns.iter().map(|s| self.local(&mut fx, *s)).collect();
-            let body = self.block(&mut fx, &a.body);
+            let body = match self.callback_ix.get(id) {
+                Some(&callback) if self.wrapped_imports.contains(id) => {
+                    self.wrapped_import(&mut fx, a, callback, &params, &returns)
+                }
+                _ => self.block(&mut fx, &a.body),
+            };
             if let Some(f) = self.module.actions.get_mut(ix) {
                 f.params = params;
                 f.returns = returns;
@@ -842,7 +872,7 @@ impl<'p> Lowerer<'p> {
             .get(&sym)
             .map(|o| o.section)
             .unwrap_or_default();
-        let k = if section == Section::Specification {
+        let k = if section == Section::Specification && !self.with_invariants {
             SymKind::Ghost
         } else if let Some(def) = self.defs.get(&sym).copied() {
             let ix = self.module.defs.len();
@@ -959,6 +989,58 @@ impl<'p> Lowerer<'p> {
         });
     }
 
+    /// The body of an imported action whose monitors run (see
+    /// [`lower_with_invariants`]): its `old` snapshots and `before`
+    /// monitors, the host's callback, then its `after` monitors.
+    fn wrapped_import(
+        &mut self,
+        fx: &mut Fx,
+        a: &ivyc_sema::ActionDef,
+        callback: usize,
+        params: &[usize],
+        returns: &[usize],
+    ) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        let mut called = false;
+        for part in &a.parts {
+            if part.kind == PartKind::After && !called {
+                out.push(Self::host_call(callback, params, returns));
+                called = true;
+            }
+            for s in a.part_stmts(part) {
+                self.stmt(fx, s, &mut out);
+            }
+        }
+        if !called {
+            out.push(Self::host_call(callback, params, returns));
+        }
+        let mut cx = search::Cx {
+            state: &self.module.state,
+            locals: &fx.locals,
+            sites: &mut self.module.choice_sites,
+        };
+        search::resolve(out, &mut cx)
+    }
+
+    /// The call of the host's `callback` with the enclosing function's
+    /// `params`, results into its `returns`.
+    fn host_call(callback: usize, params: &[usize], returns: &[usize]) -> Stmt {
+        Stmt::Callback {
+            callback,
+            args: params
+                .iter()
+                .map(|&local| Expr::Read {
+                    place: Place::Local { local },
+                    args: Vec::new(),
+                })
+                .collect(),
+            results: returns
+                .iter()
+                .map(|&local| Place::Local { local })
+                .collect(),
+        }
+    }
+
     fn block(&mut self, fx: &mut Fx, b: &Block) -> Vec<Stmt> {
         let mut out = Vec::new();
         for s in &b.stmts {
@@ -991,7 +1073,13 @@ impl<'p> Lowerer<'p> {
     fn stmt(&mut self, fx: &mut Fx, s: &ivyc_sema::program::Stmt, out: &mut Vec<Stmt>) {
         let span = s.span;
         match &s.kind {
-            StmtKind::Ghost(_) => {}
+            StmtKind::Ghost(b) => {
+                if self.with_invariants {
+                    for s in &b.stmts {
+                        self.stmt(fx, s, out);
+                    }
+                }
+            }
             StmtKind::Assign { sym, args, value } => {
                 let d = self.p.sig.symbol(*sym);
                 // `old` snapshots: only those the code reads.
@@ -1103,7 +1191,11 @@ impl<'p> Lowerer<'p> {
                     .iter()
                     .filter_map(|r| self.place(fx, *r, span))
                     .collect();
-                if let Some(&callback) = self.callback_ix.get(action) {
+                if let Some(&callback) = self
+                    .callback_ix
+                    .get(action)
+                    .filter(|_| !self.wrapped_imports.contains(action))
+                {
                     out.push(Stmt::Callback {
                         callback,
                         args,
@@ -1111,7 +1203,7 @@ impl<'p> Lowerer<'p> {
                     });
                 } else if let Some(&ix) = self.action_ix.get(action) {
                     if let Some(a) = self.p.action_def(*action) {
-                        if a.abstract_ && !a.exported {
+                        if a.abstract_ && !a.exported && !a.imported {
                             self.errors.push(IrError::NoBody {
                                 action: a.name.as_str().to_owned(),
                                 span,
@@ -1685,12 +1777,19 @@ fn has_code(b: &Block) -> bool {
         .any(|s| !matches!(&s.kind, StmtKind::Ghost(_) | StmtKind::Assign { .. }))
 }
 
-/// `old` snapshot locals (`f#k`) read outside specification monitors.
-/// Snapshot initialisers `f#k(X) := f(X)` only write them, so the assigned
-/// symbol itself is not counted.
-fn used_olds(b: &Block) -> HashSet<SymId> {
+/// Whether a block has `specification` monitor code.
+fn has_ghost(b: &Block) -> bool {
+    b.stmts
+        .iter()
+        .any(|s| matches!(&s.kind, StmtKind::Ghost(g) if !g.stmts.is_empty()))
+}
+
+/// `old` snapshot locals (`f#k`) read by the code (in `specification`
+/// monitors too when `ghost`). Snapshot initialisers `f#k(X) := f(X)` only
+/// write them, so the assigned symbol itself is not counted.
+fn used_olds(b: &Block, ghost: bool) -> HashSet<SymId> {
     let mut out = HashSet::new();
-    b.walk(false, &mut |s| {
+    b.walk(ghost, &mut |s| {
         let mut read = |t: &Term| out.extend(t.symbols());
         match &s.kind {
             StmtKind::Assign { args, value, .. } => {

@@ -13,14 +13,10 @@ use crate::exit::Exit;
 use crate::extract::default_runtime_dir;
 use crate::frontend;
 use crate::render::Renderer;
-use crate::trace_file::{
-    span_text, Entry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION,
-};
+use crate::trace_file::{Entry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION};
 use ivyc_base::diagnostic::list_or_none;
 use ivyc_base::{IntoDiagnostic, SourceMap};
 use ivyc_ir::Module;
-use ivyc_sema::program::{AssertKind, Block, StmtKind};
-use ivyc_sema::Program;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
@@ -117,61 +113,8 @@ fn parse_output(text: &str) -> WorkerOutput {
     out
 }
 
-/// The `require`s and `assume`s of `specification` monitors of the
-/// exported actions of `module` (`before recv { require net.pending(v, me) }`):
-/// environment assumptions the extracted code does not hold, which the
-/// driver cannot respect. `(action, FILE:L:C)`.
-fn ghost_preconditions(
-    program: &Program,
-    sources: &SourceMap,
-    module: &Module,
-) -> Vec<(String, String)> {
-    fn walk(b: &Block, ghost: bool, sources: &SourceMap, out: &mut Vec<String>) {
-        for s in &b.stmts {
-            match &s.kind {
-                StmtKind::Assert {
-                    kind: AssertKind::Require,
-                    ..
-                }
-                | StmtKind::Assume(_)
-                    if ghost =>
-                {
-                    out.push(span_text(sources, s.span));
-                }
-                StmtKind::Ghost(b) => walk(b, true, sources, out),
-                StmtKind::If { then_, else_, .. } | StmtKind::IfSome { then_, else_, .. } => {
-                    walk(then_, ghost, sources, out);
-                    walk(else_, ghost, sources, out);
-                }
-                StmtKind::Choice(bs) => {
-                    for b in bs {
-                        walk(b, ghost, sources, out);
-                    }
-                }
-                StmtKind::While { body, .. } | StmtKind::Local { body, .. } => {
-                    walk(body, ghost, sources, out)
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut found = Vec::new();
-    for f in module.actions.iter().filter(|f| f.exported) {
-        for a in program.actions.iter().filter(|a| a.name.as_str() == f.name) {
-            let mut spans = Vec::new();
-            walk(&a.body, false, sources, &mut spans);
-            found.extend(spans.into_iter().map(|s| (f.name.clone(), s)));
-        }
-    }
-    found
-}
-
 /// Lowers the program (with its invariants) for the selected isolate.
-fn lower(
-    args: &TestArgs,
-    out: &mut Renderer,
-    sources: &mut SourceMap,
-) -> Result<(Program, Module), Exit> {
+fn lower(args: &TestArgs, out: &mut Renderer, sources: &mut SourceMap) -> Result<Module, Exit> {
     let Some(program) = frontend::program(&args.input, sources, out) else {
         out.summary();
         return Err(Exit::InputError);
@@ -199,7 +142,7 @@ fn lower(
             out.summary();
             Exit::InputError
         })?;
-    Ok((program, module))
+    Ok(module)
 }
 
 /// The size of every used sort, in module order: `SORT=N` or the default.
@@ -235,11 +178,10 @@ fn sizes(args: &TestArgs, module: &Module) -> Result<Vec<(String, u32)>, String>
 pub fn run(args: &TestArgs) -> Exit {
     let mut out = Renderer::new(args.input.message_format);
     let mut sources = SourceMap::new();
-    let (program, module) = match lower(args, &mut out, &mut sources) {
+    let module = match lower(args, &mut out, &mut sources) {
         Ok(m) => m,
         Err(e) => return e,
     };
-    let ghost_pre = ghost_preconditions(&program, &sources, &module);
     let sizes = match sizes(args, &module) {
         Ok(s) => s,
         Err(msg) => {
@@ -363,11 +305,6 @@ pub fn run(args: &TestArgs) -> Exit {
         if sizes_text.is_empty() { "" } else { ", " },
         sizes_text.join(", ")
     );
-    for (action, at) in &ghost_pre {
-        println!(
-            "warning: `{action}` has a precondition in a `specification` section ({at}) that the extracted code does not hold: the driver calls it without it, so a violation may be a false alarm"
-        );
-    }
     let first = outputs
         .iter_mut()
         .filter_map(|o| o.violation.take())
