@@ -73,6 +73,35 @@ fn clean_on_two_phase_commit_with_workers() {
     assert!(out.contains("clean: 40 runs"), "{out}");
 }
 
+/// Every example runs clean (the lock server, two-phase commit and the
+/// UDP leader election are tested above and below).
+#[test]
+fn clean_on_the_other_examples() {
+    common::cmake();
+    let mut files: Vec<String> = std::fs::read_dir(common::repo_root().join("examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ivy"))
+        .filter(|n| {
+            ![
+                "lock_server.ivy",
+                "two_phase_commit.ivy",
+                "leader_election_udp.ivy",
+            ]
+            .contains(&n.as_str())
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "{files:?}");
+    for f in files {
+        let path = format!("examples/{f}");
+        let (code, out, err) = ivyc(&["test", &path, "--runs", "20"]);
+        assert_eq!(code, 0, "{path}\n{out}\n{err}");
+        assert!(out.contains("clean: 20 runs"), "{path}\n{out}");
+    }
+}
+
 /// The network's promise (only sent messages arrive) is a `specification`
 /// monitor: the driver holds its state and runs it, so `recv` delivers
 /// only what was sent (without it, two leaders are elected) and the
