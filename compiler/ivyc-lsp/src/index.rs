@@ -64,6 +64,8 @@ pub struct Index {
     by_name: HashMap<String, Vec<usize>>,
     /// Object scopes of each file: `(start, end, full prefix)`.
     scopes: HashMap<FileId, Vec<(usize, usize, String)>>,
+    /// The text of each file's module declarations: `(start, end)`.
+    modules: HashMap<FileId, Vec<(usize, usize)>>,
 }
 
 fn short(name: &str) -> &str {
@@ -200,18 +202,33 @@ impl Index {
             }
         }
         let mut scopes = HashMap::new();
+        let mut modules = HashMap::new();
         for f in 0..sources.len() {
             let file = FileId(f as u32);
             let (ast, _) = ivyc_syntax::parse_in(file, sources.source(file), program.version);
             let mut out = Vec::new();
             collect_scopes(&ast.decls, Some(""), &mut out);
             scopes.insert(file, out);
+            let mut out = Vec::new();
+            collect_modules(&ast.decls, &mut out);
+            modules.insert(file, out);
         }
         Index {
             decls,
             by_name,
             scopes,
+            modules,
         }
+    }
+
+    /// The text of the innermost module declaration around `offset`.
+    fn module_at(&self, file: FileId, offset: usize) -> Option<(usize, usize)> {
+        self.modules
+            .get(&file)?
+            .iter()
+            .filter(|(a, b)| *a <= offset && offset < *b)
+            .min_by_key(|(a, b)| b - a)
+            .copied()
     }
 
     /// The enclosing object prefixes at `offset`, innermost first (`None`
@@ -232,7 +249,21 @@ impl Index {
     }
 
     /// The declaration a name written at `offset` of `file` refers to.
+    /// Inside a module's text, the module's own members come first: they
+    /// are the declarations whose span lies in that text (one per
+    /// instance, all with the same span; the first is returned).
     pub fn resolve(&self, word: &str, file: FileId, offset: usize) -> Option<&Decl> {
+        if let Some((start, end)) = self.module_at(file, offset) {
+            let suffix = format!(".{word}");
+            let own = self.decls.iter().find(|d| {
+                d.span.file == file
+                    && (start..end).contains(&(d.span.start as usize))
+                    && (d.name == word || d.name.ends_with(&suffix))
+            });
+            if own.is_some() {
+                return own;
+            }
+        }
         for p in self.scope_at(file, offset) {
             if p.is_empty() {
                 continue;
@@ -274,7 +305,10 @@ impl Index {
     }
 
     /// Every occurrence of `decl`'s name that resolves to it, in the
-    /// files of `sources`: `(file, start, end)` of the last segment.
+    /// files of `sources`: `(file, start, end)` of the last segment. In a
+    /// module's text, which every instance shares, an occurrence that
+    /// resolves to the same declaration text (another instance's member)
+    /// is one too.
     pub fn references(&self, decl: &Decl, sources: &SourceMap) -> Vec<Span> {
         let last = short(&decl.name);
         let mut out = Vec::new();
@@ -292,7 +326,8 @@ impl Index {
                     let Some(d) = self.resolve(&word, file, *start) else {
                         continue;
                     };
-                    if d.name == decl.name && d.kind == decl.kind {
+                    let same_text = d.span == decl.span && self.module_at(file, *start).is_some();
+                    if d.kind == decl.kind && (d.name == decl.name || same_text) {
                         out.push(Span {
                             file,
                             start: *start as u32,
@@ -479,6 +514,24 @@ fn collect_scopes(decls: &[AstDecl], prefix: Option<&str>, out: &mut Vec<(usize,
     }
 }
 
+/// The `(start, end)` of every module declaration, nested ones too.
+fn collect_modules(decls: &[AstDecl], out: &mut Vec<(usize, usize)>) {
+    for d in decls {
+        match &d.kind {
+            AstKind::Module { body, .. } => {
+                out.push((d.span.start as usize, d.span.end as usize));
+                collect_modules(body, out);
+            }
+            AstKind::Object { body, .. }
+            | AstKind::IsolateObject { body, .. }
+            | AstKind::ExtractObject { body, .. }
+            | AstKind::Subclass { body, .. }
+            | AstKind::Section { body, .. } => collect_modules(body, out),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +546,64 @@ mod tests {
             panic!("no name");
         };
         assert_eq!(w, "a.b");
+    }
+
+    /// Two modules of one file with a member of the same name: a use
+    /// inside one module's text is a reference of that module's member
+    /// (of every instance, which share the text), never of the other's,
+    /// even where the use comes before the declaration.
+    #[test]
+    fn references_inside_modules_stay_in_their_module() {
+        let text = "#lang ivy1.7\n\
+type t\n\
+module counter = {\n\
+    individual n : t\n\
+    action next(x:t) = { n := x }\n\
+    action bump(x:t) = { call next(x) }\n\
+}\n\
+module flag = {\n\
+    relation on\n\
+    action set(x:t) = { call next(x) }\n\
+    action next(x:t) = { on := true }\n\
+}\n\
+instance a : counter\n\
+instance b : counter\n\
+instance f : flag\n\
+action go(x:t) = { call a.next(x); call f.next(x) }\n\
+export a.bump\n\
+export b.bump\n\
+export f.set\n\
+export go\n";
+        let a = crate::analysis::analyse(&crate::analysis::Input {
+            name: "/nonexistent/m.ivy".into(),
+            text: text.into(),
+            overlay: HashMap::new(),
+            include_dirs: Vec::new(),
+        });
+        let program = a.program.as_ref().expect("the program checks");
+        let index = Index::build(program, &a.sources);
+        // The 1-based lines of the references (all in the one file).
+        let lines = |d: &Decl| -> Vec<usize> {
+            index
+                .references(d, &a.sources)
+                .iter()
+                .inspect(|s| assert_eq!(s.file, a.root))
+                .map(|s| text[..s.start as usize].matches('\n').count() + 1)
+                .collect()
+        };
+        let decl = |name: &str| {
+            index
+                .decls
+                .iter()
+                .find(|d| d.name == name && d.kind == Kind::Action)
+                .expect("declared")
+        };
+        // a.next: its declaration and the use in `bump` (module text), and
+        // `a.next` in `go`; not `next` of flag (lines 10, 11, 16's f.next).
+        assert_eq!(lines(decl("a.next")), vec![5, 6, 16]);
+        // f.next: the use before its declaration, the declaration, f.next.
+        assert_eq!(lines(decl("f.next")), vec![10, 11, 16]);
+        // b.next shares counter's text but is not used by name elsewhere.
+        assert_eq!(lines(decl("b.next")), vec![5, 6]);
     }
 }
