@@ -384,7 +384,11 @@ fn run(
             },
             Some(_) => None,
         };
-        let run = bmc::search_units(whole.as_deref().unwrap_or(&units), &req);
+        let Some(run) = uncancelled(cancel, watch, || {
+            bmc::search_units(whole.as_deref().unwrap_or(&units), &req)
+        }) else {
+            return stop(diagnostics, timings);
+        };
         let status = run.status();
         if status == Status::InputError {
             diagnostics.extend(run.errors);
@@ -456,7 +460,15 @@ fn run(
     let mut model_checked = Vec::new();
     for (i, u) in units.iter().enumerate().filter(|(i, _)| is_mc[*i]) {
         let start = Instant::now();
-        match model_check(&u.system, opts) {
+        let checked =
+            uncancelled(cancel, watch, || model_check(&u.system, opts)).unwrap_or_else(|| {
+                Ok(McRun {
+                    engine: opts.mc_engine,
+                    state_scalars: 0,
+                    result: ivyc_mc::McResult::Unknown(Reason::Error("cancelled".into())),
+                })
+            });
+        match checked {
             Ok(run) => model_checked.push(ModelChecked {
                 unit: i,
                 run,
@@ -475,7 +487,12 @@ fn run(
         let start = Instant::now();
         // As ms-ivy: no bound on the sorts, only on the steps.
         let req = safety_bmc(depth, true, opts);
-        let mut run = bmc::search_units(std::slice::from_ref(u), &req);
+        let Some(mut run) = uncancelled(cancel, watch, || {
+            bmc::search_units(std::slice::from_ref(u), &req)
+        }) else {
+            // Not a verdict: the run is dropped by the caller.
+            return stop(diagnostics, timings);
+        };
         // The report names the isolate in its own heading.
         run.show_units = false;
         if !run.errors.is_empty() {
@@ -706,6 +723,22 @@ impl<S> Cancellable<'_, S> {
         };
         (!self.cancelled()).then_some(r)
     }
+}
+
+/// Runs `f` (model checking or a bounded search, on this thread's Z3
+/// context), interrupted when `watch` and `cancel` is set; `None` when
+/// cancelled before or during it: a result obtained after the
+/// cancellation is not a verdict.
+fn uncancelled<R>(cancel: &AtomicBool, watch: bool, f: impl FnOnce() -> R) -> Option<R> {
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
+    let r = if watch {
+        ivyc_smt::with_interrupt(cancel, f)
+    } else {
+        f()
+    };
+    (!cancel.load(Ordering::Relaxed)).then_some(r)
 }
 
 fn cancelled_answer() -> Answer {
@@ -939,6 +972,31 @@ mod tests {
         );
         assert_eq!(r.checked().len(), 2);
         assert_eq!(r.status(), Status::Undecided);
+    }
+
+    /// A model-checked isolate (`method = mc`) of a cancelled run is not
+    /// decided either (the model checker is not even started).
+    #[test]
+    fn a_cancelled_model_checking_run_decides_nothing() {
+        let mut sources = SourceMap::new();
+        let root = sources.add("t.ivy", "#lang ivy1.7\ntype t = {a, b}\nrelation r(X:t)\nafter init { r(X) := false }\naction set(x:t) = { r(x) := false }\nexport set\ninvariant ~r(X)\nattribute method = mc\n");
+        let mut loader = MemoryLoader::new();
+        for cancelled in [false, true] {
+            let r = verify_cancellable(
+                &mut sources,
+                root,
+                &mut loader,
+                &VerifyOptions::default(),
+                &AtomicBool::new(cancelled),
+            );
+            assert_eq!(r.model_checked().len(), 1, "{:?}", r.diagnostics);
+            let want = if cancelled {
+                Status::Undecided
+            } else {
+                Status::Success
+            };
+            assert_eq!(r.status(), want);
+        }
     }
 
     #[test]
