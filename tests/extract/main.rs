@@ -41,6 +41,7 @@ fn examples() -> Vec<String> {
     v.push("tests/data/extract/ticket_lock.ivy".to_owned());
     v.push("tests/data/extract/native.ivy".to_owned());
     v.push("tests/data/extract/variant_messages.ivy".to_owned());
+    v.push("tests/data/extract/variant_forms.ivy".to_owned());
     v
 }
 
@@ -353,6 +354,31 @@ serve(req{src:0,seq:0)
         &["client=3"],
         script,
         "variant_messages_repl_session",
+    );
+}
+
+/// Other variant forms (`tests/data/extract/variant_forms.ivy`): a variant
+/// that is an uninterpreted sort (`token{ID}`, its id range-checked), a
+/// struct holding a variant value, method dispatch on the variant, and
+/// downcasts inside `exists`/`forall`.
+#[test]
+fn variant_forms_repl_session() {
+    let script = "\
+put({body:ping{src:1},hops:true}, 2, 1)
+put({body:ping{src:1},hops:true}, 2, 0)
+?state
+check(token{2})
+check(token{1})
+check(ping{src:0})
+check(ping{src:1})
+check(none)
+check(token{5})
+";
+    repl_session(
+        "tests/data/extract/variant_forms.ivy",
+        &[],
+        script,
+        "variant_forms_repl_session",
     );
 }
 
