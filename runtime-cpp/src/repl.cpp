@@ -85,7 +85,14 @@ std::string_view take_braces(cursor& c) {
 std::string_view take_arg(cursor& c) {
     const char p = c.peek();
     if (p == '{') return take_braces(c);
-    if (is_name_start(p)) return take_name(c);
+    if (is_name_start(p)) {
+        // A name, or a variant value `TAG{...}` (one token).
+        const size_t start = c.i;
+        take_name(c);
+        if (c.peek() != '{') return c.s.substr(start, c.i - start);
+        if (take_braces(c).empty()) return {};  // c.i is at the '{'
+        return c.s.substr(start, c.i - start);
+    }
     const size_t start = c.i;
     if (p == '-' || p == '+') ++c.i;
     if (!is_digit(c.peek())) {
@@ -261,6 +268,51 @@ std::vector<std::string> struct_fields(const std::vector<std::string>& args, siz
     c.skip_space();
     if (!c.at_end()) bad("unexpected text after '}'");
     return out;
+}
+
+variant_arg variant_value(const std::vector<std::string>& args, size_t i,
+                          const std::vector<std::string>& names) {
+    const std::string& text = arg_at(args, i);
+    auto bad = [&](const std::string& why) {
+        std::string expected = "none";
+        for (const std::string& n : names) expected += ", " + n + "{...}";
+        bad_arg(i, why + " (expected a variant value: " + expected + ")");
+    };
+    cursor c{text};
+    c.skip_space();
+    const size_t start = c.i;
+    while (!c.at_end() && is_name_char(c.s[c.i])) ++c.i;
+    const std::string_view tag = c.s.substr(start, c.i - start);
+    c.skip_space();
+    variant_arg out;
+    if (tag == "none" && c.at_end()) return out;
+    if (tag.empty() || !is_name_start(tag[0])) bad("not a variant value");
+    size_t k = 0;
+    while (k < names.size() && names[k] != tag) ++k;
+    if (k == names.size()) bad("unknown variant `" + std::string(tag) + "`");
+    if (c.peek() != '{') bad("expected '{' after `" + std::string(tag) + "`");
+    const std::string_view braces = take_braces(c);
+    if (braces.empty()) bad("unbalanced or malformed value of `" + std::string(tag) + "`");
+    c.skip_space();
+    if (!c.at_end()) bad("unexpected text after '}'");
+    out.tag = static_cast<uint32_t>(k + 1);
+    out.braces.assign(braces);
+    cursor inner{braces.substr(1, braces.size() - 2)};
+    inner.skip_space();
+    size_t end = inner.s.size();
+    while (end > inner.i && is_space(inner.s[end - 1])) --end;
+    out.inner.assign(inner.s.substr(inner.i, end - inner.i));
+    return out;
+}
+
+void bad_variant(size_t i, const std::string& tag, const repl_arg_error& e) {
+    std::string why = e.what();
+    const std::string prefix = "argument ";
+    if (why.compare(0, prefix.size(), prefix) == 0) {
+        const size_t colon = why.find(": ");
+        if (colon != std::string::npos) why = why.substr(colon + 2);
+    }
+    bad_arg(i, "variant `" + tag + "`: " + why);
 }
 
 void bad_field(size_t i, const std::string& field, const repl_arg_error& e) {

@@ -149,6 +149,38 @@ void test_struct_values() {
     CHECK(msg.find("argument 1") == std::string::npos);
 }
 
+// Variant values: `TAG{...}` is one token (also inside a struct), split
+// by variant_value into the tag and the value; `none` is tag 0.
+void test_variant_values() {
+    CHECK(parses_to("send(req{x:1,y:red}, 2)", "send", {"req{x:1,y:red}", "2"}));
+    CHECK(parses_to("send({m:ack{3}})", "send", {"{m:ack{3}}"}));
+    CHECK(parses_to("x := ack{ 3 }", "x", {}));
+    CHECK(is_error("send(req{x:1)"));
+    const std::vector<std::string> names{"req", "ack"};
+    const ivyc::variant_arg a = ivyc::variant_value({"req{x:1,y:red}"}, 0, names);
+    CHECK(a.tag == 1 && a.braces == "{x:1,y:red}" && a.inner == "x:1,y:red");
+    const ivyc::variant_arg b = ivyc::variant_value({" ack{ 3 } "}, 0, names);
+    CHECK(b.tag == 2 && b.inner == "3");
+    CHECK(ivyc::variant_value({"none"}, 0, names).tag == 0);
+    CHECK_THROWS(ivyc::variant_value({"nack{3}"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::variant_value({"req"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::variant_value({"req{1}x"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::variant_value({"3"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::variant_value({"{x:1}"}, 0, names), ivyc::repl_arg_error);
+    CHECK_THROWS(ivyc::variant_value({}, 0, names), ivyc::repl_arg_error);
+    std::string msg;
+    try {
+        try {
+            (void)ivyc::arg_index({"9"}, 0, 3);
+        } catch (const ivyc::repl_arg_error& e) {
+            ivyc::bad_variant(0, "ack", e);
+        }
+    } catch (const ivyc::repl_arg_error& e) {
+        msg = e.what();
+    }
+    CHECK(msg.find("argument 1: variant `ack`: ") == 0);
+}
+
 void test_repl_loop() {
     ivyc::repl r;
     int64_t counter = 0;
@@ -377,6 +409,7 @@ int main() {
     test_parser();
     test_conversions();
     test_struct_values();
+    test_variant_values();
     test_repl_loop();
     test_assignments();
     test_source_lines();

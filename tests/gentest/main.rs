@@ -213,6 +213,31 @@ fn violations_in_other_bug_files() {
     }
 }
 
+/// Messages of a variant sort: random arguments are variant values (`none`
+/// or one of the variants, `TAG{...}`); the correct protocol runs clean,
+/// and the server that grants every request is caught (`ivyc bmc` finds it
+/// too, `tests/data/gentest/variant_grant_twice.ivy`).
+#[test]
+fn variant_messages_clean_and_bug_found() {
+    common::cmake();
+    let (code, out, err) = ivyc(&[
+        "test",
+        "tests/data/extract/variant_messages.ivy",
+        "--runs",
+        "30",
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("clean: 30 runs"), "{out}");
+    let file = "tests/data/gentest/variant_grant_twice.ivy";
+    let (code, out, err) = ivyc(&["test", file]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains("violated: invariant holds(C1) & holds(C2) -> C1 = C2"),
+        "{out}"
+    );
+    assert!(out.contains("receive(grant{owner:"), "{out}");
+}
+
 /// With `--isolate`, the isolate's entry points are called and the
 /// invariants of other isolates are listed as not checked (calling
 /// `counter.mark` directly breaks `user`'s invariant, which is `user`'s

@@ -72,13 +72,19 @@ pub struct EnumInfo {
     pub ctor_names: Vec<String>,
 }
 
-/// A struct sort: a record type.
+/// A struct sort (a record type), or a sort with variants (a tagged
+/// union: `variant req of msg`, see `variant.rs`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StructInfo {
     pub name: String,
     pub ident: String,
-    /// The fields, in declaration order.
+    /// The fields, in declaration order; for a sort with variants, its
+    /// alternatives: one per variant sort, in declaration order, `name`
+    /// the variant sort, `short` the tag the REPL reads and prints.
     pub fields: Vec<FieldInfo>,
+    /// A sort with variants: a value is none of them (tag 0) or the value
+    /// of one alternative (tag `k + 1` for `fields[k]`).
+    pub variant: bool,
     /// Whether the extracted code uses the struct (its id fields then need
     /// the sizes of their sorts).
     pub used: bool,
@@ -234,7 +240,21 @@ pub enum Expr {
         vars: Vec<usize>,
         body: Box<Expr>,
     },
-    /// The field `field` of a struct value.
+    /// Whether a value of a sort with variants is of the variant
+    /// `alt` (`e isa s`).
+    Isa {
+        base: Box<Expr>,
+        alt: FieldRef,
+    },
+    /// A value of a variant converted to its parent sort (the upcast):
+    /// the parent's value tagged `alt`.
+    Upcast {
+        value: Box<Expr>,
+        alt: FieldRef,
+    },
+    /// The field `field` of a struct value; on a sort with variants, the
+    /// alternative `field` (the downcast, read only where [`Expr::Isa`]
+    /// holds).
     Field {
         base: Box<Expr>,
         field: FieldRef,

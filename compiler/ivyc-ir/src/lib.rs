@@ -2,13 +2,15 @@
 //! program and generated code: [`ir`] defines it, [`lower()`] builds it from
 //! an [`ivyc_sema::Program`] (refusing, with [`IrError`] diagnostics, what
 //! cannot be executed), [`names`] makes identifier stems; `search` turns a
-//! havoc constrained by assumptions into a search for a satisfying value.
+//! havoc constrained by assumptions into a search for a satisfying value;
+//! `variant` recognises sema's upcasts and downcasts of variant sorts.
 
 pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod names;
 mod search;
+mod variant;
 
 pub use error::IrError;
 pub use ir::Module;

@@ -14,6 +14,7 @@ use crate::ir::{
 };
 use crate::names::Names;
 use crate::search;
+use crate::variant::{self, Bound, PtoMap};
 use ivyc_base::IntoDiagnostic;
 use ivyc_base::{SourceMap, Span};
 use ivyc_logic::{BuiltinOp, Role, SortId, SortKind, SymId, Term, TermKind};
@@ -86,16 +87,17 @@ fn lower_impl(
             span,
         }]);
     }
-    // Variants (`*>`) would need a tagged representation in C++: refused
-    // (ms-ivy extracts them as C++ variant types).
-    let variant = program
-        .sig
-        .symbols()
-        .find(|(_, d)| d.name.as_str() == "*>")
-        .and_then(|(_, d)| d.span);
-    if let Some(span) = variant {
+    // A sort with both fields and variants has no tagged representation.
+    if let Some(span) = program
+        .variants
+        .iter()
+        .find(|(t, _)| {
+            program.struct_sorts.contains(t) || program.destructors.iter().any(|d| d.sort == *t)
+        })
+        .map(|(t, _)| program.sig.sort(*t).span.unwrap_or_default())
+    {
         return Err(vec![IrError::Unsupported {
-            what: "variant types",
+            what: "a sort with both fields and variants",
             span,
         }]);
     }
@@ -132,6 +134,10 @@ struct Fx {
     vars: HashMap<ivyc_logic::Var, usize>,
     /// `old` snapshot locals read by the code.
     used_olds: HashSet<SymId>,
+    /// Quantified variables and `if some` witnesses defined by a downcast:
+    /// read as that expression (`variant.rs`).
+    var_subst: HashMap<ivyc_logic::Var, Expr>,
+    sym_subst: HashMap<SymId, Expr>,
 }
 
 struct Lowerer<'p> {
@@ -144,6 +150,8 @@ struct Lowerer<'p> {
     used_structs: HashSet<usize>,
     /// Each destructor (struct field) symbol's place in `module.structs`.
     field_ix: HashMap<SymId, FieldRef>,
+    /// Each `*>` symbol's alternative of a sort with variants.
+    pto: PtoMap,
     syms: HashMap<SymId, SymKind>,
     state_names: Names,
     param_names: Names,
@@ -195,6 +203,7 @@ impl<'p> Lowerer<'p> {
             used_sorts: HashSet::new(),
             used_structs: HashSet::new(),
             field_ix: HashMap::new(),
+            pto: PtoMap::new(),
             syms: HashMap::new(),
             state_names: Names::new(),
             param_names: Names::new(),
@@ -220,6 +229,11 @@ impl<'p> Lowerer<'p> {
                 structs.push(d.sort);
             }
         }
+        for (t, _) in &self.p.variants {
+            if !structs.contains(t) {
+                structs.push(*t);
+            }
+        }
         structs.sort();
         let deps = |s: SortId| -> Vec<SortId> {
             self.p
@@ -227,6 +241,7 @@ impl<'p> Lowerer<'p> {
                 .iter()
                 .filter(|d| d.sort == s)
                 .map(|d| self.p.sig.symbol(d.sym).ret)
+                .chain(self.variants_of(s).iter().copied())
                 .filter(|r| structs.contains(r))
                 .collect()
         };
@@ -280,6 +295,7 @@ impl<'p> Lowerer<'p> {
                 name,
                 fields: Vec::new(),
                 used: false,
+                variant: !self.variants_of(*s).is_empty(),
             });
             self.sort_ix.insert(*s, Type::Struct { sort: ix });
         }
@@ -356,10 +372,51 @@ impl<'p> Lowerer<'p> {
                     ty: self.sort_ix.get(&decl.ret).cloned().unwrap_or(Type::Bool),
                 });
             }
+            // The alternatives of a sort with variants: tags by short
+            // name, or by full name when two short names collide.
+            let vs = self.variants_of(*s).to_vec();
+            for v in &vs {
+                let name = self.p.sig.sort_name(*v);
+                let short = last_segment(name);
+                let clash = vs
+                    .iter()
+                    .filter(|w| last_segment(self.p.sig.sort_name(**w)) == short)
+                    .count()
+                    > 1;
+                let alt = FieldRef {
+                    strct: ix,
+                    field: fields.len(),
+                };
+                if let Some(p) = self
+                    .p
+                    .sig
+                    .symbols_named(ivyc_base::Symbol::intern("*>"))
+                    .iter()
+                    .find(|p| self.p.sig.symbol(**p).args.as_slice() == [*s, *v])
+                {
+                    self.pto.insert(*p, alt);
+                }
+                fields.push(FieldInfo {
+                    name: name.to_owned(),
+                    short: if clash { name } else { short }.to_owned(),
+                    ident: fnames.fresh(short),
+                    ty: self.sort_ix.get(v).cloned().unwrap_or(Type::Bool),
+                });
+            }
             if let Some(st) = self.module.structs.get_mut(ix) {
                 st.fields = fields;
             }
         }
+    }
+
+    /// The variants of sort `s` (none if it has none).
+    fn variants_of(&self, s: SortId) -> &'p [SortId] {
+        self.p
+            .variants
+            .iter()
+            .find(|(t, _)| *t == s)
+            .map(|(_, vs)| vs.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Marks the sorts and structs that the fields of used structs contain
@@ -1133,21 +1190,76 @@ impl<'p> Lowerer<'p> {
                 else_,
                 ..
             } => {
-                let ids: Vec<usize> = vars.iter().map(|v| self.local(fx, *v)).collect();
-                for (v, i) in vars.iter().zip(&ids) {
-                    let sort = self.p.sig.sort_name(self.p.sig.symbol(*v).ret);
-                    self.require_finite(fx, *i, sort, span, true);
+                // Witnesses defined by a downcast `e *> x` are not searched.
+                let bounds: Vec<Bound> = vars.iter().map(|v| Bound::Sym(*v)).collect();
+                let conj = variant::conjuncts(cond);
+                let downs = variant::downcasts(&conj, &bounds, &self.pto);
+                let mut guards = Vec::new();
+                let mut binds = Vec::new();
+                for d in &downs {
+                    let Bound::Sym(x) = d.bound else { continue };
+                    let base = self.expr(fx, d.base);
+                    let local = self.local(fx, x);
+                    guards.push(Expr::Isa {
+                        base: Box::new(base.clone()),
+                        alt: d.alt,
+                    });
+                    let value = Expr::Field {
+                        base: Box::new(base),
+                        field: d.alt,
+                    };
+                    binds.push(Stmt::Assign {
+                        place: Place::Local { local },
+                        loops: Vec::new(),
+                        args: Vec::new(),
+                        fields: Vec::new(),
+                        value: value.clone(),
+                    });
+                    fx.sym_subst.insert(x, value);
                 }
-                let vars = ids;
-                let cond = self.expr(fx, cond);
-                let then_ = self.block(fx, then_);
+                let mut ids = Vec::new();
+                for v in vars {
+                    if downs.iter().any(|d| d.bound == Bound::Sym(*v)) {
+                        continue;
+                    }
+                    let i = self.local(fx, *v);
+                    let sort = self.p.sig.sort_name(self.p.sig.symbol(*v).ret);
+                    self.require_finite(fx, i, sort, span, true);
+                    ids.push(i);
+                }
+                let cond = if downs.is_empty() {
+                    self.expr(fx, cond)
+                } else {
+                    let mut items = guards;
+                    for (i, c) in conj.iter().enumerate() {
+                        if !downs.iter().any(|d| d.conjunct == i) {
+                            items.push(self.expr(fx, c));
+                        }
+                    }
+                    Expr::And { items }
+                };
+                for d in &downs {
+                    if let Bound::Sym(x) = d.bound {
+                        fx.sym_subst.remove(&x);
+                    }
+                }
+                let mut then_b = binds;
+                then_b.extend(self.block(fx, then_));
                 let else_ = self.block(fx, else_);
-                out.push(Stmt::IfSome {
-                    vars,
-                    cond,
-                    then_,
-                    else_,
-                });
+                if ids.is_empty() && !downs.is_empty() {
+                    out.push(Stmt::If {
+                        cond,
+                        then_: then_b,
+                        else_,
+                    });
+                } else {
+                    out.push(Stmt::IfSome {
+                        vars: ids,
+                        cond,
+                        then_: then_b,
+                        else_,
+                    });
+                }
             }
             StmtKind::Choice(bs) => {
                 let site = self.site();
@@ -1253,6 +1365,22 @@ impl<'p> Lowerer<'p> {
             StmtKind::Assume(t) => {
                 if let Some(n) = self.field_temp(t) {
                     self.field_update(fx, n, span, out);
+                    return;
+                }
+                if let Some((n, value, alt)) = variant::upcast(t, &self.pto) {
+                    let value = self.expr(fx, value);
+                    if let Some(place) = self.place(fx, n, span) {
+                        out.push(Stmt::Assign {
+                            place,
+                            loops: Vec::new(),
+                            args: Vec::new(),
+                            fields: Vec::new(),
+                            value: Expr::Upcast {
+                                value: Box::new(value),
+                                alt,
+                            },
+                        });
+                    }
                     return;
                 }
                 let c = self.check(fx, CheckKind::Assume, "assumption", t, span);
@@ -1546,6 +1674,135 @@ impl<'p> Lowerer<'p> {
         }
     }
 
+    /// `a *> b`: `a` is of the variant of `b` and its alternative is `b`.
+    fn pto_expr(&mut self, fx: &mut Fx, f: SymId, args: &[Term], span: Span) -> Expr {
+        let (Some(&alt), [a, b]) = (self.pto.get(&f), args) else {
+            self.errors.push(IrError::Unsupported {
+                what: "`*>` between sorts that are not a sort and one of its variants",
+                span,
+            });
+            return Expr::Bool { value: false };
+        };
+        let a = self.expr(fx, a);
+        let b = self.expr(fx, b);
+        Expr::And {
+            items: vec![
+                Expr::Isa {
+                    base: Box::new(a.clone()),
+                    alt,
+                },
+                Expr::Eq {
+                    a: Box::new(Expr::Field {
+                        base: Box::new(a),
+                        field: alt,
+                    }),
+                    b: Box::new(b),
+                },
+            ],
+        }
+    }
+
+    /// The conjuncts of a quantifier's condition where downcasts may define
+    /// its variables (`exists X. c & ...`, `forall X. c & ... -> q`), with
+    /// its variables and the conclusion of a `forall`.
+    fn quantified_downcast<'t>(
+        &self,
+        t: &'t Term,
+    ) -> Option<(Vec<ivyc_logic::Var>, Vec<&'t Term>, Option<&'t Term>)> {
+        let (vs, conj, concl) = match &t.kind {
+            TermKind::Exists(vs, body) => (vs, variant::conjuncts(body), None),
+            TermKind::Forall(vs, body) => match &body.kind {
+                TermKind::Implies(a, b) => (vs, variant::conjuncts(a), Some(&**b)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let bounds: Vec<Bound> = vs.iter().map(|v| Bound::Var(*v)).collect();
+        if variant::downcasts(&conj, &bounds, &self.pto).is_empty() {
+            return None;
+        }
+        Some((vs.clone(), conj, concl))
+    }
+
+    /// A quantifier some of whose variables are downcasts: those variables
+    /// read the alternative (guarded by `Isa`), the others are looped over.
+    fn quantifier_with_downcasts(&mut self, fx: &mut Fx, t: &Term, span: Span) -> Expr {
+        let Some((vs, conj, concl)) = self.quantified_downcast(t) else {
+            return Expr::Bool { value: false };
+        };
+        let bounds: Vec<Bound> = vs.iter().map(|v| Bound::Var(*v)).collect();
+        let downs = variant::downcasts(&conj, &bounds, &self.pto);
+        // Loop variables first: the bases may read them.
+        let mut saved = Vec::new();
+        let mut vars = Vec::new();
+        for v in &vs {
+            if downs.iter().any(|d| d.bound == Bound::Var(*v)) {
+                continue;
+            }
+            let ty = self.ty(v.sort);
+            let i = push_local(fx, v.name.as_str(), ty);
+            let sort = self.p.sig.sort_name(v.sort);
+            self.require_finite(fx, i, sort, span, true);
+            saved.push((*v, fx.vars.insert(*v, i)));
+            vars.push(i);
+        }
+        let mut items = Vec::new();
+        let mut defined = Vec::new();
+        for d in &downs {
+            let Bound::Var(v) = d.bound else { continue };
+            let base = self.expr(fx, d.base);
+            items.push(Expr::Isa {
+                base: Box::new(base.clone()),
+                alt: d.alt,
+            });
+            defined.push((
+                v,
+                Expr::Field {
+                    base: Box::new(base),
+                    field: d.alt,
+                },
+            ));
+        }
+        for (v, e) in defined {
+            fx.var_subst.insert(v, e);
+        }
+        for (i, c) in conj.iter().enumerate() {
+            if !downs.iter().any(|d| d.conjunct == i) {
+                items.push(self.expr(fx, c));
+            }
+        }
+        let cond = Expr::And { items };
+        let body = match concl {
+            Some(q) => Expr::Implies {
+                a: Box::new(cond),
+                b: Box::new(self.expr(fx, q)),
+            },
+            None => cond,
+        };
+        for d in &downs {
+            if let Bound::Var(v) = d.bound {
+                fx.var_subst.remove(&v);
+            }
+        }
+        for (v, prev) in saved {
+            match prev {
+                Some(p) => fx.vars.insert(v, p),
+                None => fx.vars.remove(&v),
+            };
+        }
+        match (concl.is_some(), vars.is_empty()) {
+            (_, true) => body,
+            (true, false) => Expr::Forall {
+                vars,
+                body: Box::new(body),
+            },
+            (false, false) => Expr::Exists {
+                vars,
+                body: Box::new(body),
+            },
+        }
+    }
+
     fn expr(&mut self, fx: &mut Fx, t: &Term) -> Expr {
         let span = t.span.unwrap_or_default();
         match &t.kind {
@@ -1557,6 +1814,7 @@ impl<'p> Lowerer<'p> {
             TermKind::Str(s, _) => Expr::Str {
                 value: s.as_str().to_owned(),
             },
+            TermKind::Var(v) if fx.var_subst.contains_key(v) => fx.var_subst[v].clone(),
             TermKind::Var(v) => match fx.vars.get(v) {
                 Some(i) => Expr::Read {
                     place: Place::Local { local: *i },
@@ -1570,6 +1828,12 @@ impl<'p> Lowerer<'p> {
                     Expr::Bool { value: false }
                 }
             },
+            TermKind::App(f, args) if args.is_empty() && fx.sym_subst.contains_key(f) => {
+                fx.sym_subst[f].clone()
+            }
+            TermKind::App(f, args) if self.p.sig.symbol(*f).name.as_str() == "*>" => {
+                self.pto_expr(fx, *f, args, span)
+            }
             TermKind::App(f, args) => {
                 let mut argx: Vec<Expr> = args.iter().map(|a| self.expr(fx, a)).collect();
                 if let Some(&field) = self.field_ix.get(f) {
@@ -1643,6 +1907,11 @@ impl<'p> Lowerer<'p> {
                     e: Box::new(self.expr(fx, b)),
                     ty,
                 }
+            }
+            TermKind::Forall(vs, body) | TermKind::Exists(vs, body)
+                if self.quantified_downcast(t).is_some() =>
+            {
+                self.quantifier_with_downcasts(fx, t, span)
             }
             TermKind::Forall(vs, body) | TermKind::Exists(vs, body) => {
                 let mut saved = Vec::new();
@@ -1748,6 +2017,14 @@ fn read_from_copy(e: Expr, var: usize, copy: usize) -> Expr {
         Expr::Field { base, field } => Expr::Field {
             base: rb(base),
             field,
+        },
+        Expr::Isa { base, alt } => Expr::Isa {
+            base: rb(base),
+            alt,
+        },
+        Expr::Upcast { value, alt } => Expr::Upcast {
+            value: rb(value),
+            alt,
         },
         e => e,
     }

@@ -243,7 +243,8 @@ fn reads(e: &Expr, place: &Place) -> bool {
         Expr::And { items } | Expr::Or { items } => any(items),
         Expr::Ite { c, t, e, .. } => reads(c, place) || reads(t, place) || reads(e, place),
         Expr::Forall { body, .. } | Expr::Exists { body, .. } => reads(body, place),
-        Expr::Field { base, .. } => reads(base, place),
+        Expr::Field { base, .. } | Expr::Isa { base, .. } => reads(base, place),
+        Expr::Upcast { value, .. } => reads(value, place),
         Expr::Bool { .. } | Expr::Num { .. } | Expr::Str { .. } | Expr::EnumLit { .. } => false,
     }
 }

@@ -972,6 +972,7 @@ impl<'a> Checker<'a> {
         let mut structs: Vec<SortId> = self.struct_sorts.into_iter().collect();
         structs.sort();
         p.struct_sorts = structs;
+        p.variants = self.variants;
         p.field_updates = self.field_updates;
         let mut interps: Vec<Interpretation> = self
             .interpret_origins

@@ -515,6 +515,9 @@ pub struct Program {
     /// The sorts declared `type t = struct {...}` (also those with no
     /// fields), in declaration order.
     pub struct_sorts: Vec<SortId>,
+    /// Each sort with variants (`variant s of t`) and its variants, in
+    /// declaration order (see `variant.rs`; read by ivyc-ir).
+    pub variants: Vec<(SortId, Vec<SortId>)>,
     /// Each field assignment's fresh value `n` (the `Local` symbol of the
     /// module docs' `n := *; assume ...; x := n`), with what was assigned:
     /// the `assume` it is declared for is verification's meaning, this is

@@ -55,8 +55,9 @@ struct repl_parse_result {
 // by `:= value` (an assignment), with optional surrounding whitespace and an
 // optional trailing '#' comment. Names are
 // [A-Za-z_][A-Za-z0-9_.:]*; arguments are integers ([+-]?[0-9]+, any length:
-// range is checked by parse_int), names, or struct values `{...}` (balanced
-// braces, kept as one token; see struct_fields). Never throws except
+// range is checked by parse_int), names, struct values `{...}` (balanced
+// braces, kept as one token; see struct_fields) or variant values
+// `NAME{...}` (one token; see variant_value). Never throws except
 // std::bad_alloc.
 repl_parse_result parse_repl_line(std::string_view line);
 
@@ -90,6 +91,22 @@ uint32_t arg_enum(const std::vector<std::string>& args, size_t i,
 // integer, a name or a nested `{...}`). `{}` for a struct without fields.
 std::vector<std::string> struct_fields(const std::vector<std::string>& args, size_t i,
                                        const std::vector<std::string>& names);
+
+// The parts of the argument args[i] of a sort with variants: `none` (tag
+// 0, a value that is none of the variants) or `TAG{...}` with TAG one of
+// `names` (tag k + 1 for names[k]); `braces` is the `{...}` text (a struct
+// value, for a variant that is a struct) and `inner` the text between the
+// braces without surrounding whitespace (the value of any other variant).
+struct variant_arg {
+    uint32_t tag = 0;
+    std::string braces;
+    std::string inner;
+};
+variant_arg variant_value(const std::vector<std::string>& args, size_t i,
+                          const std::vector<std::string>& names);
+// Rethrows `e`, an error about the value of variant `tag` of argument
+// args[i], as "argument I: variant `TAG`: WHY".
+[[noreturn]] void bad_variant(size_t i, const std::string& tag, const repl_arg_error& e);
 
 // Rethrows `e`, an error about field `field` of the struct argument
 // args[i] (raised by a converter that took the fields as its arguments), as
