@@ -197,6 +197,13 @@ pub(crate) struct Checker<'a> {
     /// Definitions whose bodies are elaborated after all declarations.
     pub missing_modules: Vec<(ast::Path, Rc<Env>)>,
     pub pending_defs: Vec<PendingDef<'a>>,
+    /// Names declared by `progress` (full dotted): checked, then
+    /// forgotten, as in ms-ivy, whose checker ignores them.
+    /// With their arity and the span of the name.
+    pub progress_names: HashMap<String, (usize, Span)>,
+    /// The atoms of `rely` declarations, resolved once every `progress`
+    /// is known.
+    pub pending_relies: Vec<(&'a ast::CallSegment, Rc<Env>)>,
     /// `definition` declarations: whether `explicit`, and the label (full
     /// dotted name), by defined symbol.
     pub def_meta: HashMap<SymId, (bool, Option<Symbol>)>,
@@ -313,6 +320,8 @@ impl<'a> Checker<'a> {
             used_names: HashSet::new(),
             silent: 0,
             pending_defs: Vec::new(),
+            progress_names: HashMap::new(),
+            pending_relies: Vec::new(),
             def_meta: HashMap::new(),
             pending_isolate_names: Vec::new(),
             missing_modules: Vec::new(),

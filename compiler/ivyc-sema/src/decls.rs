@@ -89,6 +89,7 @@ impl<'a> Checker<'a> {
             self.pass_version(d, env);
         }
         self.resolve_isolate_labels();
+        self.check_relies();
         self.pass_definitions();
         self.run_proofs();
         // `global { ... }`: present in every isolate.
@@ -1675,8 +1676,18 @@ impl<'a> Checker<'a> {
             K::Delegate { to: None, .. } => {}
             // Resolved in `run_passes`.
             K::Alias { .. } => {}
-            K::Progress(_) | K::Rely { .. } => {
-                self.unsupported("`progress` and `rely` declarations (liveness)", d.span, env)
+            // Used by ms-ivy only in generated test code; its checker
+            // resolves and sort-checks them and then ignores them.
+            K::Progress(defns) => {
+                for df in defns {
+                    self.check_progress(df, env);
+                }
+            }
+            K::Rely { lhs, rhs } => {
+                self.pending_relies.push((lhs, env.clone()));
+                if let Some(r) = rhs {
+                    self.pending_relies.push((r, env.clone()));
+                }
             }
             // `unprovable property/invariant`: ms-ivy drops it unless run
             // with `unprovable=true` (which checks that it fails).
@@ -1835,6 +1846,83 @@ impl<'a> Checker<'a> {
                     )
                 }
                 _ => self.undefined(NameKind::Value, &name, span, &env),
+            }
+        }
+    }
+
+    /// `progress d(X) = e`: the body is elaborated as a formula over the
+    /// program's symbols (errors as for any formula); the name is recorded
+    /// for `rely` but declares no symbol (ms-ivy removes it from the
+    /// signature).
+    fn check_progress(&mut self, df: &'a ast::Defn, env: &Rc<Env>) {
+        let ast::DefnLhs::Name { name, args, .. } = &df.lhs.lhs else {
+            return self.unsupported("an infix `progress` definition", df.span, env);
+        };
+        let ast::DefnRhs::Expr(e) = &df.rhs else {
+            return self.unsupported(
+                "a `progress` definition that is not a formula",
+                df.span,
+                env,
+            );
+        };
+        let binders = Self::defarg_binders(args.as_deref().unwrap_or(&[]));
+        let full = dotted(&env.prefix, &name.to_dotted()).to_string();
+        self.progress_names.insert(full, (binders.len(), name.span));
+        let Some((sorts, _)) = self.infer_def_sorts(
+            &name.to_dotted(),
+            name.span,
+            &binders,
+            &df.rhs,
+            Some(SortId::BOOL),
+            env,
+        ) else {
+            return;
+        };
+        let mut cx = Cx::new(env.clone());
+        cx.allow_free = false;
+        for (b, &s) in binders.iter().zip(&sorts) {
+            let key = VarKey::Bound(b.span);
+            cx.var_sorts.insert(key, (s, b.span));
+            cx.scope.push((b.name.name, Binding::Var(key), b.name.span));
+        }
+        let _ = self.elab_bool(&mut cx, e, BoolContext::Property);
+    }
+
+    /// The atoms of `rely` declarations name a `progress` definition or a
+    /// symbol of the program, with as many arguments (as ms-ivy requires);
+    /// nothing else is done with them.
+    fn check_relies(&mut self) {
+        for (atom, env) in std::mem::take(&mut self.pending_relies) {
+            let name = atom.name.name.as_str().to_owned();
+            let found = atom.args.as_ref().map_or(0, Vec::len);
+            let progress = self
+                .progress_names
+                .get(dotted(&env.prefix, &name).as_str())
+                .or_else(|| self.progress_names.get(&name))
+                .copied();
+            let declared = match progress {
+                Some((arity, span)) => Some((arity, Some(span))),
+                None => {
+                    let segs: Vec<&str> = name.split('.').collect();
+                    match self.resolve_full(&segs, &env) {
+                        Some((_, Entity::Sym(s))) => self.sym(s).map(|d| (d.args.len(), d.span)),
+                        _ => None,
+                    }
+                }
+            };
+            match declared {
+                None => self.undefined(NameKind::Value, &name, atom.span, &env),
+                Some((expected, decl)) if expected != found => self.err(
+                    SemaError::ArityMismatch {
+                        name: atom.name.name,
+                        expected,
+                        found,
+                        span: atom.span,
+                        decl,
+                    },
+                    &env,
+                ),
+                Some(_) => {}
             }
         }
     }

@@ -90,7 +90,9 @@ pub fn decl(tag: DeclTag) -> Treatment {
             "tool options (checking method, extraction, tests); ivyc's inductive check is at least as strong as any method they select",
         ),
         D::Native => NoEffect("C++ text for extraction (ms-ivy's checker ignores it; `extract` places it)"),
-        D::Progress | D::Rely => Unsupported,
+        D::Progress | D::Rely => NoEffect(
+            "ms-ivy uses them only in generated test code; its checker resolves and sort-checks them and ignores them, as ivyc does",
+        ),
         D::Unprovable => NoEffect(
             "ms-ivy drops `unprovable` declarations too unless run with `unprovable=true`",
         ),
