@@ -14,12 +14,16 @@
 //! * not at all: the initialiser (its queries go to the solver unchecked).
 //!
 //! One [`FragmentView`] per system; all actions are passified into one
-//! signature so that their SSA versions stay apart.
+//! signature so that their intermediate SSA versions stay apart, while the
+//! post-state of each state symbol is one symbol shared by every action,
+//! as Ivy's `new_r` is: the stratification graph joins argument positions
+//! through it (a term of one action's post-state meets one of another's).
 
 use crate::obligation::HypSource;
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::passive::{passify, AssertMode};
-use ivyc_logic::{AssertInfo, AssertKind, Signature, System, Term};
+use ivyc_logic::{AssertInfo, AssertKind, Role, Signature, SymId, System, Term};
+use std::collections::HashMap;
 
 /// Where a formula of a [`FragmentView`] comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,8 +106,32 @@ pub fn fragment_view(sys: &System) -> FragmentView {
         v.goals.push(p.formula.clone());
         v.goal_sources.push(ViewSource::Invariant(i));
     }
+    // The shared post-state symbol of each state symbol: the final version
+    // in the first action that modifies it.
+    let mut post: HashMap<SymId, SymId> = HashMap::new();
     for action in sys.exported_actions() {
         let p = passify(&mut v.sig, &action.body);
+        let mut shared: HashMap<SymId, SymId> = HashMap::new();
+        for (&orig, &fin) in &p.final_versions {
+            if v.sig.symbol(orig).role != Role::State {
+                continue;
+            }
+            match post.get(&orig) {
+                Some(&s) => {
+                    shared.insert(fin, s);
+                }
+                None => {
+                    post.insert(orig, fin);
+                }
+            }
+        }
+        let share = |t: Term| {
+            if shared.is_empty() {
+                t
+            } else {
+                t.rename_symbols(&shared)
+            }
+        };
         let trans_mode = |info: &AssertInfo, _: usize| {
             if info.kind == AssertKind::Require {
                 AssertMode::Assume
@@ -112,7 +140,7 @@ pub fn fragment_view(sys: &System) -> FragmentView {
             }
         };
         for t in p.body.transition_conjuncts(&trans_mode) {
-            v.hyps.push(t);
+            v.hyps.push(share(t));
             v.hyp_sources.push(ViewSource::Transition {
                 action: action.name,
                 span: action.span,
@@ -148,10 +176,10 @@ pub fn fragment_view(sys: &System) -> FragmentView {
                 assertion: *key,
             };
             for t in path {
-                v.hyps.push(t);
+                v.hyps.push(share(t));
                 v.hyp_sources.push(source);
             }
-            v.goals.push(goal);
+            v.goals.push(share(goal));
             v.goal_sources.push(source);
         }
     }
