@@ -21,7 +21,7 @@
 
 use crate::obligation::HypSource;
 use ivyc_base::{Span, Symbol};
-use ivyc_logic::passive::{passify, AssertMode};
+use ivyc_logic::passive::{passify, AssertMode, PNode};
 use ivyc_logic::{AssertInfo, AssertKind, Role, Signature, SymId, System, Term};
 use std::collections::HashMap;
 
@@ -139,7 +139,9 @@ pub fn fragment_view(sys: &System) -> FragmentView {
                 AssertMode::Ignore
             }
         };
-        for t in p.body.transition_conjuncts(&trans_mode) {
+        let mut trans = p.body.transition_conjuncts(&trans_mode);
+        dead_assumptions(&p.body, &trans_mode, &mut trans);
+        for t in trans {
             v.hyps.push(share(t));
             v.hyp_sources.push(ViewSource::Transition {
                 action: action.name,
@@ -184,6 +186,50 @@ pub fn fragment_view(sys: &System) -> FragmentView {
         }
     }
     v
+}
+
+/// The assumptions (updates included) of the branches of `node` that can
+/// never run (`if false { … }`): the transition relation folds such a
+/// branch to `false`, but Ivy's update keeps its formulas, so its fragment
+/// check sees them; they are added here as separate hypotheses (the same
+/// polarity as inside the disjunction).
+fn dead_assumptions(
+    node: &PNode,
+    mode: &impl Fn(&AssertInfo, usize) -> AssertMode,
+    out: &mut Vec<Term>,
+) {
+    match node {
+        // As `transition_conjuncts`: the statements of the top-level
+        // sequence are conjuncts of their own.
+        PNode::Seq(xs) => xs.iter().for_each(|x| dead_assumptions(x, mode, out)),
+        PNode::Choice(_) => dead_inside(node, mode, out),
+        PNode::Assume(_) | PNode::Assert { .. } => {}
+    }
+}
+
+/// [`dead_assumptions`] below a conjunct: a branch whose transition
+/// folded to `false` gives all its assumptions.
+fn dead_inside(
+    node: &PNode,
+    mode: &impl Fn(&AssertInfo, usize) -> AssertMode,
+    out: &mut Vec<Term>,
+) {
+    if let PNode::Seq(xs) | PNode::Choice(xs) = node {
+        if node.transition(mode).is_false() {
+            assumptions(node, out);
+        } else {
+            xs.iter().for_each(|x| dead_inside(x, mode, out));
+        }
+    }
+}
+
+/// Every assumption below `node` other than `false`.
+fn assumptions(node: &PNode, out: &mut Vec<Term>) {
+    match node {
+        PNode::Assume(t) if !t.is_false() => out.push(t.clone()),
+        PNode::Seq(xs) | PNode::Choice(xs) => xs.iter().for_each(|x| assumptions(x, out)),
+        PNode::Assume(_) | PNode::Assert { .. } => {}
+    }
 }
 
 #[cfg(test)]
