@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
+# The generated C++ is also built with clang++ (tests/clang).
+command -v clang++ >/dev/null 2>&1 || missing+=(clang)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 # Z3 5.4.1 comes from PyPI through pip (compiler/ivyc-smt/build.rs);
 # Debian's libz3 4.8.12 is only the fallback of a build without pip.
@@ -29,6 +31,8 @@ fi
 export INSTA_UPDATE=no
 # Never test silently against the fallback Z3: a failed download is an error.
 export IVYC_Z3=pypi
+# tests/clang fails instead of skipping when clang++ is missing.
+export IVYC_REQUIRE_CLANG=1
 export CARGO_TERM_COLOR=never
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
