@@ -90,6 +90,10 @@ pub enum Inferred {
         partial: Vec<String>,
         cti: Option<Box<(ivyc_vc::Obligation, ivyc_vc::Counterexample)>>,
     },
+    /// Invariants were found for an isolate, but ivyc cannot place them in
+    /// the text (the diagnostic says why): nothing was re-verified, so
+    /// nothing is claimed.
+    NotPlaced { invariants: Vec<String> },
     /// The invariants found did not pass `verify` (a bug in ivyc's
     /// inference: nothing is claimed); the verdict it gave.
     NotVerified {
@@ -111,7 +115,7 @@ impl InferRun {
     /// none were found.
     pub fn status(&self) -> Status {
         match &self.outcome {
-            Inferred::InputErrors => Status::InputError,
+            Inferred::InputErrors | Inferred::NotPlaced { .. } => Status::InputError,
             Inferred::AlreadyInductive | Inferred::Found { .. } => Status::Success,
             Inferred::Violated(_) => Status::CheckFailed,
             Inferred::NotFound { .. } => Status::Undecided,
@@ -128,21 +132,20 @@ fn input_errors(diagnostics: Vec<Diagnostic>) -> InferRun {
     }
 }
 
-/// The system to infer for: the one unit of the program (or of the
-/// isolate asked for).
+/// The system to infer for: the one unit of the program, or the isolate
+/// asked for (`--isolate`).
 fn the_system(
     program: &ivyc_sema::Program,
     isolate: Option<&str>,
 ) -> Result<System, Vec<Diagnostic>> {
     let units = front::units(program)?;
     let units = front::select_isolate(units, isolate).map_err(|d| vec![d])?;
-    let help = "help: verify the isolates with their invariants written, or infer on a version of the program without isolates".to_string();
     match units.as_slice() {
-        [u] if u.name.is_none() => Ok(u.system.clone()),
+        [u] if u.name.is_none() || isolate.is_some() => Ok(u.system.clone()),
         units => {
             let mut d = error_diag(
                 "unsupported",
-                "unsupported: `infer` for a program with isolates: the invariants found would have to be placed inside them; infer works on programs without isolates",
+                "unsupported: `infer` for a program with isolates without `--isolate`: the invariants found belong inside one of them",
             );
             let labels: Vec<_> = units
                 .iter()
@@ -150,10 +153,109 @@ fn the_system(
                 .map(|s| ivyc_base::diagnostic::primary(s, "an isolate"))
                 .collect();
             d = d.with_labels(labels);
-            d.notes.push(help);
+            d.notes.push(
+                "help: name the isolate to infer for with `--isolate NAME` (`this` for what no isolate covers)"
+                    .to_string(),
+            );
             Err(vec![d])
         }
     }
+}
+
+/// The program text with `invariants` placed where they belong to the
+/// isolate `isolate` (`None` or `this`: appended at the end, the top
+/// level): inside the body of `isolate NAME = { ... }`, or of the first
+/// object of `isolate NAME = obj, ...` when that object is declared at the
+/// top level of the root file. Names are printed in full (`obj.r`), which
+/// resolve inside the object as outside.
+pub fn place_invariants(
+    file: FileId,
+    text: &str,
+    isolate: Option<&str>,
+    invariants: &[String],
+) -> Result<String, Diagnostic> {
+    let Some(name) = isolate.filter(|n| *n != "this") else {
+        return Ok(with_invariants(text, invariants));
+    };
+    use ivyc_syntax::ast::DeclKind;
+    let (ast, _) = ivyc_syntax::parse(file, text);
+    let named = |decls: &[ivyc_syntax::ast::Decl], n: &str| -> Option<ivyc_base::Span> {
+        decls.iter().find_map(|d| match &d.kind {
+            DeclKind::Object { name, params, .. }
+                if name.name.as_str() == n && params.is_empty() =>
+            {
+                Some(d.span)
+            }
+            _ => None,
+        })
+    };
+    let body = ast.decls.iter().find_map(|d| match &d.kind {
+        DeclKind::IsolateObject { name: n, .. } if n.name.as_str() == name => Some(Ok(d.span)),
+        DeclKind::Isolate {
+            name: n, targets, ..
+        } if n.name.as_str() == name => {
+            let target = match targets.first().map(|t| t.segments.as_slice()) {
+                Some([seg]) if seg.args.is_none() => seg.name.name.to_string(),
+                _ => String::new(),
+            };
+            Some(named(&ast.decls, &target).ok_or(target))
+        }
+        _ => None,
+    });
+    let isolate_span = ast.decls.iter().find_map(|d| match &d.kind {
+        DeclKind::Isolate { name: n, .. } | DeclKind::IsolateObject { name: n, .. }
+            if n.name.as_str() == name =>
+        {
+            Some(n.span)
+        }
+        _ => None,
+    });
+    let refuse = |why: String| {
+        let mut d = error_diag("unsupported", format!("unsupported: {why}"));
+        if let Some(s) = isolate_span {
+            d = d.with_labels(vec![ivyc_base::diagnostic::primary(s, "the isolate")]);
+        }
+        d.notes.push(
+            "help: the invariants are printed; add them inside the isolate's object by hand"
+                .to_string(),
+        );
+        d
+    };
+    let span = match body {
+        Some(Ok(span)) => span,
+        Some(Err(target)) if target.is_empty() => {
+            return Err(refuse(format!(
+                "`infer` places invariants inside the first object of isolate `{name}`, which is not a plain object name"
+            )))
+        }
+        Some(Err(target)) => {
+            return Err(refuse(format!(
+                "`infer` places invariants inside object `{target}` of isolate `{name}`, which is not declared at the top level of this file"
+            )))
+        }
+        None => {
+            return Err(refuse(format!(
+                "isolate `{name}` is not declared at the top level of this file"
+            )))
+        }
+    };
+    // The closing brace of the body: the last `}` of the declaration (an
+    // isolate's `with` list comes after it and has none).
+    let decl = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    let Some(close) = decl.rfind('}').map(|i| span.start as usize + i) else {
+        return Err(refuse(format!("no body found for isolate `{name}`")));
+    };
+    let mut out = text[..close].trim_end().to_string();
+    out.push('\n');
+    for inv in invariants {
+        out.push_str("    ");
+        out.push_str(inv);
+        out.push_str("  # inferred by ivyc infer\n");
+    }
+    out.push_str(&text[close..]);
+    Ok(out)
 }
 
 /// The counterexample to induction of the program invariant `label` in
@@ -272,7 +374,22 @@ pub fn infer(
     };
     // The normal pipeline must prove the program with them.
     let t = Instant::now();
-    let text = with_invariants(sources.source(root), &invariants);
+    let text = match place_invariants(
+        root,
+        sources.source(root),
+        opts.isolate.as_deref(),
+        &invariants,
+    ) {
+        Ok(text) => text,
+        Err(d) => {
+            diagnostics.push(d);
+            return InferRun {
+                diagnostics,
+                outcome: Inferred::NotPlaced { invariants },
+                stats,
+            };
+        }
+    };
     let mut again = SourceMap::new();
     let id = again.add(sources.name(root).to_string(), text.clone());
     let run = verify::verify(&mut again, id, loader, &VerifyOptions::default());
@@ -467,4 +584,37 @@ pub fn with_invariants(text: &str, invariants: &[String]) -> String {
         out.push_str("  # inferred by ivyc infer\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_invariants;
+    use ivyc_base::FileId;
+
+    const INV: &str = "invariant [inferred_1] ~p.r";
+
+    #[test]
+    fn invariants_go_inside_the_isolate_that_owns_them() {
+        let body = "type t\nisolate iso = {\n    relation r\n} with t\n";
+        let placed = place_invariants(FileId(0), body, Some("iso"), &[INV.into()]);
+        assert_eq!(
+            placed.ok().as_deref(),
+            Some("type t\nisolate iso = {\n    relation r\n    invariant [inferred_1] ~p.r  # inferred by ivyc infer\n} with t\n")
+        );
+        let obj = "object p = {\n    relation r\n}\nisolate iso = p\n";
+        let placed = place_invariants(FileId(0), obj, Some("iso"), &[INV.into()]);
+        assert_eq!(
+            placed.ok().as_deref(),
+            Some("object p = {\n    relation r\n    invariant [inferred_1] ~p.r  # inferred by ivyc infer\n}\nisolate iso = p\n")
+        );
+        // `this`: at the top level, after everything.
+        let placed = place_invariants(FileId(0), obj, Some("this"), &[INV.into()]);
+        assert!(placed.is_ok_and(|t| t.ends_with(
+            "isolate iso = p\n\ninvariant [inferred_1] ~p.r  # inferred by ivyc infer\n"
+        )));
+        // An object that is not declared at the top level: refused.
+        let nested =
+            "object o = {\n    object p = {\n        relation r\n    }\n}\nisolate iso = o.p\n";
+        assert!(place_invariants(FileId(0), nested, Some("iso"), &[INV.into()]).is_err());
+    }
 }

@@ -68,6 +68,7 @@ pub fn run(args: &InferArgs) -> Exit {
                 ("not-found", partial.clone(), Some(why.clone()))
             }
             Inferred::NotVerified { invariants, .. } => ("not-verified", invariants.clone(), None),
+            Inferred::NotPlaced { invariants } => ("not-placed", invariants.clone(), None),
         };
         let s = &run.stats;
         let doc = json!({
@@ -155,6 +156,19 @@ pub fn run(args: &InferArgs) -> Exit {
                     out.line(render::counterexample_text(&ob.sig, cex).trim_end());
                 }
             }
+        }
+        Inferred::NotPlaced { invariants } => {
+            if human {
+                out.line(&format!(
+                    "found {} candidate invariant{} for the isolate, not verified: ivyc could not place them in the program to re-verify it (the error says why):",
+                    invariants.len(),
+                    if invariants.len() == 1 { "" } else { "s" },
+                ));
+                for inv in invariants {
+                    out.line(&format!("  {inv}"));
+                }
+            }
+            out.summary();
         }
         Inferred::NotVerified { invariants, status } => {
             out.plain_error(
