@@ -251,6 +251,17 @@ fn cycle_diagnostic(c: &Cycle) -> Diagnostic {
     for e in &c.edges {
         labels.extend(e.labels());
     }
+    // A cycle of declared functions is explained by their declarations,
+    // which do not say where the formulas use them: the terms of Ivy's own
+    // graph that close the cycle do.
+    if c.edges
+        .iter()
+        .all(|e| matches!(e.origin, EdgeOrigin::Function(_)))
+    {
+        for (span, text) in &c.ivy_terms {
+            labels.push(secondary(*span, text.clone()));
+        }
+    }
     let steps: Vec<String> = c
         .edges
         .iter()

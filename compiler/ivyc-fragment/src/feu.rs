@@ -27,7 +27,7 @@
 //! explains it to people); the converse does not hold: `forall X. exists Y.
 //! r(X, Y)` alone, or a ground use of `next : node → node`, are fine here.
 
-use ivyc_base::Symbol;
+use ivyc_base::{Span, Symbol};
 use ivyc_logic::{Signature, SortId, SortKind, SymId, Term, TermKind, Var};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
@@ -64,11 +64,24 @@ impl Pol {
 
 type Mapped = (Option<usize>, BTreeSet<usize>);
 
+/// Where an arc of Ivy's graph comes from: a term of the formulas that puts
+/// a term over a quantified variable into an argument position (of
+/// `symbol`, or of an equality when `None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IvyArc {
+    pub span: Option<Span>,
+    pub symbol: Option<SymId>,
+    /// The argument position, from 0.
+    pub position: usize,
+}
+
 struct Graph<'s> {
     sig: &'s Signature,
     nodes: HashMap<Key, usize>,
     parent: Vec<usize>,
-    arcs: Vec<(usize, usize)>,
+    /// Arcs `from → to` and the index of their origin in `why`.
+    arcs: Vec<(usize, usize, usize)>,
+    why: Vec<IvyArc>,
     /// Universally quantified variables (unique names after renaming).
     universal: HashSet<Var>,
     /// Existential variables: the nodes they depend on.
@@ -310,12 +323,15 @@ impl<'s> Graph<'s> {
                         }
                     };
                     let s = self.node(Key::Eq(k));
-                    for (n, uvs) in [&x, &y] {
+                    for (j, (n, uvs)) in [&x, &y].into_iter().enumerate() {
                         if let Some(n) = n {
                             self.unify(*n, s);
                         }
-                        for v in uvs {
-                            self.arcs.push((*v, s));
+                        if !uvs.is_empty() {
+                            let w = self.origin(t.span, None, j);
+                            for v in uvs {
+                                self.arcs.push((*v, s, w));
+                            }
                         }
                     }
                 }
@@ -328,8 +344,11 @@ impl<'s> Graph<'s> {
                     if let Some(n) = n {
                         self.unify(a, *n);
                     }
-                    for v in uvs {
-                        self.arcs.push((*v, a));
+                    if !uvs.is_empty() {
+                        let w = self.origin(t.span, Some(*f), j);
+                        for v in uvs {
+                            self.arcs.push((*v, a, w));
+                        }
                     }
                 }
                 (None, union(parts))
@@ -341,24 +360,69 @@ impl<'s> Graph<'s> {
         }
     }
 
-    fn has_cycle(&mut self) -> bool {
-        let arcs: Vec<(usize, usize)> = self
+    fn origin(&mut self, span: Option<Span>, symbol: Option<SymId>, position: usize) -> usize {
+        self.why.push(IvyArc {
+            span,
+            symbol,
+            position,
+        });
+        self.why.len() - 1
+    }
+
+    /// The origins of the arcs of one cycle over union-find classes, if
+    /// there is a cycle.
+    fn cycle(&mut self) -> Option<Vec<IvyArc>> {
+        let arcs: Vec<(usize, usize, usize)> = self
             .arcs
             .clone()
             .into_iter()
-            .map(|(a, b)| (self.find(a), self.find(b)))
+            .map(|(a, b, w)| (self.find(a), self.find(b), w))
             .collect();
-        if arcs.iter().any(|(a, b)| a == b) {
-            return true;
+        let why = |w: usize| self.why.get(w).copied();
+        if let Some(&(_, _, w)) = arcs.iter().find(|(a, b, _)| a == b) {
+            return Some(why(w).into_iter().collect());
         }
-        let mut g: DiGraph<(), ()> = DiGraph::new();
+        let mut g: DiGraph<usize, usize> = DiGraph::new();
         let mut idx = HashMap::new();
-        for (a, b) in &arcs {
-            let na = *idx.entry(*a).or_insert_with(|| g.add_node(()));
-            let nb = *idx.entry(*b).or_insert_with(|| g.add_node(()));
-            g.add_edge(na, nb, ());
+        for &(a, b, w) in &arcs {
+            let na = *idx.entry(a).or_insert_with(|| g.add_node(a));
+            let nb = *idx.entry(b).or_insert_with(|| g.add_node(b));
+            g.add_edge(na, nb, w);
         }
-        tarjan_scc(&g).iter().any(|scc| scc.len() > 1)
+        let scc = tarjan_scc(&g).into_iter().find(|scc| scc.len() > 1)?;
+        // A path from the first node of the component back to it, by a
+        // breadth-first search inside the component.
+        let inside: HashSet<_> = scc.iter().copied().collect();
+        let start = *scc.first()?;
+        let mut back: HashMap<petgraph::graph::NodeIndex, (petgraph::graph::NodeIndex, usize)> =
+            HashMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            for e in g.edges(n) {
+                use petgraph::visit::EdgeRef;
+                let m = e.target();
+                if !inside.contains(&m) || back.contains_key(&m) {
+                    continue;
+                }
+                back.insert(m, (n, *e.weight()));
+                if m == start {
+                    queue.clear();
+                    break;
+                }
+                queue.push_back(m);
+            }
+        }
+        let mut path = Vec::new();
+        let mut at = start;
+        while let Some(&(prev, w)) = back.get(&at) {
+            path.extend(why(w));
+            at = prev;
+            if at == start || path.len() > scc.len() {
+                break;
+            }
+        }
+        path.reverse();
+        Some(path)
     }
 }
 
@@ -376,17 +440,24 @@ fn union(parts: impl IntoIterator<Item = Mapped>) -> BTreeSet<usize> {
 /// stratification graph has a cycle. Free variables of hypotheses are
 /// universal; free variables of the goal are constants.
 pub fn has_cycle(sig: &Signature, hyps: &[Term], goal: &Term) -> bool {
-    has_cycle_all(sig, hyps, std::slice::from_ref(goal))
+    cycle_all(sig, hyps, std::slice::from_ref(goal)).is_some()
 }
 
 /// Whether `hyps ∧ ¬goal1 ∧ ¬goal2 ∧ …` has a cycle (one graph for all the
 /// formulas, as Ivy builds for an isolate).
 pub fn has_cycle_all(sig: &Signature, hyps: &[Term], goals: &[Term]) -> bool {
+    cycle_all(sig, hyps, goals).is_some()
+}
+
+/// The cycle of [`has_cycle_all`], as the terms that make its arcs (in
+/// order along the cycle), or `None` without a cycle.
+pub fn cycle_all(sig: &Signature, hyps: &[Term], goals: &[Term]) -> Option<Vec<IvyArc>> {
     let mut g = Graph {
         sig,
         nodes: HashMap::new(),
         parent: Vec::new(),
         arcs: Vec::new(),
+        why: Vec::new(),
         universal: HashSet::new(),
         deps: HashMap::new(),
         fresh: 0,
@@ -424,5 +495,5 @@ pub fn has_cycle_all(sig: &Signature, hyps: &[Term], goals: &[Term]) -> bool {
     for f in formulas.iter().chain(&goals) {
         g.map(f);
     }
-    g.has_cycle()
+    g.cycle()
 }

@@ -123,6 +123,10 @@ pub struct SortEdge {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Cycle {
     pub edges: Vec<SortEdge>,
+    /// The terms that close the cycle of Ivy's finer graph (argument
+    /// positions, `crate::feu`) that decided the verdict, with what each
+    /// does: attached to the first cycle of a verdict, empty otherwise.
+    pub ivy_terms: Vec<(Span, String)>,
 }
 
 impl Cycle {
@@ -252,7 +256,13 @@ impl SortGraph {
                     .map(|&e| self.edges[self.graph[e]].clone())
                     .collect();
                 let first = path.iter().map(|&e| self.graph[e]).min().unwrap_or(0);
-                out.push((first, Cycle { edges }));
+                out.push((
+                    first,
+                    Cycle {
+                        edges,
+                        ivy_terms: Vec::new(),
+                    },
+                ));
             }
         }
         out.sort_by_key(|(k, _)| *k);

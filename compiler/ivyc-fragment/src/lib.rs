@@ -49,7 +49,7 @@ pub fn check_all(
         a.goal(g, goal_origins.get(i).and_then(|o| o.as_ref()));
     }
     let first = goal_origins.first().cloned().flatten();
-    verdict(a, feu::has_cycle_all(sig, hyps, goals), first)
+    verdict(a, feu::cycle_all(sig, hyps, goals), first)
 }
 
 /// Runs the traversal over all hypotheses and the goal.
@@ -91,16 +91,42 @@ pub fn check(
     origins: &Origins,
 ) -> Result<(), Vec<FragmentError>> {
     let a = analyze(sig, hyps, goal, origins);
-    verdict(a, feu::has_cycle(sig, hyps, goal), origins.goal.clone())
+    verdict(
+        a,
+        feu::cycle_all(sig, hyps, std::slice::from_ref(goal)),
+        origins.goal.clone(),
+    )
 }
 
 /// The errors of an analysis: its theory misuses, then (if Ivy's graph has
 /// a cycle) the cycles of the sort graph that explain it.
+/// The labels of the terms that close Ivy's cycle (those with a span).
+fn ivy_terms(sig: &Signature, arcs: &[feu::IvyArc]) -> Vec<(ivyc_base::Span, String)> {
+    let mut out: Vec<(ivyc_base::Span, String)> = Vec::new();
+    for a in arcs {
+        let Some(span) = a.span else { continue };
+        let place = match a.symbol {
+            Some(f) => format!(
+                "argument {} of `{}`",
+                a.position + 1,
+                ivyc_logic::signature::display_name(sig, f)
+            ),
+            None => "a side of this equality".to_owned(),
+        };
+        let text = format!("{place} holds a term over a quantified variable: Ivy's graph of argument positions closes its cycle here");
+        if !out.iter().any(|(s, _)| *s == span) {
+            out.push((span, text));
+        }
+    }
+    out
+}
+
 fn verdict(
     a: walk::Analysis<'_>,
-    cycle: bool,
+    cycle: Option<Vec<feu::IvyArc>>,
     goal: Option<Origin>,
 ) -> Result<(), Vec<FragmentError>> {
+    let sig = a.sig;
     let mut errs: Vec<FragmentError> = a
         .misuses
         .into_iter()
@@ -111,8 +137,11 @@ fn verdict(
     // latter, see `feu`, except those through arithmetic on a universal
     // variable, which is a theory misuse reported above); should nothing
     // explain it, the verdict stands all the same.
-    if cycle {
-        let cycles = a.graph.cycles();
+    if let Some(arcs) = cycle {
+        let mut cycles = a.graph.cycles();
+        if let Some(c) = cycles.first_mut() {
+            c.ivy_terms = ivy_terms(sig, &arcs);
+        }
         if cycles.is_empty() && errs.is_empty() {
             errs.push(FragmentError::UnexplainedCycle(goal));
         }

@@ -65,7 +65,7 @@ enum Binding {
 
 /// The analysis state shared across all formulas of one query.
 pub(crate) struct Analysis<'a> {
-    sig: &'a Signature,
+    pub sig: &'a Signature,
     pub graph: SortGraph,
     pub misuses: Vec<TheoryMisuse>,
     seen_misuses: HashSet<TheoryMisuse>,
