@@ -697,7 +697,10 @@ impl Node {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(l) => self.seen.push(l),
-                Err(_) => panic!("no line `{what}`; the node printed:\n{}", self.seen.join("\n")),
+                Err(_) => panic!(
+                    "no line `{what}`; the node printed:\n{}",
+                    self.seen.join("\n")
+                ),
             }
         }
     }
