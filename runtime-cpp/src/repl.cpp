@@ -591,6 +591,23 @@ std::string parse_repl_options(int argc, const char* const* argv,
             out.seed = static_cast<uint64_t>(*n);
             continue;
         }
+        if (arg == "--me" || arg == "--port-base") {
+            if (i + 1 >= argc || argv[i + 1] == nullptr) return arg + " needs a number";
+            const std::string v = argv[++i];
+            const auto n = parse_int(v);
+            const int64_t lo = arg == "--me" ? 0 : 1;
+            if (!n || *n < lo || *n > 65535 || v[0] == '+') {
+                return "bad " + arg + " `" + escape_for_display(v) + "` (expected " + std::to_string(lo) +
+                       " to 65535)";
+            }
+            if (arg == "--me") {
+                out.have_me = true;
+                out.me = static_cast<uint32_t>(*n);
+            } else {
+                out.port_base = static_cast<uint16_t>(*n);
+            }
+            continue;
+        }
         const size_t eq = arg.find('=');
         bool matched = false;
         if (eq != std::string::npos && arg.compare(0, 2, "--") != 0) {
@@ -612,17 +629,18 @@ std::string parse_repl_options(int argc, const char* const* argv,
     return std::string();
 }
 
-std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts) {
+std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts, bool network) {
     std::string out = "usage: " + std::string(prog) + " [--help] [--echo] [--list] [--script FILE] [--seed N]";
+    if (network) out += " [--me N] [--port-base P]";
     for (const auto& s : sorts) out += " [" + s + "=N]";
     return out;
 }
 
 std::string repl_help(std::string_view prog, std::string_view module,
-                      const std::vector<std::string>& sorts) {
+                      const std::vector<std::string>& sorts, bool network) {
     std::string sizes;
     for (size_t k = 0; k < sorts.size(); ++k) sizes += (k ? ", " : "") + sorts[k];
-    std::string out = repl_usage(prog, sorts) + "\n\n";
+    std::string out = repl_usage(prog, sorts, network) + "\n\n";
     out += "Runs the exported actions of the Ivy module `" + std::string(module) +
            "` (extracted by ivyc),\none line at a time, read from standard input or from FILE.\n\n";
     out += "options:\n"
@@ -635,6 +653,14 @@ std::string repl_help(std::string_view prog, std::string_view module,
            "  --seed N       make the nondeterministic choices (`x := *`, `if *`, the\n"
            "                 start of the search for a value satisfying an assumption)\n"
            "                 pseudo-random from seed N; by default the first option\n";
+    if (network) {
+        out += "  --me N         be endpoint N of the module's `include udp` network: bind\n"
+               "                 UDP port P+N of 127.0.0.1, send packets as datagrams to\n"
+               "                 port P+DST, and deliver the datagrams received (while\n"
+               "                 reading lines) to the network's `recv`; malformed ones\n"
+               "                 are dropped. Without --me, packets sent are dropped\n"
+               "  --port-base P  the port P of endpoint 0 (default 4990)\n";
+    }
     if (sorts.empty()) {
         out += "  SORT=N         (this module has no uninterpreted sort to size)\n";
     } else {

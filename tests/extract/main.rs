@@ -7,7 +7,9 @@
 //! options, `--script FILE`, setters `NAME(args) := v` and havocs resolved
 //! by search included); the leader
 //! election runs as five OS processes talking UDP on 127.0.0.1 and must
-//! elect exactly the node with the largest id. Generated headers are
+//! elect exactly the node with the largest id; the ping/pong of
+//! `udp_ping.ivy` (`include udp`, no host program) runs as three REPL
+//! processes (`--me N`) exchanging datagrams. Generated headers are
 //! snapshots too.
 
 #[path = "../common/mod.rs"]
@@ -42,6 +44,7 @@ fn examples() -> Vec<String> {
     v.push("tests/data/extract/native.ivy".to_owned());
     v.push("tests/data/extract/variant_messages.ivy".to_owned());
     v.push("tests/data/extract/variant_forms.ivy".to_owned());
+    v.push("tests/data/extract/udp_ping.ivy".to_owned());
     v
 }
 
@@ -611,4 +614,151 @@ fn leader_election_over_udp_with_five_processes() {
         leaders[0].starts_with("node 2 id 4 "),
         "the leader must be node 2 (id 4):\n{report}"
     );
+}
+
+/// A port `base` such that UDP ports `base..base + n` of 127.0.0.1 are
+/// free now (bound and released; another process could take one before
+/// the nodes bind it, then a node fails to start and the test says so).
+fn free_udp_base(n: u16) -> u16 {
+    let start = 21000 + (std::process::id() % 2000) as u16 * 16;
+    (0..200u16)
+        .map(|k| start.wrapping_add(k * 16) % 40000 + 20000)
+        .find(|&base| {
+            let socks: Vec<_> = (0..n)
+                .map(|i| std::net::UdpSocket::bind(("127.0.0.1", base + i)))
+                .collect();
+            socks.iter().all(Result::is_ok)
+        })
+        .expect("a free range of UDP ports")
+}
+
+/// One REPL process run as a network node: its stdin, and its stdout and
+/// stderr lines as they arrive.
+struct Node {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Node {
+    fn start(exe: &Path, me: u16, base: u16) -> Node {
+        let mut child = Command::new(exe)
+            .args(["--me", &me.to_string(), "--port-base", &base.to_string()])
+            .arg("node=3")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start node");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let out = child.stdout.take().expect("stdout");
+        let err = child.stderr.take().expect("stderr");
+        for (pipe, prefix) in [
+            (Box::new(out) as Box<dyn std::io::Read + Send>, ""),
+            (Box::new(err), "stderr: "),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if tx.send(format!("{prefix}{line}")).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        Node {
+            child,
+            stdin,
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").expect("write to node");
+        stdin.flush().expect("flush");
+    }
+
+    /// Waits (at most 10 s) until the node printed `line`.
+    fn expect(&mut self, line: &str) {
+        self.expect_where(line, |l| l == line);
+    }
+
+    /// Waits (at most 10 s) until the node printed a line satisfying `ok`
+    /// (`what` describes it).
+    fn expect_where(&mut self, what: &str, ok: impl Fn(&str) -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !self.seen.iter().any(|l| ok(l)) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => panic!(
+                    "no line `{what}`; the node printed:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Closes the input (the node exits) and returns its exit status.
+    fn finish(mut self) -> std::process::ExitStatus {
+        self.stdin = None;
+        let status = self.child.wait().expect("node exit");
+        self.seen.extend(self.lines.try_iter());
+        status
+    }
+}
+
+/// `udp_ping.ivy` includes `udp` and has no host program: its REPL, run as
+/// three processes with `--me N`, sends the pings and pongs as datagrams
+/// on 127.0.0.1 and delivers the ones it receives to `net.recv`;
+/// malformed and out-of-range datagrams are dropped or refused without
+/// stopping the node.
+#[test]
+fn udp_ping_over_udp_with_three_processes() {
+    let (_tmp, exe) = build_repl("tests/data/extract/udp_ping.ivy");
+    let base = free_udp_base(4);
+    let mut nodes: Vec<Node> = (0..3).map(|i| Node::start(&exe, i, base)).collect();
+    // A node answers `?state` once its socket is bound and served.
+    for n in &mut nodes {
+        n.send("?state");
+        n.expect("app.pinged = {}");
+    }
+    nodes[1].send("app.ping(1, 0)");
+    nodes[1].send("app.ping(1, 2)");
+    nodes[1].expect("< app.got_pong(1,0)");
+    nodes[1].expect("< app.got_pong(1,2)");
+    nodes[0].send("app.ping(0, 2)");
+    nodes[0].expect("< app.got_pong(0,2)");
+    for (i, pinged) in [(0, "{(0, 1)}"), (2, "{(2, 0), (2, 1)}")] {
+        nodes[i].send("?state");
+        nodes[i].expect(&format!("app.pinged = {pinged}"));
+    }
+    nodes[1].send("?state");
+    nodes[1].expect("app.ponged = {(1, 0), (1, 2)}");
+
+    // Datagrams from endpoint 3 (not a node): one too short to be a
+    // `msg`, one naming node 7 of 3 (`{knd:ping_msg,src:7}` encoded: two
+    // u32 LE).
+    let sock = std::net::UdpSocket::bind(("127.0.0.1", base + 3)).expect("test socket");
+    sock.send_to(&[1], ("127.0.0.1", base)).expect("send");
+    sock.send_to(&[0, 0, 0, 0, 7, 0, 0, 0], ("127.0.0.1", base))
+        .expect("send");
+    nodes[0].expect("stderr: dropped a malformed datagram from endpoint 3");
+    nodes[0].expect_where("error: received from 3: ... 7 ...", |l| {
+        l.starts_with("error: received from 3: ") && l.contains('7')
+    });
+    // Still serving.
+    nodes[2].send("app.ping(2, 0)");
+    nodes[2].expect("< app.got_pong(2,0)");
+
+    for n in nodes {
+        let status = n.finish();
+        assert!(status.success(), "a node failed: {status}");
+    }
 }

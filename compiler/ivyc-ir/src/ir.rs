@@ -387,6 +387,34 @@ pub enum Stmt {
     Native {
         code: Vec<NativePiece>,
     },
+    /// Send `value` (serialised) as one datagram to endpoint `dst` of the
+    /// network [`Module::udp`]`[net]`: the code of `send` of an `include
+    /// udp` network (`udp.rs`).
+    UdpSend {
+        net: usize,
+        dst: Expr,
+        value: Expr,
+    },
+}
+
+/// A network of `include udp`: an object marked `attribute ivyc_udp =
+/// true` (an instance of the standard library's `udp_wrapper`). Its
+/// `send` is a [`Stmt::UdpSend`]; a process delivers each datagram it
+/// receives by calling `recv`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UdpNet {
+    /// Ivy name of the marked object (`net.impl`).
+    pub object: String,
+    /// The type of endpoint ids (an uninterpreted sort).
+    pub addr: Type,
+    /// The type of packets.
+    pub pkt: Type,
+    /// The exported action delivering a packet (`OBJECT.handle_recv`),
+    /// index into [`Module::actions`]; `None` if it is not extracted.
+    pub recv: Option<usize>,
+    /// Whether `recv` takes the receiving endpoint's id first (the object
+    /// is parameterised by the endpoint, as in `udp_simple`).
+    pub recv_takes_me: bool,
 }
 
 /// A piece of native code: text, or a reference to an Ivy name, printed
@@ -551,4 +579,6 @@ pub struct Module {
     /// Top-level native blocks, in declaration order (identical header
     /// and impl blocks once, as ms-ivy does for module instances).
     pub natives: Vec<Native>,
+    /// The `include udp` networks of the program (at most one for now).
+    pub udp: Vec<UdpNet>,
 }

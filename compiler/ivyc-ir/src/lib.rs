@@ -3,13 +3,16 @@
 //! an [`ivyc_sema::Program`] (refusing, with [`IrError`] diagnostics, what
 //! cannot be executed), [`names`] makes identifier stems; `search` turns a
 //! havoc constrained by assumptions into a search for a satisfying value;
-//! `variant` recognises sema's upcasts and downcasts of variant sorts.
+//! `variant` recognises sema's upcasts and downcasts of variant sorts;
+//! `udp` finds the networks of `include udp` whose `send` extraction
+//! implements.
 
 pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod names;
 mod search;
+mod udp;
 mod variant;
 
 pub use error::IrError;

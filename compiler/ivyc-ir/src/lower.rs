@@ -10,10 +10,11 @@ use crate::error::IrError;
 use crate::ir::{
     Axiom, Callback, CheckKind, Def, EnumInfo, Expr, FieldInfo, FieldRef, Func, Invariant, Local,
     Module, Native, NativePiece, Op, Place, Placement, SortInfo, Stmt, Storage, StructInfo, Type,
-    UncheckedInvariant, Var,
+    UdpNet, UncheckedInvariant, Var,
 };
 use crate::names::Names;
 use crate::search;
+use crate::udp;
 use crate::variant::{self, Bound, PtoMap};
 use ivyc_base::IntoDiagnostic;
 use ivyc_base::{SourceMap, Span};
@@ -193,6 +194,7 @@ impl<'p> Lowerer<'p> {
             invariants: Vec::new(),
             unchecked_invariants: Vec::new(),
             natives: Vec::new(),
+            udp: Vec::new(),
         };
         let mut lx = Lowerer {
             p,
@@ -597,6 +599,7 @@ impl<'p> Lowerer<'p> {
         self.module.init_locals = fx.locals;
 
         // Action bodies.
+        let marked = udp::marked_objects(self.p);
         for id in &order {
             let Some(&ix) = self.action_ix.get(id) else {
                 continue;
@@ -610,9 +613,14 @@ impl<'p> Lowerer<'p> {
             };
             let params: Vec<usize> = a.params.iter().map(|s| self.local(&mut fx, *s)).collect();
             let returns: Vec<usize> = a.returns.iter().map(|s| self.local(&mut fx, *s)).collect();
+            let udp_object = udp::send_object(a, &marked);
             let body = match self.callback_ix.get(id) {
                 Some(&callback) if self.wrapped_imports.contains(id) => {
                     self.wrapped_import(&mut fx, a, callback, &params, &returns)
+                }
+                None if udp_object.is_some() => {
+                    let object = udp_object.unwrap_or_default();
+                    self.udp_send(&mut fx, a, object, &params)
                 }
                 _ => self.block(&mut fx, &a.body),
             };
@@ -624,6 +632,7 @@ impl<'p> Lowerer<'p> {
             }
         }
 
+        self.udp_receivers();
         self.natives();
         self.axioms();
         if self.with_invariants {
@@ -1077,6 +1086,112 @@ impl<'p> Lowerer<'p> {
             sites: &mut self.module.choice_sites,
         };
         search::resolve(out, &mut cx)
+    }
+
+    /// The body of `send` of an `include udp` network (implemented by
+    /// marked `object`): its monitors, then a datagram carrying the last
+    /// parameter to the endpoint given by the one before (`udp.rs`).
+    fn udp_send(
+        &mut self,
+        fx: &mut Fx,
+        a: &ivyc_sema::ActionDef,
+        object: &str,
+        params: &[usize],
+    ) -> Vec<Stmt> {
+        let [.., dst, pkt] = params else {
+            self.errors.push(IrError::Unsupported {
+                what: "an `include udp` `send` without a destination and a packet",
+                span: a.span,
+            });
+            return Vec::new();
+        };
+        let local_ty = |l: usize| fx.locals.get(l).map(|l| l.ty.clone());
+        let (Some(addr), Some(pkt_ty)) = (local_ty(*dst), local_ty(*pkt)) else {
+            return Vec::new();
+        };
+        if !matches!(addr, Type::Id { .. }) {
+            self.errors.push(IrError::Unsupported {
+                what:
+                    "an `include udp` network whose endpoint ids are not of an uninterpreted sort",
+                span: a.span,
+            });
+            return Vec::new();
+        }
+        let net = match self.module.udp.iter().position(|n| n.object == object) {
+            Some(n) => n,
+            None => {
+                if !self.module.udp.is_empty() {
+                    self.errors.push(IrError::Unsupported {
+                        what: "more than one `include udp` network in a program",
+                        span: a.span,
+                    });
+                }
+                self.module.udp.push(UdpNet {
+                    object: object.to_owned(),
+                    addr,
+                    pkt: pkt_ty,
+                    recv: None,
+                    recv_takes_me: false,
+                });
+                self.module.udp.len() - 1
+            }
+        };
+        let read = |local: usize| Expr::Read {
+            place: Place::Local { local },
+            args: Vec::new(),
+        };
+        let mut out = Vec::new();
+        for part in &a.parts {
+            for s in a.part_stmts(part) {
+                self.stmt(fx, s, &mut out);
+            }
+            if part.kind == PartKind::Implementation {
+                out.push(Stmt::UdpSend {
+                    net,
+                    dst: read(*dst),
+                    value: read(*pkt),
+                });
+            }
+        }
+        let mut cx = search::Cx {
+            state: &self.module.state,
+            locals: &fx.locals,
+            sites: &mut self.module.choice_sites,
+        };
+        search::resolve(out, &mut cx)
+    }
+
+    /// Each network's exported `OBJECT.handle_recv`, the action a process
+    /// calls with the packets it receives.
+    fn udp_receivers(&mut self) {
+        for net in &mut self.module.udp {
+            let name = format!("{}.handle_recv", net.object);
+            let Some(ix) = self
+                .module
+                .actions
+                .iter()
+                .position(|f| f.exported && f.name == name)
+            else {
+                continue;
+            };
+            let Some(f) = self.module.actions.get(ix) else {
+                continue;
+            };
+            let types: Vec<&Type> = f
+                .params
+                .iter()
+                .filter_map(|&p| f.locals.get(p).map(|l| &l.ty))
+                .collect();
+            let fits = match types.as_slice() {
+                [x] => **x == net.pkt,
+                [me, x] => **me == net.addr && **x == net.pkt,
+                _ => false,
+            };
+            if fits {
+                net.recv = Some(ix);
+                net.recv_takes_me = types.len() == 2;
+            }
+        }
     }
 
     /// The call of the host's `callback` with the enclosing function's

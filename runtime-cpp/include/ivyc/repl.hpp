@@ -200,6 +200,12 @@ struct repl_options {
     // repl_random), otherwise the class's default (the first option).
     bool seeded = false;
     uint64_t seed = 0;
+    // With --me N: the process is endpoint N of the module's `include udp`
+    // network, on UDP port port_base + N of 127.0.0.1 (--port-base P,
+    // default 4990 as in the standard library's udp_simple).
+    bool have_me = false;
+    uint32_t me = 0;
+    uint16_t port_base = 4990;
     // One size per sort given to parse_repl_options, in that order (3 when
     // not given).
     std::vector<uint32_t> sizes;
@@ -209,7 +215,9 @@ struct repl_options {
 // "" on success, otherwise the error to print (an unknown option, a bad
 // size `SORT=N` with N outside [1, 1000000], --script or --seed without
 // their value, a second --script, a --seed that is not a non-negative
-// integer). Later `SORT=N` override earlier ones.
+// integer, --me or --port-base without a number in range: --me N with N in
+// [0, 65535], --port-base P in [1, 65535]). Later `SORT=N` override earlier
+// ones.
 std::string parse_repl_options(int argc, const char* const* argv,
                                const std::vector<std::string>& sorts, repl_options& out);
 
@@ -230,13 +238,16 @@ private:
 };
 
 // The one-line usage of driver `prog`.
-std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts);
+// With `network`, the module has an `include udp` network and the usage
+// lists --me and --port-base.
+std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts,
+                       bool network = false);
 
 // The text of `--help` of driver `prog` of module `module`: the usage, the
 // options, the line syntax (actions, setters, `?state`, comments) and the
 // exit status.
 std::string repl_help(std::string_view prog, std::string_view module,
-                      const std::vector<std::string>& sorts);
+                      const std::vector<std::string>& sorts, bool network = false);
 
 }  // namespace ivyc
 
