@@ -18,8 +18,10 @@ a look (fix, or a new deliberate difference with a minimised program).
 The rules look only at what the two tools printed:
 
   nested-ite-or-arith  ivyc exit 4 and its explanation names a conditional
-                       term over a variable or arithmetic over one (ms-ivy
-                       looks only at the outermost universal block)
+                       term over a variable or arithmetic over one, or labels
+                       a conditional term (`x if c else y`) as closing the
+                       cycle (ms-ivy looks only at the outermost universal
+                       block)
   callee-require       ms-ivy says an assertion is "not checked ... when
                        called from" (a callee's require across isolates
                        without `with`: ivyc checks it at the call site;
@@ -70,6 +72,10 @@ def cause(out, recheck, name, ivyc, ivy, detail):
     if ivyc == "fragment" and ivy != "fragment":
         if "conditional term over" in ivyc_out or "arithmetic" in ivyc_out:
             return "nested-ite-or-arith"
+        lines = ivyc_out.splitlines()
+        for prev, line in zip(lines, lines[1:]):
+            if "closes its cycle here" in line and " if " in prev and " else " in prev:
+                return "nested-ite-or-arith"
     return None
 
 

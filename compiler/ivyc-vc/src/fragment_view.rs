@@ -22,7 +22,7 @@
 use crate::obligation::HypSource;
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::passive::{passify, AssertMode, PNode};
-use ivyc_logic::{AssertInfo, AssertKind, Role, Signature, SymId, System, Term};
+use ivyc_logic::{AssertInfo, AssertKind, Role, Signature, SymId, System, Term, TermKind};
 use std::collections::HashMap;
 
 /// Where a formula of a [`FragmentView`] comes from.
@@ -140,7 +140,7 @@ pub fn fragment_view(sys: &System) -> FragmentView {
             }
         };
         let mut trans = p.body.transition_conjuncts(&trans_mode);
-        dead_assumptions(&p.body, &trans_mode, &mut trans);
+        dead_assumptions(&v.sig, &p.body, &trans_mode, &mut trans);
         for t in trans {
             v.hyps.push(share(t));
             v.hyp_sources.push(ViewSource::Transition {
@@ -188,12 +188,17 @@ pub fn fragment_view(sys: &System) -> FragmentView {
     v
 }
 
-/// The assumptions (updates included) of the branches of `node` that can
-/// never run (`if false { … }`): the transition relation folds such a
-/// branch to `false`, but Ivy's update keeps its formulas, so its fragment
-/// check sees them; they are added here as separate hypotheses (the same
-/// polarity as inside the disjunction).
+/// The updates of the branches of `node` that can never run (`if false {
+/// … }`) that Ivy's fragment check still sees. ivyc's transition relation
+/// folds such a branch to `false`; Ivy's update keeps the definition of
+/// every intermediate value of a symbol (one a later assignment on the same
+/// path overwrites) unconditionally, while the branch's own constraints and
+/// the definitions of the values it ends with are guarded by the branch's
+/// condition and vanish with it. Those intermediate definitions are added
+/// here as hypotheses of their own (the same polarity as inside the
+/// disjunction).
 fn dead_assumptions(
+    sig: &Signature,
     node: &PNode,
     mode: &impl Fn(&AssertInfo, usize) -> AssertMode,
     out: &mut Vec<Term>,
@@ -201,35 +206,80 @@ fn dead_assumptions(
     match node {
         // As `transition_conjuncts`: the statements of the top-level
         // sequence are conjuncts of their own.
-        PNode::Seq(xs) => xs.iter().for_each(|x| dead_assumptions(x, mode, out)),
-        PNode::Choice(_) => dead_inside(node, mode, out),
+        PNode::Seq(xs) => xs.iter().for_each(|x| dead_assumptions(sig, x, mode, out)),
+        PNode::Choice(_) => dead_inside(sig, node, mode, out),
         PNode::Assume(_) | PNode::Assert { .. } => {}
     }
 }
 
 /// [`dead_assumptions`] below a conjunct: a branch whose transition
-/// folded to `false` gives all its assumptions.
+/// folded to `false` gives its intermediate definitions.
 fn dead_inside(
+    sig: &Signature,
     node: &PNode,
     mode: &impl Fn(&AssertInfo, usize) -> AssertMode,
     out: &mut Vec<Term>,
 ) {
     if let PNode::Seq(xs) | PNode::Choice(xs) = node {
         if node.transition(mode).is_false() {
-            assumptions(node, out);
+            intermediate_definitions(sig, node, out);
         } else {
-            xs.iter().for_each(|x| dead_inside(x, mode, out));
+            xs.iter().for_each(|x| dead_inside(sig, x, mode, out));
         }
     }
 }
 
-/// Every assumption below `node` other than `false`.
-fn assumptions(node: &PNode, out: &mut Vec<Term>) {
+/// The definitions in `node` of versions that a later definition of the
+/// same symbol in the same sequence overwrites.
+fn intermediate_definitions(sig: &Signature, node: &PNode, out: &mut Vec<Term>) {
     match node {
-        PNode::Assume(t) if !t.is_false() => out.push(t.clone()),
-        PNode::Seq(xs) | PNode::Choice(xs) => xs.iter().for_each(|x| assumptions(x, out)),
+        PNode::Seq(xs) => {
+            let mut last: HashMap<String, &Term> = HashMap::new();
+            for x in xs {
+                match x {
+                    PNode::Assume(t) => {
+                        if let Some(base) = defined_base(sig, t) {
+                            if let Some(older) = last.insert(base, t) {
+                                out.push(older.clone());
+                            }
+                        }
+                    }
+                    other => intermediate_definitions(sig, other, out),
+                }
+            }
+        }
+        PNode::Choice(xs) => xs
+            .iter()
+            .for_each(|x| intermediate_definitions(sig, x, out)),
         PNode::Assume(_) | PNode::Assert { .. } => {}
     }
+}
+
+/// The symbol (its name without the version) that `t` defines, if `t` is
+/// the definitional equation of an assignment (`forall X. r#2(X) <-> φ`).
+fn defined_base(sig: &Signature, t: &Term) -> Option<String> {
+    let body = match &t.kind {
+        TermKind::Forall(_, b) => b,
+        _ => t,
+    };
+    // `r#2(X) <-> true` and `<-> false` are simplified to `r#2(X)` and
+    // `~r#2(X)`.
+    let lhs = match &body.kind {
+        TermKind::Iff(l, _) | TermKind::Eq(l, _) | TermKind::Not(l) => l,
+        TermKind::App(..) => body,
+        _ => return None,
+    };
+    let TermKind::App(f, _) = &lhs.kind else {
+        return None;
+    };
+    let d = sig.symbol(*f);
+    let name = d.name.as_str();
+    let base = ivyc_logic::signature::strip_fresh_suffix(name);
+    // A definition defines a new version (`r#2`), never the original.
+    if d.role != Role::State || base.len() == name.len() {
+        return None;
+    }
+    Some(base.to_string())
 }
 
 #[cfg(test)]
