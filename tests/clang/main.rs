@@ -15,24 +15,27 @@ mod common;
 use common::{ivyc_command, repo_root, run_ok, stem_of};
 use std::path::{Path, PathBuf};
 
-/// The arguments of `ivyc` for a `# test: extract ... => exit 0` line, with
-/// `{tmp}` as `out` and the file appended unless placed by `{file}`.
+/// The arguments of `ivyc` for a `# test: extract ... => exit 0` header,
+/// with `{tmp}` as `out` and the file (or the `# file:` one) appended unless
+/// placed by `{file}`.
 fn extract_args(file: &Path, out: &Path) -> Option<Vec<String>> {
     let text = std::fs::read_to_string(file).ok()?;
-    let line = text.lines().find(|l| l.starts_with("# test:"))?;
-    let (cmd, expect) = line.trim_start_matches("# test:").split_once("=>")?;
-    if expect.trim() != "exit 0" {
+    if !text
+        .lines()
+        .take(8)
+        .any(|l| l.trim().starts_with("# test:"))
+    {
         return None;
     }
-    let mut args: Vec<String> = cmd.split_whitespace().map(str::to_owned).collect();
-    if args.first().map(String::as_str) != Some("extract") {
+    let h = common::header(file, &text);
+    if h.exit != 0 || h.args.first().map(String::as_str) != Some("extract") {
         return None;
     }
-    // `# file: PATH` runs the command on another file (relative to the repo).
-    let file = match text.lines().find_map(|l| l.strip_prefix("# file:")) {
-        Some(other) => repo_root().join(other.trim()),
+    let file = match &h.file {
+        Some(other) => repo_root().join(other),
         None => file.to_path_buf(),
     };
+    let mut args = h.args;
     let placed = args.iter().any(|a| a == "{file}");
     for a in &mut args {
         if a == "{tmp}" {

@@ -1,8 +1,8 @@
 //! Helpers shared by the integration test binaries (`tests/*/main.rs`):
 //! the repository root, running the real `ivyc` binary, listing `.ivy`
 //! files and the examples, running a command that must succeed, locating
-//! `cmake` and building a CMake project with it, extracting C++, and the
-//! seeded SplitMix64 generator. Each binary includes this file with
+//! `cmake` and building a CMake project with it, extracting C++, the
+//! seeded SplitMix64 generator, and the `# test:` header of data files. Each binary includes this file with
 //! `#[path = "../common/mod.rs"] mod common;`.
 
 // Every test binary compiles its own copy of this module and uses only a
@@ -151,5 +151,61 @@ impl Rng {
             let j = self.below(i as u64 + 1) as usize;
             v.swap(i, j);
         }
+    }
+}
+
+/// The header of a test data file: `# test: ARGS => exit N`, `# codes:`,
+/// `# errors:`, `# file:`, `# output:` (tests/e2e/main.rs documents them).
+pub struct Header {
+    pub args: Vec<String>,
+    pub exit: i32,
+    pub codes: Vec<String>,
+    pub errors: Option<usize>,
+    /// `# file: PATH`: the file `{file}` stands for.
+    pub file: Option<String>,
+    pub output: Option<String>,
+}
+
+pub fn header(path: &Path, text: &str) -> Header {
+    let mut args = None;
+    let mut codes = Vec::new();
+    let mut errors = None;
+    let mut file = None;
+    let mut output = None;
+    for line in text.lines().take(8) {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("# test:") {
+            let (cmd, exit) = rest
+                .split_once("=>")
+                .unwrap_or_else(|| panic!("{}: `# test:` needs `=> exit N`", path.display()));
+            let exit = exit
+                .trim()
+                .strip_prefix("exit")
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("{}: bad exit code in header", path.display()));
+            args = Some((cmd.split_whitespace().map(str::to_owned).collect(), exit));
+        } else if let Some(rest) = line.strip_prefix("# codes:") {
+            codes = rest
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect();
+        } else if let Some(rest) = line.strip_prefix("# errors:") {
+            errors = rest.trim().parse().ok();
+        } else if let Some(rest) = line.strip_prefix("# file:") {
+            file = Some(rest.trim().to_owned());
+        } else if let Some(rest) = line.strip_prefix("# output:") {
+            output = Some(rest.trim().to_owned());
+        }
+    }
+    let (args, exit) = args
+        .unwrap_or_else(|| panic!("{}: missing `# test: ... => exit N` header", path.display()));
+    Header {
+        args,
+        exit,
+        codes,
+        errors,
+        file,
+        output,
     }
 }

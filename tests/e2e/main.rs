@@ -26,67 +26,13 @@ mod common;
 mod frictions;
 mod infer;
 
-use common::{ivy_files, ivyc, repo_root};
+use common::{ivy_files, ivyc, repo_root, Header};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 /// Whether `ivyc verify` exists yet (issue 4); until then verify headers
 /// are exercised with `check --parse-only`.
 const VERIFY_AVAILABLE: bool = true;
-
-struct Header {
-    args: Vec<String>,
-    exit: i32,
-    codes: Vec<String>,
-    errors: Option<usize>,
-    /// `# file: PATH`: the file `{file}` stands for.
-    file: Option<String>,
-    output: Option<String>,
-}
-
-fn header(path: &Path, text: &str) -> Header {
-    let mut args = None;
-    let mut codes = Vec::new();
-    let mut errors = None;
-    let mut file = None;
-    let mut output = None;
-    for line in text.lines().take(8) {
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("# test:") {
-            let (cmd, exit) = rest
-                .split_once("=>")
-                .unwrap_or_else(|| panic!("{}: `# test:` needs `=> exit N`", path.display()));
-            let exit = exit
-                .trim()
-                .strip_prefix("exit")
-                .and_then(|n| n.trim().parse().ok())
-                .unwrap_or_else(|| panic!("{}: bad exit code in header", path.display()));
-            args = Some((cmd.split_whitespace().map(str::to_owned).collect(), exit));
-        } else if let Some(rest) = line.strip_prefix("# codes:") {
-            codes = rest
-                .split(',')
-                .map(|c| c.trim().to_owned())
-                .filter(|c| !c.is_empty())
-                .collect();
-        } else if let Some(rest) = line.strip_prefix("# errors:") {
-            errors = rest.trim().parse().ok();
-        } else if let Some(rest) = line.strip_prefix("# file:") {
-            file = Some(rest.trim().to_owned());
-        } else if let Some(rest) = line.strip_prefix("# output:") {
-            output = Some(rest.trim().to_owned());
-        }
-    }
-    let (args, exit) = args
-        .unwrap_or_else(|| panic!("{}: missing `# test: ... => exit N` header", path.display()));
-    Header {
-        args,
-        exit,
-        codes,
-        errors,
-        file,
-        output,
-    }
-}
 
 /// Run ivyc with `args` on `file` (path given relative to the repo root so
 /// that snapshots are stable).
@@ -121,7 +67,7 @@ fn check_file(path: &Path) {
         .to_path_buf();
     let bytes = std::fs::read(path).expect("readable test file");
     let text = String::from_utf8_lossy(&bytes);
-    let mut h = header(path, &text);
+    let mut h = common::header(path, &text);
     if !VERIFY_AVAILABLE && h.args.first().is_some_and(|a| a == "verify") {
         // Until `ivyc verify` lands, examples are at least parsed.
         h = Header {
