@@ -139,11 +139,17 @@ pub fn lower(program: &Program) -> Result<System, Vec<LowerError>> {
 
 /// The whole program as one unit (see [`lower`]).
 fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
+    let mut entries: Vec<(ActionId, bool)> = program
+        .exported_actions()
+        .map(|(id, _)| (id, true))
+        .collect();
+    for id in env_called(program, |_| false) {
+        if !entries.iter().any(|(e, _)| *e == id) {
+            entries.push((id, true));
+        }
+    }
     let plan = Plan {
-        entries: program
-            .exported_actions()
-            .map(|(id, _)| (id, true))
-            .collect(),
+        entries,
         checked: |_: usize| true,
         nested: &|_: usize| false,
         verified: Scope::All,
@@ -154,6 +160,43 @@ fn lower_whole(program: &Program) -> Result<Lowered, Vec<LowerError>> {
         unroll: program.loop_unrolling(None),
     };
     lower_with(program, &plan).map_err(once_per_native)
+}
+
+/// The object owning `a`'s private implementation object, if `a` is
+/// implemented in one: from Ivy 1.7, an object named `impl` below the top
+/// level (`timer.impl`, and everything inside it) is private to its
+/// parent `timer` (ms-ivy's `set_privates`). Only the isolate verifying
+/// the parent sees it; for every other unit, the program's implicit one
+/// included, its code stands for the environment (typically the native
+/// code of the standard library, as `timeout_wrapper`'s timer), so what
+/// it calls is called from outside.
+fn impl_parent(a: &ActionDef) -> Option<String> {
+    let o = a.implementation_object()?;
+    let segs: Vec<&str> = o.as_str().split('.').collect();
+    let i = segs.iter().skip(1).position(|seg| *seg == "impl")? + 1;
+    Some(segs[..i].join("."))
+}
+
+/// The actions called from private implementation objects
+/// ([`impl_parent`]) that the unit does not see (`sees(parent)` is false),
+/// which are not such actions themselves: entries of the unit, as
+/// exported actions are (Ivy 1.7 and later; before, `impl` objects are not
+/// private). Without this, an `implement timer.timeout` that breaks an
+/// invariant was never checked (`include timeout`: the runtime calls it
+/// through `timer.impl`).
+fn env_called(program: &Program, sees: impl Fn(&str) -> bool) -> Vec<ActionId> {
+    if !program.semantics().isolates_1_7() {
+        return Vec::new();
+    }
+    let hidden = |a: &ActionDef| impl_parent(a).is_some_and(|p| !sees(&p));
+    let mut out: Vec<ActionId> = Vec::new();
+    for id in called_from(program, hidden) {
+        let public = program.action_def(id).is_some_and(|a| !hidden(a));
+        if public && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
 }
 
 /// The result of lowering one unit.
@@ -725,12 +768,18 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         let l = lower_whole(program)?;
         let mut checked = l.verified_calls;
         checked.extend(l.system.actions.iter().map(|a| a.name));
+        let internal = env_called(program, |_| false)
+            .into_iter()
+            .filter_map(|id| program.action_def(id))
+            .filter(|a| !a.exported)
+            .map(|a| a.name)
+            .collect();
         return Ok(vec![Unit {
             name: None,
             span: None,
             checked_actions: checked,
             system: l.system,
-            internal_entries: Vec::new(),
+            internal_entries: internal,
             summaries: l.summaries,
         }]);
     }
@@ -784,6 +833,9 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         // Entry points: actions of the isolate (or its `with` objects) that
         // the environment or code outside the isolate calls.
         let mut called_from_outside = called_from(program, |a| !action_within(a, &scope));
+        called_from_outside.extend(env_called(program, |p| {
+            within(Symbol::intern(p), &iso.members)
+        }));
         called_from_outside.extend(called_from_inits(program, |o| {
             !o.is_some_and(|o| within(o, &scope))
         }));
@@ -876,9 +928,20 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
         .exported_actions()
         .map(|(id, a)| (id, !action_within(a, &all_members)))
         .collect();
+    // What private implementation objects call is called by the
+    // environment, as exported actions are: an entry here too.
+    let mut this_internal = Vec::new();
+    for id in env_called(program, |_| false) {
+        let Some(a) = program.action_def(id) else {
+            continue;
+        };
+        if !entries.iter().any(|(e, _)| *e == id) {
+            this_internal.push(a.name);
+            entries.push((id, !action_within(a, &all_members)));
+        }
+    }
     // Actions outside every isolate that isolates call: checked here for
     // every call, as internal entries.
-    let mut this_internal = Vec::new();
     let mut called_from_isolates = called_from(program, |a| !this_scope.has_action(a));
     called_from_isolates.extend(called_from_inits(program, |o| {
         !this_scope.has_code(o, Section::Common)
