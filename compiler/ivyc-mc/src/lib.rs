@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod flatten;
 pub mod ts;
+pub mod vmt;
 
 pub use engine::{Engine, Verdict};
 pub use error::McError;

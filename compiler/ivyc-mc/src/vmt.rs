@@ -1,0 +1,247 @@
+//! The first-order transition system of a unit for a VMT-LIB file
+//! (`attribute method = vmt`, `ivyc export --vmt`; docs/vmt.md): every
+//! state and immutable symbol the unit uses is a state variable with a
+//! `next` copy (immutable ones framed), the initial states are the
+//! initializer's post-states, one step is one exported action chosen by a
+//! boolean selector per action, and the properties are the unit's
+//! invariants plus, when some assertion can fail, `not err` for an error
+//! flag that a failing assertion sets. Nothing is flattened: sorts stay as
+//! they are (the writer maps them to SMT-LIB). Solver-agnostic; the text is
+//! printed by the pipeline (`ivyc-pipeline/src/vmt.rs`).
+
+use crate::error::McError;
+use crate::ts::{all_terms, init_mode, locals_of, step_mode};
+use ivyc_base::Symbol;
+use ivyc_logic::passive::passify;
+use ivyc_logic::{Cmd, Role, Signature, SortId, SymId, SymbolDecl, System, Term, Var};
+use std::collections::{BTreeSet, HashMap};
+
+/// A state variable and its next-state copy.
+#[derive(Clone, Debug)]
+pub struct StateVar {
+    pub current: SymId,
+    pub next: SymId,
+    /// Immutable (framed: `next = current` in every step).
+    pub rigid: bool,
+}
+
+/// One property to prove in every reachable state.
+#[derive(Clone, Debug)]
+pub struct VmtProperty {
+    /// The invariant's label, or `assertions` for the error flag.
+    pub label: String,
+    pub formula: Term,
+}
+
+/// A transition system over the unit's own (first-order) symbols.
+#[derive(Clone, Debug)]
+pub struct VmtSystem {
+    /// The unit's signature plus SSA versions, next copies, the selectors
+    /// and the error flag.
+    pub sig: Signature,
+    pub state: Vec<StateVar>,
+    /// One boolean selector per exported action, with the action's name:
+    /// exactly one is true in each step.
+    pub actions: Vec<(SymId, String)>,
+    /// Axioms and facts proved elsewhere, over the immutable symbols.
+    pub axioms: Vec<Term>,
+    /// The initial states, over the current state variables (and inputs).
+    pub init: Term,
+    /// One step, over current and next state variables (and inputs).
+    pub trans: Term,
+    pub properties: Vec<VmtProperty>,
+    /// The error flag (a state variable), when some assertion is checked.
+    pub err: Option<SymId>,
+}
+
+/// A new symbol named `name` if that name is free, else `name#k`.
+fn named(sig: &mut Signature, name: &str, args: Vec<SortId>, ret: SortId, role: Role) -> SymId {
+    let sym = Symbol::intern(name);
+    if sig.symbols_named(sym).is_empty() {
+        sig.add_symbol(SymbolDecl::new(sym, args, ret, role))
+    } else {
+        sig.fresh_symbol(sym, args, ret, role)
+    }
+}
+
+/// `forall X. a(X) = b(X)` (`<->` for relations).
+fn same(sig: &Signature, a: SymId, b: SymId) -> Term {
+    let d = sig.symbol(a);
+    let vars: Vec<Var> = d
+        .args
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| Var::new(&format!("X{i}"), s))
+        .collect();
+    let (l, r) = (Term::app_vars(a, &vars), Term::app_vars(b, &vars));
+    let body = if d.ret == SortId::BOOL {
+        Term::iff(l, r)
+    } else {
+        Term::eq(l, r)
+    };
+    Term::forall(vars, body)
+}
+
+/// Builds the transition system of `sys`, or says what it cannot express.
+pub fn build(sys: &System) -> Result<VmtSystem, McError> {
+    if let Some(p) = sys.properties.first() {
+        return Err(McError::Unsupported {
+            what: "a `property` to prove in a VMT file (it is not a state invariant)".into(),
+            span: p.span,
+        });
+    }
+    if let Some(g) = sys.goals.first() {
+        return Err(McError::Unsupported {
+            what: "a proof goal in a VMT file".into(),
+            span: g.span,
+        });
+    }
+    let mut sig = sys.sig.clone();
+    // The state and immutable symbols the unit uses, in id order.
+    let mut used: BTreeSet<SymId> = BTreeSet::new();
+    for t in all_terms(sys) {
+        used.extend(t.symbols());
+    }
+    let vars: Vec<SymId> = used
+        .into_iter()
+        .filter(|&s| matches!(sig.symbol(s).role, Role::State | Role::Rigid))
+        .collect();
+
+    // The initializer: its post-state is the initial state; the values
+    // before it are inputs.
+    let pinit = passify(&mut sig, &sys.init);
+    let mut rename: HashMap<SymId, SymId> = HashMap::new();
+    for &s in &vars {
+        if let Some(&v) = pinit.final_versions.get(&s) {
+            let pre = sig.fresh_copy(s, Role::Local);
+            rename.insert(s, pre);
+            rename.insert(v, s);
+        }
+    }
+    let init_ok = pinit.body.transition(&init_mode).rename_symbols(&rename);
+    let init_fail = pinit.body.failure(&init_mode).rename_symbols(&rename);
+
+    // One step: exactly one exported action, chosen by its selector, then
+    // the invariants proved elsewhere assumed (as `ivyc bmc` does).
+    let mut actions = Vec::new();
+    let mut branches = Vec::new();
+    for a in sys.actions.iter().filter(|a| a.exported) {
+        let name = a.name.as_str();
+        let sel = named(&mut sig, name, Vec::new(), SortId::BOOL, Role::Local);
+        actions.push((sel, name.to_string()));
+        let mut b = vec![Cmd::Assume(Term::constant(sel))];
+        b.extend(locals_of(&sys.sig, a).into_iter().map(Cmd::Havoc));
+        b.push(a.body.clone());
+        branches.push(Cmd::Seq(b));
+    }
+    let step = if branches.is_empty() {
+        Cmd::Assume(Term::fls())
+    } else {
+        let mut items = vec![Cmd::Choice(branches)];
+        items.extend(
+            sys.assumed
+                .iter()
+                .chain(&sys.nested)
+                .map(|p| Cmd::Assume(p.formula.clone())),
+        );
+        Cmd::Seq(items)
+    };
+    let pstep = passify(&mut sig, &step);
+    let mut state = Vec::new();
+    let mut rename: HashMap<SymId, SymId> = HashMap::new();
+    let mut frame = Vec::new();
+    for &s in &vars {
+        let d = sig.symbol(s).clone();
+        let next = named(
+            &mut sig,
+            &format!("{}.next", d.name.as_str()),
+            d.args.clone(),
+            d.ret,
+            d.role,
+        );
+        match pstep.final_versions.get(&s) {
+            Some(&v) => {
+                rename.insert(v, next);
+            }
+            None => frame.push(same(&sig, next, s)),
+        }
+        state.push(StateVar {
+            current: s,
+            next,
+            rigid: d.role == Role::Rigid,
+        });
+    }
+    let step_ok = Term::and(
+        std::iter::once(pstep.body.transition(&step_mode).rename_symbols(&rename))
+            .chain(frame.iter().cloned()),
+    );
+    let step_fail = pstep.body.failure(&step_mode).rename_symbols(&rename);
+    // Exactly one selector.
+    let sels: Vec<Term> = actions.iter().map(|(s, _)| Term::constant(*s)).collect();
+    let mut one = vec![Term::or(sels.clone())];
+    for (i, a) in sels.iter().enumerate() {
+        for b in sels.iter().skip(i + 1) {
+            one.push(Term::not(Term::and([a.clone(), b.clone()])));
+        }
+    }
+    let one = Term::and(one);
+
+    let mut properties: Vec<VmtProperty> = sys
+        .invariants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| VmtProperty {
+            label: p
+                .label
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_else(|| format!("invariant{i}")),
+            formula: p.formula.clone(),
+        })
+        .collect();
+    let (init, trans, err) = if init_fail.is_false() && step_fail.is_false() {
+        (init_ok, Term::and([one, step_ok]), None)
+    } else {
+        // A failing assertion sets the error flag, which stays set.
+        let err = named(&mut sig, "err", Vec::new(), SortId::BOOL, Role::State);
+        let err_next = named(&mut sig, "err.next", Vec::new(), SortId::BOOL, Role::State);
+        let (e, en) = (Term::constant(err), Term::constant(err_next));
+        let init = Term::or([
+            Term::and([init_ok, Term::not(e.clone())]),
+            Term::and([init_fail, e.clone()]),
+        ]);
+        let trans = Term::and([
+            one,
+            Term::or([
+                Term::and([step_ok, Term::iff(en.clone(), e.clone())]),
+                Term::and([step_fail, en]),
+            ]),
+        ]);
+        state.push(StateVar {
+            current: err,
+            next: err_next,
+            rigid: false,
+        });
+        properties.push(VmtProperty {
+            label: "assertions".into(),
+            formula: Term::not(e),
+        });
+        (init, trans, Some(err))
+    };
+    let axioms = sys
+        .axioms
+        .iter()
+        .chain(&sys.lemmas)
+        .chain(&sys.proved)
+        .map(|p| p.formula.clone())
+        .collect();
+    Ok(VmtSystem {
+        sig,
+        state,
+        actions,
+        axioms,
+        init,
+        trans,
+        properties,
+        err,
+    })
+}
