@@ -9,8 +9,9 @@
 //! they are (the writer maps them to SMT-LIB). Solver-agnostic; the text is
 //! printed by the pipeline (`ivyc-pipeline/src/vmt.rs`).
 
-use crate::error::McError;
 use crate::ts::{all_terms, init_mode, locals_of, step_mode};
+use ivyc_base::diagnostic::{error, primary, Diagnostic, IntoDiagnostic};
+use ivyc_base::Span;
 use ivyc_base::Symbol;
 use ivyc_logic::passive::passify;
 use ivyc_logic::{Cmd, Role, Signature, SortId, SymId, SymbolDecl, System, Term, Var};
@@ -54,6 +55,36 @@ pub struct VmtSystem {
     pub err: Option<SymId>,
 }
 
+/// What a VMT file of the unit cannot express (refused rather than left
+/// out of the file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VmtError {
+    pub what: String,
+    pub span: Option<Span>,
+}
+
+impl IntoDiagnostic for VmtError {
+    fn code(&self) -> &'static str {
+        "vmt-unsupported"
+    }
+
+    fn into_diagnostic(&self) -> Diagnostic {
+        error(
+            self.code(),
+            format!("unsupported: {} in a VMT-LIB file", self.what),
+        )
+        .with_labels(
+            self.span
+                .map(|s| primary(s, "not expressible as a state property"))
+                .into_iter()
+                .collect(),
+        )
+        .with_notes(vec![
+            "help: verify this isolate with invariants (remove `method = vmt`), or move the construct to another isolate".into(),
+        ])
+    }
+}
+
 /// A new symbol named `name` if that name is free, else `name#k`.
 fn named(sig: &mut Signature, name: &str, args: Vec<SortId>, ret: SortId, role: Role) -> SymId {
     let sym = Symbol::intern(name);
@@ -83,16 +114,16 @@ fn same(sig: &Signature, a: SymId, b: SymId) -> Term {
 }
 
 /// Builds the transition system of `sys`, or says what it cannot express.
-pub fn build(sys: &System) -> Result<VmtSystem, McError> {
+pub fn build(sys: &System) -> Result<VmtSystem, VmtError> {
     if let Some(p) = sys.properties.first() {
-        return Err(McError::Unsupported {
-            what: "a `property` to prove in a VMT file (it is not a state invariant)".into(),
+        return Err(VmtError {
+            what: "a `property` to prove (a theorem of the axioms, not a state invariant)".into(),
             span: p.span,
         });
     }
     if let Some(g) = sys.goals.first() {
-        return Err(McError::Unsupported {
-            what: "a proof goal in a VMT file".into(),
+        return Err(VmtError {
+            what: "a proof goal".into(),
             span: g.span,
         });
     }

@@ -88,6 +88,44 @@ pub fn formulas_text(sig: &Signature, items: &[(Term, Vec<SymId>)]) -> Result<Ve
     catch_unwind(run).map_err(|p| crate::session::failure_reason(&p, None).to_string())?
 }
 
+/// Decides an SMT-LIB script (declarations and assertions; no commands
+/// needed) with Z3 in a fresh context: `Ok(Some(true))` sat,
+/// `Ok(Some(false))` unsat, `Ok(None)` unknown; `Err` when Z3 does not
+/// parse all of it. For tests and tools that read the files ivyc writes.
+pub fn check_script(text: &str, timeout_ms: u64) -> Result<Option<bool>, String> {
+    // Z3 stops at the first error silently: a marker asserted last shows
+    // that everything before it was read.
+    const MARKER: &str = "ivyc.script.parsed";
+    if text.contains('\0') {
+        return Err("the script contains a NUL byte".into());
+    }
+    let script = format!("{text}\n(declare-const {MARKER} Bool)\n(assert {MARKER})\n");
+    let run = AssertUnwindSafe(move || {
+        crate::with_fresh_context(move || {
+            let solver = z3::Solver::new();
+            if timeout_ms > 0 {
+                let mut p = z3::Params::new();
+                p.set_u32("timeout", u32::try_from(timeout_ms).unwrap_or(u32::MAX));
+                solver.set_params(&p);
+            }
+            solver.from_string(script);
+            let parsed = solver
+                .get_assertions()
+                .last()
+                .is_some_and(|a| a.to_string() == MARKER);
+            if !parsed {
+                return Err("Z3 could not parse the script".to_string());
+            }
+            Ok(match solver.check() {
+                z3::SatResult::Sat => Some(true),
+                z3::SatResult::Unsat => Some(false),
+                z3::SatResult::Unknown => None,
+            })
+        })
+    });
+    catch_unwind(run).map_err(|p| crate::session::failure_reason(&p, None).to_string())?
+}
+
 /// An SMT-LIB token: a parenthesis, or an atom (quoted symbols and string
 /// literals kept whole, with the whitespace before them).
 fn tokens(text: &str) -> Vec<&str> {
@@ -222,5 +260,17 @@ mod tests {
         assert_eq!(quote("1x").as_deref(), Some("|1x|"));
         assert_eq!(quote("and").as_deref(), Some("|and|"));
         assert_eq!(quote("a|b"), None);
+    }
+
+    #[test]
+    fn scripts() {
+        let ok = "(declare-fun p () Bool)\n(assert (and p (not p)))";
+        assert_eq!(check_script(ok, 10_000), Ok(Some(false)));
+        assert_eq!(
+            check_script("(declare-fun p () Bool)(assert p)", 10_000),
+            Ok(Some(true))
+        );
+        assert!(check_script("(assert (undeclared))", 10_000).is_err());
+        assert!(check_script("(assert (and", 10_000).is_err());
     }
 }
