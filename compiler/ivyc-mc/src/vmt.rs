@@ -276,3 +276,128 @@ pub fn build(sys: &System) -> Result<VmtSystem, VmtError> {
         err,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_logic::{Action, AssertInfo, AssertKind, Property};
+
+    /// `relation r(c)`, an immutable `k : c`, `after init { r(X) := false }`
+    /// and one exported action `set`, with `assert ~r(k)` if `checked`.
+    fn system(checked: bool) -> System {
+        let mut sys = System::default();
+        let (c, _) = sys.sig.add_enum_sort(
+            Symbol::intern("c"),
+            &[Symbol::intern("a"), Symbol::intern("b")],
+            None,
+        );
+        let r = sys.sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("r"),
+            vec![c],
+            SortId::BOOL,
+            Role::State,
+        ));
+        let k = sys
+            .sig
+            .add_symbol(SymbolDecl::new(Symbol::intern("k"), vec![], c, Role::Rigid));
+        let x = Var::new("X", c);
+        sys.init = Cmd::Assign {
+            sym: r,
+            params: vec![x],
+            value: Term::fls(),
+        };
+        let mut body = Vec::new();
+        if checked {
+            body.push(Cmd::Assert(
+                Term::not(Term::app(r, vec![Term::constant(k)])),
+                AssertInfo::new(AssertKind::Assert, None),
+            ));
+        }
+        body.push(Cmd::Assign {
+            sym: r,
+            params: vec![x],
+            value: Term::or([
+                Term::app_vars(r, std::slice::from_ref(&x)),
+                Term::eq(Term::var(x), Term::constant(k)),
+            ]),
+        });
+        sys.actions.push(Action {
+            name: Symbol::intern("set"),
+            params: vec![],
+            returns: vec![],
+            body: Cmd::Seq(body),
+            span: None,
+            exported: true,
+            internal: false,
+        });
+        sys.invariants.push(Property {
+            label: Some(Symbol::intern("inv")),
+            formula: Term::or([Term::app(r, vec![Term::constant(k)]), Term::tru()]),
+            span: None,
+            explicit: false,
+        });
+        sys
+    }
+
+    #[test]
+    fn state_selectors_and_frames() {
+        let Ok(vs) = build(&system(false)) else {
+            panic!("builds");
+        };
+        let names: Vec<&str> = vs
+            .state
+            .iter()
+            .map(|v| vs.sig.symbol_name(v.current))
+            .collect();
+        assert_eq!(names, ["r", "k"]);
+        let next: Vec<&str> = vs
+            .state
+            .iter()
+            .map(|v| vs.sig.symbol_name(v.next))
+            .collect();
+        assert_eq!(next, ["r.next", "k.next"]);
+        assert!(!vs.state[0].rigid && vs.state[1].rigid);
+        assert_eq!(vs.actions.len(), 1);
+        assert_eq!(vs.actions[0].1, "set");
+        // The step mentions the selector, r's next copy and k's frame.
+        let (r_next, k, k_next) = (vs.state[0].next, vs.state[1].current, vs.state[1].next);
+        assert!(vs.trans.mentions(vs.actions[0].0));
+        assert!(vs.trans.mentions(r_next));
+        assert!(vs.trans.mentions(k_next) && vs.trans.mentions(k));
+        // The initial state is over r itself, no next copy.
+        assert!(vs.init.mentions(vs.state[0].current) && !vs.init.mentions(r_next));
+        assert!(vs.err.is_none());
+        assert_eq!(vs.properties.len(), 1);
+        assert_eq!(vs.properties[0].label, "inv");
+    }
+
+    #[test]
+    fn a_checked_assertion_adds_the_error_flag() {
+        let Ok(vs) = build(&system(true)) else {
+            panic!("builds");
+        };
+        let Some(err) = vs.err else {
+            panic!("an error flag");
+        };
+        assert_eq!(vs.sig.symbol_name(err), "err");
+        assert!(vs.state.iter().any(|v| v.current == err));
+        let last = vs.properties.last().map(|p| p.label.as_str());
+        assert_eq!(last, Some("assertions"));
+        assert!(vs.init.mentions(err) && vs.trans.mentions(err));
+    }
+
+    #[test]
+    fn a_property_to_prove_is_refused() {
+        let mut sys = system(false);
+        sys.properties.push(Property {
+            label: None,
+            formula: Term::tru(),
+            span: None,
+            explicit: false,
+        });
+        let Err(e) = build(&sys) else {
+            panic!("refused");
+        };
+        assert_eq!(e.code(), "vmt-unsupported");
+    }
+}

@@ -453,10 +453,15 @@ fn run(
         .iter()
         .map(|u| program.isolate_attribute(u.name, "method") == Some("mc"))
         .collect();
-    // Units whose isolate asks for a VMT-LIB file: written, not checked.
+    // Units whose isolate asks for a VMT-LIB file: written, not checked
+    // (the program's own units; the liveness-to-safety units of their
+    // temporal properties, which carry the same name, are verified).
     let is_vmt: Vec<bool> = units
         .iter()
-        .map(|u| program.isolate_attribute(u.name, "method") == Some("vmt"))
+        .enumerate()
+        .map(|(i, u)| {
+            i < program_units && program.isolate_attribute(u.name, "method") == Some("vmt")
+        })
         .collect();
     // Units whose isolate asks for bounded model checking (`bmc[N]`).
     let mut bmc_depth: Vec<Option<usize>> = vec![None; units.len()];
@@ -516,13 +521,22 @@ fn run(
         }
     }
     let mut exported = Vec::new();
-    let stem = std::path::Path::new(sources.name(root))
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "this".into());
+    let stem = crate::vmt::stem(sources.name(root));
     for (i, u) in units.iter().enumerate().filter(|(i, _)| is_vmt[*i]) {
         match crate::vmt::unit_file(u, &stem) {
-            Ok(file) => exported.push(VmtExported { unit: i, file }),
+            Ok(mut file) => {
+                // Two units of one name (instances): distinct files.
+                let taken = |n: &str| exported.iter().any(|e: &VmtExported| e.file.file_name == n);
+                if taken(&file.file_name) {
+                    let base = file.file_name.trim_end_matches(".vmt").to_string();
+                    let mut k = 2;
+                    while taken(&format!("{base}.{k}.vmt")) {
+                        k += 1;
+                    }
+                    file.file_name = format!("{base}.{k}.vmt");
+                }
+                exported.push(VmtExported { unit: i, file })
+            }
             Err(d) => {
                 diagnostics.push(d);
                 return stop(diagnostics, timings);

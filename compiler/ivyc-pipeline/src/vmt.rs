@@ -40,6 +40,19 @@ pub fn file_name(isolate: Option<&str>, stem: &str) -> String {
     format!("{}.vmt", isolate.unwrap_or(stem))
 }
 
+/// The stem naming the whole program's file: the input file's name without
+/// directory and extension (`stdin` for standard input).
+pub fn stem(source_name: &str) -> String {
+    if source_name.starts_with('<') || source_name == "-" {
+        return "stdin".into();
+    }
+    std::path::Path::new(source_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "this".into())
+}
+
 /// The VMT file of `unit`; a diagnostic for what it cannot express.
 pub fn unit_file(unit: &Unit, stem: &str) -> Result<VmtFile, Diagnostic> {
     let isolate = unit.name.map(|n| n.to_string());
@@ -301,4 +314,82 @@ pub fn export(
         }
     };
     ExportRun { diagnostics, file }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_sema::MemoryLoader;
+
+    fn exported(text: &str, isolate: Option<&str>) -> ExportRun {
+        let mut sources = SourceMap::new();
+        let root = sources.add("dir/prog.ivy", text);
+        let mut loader = MemoryLoader::new();
+        export(&mut sources, root, &mut loader, isolate, "prog")
+    }
+
+    const COUNTER: &str = "#lang ivy1.7
+type t
+interpret t -> nat
+individual n : t
+after init { n := 0 }
+action inc = { n := n + 1 }
+export inc
+invariant [pos] n >= 0
+";
+
+    #[test]
+    fn stems() {
+        assert_eq!(stem("a/b/ring.ivy"), "ring");
+        assert_eq!(stem("<stdin>"), "stdin");
+        assert_eq!(file_name(Some("iso"), "ring"), "iso.vmt");
+        assert_eq!(file_name(None, "ring"), "ring.vmt");
+    }
+
+    #[test]
+    fn a_nat_counter_is_written_with_its_bounds() {
+        let run = exported(COUNTER, None);
+        let Some(f) = &run.file else {
+            panic!("written: {:?}", run.diagnostics);
+        };
+        assert_eq!(run.status(), Status::Success);
+        assert_eq!(f.file_name, "prog.vmt");
+        assert_eq!((f.state_vars, f.properties), (1, 1));
+        let t = &f.text;
+        assert!(t.contains("(declare-fun n () Int)"), "{t}");
+        assert!(
+            t.contains("(define-fun .n () Int (! n :next n.next))"),
+            "{t}"
+        );
+        assert!(
+            t.contains("(define-fun .inc () Bool (! inc :action 0))"),
+            "{t}"
+        );
+        assert!(t.contains(":init true"), "{t}");
+        assert!(t.contains(":trans true"), "{t}");
+        assert!(t.contains(":invar-property 0"), "{t}");
+        // `nat`: the next value is bounded in the step.
+        assert!(t.contains("(>= n.next 0)"), "{t}");
+        assert!(!t.contains(":weight"), "{t}");
+        // Z3 reads it back.
+        assert_eq!(ivyc_smt::smtlib::check_script(t, 10_000), Ok(Some(true)));
+    }
+
+    #[test]
+    fn an_unknown_isolate_is_an_input_error() {
+        let run = exported(COUNTER, Some("nope"));
+        assert!(run.file.is_none());
+        assert_eq!(run.status(), Status::InputError);
+        assert!(run
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_deref() == Some("unknown-isolate")));
+    }
+
+    #[test]
+    fn a_program_with_errors_writes_nothing() {
+        let run = exported("#lang ivy1.7\nrelation r(X:undeclared)\n", None);
+        assert!(run.file.is_none());
+        assert_eq!(run.status(), Status::InputError);
+    }
 }

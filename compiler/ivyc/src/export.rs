@@ -15,7 +15,7 @@ pub fn run(args: &ExportArgs) -> Exit {
         out.summary();
         return Exit::InputError;
     };
-    let stem = frontend::module_name(&args.input);
+    let stem = ivyc_pipeline::vmt::stem(sources.name(root));
     let mut disk = DiskLoader::new(&args.input.include_dirs);
     let run = ivyc_pipeline::vmt::export(
         &mut sources,
