@@ -265,7 +265,7 @@ pub fn build(sys: &System) -> Result<VmtSystem, VmtError> {
         .chain(&sys.proved)
         .map(|p| p.formula.clone())
         .collect();
-    Ok(VmtSystem {
+    let mut vs = VmtSystem {
         sig,
         state,
         actions,
@@ -274,7 +274,57 @@ pub fn build(sys: &System) -> Result<VmtSystem, VmtError> {
         trans,
         properties,
         err,
-    })
+    };
+    rename_reserved(&mut vs);
+    Ok(vs)
+}
+
+/// Whether a symbol's name is one the file defines itself (`init`,
+/// `trans`, `property.i`, the `.x` annotations).
+fn reserved(name: &str) -> bool {
+    name == "init" || name == "trans" || name.starts_with("property.") || name.starts_with('.')
+}
+
+/// Program symbols named like the file's own definitions (a relation
+/// `trans`, say) get fresh names (`trans#1`) everywhere.
+fn rename_reserved(vs: &mut VmtSystem) {
+    let clashing: Vec<SymId> = vs
+        .sig
+        .symbols()
+        .filter(|(_, d)| d.role != Role::EnumCtor && reserved(d.name.as_str()))
+        .map(|(s, _)| s)
+        .collect();
+    if clashing.is_empty() {
+        return;
+    }
+    let mut map = HashMap::new();
+    for s in clashing {
+        let role = vs.sig.symbol(s).role;
+        map.insert(s, vs.sig.fresh_copy(s, role));
+    }
+    let r = |s: &mut SymId| {
+        if let Some(n) = map.get(s) {
+            *s = *n;
+        }
+    };
+    for v in &mut vs.state {
+        r(&mut v.current);
+        r(&mut v.next);
+    }
+    for (s, _) in &mut vs.actions {
+        r(s);
+    }
+    if let Some(e) = &mut vs.err {
+        r(e);
+    }
+    for t in vs
+        .axioms
+        .iter_mut()
+        .chain([&mut vs.init, &mut vs.trans])
+        .chain(vs.properties.iter_mut().map(|p| &mut p.formula))
+    {
+        *t = t.rename_symbols(&map);
+    }
 }
 
 #[cfg(test)]
@@ -384,6 +434,40 @@ mod tests {
         let last = vs.properties.last().map(|p| p.label.as_str());
         assert_eq!(last, Some("assertions"));
         assert!(vs.init.mentions(err) && vs.trans.mentions(err));
+    }
+
+    #[test]
+    fn names_the_file_defines_are_renamed() {
+        let mut sys = system(false);
+        let t = sys.sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("trans"),
+            vec![],
+            SortId::BOOL,
+            Role::State,
+        ));
+        sys.invariants.push(Property {
+            label: None,
+            formula: Term::or([Term::constant(t), Term::not(Term::constant(t))]),
+            span: None,
+            explicit: false,
+        });
+        let Ok(vs) = build(&sys) else {
+            panic!("builds");
+        };
+        let names: Vec<&str> = vs
+            .state
+            .iter()
+            .map(|v| vs.sig.symbol_name(v.current))
+            .collect();
+        assert_eq!(names, ["r", "k", "trans#1"]);
+        let Some(p) = vs.properties.last() else {
+            panic!("a property");
+        };
+        assert!(p
+            .formula
+            .symbols()
+            .iter()
+            .all(|&s| vs.sig.symbol_name(s) != "trans"));
     }
 
     #[test]
