@@ -1734,7 +1734,7 @@ pub fn exported_report(
     }
     if !exported.is_empty() {
         out.line(&format!(
-            "{} isolate{} exported to VMT-LIB and not checked: the run is undecided",
+            "{} isolate{} exported to VMT-LIB, not checked: this run cannot report success",
             exported.len(),
             plural(exported.len())
         ));
