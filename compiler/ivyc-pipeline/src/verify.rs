@@ -3,8 +3,9 @@
 //! asks for it (`attribute method = mc`), search the units that ask for
 //! bounded model checking (`method = bmc[N]`), write the units that ask
 //! for a VMT-LIB file (`method = vmt`, checked by nobody here), build the
-//! obligations of the others, refuse those outside the decidable fragment, discharge the rest
-//! with Z3 on worker threads, and return everything a report needs.
+//! obligations of the others, refuse those outside the decidable fragment,
+//! discharge the rest with Z3 on worker threads, and return everything a
+//! report needs.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
