@@ -16,6 +16,10 @@
 #                       its decidable fragment ("not in the fragment")
 #   # ms-ivy: unchecked ivy_check refuses the isolate decomposition ("Some
 #                       assertions are not checked")
+#   # ms-ivy: vmt       ivy_check writes a VMT-LIB file and checks nothing
+#                       (`method = vmt`: exit 0, prints "output written to
+#                       FILE.vmt"); ms-ivy writes it next to its input, so the
+#                       file is checked from a copy in the scratch directory
 #   # ms-ivy: skipped   not run (the reason follows on the line)
 #
 # This script runs ms-ivy on each file and reports whether it agrees with the
@@ -70,7 +74,7 @@ if [[ $# -gt 0 ]]; then
 else
     for d in tests/data/parse tests/data/syntax tests/data/verify tests/data/isolates tests/data/semantics \
         tests/data/constructs tests/data/lang16 tests/data/fragment tests/data/soundness tests/data/stdlib tests/data/differential \
-        tests/data/bench tests/data/liveness tests/data/deadlock tests/data/lasso tests/data/proofs tests/data/mc examples examples/bugs; do
+        tests/data/bench tests/data/liveness tests/data/deadlock tests/data/lasso tests/data/proofs tests/data/mc tests/data/vmt examples examples/bugs; do
         for f in "$repo_root/$d"/*.ivy; do
             [[ -e "$f" ]] && files+=("$f")
         done
@@ -165,6 +169,19 @@ for f in "${files[@]}"; do
                 got=unchecked
             else
                 got=other
+                detail="$(first_error "$out")"
+            fi
+            ;;
+        vmt)
+            cp "$f" "$work_dir/"
+            set +e
+            out="$(cd "$work_dir" && "${run_timeout[@]}" "$ivy_check" "$(basename "$f")" 2>&1)"
+            rc=$?
+            set -e
+            if [[ $rc -eq 0 ]] && grep -q '^output written to .*\.vmt$' <<<"$out"; then
+                got=vmt
+            else
+                got=ERROR
                 detail="$(first_error "$out")"
             fi
             ;;

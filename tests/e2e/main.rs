@@ -25,6 +25,7 @@ mod cache;
 mod common;
 mod frictions;
 mod infer;
+mod vmt;
 
 use common::{ivy_files, ivyc, repo_root, Header};
 use std::ffi::OsStr;

@@ -98,6 +98,7 @@ pub fn run(job: &Job) -> Report {
             checked,
             model_checked,
             bounded,
+            exported,
             never_checked,
         } => {
             for c in checked {
@@ -143,8 +144,16 @@ pub fn run(job: &Job) -> Report {
             }
             let count = |s| obligations.iter().filter(|o| o.status == s).count();
             let cached = checked.iter().filter(|c| c.cached).count();
+            let vmt = if exported.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} isolate(s) exported to VMT-LIB, not checked",
+                    exported.len()
+                )
+            };
             format!(
-                "{} obligations: {} proved{}, {} failed, {} undecided",
+                "{} obligations: {} proved{}, {} failed, {} undecided{vmt}",
                 obligations.len(),
                 count(ObStatus::Proved),
                 if cached > 0 {

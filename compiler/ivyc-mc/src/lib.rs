@@ -7,6 +7,8 @@
 //! `ivyc_logic::Solver`); a violation is then found as a shortest trace by
 //! `ivyc_bmc::search` on the unit itself and replayed in the evaluator, the
 //! same trace `ivyc bmc` prints. Solver-agnostic: the driver plugs Z3 in.
+//! `vmt.rs` builds the first-order transition system written as a VMT-LIB
+//! file for `method = vmt` (docs/vmt.md), checked by nobody here.
 //!
 //! The entry point for a proof tactic (`tactic mc`) is [`check`] on the
 //! `System` of the goal.
@@ -15,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod flatten;
 pub mod ts;
+pub mod vmt;
 
 pub use engine::{Engine, Verdict};
 pub use error::McError;

@@ -47,7 +47,7 @@ pub fn state_bits(fs: &FiniteSystem) -> usize {
 
 /// The `Local` symbols an action mentions (parameters, returns, locals of
 /// inlined callees): havocked at the start of the step.
-fn locals_of(sig: &Signature, a: &ivyc_logic::Action) -> Vec<SymId> {
+pub(crate) fn locals_of(sig: &Signature, a: &ivyc_logic::Action) -> Vec<SymId> {
     let mut out: Vec<SymId> = a.params.iter().chain(&a.returns).copied().collect();
     let add = |s: SymId, out: &mut Vec<SymId>| {
         if sig.symbol(s).role == Role::Local && !out.contains(&s) {
@@ -96,11 +96,11 @@ pub fn step_command(sys: &System) -> Cmd {
 
 /// Assertions of the initializer are all checked; in a step, the
 /// `require`s of the exported actions are the environment's promise.
-fn init_mode(_: &AssertInfo, _: usize) -> AssertMode {
+pub(crate) fn init_mode(_: &AssertInfo, _: usize) -> AssertMode {
     AssertMode::Check
 }
 
-fn step_mode(info: &AssertInfo, _: usize) -> AssertMode {
+pub(crate) fn step_mode(info: &AssertInfo, _: usize) -> AssertMode {
     if info.kind == AssertKind::Require {
         AssertMode::Assume
     } else {
@@ -109,7 +109,7 @@ fn step_mode(info: &AssertInfo, _: usize) -> AssertMode {
 }
 
 /// Every formula of the system, for collecting the symbols it uses.
-fn all_terms(sys: &System) -> Vec<Term> {
+pub(crate) fn all_terms(sys: &System) -> Vec<Term> {
     let mut out: Vec<Term> = sys
         .axioms
         .iter()

@@ -22,5 +22,6 @@ pub mod loader;
 pub mod status;
 pub mod stdlib;
 pub mod verify;
+pub mod vmt;
 
 pub use status::Status;

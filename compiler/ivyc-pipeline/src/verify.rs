@@ -1,9 +1,11 @@
 //! `verify` as one function over data: analyse, lower, optionally search
 //! for a reachable violation first, model check the units whose isolate
 //! asks for it (`attribute method = mc`), search the units that ask for
-//! bounded model checking (`method = bmc[N]`), build the obligations of the
-//! others, refuse those outside the decidable fragment, discharge the rest
-//! with Z3 on worker threads, and return everything a report needs.
+//! bounded model checking (`method = bmc[N]`), write the units that ask
+//! for a VMT-LIB file (`method = vmt`, checked by nobody here), build the
+//! obligations of the others, refuse those outside the decidable fragment,
+//! discharge the rest with Z3 on worker threads, and return everything a
+//! report needs.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -185,6 +187,22 @@ fn bmc_method_depth(value: &str) -> Option<Result<usize, String>> {
     })
 }
 
+/// A unit written as a VMT-LIB file instead of checked (`attribute method
+/// = vmt`): never a verdict, so the run is undecided at best.
+pub struct VmtExported {
+    /// Index of the unit in the list of units.
+    pub unit: usize,
+    /// The file to write (the caller writes it).
+    pub file: crate::vmt::VmtFile,
+}
+
+impl VmtExported {
+    /// Nothing was checked: undecided.
+    pub fn status(&self) -> Status {
+        Status::Undecided
+    }
+}
+
 /// How a run ended.
 pub enum Ended {
     /// Errors in the input or the request (see `VerifyRun::diagnostics`).
@@ -203,6 +221,8 @@ pub enum Ended {
         model_checked: Vec<ModelChecked>,
         /// The units searched by bounded model checking instead.
         bounded: Vec<BoundedChecked>,
+        /// The units written as VMT-LIB files, not checked.
+        exported: Vec<VmtExported>,
         /// Assumptions that no isolate proves (an unsound decomposition).
         never_checked: Vec<Diagnostic>,
     },
@@ -237,6 +257,7 @@ impl VerifyRun {
                 checked,
                 model_checked,
                 bounded,
+                exported,
                 never_checked,
             } => {
                 let mut s = checked
@@ -244,6 +265,7 @@ impl VerifyRun {
                     .map(|c| outcome_status(&c.outcome))
                     .chain(model_checked.iter().map(ModelChecked::status))
                     .chain(bounded.iter().map(BoundedChecked::status))
+                    .chain(exported.iter().map(VmtExported::status))
                     .max()
                     .unwrap_or(Status::Success);
                 if !never_checked.is_empty() {
@@ -274,6 +296,14 @@ impl VerifyRun {
     pub fn bounded(&self) -> &[BoundedChecked] {
         match &self.ended {
             Ended::Discharged { bounded, .. } => bounded,
+            _ => &[],
+        }
+    }
+
+    /// The units written as VMT-LIB files (`method = vmt`).
+    pub fn exported(&self) -> &[VmtExported] {
+        match &self.ended {
+            Ended::Discharged { exported, .. } => exported,
             _ => &[],
         }
     }
@@ -424,6 +454,16 @@ fn run(
         .iter()
         .map(|u| program.isolate_attribute(u.name, "method") == Some("mc"))
         .collect();
+    // Units whose isolate asks for a VMT-LIB file: written, not checked
+    // (the program's own units; the liveness-to-safety units of their
+    // temporal properties, which carry the same name, are verified).
+    let is_vmt: Vec<bool> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            i < program_units && program.isolate_attribute(u.name, "method") == Some("vmt")
+        })
+        .collect();
     // Units whose isolate asks for bounded model checking (`bmc[N]`).
     let mut bmc_depth: Vec<Option<usize>> = vec![None; units.len()];
     // Other methods than these and Ivy's default `ic` are refused, never
@@ -437,9 +477,9 @@ fn run(
                     continue;
                 }
                 Some(Err(why)) => why,
-                None if a.value == "mc" || a.value == "ic" => continue,
+                None if a.value == "mc" || a.value == "ic" || a.value == "vmt" => continue,
                 None => format!(
-                    "with `method = {}` (only `mc`, `bmc[N]` and `ic` are supported)",
+                    "with `method = {}` (only `mc`, `bmc[N]`, `vmt` and `ic` are supported)",
                     a.value
                 ),
             };
@@ -481,6 +521,29 @@ fn run(
             }
         }
     }
+    let mut exported = Vec::new();
+    let stem = crate::vmt::stem(sources.name(root));
+    for (i, u) in units.iter().enumerate().filter(|(i, _)| is_vmt[*i]) {
+        match crate::vmt::unit_file(u, &stem) {
+            Ok(mut file) => {
+                // Two units of one name (instances): distinct files.
+                let taken = |n: &str| exported.iter().any(|e: &VmtExported| e.file.file_name == n);
+                if taken(&file.file_name) {
+                    let base = file.file_name.trim_end_matches(".vmt").to_string();
+                    let mut k = 2;
+                    while taken(&format!("{base}.{k}.vmt")) {
+                        k += 1;
+                    }
+                    file.file_name = format!("{base}.{k}.vmt");
+                }
+                exported.push(VmtExported { unit: i, file })
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                return stop(diagnostics, timings);
+            }
+        }
+    }
     let mut bounded = Vec::new();
     for (i, u) in units.iter().enumerate() {
         let Some(depth) = bmc_depth[i] else { continue };
@@ -514,7 +577,7 @@ fn run(
     for (i, u) in units
         .iter()
         .enumerate()
-        .filter(|(i, _)| !is_mc[*i] && bmc_depth[*i].is_none())
+        .filter(|(i, _)| !is_mc[*i] && !is_vmt[*i] && bmc_depth[*i].is_none())
     {
         let mine = ivyc_vc::obligations(&u.system);
         let n = mine.len();
@@ -535,7 +598,11 @@ fn run(
         }
     }
     timings.obligations = t.elapsed();
-    if obligations.is_empty() && model_checked.is_empty() && bounded.is_empty() {
+    if obligations.is_empty()
+        && model_checked.is_empty()
+        && bounded.is_empty()
+        && exported.is_empty()
+    {
         diagnostics.push(nothing_to_verify());
     }
 
@@ -544,8 +611,10 @@ fn run(
     let t = Instant::now();
     let unit_outside: Vec<bool> = units
         .iter()
-        .zip(is_mc.iter().zip(&bmc_depth))
-        .map(|(u, (mc, bmc))| !mc && bmc.is_none() && fragment::unit_errors(&u.system).is_some())
+        .zip(is_mc.iter().zip(&bmc_depth).zip(&is_vmt))
+        .map(|(u, ((mc, bmc), vmt))| {
+            !mc && !vmt && bmc.is_none() && fragment::unit_errors(&u.system).is_some()
+        })
         .collect();
     let outside: Vec<bool> = obligations
         .iter()
@@ -685,6 +754,7 @@ fn run(
             checked,
             model_checked,
             bounded,
+            exported,
             never_checked,
         },
         timings,

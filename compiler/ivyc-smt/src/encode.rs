@@ -214,12 +214,7 @@ impl Encoder {
         let decl = sig.symbol(sym);
         // Symbol names are not unique in a signature (overloads); Z3
         // identifies declarations by name and sorts, so disambiguate.
-        let name = decl.name.as_str();
-        let z3_name = if sig.symbols_named(decl.name).len() <= 1 {
-            name.to_string()
-        } else {
-            format!("{name}@{}", sym.0)
-        };
+        let z3_name = crate::smtlib::symbol_name(sig, sym);
         let key = SymKey {
             z3_name: z3_name.clone(),
             args: decl.args.iter().map(|&a| sort_key(sig.sort(a))).collect(),

@@ -13,6 +13,7 @@ pub mod minimize;
 pub mod model;
 pub mod params;
 pub mod session;
+pub mod smtlib;
 
 pub use encode::{EncodeError, Encoder};
 pub use horn::Z3Horn;

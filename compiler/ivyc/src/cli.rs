@@ -34,6 +34,8 @@ pub enum Command {
     Infer(InferArgs),
     /// Randomized testing of the extracted C++ (docs/testing-generated-code.md).
     Test(TestArgs),
+    /// Write the transition system of a file as VMT-LIB (without checking it).
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -200,6 +202,25 @@ pub struct VerifyArgs {
     /// (the `ivyc bmc --trace-out` format, replayable with `ivyc replay`).
     #[arg(long, value_name = "FILE")]
     pub trace_out: Option<PathBuf>,
+    /// Write the VMT-LIB files of `method = vmt` isolates into DIR
+    /// (created if missing) instead of the current directory (docs/vmt.md).
+    #[arg(long, value_name = "DIR")]
+    pub vmt_dir: Option<PathBuf>,
+}
+
+/// `ivyc export`: the program's transition system in another format.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the transition system as VMT-LIB into FILE (docs/vmt.md);
+    /// nothing is checked.
+    #[arg(long, value_name = "FILE")]
+    pub vmt: PathBuf,
+    /// Export only this isolate (`this` for what no isolate covers); by
+    /// default the whole program, every call inlined.
+    #[arg(long, value_name = "NAME")]
+    pub isolate: Option<String>,
 }
 
 /// Model-checking engines (`verify --mc-engine`).

@@ -39,6 +39,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
             bmc: None,
             mc_engine: crate::cli::McEngine::Spacer,
             trace_out: None,
+            vmt_dir: None,
             deadlock: false,
             no_cache: args.no_cache,
         };

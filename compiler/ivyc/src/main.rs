@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod cmake;
 mod exit;
+mod export;
 mod extract;
 mod frontend;
 mod gentest;
@@ -82,6 +83,7 @@ fn main() {
         Command::Lsp(args) => lsp::run(args),
         Command::Infer(args) => infer::run(args),
         Command::Test(args) => gentest::run(args),
+        Command::Export(args) => export::run(args),
     }) {
         Ok(e) => e,
         // A panic is never success: the hook has printed the report.

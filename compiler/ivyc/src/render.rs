@@ -979,7 +979,13 @@ pub fn not_checkable_text(check: &ModelCheck) -> Option<String> {
 }
 
 /// The machine-readable report: one JSON document on stdout.
-pub fn verify_json(sources: &SourceMap, file: &std::path::Path, run: &VerifyRun, total: Duration) {
+pub fn verify_json(
+    sources: &SourceMap,
+    file: &std::path::Path,
+    run: &VerifyRun,
+    vmt_dir: &std::path::Path,
+    total: Duration,
+) {
     let units = &run.units;
     let lives = &run.liveness;
     let checked = run.checked();
@@ -1043,6 +1049,7 @@ pub fn verify_json(sources: &SourceMap, file: &std::path::Path, run: &VerifyRun,
         "obligations": obligations,
         "model_checked": model_checked_json(sources, units, model_checked),
         "bounded": bounded_json(units, bounded),
+        "exported": exported_json(units, run.exported(), vmt_dir),
         "summary": {"total": checked.len(), "proved": count("proved"), "failed": count("failed"),
                     "unknown": count("unknown"), "internal_error": count("internal-error"),
                     "cached": checked.iter().filter(|c| c.cached).count(),
@@ -1563,7 +1570,7 @@ pub fn bmc_violation_diagnostic(sources: &SourceMap, trace: &Trace) -> Diagnosti
 }
 
 use ivyc_mc::McResult;
-use ivyc_pipeline::verify::{BoundedChecked, ModelChecked};
+use ivyc_pipeline::verify::{BoundedChecked, ModelChecked, VmtExported};
 
 /// The name of a unit for the model-checking lines.
 fn unit_name(units: &[Unit], i: usize) -> String {
@@ -1704,6 +1711,56 @@ pub fn bounded_report(
             "note: the isolates with method = bmc[N] are checked to a bound, not proved; what other isolates assume of them rests on that bound (ms-ivy says BOUNDED)",
         );
     }
+}
+
+/// The units written as VMT-LIB files (`method = vmt`, docs/vmt.md): one
+/// line each, never a verdict, and the help to check them.
+pub fn exported_report(
+    out: &mut Renderer,
+    units: &[Unit],
+    exported: &[VmtExported],
+    dir: &std::path::Path,
+) {
+    for e in exported {
+        out.line(&format!(
+            "isolate {} exported to {}, not checked (method = vmt: {} state variable{}, {} propert{})",
+            unit_name(units, e.unit),
+            dir.join(&e.file.file_name).display(),
+            e.file.state_vars,
+            plural(e.file.state_vars),
+            e.file.properties,
+            if e.file.properties == 1 { "y" } else { "ies" }
+        ));
+    }
+    if !exported.is_empty() {
+        out.line(&format!(
+            "{} isolate{} exported to VMT-LIB, not checked: this run cannot report success",
+            exported.len(),
+            plural(exported.len())
+        ));
+        out.line("help: check the file with a VMT model checker (e.g. ic3ia, AVR), or use `attribute method = mc` (finite sorts) or invariants to have ivyc check the isolate");
+    }
+}
+
+/// The `exported` entries of `verify --format json`.
+pub fn exported_json(
+    units: &[Unit],
+    exported: &[VmtExported],
+    dir: &std::path::Path,
+) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = exported
+        .iter()
+        .map(|e| {
+            json!({
+                "isolate": units.get(e.unit).and_then(|u| u.name).map(|n| n.to_string()),
+                "file": dir.join(&e.file.file_name).display().to_string(),
+                "outcome": "not-checked",
+                "state_variables": e.file.state_vars,
+                "properties": e.file.properties,
+            })
+        })
+        .collect();
+    json!(items)
 }
 
 /// The `bounded` entries of `verify --format json`.

@@ -124,6 +124,15 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
             }
         }
     }
+    // `method = vmt`: the files, in the current directory or `--vmt-dir`.
+    let vmt_dir = args
+        .vmt_dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    if let Err(e) = write_vmt(&vmt_dir, run.exported()) {
+        out.plain_error("io", &e);
+        status = Exit::InputError;
+    }
     out.diagnostics(&sources, &run.diagnostics);
     if let (Some(bmc), Some(depth)) = (&run.bmc, args.bmc) {
         render::bmc_run(&mut out, &sources, bmc);
@@ -158,6 +167,7 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
             checked,
             model_checked,
             bounded,
+            exported,
             never_checked,
         } => {
             out.diagnostics(&sources, never_checked);
@@ -176,7 +186,10 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
                 ReportFormat::Human => {
                     render::model_checked_report(&mut out, &sources, &run.units, model_checked);
                     render::bounded_report(&mut out, &sources, &run.units, bounded);
-                    if !checked.is_empty() || (model_checked.is_empty() && bounded.is_empty()) {
+                    render::exported_report(&mut out, &run.units, exported, &vmt_dir);
+                    if !checked.is_empty()
+                        || (model_checked.is_empty() && bounded.is_empty() && exported.is_empty())
+                    {
                         render::verify_report(
                             &mut out,
                             &sources,
@@ -189,7 +202,7 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
                     }
                 }
                 ReportFormat::Json => {
-                    render::verify_json(&sources, &input.file, &run, start.elapsed())
+                    render::verify_json(&sources, &input.file, &run, &vmt_dir, start.elapsed())
                 }
             }
             if let (Some(depth), ReportFormat::Human) = (args.bmc, args.format) {
@@ -214,6 +227,24 @@ fn run_file(args: &VerifyArgs, input: &InputArgs) -> Exit {
         );
     }
     status
+}
+
+/// Writes the VMT-LIB files of the `method = vmt` isolates into `dir`
+/// (created if missing).
+fn write_vmt(
+    dir: &std::path::Path,
+    exported: &[ivyc_pipeline::verify::VmtExported],
+) -> Result<(), String> {
+    if exported.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for e in exported {
+        let path = dir.join(&e.file.file_name);
+        std::fs::write(&path, &e.file.text)
+            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Writes the SMT-LIB dumps into `dir` (created if missing).
