@@ -5,8 +5,8 @@
 use crate::signature::SymId;
 use crate::term::{Lambda, Term, Var};
 use ivyc_base::{Span, Symbol};
-use std::collections::HashMap;
 use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Which source construct an assertion comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -206,6 +206,22 @@ impl Cmd {
             }
         });
         out
+    }
+
+    /// Rebuilds the command with `Havoc(sym)` after every assignment or
+    /// havoc of a symbol in `deps` (Ivy's update of a symbol chosen again
+    /// whenever what it depends on changes).
+    pub fn havoc_after_writes(&self, deps: &BTreeSet<SymId>, sym: SymId) -> Cmd {
+        match self {
+            Cmd::Assign { sym: s, .. } | Cmd::Havoc(s) if deps.contains(s) && *s != sym => {
+                Cmd::Seq(vec![self.clone(), Cmd::Havoc(sym)])
+            }
+            Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.havoc_after_writes(deps, sym)).collect()),
+            Cmd::Choice(cs) => {
+                Cmd::Choice(cs.iter().map(|c| c.havoc_after_writes(deps, sym)).collect())
+            }
+            c => c.clone(),
+        }
     }
 
     /// Calls `f` on every command node, pre-order.
