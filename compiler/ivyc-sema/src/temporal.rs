@@ -14,7 +14,7 @@ use crate::program::Program;
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::temporal::skolemize;
 use ivyc_logic::{
-    BinderName, L2sBuiltin, Property, Role, SortId, SymId, SymbolDecl, Tactic, Temporal,
+    BinderName, L2sBuiltin, Lambda, Property, Role, SortId, SymId, SymbolDecl, Tactic, Temporal,
     TemporalKind, TemporalOp, TemporalProperty, Term, TermKind, Var, WhenKind,
 };
 use ivyc_syntax::ast::{self, Expr, ExprKind, ProofStep, ProofStepKind, TacticItem, TacticWith};
@@ -219,6 +219,26 @@ impl Checker<'_> {
                     } else {
                         Some(self.tempind(&goal, &lets))
                     };
+                    // A variable of `t` bound elsewhere in the goal than
+                    // around the rewritten `globally` would end up free.
+                    if let Some(v) = rewritten
+                        .as_ref()
+                        .and_then(|g| g.free_vars().first().copied())
+                    {
+                        self.err(
+                            SemaError::Temporal(TemporalError::TacticLetInvalid {
+                                tactic: name.name,
+                                what: format!(
+                                    "variable `{}` is not bound where the goal is rewritten",
+                                    v.name
+                                ),
+                                span: step.span,
+                            }),
+                            env,
+                        );
+                        ok = false;
+                        continue;
+                    }
                     match rewritten {
                         Some(g) => goal = g,
                         None => {
@@ -247,7 +267,7 @@ impl Checker<'_> {
                             continue;
                         }
                     };
-                    let scope = TemporalScope {
+                    let mut scope = TemporalScope {
                         mode: TemporalMode::Proof,
                         skolems: skolems
                             .iter()
@@ -255,6 +275,9 @@ impl Checker<'_> {
                             .collect(),
                     };
                     let mut invariants = Vec::new();
+                    // The tactic's definitions, expanded in the invariants
+                    // (and in later definitions) once elaborated.
+                    let mut defs: HashMap<SymId, Lambda> = HashMap::new();
                     for item in items {
                         match item {
                             TacticItem::Invariant(f) => {
@@ -264,6 +287,7 @@ impl Checker<'_> {
                                     env,
                                     scope.clone(),
                                 );
+                                let t = t.map(|t| t.subst_symbols(&defs));
                                 match t {
                                     Some(t) => invariants.push(Property {
                                         label: f
@@ -277,13 +301,15 @@ impl Checker<'_> {
                                     None => ok = false,
                                 }
                             }
-                            TacticItem::Definition { span, .. } => {
-                                self.unsupported(
-                                    "definitions in a tactic's `with` list (liveness)",
-                                    *span,
-                                    env,
-                                );
-                                ok = false;
+                            TacticItem::Definition { lhs, rhs, span } => {
+                                match self.tactic_definition(lhs, rhs, *span, &scope, env) {
+                                    Some((name, sym, lambda)) => {
+                                        let body = lambda.body.subst_symbols(&defs);
+                                        defs.insert(sym, Lambda::new(lambda.params, body));
+                                        scope.skolems.push((name, sym));
+                                    }
+                                    None => ok = false,
+                                }
                             }
                             TacticItem::Trigger { span, .. } => {
                                 self.unsupported(
@@ -446,6 +472,114 @@ impl Checker<'_> {
             ));
         }
         Some(out)
+    }
+
+    /// `definition d(X:s, ...) [: r] = e` in the `with` list of `l2s` /
+    /// `invariance`: a symbol the later items of the list may use, local
+    /// to the tactic, whose meaning is `lambda X. e` (a definition in the
+    /// safety problem, as ms-ivy adds it; ivyc expands it). `e` is
+    /// elaborated like an invariant of the proof (temporal operators,
+    /// binders, the l2s state, the Skolem symbols).
+    fn tactic_definition(
+        &mut self,
+        lhs: &ast::TypedDefnLhs,
+        rhs: &Expr,
+        span: Span,
+        scope: &TemporalScope,
+        env: &Rc<Env>,
+    ) -> Option<(Symbol, SymId, Lambda)> {
+        let ast::DefnLhs::Name { name, args, .. } = &lhs.lhs else {
+            self.unsupported("an infix definition in a tactic's `with` list", span, env);
+            return None;
+        };
+        let [seg] = name.segments.as_slice() else {
+            self.unsupported("a dotted name defined in a tactic's `with` list", span, env);
+            return None;
+        };
+        let mut cx = Cx::new(env.clone());
+        cx.temporal = Some(Rc::new(scope.clone()));
+        cx.allow_free = true;
+        let mut names: Vec<(Symbol, Span)> = Vec::new();
+        for a in args.as_deref().unwrap_or(&[]) {
+            let (n, sort, aspan) = match a {
+                ast::DefArg::Var(b) => (b.name.name, b.sort.as_ref(), b.span),
+                ast::DefArg::Param(p) => (p.name.name, Some(&p.sort), p.span),
+            };
+            if names.iter().any(|(m, _)| *m == n) {
+                self.err(
+                    SemaError::Temporal(TemporalError::TacticLetInvalid {
+                        tactic: Symbol::intern("definition"),
+                        what: format!("parameter `{n}` is repeated"),
+                        span: aspan,
+                    }),
+                    env,
+                );
+                return None;
+            }
+            if let Some(sp) = sort {
+                let sid = self.resolve_sort(sp, env)?;
+                cx.var_sorts.insert(VarKey::Free(n), (sid, aspan));
+            }
+            names.push((n, aspan));
+        }
+        let want = match &lhs.sort {
+            Some(p) => Some(self.resolve_sort(p, env)?),
+            None => None,
+        };
+        self.elab_infer(&mut cx, rhs, want);
+        let (body, bs) = self.elab(&mut cx, rhs, want)?;
+        if let Some(w) = want {
+            if w != bs {
+                let (expected, found) = (self.sort_name(w), self.sort_name(bs));
+                self.err(
+                    SemaError::SortMismatch {
+                        expected,
+                        found,
+                        span: rhs.span,
+                        decl: None,
+                    },
+                    env,
+                );
+                return None;
+            }
+        }
+        let mut params = Vec::new();
+        for (n, aspan) in &names {
+            match cx.var_sorts.get(&VarKey::Free(*n)) {
+                Some((s, _)) => params.push(Var { name: *n, sort: *s }),
+                None => {
+                    self.err(
+                        SemaError::CannotInferSort {
+                            name: *n,
+                            span: *aspan,
+                        },
+                        env,
+                    );
+                    return None;
+                }
+            }
+        }
+        if let Some(v) = body.free_vars().into_iter().find(|v| !params.contains(v)) {
+            self.err(
+                SemaError::Temporal(TemporalError::TacticLetInvalid {
+                    tactic: Symbol::intern("definition"),
+                    what: format!("variable `{}` is not a parameter of `{}`", v.name, seg.name),
+                    span: rhs.span,
+                }),
+                env,
+            );
+            return None;
+        }
+        let sym = self.add_sym(
+            SymbolDecl::new(
+                seg.name,
+                params.iter().map(|v| v.sort).collect(),
+                bs,
+                Role::Local,
+            )
+            .with_span(Some(span)),
+        );
+        Some((seg.name, sym, Lambda::new(params, body)))
     }
 
     /// Ivy's `tempcase`: under the goal's universal quantifiers and
@@ -1223,6 +1357,33 @@ proof {{ tactic tempcase with D = f(C); tactic skolemize; tactic l2s with invari
             .ops
             .values()
             .any(|o| o.kind == TemporalKind::When(ivyc_logic::WhenKind::Next)));
+    }
+
+    #[test]
+    fn tactic_definitions_are_expanded() {
+        let (p, codes) = run(&format!(
+            "{SERVER}temporal property [p] forall C:client. globally granted(C)\nproof {{ tactic skolemize; tactic l2s with definition ok(C:client) = granted(C) | waiting(C) invariant [a] ok(_C) }}\n"
+        ));
+        assert!(codes.is_empty(), "{codes:?}");
+        let p = p.unwrap();
+        let Some(Tactic::L2s { invariants, .. }) = p.temporal.properties[0].reduction() else {
+            panic!("no l2s tactic")
+        };
+        let names: Vec<&str> = invariants[0]
+            .formula
+            .symbols()
+            .iter()
+            .map(|s| p.sig.symbol_name(*s))
+            .collect();
+        assert!(
+            names.contains(&"granted") && !names.contains(&"ok"),
+            "{names:?}"
+        );
+        // A variable that is not a parameter.
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property [p] forall C:client. globally granted(C)\nproof {{ tactic l2s with definition ok = granted(D) invariant [a] ok }}\n"
+        ));
+        assert_eq!(codes.first(), Some(&"tactic-arguments"), "{codes:?}");
     }
 
     #[test]
