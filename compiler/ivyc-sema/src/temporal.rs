@@ -99,7 +99,16 @@ impl Checker<'_> {
         env: &Rc<Env>,
     ) {
         let ast::Prop::Fmla(f) = &prop.prop else {
-            self.unsupported("temporal axiom schemata (liveness)", prop.span, env);
+            // A schema: as in Ivy, a schema of proofs like any axiom
+            // schema (its formulas are non-temporal: ms-ivy refuses
+            // temporal operators in it, so does the elaboration).
+            match &prop.label {
+                Some(l) => {
+                    let name = dotted(&env.prefix, l.as_str());
+                    self.proof_schema(name, &prop.prop, env);
+                }
+                None => self.unsupported("unlabelled axiom schemata", prop.span, env),
+            }
             return;
         };
         let scope = TemporalScope {
