@@ -216,12 +216,14 @@ impl Checker<'_> {
                                 env,
                             );
                             ok = false;
-                            continue;
+                            // Later steps would see the wrong goal.
+                            break;
                         }
                     };
                     let Some(lets) = self.tactic_lets(name.name, lets, &goal, &skolems, env) else {
                         ok = false;
-                        continue;
+                        // Later steps would see the wrong goal.
+                        break;
                     };
                     let rewritten = if tname == "tempcase" {
                         self.tempcase(name.name, &goal, &lets, step.span, env)
@@ -246,13 +248,15 @@ impl Checker<'_> {
                             env,
                         );
                         ok = false;
-                        continue;
+                        // Later steps would see the wrong goal.
+                        break;
                     }
                     match rewritten {
                         Some(g) => goal = g,
                         None => {
                             ok = false;
-                            continue;
+                            // Later steps would see the wrong goal.
+                            break;
                         }
                     }
                     tactics.push(Tactic::Rewrite {
