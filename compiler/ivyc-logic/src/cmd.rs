@@ -285,3 +285,37 @@ impl Cmd {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::{Role, Signature, SymbolDecl};
+    use crate::sort::SortId;
+
+    #[test]
+    fn havoc_after_writes_follows_each_write_of_a_dependency() {
+        let mut sig = Signature::new();
+        let mut add = |n: &str| {
+            sig.add_symbol(SymbolDecl::new(
+                Symbol::intern(n),
+                vec![],
+                SortId::BOOL,
+                Role::State,
+            ))
+        };
+        let (p, q, w) = (add("p"), add("q"), add("w"));
+        let deps: BTreeSet<SymId> = [p].into_iter().collect();
+        let c = Cmd::Seq(vec![
+            Cmd::assign(q, vec![], Term::tru()),
+            Cmd::Choice(vec![Cmd::assign(p, vec![], Term::fls()), Cmd::Skip]),
+        ]);
+        let expect = Cmd::Seq(vec![
+            Cmd::assign(q, vec![], Term::tru()),
+            Cmd::Choice(vec![
+                Cmd::Seq(vec![Cmd::assign(p, vec![], Term::fls()), Cmd::Havoc(w)]),
+                Cmd::Skip,
+            ]),
+        ]);
+        assert_eq!(c.havoc_after_writes(&deps, w), expect);
+    }
+}
