@@ -200,12 +200,24 @@ impl<'t> Binders<'t> {
             Kind::Wait => format!("{} {}", head("l2s_w"), clean(body)),
             Kind::Saved => format!("{} {}", head("l2s_s"), clean(body)),
             Kind::Init => format!("{} {}", head("l2s_init"), clean(body)),
-            Kind::When(w) => format!(
-                "({} {} {})",
-                clean(body),
-                w.as_str(),
-                cond.map(clean).unwrap_or_default()
-            ),
+            Kind::When(w) => {
+                // Operands other than atoms in parentheses: `(p -> q)
+                // whennext (~r)` reads as Ivy parses it.
+                let operand = |t: &Term| {
+                    let s = clean(t);
+                    if s.contains(' ') {
+                        format!("({s})")
+                    } else {
+                        s
+                    }
+                };
+                format!(
+                    "({} {} {})",
+                    operand(body),
+                    w.as_str(),
+                    cond.map(operand).unwrap_or_default()
+                )
+            }
         }
     }
 

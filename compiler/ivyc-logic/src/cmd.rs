@@ -5,8 +5,8 @@
 use crate::signature::SymId;
 use crate::term::{Lambda, Term, Var};
 use ivyc_base::{Span, Symbol};
-use std::collections::HashMap;
 use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Which source construct an assertion comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -208,6 +208,22 @@ impl Cmd {
         out
     }
 
+    /// Rebuilds the command with `Havoc(sym)` after every assignment or
+    /// havoc of a symbol in `deps` (Ivy's update of a symbol chosen again
+    /// whenever what it depends on changes).
+    pub fn havoc_after_writes(&self, deps: &BTreeSet<SymId>, sym: SymId) -> Cmd {
+        match self {
+            Cmd::Assign { sym: s, .. } | Cmd::Havoc(s) if deps.contains(s) && *s != sym => {
+                Cmd::Seq(vec![self.clone(), Cmd::Havoc(sym)])
+            }
+            Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.havoc_after_writes(deps, sym)).collect()),
+            Cmd::Choice(cs) => {
+                Cmd::Choice(cs.iter().map(|c| c.havoc_after_writes(deps, sym)).collect())
+            }
+            c => c.clone(),
+        }
+    }
+
     /// Calls `f` on every command node, pre-order.
     pub fn visit(&self, f: &mut impl FnMut(&Cmd)) {
         f(self);
@@ -267,5 +283,39 @@ impl Cmd {
             Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.map_terms(f)).collect()),
             Cmd::Choice(cs) => Cmd::Choice(cs.iter().map(|c| c.map_terms(f)).collect()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::{Role, Signature, SymbolDecl};
+    use crate::sort::SortId;
+
+    #[test]
+    fn havoc_after_writes_follows_each_write_of_a_dependency() {
+        let mut sig = Signature::new();
+        let mut add = |n: &str| {
+            sig.add_symbol(SymbolDecl::new(
+                Symbol::intern(n),
+                vec![],
+                SortId::BOOL,
+                Role::State,
+            ))
+        };
+        let (p, q, w) = (add("p"), add("q"), add("w"));
+        let deps: BTreeSet<SymId> = [p].into_iter().collect();
+        let c = Cmd::Seq(vec![
+            Cmd::assign(q, vec![], Term::tru()),
+            Cmd::Choice(vec![Cmd::assign(p, vec![], Term::fls()), Cmd::Skip]),
+        ]);
+        let expect = Cmd::Seq(vec![
+            Cmd::assign(q, vec![], Term::tru()),
+            Cmd::Choice(vec![
+                Cmd::Seq(vec![Cmd::assign(p, vec![], Term::fls()), Cmd::Havoc(w)]),
+                Cmd::Skip,
+            ]),
+        ]);
+        assert_eq!(c.havoc_after_writes(&deps, w), expect);
     }
 }

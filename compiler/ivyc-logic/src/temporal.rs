@@ -151,6 +151,10 @@ pub enum Tactic {
     /// `tactic skolemize` / `skolemizenp`: already applied by sema (the
     /// goal mentions the Skolem symbols); kept for the report.
     Skolemize { span: Span },
+    /// `tactic tempcase with X = t` / `tactic tempind [with X = t]`: a
+    /// rewrite of the goal, already applied by sema (the goal is the
+    /// rewritten one); kept for the report.
+    Rewrite { tactic: Symbol, span: Span },
     /// `tactic l2s with invariant ...`: liveness to safety.
     L2s {
         invariants: Vec<Property>,
@@ -185,7 +189,7 @@ impl TemporalProperty {
         self.tactics
             .iter()
             .rev()
-            .find(|t| !matches!(t, Tactic::Skolemize { .. }))
+            .find(|t| !matches!(t, Tactic::Skolemize { .. } | Tactic::Rewrite { .. }))
     }
 }
 
@@ -206,6 +210,11 @@ pub struct Temporal {
     /// element at once (sound only for sorts that are finite, which the
     /// declaration asserts).
     pub finite_sorts: BTreeSet<SortId>,
+    /// The names of `temporal property ... named f(X)`, each with the
+    /// symbols its formula depends on. As in Ivy, nothing is known about
+    /// `f` (the property is not rewritten with it) and every statement
+    /// that writes one of those symbols chooses `f` again (a havoc).
+    pub named: Vec<(SymId, BTreeSet<SymId>)>,
 }
 
 impl Temporal {

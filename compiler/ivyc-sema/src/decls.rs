@@ -1455,10 +1455,7 @@ impl<'a> Checker<'a> {
                 proof,
             } => {
                 if *temporal {
-                    if named.is_some() {
-                        self.unsupported("`named` on a temporal property (liveness)", d.span, env);
-                    }
-                    self.temporal_property(fmla, proof.as_ref(), env);
+                    self.temporal_property(fmla, named.as_ref(), proof.as_ref(), env);
                     return;
                 }
                 self.label_clash(&fmla.label, env);

@@ -1108,6 +1108,15 @@ pub enum TemporalError {
     TacticLets { tactic: Symbol, span: Span },
     /// `tactic skolemize with ...`.
     TacticTakesNothing { tactic: Symbol, span: Span },
+    /// `tactic tempcase with invariant ...` (it takes `with X = t`).
+    TacticTakesLets { tactic: Symbol, span: Span },
+    /// A `with X = t` of `tempcase`/`tempind` that cannot be used: `what`
+    /// says why.
+    TacticLetInvalid {
+        tactic: Symbol,
+        what: String,
+        span: Span,
+    },
 }
 
 impl TemporalError {
@@ -1124,7 +1133,9 @@ impl TemporalError {
             | UnsupportedStep { span }
             | UnsupportedTactic { span, .. }
             | TacticLets { span, .. }
-            | TacticTakesNothing { span, .. } => *span,
+            | TacticTakesNothing { span, .. }
+            | TacticTakesLets { span, .. }
+            | TacticLetInvalid { span, .. } => *span,
         }
     }
 }
@@ -1140,7 +1151,10 @@ impl IntoDiagnostic for TemporalError {
             NoProof { .. } => "temporal-no-proof",
             NotReduced { .. } => "temporal-not-reduced",
             UnsupportedStep { .. } | UnsupportedTactic { .. } => "unsupported",
-            TacticLets { .. } | TacticTakesNothing { .. } => "tactic-arguments",
+            TacticLets { .. }
+            | TacticTakesNothing { .. }
+            | TacticTakesLets { .. }
+            | TacticLetInvalid { .. } => "tactic-arguments",
         }
     }
 
@@ -1226,9 +1240,9 @@ impl IntoDiagnostic for TemporalError {
                 span,
             } => {
                 let note = if *known {
-                    "help: ivyc runs the tactics `skolemize`, `skolemizenp`, `l2s` and `invariance`"
+                    "help: ivyc runs the tactics `skolemize`, `skolemizenp`, `tempcase`, `tempind`, `l2s` and `invariance`"
                 } else {
-                    "help: this is not one of Ivy's tactics; ivyc runs `skolemize`, `skolemizenp`, `l2s` and `invariance`"
+                    "help: this is not one of Ivy's tactics; ivyc runs `skolemize`, `skolemizenp`, `tempcase`, `tempind`, `l2s` and `invariance`"
                 };
                 error(code, format!("unsupported: tactic `{tactic}` (liveness)"))
                     .with_labels(vec![primary(*span, "not supported by ivyc")])
@@ -1242,6 +1256,15 @@ impl IntoDiagnostic for TemporalError {
             TacticTakesNothing { tactic, span } => {
                 error(code, format!("tactic `{tactic}` takes no `with` list"))
                     .with_labels(vec![primary(*span, "remove the `with` list")])
+            }
+            TacticTakesLets { tactic, span } => error(
+                code,
+                format!("tactic `{tactic}` takes only `with X = term, ...`"),
+            )
+            .with_labels(vec![primary(*span, "not a list of `X = term`")]),
+            TacticLetInvalid { tactic, what, span } => {
+                error(code, format!("tactic `{tactic}`: {what}"))
+                    .with_labels(vec![primary(*span, "here")])
             }
         }
     }

@@ -481,6 +481,15 @@ fn lower_with<F: Fn(usize) -> bool>(
         .filter(|a| !a.explicit || plan.names(a.label))
         .cloned()
         .collect();
+    // The names of temporal properties are chosen again whenever a
+    // statement writes what their formula depends on (as in Ivy).
+    let (mut init, mut actions) = (init, actions);
+    for (f, deps) in &program.temporal.named {
+        init = init.havoc_after_writes(deps, *f);
+        for a in &mut actions {
+            a.body = a.body.havoc_after_writes(deps, *f);
+        }
+    }
     let mut system = System {
         sig: l.sig,
         axioms,

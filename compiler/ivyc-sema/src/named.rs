@@ -23,8 +23,9 @@ use crate::elab::{Binding, Cx, VarKey};
 use crate::error::BoolContext;
 use crate::error::SemaError;
 use ivyc_base::{Span, Symbol};
-use ivyc_logic::{Property, Role, SortId, Term, TermKind, Var};
+use ivyc_logic::{Property, Role, SortId, SymId, Term, TermKind, Var};
 use ivyc_syntax::ast;
+use std::collections::BTreeSet;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -37,6 +38,34 @@ impl Checker<'_> {
         prop: &Term,
         label: Option<Symbol>,
         fspan: Span,
+        env: &Rc<Env>,
+    ) {
+        self.named_common(lhs, prop, label, fspan, false, env);
+    }
+
+    /// `temporal property [l] fmla named lhs`: as in Ivy, the name is
+    /// declared with the shape checks of a property's, but the temporal
+    /// property is not rewritten with it and no fact about it is assumed
+    /// (ms-ivy admits temporal properties unchanged); the symbol is state
+    /// that every statement writing a symbol the formula depends on
+    /// chooses again (Ivy's `NamedUpdate`), `Temporal::named`.
+    pub(crate) fn named_temporal_property(
+        &mut self,
+        lhs: &ast::DefnLhs,
+        prop: &Term,
+        fspan: Span,
+        env: &Rc<Env>,
+    ) {
+        self.named_common(lhs, prop, None, fspan, true, env);
+    }
+
+    fn named_common(
+        &mut self,
+        lhs: &ast::DefnLhs,
+        prop: &Term,
+        label: Option<Symbol>,
+        fspan: Span,
+        temporal: bool,
         env: &Rc<Env>,
     ) {
         let (name, args, span) = match lhs {
@@ -110,6 +139,22 @@ impl Checker<'_> {
         }
         if let Some(v) = universals.iter().find(|v| !params.contains(v)) {
             return self.bad_named(fname, Some(v.name), span, fspan, env);
+        }
+        if temporal {
+            let sorts: Vec<SortId> = objvars.iter().chain(&params).map(|v| v.sort).collect();
+            let Some(f) = self.declare_sym(
+                name.to_dotted().as_str(),
+                name.span,
+                sorts,
+                y.sort,
+                Role::State,
+                env,
+            ) else {
+                return;
+            };
+            let deps = self.temporal_deps(prop);
+            self.temporal.data.named.push((f, deps));
+            return;
         }
         let rigid = prop.symbols().iter().all(|s| {
             self.sym(*s).map(|d| d.role != Role::State).unwrap_or(true)
@@ -282,6 +327,30 @@ impl Checker<'_> {
             },
             env.origin(),
         ));
+    }
+
+    /// The symbols a temporal formula depends on: its own, those of the
+    /// temporal operators' bodies, and those of the definitions it uses,
+    /// transitively (placeholders and defined symbols themselves are
+    /// never assigned).
+    fn temporal_deps(&self, t: &Term) -> BTreeSet<SymId> {
+        let mut out = BTreeSet::new();
+        let mut todo: Vec<SymId> = t.symbols().into_iter().collect();
+        while let Some(s) = todo.pop() {
+            if !out.insert(s) {
+                continue;
+            }
+            if let Some(op) = self.temporal.data.ops.get(&s) {
+                todo.extend(op.body.symbols());
+                if let Some(c) = &op.cond {
+                    todo.extend(c.symbols());
+                }
+            }
+            for d in self.definitions.iter().filter(|d| d.sym == s) {
+                todo.extend(d.body.symbols());
+            }
+        }
+        out
     }
 
     fn bad_named(&mut self, name: Symbol, var: Option<Symbol>, span: Span, fspan: Span, env: &Env) {

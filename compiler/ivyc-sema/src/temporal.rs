@@ -14,11 +14,11 @@ use crate::program::Program;
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::temporal::skolemize;
 use ivyc_logic::{
-    BinderName, L2sBuiltin, Property, Role, SortId, SymId, SymbolDecl, Tactic, Temporal,
-    TemporalKind, TemporalOp, TemporalProperty, Term, Var, WhenKind,
+    BinderName, L2sBuiltin, Lambda, Property, Role, SortId, SymId, SymbolDecl, Tactic, Temporal,
+    TemporalKind, TemporalOp, TemporalProperty, Term, TermKind, Var, WhenKind,
 };
 use ivyc_syntax::ast::{self, Expr, ExprKind, ProofStep, ProofStepKind, TacticItem, TacticWith};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// Where temporal constructs may appear in the formula being elaborated.
@@ -72,8 +72,6 @@ const OTHER_TACTICS: &[&str] = &[
     "vmt",
     "mypyvy",
     "duoai",
-    "tempind",
-    "tempcase",
 ];
 
 impl Checker<'_> {
@@ -101,7 +99,16 @@ impl Checker<'_> {
         env: &Rc<Env>,
     ) {
         let ast::Prop::Fmla(f) = &prop.prop else {
-            self.unsupported("temporal axiom schemata (liveness)", prop.span, env);
+            // A schema: as in Ivy, a schema of proofs like any axiom
+            // schema (its formulas are non-temporal: ms-ivy refuses
+            // temporal operators in it, so does the elaboration).
+            match &prop.label {
+                Some(l) => {
+                    let name = dotted(&env.prefix, l.as_str());
+                    self.proof_schema(name, &prop.prop, env);
+                }
+                None => self.unsupported("unlabelled axiom schemata", prop.span, env),
+            }
             return;
         };
         let scope = TemporalScope {
@@ -123,6 +130,7 @@ impl Checker<'_> {
     pub(crate) fn temporal_property(
         &mut self,
         fmla: &ast::LabeledFmla,
+        named: Option<&ast::DefnLhs>,
         proof: Option<&ProofStep>,
         env: &Rc<Env>,
     ) {
@@ -133,6 +141,9 @@ impl Checker<'_> {
         let Some(t) = self.closed_temporal(&fmla.fmla, BoolContext::Property, env, scope) else {
             return;
         };
+        if let Some(lhs) = named {
+            self.named_temporal_property(lhs, &t, fmla.span, env);
+        }
         let label = fmla.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
         let property = Property {
             label,
@@ -192,6 +203,67 @@ impl Checker<'_> {
                     skolems.extend(sks);
                     tactics.push(Tactic::Skolemize { span: step.span });
                 }
+                "tempcase" | "tempind" => {
+                    let lets: &[ast::Match] = match with {
+                        None => &[],
+                        Some(TacticWith::Lets(ms)) => ms,
+                        Some(TacticWith::Items { .. }) => {
+                            self.err(
+                                SemaError::Temporal(TemporalError::TacticTakesLets {
+                                    tactic: name.name,
+                                    span: step.span,
+                                }),
+                                env,
+                            );
+                            ok = false;
+                            // Later steps would see the wrong goal.
+                            break;
+                        }
+                    };
+                    let Some(lets) = self.tactic_lets(name.name, lets, &goal, &skolems, env) else {
+                        ok = false;
+                        // Later steps would see the wrong goal.
+                        break;
+                    };
+                    let rewritten = if tname == "tempcase" {
+                        self.tempcase(name.name, &goal, &lets, step.span, env)
+                    } else {
+                        Some(self.tempind(&goal, &lets))
+                    };
+                    // A variable of `t` bound elsewhere in the goal than
+                    // around the rewritten `globally` would end up free.
+                    if let Some(v) = rewritten
+                        .as_ref()
+                        .and_then(|g| g.free_vars().first().copied())
+                    {
+                        self.err(
+                            SemaError::Temporal(TemporalError::TacticLetInvalid {
+                                tactic: name.name,
+                                what: format!(
+                                    "variable `{}` is not bound where the goal is rewritten",
+                                    v.name
+                                ),
+                                span: step.span,
+                            }),
+                            env,
+                        );
+                        ok = false;
+                        // Later steps would see the wrong goal.
+                        break;
+                    }
+                    match rewritten {
+                        Some(g) => goal = g,
+                        None => {
+                            ok = false;
+                            // Later steps would see the wrong goal.
+                            break;
+                        }
+                    }
+                    tactics.push(Tactic::Rewrite {
+                        tactic: name.name,
+                        span: step.span,
+                    });
+                }
                 "l2s" | "invariance" => {
                     let items: &[TacticItem] = match with {
                         None => &[],
@@ -208,7 +280,7 @@ impl Checker<'_> {
                             continue;
                         }
                     };
-                    let scope = TemporalScope {
+                    let mut scope = TemporalScope {
                         mode: TemporalMode::Proof,
                         skolems: skolems
                             .iter()
@@ -216,6 +288,9 @@ impl Checker<'_> {
                             .collect(),
                     };
                     let mut invariants = Vec::new();
+                    // The tactic's definitions, expanded in the invariants
+                    // (and in later definitions) once elaborated.
+                    let mut defs: HashMap<SymId, Lambda> = HashMap::new();
                     for item in items {
                         match item {
                             TacticItem::Invariant(f) => {
@@ -225,6 +300,7 @@ impl Checker<'_> {
                                     env,
                                     scope.clone(),
                                 );
+                                let t = t.map(|t| t.subst_symbols(&defs));
                                 match t {
                                     Some(t) => invariants.push(Property {
                                         label: f
@@ -238,13 +314,15 @@ impl Checker<'_> {
                                     None => ok = false,
                                 }
                             }
-                            TacticItem::Definition { span, .. } => {
-                                self.unsupported(
-                                    "definitions in a tactic's `with` list (liveness)",
-                                    *span,
-                                    env,
-                                );
-                                ok = false;
+                            TacticItem::Definition { lhs, rhs, span } => {
+                                match self.tactic_definition(lhs, rhs, *span, &scope, env) {
+                                    Some((name, sym, lambda)) => {
+                                        let body = lambda.body.subst_symbols(&defs);
+                                        defs.insert(sym, Lambda::new(lambda.params, body));
+                                        scope.skolems.push((name, sym));
+                                    }
+                                    None => ok = false,
+                                }
                             }
                             TacticItem::Trigger { span, .. } => {
                                 self.unsupported(
@@ -305,6 +383,364 @@ impl Checker<'_> {
             tactics,
             object: env.object(),
         });
+    }
+
+    /// The `with X = t, ...` of `tempcase`/`tempind`: each `t` over the
+    /// goal's vocabulary (its symbols, its Skolem symbols and the variables
+    /// its quantifiers bind), `X` a new variable of `t`'s sort.
+    fn tactic_lets(
+        &mut self,
+        tactic: Symbol,
+        lets: &[ast::Match],
+        goal: &Term,
+        skolems: &[SymId],
+        env: &Rc<Env>,
+    ) -> Option<Vec<(Var, Term)>> {
+        let mut bound: Vec<Var> = Vec::new();
+        collect_bound(goal, &mut bound);
+        let scope = TemporalScope {
+            mode: TemporalMode::Proof,
+            skolems: skolems
+                .iter()
+                .filter_map(|&s| self.sym(s).map(|d| (d.name, s)))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        for m in lets {
+            let ast::Match::Var { var, value, span } = m else {
+                let span = match m {
+                    ast::Match::Defn(d) => d.span,
+                    ast::Match::Var { span, .. } => *span,
+                };
+                self.err(
+                    SemaError::Temporal(TemporalError::TacticTakesLets { tactic, span }),
+                    env,
+                );
+                return None;
+            };
+            let mut cx = Cx::new(env.clone());
+            cx.temporal = Some(Rc::new(scope.clone()));
+            cx.allow_free = false;
+            for v in &bound {
+                cx.var_sorts
+                    .entry(VarKey::Free(v.name))
+                    .or_insert((v.sort, *span));
+            }
+            let want = match &var.sort {
+                Some(s) => Some(self.resolve_sort(s, env)?),
+                None => None,
+            };
+            self.elab_infer(&mut cx, value, want);
+            let (t, ts) = self.elab(&mut cx, value, want)?;
+            if let Some(w) = want {
+                if w != ts {
+                    let (expected, found) = (self.sort_name(w), self.sort_name(ts));
+                    self.err(
+                        SemaError::SortMismatch {
+                            expected,
+                            found,
+                            span: value.span,
+                            decl: None,
+                        },
+                        env,
+                    );
+                    return None;
+                }
+            }
+            let l2s = t.symbols().iter().any(|s| {
+                self.temporal.data.ops.contains_key(s)
+                    || self.temporal.data.builtins.contains_key(s)
+            });
+            if l2s {
+                self.err(
+                    SemaError::Temporal(TemporalError::TacticLetInvalid {
+                        tactic,
+                        what: "the term is temporal or mentions the l2s construction".into(),
+                        span: value.span,
+                    }),
+                    env,
+                );
+                return None;
+            }
+            if out
+                .iter()
+                .any(|(x, _): &(Var, Term)| x.name == var.name.name)
+            {
+                self.err(
+                    SemaError::Temporal(TemporalError::TacticLetInvalid {
+                        tactic,
+                        what: format!("variable `{}` is defined twice", var.name.name),
+                        span: var.span,
+                    }),
+                    env,
+                );
+                return None;
+            }
+            out.push((
+                Var {
+                    name: var.name.name,
+                    sort: ts,
+                },
+                t,
+            ));
+        }
+        Some(out)
+    }
+
+    /// `definition d(X:s, ...) [: r] = e` in the `with` list of `l2s` /
+    /// `invariance`: a symbol the later items of the list may use, local
+    /// to the tactic, whose meaning is `lambda X. e` (a definition in the
+    /// safety problem, as ms-ivy adds it; ivyc expands it). `e` is
+    /// elaborated like an invariant of the proof (temporal operators,
+    /// binders, the l2s state, the Skolem symbols).
+    fn tactic_definition(
+        &mut self,
+        lhs: &ast::TypedDefnLhs,
+        rhs: &Expr,
+        span: Span,
+        scope: &TemporalScope,
+        env: &Rc<Env>,
+    ) -> Option<(Symbol, SymId, Lambda)> {
+        let ast::DefnLhs::Name { name, args, .. } = &lhs.lhs else {
+            self.unsupported("an infix definition in a tactic's `with` list", span, env);
+            return None;
+        };
+        let [seg] = name.segments.as_slice() else {
+            self.unsupported("a dotted name defined in a tactic's `with` list", span, env);
+            return None;
+        };
+        let mut cx = Cx::new(env.clone());
+        cx.temporal = Some(Rc::new(scope.clone()));
+        cx.allow_free = true;
+        let mut names: Vec<(Symbol, Span)> = Vec::new();
+        for a in args.as_deref().unwrap_or(&[]) {
+            let (n, sort, aspan) = match a {
+                ast::DefArg::Var(b) => (b.name.name, b.sort.as_ref(), b.span),
+                ast::DefArg::Param(p) => (p.name.name, Some(&p.sort), p.span),
+            };
+            if names.iter().any(|(m, _)| *m == n) {
+                self.err(
+                    SemaError::Temporal(TemporalError::TacticLetInvalid {
+                        tactic: Symbol::intern("definition"),
+                        what: format!("parameter `{n}` is repeated"),
+                        span: aspan,
+                    }),
+                    env,
+                );
+                return None;
+            }
+            if let Some(sp) = sort {
+                let sid = self.resolve_sort(sp, env)?;
+                cx.var_sorts.insert(VarKey::Free(n), (sid, aspan));
+            }
+            names.push((n, aspan));
+        }
+        let want = match &lhs.sort {
+            Some(p) => Some(self.resolve_sort(p, env)?),
+            None => None,
+        };
+        self.elab_infer(&mut cx, rhs, want);
+        let (body, bs) = self.elab(&mut cx, rhs, want)?;
+        if let Some(w) = want {
+            if w != bs {
+                let (expected, found) = (self.sort_name(w), self.sort_name(bs));
+                self.err(
+                    SemaError::SortMismatch {
+                        expected,
+                        found,
+                        span: rhs.span,
+                        decl: None,
+                    },
+                    env,
+                );
+                return None;
+            }
+        }
+        let mut params = Vec::new();
+        for (n, aspan) in &names {
+            match cx.var_sorts.get(&VarKey::Free(*n)) {
+                Some((s, _)) => params.push(Var { name: *n, sort: *s }),
+                None => {
+                    self.err(
+                        SemaError::CannotInferSort {
+                            name: *n,
+                            span: *aspan,
+                        },
+                        env,
+                    );
+                    return None;
+                }
+            }
+        }
+        if let Some(v) = body.free_vars().into_iter().find(|v| !params.contains(v)) {
+            self.err(
+                SemaError::Temporal(TemporalError::TacticLetInvalid {
+                    tactic: Symbol::intern("definition"),
+                    what: format!("variable `{}` is not a parameter of `{}`", v.name, seg.name),
+                    span: rhs.span,
+                }),
+                env,
+            );
+            return None;
+        }
+        let sym = self.add_sym(
+            SymbolDecl::new(
+                seg.name,
+                params.iter().map(|v| v.sort).collect(),
+                bs,
+                Role::Local,
+            )
+            .with_span(Some(span)),
+        );
+        Some((seg.name, sym, Lambda::new(params, body)))
+    }
+
+    /// Ivy's `tempcase`: under the goal's universal quantifiers and
+    /// implications, `globally p` becomes `forall X. globally (X = t ->
+    /// p)` (the value of `t` at each instant is some `X`; after
+    /// `skolemize`, `_X` is a fixed value to reason about).
+    fn tempcase(
+        &mut self,
+        tactic: Symbol,
+        goal: &Term,
+        lets: &[(Var, Term)],
+        at: Span,
+        env: &Rc<Env>,
+    ) -> Option<Term> {
+        let span = goal.span;
+        match &goal.kind {
+            TermKind::Forall(vs, body) => {
+                if let Some(v) = vs
+                    .iter()
+                    .find(|v| lets.iter().any(|(x, _)| x.name == v.name))
+                {
+                    self.err(
+                        SemaError::Temporal(TemporalError::TacticLetInvalid {
+                            tactic,
+                            what: format!(
+                                "variable `{}` would be captured by a quantifier of the goal",
+                                v.name
+                            ),
+                            span: at,
+                        }),
+                        env,
+                    );
+                    return None;
+                }
+                let b = self.tempcase(tactic, body, lets, at, env)?;
+                Some(Term::forall(vs.clone(), b).with_span(span))
+            }
+            TermKind::Implies(a, b) => {
+                let b = self.tempcase(tactic, b, lets, at, env)?;
+                Some(Term::new(TermKind::Implies(a.clone(), Box::new(b))).with_span(span))
+            }
+            TermKind::App(s, args) if self.is_op(*s, TemporalKind::Globally) => {
+                let (_, body, _) = self.temporal.data.instantiate(*s, args)?;
+                let cond = Term::and(lets.iter().map(|(x, t)| Term::eq(Term::var(*x), t.clone())));
+                let g = self.globally_of(Term::implies(cond, body), span);
+                let vs: Vec<Var> = lets.iter().map(|(x, _)| *x).collect();
+                Some(Term::forall(vs, g).with_span(span))
+            }
+            _ => Some(goal.clone()),
+        }
+    }
+
+    /// Ivy's `tempind` (temporal induction): under the goal's universal
+    /// quantifiers `vs` (those an implication's premise does not mention
+    /// move inside it), `globally p(vs)` becomes `forall vs. globally p(vs)
+    /// | (p(vs) whennext ~forall vs. p(vs))`: either `p(vs)` always holds,
+    /// or it holds at the first instant where some instance fails — so no
+    /// instance fails first. With `with X = t`, `p` is `X = t -> p`.
+    fn tempind(&mut self, goal: &Term, lets: &[(Var, Term)]) -> Term {
+        self.tempind_rec(goal, lets, Vec::new())
+    }
+
+    fn tempind_rec(&mut self, t: &Term, lets: &[(Var, Term)], vs: Vec<Var>) -> Term {
+        let span = t.span;
+        match &t.kind {
+            TermKind::Forall(ws, body) => {
+                let mut vs = vs;
+                vs.extend(ws.iter().copied());
+                self.tempind_rec(body, lets, vs)
+            }
+            TermKind::Implies(a, b) => {
+                let prem: BTreeSet<Symbol> = all_var_names(a);
+                let (outer, inner): (Vec<Var>, Vec<Var>) =
+                    vs.into_iter().partition(|v| prem.contains(&v.name));
+                let c = self.tempind_rec(b, lets, inner);
+                let res = Term::new(TermKind::Implies(a.clone(), Box::new(c))).with_span(span);
+                Term::forall(outer, res).with_span(span)
+            }
+            TermKind::App(s, args)
+                if (!vs.is_empty() || !lets.is_empty())
+                    && self.is_op(*s, TemporalKind::Globally) =>
+            {
+                let Some((_, body, _)) = self.temporal.data.instantiate(*s, args) else {
+                    return Term::forall(vs, t.clone()).with_span(span);
+                };
+                let p = if lets.is_empty() {
+                    body.clone()
+                } else {
+                    let cond =
+                        Term::and(lets.iter().map(|(x, e)| Term::eq(Term::var(*x), e.clone())));
+                    Term::implies(cond, body.clone())
+                };
+                let g = self.globally_of(p.clone(), span);
+                let when_cond = Term::not(Term::forall(vs.clone(), body));
+                let w = self.when_next(p, when_cond, span);
+                let mut all = vs;
+                all.extend(lets.iter().map(|(x, _)| *x));
+                Term::forall(all, Term::or([g, w])).with_span(span)
+            }
+            _ => Term::forall(vs, t.clone()).with_span(span),
+        }
+    }
+
+    fn is_op(&self, s: SymId, kind: TemporalKind) -> bool {
+        self.temporal
+            .data
+            .ops
+            .get(&s)
+            .is_some_and(|o| o.kind == kind)
+    }
+
+    /// A new `globally body` placeholder applied to body's free variables.
+    fn globally_of(&mut self, body: Term, span: Option<Span>) -> Term {
+        let params = body.free_vars();
+        let args = params.iter().map(|&v| Term::var(v)).collect();
+        let sym = self.placeholder(
+            TemporalOp {
+                kind: TemporalKind::Globally,
+                params,
+                body,
+                cond: None,
+                span,
+            },
+            SortId::BOOL,
+        );
+        Term::app(sym, args).with_span(span)
+    }
+
+    /// A new `value whennext cond` placeholder (a formula `value`).
+    fn when_next(&mut self, value: Term, cond: Term, span: Option<Span>) -> Term {
+        let mut params = value.free_vars();
+        for x in cond.free_vars() {
+            if !params.contains(&x) {
+                params.push(x);
+            }
+        }
+        let args = params.iter().map(|&v| Term::var(v)).collect();
+        let sym = self.placeholder(
+            TemporalOp {
+                kind: TemporalKind::When(WhenKind::Next),
+                params,
+                body: value,
+                cond: Some(cond),
+                span,
+            },
+            SortId::BOOL,
+        );
+        Term::app(sym, args).with_span(span)
     }
 
     /// Ivy's `skolemize` of the goal, declaring the Skolem symbols.
@@ -711,6 +1147,32 @@ impl Checker<'_> {
     }
 }
 
+/// The variables bound by the quantifiers of `t`, first binding of each
+/// name.
+fn collect_bound(t: &Term, out: &mut Vec<Var>) {
+    if let TermKind::Forall(vs, _) | TermKind::Exists(vs, _) = &t.kind {
+        for v in vs {
+            if !out.iter().any(|w| w.name == v.name) {
+                out.push(*v);
+            }
+        }
+    }
+    for c in t.children() {
+        collect_bound(c, out);
+    }
+}
+
+/// The names of the variables occurring in `t`, free or bound (Ivy's
+/// `variables_ast`).
+fn all_var_names(t: &Term) -> BTreeSet<Symbol> {
+    let mut out = BTreeSet::new();
+    let mut bound = Vec::new();
+    collect_bound(t, &mut bound);
+    out.extend(bound.iter().map(|v| v.name));
+    out.extend(t.free_vars().iter().map(|v| v.name));
+    out
+}
+
 /// The steps of a proof in order (groups flattened).
 fn flatten_steps<'p>(step: &'p ProofStep, out: &mut Vec<&'p ProofStep>) {
     match &step.kind {
@@ -864,6 +1326,97 @@ proof {{
             "{SERVER}temporal property eventually granted(X)\nproof {{ tactic skolemize }}\n"
         ));
         assert_eq!(codes, vec!["temporal-not-reduced"]);
+    }
+
+    #[test]
+    fn tempcase_rewrites_the_goal() {
+        let src = format!(
+            "{SERVER}function f(C:client) : client\ntemporal property [p] forall C:client. globally (waiting(C) -> granted(f(C)))
+proof {{ tactic tempcase with D = f(C); tactic skolemize; tactic l2s with invariant true }}
+"
+        );
+        let (p, codes) = run(&src);
+        assert!(codes.is_empty(), "{codes:?}");
+        let p = p.unwrap();
+        let prop = &p.temporal.properties[0];
+        // `_C` and `_D`.
+        assert_eq!(prop.skolems.len(), 2);
+        assert!(matches!(prop.tactics[0], Tactic::Rewrite { .. }));
+        assert!(matches!(prop.reduction(), Some(Tactic::L2s { .. })));
+    }
+
+    #[test]
+    fn tempcase_and_tempind_arguments() {
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property forall C:client. globally granted(C)\nproof {{ tactic tempcase with invariant true; tactic l2s with invariant true }}\n"
+        ));
+        assert_eq!(codes, vec!["tactic-arguments"]);
+        // `C` would be captured by the goal's `forall C`.
+        let (_, codes) = run(&format!(
+            "{SERVER}individual c0 : client\ntemporal property forall C:client. globally granted(C)\nproof {{ tactic tempcase with C = c0; tactic l2s with invariant true }}\n"
+        ));
+        assert_eq!(codes, vec!["tactic-arguments"]);
+        // An unbound variable in the term.
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property forall C:client. globally granted(C)\nproof {{ tactic tempind with D = Y; tactic l2s with invariant true }}\n"
+        ));
+        assert!(!codes.is_empty());
+        let (p, codes) = run(&format!(
+            "{SERVER}temporal property forall C:client. globally granted(C)\nproof {{ tactic tempind; tactic skolemize; tactic l2s with invariant true }}\n"
+        ));
+        assert!(codes.is_empty(), "{codes:?}");
+        let t = &p.unwrap().temporal;
+        assert!(t
+            .ops
+            .values()
+            .any(|o| o.kind == TemporalKind::When(ivyc_logic::WhenKind::Next)));
+    }
+
+    #[test]
+    fn tactic_definitions_are_expanded() {
+        let (p, codes) = run(&format!(
+            "{SERVER}temporal property [p] forall C:client. globally granted(C)\nproof {{ tactic skolemize; tactic l2s with definition ok(C:client) = granted(C) | waiting(C) invariant [a] ok(_C) }}\n"
+        ));
+        assert!(codes.is_empty(), "{codes:?}");
+        let p = p.unwrap();
+        let Some(Tactic::L2s { invariants, .. }) = p.temporal.properties[0].reduction() else {
+            panic!("no l2s tactic")
+        };
+        let names: Vec<&str> = invariants[0]
+            .formula
+            .symbols()
+            .iter()
+            .map(|s| p.sig.symbol_name(*s))
+            .collect();
+        assert!(
+            names.contains(&"granted") && !names.contains(&"ok"),
+            "{names:?}"
+        );
+        // A variable that is not a parameter.
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property [p] forall C:client. globally granted(C)\nproof {{ tactic l2s with definition ok = granted(D) invariant [a] ok }}\n"
+        ));
+        assert_eq!(codes.first(), Some(&"tactic-arguments"), "{codes:?}");
+    }
+
+    #[test]
+    fn named_temporal_property_declares_a_state_symbol() {
+        let (p, codes) = run(&format!(
+            "{SERVER}temporal property [p] exists C:client. globally ~granted(C) named w\nproof {{ tactic skolemize; tactic l2s with invariant true }}\n"
+        ));
+        assert!(codes.is_empty(), "{codes:?}");
+        let p = p.unwrap();
+        let [(w, deps)] = p.temporal.named.as_slice() else {
+            panic!("{:?}", p.temporal.named)
+        };
+        assert_eq!(p.sig.symbol_name(*w), "w");
+        assert_eq!(p.sig.symbol(*w).role, ivyc_logic::Role::State);
+        assert!(deps.iter().any(|s| p.sig.symbol_name(*s) == "granted"));
+        // Not existential.
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property [p] forall C:client. globally ~granted(C) named w\nproof {{ tactic skolemize; tactic l2s with invariant true }}\n"
+        ));
+        assert_eq!(codes.len(), 1, "{codes:?}");
     }
 
     #[test]
