@@ -641,7 +641,12 @@ impl<'a> Checker<'a> {
                     .then(|| tactic::premise(&goal, dotted_name).cloned())
                     .flatten();
                 let from_premise = local.is_some();
-                let Some(schema) = local.or_else(|| self.lookup_fact(dotted_name, env)) else {
+                // `apply` looks at the goal's premises (a theorem
+                // declared in the proof, say) after the declared facts.
+                let schema = local
+                    .or_else(|| self.lookup_fact(dotted_name, env))
+                    .or_else(|| tactic::premise(&goal, dotted_name).cloned());
+                let Some(schema) = schema else {
                     self.proof_err(
                         ProofError::UnknownFact {
                             name: dotted_name,
@@ -718,7 +723,12 @@ impl<'a> Checker<'a> {
                 Ok(())
             }
             P::Spoil(_) => {
-                self.unsupported("`spoil`", span, env);
+                self.unsupported_because(
+                    "`spoil`",
+                    "ms-ivy 1.8 parses `spoil` but gives it no meaning (its proof checker stops with an internal error on it), so there is no behaviour to follow",
+                    span,
+                    env,
+                );
                 return false;
             }
             P::Tactic { name, .. } => {
@@ -767,10 +777,6 @@ impl<'a> Checker<'a> {
                     self.unsupported("temporal properties (liveness)", span, env);
                     return false;
                 }
-                if named.is_some() {
-                    self.unsupported("`named` properties in proofs", span, env);
-                    return false;
-                }
                 let Some(goal) = goals.first().cloned() else {
                     self.proof_err(ProofError::NoGoal { span }, env);
                     return false;
@@ -780,7 +786,16 @@ impl<'a> Checker<'a> {
                     return false;
                 };
                 let label = fmla.label.as_ref().map(|l| l.name);
-                let (main, sub) = tactic::cut(&goal, label, t, span);
+                let (main, sub) = match named {
+                    None => tactic::cut(&goal, label, t, span),
+                    Some(lhs) => {
+                        let Some((f, skolem)) = self.named_in_proof(&goal, &t, lhs, &cx, env)
+                        else {
+                            return false;
+                        };
+                        tactic::cut_named(&goal, label, t, f, skolem, span)
+                    }
+                };
                 let mut subs = vec![sub];
                 if let Some(p) = proof {
                     let mut l2 = String::new();
@@ -817,9 +832,27 @@ impl<'a> Checker<'a> {
                     *last = "theorem".into();
                     Ok(())
                 }
-                ast::Prop::Schema(_) => {
-                    self.unsupported("theorem schemata inside proofs", span, env);
-                    return false;
+                ast::Prop::Schema(b) => {
+                    let Some(goal) = goals.first().cloned() else {
+                        self.proof_err(ProofError::NoGoal { span }, env);
+                        return false;
+                    };
+                    let label = prop.label.as_ref().map(|l| l.name);
+                    let Some(fact) = self.elab_schema(b, label, &goal, env) else {
+                        return false;
+                    };
+                    let (main, sub) = tactic::cut_fact(&goal, fact, span);
+                    let mut subs = vec![sub];
+                    if let Some(p) = proof {
+                        let mut l2 = String::new();
+                        if !self.steps(&mut subs, p, &mut l2, env) {
+                            return false;
+                        }
+                    }
+                    goals[0] = main;
+                    goals.extend(subs);
+                    *last = "theorem".into();
+                    Ok(())
                 }
             },
             P::Function(decls) => {
@@ -910,10 +943,6 @@ impl<'a> Checker<'a> {
             P::Unfold { name, specs } => {
                 let mut defs = Vec::new();
                 for (atom, renamings) in specs {
-                    if !renamings.is_empty() {
-                        self.unsupported("renamings in `unfold`", span, env);
-                        return false;
-                    }
                     let n = Symbol::intern(&callatom_name(atom));
                     let Some(fact) = self.lookup_fact(n, env) else {
                         self.proof_err(
@@ -935,7 +964,32 @@ impl<'a> Checker<'a> {
                         );
                         return false;
                     };
-                    defs.push(d);
+                    // `f<a/b><c/d>`: the first occurrences take the
+                    // renamed copies, in order; the rest the definition.
+                    let (sym, lam) = d;
+                    let mut lams = Vec::new();
+                    for r in renamings {
+                        let names: Vec<(Symbol, Symbol)> = r
+                            .items
+                            .iter()
+                            .map(|(to, from)| (to.name, from.name))
+                            .collect();
+                        match tactic::rename_bound(&lam, &names) {
+                            Ok(l) => lams.push(l),
+                            Err(v) => {
+                                self.proof_err(
+                                    ProofError::Capture {
+                                        name: v,
+                                        span: r.span,
+                                    },
+                                    env,
+                                );
+                                return false;
+                            }
+                        }
+                    }
+                    lams.push(lam);
+                    defs.push((sym, lams));
                 }
                 *last = "unfold".into();
                 let prem = name
@@ -1003,6 +1057,108 @@ impl<'a> Checker<'a> {
                 false
             }
         }
+    }
+
+    /// `property fmla named f(X, ...)` in a proof: the fresh symbol `f`
+    /// and the formula `body[Y := f(X, ...)]`, where `fmla` is `forall
+    /// X... exists Y. body` (its universals, leading or free, must all be
+    /// parameters of `f`; other parameters need a sort).
+    fn named_in_proof(
+        &mut self,
+        goal: &Goal,
+        prop: &Term,
+        lhs: &ast::DefnLhs,
+        cx: &Cx,
+        env: &Rc<Env>,
+    ) -> Option<(SymId, Term)> {
+        use ivyc_logic::TermKind;
+        let ast::DefnLhs::Name { name, args, span } = lhs else {
+            self.unsupported("infix names of properties", lhs_span(lhs), env);
+            return None;
+        };
+        let fname = Symbol::intern(&name.to_dotted());
+        let bad = |var: Option<Symbol>| ProofError::BadNamed {
+            name: fname,
+            var,
+            span: *span,
+        };
+        let mut t = prop;
+        while let TermKind::Forall(_, b) = &t.kind {
+            t = b;
+        }
+        let TermKind::Exists(ys, body) = &t.kind else {
+            self.proof_err(bad(None), env);
+            return None;
+        };
+        let [y] = ys.as_slice() else {
+            self.proof_err(bad(None), env);
+            return None;
+        };
+        // The universals: the variables free under the existential.
+        let universals = t.free_vars();
+        let mut params: Vec<Var> = Vec::new();
+        for a in args.as_deref().unwrap_or(&[]) {
+            let b = match a {
+                ast::DefArg::Var(b) => b.clone(),
+                ast::DefArg::Param(p) => ast::Binder {
+                    name: p.name.clone(),
+                    sort: Some(p.sort.clone()),
+                    span: p.span,
+                },
+            };
+            if params.iter().any(|v| v.name == b.name.name) {
+                self.proof_err(bad(Some(b.name.name)), env);
+                return None;
+            }
+            let v = match universals.iter().find(|v| v.name == b.name.name) {
+                Some(v) => *v,
+                None => {
+                    let Some(s) = &b.sort else {
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name: b.name.name,
+                                span: b.span,
+                            },
+                            env,
+                        );
+                        return None;
+                    };
+                    let sort = self.resolve_sort(s, env)?;
+                    Var {
+                        name: b.name.name,
+                        sort,
+                    }
+                }
+            };
+            params.push(v);
+        }
+        if let Some(v) = universals.iter().find(|v| !params.contains(v)) {
+            self.proof_err(bad(Some(v.name)), env);
+            return None;
+        }
+        // The name must be fresh: neither a symbol of the program nor one
+        // the goal binds.
+        let taken = self.resolve_value_sym(name, cx).is_some()
+            || goal.bound_syms().iter().any(|s| {
+                self.sym(*s).is_some_and(|d| {
+                    ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()) == fname.as_str()
+                })
+            });
+        if taken {
+            self.proof_err(
+                ProofError::Redefinition {
+                    name: fname,
+                    span: *span,
+                },
+                env,
+            );
+            return None;
+        }
+        let sorts = params.iter().map(|v| v.sort).collect();
+        let f = self.fresh_sym(fname.as_str(), sorts, y.sort, *span);
+        let witness = Term::app(f, params.iter().map(|v| Term::var(*v)).collect());
+        let map = [(*y, witness)].into_iter().collect();
+        Some((f, body.subst_vars(&map)))
     }
 
     /// A fact by name: as written, then inside the enclosing objects;
@@ -1203,6 +1359,12 @@ fn bound_var(t: &Term, name: Symbol) -> Option<Var> {
             .copied()
             .or_else(|| bound_var(b, name)),
         _ => None,
+    }
+}
+
+fn lhs_span(l: &ast::DefnLhs) -> Span {
+    match l {
+        ast::DefnLhs::Name { span, .. } | ast::DefnLhs::Infix { span, .. } => *span,
     }
 }
 
