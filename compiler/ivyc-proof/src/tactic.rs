@@ -526,9 +526,28 @@ pub fn instantiate_sorts(schema: &Goal, target: &Term, syms: &mut dyn Symbols) -
     }
     let mut map: HashMap<SortId, SortId> = HashMap::new();
     sort_walk(&schema.conc, target, &bound, &mut map, syms);
+    instantiate_sorts_map(schema, &map, syms)
+}
+
+/// Instantiates sorts the schema binds (`type s`) with the given sorts:
+/// its symbols over them become fresh symbols over the given sorts, its
+/// variables and numerals change sort, and the sorts given are no longer
+/// bound. Sorts the schema does not bind are left alone.
+pub fn instantiate_sorts_map(
+    schema: &Goal,
+    map: &HashMap<SortId, SortId>,
+    syms: &mut dyn Symbols,
+) -> Goal {
+    let bound = schema.bound_sorts();
+    let map: HashMap<SortId, SortId> = map
+        .iter()
+        .filter(|(k, v)| bound.contains(k) && k != v)
+        .map(|(k, v)| (*k, *v))
+        .collect();
     if map.is_empty() {
         return schema.clone();
     }
+    let map = &map;
     let sub = |s: SortId| map.get(&s).copied().unwrap_or(s);
     let mut renames: HashMap<SymId, SymId> = HashMap::new();
     for s in schema.bound_syms() {
@@ -580,7 +599,7 @@ pub fn instantiate_sorts(schema: &Goal, target: &Term, syms: &mut dyn Symbols) -
             }
         }
     }
-    fix_prems(&mut out, &renames, &map);
+    fix_prems(&mut out, &renames, map);
     out
 }
 

@@ -666,6 +666,15 @@ impl<'a> Checker<'a> {
                 } else {
                     schema
                 };
+                // The sorts it still binds from the `with` bindings.
+                let schema = if schema.bound_sorts().is_empty() || with.is_empty() {
+                    schema
+                } else {
+                    let Some(map) = self.binding_sorts(&schema, &goal, with, env) else {
+                        return false;
+                    };
+                    tactic::instantiate_sorts_map(&schema, &map, self)
+                };
                 let Some(bindings) = self.bindings(&schema, dotted_name, &goal, with, env) else {
                     return false;
                 };
@@ -1234,6 +1243,96 @@ impl<'a> Checker<'a> {
             }
         }
         out
+    }
+
+    /// The sorts bound by a schema (`type s`) that its `with` bindings
+    /// determine: `x = e` gives `x`'s sort the sort of `e`, `p(X) = e`
+    /// gives the sorts of the parameters as `e` uses them and the sort of
+    /// `e`, `X = e` the sort of `e`. Names that are not the schema's are
+    /// left to [`Self::bindings`] to report.
+    fn binding_sorts(
+        &mut self,
+        schema: &Goal,
+        goal: &Goal,
+        with: &[ast::Match],
+        env: &Rc<Env>,
+    ) -> Option<std::collections::HashMap<SortId, SortId>> {
+        let bound = schema.bound_sorts();
+        let mut map = std::collections::HashMap::new();
+        let note =
+            |from: SortId, to: SortId, map: &mut std::collections::HashMap<SortId, SortId>| {
+                if bound.contains(&from) && from != to {
+                    map.entry(from).or_insert(to);
+                }
+            };
+        let schema_syms: Vec<(String, SymId)> = schema
+            .bound_syms()
+            .into_iter()
+            .filter_map(|s| {
+                let d = self.sym(s)?;
+                Some((
+                    ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()).to_string(),
+                    s,
+                ))
+            })
+            .collect();
+        let mut schema_vars = schema.free_vars();
+        let mut c = &schema.conc;
+        while let ivyc_logic::TermKind::Forall(vs, b) = &c.kind {
+            schema_vars.extend(vs.iter().copied());
+            c = b;
+        }
+        for m in with {
+            let (name, args, value) = match m {
+                ast::Match::Var { var, value, .. } => {
+                    (var.name.name.as_str().to_string(), None, value)
+                }
+                ast::Match::Defn(df) => {
+                    let (ast::DefnLhs::Name { name, args, .. }, ast::DefnRhs::Expr(rhs)) =
+                        (&df.lhs.lhs, &df.rhs)
+                    else {
+                        continue;
+                    };
+                    (name.to_dotted().to_string(), args.as_deref(), rhs)
+                }
+            };
+            let mut cx = self.goal_cx(goal, env);
+            if let Some((_, s)) = schema_syms.iter().find(|(n, _)| *n == name) {
+                let d = self.sym(*s)?.clone();
+                if !d.args.iter().chain([&d.ret]).any(|x| bound.contains(x)) {
+                    continue;
+                }
+                let binders = Self::defarg_binders(args.unwrap_or(&[]));
+                for (b, srt) in binders.iter().zip(&d.args) {
+                    // `p(X:t) = e` says the sort; `p(X) = e` leaves it to `e`.
+                    let given = match &b.sort {
+                        Some(x) => Some(self.resolve_sort(x, env)?),
+                        None => (!bound.contains(srt)).then_some(*srt),
+                    };
+                    if let Some(g) = given {
+                        cx.var_sorts.insert(VarKey::Bound(b.span), (g, b.span));
+                    }
+                    cx.scope
+                        .push((b.name.name, B::Var(VarKey::Bound(b.span)), b.span));
+                }
+                let want = (!bound.contains(&d.ret)).then_some(d.ret);
+                let (_, ret) = self.elab_infer(&mut cx, value, want)?;
+                note(d.ret, ret, &mut map);
+                for (b, srt) in binders.iter().zip(&d.args) {
+                    if let Some((x, _)) = cx.var_sorts.get(&VarKey::Bound(b.span)) {
+                        note(*srt, *x, &mut map);
+                    }
+                }
+            } else if args.is_none() {
+                if let Some(v) = schema_vars.iter().find(|v| v.name.as_str() == name) {
+                    if bound.contains(&v.sort) {
+                        let (_, srt) = self.elab_infer(&mut cx, value, None)?;
+                        note(v.sort, srt, &mut map);
+                    }
+                }
+            }
+        }
+        Some(map)
     }
 
     /// The `with` bindings of an `apply`/`instantiate`: left-hand sides in
