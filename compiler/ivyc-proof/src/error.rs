@@ -48,7 +48,7 @@ pub enum ProofError {
     Capture { name: Symbol, span: Span },
     /// `property ... named f(X)` whose formula is not `forall X. exists
     /// Y. ...` with every universal among the parameters (`var`: the
-    /// one missing), or whose name is not fresh.
+    /// one missing or repeated).
     BadNamed {
         name: Symbol,
         var: Option<Symbol>,
@@ -167,7 +167,7 @@ impl IntoDiagnostic for ProofError {
             BadNamed { name, var, span } => {
                 let what = match var {
                     Some(v) => format!("`{v}` must be a parameter of `{name}`"),
-                    None => format!("the property named `{name}` must be `forall X. exists Y. ...` with one existential variable, and `{name}` must be a fresh name"),
+                    None => format!("the property named `{name}` must be `forall X. exists Y. ...` with one existential variable"),
                 };
                 error(code, what).with_labels(vec![primary(*span, "this name")])
             }
