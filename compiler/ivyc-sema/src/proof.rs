@@ -761,8 +761,16 @@ impl<'a> Checker<'a> {
                         return false;
                     }
                     "mc" => {
-                        // Finite-state model checking plugs in here.
-                        self.unsupported("tactic mc (model checking)", span, env);
+                        // ms-ivy's `tactic mc` on a property goal model
+                        // checks a module without actions or initial
+                        // states, and passes goals that do not hold: there
+                        // is nothing sound to follow.
+                        self.unsupported_because(
+                            "tactic mc (model checking) in a proof",
+                            "ms-ivy 1.8 passes goals that do not hold with it (`property c = red proof { tactic mc }` passes for an arbitrary `c`), so ivyc does not follow it; model-check an isolate with `attribute method = mc` instead (docs/mc.md)",
+                            span,
+                            env,
+                        );
                         return false;
                     }
                     "vcgen" | "flatten_structs" | "macro_expand" | "auto_inst" | "vmt"
