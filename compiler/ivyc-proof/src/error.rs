@@ -43,6 +43,17 @@ pub enum ProofError {
     UnknownTactic { name: Symbol, span: Span },
     /// `tactic sorry`: the goal is admitted without proof (a warning).
     Sorry { span: Span },
+    /// A renaming `<new/old>` in `unfold` that makes `new` capture a
+    /// variable free at that place.
+    Capture { name: Symbol, span: Span },
+    /// `property ... named f(X)` whose formula is not `forall X. exists
+    /// Y. ...` with every universal among the parameters (`var`: the
+    /// one missing or repeated).
+    BadNamed {
+        name: Symbol,
+        var: Option<Symbol>,
+        span: Span,
+    },
 }
 
 impl ProofError {
@@ -60,6 +71,8 @@ impl ProofError {
             Redefinition { .. } => "proof-redefinition",
             UnknownTactic { .. } => "proof-unknown-tactic",
             Sorry { .. } => "proof-sorry",
+            Capture { .. } => "proof-capture",
+            BadNamed { .. } => "proof-bad-named",
         }
     }
 
@@ -76,7 +89,9 @@ impl ProofError {
             | Clash { span, .. }
             | Redefinition { span, .. }
             | UnknownTactic { span, .. }
-            | Sorry { span } => *span,
+            | Sorry { span }
+            | Capture { span, .. }
+            | BadNamed { span, .. } => *span,
         }
     }
 
@@ -143,6 +158,19 @@ impl IntoDiagnostic for ProofError {
                 .with_notes(vec!["help: ms-ivy's tactics are skolemize, skolemizenp, sorry, and the liveness and model-checking tactics".into()]),
             Sorry { span } => warning(code, "goal admitted without proof (`tactic sorry`)")
                 .with_labels(vec![primary(*span, "this goal is assumed, not checked")]),
+            Capture { name, span } => error(
+                code,
+                format!("renaming to `{name}` captures a variable of the definition"),
+            )
+            .with_labels(vec![primary(*span, "this renaming")])
+            .with_notes(vec!["help: rename the bound variable to a name the definition does not use".into()]),
+            BadNamed { name, var, span } => {
+                let what = match var {
+                    Some(v) => format!("`{v}` must be a parameter of `{name}`"),
+                    None => format!("the property named `{name}` must be `forall X. exists Y. ...` with one existential variable"),
+                };
+                error(code, what).with_labels(vec![primary(*span, "this name")])
+            }
         }
     }
 }

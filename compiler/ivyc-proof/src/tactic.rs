@@ -257,24 +257,39 @@ pub fn definition_lambda(def: &Goal) -> Option<(ivyc_logic::SymId, Lambda)> {
     Some((*sym, Lambda::new(params, (**rhs).clone())))
 }
 
+/// One definition to unfold: the defined symbol and its bodies. The
+/// occurrences of the symbol, innermost and leftmost first (the order
+/// in which Ivy visits them), take the bodies in turn; the last body
+/// serves the rest. Without renamings there is one body.
+pub type Unfolding = (SymId, Vec<Lambda>);
+
 /// `unfold [prem] with f, g`: the definitions' right-hand sides replace
-/// the defined symbols in the conclusion (or in the premise).
+/// the defined symbols in the conclusion (or in the premise), one
+/// definition after the other (so a body unfolded first may mention a
+/// symbol unfolded after it).
 pub fn unfold(
     goals: &mut [Goal],
     prem: Option<Symbol>,
-    defs: &[(ivyc_logic::SymId, Lambda)],
+    defs: &[Unfolding],
     span: Span,
 ) -> Result<(), ProofError> {
     let goal = goals.first_mut().ok_or(ProofError::NoGoal { span })?;
-    let map = defs.iter().cloned().collect();
     match prem {
-        None => goal.conc = goal.conc.subst_symbols(&map),
+        None => {
+            for (sym, lams) in defs {
+                let mut queue = lams.clone();
+                goal.conc = unfold_term(&goal.conc, *sym, &mut queue);
+            }
+        }
         Some(p) => {
             let mut found = false;
             for x in goal.prems.iter_mut() {
                 if let Prem::Fact(f) = x {
                     if f.label == Some(p) {
-                        *f = f.map_terms(&mut |t| t.subst_symbols(&map));
+                        for (sym, lams) in defs {
+                            let mut queue = lams.clone();
+                            *f = unfold_goal(f, *sym, &mut queue);
+                        }
                         found = true;
                     }
                 }
@@ -285,6 +300,127 @@ pub fn unfold(
         }
     }
     Ok(())
+}
+
+fn unfold_goal(g: &Goal, sym: SymId, queue: &mut Vec<Lambda>) -> Goal {
+    let prems = g
+        .prems
+        .iter()
+        .map(|p| match p {
+            Prem::Fact(f) => Prem::Fact(unfold_goal(f, sym, queue)),
+            other => other.clone(),
+        })
+        .collect();
+    let conc = unfold_term(&g.conc, sym, queue);
+    Goal {
+        prems,
+        conc,
+        ..g.clone()
+    }
+}
+
+/// The occurrences of `sym` in `t` replaced by the bodies of `queue`
+/// (post-order; the last body stays for the remaining occurrences).
+fn unfold_term(t: &Term, sym: SymId, queue: &mut Vec<Lambda>) -> Term {
+    let t = t.map_children(&mut |c| unfold_term(c, sym, queue));
+    match &t.kind {
+        TermKind::App(f, args) if *f == sym => {
+            let lam = if queue.len() > 1 {
+                queue.remove(0)
+            } else {
+                match queue.first() {
+                    Some(l) => l.clone(),
+                    None => return t,
+                }
+            };
+            if lam.params.len() != args.len() {
+                return t;
+            }
+            lam.apply(args).with_span(t.span)
+        }
+        _ => t,
+    }
+}
+
+/// `f<new/old, ...>` in `unfold`: the definition with its bound
+/// variables named `old` renamed `new` (Ivy's alpha-renaming; names
+/// that are no bound variable of the definition change nothing). A
+/// renaming that would capture a variable free at that place is the
+/// error: the name is returned.
+pub fn rename_bound(lam: &Lambda, names: &[(Symbol, Symbol)]) -> Result<Lambda, Symbol> {
+    let to = |v: Var| -> Var {
+        match names.iter().find(|(_, old)| *old == v.name) {
+            Some((new, _)) => Var {
+                name: *new,
+                sort: v.sort,
+            },
+            None => v,
+        }
+    };
+    let free: Vec<Var> = lam
+        .body
+        .free_vars()
+        .into_iter()
+        .filter(|v| !lam.params.contains(v))
+        .collect();
+    let params: Vec<Var> = lam.params.iter().map(|v| to(*v)).collect();
+    if let Some(v) = params.iter().find(|p| free.contains(p)) {
+        return Err(v.name);
+    }
+    let mut vmap: HashMap<Var, Var> = HashMap::new();
+    for (a, b) in lam.params.iter().zip(&params) {
+        vmap.insert(*a, *b);
+    }
+    let body = rename_bound_rec(&lam.body, &vmap, &to)?;
+    Ok(Lambda::new(params, body))
+}
+
+fn rename_bound_rec(
+    t: &Term,
+    vmap: &HashMap<Var, Var>,
+    to: &dyn Fn(Var) -> Var,
+) -> Result<Term, Symbol> {
+    match &t.kind {
+        TermKind::Var(v) => Ok(match vmap.get(v) {
+            Some(w) => Term::var(*w).with_span(t.span),
+            None => t.clone(),
+        }),
+        TermKind::Forall(vs, b) | TermKind::Exists(vs, b) => {
+            let new: Vec<Var> = vs.iter().map(|v| to(*v)).collect();
+            let forbidden: Vec<Var> = t
+                .free_vars()
+                .into_iter()
+                .map(|v| vmap.get(&v).copied().unwrap_or(v))
+                .collect();
+            if let Some(v) = new.iter().find(|v| forbidden.contains(v)) {
+                return Err(v.name);
+            }
+            let mut inner = vmap.clone();
+            for (a, b) in vs.iter().zip(&new) {
+                inner.insert(*a, *b);
+            }
+            let body = Box::new(rename_bound_rec(b, &inner, to)?);
+            let kind = match &t.kind {
+                TermKind::Forall(..) => TermKind::Forall(new, body),
+                _ => TermKind::Exists(new, body),
+            };
+            Ok(Term { kind, span: t.span })
+        }
+        _ => {
+            let mut err = None;
+            let out = t.map_children(&mut |c| match rename_bound_rec(c, vmap, to) {
+                Ok(x) => x,
+                Err(e) => {
+                    err.get_or_insert(e);
+                    c.clone()
+                }
+            });
+            match err {
+                Some(e) => Err(e),
+                None => Ok(out),
+            }
+        }
+    }
 }
 
 /// `let X = e, ...`: the conclusion holds under the equations.
@@ -306,14 +442,44 @@ pub fn case_split(goal: &Goal, cond: &Term) -> (Goal, Goal) {
 /// `property [l] p`: the goal gains the premise `p`, and `p` (under the
 /// goal's premises) becomes a goal of its own.
 pub fn cut(goal: &Goal, label: Option<Symbol>, prop: Term, span: Span) -> (Goal, Goal) {
-    let mut main = goal.clone();
-    let mut fact = Goal::fact(label, Some(span), prop.clone());
+    cut_fact(goal, Goal::fact(label, Some(span), prop), span)
+}
+
+/// `theorem [l] { ... }` in a proof: the fact (a schema, with symbols
+/// and premises of its own, or a formula) becomes a premise of the goal,
+/// and a goal of its own under the goal's premises followed by its own
+/// (its symbols stand for anything, its premises are assumed).
+pub fn cut_fact(goal: &Goal, mut fact: Goal, span: Span) -> (Goal, Goal) {
     fact.span = Some(span);
-    main.prems.push(Prem::Fact(fact));
+    fact.explicit = false;
+    fact.definition = false;
     let mut sub = goal.clone();
-    sub.label = label;
+    sub.label = fact.label;
     sub.span = Some(span);
-    sub.conc = prop;
+    sub.prems.extend(fact.prems.iter().cloned());
+    sub.conc = fact.conc.clone();
+    let mut main = goal.clone();
+    main.prems.push(Prem::Fact(fact));
+    (main, sub)
+}
+
+/// `property [l] fmla named f(X)`: `fmla` is `forall X. exists Y. body`
+/// (with `X` universal, possibly free). The goal binds the fresh symbol
+/// `f` and gains the premise `body[Y := f(X)]`; the subgoal is `fmla`
+/// itself (Ivy's Skolemization of a cut).
+pub fn cut_named(
+    goal: &Goal,
+    label: Option<Symbol>,
+    prop: Term,
+    sym: SymId,
+    skolem: Term,
+    span: Span,
+) -> (Goal, Goal) {
+    let (_, sub) = cut(goal, label, prop, span);
+    let mut main = goal.clone();
+    main.prems.push(Prem::Sym(sym));
+    main.prems
+        .push(Prem::Fact(Goal::fact(label, Some(span), skolem)));
     (main, sub)
 }
 
@@ -360,9 +526,28 @@ pub fn instantiate_sorts(schema: &Goal, target: &Term, syms: &mut dyn Symbols) -
     }
     let mut map: HashMap<SortId, SortId> = HashMap::new();
     sort_walk(&schema.conc, target, &bound, &mut map, syms);
+    instantiate_sorts_map(schema, &map, syms)
+}
+
+/// Instantiates sorts the schema binds (`type s`) with the given sorts:
+/// its symbols over them become fresh symbols over the given sorts, its
+/// variables and numerals change sort, and the sorts given are no longer
+/// bound. Sorts the schema does not bind are left alone.
+pub fn instantiate_sorts_map(
+    schema: &Goal,
+    map: &HashMap<SortId, SortId>,
+    syms: &mut dyn Symbols,
+) -> Goal {
+    let bound = schema.bound_sorts();
+    let map: HashMap<SortId, SortId> = map
+        .iter()
+        .filter(|(k, v)| bound.contains(k) && k != v)
+        .map(|(k, v)| (*k, *v))
+        .collect();
     if map.is_empty() {
         return schema.clone();
     }
+    let map = &map;
     let sub = |s: SortId| map.get(&s).copied().unwrap_or(s);
     let mut renames: HashMap<SymId, SymId> = HashMap::new();
     for s in schema.bound_syms() {
@@ -414,7 +599,7 @@ pub fn instantiate_sorts(schema: &Goal, target: &Term, syms: &mut dyn Symbols) -
             }
         }
     }
-    fix_prems(&mut out, &renames, &map);
+    fix_prems(&mut out, &renames, map);
     out
 }
 
@@ -448,5 +633,65 @@ fn sort_walk(
                 map.entry(x.sort).or_insert(y.sort);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_logic::SortId;
+
+    fn setup() -> (SymId, SymId, Var, Lambda) {
+        // f(X) := exists Y. r(X, Y)
+        let t = SortId(5);
+        let (f, r) = (SymId(0), SymId(1));
+        let x = Var::new("X", t);
+        let y = Var::new("Y", t);
+        let body = Term::exists(vec![y], Term::app(r, vec![Term::var(x), Term::var(y)]));
+        (f, r, x, Lambda::new(vec![x], body))
+    }
+
+    #[test]
+    fn renaming_a_bound_variable_of_a_definition() {
+        let (_, r, x, lam) = setup();
+        let z = Var::new("Z", x.sort);
+        let names = [(Symbol::intern("Z"), Symbol::intern("Y"))];
+        let l = rename_bound(&lam, &names).expect("no capture");
+        let want = Term::exists(vec![z], Term::app(r, vec![Term::var(x), Term::var(z)]));
+        assert_eq!(l.body, want);
+        // Renaming Y to X would capture the parameter X.
+        let bad = [(Symbol::intern("X"), Symbol::intern("Y"))];
+        assert_eq!(rename_bound(&lam, &bad), Err(Symbol::intern("X")));
+        // A name that is no bound variable changes nothing.
+        let none = [(Symbol::intern("W"), Symbol::intern("V"))];
+        assert_eq!(rename_bound(&lam, &none).ok(), Some(lam));
+    }
+
+    #[test]
+    fn renamed_bodies_go_to_the_first_occurrences_in_order() {
+        let (f, _, _, lam) = setup();
+        let z = rename_bound(&lam, &[(Symbol::intern("Z"), Symbol::intern("Y"))])
+            .unwrap_or_else(|_| lam.clone());
+        let c = |k: u32| Term::app(SymId(10 + k), vec![]);
+        let conc = Term::and(vec![
+            Term::app(f, vec![c(0)]),
+            Term::app(f, vec![c(1)]),
+            Term::app(f, vec![c(2)]),
+        ]);
+        let mut goals = vec![Goal::fact(None, None, conc)];
+        unfold(
+            &mut goals,
+            None,
+            &[(f, vec![z.clone(), lam.clone()])],
+            Span::default(),
+        )
+        .expect("a goal");
+        let want = Term::and(vec![
+            z.apply(&[c(0)]),
+            lam.apply(&[c(1)]),
+            lam.apply(&[c(2)]),
+        ]);
+        assert!(alpha_eq(&goals[0].conc, &want));
+        assert_eq!(goals[0].conc, want);
     }
 }

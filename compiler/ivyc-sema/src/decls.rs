@@ -1509,14 +1509,16 @@ impl<'a> Checker<'a> {
             K::Conjecture(fmla) => self.invariant(fmla, false, env),
             K::Theorem { name, body, proof } => {
                 let (n, span) = match name {
-                    ast::TheoremName::Lhs(ast::DefnLhs::Name {
-                        name,
-                        args: None,
-                        span,
-                    }) => (name.to_dotted(), *span),
+                    // `theorem t(X, Y) = ...`: as in ms-ivy, the
+                    // parameters name nothing (the theorem's free
+                    // variables are universal anyway), so they are
+                    // ignored.
+                    ast::TheoremName::Lhs(ast::DefnLhs::Name { name, span, .. }) => {
+                        (name.to_dotted(), *span)
+                    }
                     ast::TheoremName::Label(l) => (l.name.as_str().to_string(), l.span),
-                    ast::TheoremName::Lhs(_) => {
-                        self.unsupported("theorems with parameters", d.span, env);
+                    ast::TheoremName::Lhs(ast::DefnLhs::Infix { .. }) => {
+                        self.unsupported("infix theorem names", d.span, env);
                         return;
                     }
                 };

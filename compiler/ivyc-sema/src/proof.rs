@@ -641,7 +641,12 @@ impl<'a> Checker<'a> {
                     .then(|| tactic::premise(&goal, dotted_name).cloned())
                     .flatten();
                 let from_premise = local.is_some();
-                let Some(schema) = local.or_else(|| self.lookup_fact(dotted_name, env)) else {
+                // `apply` looks at the goal's premises (a theorem
+                // declared in the proof, say) after the declared facts.
+                let schema = local
+                    .or_else(|| self.lookup_fact(dotted_name, env))
+                    .or_else(|| tactic::premise(&goal, dotted_name).cloned());
+                let Some(schema) = schema else {
                     self.proof_err(
                         ProofError::UnknownFact {
                             name: dotted_name,
@@ -660,6 +665,15 @@ impl<'a> Checker<'a> {
                     tactic::instantiate_sorts(&schema, &goal.conc, self)
                 } else {
                     schema
+                };
+                // The sorts it still binds from the `with` bindings.
+                let schema = if schema.bound_sorts().is_empty() || with.is_empty() {
+                    schema
+                } else {
+                    let Some(map) = self.binding_sorts(&schema, &goal, with, env) else {
+                        return false;
+                    };
+                    tactic::instantiate_sorts_map(&schema, &map, self)
                 };
                 let Some(bindings) = self.bindings(&schema, dotted_name, &goal, with, env) else {
                     return false;
@@ -718,7 +732,12 @@ impl<'a> Checker<'a> {
                 Ok(())
             }
             P::Spoil(_) => {
-                self.unsupported("`spoil`", span, env);
+                self.unsupported_because(
+                    "`spoil`",
+                    "ms-ivy 1.8 parses `spoil` but gives it no meaning (its proof checker stops with an internal error on it), so there is no behaviour to follow",
+                    span,
+                    env,
+                );
                 return false;
             }
             P::Tactic { name, .. } => {
@@ -742,8 +761,16 @@ impl<'a> Checker<'a> {
                         return false;
                     }
                     "mc" => {
-                        // Finite-state model checking plugs in here.
-                        self.unsupported("tactic mc (model checking)", span, env);
+                        // ms-ivy's `tactic mc` on a property goal model
+                        // checks a module without actions or initial
+                        // states, and passes goals that do not hold: there
+                        // is nothing sound to follow.
+                        self.unsupported_because(
+                            "tactic mc (model checking) in a proof",
+                            "ms-ivy 1.8 passes goals that do not hold with it (`property c = red proof { tactic mc }` passes for an arbitrary `c`), so ivyc does not follow it; model-check an isolate with `attribute method = mc` instead (docs/mc.md)",
+                            span,
+                            env,
+                        );
                         return false;
                     }
                     "vcgen" | "flatten_structs" | "macro_expand" | "auto_inst" | "vmt"
@@ -767,10 +794,6 @@ impl<'a> Checker<'a> {
                     self.unsupported("temporal properties (liveness)", span, env);
                     return false;
                 }
-                if named.is_some() {
-                    self.unsupported("`named` properties in proofs", span, env);
-                    return false;
-                }
                 let Some(goal) = goals.first().cloned() else {
                     self.proof_err(ProofError::NoGoal { span }, env);
                     return false;
@@ -780,7 +803,16 @@ impl<'a> Checker<'a> {
                     return false;
                 };
                 let label = fmla.label.as_ref().map(|l| l.name);
-                let (main, sub) = tactic::cut(&goal, label, t, span);
+                let (main, sub) = match named {
+                    None => tactic::cut(&goal, label, t, span),
+                    Some(lhs) => {
+                        let Some((f, skolem)) = self.named_in_proof(&goal, &t, lhs, &cx, env)
+                        else {
+                            return false;
+                        };
+                        tactic::cut_named(&goal, label, t, f, skolem, span)
+                    }
+                };
                 let mut subs = vec![sub];
                 if let Some(p) = proof {
                     let mut l2 = String::new();
@@ -817,9 +849,27 @@ impl<'a> Checker<'a> {
                     *last = "theorem".into();
                     Ok(())
                 }
-                ast::Prop::Schema(_) => {
-                    self.unsupported("theorem schemata inside proofs", span, env);
-                    return false;
+                ast::Prop::Schema(b) => {
+                    let Some(goal) = goals.first().cloned() else {
+                        self.proof_err(ProofError::NoGoal { span }, env);
+                        return false;
+                    };
+                    let label = prop.label.as_ref().map(|l| l.name);
+                    let Some(fact) = self.elab_schema(b, label, &goal, env) else {
+                        return false;
+                    };
+                    let (main, sub) = tactic::cut_fact(&goal, fact, span);
+                    let mut subs = vec![sub];
+                    if let Some(p) = proof {
+                        let mut l2 = String::new();
+                        if !self.steps(&mut subs, p, &mut l2, env) {
+                            return false;
+                        }
+                    }
+                    goals[0] = main;
+                    goals.extend(subs);
+                    *last = "theorem".into();
+                    Ok(())
                 }
             },
             P::Function(decls) => {
@@ -910,10 +960,6 @@ impl<'a> Checker<'a> {
             P::Unfold { name, specs } => {
                 let mut defs = Vec::new();
                 for (atom, renamings) in specs {
-                    if !renamings.is_empty() {
-                        self.unsupported("renamings in `unfold`", span, env);
-                        return false;
-                    }
                     let n = Symbol::intern(&callatom_name(atom));
                     let Some(fact) = self.lookup_fact(n, env) else {
                         self.proof_err(
@@ -935,7 +981,32 @@ impl<'a> Checker<'a> {
                         );
                         return false;
                     };
-                    defs.push(d);
+                    // `f<a/b><c/d>`: the first occurrences take the
+                    // renamed copies, in order; the rest the definition.
+                    let (sym, lam) = d;
+                    let mut lams = Vec::new();
+                    for r in renamings {
+                        let names: Vec<(Symbol, Symbol)> = r
+                            .items
+                            .iter()
+                            .map(|(to, from)| (to.name, from.name))
+                            .collect();
+                        match tactic::rename_bound(&lam, &names) {
+                            Ok(l) => lams.push(l),
+                            Err(v) => {
+                                self.proof_err(
+                                    ProofError::Capture {
+                                        name: v,
+                                        span: r.span,
+                                    },
+                                    env,
+                                );
+                                return false;
+                            }
+                        }
+                    }
+                    lams.push(lam);
+                    defs.push((sym, lams));
                 }
                 *last = "unfold".into();
                 let prem = name
@@ -1003,6 +1074,108 @@ impl<'a> Checker<'a> {
                 false
             }
         }
+    }
+
+    /// `property fmla named f(X, ...)` in a proof: the fresh symbol `f`
+    /// and the formula `body[Y := f(X, ...)]`, where `fmla` is `forall
+    /// X... exists Y. body` (its universals, leading or free, must all be
+    /// parameters of `f`; other parameters need a sort).
+    fn named_in_proof(
+        &mut self,
+        goal: &Goal,
+        prop: &Term,
+        lhs: &ast::DefnLhs,
+        cx: &Cx,
+        env: &Rc<Env>,
+    ) -> Option<(SymId, Term)> {
+        use ivyc_logic::TermKind;
+        let ast::DefnLhs::Name { name, args, span } = lhs else {
+            self.unsupported("infix names of properties", lhs_span(lhs), env);
+            return None;
+        };
+        let fname = Symbol::intern(&name.to_dotted());
+        let bad = |var: Option<Symbol>| ProofError::BadNamed {
+            name: fname,
+            var,
+            span: *span,
+        };
+        let mut t = prop;
+        while let TermKind::Forall(_, b) = &t.kind {
+            t = b;
+        }
+        let TermKind::Exists(ys, body) = &t.kind else {
+            self.proof_err(bad(None), env);
+            return None;
+        };
+        let [y] = ys.as_slice() else {
+            self.proof_err(bad(None), env);
+            return None;
+        };
+        // The universals: the variables free under the existential.
+        let universals = t.free_vars();
+        let mut params: Vec<Var> = Vec::new();
+        for a in args.as_deref().unwrap_or(&[]) {
+            let b = match a {
+                ast::DefArg::Var(b) => b.clone(),
+                ast::DefArg::Param(p) => ast::Binder {
+                    name: p.name.clone(),
+                    sort: Some(p.sort.clone()),
+                    span: p.span,
+                },
+            };
+            if params.iter().any(|v| v.name == b.name.name) {
+                self.proof_err(bad(Some(b.name.name)), env);
+                return None;
+            }
+            let v = match universals.iter().find(|v| v.name == b.name.name) {
+                Some(v) => *v,
+                None => {
+                    let Some(s) = &b.sort else {
+                        self.err(
+                            SemaError::CannotInferSort {
+                                name: b.name.name,
+                                span: b.span,
+                            },
+                            env,
+                        );
+                        return None;
+                    };
+                    let sort = self.resolve_sort(s, env)?;
+                    Var {
+                        name: b.name.name,
+                        sort,
+                    }
+                }
+            };
+            params.push(v);
+        }
+        if let Some(v) = universals.iter().find(|v| !params.contains(v)) {
+            self.proof_err(bad(Some(v.name)), env);
+            return None;
+        }
+        // The name must be fresh: neither a symbol of the program nor one
+        // the goal binds.
+        let taken = self.resolve_value_sym(name, cx).is_some()
+            || goal.bound_syms().iter().any(|s| {
+                self.sym(*s).is_some_and(|d| {
+                    ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()) == fname.as_str()
+                })
+            });
+        if taken {
+            self.proof_err(
+                ProofError::Redefinition {
+                    name: fname,
+                    span: *span,
+                },
+                env,
+            );
+            return None;
+        }
+        let sorts = params.iter().map(|v| v.sort).collect();
+        let f = self.fresh_sym(fname.as_str(), sorts, y.sort, *span);
+        let witness = Term::app(f, params.iter().map(|v| Term::var(*v)).collect());
+        let map = [(*y, witness)].into_iter().collect();
+        Some((f, body.subst_vars(&map)))
     }
 
     /// A fact by name: as written, then inside the enclosing objects;
@@ -1078,6 +1251,96 @@ impl<'a> Checker<'a> {
             }
         }
         out
+    }
+
+    /// The sorts bound by a schema (`type s`) that its `with` bindings
+    /// determine: `x = e` gives `x`'s sort the sort of `e`, `p(X) = e`
+    /// gives the sorts of the parameters as `e` uses them and the sort of
+    /// `e`, `X = e` the sort of `e`. Names that are not the schema's are
+    /// left to [`Self::bindings`] to report.
+    fn binding_sorts(
+        &mut self,
+        schema: &Goal,
+        goal: &Goal,
+        with: &[ast::Match],
+        env: &Rc<Env>,
+    ) -> Option<std::collections::HashMap<SortId, SortId>> {
+        let bound = schema.bound_sorts();
+        let mut map = std::collections::HashMap::new();
+        let note =
+            |from: SortId, to: SortId, map: &mut std::collections::HashMap<SortId, SortId>| {
+                if bound.contains(&from) && from != to {
+                    map.entry(from).or_insert(to);
+                }
+            };
+        let schema_syms: Vec<(String, SymId)> = schema
+            .bound_syms()
+            .into_iter()
+            .filter_map(|s| {
+                let d = self.sym(s)?;
+                Some((
+                    ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()).to_string(),
+                    s,
+                ))
+            })
+            .collect();
+        let mut schema_vars = schema.free_vars();
+        let mut c = &schema.conc;
+        while let ivyc_logic::TermKind::Forall(vs, b) = &c.kind {
+            schema_vars.extend(vs.iter().copied());
+            c = b;
+        }
+        for m in with {
+            let (name, args, value) = match m {
+                ast::Match::Var { var, value, .. } => {
+                    (var.name.name.as_str().to_string(), None, value)
+                }
+                ast::Match::Defn(df) => {
+                    let (ast::DefnLhs::Name { name, args, .. }, ast::DefnRhs::Expr(rhs)) =
+                        (&df.lhs.lhs, &df.rhs)
+                    else {
+                        continue;
+                    };
+                    (name.to_dotted().to_string(), args.as_deref(), rhs)
+                }
+            };
+            let mut cx = self.goal_cx(goal, env);
+            if let Some((_, s)) = schema_syms.iter().find(|(n, _)| *n == name) {
+                let d = self.sym(*s)?.clone();
+                if !d.args.iter().chain([&d.ret]).any(|x| bound.contains(x)) {
+                    continue;
+                }
+                let binders = Self::defarg_binders(args.unwrap_or(&[]));
+                for (b, srt) in binders.iter().zip(&d.args) {
+                    // `p(X:t) = e` says the sort; `p(X) = e` leaves it to `e`.
+                    let given = match &b.sort {
+                        Some(x) => Some(self.resolve_sort(x, env)?),
+                        None => (!bound.contains(srt)).then_some(*srt),
+                    };
+                    if let Some(g) = given {
+                        cx.var_sorts.insert(VarKey::Bound(b.span), (g, b.span));
+                    }
+                    cx.scope
+                        .push((b.name.name, B::Var(VarKey::Bound(b.span)), b.span));
+                }
+                let want = (!bound.contains(&d.ret)).then_some(d.ret);
+                let (_, ret) = self.elab_infer(&mut cx, value, want)?;
+                note(d.ret, ret, &mut map);
+                for (b, srt) in binders.iter().zip(&d.args) {
+                    if let Some((x, _)) = cx.var_sorts.get(&VarKey::Bound(b.span)) {
+                        note(*srt, *x, &mut map);
+                    }
+                }
+            } else if args.is_none() {
+                if let Some(v) = schema_vars.iter().find(|v| v.name.as_str() == name) {
+                    if bound.contains(&v.sort) {
+                        let (_, srt) = self.elab_infer(&mut cx, value, None)?;
+                        note(v.sort, srt, &mut map);
+                    }
+                }
+            }
+        }
+        Some(map)
     }
 
     /// The `with` bindings of an `apply`/`instantiate`: left-hand sides in
@@ -1203,6 +1466,12 @@ fn bound_var(t: &Term, name: Symbol) -> Option<Var> {
             .copied()
             .or_else(|| bound_var(b, name)),
         _ => None,
+    }
+}
+
+fn lhs_span(l: &ast::DefnLhs) -> Span {
+    match l {
+        ast::DefnLhs::Name { span, .. } | ast::DefnLhs::Infix { span, .. } => *span,
     }
 }
 
