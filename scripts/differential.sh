@@ -29,6 +29,9 @@
 #                    results already in DIR are reused, so a stopped run
 #                    resumes where it was
 #   --exclude LIST   generator features to leave out (ivyc-progen --help)
+#   --include LIST   generator features to switch on that are off by
+#                    default (`drivers`: private `impl` objects calling
+#                    actions instead of exports)
 #   --start I        first program index (default 0)
 #   --nice           run the tools under nice
 #   --ivyc PATH      use this ivyc binary instead of building
@@ -51,6 +54,7 @@ jobs=1
 per_run_timeout=60
 out=""
 exclude=""
+include=""
 start=0
 use_nice=0
 ivyc_bin=""
@@ -62,10 +66,11 @@ while [[ $# -gt 0 ]]; do
         --timeout) per_run_timeout="$2"; shift ;;
         --out) out="$2"; shift ;;
         --exclude) exclude="$2"; shift ;;
+        --include) include="$2"; shift ;;
         --start) start="$2"; shift ;;
         --nice) use_nice=1 ;;
         --ivyc) ivyc_bin="$2"; shift ;;
-        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,43p' "$0"; exit 0 ;;
         -*) echo "differential.sh: unknown option $1" >&2; exit 2 ;;
         *) positional+=("$1") ;;
     esac
@@ -101,6 +106,9 @@ out="$(cd "$out" && pwd)"
 progen_args=(--seed "$seed" --start "$start" --count "$count" --out "$out/programs")
 if [[ -n "$exclude" ]]; then
     progen_args+=(--exclude "$exclude")
+fi
+if [[ -n "$include" ]]; then
+    progen_args+=(--include "$include")
 fi
 target/release/ivyc-progen "${progen_args[@]}" >"$out/list.txt"
 

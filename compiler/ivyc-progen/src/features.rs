@@ -45,6 +45,12 @@ pub struct Features {
     pub loops: bool,
     /// The component over a total order given by axioms (and a `property`).
     pub order: bool,
+    /// Off by default (`--include drivers`): some exported actions of a
+    /// component in an object are not exported but called from a private
+    /// implementation object `impl` inside it (the environment, from Ivy
+    /// 1.7). Its choices come from a random stream of their own, so the
+    /// programs of a seed without it are unchanged.
+    pub drivers: bool,
 }
 
 /// The names accepted by [`Features::set`], in the order of the fields.
@@ -68,6 +74,7 @@ pub const NAMES: &[&str] = &[
     "modules",
     "loops",
     "order",
+    "drivers",
 ];
 
 impl Default for Features {
@@ -92,6 +99,7 @@ impl Default for Features {
             modules: true,
             loops: true,
             order: true,
+            drivers: false,
         }
     }
 }
@@ -119,6 +127,7 @@ impl Features {
             "modules" => &mut self.modules,
             "loops" => &mut self.loops,
             "order" => &mut self.order,
+            "drivers" => &mut self.drivers,
             _ => {
                 return Err(format!(
                     "unknown feature `{name}`; the features are: {}",
@@ -133,10 +142,16 @@ impl Features {
     /// The features with every name of a comma-separated list switched off.
     pub fn excluding(list: &str) -> Result<Features, String> {
         let mut f = Features::default();
-        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            f.set(name, false)?;
-        }
+        f.switch(list, false)?;
         Ok(f)
+    }
+
+    /// Switches every name of a comma-separated list on or off.
+    pub fn switch(&mut self, list: &str, on: bool) -> Result<(), String> {
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            self.set(name, on)?;
+        }
+        Ok(())
     }
 }
 
@@ -147,9 +162,13 @@ mod tests {
     #[test]
     fn every_name_switches_a_field() {
         for name in NAMES {
-            let f = Features::excluding(name).expect("known name");
-            assert_ne!(f, Features::default(), "{name} switches nothing");
+            let mut off = Features::default();
+            off.set(name, false).expect("known name");
+            let mut on = Features::default();
+            on.set(name, true).expect("known name");
+            assert_ne!(off, on, "{name} switches nothing");
         }
+        assert!(!Features::default().drivers, "drivers is opt-in");
         assert!(Features::excluding("bogus").is_err());
         let f = Features::excluding("arith, isolates").expect("two names");
         assert!(!f.arith && !f.isolates && f.objects);

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: ivyc-progen [--seed S] [--start I] [--count N] [--out DIR] [--exclude F1,F2,...]
+    "usage: ivyc-progen [--seed S] [--start I] [--count N] [--out DIR] [--exclude F1,F2,...] [--include F1,...]
   Generates programs START..START+N of the run with seed S (defaults: seed 0,
   start 0, count 1). With --out, each is written to DIR/sSEED_INDEX.ivy and
   the paths are printed; without, the programs are printed.
-  Features that --exclude can switch off: ";
+  Features that --exclude can switch off (--include switches on `drivers`,
+  off by default): ";
 
 struct Args {
     seed: u64,
@@ -40,9 +41,12 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--start" => a.start = number("--start", it.next())?,
             "--count" => a.count = number("--count", it.next())?,
             "--out" => a.out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
-            "--exclude" => {
-                a.features = Features::excluding(&it.next().ok_or("--exclude needs a list")?)?
-            }
+            "--include" => a
+                .features
+                .switch(&it.next().ok_or("--include needs a list")?, true)?,
+            "--exclude" => a
+                .features
+                .switch(&it.next().ok_or("--exclude needs a list")?, false)?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }

@@ -324,6 +324,21 @@ pub fn generate(seed: u64, index: u64, feat: &Features) -> String {
     print(&b, seed, index, lang, &comps)
 }
 
+/// With the `drivers` feature, for a component in an object (not a module):
+/// the names of some exported actions without results that its private
+/// `impl` object calls instead of the program exporting them.
+fn driven_actions(b: &Builder, drv: &mut Rng, c: &Component) -> Vec<String> {
+    if !b.feat.drivers || c.object.is_none() || !c.instances.is_empty() || !drv.chance(60) {
+        return Vec::new();
+    }
+    c.actions
+        .iter()
+        .filter(|a| a.exported && a.returns.is_none())
+        .filter(|_| drv.chance(60))
+        .map(|a| a.name.clone())
+        .collect()
+}
+
 /// Moves a component into `object NAME = { ... }`, maybe with an isolate.
 fn place_in_object(b: &mut Builder, c: &mut Component) {
     let base = match c.kind.as_str() {
@@ -727,6 +742,8 @@ fn print(b: &Builder, seed: u64, index: u64, lang: &str, comps: &[Component]) ->
         }
     }
     let mut rng = b.rng.clone();
+    // The `drivers` choices, from a stream of their own (see Features).
+    let mut drv = Rng::new(seed ^ 0x6472_6976_6572_7321, index);
     let mut exports_after: Vec<String> = Vec::new();
     let mut labels = 0;
     for c in comps {
@@ -741,7 +758,8 @@ fn print(b: &Builder, seed: u64, index: u64, lang: &str, comps: &[Component]) ->
         }
         let inline_exports = c.object.is_none() && rng.chance(30);
         let exports_inside = c.object.is_some() && rng.chance(40);
-        for a in &c.actions {
+        let driven = driven_actions(b, &mut drv, c);
+        for a in c.actions.iter().filter(|a| !driven.contains(&a.name)) {
             body.push(String::new());
             let prefix = if a.exported && inline_exports {
                 "export "
@@ -766,6 +784,31 @@ fn print(b: &Builder, seed: u64, index: u64, lang: &str, comps: &[Component]) ->
                     exports_after.push(format!("export {q}"));
                 }
             }
+        }
+        for a in c.actions.iter().filter(|a| driven.contains(&a.name)) {
+            body.push(String::new());
+            body.push(format!("{} = {{", a.header(sig)));
+            body.extend(block_body(a.body.clone()));
+            body.push("}".into());
+        }
+        if let (Some(o), false) = (&c.object, driven.is_empty()) {
+            body.push(String::new());
+            body.push("# the environment: calls these actions instead of exporting them".into());
+            body.push("object impl = {".into());
+            for a in c.actions.iter().filter(|a| driven.contains(&a.name)) {
+                let mut fire = a.clone();
+                fire.name = format!("fire_{}", a.name);
+                let args: Vec<&str> = a.params.iter().map(|(n, _)| n.as_str()).collect();
+                let call = if args.is_empty() {
+                    format!("call {o}.{}", a.name)
+                } else {
+                    format!("call {o}.{}({})", a.name, args.join(", "))
+                };
+                body.push(format!("    {} = {{", fire.header(sig)));
+                body.push(format!("        {call}"));
+                body.push("    }".into());
+            }
+            body.push("}".into());
         }
         for (header, stmts) in &c.monitors {
             body.push(String::new());

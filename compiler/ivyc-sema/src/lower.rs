@@ -600,6 +600,10 @@ pub struct NeverChecked {
     /// verifies (possible before Ivy 1.7, which has no isolate `this`);
     /// `call` is then the action.
     pub entry: bool,
+    /// A precondition of an action called from a private implementation
+    /// object (`X.impl`, see [`impl_parent`]) that no isolate verifies;
+    /// `caller` is the action of `X.impl` making the call.
+    pub private_caller: bool,
 }
 
 impl IntoDiagnostic for NeverChecked {
@@ -612,7 +616,22 @@ impl IntoDiagnostic for NeverChecked {
             .unit
             .map(|u| u.to_string())
             .unwrap_or_else(|| "this".into());
-        let (message, assumed, at_call, help) = if self.entry {
+        let (message, assumed, at_call, help) = if self.private_caller {
+            let object = self
+                .caller
+                .as_str()
+                .rsplit_once('.')
+                .map_or_else(|| self.caller.to_string(), |(o, _)| o.to_string());
+            (
+                format!(
+                    "requirement of `{}` is never checked: `{}` calls it from the private implementation object `{object}`, which no isolate verifies",
+                    self.callee, self.caller
+                ),
+                "never checked",
+                "called here",
+                "help: verify the object that owns the `impl` object in an isolate of its own (`isolate iso = OBJECT`), which sees its `impl` as ordinary code, or drop the `require` (Ivy 1.7 and later)".to_string(),
+            )
+        } else if self.entry {
             (
                 format!(
                     "assertion in `{}` is never checked: the environment calls it, but no isolate verifies it",
@@ -689,6 +708,7 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     assertion,
                     require: true,
                     entry: false,
+                    private_caller: false,
                 });
             }
             if checked.contains(&s.callee) {
@@ -709,6 +729,7 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                     assertion,
                     require: false,
                     entry: false,
+                    private_caller: false,
                 };
                 if !out.contains(&n) {
                     out.push(n);
@@ -736,11 +757,72 @@ pub fn never_checked(program: &Program, units: &[Unit]) -> Vec<NeverChecked> {
                             assertion: s.span,
                             require: false,
                             entry: true,
+                            private_caller: false,
                         });
                     }
                 });
             }
         }
+    }
+    out.extend(private_preconditions(program));
+    out
+}
+
+/// The preconditions (`require`s, assertions of `before` monitors) of the
+/// actions called from a private implementation object `X.impl` when no
+/// isolate, trusted or not, has `X` or `X.impl` among its members: the code making the
+/// call is verified nowhere, so they are never checked (ms-ivy: "assertion
+/// is not checked ... when called from X.impl.a"). Ivy 1.7 and later.
+fn private_preconditions(program: &Program) -> Vec<NeverChecked> {
+    let mut out = Vec::new();
+    if !program.semantics().isolates_1_7() {
+        return out;
+    }
+    let members: Vec<Symbol> = program
+        .isolates
+        .iter()
+        .flat_map(|i| i.members.iter().copied())
+        .collect();
+    // `X.impl` itself may be an isolate's member (the standard library's
+    // `trusted isolate iso = impl with spec`): then that isolate answers
+    // for its calls.
+    let hidden = |a: &ActionDef| {
+        impl_parent(a).is_some_and(|x| !within(Symbol::intern(&format!("{x}.impl")), &members))
+    };
+    for caller in program.actions.iter().filter(|a| hidden(a)) {
+        caller.body.walk(true, &mut |s| {
+            let StmtKind::Call { action, .. } = &s.kind else {
+                return;
+            };
+            let Some(callee) = program.action_def(*action) else {
+                return;
+            };
+            if hidden(callee) || callee.imported {
+                return;
+            }
+            for part in &callee.parts {
+                let before = part.kind == PartKind::Before;
+                Block::walk_stmts(callee.part_stmts(part), true, &mut |st| {
+                    if let StmtKind::Assert { kind, .. } = st.kind {
+                        if before || kind == AssertKind::Require {
+                            let n = NeverChecked {
+                                unit: None,
+                                callee: callee.name,
+                                caller: caller.name,
+                                call: s.span,
+                                assertion: st.span,
+                                require: true,
+                                entry: false,
+                                private_caller: true,
+                            };
+                            if !out.contains(&n) {
+                                out.push(n);
+                            }
+                        }
+                    }
+                });
+            }
+        });
     }
     out
 }
