@@ -13,8 +13,8 @@ use crate::error::L2sError;
 use crate::{L2sSymbol, L2sUnit, Phase, Reduction};
 use ivyc_base::Symbol;
 use ivyc_logic::{
-    Action, AssertInfo, AssertKind, Cmd, L2sBuiltin, Property, Role, Signature, SortId, SortKind,
-    SymId, SymbolDecl, System, Term, TermKind, Var, WhenKind,
+    Action, AssertInfo, AssertKind, Cmd, FairCycleProof, L2sBuiltin, Property, Role, Signature,
+    SortId, SortKind, SymId, SymbolDecl, System, Term, TermKind, Var, WhenKind,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -282,6 +282,7 @@ pub(crate) fn l2s(
     sys: &System,
     index: usize,
     invariants: &[Property],
+    fair_cycle: Option<&FairCycleProof>,
 ) -> Result<L2sUnit, L2sError> {
     let Some(prop) = sys.temporal.properties.get(index) else {
         return Err(L2sError::NoSuchProperty { index });
@@ -579,6 +580,38 @@ pub(crate) fn l2s(
             label: prop.property.label,
         },
     );
+    // A proof of the fair-cycle assertion (`tactic l2s with ... proof
+    // {...}`), run by sema: as in ms-ivy, the goals it left are checked
+    // where the assertion is, then the assertion (as sema wrote it) is
+    // assumed. The construction's own assertion follows; it is implied by
+    // the assumption (the same formula), so no check is lost if the two
+    // were written differently.
+    let mut fair_cycle_checks = Vec::new();
+    if let Some(fc) = fair_cycle {
+        let known = cx.binders.list.len();
+        for g in &fc.subgoals {
+            let f = cx.binders.lower(&mut cx.sig, &g.formula);
+            fair_cycle_checks.push(Cmd::Assert(
+                f.with_span(g.span),
+                AssertInfo {
+                    kind: AssertKind::Assert,
+                    span: g.span,
+                    label: g.label,
+                },
+            ));
+        }
+        let goal = cx.binders.lower(&mut cx.sig, &fc.goal);
+        // Only an assumption over the binders the construction maintains:
+        // a binder made here would be an unconstrained symbol, and assuming
+        // a formula over it could hide states.
+        let maintained = goal
+            .symbols()
+            .iter()
+            .all(|s| cx.binders.by_sym.get(s).is_none_or(|&i| i < known));
+        if maintained {
+            fair_cycle_checks.push(Cmd::Assume(goal));
+        }
+    }
 
     // ---- the monitor and the idle action ----
     let edge = |from: SymId, to: SymId| {
@@ -598,6 +631,7 @@ pub(crate) fn l2s(
     let mut idle_body = vec![monitor];
     idle_body.extend(assume_g.iter().cloned());
     idle_body.extend(add_consts.iter().cloned());
+    idle_body.extend(fair_cycle_checks);
     idle_body.push(no_fair_cycle);
     let idle_name = {
         let mut n = Symbol::intern("idle");
