@@ -278,6 +278,20 @@ fn premises(sys: &System, index: usize) -> Vec<&Property> {
         .collect()
 }
 
+/// Whether `goal`, of the form `~(c1 & ... & cn)`, implies `~(f1 & ... &
+/// fm)`: every `ci` is one of the `fj` up to the names of bound variables
+/// (then `f1 & ... & fm` implies `c1 & ... & cn`).
+fn implies_fair_cycle(goal: &Term, fair: &[Term]) -> bool {
+    let TermKind::Not(inner) = &goal.kind else {
+        return false;
+    };
+    let fair: Vec<&Term> = fair.iter().flat_map(|f| f.conjuncts()).collect();
+    inner
+        .conjuncts()
+        .iter()
+        .all(|c| fair.iter().any(|f| ivyc_proof::alpha_eq(c, f)))
+}
+
 pub(crate) fn l2s(
     sys: &System,
     index: usize,
@@ -573,7 +587,7 @@ pub(crate) fn l2s(
         }
     }
     let no_fair_cycle = Cmd::Assert(
-        Term::not(Term::and(fair)).with_span(prop.property.span),
+        Term::not(Term::and(fair.clone())).with_span(prop.property.span),
         AssertInfo {
             kind: AssertKind::Assert,
             span: prop.property.span,
@@ -583,10 +597,11 @@ pub(crate) fn l2s(
     // A proof of the fair-cycle assertion (`tactic l2s with ... proof
     // {...}`), run by sema: as in ms-ivy, the goals it left are checked
     // where the assertion is, then the assertion (as sema wrote it) is
-    // assumed. The construction's own assertion follows; it is implied by
-    // the assumption (the same formula), so no check is lost if the two
-    // were written differently.
+    // assumed. The construction's own assertion follows unless the
+    // assumption visibly implies it, so no check is lost if the two were
+    // written differently.
     let mut fair_cycle_checks = Vec::new();
+    let mut fair_cycle_implied = false;
     if let Some(fc) = fair_cycle {
         let known = cx.binders.list.len();
         for g in &fc.subgoals {
@@ -609,7 +624,12 @@ pub(crate) fn l2s(
             .iter()
             .all(|s| cx.binders.by_sym.get(s).is_none_or(|&i| i < known));
         if maintained {
+            // When the assumption is the construction's assertion (each of
+            // its conjuncts one of the assertion's, up to bound variable
+            // names), the assertion is not checked again.
+            let same = implies_fair_cycle(&goal, &fair);
             fair_cycle_checks.push(Cmd::Assume(goal));
+            fair_cycle_implied = same;
         }
     }
 
@@ -632,7 +652,9 @@ pub(crate) fn l2s(
     idle_body.extend(assume_g.iter().cloned());
     idle_body.extend(add_consts.iter().cloned());
     idle_body.extend(fair_cycle_checks);
-    idle_body.push(no_fair_cycle);
+    if !fair_cycle_implied {
+        idle_body.push(no_fair_cycle);
+    }
     let idle_name = {
         let mut n = Symbol::intern("idle");
         let mut k = 1;
@@ -725,6 +747,33 @@ pub(crate) fn l2s(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fair_cycle_goal_implies_the_assertion_up_to_bound_names() {
+        let mut sig = Signature::new();
+        let n = sig.add_uninterpreted_sort("node");
+        let saved = sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("l2s_saved"),
+            vec![],
+            SortId::BOOL,
+            Role::State,
+        ));
+        let w = sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("w"),
+            vec![n],
+            SortId::BOOL,
+            Role::State,
+        ));
+        let (x, y) = (Var::new("X", n), Var::new("Y", n));
+        let wait = |v: Var| Term::forall(vec![v], Term::not(Term::app_vars(w, &[v])));
+        let fair = vec![Term::constant(saved), wait(x)];
+        let goal = Term::not(Term::and([wait(y), Term::constant(saved)]));
+        assert!(implies_fair_cycle(&goal, &fair));
+        // A conjunct the assertion does not have: not implied.
+        let other = Term::not(Term::and([wait(y), Term::app(w, vec![Term::var(y)])]));
+        assert!(!implies_fair_cycle(&other, &fair));
+        assert!(!implies_fair_cycle(&Term::constant(saved), &fair));
+    }
 
     #[test]
     fn infinite_sorts_are_the_uninterpreted_and_integer_ones() {

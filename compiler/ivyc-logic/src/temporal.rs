@@ -174,7 +174,8 @@ pub enum Tactic {
 /// {...}`), run by sema: the assertion as sema wrote it (in the
 /// placeholder vocabulary) and the goals the proof left. The construction
 /// asserts each goal where the fair-cycle assertion is, then assumes
-/// `goal`, then asserts its own fair-cycle formula (implied by `goal`).
+/// `goal`, then asserts its own fair-cycle formula unless `goal` is
+/// visibly the same.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FairCycleProof {
     pub goal: Term,
