@@ -64,7 +64,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ivyc-ir", &["ivyc-base", "ivyc-sema", "ivyc-logic"]),
     ("ivyc-cpp", &["ivyc-base", "ivyc-ir", "tera"]),
     ("ivyc-bmc", &["ivyc-base", "ivyc-logic", "ivyc-vc"]),
-    ("ivyc-l2s", &["ivyc-base", "ivyc-logic"]),
+    ("ivyc-l2s", &["ivyc-base", "ivyc-logic", "ivyc-proof"]),
     (
         "ivyc-mc",
         &["ivyc-base", "ivyc-logic", "ivyc-vc", "ivyc-bmc"],

@@ -13,8 +13,8 @@ use crate::error::L2sError;
 use crate::{L2sSymbol, L2sUnit, Phase, Reduction};
 use ivyc_base::Symbol;
 use ivyc_logic::{
-    Action, AssertInfo, AssertKind, Cmd, L2sBuiltin, Property, Role, Signature, SortId, SortKind,
-    SymId, SymbolDecl, System, Term, TermKind, Var, WhenKind,
+    Action, AssertInfo, AssertKind, Cmd, FairCycleProof, L2sBuiltin, Property, Role, Signature,
+    SortId, SortKind, SymId, SymbolDecl, System, Term, TermKind, Var, WhenKind,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -278,10 +278,25 @@ fn premises(sys: &System, index: usize) -> Vec<&Property> {
         .collect()
 }
 
+/// Whether `goal`, of the form `~(c1 & ... & cn)`, implies `~(f1 & ... &
+/// fm)`: every `ci` is one of the `fj` up to the names of bound variables
+/// (then `f1 & ... & fm` implies `c1 & ... & cn`).
+fn implies_fair_cycle(goal: &Term, fair: &[Term]) -> bool {
+    let TermKind::Not(inner) = &goal.kind else {
+        return false;
+    };
+    let fair: Vec<&Term> = fair.iter().flat_map(|f| f.conjuncts()).collect();
+    inner
+        .conjuncts()
+        .iter()
+        .all(|c| fair.iter().any(|f| ivyc_proof::alpha_eq(c, f)))
+}
+
 pub(crate) fn l2s(
     sys: &System,
     index: usize,
     invariants: &[Property],
+    fair_cycle: Option<&FairCycleProof>,
 ) -> Result<L2sUnit, L2sError> {
     let Some(prop) = sys.temporal.properties.get(index) else {
         return Err(L2sError::NoSuchProperty { index });
@@ -572,13 +587,51 @@ pub(crate) fn l2s(
         }
     }
     let no_fair_cycle = Cmd::Assert(
-        Term::not(Term::and(fair)).with_span(prop.property.span),
+        Term::not(Term::and(fair.clone())).with_span(prop.property.span),
         AssertInfo {
             kind: AssertKind::Assert,
             span: prop.property.span,
             label: prop.property.label,
         },
     );
+    // A proof of the fair-cycle assertion (`tactic l2s with ... proof
+    // {...}`), run by sema: as in ms-ivy, the goals it left are checked
+    // where the assertion is, then the assertion (as sema wrote it) is
+    // assumed. The construction's own assertion follows unless the
+    // assumption visibly implies it, so no check is lost if the two were
+    // written differently.
+    let mut fair_cycle_checks = Vec::new();
+    let mut fair_cycle_implied = false;
+    if let Some(fc) = fair_cycle {
+        let known = cx.binders.list.len();
+        for g in &fc.subgoals {
+            let f = cx.binders.lower(&mut cx.sig, &g.formula);
+            fair_cycle_checks.push(Cmd::Assert(
+                f.with_span(g.span),
+                AssertInfo {
+                    kind: AssertKind::Assert,
+                    span: g.span,
+                    label: g.label,
+                },
+            ));
+        }
+        let goal = cx.binders.lower(&mut cx.sig, &fc.goal);
+        // Only an assumption over the binders the construction maintains:
+        // a binder made here would be an unconstrained symbol, and assuming
+        // a formula over it could hide states.
+        let maintained = goal
+            .symbols()
+            .iter()
+            .all(|s| cx.binders.by_sym.get(s).is_none_or(|&i| i < known));
+        if maintained {
+            // When the assumption is the construction's assertion (each of
+            // its conjuncts one of the assertion's, up to bound variable
+            // names), the assertion is not checked again.
+            let same = implies_fair_cycle(&goal, &fair);
+            fair_cycle_checks.push(Cmd::Assume(goal));
+            fair_cycle_implied = same;
+        }
+    }
 
     // ---- the monitor and the idle action ----
     let edge = |from: SymId, to: SymId| {
@@ -598,7 +651,10 @@ pub(crate) fn l2s(
     let mut idle_body = vec![monitor];
     idle_body.extend(assume_g.iter().cloned());
     idle_body.extend(add_consts.iter().cloned());
-    idle_body.push(no_fair_cycle);
+    idle_body.extend(fair_cycle_checks);
+    if !fair_cycle_implied {
+        idle_body.push(no_fair_cycle);
+    }
     let idle_name = {
         let mut n = Symbol::intern("idle");
         let mut k = 1;
@@ -691,6 +747,33 @@ pub(crate) fn l2s(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fair_cycle_goal_implies_the_assertion_up_to_bound_names() {
+        let mut sig = Signature::new();
+        let n = sig.add_uninterpreted_sort("node");
+        let saved = sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("l2s_saved"),
+            vec![],
+            SortId::BOOL,
+            Role::State,
+        ));
+        let w = sig.add_symbol(SymbolDecl::new(
+            Symbol::intern("w"),
+            vec![n],
+            SortId::BOOL,
+            Role::State,
+        ));
+        let (x, y) = (Var::new("X", n), Var::new("Y", n));
+        let wait = |v: Var| Term::forall(vec![v], Term::not(Term::app_vars(w, &[v])));
+        let fair = vec![Term::constant(saved), wait(x)];
+        let goal = Term::not(Term::and([wait(y), Term::constant(saved)]));
+        assert!(implies_fair_cycle(&goal, &fair));
+        // A conjunct the assertion does not have: not implied.
+        let other = Term::not(Term::and([wait(y), Term::app(w, vec![Term::var(y)])]));
+        assert!(!implies_fair_cycle(&other, &fair));
+        assert!(!implies_fair_cycle(&Term::constant(saved), &fair));
+    }
 
     #[test]
     fn infinite_sorts_are_the_uninterpreted_and_integer_ones() {

@@ -112,7 +112,11 @@ pub fn transform(sys: &System, index: usize) -> Result<L2sUnit, L2sError> {
         return Err(L2sError::NoSuchProperty { index });
     };
     match prop.reduction() {
-        Some(Tactic::L2s { invariants, .. }) => construct::l2s(sys, index, invariants),
+        Some(Tactic::L2s {
+            invariants,
+            fair_cycle,
+            ..
+        }) => construct::l2s(sys, index, invariants, fair_cycle.as_ref()),
         Some(Tactic::Invariance { invariants, span }) => {
             invariance::invariance(sys, index, invariants, *span)
         }

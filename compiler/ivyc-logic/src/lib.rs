@@ -28,6 +28,7 @@ pub use signature::{Role, Signature, SymId, SymbolDecl};
 pub use sort::{SortDecl, SortId, SortKind};
 pub use system::{Action, ProofGoal, Property, System};
 pub use temporal::{
-    BinderName, L2sBuiltin, Tactic, Temporal, TemporalKind, TemporalOp, TemporalProperty, WhenKind,
+    BinderName, FairCycleProof, L2sBuiltin, Tactic, Temporal, TemporalKind, TemporalOp,
+    TemporalProperty, WhenKind,
 };
 pub use term::{BuiltinOp, Lambda, SortError, Term, TermKind, Var};

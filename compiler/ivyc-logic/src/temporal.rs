@@ -155,16 +155,32 @@ pub enum Tactic {
     /// rewrite of the goal, already applied by sema (the goal is the
     /// rewritten one); kept for the report.
     Rewrite { tactic: Symbol, span: Span },
-    /// `tactic l2s with invariant ...`: liveness to safety.
+    /// `tactic l2s with invariant ... [proof ...]`: liveness to safety.
     L2s {
         invariants: Vec<Property>,
         span: Span,
+        /// The proof attached to the tactic, already run by sema: ms-ivy
+        /// proves the construction's fair-cycle assertion with it.
+        fair_cycle: Option<FairCycleProof>,
     },
     /// `tactic invariance with invariant ...` for a goal `globally p`.
     Invariance {
         invariants: Vec<Property>,
         span: Span,
     },
+}
+
+/// A proof of the l2s fair-cycle assertion (`tactic l2s with ... proof
+/// {...}`), run by sema: the assertion as sema wrote it (in the
+/// placeholder vocabulary) and the goals the proof left. The construction
+/// asserts each goal where the fair-cycle assertion is, then assumes
+/// `goal`, then asserts its own fair-cycle formula unless `goal` is
+/// visibly the same.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FairCycleProof {
+    pub goal: Term,
+    /// Each goal left, closed (`premises -> conclusion`).
+    pub subgoals: Vec<Property>,
 }
 
 /// A `temporal property` with its proof.
@@ -241,6 +257,16 @@ impl Temporal {
                 if let Tactic::L2s { invariants, .. } | Tactic::Invariance { invariants, .. } = t {
                     for i in invariants {
                         i.formula = f(&i.formula);
+                    }
+                }
+                if let Tactic::L2s {
+                    fair_cycle: Some(fc),
+                    ..
+                } = t
+                {
+                    fc.goal = f(&fc.goal);
+                    for g in &mut fc.subgoals {
+                        g.formula = f(&g.formula);
                     }
                 }
             }

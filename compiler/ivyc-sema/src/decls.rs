@@ -92,6 +92,7 @@ impl<'a> Checker<'a> {
         self.check_relies();
         self.pass_definitions();
         self.run_proofs();
+        self.run_fair_cycle_proofs();
         // `global { ... }`: present in every isolate.
         if !self.global_roots.is_empty() {
             let roots = self.global_roots.clone();

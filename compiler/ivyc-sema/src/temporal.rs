@@ -14,8 +14,9 @@ use crate::program::Program;
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::temporal::skolemize;
 use ivyc_logic::{
-    BinderName, L2sBuiltin, Lambda, Property, Role, SortId, SymId, SymbolDecl, Tactic, Temporal,
-    TemporalKind, TemporalOp, TemporalProperty, Term, TermKind, Var, WhenKind,
+    BinderName, FairCycleProof, L2sBuiltin, Lambda, Property, Role, SortId, SortKind, SymId,
+    SymbolDecl, Tactic, Temporal, TemporalKind, TemporalOp, TemporalProperty, Term, TermKind, Var,
+    WhenKind,
 };
 use ivyc_syntax::ast::{self, Expr, ExprKind, ProofStep, ProofStepKind, TacticItem, TacticWith};
 use std::collections::{BTreeSet, HashMap};
@@ -44,6 +45,29 @@ pub(crate) struct TemporalScope {
 pub(crate) struct TemporalState {
     pub data: Temporal,
     builtins: HashMap<L2sBuiltin, SymId>,
+    /// Proofs of fair-cycle assertions, run once every fact is known.
+    pending: Vec<PendingFairCycle>,
+}
+
+/// `tactic l2s with ... proof {...}`: the proof of the fair-cycle
+/// assertion, to run after the program's proofs (its facts are those of
+/// any proof).
+struct PendingFairCycle {
+    /// Index of the property in `Temporal::properties`, of the tactic in
+    /// its `tactics`.
+    property: usize,
+    tactic: usize,
+    label: Option<Symbol>,
+    /// The fair-cycle assertion in sema's vocabulary.
+    goal: Term,
+    step: ProofStep,
+    env: Rc<Env>,
+    /// The names the proof's formulas may use besides the program's:
+    /// the goal's Skolem symbols, the tactic's definitions, the monitor's
+    /// state.
+    scope: Vec<(Symbol, SymId)>,
+    defs: HashMap<SymId, Lambda>,
+    span: Span,
 }
 
 impl TemporalState {
@@ -166,6 +190,7 @@ impl Checker<'_> {
         let mut goal = t;
         let mut skolems: Vec<SymId> = Vec::new();
         let mut tactics = Vec::new();
+        let mut pending = Vec::new();
         let mut ok = true;
         for step in steps {
             let ProofStepKind::Tactic { name, with, proof } = &step.kind else {
@@ -176,16 +201,16 @@ impl Checker<'_> {
                 ok = false;
                 continue;
             };
-            if let Some(p) = proof {
+            let tname = name.as_str();
+            if let (Some(p), false) = (proof, tname == "l2s") {
                 let span = p.first().map(|s| s.span).unwrap_or(step.span);
                 self.unsupported(
-                    "a proof of the l2s fair-cycle assertion (liveness)",
+                    "a proof attached to a tactic other than `l2s` (liveness)",
                     span,
                     env,
                 );
                 ok = false;
             }
-            let tname = name.as_str();
             match tname {
                 "skolemize" | "skolemizenp" => {
                     if with.is_some() {
@@ -335,9 +360,29 @@ impl Checker<'_> {
                         }
                     }
                     if tname == "l2s" {
+                        if let Some(p) = proof {
+                            let goal = self.fair_cycle_goal(&invariants);
+                            let span = p.first().map(|s| s.span).unwrap_or(step.span);
+                            let step = ProofStep {
+                                kind: ProofStepKind::Group(p.clone()),
+                                span,
+                            };
+                            pending.push(PendingFairCycle {
+                                property: self.temporal.data.properties.len(),
+                                tactic: tactics.len(),
+                                label,
+                                goal,
+                                step,
+                                env: env.clone(),
+                                scope: scope.skolems.clone(),
+                                defs: defs.clone(),
+                                span,
+                            });
+                        }
                         tactics.push(Tactic::L2s {
                             invariants,
                             span: step.span,
+                            fair_cycle: None,
                         });
                     } else {
                         tactics.push(Tactic::Invariance {
@@ -376,6 +421,7 @@ impl Checker<'_> {
             );
             return;
         }
+        self.temporal.pending.extend(pending);
         self.temporal.data.properties.push(TemporalProperty {
             property,
             goal,
@@ -383,6 +429,192 @@ impl Checker<'_> {
             tactics,
             object: env.object(),
         });
+    }
+
+    /// The fair-cycle assertion of `tactic l2s` as ms-ivy builds it, in
+    /// sema's vocabulary: not (`l2s_saved`, no `$l2s_w` binder of the
+    /// invariants waiting, and every `$l2s_s` binder of the invariants
+    /// equal to its current value on the frozen domain). The construction
+    /// builds the same formula from its own binders (and checks it anyway,
+    /// `ivyc-l2s`).
+    fn fair_cycle_goal(&mut self, invariants: &[Property]) -> Term {
+        // The binders the invariants mention, also through the bodies of
+        // the binders they mention; `$was . p` saves the atoms of `p`,
+        // `$happened . p` waits for `p`.
+        let mut seen: BTreeSet<SymId> = BTreeSet::new();
+        let mut stack: Vec<SymId> = invariants
+            .iter()
+            .flat_map(|p| p.formula.symbols())
+            .collect();
+        stack.reverse();
+        let mut waits: Vec<(Vec<Var>, SymId)> = Vec::new();
+        let mut saves: Vec<(Vec<Var>, SymId, Term)> = Vec::new();
+        while let Some(s) = stack.pop() {
+            if !seen.insert(s) {
+                continue;
+            }
+            let Some(op) = self.temporal.data.ops.get(&s).cloned() else {
+                continue;
+            };
+            stack.extend(op.body.symbols());
+            if let Some(c) = &op.cond {
+                stack.extend(c.symbols());
+            }
+            match op.kind {
+                TemporalKind::Binder(BinderName::Wait) => waits.push((op.params.clone(), s)),
+                TemporalKind::Binder(BinderName::Saved) => {
+                    saves.push((op.params.clone(), s, op.body.clone()))
+                }
+                TemporalKind::Binder(BinderName::Happened) => {
+                    let vs = op.body.free_vars();
+                    let w = self.placeholder(
+                        TemporalOp {
+                            kind: TemporalKind::Binder(BinderName::Wait),
+                            params: vs.clone(),
+                            body: op.body.clone(),
+                            cond: None,
+                            span: op.span,
+                        },
+                        SortId::BOOL,
+                    );
+                    seen.insert(w);
+                    waits.push((vs, w));
+                }
+                TemporalKind::Binder(BinderName::Was) => {
+                    let mut atoms = Vec::new();
+                    was_atoms(&op.body, &mut atoms);
+                    for a in atoms {
+                        let vs = a.free_vars();
+                        let sv = self.placeholder(
+                            TemporalOp {
+                                kind: TemporalKind::Binder(BinderName::Saved),
+                                params: vs.clone(),
+                                body: a.clone(),
+                                cond: None,
+                                span: op.span,
+                            },
+                            SortId::BOOL,
+                        );
+                        seen.insert(sv);
+                        saves.push((vs, sv, a));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let saved = self.builtin(L2sBuiltin::Saved, vec![]);
+        let mut fair = vec![Term::constant(saved)];
+        for (vs, w) in &waits {
+            fair.push(Term::forall(vs.clone(), Term::not(Term::app_vars(*w, vs))));
+        }
+        for (vs, sv, body) in &saves {
+            let guards: Vec<Term> = vs
+                .iter()
+                .filter_map(|v| self.frozen_guard(Term::var(*v), v.sort))
+                .collect();
+            let app = Term::app_vars(*sv, vs);
+            let ret = self.sym(*sv).map(|d| d.ret).unwrap_or(SortId::BOOL);
+            let kind = self.sort_kind(ret).clone();
+            let same = match kind {
+                SortKind::Bool => Some(Term::implies(
+                    Term::and(guards),
+                    Term::iff(app, body.clone()),
+                )),
+                SortKind::Uninterpreted
+                | SortKind::Int
+                | SortKind::Nat
+                | SortKind::Str
+                | SortKind::BitVec(_) => {
+                    let mut g = guards;
+                    let (a1, a2) = (
+                        self.frozen_guard(app.clone(), ret),
+                        self.frozen_guard(body.clone(), ret),
+                    );
+                    if let (Some(a1), Some(a2)) = (a1, a2) {
+                        g.push(Term::or([a1, a2]));
+                    }
+                    Some(Term::implies(Term::and(g), Term::eq(app, body.clone())))
+                }
+                SortKind::Enum(_) | SortKind::Range { .. } => None,
+            };
+            if let Some(t) = same {
+                fair.push(Term::forall(vs.clone(), t));
+            }
+        }
+        Term::not(Term::and(fair))
+    }
+
+    /// `l2s_a(t)` for a term of a sort whose elements the construction
+    /// tracks (infinite, not `finite type`).
+    fn frozen_guard(&mut self, t: Term, s: SortId) -> Option<Term> {
+        let tracked = matches!(
+            self.sort_kind(s),
+            SortKind::Uninterpreted | SortKind::Int | SortKind::Nat | SortKind::Str
+        ) && !self.temporal.data.finite_sorts.contains(&s);
+        if !tracked {
+            return None;
+        }
+        let a = self.builtin(L2sBuiltin::A(s), vec![s]);
+        Some(Term::app(a, vec![t]))
+    }
+
+    /// The proofs of the fair-cycle assertions (`tactic l2s with ...
+    /// proof {...}`), once every fact is known: as in ms-ivy, the
+    /// assertion is the goal of the proof, and the goals left are checked
+    /// where the assertion is (the construction then assumes it).
+    pub(crate) fn run_fair_cycle_proofs(&mut self) {
+        let pending = std::mem::take(&mut self.temporal.pending);
+        for p in pending {
+            let mut names = p.scope.clone();
+            for b in [L2sBuiltin::Waiting, L2sBuiltin::Frozen, L2sBuiltin::Saved] {
+                let sym = self.builtin(b, vec![]);
+                names.push((Symbol::intern(b.name()), sym));
+            }
+            let scope: Vec<(Symbol, Binding, Span)> = names
+                .iter()
+                .map(|&(n, s)| (n, Binding::Local(s), p.span))
+                .collect();
+            let saved = std::mem::replace(&mut self.proof_scope, scope);
+            let what = match p.label {
+                Some(l) => format!("fair cycle of temporal property [{l}]"),
+                None => "fair cycle of temporal property".to_string(),
+            };
+            let goal = ivyc_proof::Goal::fact(p.label, Some(p.span), p.goal.clone());
+            let goals = self.run_proof(goal, &p.step, &what, &p.env);
+            self.proof_scope = saved;
+            let Some(goals) = goals else { continue };
+            let subgoals: Vec<Property> = goals
+                .into_iter()
+                .map(|g| {
+                    let formula = if g.premises.is_empty() {
+                        g.conclusion
+                    } else {
+                        Term::implies(
+                            Term::and(g.premises.into_iter().map(|h| h.formula)),
+                            g.conclusion,
+                        )
+                    };
+                    Property {
+                        label: p.label,
+                        formula: formula.subst_symbols(&p.defs),
+                        span: g.span.or(Some(p.span)),
+                        explicit: false,
+                    }
+                })
+                .collect();
+            let tactic = self
+                .temporal
+                .data
+                .properties
+                .get_mut(p.property)
+                .and_then(|prop| prop.tactics.get_mut(p.tactic));
+            if let Some(Tactic::L2s { fair_cycle, .. }) = tactic {
+                *fair_cycle = Some(FairCycleProof {
+                    goal: p.goal,
+                    subgoals,
+                });
+            }
+        }
     }
 
     /// The `with X = t, ...` of `tempcase`/`tempind`: each `t` over the
@@ -1147,6 +1379,19 @@ impl Checker<'_> {
     }
 }
 
+/// The atoms `$was . p` saves: those of `p` under `~ & | -> <->`.
+fn was_atoms(t: &Term, out: &mut Vec<Term>) {
+    match &t.kind {
+        TermKind::Not(a) => was_atoms(a, out),
+        TermKind::And(xs) | TermKind::Or(xs) => xs.iter().for_each(|x| was_atoms(x, out)),
+        TermKind::Implies(a, b) | TermKind::Iff(a, b) => {
+            was_atoms(a, out);
+            was_atoms(b, out);
+        }
+        _ => out.push(t.clone()),
+    }
+}
+
 /// The variables bound by the quantifiers of `t`, first binding of each
 /// name.
 fn collect_bound(t: &Term, out: &mut Vec<Var>) {
@@ -1294,6 +1539,49 @@ proof {{
         // The goal mentions the Skolem constant, not a variable.
         assert!(prop.goal.free_vars().is_empty());
         assert!(prop.goal.symbols().contains(&prop.skolems[0]));
+    }
+
+    #[test]
+    fn proof_of_the_fair_cycle_assertion() {
+        let src = format!(
+            "{SERVER}axiom [all] {{ individual c:client property ~waiting(c) | waiting(c) }}
+temporal property [p] forall C:client. globally (waiting(C) -> eventually granted(C))
+proof {{
+    tactic skolemize;
+    tactic l2s with
+        invariant [b] l2s_saved -> ($l2s_w . granted(_C)) & ($was. waiting(_C))
+    proof {{
+        instantiate all with c = _C
+    }}
+}}
+"
+        );
+        let (p, codes) = run(&src);
+        assert!(codes.is_empty(), "{codes:?}");
+        let p = p.unwrap();
+        let Some(Tactic::L2s {
+            fair_cycle: Some(fc),
+            ..
+        }) = p.temporal.properties[0].reduction()
+        else {
+            panic!("no proof of the fair-cycle assertion")
+        };
+        assert_eq!(fc.subgoals.len(), 1);
+        // The goal waits for the `$l2s_w` binder and compares the atom
+        // `$was` saved.
+        let kinds: Vec<TemporalKind> = fc
+            .goal
+            .symbols()
+            .iter()
+            .filter_map(|s| p.temporal.ops.get(s).map(|o| o.kind))
+            .collect();
+        assert!(kinds.contains(&TemporalKind::Binder(BinderName::Wait)));
+        assert!(kinds.contains(&TemporalKind::Binder(BinderName::Saved)));
+        // A proof on another tactic is refused.
+        let (_, codes) = run(&format!(
+            "{SERVER}temporal property forall C:client. globally granted(C)\nproof {{ tactic skolemize proof {{ showgoals }}; tactic l2s with invariant true }}\n"
+        ));
+        assert_eq!(codes, vec!["unsupported"]);
     }
 
     #[test]

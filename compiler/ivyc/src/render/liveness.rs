@@ -30,8 +30,21 @@ fn is_fair_cycle(c: &Checked, l: &Liveness) -> bool {
         && c.obligation.action == l.idle
 }
 
+/// Whether `c` is a goal left by the proof of the fair-cycle assertion
+/// (`tactic l2s with ... proof {...}`): an assertion of the monitor at the
+/// proof rather than at the property.
+fn is_fair_cycle_goal(c: &Checked, l: &Liveness) -> bool {
+    is_fair_cycle(c, l)
+        && c.obligation.property_span.is_some()
+        && c.obligation.property_span != l.span
+}
+
 /// One obligation of a temporal property, in words.
 fn line(sources: &SourceMap, c: &Checked, l: &Liveness) -> String {
+    if is_fair_cycle_goal(c, l) {
+        let at = at_line(sources, c.obligation.property_span);
+        return format!("goal of the proof of the fair-cycle assertion{at} (checked in idle)");
+    }
     if is_fair_cycle(c, l) {
         return "no fair cycle closes (the monitor's check in idle)".to_string();
     }
@@ -112,7 +125,13 @@ pub(super) fn failure_diagnostic(sources: &SourceMap, c: &Checked, l: &Liveness)
         Some(a) => format!(" by action `{a}`"),
         None => String::new(),
     };
-    let (message, label, note) = if is_fair_cycle(c, l) {
+    let (message, label, note) = if is_fair_cycle_goal(c, l) {
+        (
+            format!("a goal left by the proof of the {via} fair-cycle assertion of temporal property {prop} does not hold"),
+            "this proof leaves a goal that can be false".to_string(),
+            "a counterexample follows: a state of the monitor's step `idle` satisfying the invariants in which the goal (premises -> conclusion) is false".to_string(),
+        )
+    } else if is_fair_cycle(c, l) {
         (
             format!("the {via} proof of temporal property {prop} does not rule out a fair cycle"),
             "this property may fail on a fair lasso".to_string(),
