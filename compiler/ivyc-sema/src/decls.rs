@@ -1497,16 +1497,25 @@ impl<'a> Checker<'a> {
                 fmla,
                 proof,
             } => {
-                if let Some(p) = proof {
-                    self.unsupported(
-                        "proofs of invariants (they take Ivy's invariance tactics)",
-                        p.span,
-                        env,
-                    );
+                let index = self.invariants.len();
+                if self.invariant(fmla, *explicit, env) {
+                    if let Some(step) = proof {
+                        // Checked by its proof's goals (`proof.rs`); the
+                        // invariant itself is assumed in pre-states.
+                        self.pending_proofs
+                            .push(crate::proof::PendingProof::Invariant {
+                                index,
+                                label: fmla.label.as_ref().map(|l| l.name),
+                                fmla: &fmla.fmla,
+                                step,
+                                env: env.clone(),
+                            });
+                    }
                 }
-                self.invariant(fmla, *explicit, env);
             }
-            K::Conjecture(fmla) => self.invariant(fmla, false, env),
+            K::Conjecture(fmla) => {
+                self.invariant(fmla, false, env);
+            }
             K::Theorem { name, body, proof } => {
                 let (n, span) = match name {
                     // `theorem t(X, Y) = ...`: as in ms-ivy, the
@@ -1721,18 +1730,21 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn invariant(&mut self, fmla: &ast::LabeledFmla, explicit: bool, env: &Rc<Env>) {
+    /// Declares an invariant; false when its formula is in error.
+    fn invariant(&mut self, fmla: &ast::LabeledFmla, explicit: bool, env: &Rc<Env>) -> bool {
         self.label_clash(&fmla.label, env);
         let label = fmla.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
-        if let Some(t) = self.closed(&fmla.fmla, BoolContext::Invariant, env) {
-            let p = Property {
-                label,
-                formula: t,
-                span: Some(fmla.span),
-                explicit,
-            };
-            self.invariants.push((p, env.origin()));
-        }
+        let Some(t) = self.closed(&fmla.fmla, BoolContext::Invariant, env) else {
+            return false;
+        };
+        let p = Property {
+            label,
+            formula: t,
+            span: Some(fmla.span),
+            explicit,
+        };
+        self.invariants.push((p, env.origin()));
+        true
     }
 
     /// The objects named by an isolate's member or `with` atoms (of the

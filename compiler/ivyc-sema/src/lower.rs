@@ -467,6 +467,32 @@ fn lower_with<F: Fn(usize) -> bool>(
                 proved.push(p.clone());
                 continue;
             }
+            // An invariant with a proof: its goals are checked (initiation,
+            // consecution) but not assumed, the invariant is assumed in
+            // every pre-state where a checked one is (as in ms-ivy).
+            if let Some(gs) = (i < n_inv)
+                .then(|| program.inv_proof_goals.get(&i))
+                .flatten()
+            {
+                for g in gs {
+                    let prems: Vec<Term> = g.premises.iter().map(|q| q.formula.clone()).collect();
+                    let formula = if prems.is_empty() {
+                        g.conclusion.clone()
+                    } else {
+                        Term::implies(Term::and(prems), g.conclusion.clone())
+                    };
+                    invariants.push(Property {
+                        label: Some(g.title),
+                        formula,
+                        span: g.span.or(p.span),
+                        explicit: true,
+                    });
+                }
+                if !p.explicit {
+                    nested.push(p.clone());
+                }
+                continue;
+            }
             checked.push(p.clone());
         } else if i >= n_inv || !p.explicit {
             // An explicit invariant is never assumed (as in Ivy, even

@@ -503,6 +503,12 @@ pub struct Program {
     /// checked, these goals are checked instead, and the property is
     /// assumed after them.
     pub proof_goals: std::collections::BTreeMap<usize, Vec<ivyc_logic::ProofGoal>>,
+    /// The goals left by the proof of an invariant, by index into
+    /// `invariants` (`docs/proofs.md`): where the invariant is checked,
+    /// each goal, as the formula `premises -> conclusion`, is checked
+    /// (initiation and consecution) instead of it; the invariant is still
+    /// assumed in pre-states.
+    pub inv_proof_goals: std::collections::BTreeMap<usize, Vec<ivyc_logic::ProofGoal>>,
     /// Origin of each property, aligned with `properties`.
     pub property_origins: Vec<Origin>,
     /// Origin of each invariant, aligned with `invariants`.

@@ -29,6 +29,14 @@ pub(crate) enum PendingProof<'a> {
         step: &'a ProofStep,
         env: Rc<Env>,
     },
+    /// `invariant [l] f proof ...`: index into `Checker::invariants`.
+    Invariant {
+        index: usize,
+        label: Option<Symbol>,
+        fmla: &'a ast::Expr,
+        step: &'a ProofStep,
+        env: Rc<Env>,
+    },
     /// `theorem [l] { ... } [proof ...]`.
     Theorem {
         name: Symbol,
@@ -397,6 +405,31 @@ impl<'a> Checker<'a> {
                         self.proof_ctx
                             .admit(dotted(&env.prefix, l.as_str()), fact.clone());
                         self.proof_ctx.admit(l, fact);
+                    }
+                }
+                PendingProof::Invariant {
+                    index,
+                    label,
+                    fmla,
+                    step,
+                    env,
+                } => {
+                    // As in ms-ivy, the proof turns the invariant into
+                    // goals; each goal left, as the formula `premises ->
+                    // conclusion` (its symbols: fresh rigid ones), is
+                    // checked for initiation and consecution instead of the
+                    // invariant, which is still assumed in pre-states.
+                    let mut cx = Cx::new(env.clone());
+                    let Some(t) = self.goal_formula(&mut cx, fmla) else {
+                        continue;
+                    };
+                    let goal = Goal::fact(label, Some(fmla.span), t);
+                    let what = match label {
+                        Some(l) => dotted(&env.prefix, l.as_str()).to_string(),
+                        None => "invariant".to_string(),
+                    };
+                    if let Some(goals) = self.run_proof(goal, step, &what, &env) {
+                        self.inv_proof_goals.push((index, goals));
                     }
                 }
                 PendingProof::Theorem {
