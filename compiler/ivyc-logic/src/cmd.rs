@@ -162,14 +162,29 @@ impl Cmd {
         variant: Option<LoopVariant>,
         body: Cmd,
     ) -> Cmd {
+        let assumed = invariants.iter().map(|(t, _)| t.clone()).collect();
+        Cmd::while_loop_assuming(cond, invariants, assumed, variant, body)
+    }
+
+    /// [`Cmd::while_loop`] where the formulas checked on entry and after
+    /// the body (`checked`) are not those assumed at the head
+    /// (`assumed`): a loop invariant with a proof has its goals checked
+    /// and is itself assumed (ms-ivy's `apply_assert_proofs`).
+    pub fn while_loop_assuming(
+        cond: Term,
+        invariants: Vec<(Term, AssertInfo)>,
+        assumed: Vec<Term>,
+        variant: Option<LoopVariant>,
+        body: Cmd,
+    ) -> Cmd {
         let modified = body.modified_symbols();
         let mut out = Vec::new();
         for (inv, info) in &invariants {
             out.push(Cmd::Assert(inv.clone(), *info));
         }
         out.extend(modified.into_iter().map(Cmd::Havoc));
-        for (inv, _) in &invariants {
-            out.push(Cmd::Assume(inv.clone()));
+        for inv in assumed {
+            out.push(Cmd::Assume(inv));
         }
         let neg = Term::not(cond.clone()).with_span(cond.span);
         let mut iter = vec![Cmd::Assume(cond)];

@@ -1298,9 +1298,18 @@ impl Lowerer<'_> {
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 variant,
                 body,
             } => {
+                // Assumed at the head: the invariants but the goals of a
+                // proof (`explicit`), and the invariants with a proof.
+                let heads: Vec<Term> = invariants
+                    .iter()
+                    .filter(|p| !p.explicit)
+                    .chain(assumed)
+                    .map(|p| Self::term(ren, &p.formula))
+                    .collect();
                 let invs = invariants
                     .iter()
                     .map(|p| {
@@ -1341,7 +1350,7 @@ impl Lowerer<'_> {
                         }
                         unrolled
                     }
-                    None => Cmd::while_loop(cond, invs, variant, body),
+                    None => Cmd::while_loop_assuming(cond, invs, heads, variant, body),
                 }
             }
             StmtKind::Call {
@@ -1709,12 +1718,14 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 variant,
                 body,
             } => {
                 out.extend(cond.symbols());
                 invariants
                     .iter()
+                    .chain(assumed)
                     .for_each(|p| out.extend(p.formula.symbols()));
                 if let Some(v) = variant {
                     out.push(v.rank);

@@ -205,11 +205,13 @@ impl Stmt {
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 variant,
                 ..
             } => [cond]
                 .into_iter()
                 .chain(invariants.iter().map(|p| &p.formula))
+                .chain(assumed.iter().map(|p| &p.formula))
                 .chain(variant.iter().map(|v| &v.measure))
                 .collect(),
             StmtKind::Assert { formula, .. } | StmtKind::Assume(formula) => vec![formula],
@@ -271,7 +273,12 @@ pub enum StmtKind {
     /// `while cond invariant ... decreases e { body }`.
     While {
         cond: Term,
+        /// Checked on entry and after the body; assumed at the head
+        /// unless `explicit` (the goals of an invariant's proof).
         invariants: Vec<Property>,
+        /// Assumed at the head only: the loop invariants with a proof
+        /// (their goals are in `invariants`).
+        assumed: Vec<Property>,
         /// The loop variant of `decreases e`, if any.
         variant: Option<Variant>,
         body: Block,
