@@ -267,6 +267,8 @@ pub(crate) struct Checker<'a> {
     /// Labelled properties a later `proof [l] ...` may prove: full
     /// label, index into `properties`, formula, explicit.
     pub(crate) proof_targets: Vec<(Symbol, usize, &'a ast::Expr, bool)>,
+    /// The same for labelled invariants (index into `invariants`).
+    pub(crate) inv_proof_targets: Vec<(Symbol, usize, &'a ast::Expr)>,
     /// The goals left by the proof of each property (index into
     /// `properties`).
     pub(crate) proof_goals: Vec<(usize, Vec<ivyc_logic::ProofGoal>)>,
@@ -352,6 +354,7 @@ impl<'a> Checker<'a> {
             proof_scope: Vec::new(),
             pending_proofs: Vec::new(),
             proof_targets: Vec::new(),
+            inv_proof_targets: Vec::new(),
             proof_goals: Vec::new(),
             inv_proof_goals: Vec::new(),
             auto_done: HashSet::new(),
