@@ -1852,6 +1852,70 @@ isolate iso_obj = user with facts
         assert_eq!(labels(&sys.axioms), ["facts.plain"]);
     }
 
+    /// An invariant with a proof: its goal is checked (an explicit
+    /// invariant), the invariant itself is assumed (`nested`); a loop
+    /// invariant with a proof: its goal is checked on entry and after
+    /// the body.
+    #[test]
+    fn invariant_proofs_check_goals_and_assume_the_invariant() {
+        // ms-ivy: OK
+        let p = program(
+            r#"#lang ivy1.8
+type node
+type idx
+interpret idx -> int
+relation le(X:node, Y:node)
+individual root : node
+axiom [root_least] {
+    individual x : node
+    property le(root, x)
+}
+relation joined(X:node)
+after init { joined(X) := X = root }
+action join(n:node) = {
+    var i : idx := 0;
+    while i < 1
+    invariant [loop] joined(X) -> le(root, X)
+    proof { instantiate root_least with x = root }
+    {
+        i := i + 1
+    };
+    joined(n) := true
+}
+export join
+invariant [rooted] joined(X) -> le(root, X)
+proof { instantiate root_least with x = X }
+"#,
+        );
+        let sys = lower(&p).unwrap();
+        assert_eq!(
+            labels(&sys.invariants),
+            ["rooted goal after instantiate root_least"]
+        );
+        assert!(sys.invariants[0].explicit);
+        assert_eq!(labels(&sys.nested), ["rooted"]);
+        assert_ne!(sys.invariants[0].formula, sys.nested[0].formula);
+        let a = sys.action("join").unwrap();
+        let loops: Vec<&Term> = a
+            .body
+            .assertions()
+            .into_iter()
+            .filter(|(_, i)| i.kind == LKind::LoopInvariant)
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(loops.len(), 2);
+        // The goal `forall X. le(root, root) -> joined(X) -> le(root, X)`,
+        // not the invariant.
+        let goal = |t: &Term| match &t.kind {
+            TermKind::Forall(_, b) => match &b.kind {
+                TermKind::Implies(_, c) => matches!(c.kind, TermKind::Implies(..)),
+                _ => false,
+            },
+            _ => false,
+        };
+        assert!(loops.iter().all(|t| goal(t)));
+    }
+
     /// `explicit invariant`: checked where it belongs, never assumed (not
     /// among another unit's assumed or nested invariants).
     #[test]
