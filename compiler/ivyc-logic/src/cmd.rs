@@ -333,4 +333,44 @@ mod tests {
         ]);
         assert_eq!(c.havoc_after_writes(&deps, w), expect);
     }
+
+    /// A loop whose checked formulas (a proof's goal) differ from the
+    /// one assumed at the head (the invariant).
+    #[test]
+    fn while_loop_assuming_checks_goals_and_assumes_the_invariant() {
+        let mut sig = Signature::new();
+        let mut add = |n: &str| {
+            sig.add_symbol(SymbolDecl::new(
+                Symbol::intern(n),
+                vec![],
+                SortId::BOOL,
+                Role::State,
+            ))
+        };
+        let (c, g, i) = (add("c"), add("g"), add("i"));
+        let info = AssertInfo::new(AssertKind::LoopInvariant, None);
+        let body = Cmd::assign(c, vec![], Term::fls());
+        let lp = Cmd::while_loop_assuming(
+            Term::constant(c),
+            vec![(Term::constant(g), info)],
+            vec![Term::constant(i)],
+            None,
+            body.clone(),
+        );
+        let expect = Cmd::Seq(vec![
+            Cmd::Assert(Term::constant(g), info),
+            Cmd::Havoc(c),
+            Cmd::Assume(Term::constant(i)),
+            Cmd::Choice(vec![
+                Cmd::Seq(vec![
+                    Cmd::Assume(Term::constant(c)),
+                    body,
+                    Cmd::Assert(Term::constant(g), info),
+                    Cmd::Assume(Term::fls()),
+                ]),
+                Cmd::Assume(Term::not(Term::constant(c))),
+            ]),
+        ]);
+        assert_eq!(lp, expect);
+    }
 }
