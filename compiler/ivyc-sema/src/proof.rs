@@ -108,6 +108,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The formula a proof starts from (a property's or an invariant's),
+    /// free variables kept (universal); inside a parameterised object it
+    /// holds for every value of the object's parameters.
+    fn target_formula(&mut self, fmla: &ast::Expr, env: &Rc<Env>) -> Option<Term> {
+        let mut cx = Cx::new(env.clone());
+        let pvars = self.bind_object_params(&mut cx, env);
+        let t = self.goal_formula(&mut cx, fmla)?;
+        let span = t.span;
+        Some(Term::forall(pvars, t).with_span(span))
+    }
+
     /// A formula of a goal, free variables kept (universal).
     fn goal_formula(&mut self, cx: &mut Cx, e: &ast::Expr) -> Option<Term> {
         cx.free_order.clear();
@@ -387,8 +398,7 @@ impl<'a> Checker<'a> {
                     step,
                     env,
                 } => {
-                    let mut cx = Cx::new(env.clone());
-                    let Some(t) = self.goal_formula(&mut cx, fmla) else {
+                    let Some(t) = self.target_formula(fmla, &env) else {
                         continue;
                     };
                     let goal = Goal::fact(label, Some(fmla.span), t);
@@ -419,8 +429,7 @@ impl<'a> Checker<'a> {
                     // conclusion` (its symbols: fresh rigid ones), is
                     // checked for initiation and consecution instead of the
                     // invariant, which is still assumed in pre-states.
-                    let mut cx = Cx::new(env.clone());
-                    let Some(t) = self.goal_formula(&mut cx, fmla) else {
+                    let Some(t) = self.target_formula(fmla, &env) else {
                         continue;
                     };
                     let goal = Goal::fact(label, Some(fmla.span), t);
