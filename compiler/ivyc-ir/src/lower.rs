@@ -1383,15 +1383,20 @@ impl<'p> Lowerer<'p> {
             }
             // The loop variant is a proof obligation only: ms-ivy's C++
             // extraction does not check `decreases` either.
+            // A loop invariant with a proof is checked itself, not its
+            // goals (which may name the symbols of a schema).
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 body,
                 variant: _,
             } => {
                 let cond = self.expr(fx, cond);
                 let checks: Vec<Stmt> = invariants
                     .iter()
+                    .filter(|p| !p.explicit)
+                    .chain(assumed)
                     .map(|p| {
                         let sp = p.span.unwrap_or(span);
                         self.check(
@@ -2193,10 +2198,14 @@ fn used_olds(b: &Block, ghost: bool) -> HashSet<SymId> {
             }
             StmtKind::If { cond, .. } | StmtKind::IfSome { cond, .. } => read(cond),
             StmtKind::While {
-                cond, invariants, ..
+                cond,
+                invariants,
+                assumed,
+                ..
             } => {
                 read(cond);
                 invariants.iter().for_each(|p| read(&p.formula));
+                assumed.iter().for_each(|p| read(&p.formula));
             }
             StmtKind::Assert { formula, .. } => read(formula),
             StmtKind::Assume(t) => read(t),

@@ -162,14 +162,29 @@ impl Cmd {
         variant: Option<LoopVariant>,
         body: Cmd,
     ) -> Cmd {
+        let assumed = invariants.iter().map(|(t, _)| t.clone()).collect();
+        Cmd::while_loop_assuming(cond, invariants, assumed, variant, body)
+    }
+
+    /// [`Cmd::while_loop`] where the formulas checked on entry and after
+    /// the body (`checked`) are not those assumed at the head
+    /// (`assumed`): a loop invariant with a proof has its goals checked
+    /// and is itself assumed (ms-ivy's `apply_assert_proofs`).
+    pub fn while_loop_assuming(
+        cond: Term,
+        invariants: Vec<(Term, AssertInfo)>,
+        assumed: Vec<Term>,
+        variant: Option<LoopVariant>,
+        body: Cmd,
+    ) -> Cmd {
         let modified = body.modified_symbols();
         let mut out = Vec::new();
         for (inv, info) in &invariants {
             out.push(Cmd::Assert(inv.clone(), *info));
         }
         out.extend(modified.into_iter().map(Cmd::Havoc));
-        for (inv, _) in &invariants {
-            out.push(Cmd::Assume(inv.clone()));
+        for inv in assumed {
+            out.push(Cmd::Assume(inv));
         }
         let neg = Term::not(cond.clone()).with_span(cond.span);
         let mut iter = vec![Cmd::Assume(cond)];
@@ -317,5 +332,45 @@ mod tests {
             ]),
         ]);
         assert_eq!(c.havoc_after_writes(&deps, w), expect);
+    }
+
+    /// A loop whose checked formulas (a proof's goal) differ from the
+    /// one assumed at the head (the invariant).
+    #[test]
+    fn while_loop_assuming_checks_goals_and_assumes_the_invariant() {
+        let mut sig = Signature::new();
+        let mut add = |n: &str| {
+            sig.add_symbol(SymbolDecl::new(
+                Symbol::intern(n),
+                vec![],
+                SortId::BOOL,
+                Role::State,
+            ))
+        };
+        let (c, g, i) = (add("c"), add("g"), add("i"));
+        let info = AssertInfo::new(AssertKind::LoopInvariant, None);
+        let body = Cmd::assign(c, vec![], Term::fls());
+        let lp = Cmd::while_loop_assuming(
+            Term::constant(c),
+            vec![(Term::constant(g), info)],
+            vec![Term::constant(i)],
+            None,
+            body.clone(),
+        );
+        let expect = Cmd::Seq(vec![
+            Cmd::Assert(Term::constant(g), info),
+            Cmd::Havoc(c),
+            Cmd::Assume(Term::constant(i)),
+            Cmd::Choice(vec![
+                Cmd::Seq(vec![
+                    Cmd::Assume(Term::constant(c)),
+                    body,
+                    Cmd::Assert(Term::constant(g), info),
+                    Cmd::Assume(Term::fls()),
+                ]),
+                Cmd::Assume(Term::not(Term::constant(c))),
+            ]),
+        ]);
+        assert_eq!(lp, expect);
     }
 }

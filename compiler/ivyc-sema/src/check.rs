@@ -267,9 +267,14 @@ pub(crate) struct Checker<'a> {
     /// Labelled properties a later `proof [l] ...` may prove: full
     /// label, index into `properties`, formula, explicit.
     pub(crate) proof_targets: Vec<(Symbol, usize, &'a ast::Expr, bool)>,
+    /// The same for labelled invariants (index into `invariants`).
+    pub(crate) inv_proof_targets: Vec<(Symbol, usize, &'a ast::Expr)>,
     /// The goals left by the proof of each property (index into
     /// `properties`).
     pub(crate) proof_goals: Vec<(usize, Vec<ivyc_logic::ProofGoal>)>,
+    /// The goals left by the proof of each invariant (index into
+    /// `invariants`).
+    pub(crate) inv_proof_goals: Vec<(usize, Vec<ivyc_logic::ProofGoal>)>,
     pub(crate) auto_done: HashSet<String>,
     /// Temporal properties and axioms (`temporal.rs`).
     pub(crate) temporal: crate::temporal::TemporalState,
@@ -349,7 +354,9 @@ impl<'a> Checker<'a> {
             proof_scope: Vec::new(),
             pending_proofs: Vec::new(),
             proof_targets: Vec::new(),
+            inv_proof_targets: Vec::new(),
             proof_goals: Vec::new(),
+            inv_proof_goals: Vec::new(),
             auto_done: HashSet::new(),
             temporal: Default::default(),
             version: ivyc_syntax::LangVersion::DEFAULT,
@@ -966,6 +973,7 @@ impl<'a> Checker<'a> {
             p.property_origins.push(o);
         }
         p.proof_goals = self.proof_goals.into_iter().collect();
+        p.inv_proof_goals = self.inv_proof_goals.into_iter().collect();
         for (a, o) in self.invariants {
             p.invariants.push(a);
             p.invariant_origins.push(o);

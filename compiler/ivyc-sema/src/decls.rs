@@ -13,6 +13,9 @@ use ivyc_syntax::ast::{self, DeclKind as K};
 use std::collections::HashSet;
 use std::rc::Rc;
 
+/// Why `proof [iso]` is refused (docs/proofs.md).
+const ISOLATE_PROOF_HELP: &str = "ms-ivy 1.8 checks an isolate with a proof without its properties (a false `property` passes), so there is no sound behaviour to follow; prove the invariants and properties with proofs of their own";
+
 impl<'a> Checker<'a> {
     pub(crate) fn run_passes(&mut self) {
         let items: Vec<(&'a ast::Decl, Rc<Env>)> = self
@@ -1498,16 +1501,29 @@ impl<'a> Checker<'a> {
                 fmla,
                 proof,
             } => {
-                if let Some(p) = proof {
-                    self.unsupported(
-                        "proofs of invariants (they take Ivy's invariance tactics)",
-                        p.span,
-                        env,
-                    );
+                let index = self.invariants.len();
+                if self.invariant(fmla, *explicit, env) {
+                    if let Some(l) = &fmla.label {
+                        let full = dotted(&env.prefix, l.name.as_str());
+                        self.inv_proof_targets.push((full, index, &fmla.fmla));
+                    }
+                    if let Some(step) = proof {
+                        // Checked by its proof's goals (`proof.rs`); the
+                        // invariant itself is assumed in pre-states.
+                        self.pending_proofs
+                            .push(crate::proof::PendingProof::Invariant {
+                                index,
+                                label: fmla.label.as_ref().map(|l| l.name),
+                                fmla: &fmla.fmla,
+                                step,
+                                env: env.clone(),
+                            });
+                    }
                 }
-                self.invariant(fmla, *explicit, env);
             }
-            K::Conjecture(fmla) => self.invariant(fmla, false, env),
+            K::Conjecture(fmla) => {
+                self.invariant(fmla, false, env);
+            }
             K::Theorem { name, body, proof } => {
                 let (n, span) = match name {
                     // `theorem t(X, Y) = ...`: as in ms-ivy, the
@@ -1557,17 +1573,47 @@ impl<'a> Checker<'a> {
                                 env: env.clone(),
                             })
                     }
-                    None => self.err(
-                        SemaError::Proof(ivyc_proof::ProofError::UnknownFact {
-                            name: l.name,
-                            span: l.span,
-                        }),
-                        env,
-                    ),
+                    None => {
+                        let inv = self
+                            .inv_proof_targets
+                            .iter()
+                            .rev()
+                            .find(|(n, ..)| *n == full || *n == l.name)
+                            .map(|(_, i, f)| (*i, *f));
+                        let isolate = l.name.as_str() == "this"
+                            || self.isolates.iter().any(|i| i.name == full || i.name == l.name);
+                        match inv {
+                            Some((index, fmla)) => self.pending_proofs.push(
+                                crate::proof::PendingProof::Invariant {
+                                    index,
+                                    label: Some(l.name),
+                                    fmla,
+                                    step,
+                                    env: env.clone(),
+                                },
+                            ),
+                            // `proof [iso]`: ms-ivy's proof of a whole
+                            // isolate.
+                            None if isolate => self.unsupported_because(
+                                "proofs of a whole isolate (`proof [iso]`)",
+                                ISOLATE_PROOF_HELP,
+                                d.span,
+                                env,
+                            ),
+                            None => self.err(
+                                SemaError::Proof(ivyc_proof::ProofError::UnknownFact {
+                                    name: l.name,
+                                    span: l.span,
+                                }),
+                                env,
+                            ),
+                        }
+                    }
                 }
             }
-            K::Proof { .. } => self.unsupported(
-                "proofs of a whole isolate (they take Ivy's liveness and model-checking tactics)",
+            K::Proof { .. } => self.unsupported_because(
+                "proofs of a whole isolate",
+                ISOLATE_PROOF_HELP,
                 d.span,
                 env,
             ),
@@ -1722,18 +1768,21 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn invariant(&mut self, fmla: &ast::LabeledFmla, explicit: bool, env: &Rc<Env>) {
+    /// Declares an invariant; false when its formula is in error.
+    fn invariant(&mut self, fmla: &ast::LabeledFmla, explicit: bool, env: &Rc<Env>) -> bool {
         self.label_clash(&fmla.label, env);
         let label = fmla.label.as_ref().map(|l| dotted(&env.prefix, l.as_str()));
-        if let Some(t) = self.closed(&fmla.fmla, BoolContext::Invariant, env) {
-            let p = Property {
-                label,
-                formula: t,
-                span: Some(fmla.span),
-                explicit,
-            };
-            self.invariants.push((p, env.origin()));
-        }
+        let Some(t) = self.closed(&fmla.fmla, BoolContext::Invariant, env) else {
+            return false;
+        };
+        let p = Property {
+            label,
+            formula: t,
+            span: Some(fmla.span),
+            explicit,
+        };
+        self.invariants.push((p, env.origin()));
+        true
     }
 
     /// The objects named by an isolate's member or `with` atoms (of the

@@ -192,10 +192,14 @@ impl Program {
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 variant,
                 body,
             } => {
                 let _ = write!(o, "while {}", p(cond));
+                for i in assumed {
+                    let _ = write!(o, " invariant {}{} proof", label(i.label), p(&i.formula));
+                }
                 for i in invariants {
                     let _ = write!(o, " invariant {}{}", label(i.label), p(&i.formula));
                 }

@@ -467,6 +467,32 @@ fn lower_with<F: Fn(usize) -> bool>(
                 proved.push(p.clone());
                 continue;
             }
+            // An invariant with a proof: its goals are checked (initiation,
+            // consecution) but not assumed, the invariant is assumed in
+            // every pre-state where a checked one is (as in ms-ivy).
+            if let Some(gs) = (i < n_inv)
+                .then(|| program.inv_proof_goals.get(&i))
+                .flatten()
+            {
+                for g in gs {
+                    let prems: Vec<Term> = g.premises.iter().map(|q| q.formula.clone()).collect();
+                    let formula = if prems.is_empty() {
+                        g.conclusion.clone()
+                    } else {
+                        Term::implies(Term::and(prems), g.conclusion.clone())
+                    };
+                    invariants.push(Property {
+                        label: Some(g.title),
+                        formula,
+                        span: g.span.or(p.span),
+                        explicit: true,
+                    });
+                }
+                if !p.explicit {
+                    nested.push(p.clone());
+                }
+                continue;
+            }
             checked.push(p.clone());
         } else if i >= n_inv || !p.explicit {
             // An explicit invariant is never assumed (as in Ivy, even
@@ -1354,9 +1380,18 @@ impl Lowerer<'_> {
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 variant,
                 body,
             } => {
+                // Assumed at the head: the invariants but the goals of a
+                // proof (`explicit`), and the invariants with a proof.
+                let heads: Vec<Term> = invariants
+                    .iter()
+                    .filter(|p| !p.explicit)
+                    .chain(assumed)
+                    .map(|p| Self::term(ren, &p.formula))
+                    .collect();
                 let invs = invariants
                     .iter()
                     .map(|p| {
@@ -1397,7 +1432,7 @@ impl Lowerer<'_> {
                         }
                         unrolled
                     }
-                    None => Cmd::while_loop(cond, invs, variant, body),
+                    None => Cmd::while_loop_assuming(cond, invs, heads, variant, body),
                 }
             }
             StmtKind::Call {
@@ -1765,12 +1800,14 @@ fn collect_symbols(b: &Block, out: &mut Vec<SymId>) {
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 variant,
                 body,
             } => {
                 out.extend(cond.symbols());
                 invariants
                     .iter()
+                    .chain(assumed)
                     .for_each(|p| out.extend(p.formula.symbols()));
                 if let Some(v) = variant {
                     out.push(v.rank);
@@ -1895,6 +1932,70 @@ isolate iso_obj = user with facts
         let whole = whole.replace("isolate iso_obj = user with facts\n", "");
         let sys = lower(&program(&whole)).unwrap();
         assert_eq!(labels(&sys.axioms), ["facts.plain"]);
+    }
+
+    /// An invariant with a proof: its goal is checked (an explicit
+    /// invariant), the invariant itself is assumed (`nested`); a loop
+    /// invariant with a proof: its goal is checked on entry and after
+    /// the body.
+    #[test]
+    fn invariant_proofs_check_goals_and_assume_the_invariant() {
+        // ms-ivy: OK
+        let p = program(
+            r#"#lang ivy1.8
+type node
+type idx
+interpret idx -> int
+relation le(X:node, Y:node)
+individual root : node
+axiom [root_least] {
+    individual x : node
+    property le(root, x)
+}
+relation joined(X:node)
+after init { joined(X) := X = root }
+action join(n:node) = {
+    var i : idx := 0;
+    while i < 1
+    invariant [loop] joined(X) -> le(root, X)
+    proof { instantiate root_least with x = root }
+    {
+        i := i + 1
+    };
+    joined(n) := true
+}
+export join
+invariant [rooted] joined(X) -> le(root, X)
+proof { instantiate root_least with x = X }
+"#,
+        );
+        let sys = lower(&p).unwrap();
+        assert_eq!(
+            labels(&sys.invariants),
+            ["rooted goal after instantiate root_least"]
+        );
+        assert!(sys.invariants[0].explicit);
+        assert_eq!(labels(&sys.nested), ["rooted"]);
+        assert_ne!(sys.invariants[0].formula, sys.nested[0].formula);
+        let a = sys.action("join").unwrap();
+        let loops: Vec<&Term> = a
+            .body
+            .assertions()
+            .into_iter()
+            .filter(|(_, i)| i.kind == LKind::LoopInvariant)
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(loops.len(), 2);
+        // The goal `forall X. le(root, root) -> joined(X) -> le(root, X)`,
+        // not the invariant.
+        let goal = |t: &Term| match &t.kind {
+            TermKind::Forall(_, b) => match &b.kind {
+                TermKind::Implies(_, c) => matches!(c.kind, TermKind::Implies(..)),
+                _ => false,
+            },
+            _ => false,
+        };
+        assert!(loops.iter().all(|t| goal(t)));
     }
 
     /// `explicit invariant`: checked where it belongs, never assumed (not

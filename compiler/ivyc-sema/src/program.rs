@@ -205,11 +205,13 @@ impl Stmt {
             StmtKind::While {
                 cond,
                 invariants,
+                assumed,
                 variant,
                 ..
             } => [cond]
                 .into_iter()
                 .chain(invariants.iter().map(|p| &p.formula))
+                .chain(assumed.iter().map(|p| &p.formula))
                 .chain(variant.iter().map(|v| &v.measure))
                 .collect(),
             StmtKind::Assert { formula, .. } | StmtKind::Assume(formula) => vec![formula],
@@ -271,7 +273,12 @@ pub enum StmtKind {
     /// `while cond invariant ... decreases e { body }`.
     While {
         cond: Term,
+        /// Checked on entry and after the body; assumed at the head
+        /// unless `explicit` (the goals of an invariant's proof).
         invariants: Vec<Property>,
+        /// Assumed at the head only: the loop invariants with a proof
+        /// (their goals are in `invariants`).
+        assumed: Vec<Property>,
         /// The loop variant of `decreases e`, if any.
         variant: Option<Variant>,
         body: Block,
@@ -503,6 +510,12 @@ pub struct Program {
     /// checked, these goals are checked instead, and the property is
     /// assumed after them.
     pub proof_goals: std::collections::BTreeMap<usize, Vec<ivyc_logic::ProofGoal>>,
+    /// The goals left by the proof of an invariant, by index into
+    /// `invariants` (`docs/proofs.md`): where the invariant is checked,
+    /// each goal, as the formula `premises -> conclusion`, is checked
+    /// (initiation and consecution) instead of it; the invariant is still
+    /// assumed in pre-states.
+    pub inv_proof_goals: std::collections::BTreeMap<usize, Vec<ivyc_logic::ProofGoal>>,
     /// Origin of each property, aligned with `properties`.
     pub property_origins: Vec<Origin>,
     /// Origin of each invariant, aligned with `invariants`.

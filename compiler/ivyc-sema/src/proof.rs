@@ -29,6 +29,14 @@ pub(crate) enum PendingProof<'a> {
         step: &'a ProofStep,
         env: Rc<Env>,
     },
+    /// `invariant [l] f proof ...`: index into `Checker::invariants`.
+    Invariant {
+        index: usize,
+        label: Option<Symbol>,
+        fmla: &'a ast::Expr,
+        step: &'a ProofStep,
+        env: Rc<Env>,
+    },
     /// `theorem [l] { ... } [proof ...]`.
     Theorem {
         name: Symbol,
@@ -98,6 +106,17 @@ impl<'a> Checker<'a> {
             cx.var_sorts
                 .insert(VarKey::Free(v.name), (v.sort, Span::default()));
         }
+    }
+
+    /// The formula a proof starts from (a property's or an invariant's),
+    /// free variables kept (universal); inside a parameterised object it
+    /// holds for every value of the object's parameters.
+    fn target_formula(&mut self, fmla: &ast::Expr, env: &Rc<Env>) -> Option<Term> {
+        let mut cx = Cx::new(env.clone());
+        let pvars = self.bind_object_params(&mut cx, env);
+        let t = self.goal_formula(&mut cx, fmla)?;
+        let span = t.span;
+        Some(Term::forall(pvars, t).with_span(span))
     }
 
     /// A formula of a goal, free variables kept (universal).
@@ -379,8 +398,7 @@ impl<'a> Checker<'a> {
                     step,
                     env,
                 } => {
-                    let mut cx = Cx::new(env.clone());
-                    let Some(t) = self.goal_formula(&mut cx, fmla) else {
+                    let Some(t) = self.target_formula(fmla, &env) else {
                         continue;
                     };
                     let goal = Goal::fact(label, Some(fmla.span), t);
@@ -397,6 +415,30 @@ impl<'a> Checker<'a> {
                         self.proof_ctx
                             .admit(dotted(&env.prefix, l.as_str()), fact.clone());
                         self.proof_ctx.admit(l, fact);
+                    }
+                }
+                PendingProof::Invariant {
+                    index,
+                    label,
+                    fmla,
+                    step,
+                    env,
+                } => {
+                    // As in ms-ivy, the proof turns the invariant into
+                    // goals; each goal left, as the formula `premises ->
+                    // conclusion` (its symbols: fresh rigid ones), is
+                    // checked for initiation and consecution instead of the
+                    // invariant, which is still assumed in pre-states.
+                    let Some(t) = self.target_formula(fmla, &env) else {
+                        continue;
+                    };
+                    let goal = Goal::fact(label, Some(fmla.span), t);
+                    let what = match label {
+                        Some(l) => dotted(&env.prefix, l.as_str()).to_string(),
+                        None => "invariant".to_string(),
+                    };
+                    if let Some(goals) = self.run_proof(goal, step, &what, &env) {
+                        self.inv_proof_goals.push((index, goals));
                     }
                 }
                 PendingProof::Theorem {

@@ -838,22 +838,33 @@ impl<'a> Checker<'a> {
             } => {
                 let stmt = cx.stmt;
                 cx.stmt = false;
-                let mut invs = Vec::new();
+                let (mut invs, mut assumed) = (Vec::new(), Vec::new());
                 for inv in invariants {
-                    if let Some(p) = &inv.proof {
-                        self.unsupported(
-                            "proofs of loop invariants (prove the invariant with a lemma)",
-                            p.span,
-                            &env,
-                        );
+                    let label = inv.fmla.label.as_ref().map(|l| l.name);
+                    if let Some(step) = &inv.proof {
+                        // As in ms-ivy, the goals of the proof are checked
+                        // (on entry and after the body) but not assumed;
+                        // the invariant is assumed at the head.
+                        for (formula, gspan) in self.stmt_proof(cx, &inv.fmla.fmla, label, step) {
+                            invs.push(Property {
+                                label,
+                                formula,
+                                span: Some(gspan),
+                                explicit: true,
+                            });
+                        }
                     }
                     if let Some(t) = self.elab_closed(cx, &inv.fmla.fmla, BoolContext::Invariant) {
-                        invs.push(Property {
-                            label: inv.fmla.label.as_ref().map(|l| l.name),
+                        let p = Property {
+                            label,
                             formula: t,
                             span: Some(inv.span),
                             explicit: false,
-                        });
+                        };
+                        match inv.proof {
+                            Some(_) => assumed.push(p),
+                            None => invs.push(p),
+                        }
                     }
                 }
                 let variant = decreases.as_ref().map(|e| self.loop_variant(cx, e));
@@ -877,12 +888,14 @@ impl<'a> Checker<'a> {
                     (Some((c, b)), None) => push(StmtKind::While {
                         cond: c,
                         invariants: invs,
+                        assumed,
                         variant: None,
                         body: b,
                     }),
                     (Some((c, b)), Some(Some(v))) => push(StmtKind::While {
                         cond: c,
                         invariants: invs,
+                        assumed,
                         variant: Some(v),
                         body: b,
                     }),
