@@ -573,6 +573,10 @@ std::string parse_repl_options(int argc, const char* const* argv,
             out.list = true;
             continue;
         }
+        if (arg == "--timers") {
+            out.timers = true;
+            continue;
+        }
         if (arg == "--script") {
             if (have_script) return "--script given twice";
             if (i + 1 >= argc || argv[i + 1] == nullptr || argv[i + 1][0] == '\0') {
@@ -629,18 +633,20 @@ std::string parse_repl_options(int argc, const char* const* argv,
     return std::string();
 }
 
-std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts, bool network) {
+std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts, bool network,
+                       bool timers) {
     std::string out = "usage: " + std::string(prog) + " [--help] [--echo] [--list] [--script FILE] [--seed N]";
     if (network) out += " [--me N] [--port-base P]";
+    if (timers) out += " [--timers]";
     for (const auto& s : sorts) out += " [" + s + "=N]";
     return out;
 }
 
 std::string repl_help(std::string_view prog, std::string_view module,
-                      const std::vector<std::string>& sorts, bool network) {
+                      const std::vector<std::string>& sorts, bool network, bool timers) {
     std::string sizes;
     for (size_t k = 0; k < sorts.size(); ++k) sizes += (k ? ", " : "") + sorts[k];
-    std::string out = repl_usage(prog, sorts, network) + "\n\n";
+    std::string out = repl_usage(prog, sorts, network, timers) + "\n\n";
     out += "Runs the exported actions of the Ivy module `" + std::string(module) +
            "` (extracted by ivyc),\none line at a time, read from standard input or from FILE.\n\n";
     out += "options:\n"
@@ -660,6 +666,13 @@ std::string repl_help(std::string_view prog, std::string_view module,
                "                 reading lines) to the network's `recv`; malformed ones\n"
                "                 are dropped. Without --me, packets sent are dropped\n"
                "  --port-base P  the port P of endpoint 0 (default 4990)\n";
+    }
+    if (timers) {
+        out += "  --timers       fire the module's `include timeout` timers (every second,\n"
+               "                 first one second after the start) while reading lines\n"
+               "                 from standard input";
+        out += network ? "; a node (--me) always fires them.\n" : ".\n";
+        out += "                 Otherwise timers never fire, so sessions are repeatable\n";
     }
     if (sorts.empty()) {
         out += "  SORT=N         (this module has no uninterpreted sort to size)\n";

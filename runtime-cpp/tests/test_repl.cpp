@@ -401,6 +401,16 @@ void test_options() {
         CHECK(help.find(word) != std::string::npos);
     }
     CHECK(ivyc::repl_help("q", "q", {}).find("no uninterpreted sort") != std::string::npos);
+    // --timers, and the usage and help of a module with a network and timers.
+    CHECK(parse({}, o).empty() && !o.timers);
+    CHECK(parse({"--timers"}, o).empty() && o.timers);
+    CHECK(parse({"--timers=1"}, o) == "unknown option `--timers=1`");
+    CHECK(ivyc::repl_usage("p_repl", sorts, false, true) ==
+          "usage: p_repl [--help] [--echo] [--list] [--script FILE] [--seed N] [--timers] [node=N] [proto.id=N]");
+    CHECK(ivyc::repl_usage("p_repl", sorts, true, true).find("[--me N] [--port-base P] [--timers]") !=
+          std::string::npos);
+    CHECK(ivyc::repl_help("p_repl", "p", sorts, true, true).find("  --timers ") != std::string::npos);
+    CHECK(ivyc::repl_help("p_repl", "p", sorts, true, false).find("--timers") == std::string::npos);
 }
 
 }  // namespace

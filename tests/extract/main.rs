@@ -643,9 +643,15 @@ struct Node {
 
 impl Node {
     fn start(exe: &Path, me: u16, base: u16) -> Node {
+        let me = me.to_string();
+        let base = base.to_string();
+        Node::spawn(exe, &["--me", &me, "--port-base", &base, "node=3"])
+    }
+
+    /// Runs `exe` with `args`, its stdin a pipe.
+    fn spawn(exe: &Path, args: &[&str]) -> Node {
         let mut child = Command::new(exe)
-            .args(["--me", &me.to_string(), "--port-base", &base.to_string()])
-            .arg("node=3")
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -694,6 +700,25 @@ impl Node {
     fn expect_where(&mut self, what: &str, ok: impl Fn(&str) -> bool) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while !self.seen.iter().any(|l| ok(l)) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => panic!(
+                    "no line `{what}`; the node printed:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Waits (at most 10 s) for a line satisfying `ok` among those printed
+    /// after the first `from` (`what` describes it) and returns it.
+    fn expect_after(&mut self, from: usize, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(l) = self.seen.iter().skip(from).find(|l| ok(l)) {
+                return l.clone();
+            }
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(l) => self.seen.push(l),
@@ -760,5 +785,111 @@ fn udp_ping_over_udp_with_three_processes() {
     for n in nodes {
         let status = n.finish();
         assert!(status.success(), "a node failed: {status}");
+    }
+
+    // No `include timeout`: `--timers` is a usage error.
+    let out = run_with_stdin(&exe, &["--timers"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        transcript("--timers", &out)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: --timers: this module has no `include timeout` timer"),
+        "{err}"
+    );
+}
+
+/// The value `{key} -> N` of a `?state` line of a function into numbers
+/// (`app.ticks = {0 -> 2, 1 -> 0}`), if present.
+fn state_entry(line: &str, key: &str) -> Option<u64> {
+    let body = line.split_once(" = {")?.1.strip_suffix('}')?;
+    body.split(", ").find_map(|e| {
+        let (k, v) = e.split_once(" -> ")?;
+        if k == key {
+            v.parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+/// `timeout_heartbeat.ivy` includes `timeout` and `udp`: run as three
+/// nodes (`--me N`, real processes on the real clock), each node's timer
+/// (`tmr.timeout(N)`) fires about once a second and sends a heartbeat to
+/// its successor on the ring, which counts it. After ~2.5 s every node
+/// has ticked and heard from its predecessor (at least once: tolerant to
+/// a loaded machine). A program with a timer not taking a node fires it
+/// with `--timers` and never without; `--timers` on the node-timer
+/// program without `--me` is refused.
+#[test]
+fn timeout_heartbeat_over_udp_with_timers() {
+    let (_tmp, exe) = build_repl("tests/data/extract/timeout_heartbeat.ivy");
+    let base = free_udp_base(3);
+    let mut nodes: Vec<Node> = (0..3).map(|i| Node::start(&exe, i, base)).collect();
+    for (i, n) in nodes.iter_mut().enumerate() {
+        n.send(&format!("app.peer({i}) := {}", (i + 1) % 3));
+        n.send("?state");
+        // The last line of the state: all of it has been read.
+        n.expect_where("app.heard = ...", |l| l.starts_with("app.heard = "));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    for (i, n) in nodes.iter_mut().enumerate() {
+        let from = n.seen.len();
+        n.send("?state");
+        let me = i.to_string();
+        let pred = (i + 2) % 3;
+        let ticks = n.expect_after(from, "app.ticks = ...", |l| l.starts_with("app.ticks = "));
+        let beats = n.expect_after(from, "app.beats = ...", |l| l.starts_with("app.beats = "));
+        let heard = n.expect_after(from, "app.heard = ...", |l| l.starts_with("app.heard = "));
+        assert!(
+            state_entry(&ticks, &me).is_some_and(|t| t >= 1),
+            "node {i} never ticked: {ticks}"
+        );
+        assert!(
+            state_entry(&beats, &me).is_some_and(|b| b >= 1),
+            "node {i} got no heartbeat: {beats}"
+        );
+        assert!(
+            heard.contains(&format!("({i}, {pred})")),
+            "node {i} did not hear from {pred}: {heard}"
+        );
+    }
+    for n in nodes {
+        let status = n.finish();
+        assert!(status.success(), "a node failed: {status}");
+    }
+    let out = run_with_stdin(&exe, &["--timers"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        transcript("--timers", &out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("error: --timers: timer `tmr.impl` fires for a node; give --me N"),
+        "{}",
+        transcript("--timers", &out)
+    );
+
+    // A timer of the whole process (`instance tmr : timeout_sec`, no
+    // network): `--timers` fires it, the plain REPL does not.
+    let (_tmp2, exe2) = build_repl("tests/data/stdlib/timeout_timeout_sec.ivy");
+    let mut timed = Node::spawn(&exe2, &["--timers"]);
+    let mut plain = Node::spawn(&exe2, &[]);
+    timed.send("?state");
+    timed.expect("ticks = false"); // the whole state: one line
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    let from = timed.seen.len();
+    timed.send("?state");
+    timed.expect_after(from, "ticks = true", |l| l == "ticks = true");
+    plain.send("?state");
+    plain.expect("ticks = false");
+    for n in [timed, plain] {
+        let status = n.finish();
+        assert!(status.success(), "a process failed: {status}");
     }
 }

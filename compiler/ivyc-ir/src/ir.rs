@@ -417,6 +417,26 @@ pub struct UdpNet {
     pub recv_takes_me: bool,
 }
 
+/// A timer of `include timeout`: an object marked `attribute ivyc_timer =
+/// true` (an instance of the standard library's `timeout_wrapper`). A
+/// process calls its `handle_timeout` every `period_ms` milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Timer {
+    /// Ivy name of the marked object (`tmr.impl`).
+    pub object: String,
+    /// The action run at each expiry (`OBJECT.handle_timeout`), index into
+    /// [`Module::actions`]; `None` if it is not extracted (outside the
+    /// extracted isolate).
+    pub action: Option<usize>,
+    /// The type of the node id `action` takes, if any (the timer is
+    /// parameterised by a node, `instance tmr(X:node) : timeout_sec`, an
+    /// uninterpreted sort): it then fires only in a process that is node
+    /// `N` of the program's network (`--me N`), with `N`.
+    pub me: Option<Type>,
+    /// The period, in milliseconds.
+    pub period_ms: u32,
+}
+
 /// A piece of native code: text, or a reference to an Ivy name, printed
 /// as the C++ identifier the generator gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -581,4 +601,6 @@ pub struct Module {
     pub natives: Vec<Native>,
     /// The `include udp` networks of the program (at most one for now).
     pub udp: Vec<UdpNet>,
+    /// The `include timeout` timers of the program, in declaration order.
+    pub timers: Vec<Timer>,
 }

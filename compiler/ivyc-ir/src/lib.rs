@@ -5,13 +5,15 @@
 //! havoc constrained by assumptions into a search for a satisfying value;
 //! `variant` recognises sema's upcasts and downcasts of variant sorts;
 //! `udp` finds the networks of `include udp` whose `send` extraction
-//! implements.
+//! implements; `timer` finds the timers of `include timeout` whose
+//! `handle_timeout` the extracted process fires.
 
 pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod names;
 mod search;
+mod timer;
 mod udp;
 mod variant;
 

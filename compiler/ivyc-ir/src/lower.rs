@@ -9,11 +9,12 @@
 use crate::error::IrError;
 use crate::ir::{
     Axiom, Callback, CheckKind, Def, EnumInfo, Expr, FieldInfo, FieldRef, Func, Invariant, Local,
-    Module, Native, NativePiece, Op, Place, Placement, SortInfo, Stmt, Storage, StructInfo, Type,
-    UdpNet, UncheckedInvariant, Var,
+    Module, Native, NativePiece, Op, Place, Placement, SortInfo, Stmt, Storage, StructInfo, Timer,
+    Type, UdpNet, UncheckedInvariant, Var,
 };
 use crate::names::Names;
 use crate::search;
+use crate::timer;
 use crate::udp;
 use crate::variant::{self, Bound, PtoMap};
 use ivyc_base::IntoDiagnostic;
@@ -195,6 +196,7 @@ impl<'p> Lowerer<'p> {
             unchecked_invariants: Vec::new(),
             natives: Vec::new(),
             udp: Vec::new(),
+            timers: Vec::new(),
         };
         let mut lx = Lowerer {
             p,
@@ -508,6 +510,16 @@ impl<'p> Lowerer<'p> {
             todo.extend(b.calls(false));
             todo.extend(native_actions(b));
         }
+        // The timers' handlers run (`timer.rs`; ms-ivy's native code names
+        // them).
+        let timer_roots = timer::roots(self.p);
+        for (_, id) in &timer_roots {
+            if let Some(a) = self.p.action_def(*id) {
+                if self.in_isolate(a.name.as_str(), false) {
+                    todo.push(*id);
+                }
+            }
+        }
         // Actions named in native code run (ms-ivy extracts them too).
         for n in &self.p.natives {
             todo.extend(n.code.refs.iter().filter_map(|r| match r.target {
@@ -599,7 +611,7 @@ impl<'p> Lowerer<'p> {
         self.module.init_locals = fx.locals;
 
         // Action bodies.
-        let marked = udp::marked_objects(self.p);
+        let marked = udp::marked_objects(self.p, udp::ATTRIBUTE);
         for id in &order {
             let Some(&ix) = self.action_ix.get(id) else {
                 continue;
@@ -633,6 +645,7 @@ impl<'p> Lowerer<'p> {
         }
 
         self.udp_receivers();
+        self.timers(&timer_roots);
         self.natives();
         self.axioms();
         if self.with_invariants {
@@ -1191,6 +1204,42 @@ impl<'p> Lowerer<'p> {
                 net.recv = Some(ix);
                 net.recv_takes_me = types.len() == 2;
             }
+        }
+    }
+
+    /// The program's timers (`timer.rs`): each marked object with its
+    /// extracted `handle_timeout`, which takes no parameter or a node id
+    /// (of an uninterpreted sort).
+    fn timers(&mut self, roots: &[(String, ActionId)]) {
+        for (object, id) in roots {
+            let action = self.action_ix.get(id).copied();
+            let mut me = None;
+            if let Some(f) = action.and_then(|ix| self.module.actions.get(ix)) {
+                let types: Vec<&Type> = f
+                    .params
+                    .iter()
+                    .filter_map(|&p| f.locals.get(p).map(|l| &l.ty))
+                    .collect();
+                match types.as_slice() {
+                    [] => {}
+                    [t @ Type::Id { .. }] => me = Some((*t).clone()),
+                    _ => {
+                        let span = self.p.action_def(*id).map(|a| a.span).unwrap_or_default();
+                        self.errors.push(IrError::Unsupported {
+                            what:
+                                "an `include timeout` timer with parameters other than one node id",
+                            span,
+                        });
+                        continue;
+                    }
+                }
+            }
+            self.module.timers.push(Timer {
+                object: object.clone(),
+                action,
+                me,
+                period_ms: timer::PERIOD_MS,
+            });
         }
     }
 

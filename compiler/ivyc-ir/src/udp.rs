@@ -10,17 +10,18 @@ use ivyc_sema::program::{ActionDef, PartKind};
 use ivyc_sema::Program;
 
 /// The attribute marking a network object.
-const ATTRIBUTE: &str = "ivyc_udp";
+pub(crate) const ATTRIBUTE: &str = "ivyc_udp";
 
-/// Full dotted names of the objects marked `attribute ivyc_udp = true`,
-/// each once, in declaration order.
-pub(crate) fn marked_objects(p: &Program) -> Vec<String> {
+/// Full dotted names of the objects marked `attribute ATTRIBUTE = true`
+/// (`ivyc_udp` here, `ivyc_timer` for `timer.rs`), each once, in
+/// declaration order.
+pub(crate) fn marked_objects(p: &Program, attribute: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for a in &p.attributes {
         let Some(obj) = a
             .name
             .as_str()
-            .strip_suffix(ATTRIBUTE)
+            .strip_suffix(attribute)
             .and_then(|o| o.strip_suffix('.'))
         else {
             continue;

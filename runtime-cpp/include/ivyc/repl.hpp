@@ -189,7 +189,8 @@ private:
 };
 
 // The command line of a generated REPL driver:
-// `NAME_repl [--help] [--echo] [--list] [--script FILE] [--seed N] [SORT=N ...]`.
+// `NAME_repl [--help] [--echo] [--list] [--script FILE] [--seed N]
+// [--me N] [--port-base P] [--timers] [SORT=N ...]`.
 struct repl_options {
     bool help = false;
     bool echo = false;
@@ -206,6 +207,10 @@ struct repl_options {
     bool have_me = false;
     uint32_t me = 0;
     uint16_t port_base = 4990;
+    // With --timers: the timers of the module's `include timeout` fire
+    // while the lines of standard input are served (they always do with
+    // --me).
+    bool timers = false;
     // One size per sort given to parse_repl_options, in that order (3 when
     // not given).
     std::vector<uint32_t> sizes;
@@ -239,15 +244,17 @@ private:
 
 // The one-line usage of driver `prog`.
 // With `network`, the module has an `include udp` network and the usage
-// lists --me and --port-base.
+// lists --me and --port-base; with `timers`, it has `include timeout`
+// timers and the usage lists --timers.
 std::string repl_usage(std::string_view prog, const std::vector<std::string>& sorts,
-                       bool network = false);
+                       bool network = false, bool timers = false);
 
 // The text of `--help` of driver `prog` of module `module`: the usage, the
 // options, the line syntax (actions, setters, `?state`, comments) and the
 // exit status.
 std::string repl_help(std::string_view prog, std::string_view module,
-                      const std::vector<std::string>& sorts, bool network = false);
+                      const std::vector<std::string>& sorts, bool network = false,
+                      bool timers = false);
 
 }  // namespace ivyc
 
