@@ -2017,6 +2017,7 @@ impl<'a> Checker<'a> {
                 label,
             });
         }
+        self.finish_state_choices();
     }
 }
 

@@ -490,6 +490,15 @@ fn lower_with<F: Fn(usize) -> bool>(
             a.body = a.body.havoc_after_writes(deps, *f);
         }
     }
+    // So are definitions by choice over state symbols, constrained by
+    // their definition after each choice.
+    for c in &program.state_choices {
+        let constraint = Some(&c.constraint);
+        init = init.choose_after_writes(&c.deps, c.sym, constraint);
+        for a in &mut actions {
+            a.body = a.body.choose_after_writes(&c.deps, c.sym, constraint);
+        }
+    }
     let mut system = System {
         sig: l.sig,
         axioms,

@@ -550,6 +550,23 @@ pub struct Program {
     /// Symbols that axioms mention and actions assign (allowed before Ivy
     /// 1.7; they keep role `State` and the axioms hold in every state).
     pub assigned_axiom_syms: Vec<SymId>,
+    /// Definitions by choice over state symbols (`function f(X) = some Y.
+    /// p(X,Y)` with `p` over state): as in Ivy, `f` is state chosen again
+    /// after every write of a symbol in `deps` (what `p` depends on,
+    /// through definitions and other choices), the chosen value being
+    /// constrained by `constraint` (also an axiom, so it holds initially).
+    pub state_choices: Vec<StateChoice>,
+}
+
+/// A definition by choice over state symbols (see
+/// [`Program::state_choices`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateChoice {
+    pub sym: SymId,
+    /// Ivy's constraint on `sym`, closed.
+    pub constraint: Term,
+    /// The symbols whose writes make Ivy choose `sym` again.
+    pub deps: std::collections::BTreeSet<SymId>,
 }
 
 /// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a
