@@ -203,6 +203,8 @@ pub(crate) struct Checker<'a> {
     pub state_choices: Vec<(SymId, Term)>,
     /// The same with their dependencies, for the program.
     pub state_choice_deps: Vec<crate::program::StateChoice>,
+    /// `delegate m -> o` (see `Program::delegated_to`).
+    pub delegated_to: Vec<(Symbol, Symbol)>,
     /// Names declared by `progress` (full dotted): checked, then
     /// forgotten, as in ms-ivy, whose checker ignores them.
     /// With their arity and the span of the name.
@@ -328,6 +330,7 @@ impl<'a> Checker<'a> {
             pending_defs: Vec::new(),
             state_choices: Vec::new(),
             state_choice_deps: Vec::new(),
+            delegated_to: Vec::new(),
             progress_names: HashMap::new(),
             pending_relies: Vec::new(),
             def_meta: HashMap::new(),
@@ -1012,6 +1015,7 @@ impl<'a> Checker<'a> {
         assigned.sort();
         p.assigned_axiom_syms = assigned;
         p.state_choices = self.state_choice_deps;
+        p.delegated_to = self.delegated_to;
         (p, self.errors)
     }
 

@@ -361,6 +361,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             caller_verified: true,
             in_before: false,
             assume_all: false,
+            delegated: false,
         },
         verified_calls: BTreeSet::new(),
         unroll: plan.unroll,
@@ -400,6 +401,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             caller_verified: false,
             in_before: false,
             assume_all: false,
+            delegated: false,
         };
         inits.push(l.with_frame(frame, |l| l.block(b, &HashMap::new(), false)));
     }
@@ -418,6 +420,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             caller_verified: false,
             in_before: false,
             assume_all: false,
+            delegated: false,
         };
         let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
         let body = if post_axioms.is_empty() {
@@ -1157,12 +1160,26 @@ struct Frame {
     /// Every assertion is assumed (the `after` monitors of a summarised
     /// callee, and what they call).
     assume_all: bool,
+    /// Lowering a monitor delegated (`delegate m -> o`) to an object the
+    /// unit verifies: its `assert`s are checked.
+    delegated: bool,
 }
 
 /// Renaming of a callee's local symbols for one inlined call.
 type Renaming = HashMap<SymId, SymId>;
 
 impl Lowerer<'_> {
+    /// Whether the monitor of `mixer` is delegated (`delegate m -> o`) to
+    /// an object this unit verifies.
+    fn delegated_to_verified(&self, mixer: Option<Symbol>) -> bool {
+        mixer.is_some_and(|m| {
+            self.program
+                .delegated_to
+                .iter()
+                .any(|(d, o)| *d == m && self.verified.has_code(Some(*o), Section::Common))
+        })
+    }
+
     /// Lowers `f` under `frame`.
     fn with_frame<T>(&mut self, frame: Frame, f: impl FnOnce(&mut Self) -> T) -> T {
         let saved = std::mem::replace(&mut self.frame, frame);
@@ -1178,6 +1195,7 @@ impl Lowerer<'_> {
             let frame = Frame {
                 in_before: part.kind == PartKind::Before
                     || (a.delegated && part.kind == PartKind::Implementation),
+                delegated: self.delegated_to_verified(part.mixer),
                 ..self.frame
             };
             let stmts = a.part_stmts(part);
@@ -1348,7 +1366,11 @@ impl Lowerer<'_> {
             } => {
                 let pre = self.frame.in_before || *kind == AssertKind::Require;
                 let checked = !self.frame.assume_all
-                    && if *kind == AssertKind::Ensures {
+                    && if self.frame.delegated && *kind == AssertKind::Assert {
+                        // `delegate m -> o`, `o` verified here (Ivy checks
+                        // the monitor's `assert`s, not its `require`s).
+                        true
+                    } else if *kind == AssertKind::Ensures {
                         // Ivy 1.6's `ensures`: checked wherever present.
                         true
                     } else if pre {
@@ -1455,6 +1477,7 @@ impl Lowerer<'_> {
             caller_verified: self.frame.verified,
             in_before: false,
             assume_all: self.frame.assume_all,
+            delegated: false,
         };
         if summarize {
             cmds.push(self.with_frame(frame, |l| l.summary(span, callee, &inner)));
@@ -1491,6 +1514,7 @@ impl Lowerer<'_> {
                 PartKind::Olds | PartKind::Before => {
                     let frame = Frame {
                         in_before: part.kind == PartKind::Before,
+                        delegated: false,
                         ..self.frame
                     };
                     let lowered = self.with_frame(frame, |l| {
@@ -1538,6 +1562,7 @@ impl Lowerer<'_> {
                     });
                     let frame = Frame {
                         assume_all: true,
+                        delegated: false,
                         ..self.frame
                     };
                     for s in stmts {

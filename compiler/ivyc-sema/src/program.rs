@@ -384,6 +384,8 @@ pub struct BodyPart {
     pub object: Option<Symbol>,
     pub section: Section,
     pub stmts: std::ops::Range<usize>,
+    /// The action of a `mixin m before|after a` monitor (full name).
+    pub mixer: Option<Symbol>,
 }
 
 impl ActionDef {
@@ -556,6 +558,10 @@ pub struct Program {
     /// through definitions and other choices), the chosen value being
     /// constrained by `constraint` (also an axiom, so it holds initially).
     pub state_choices: Vec<StateChoice>,
+    /// `delegate m -> o`: the mixer `m` (full action name) and `o` (full
+    /// name). As in Ivy, the `assert`s of the monitor `m` are checked (not
+    /// assumed) in every unit that verifies `o`.
+    pub delegated_to: Vec<(Symbol, Symbol)>,
 }
 
 /// A definition by choice over state symbols (see
