@@ -879,12 +879,21 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             }
         }
         // Code outside the isolate must not write what its invariants read.
-        let read: Vec<SymId> = (0..props.len())
+        let mut read: Vec<SymId> = (0..props.len())
             .filter(|i| checked(*i))
             .filter_map(|i| props.get(i))
             .flat_map(|p| p.formula.symbols())
             .filter(|s| program.sig.symbol(*s).role == Role::State)
             .collect();
+        // A definition by choice over state changes with what it depends on.
+        let chosen: Vec<SymId> = program
+            .state_choices
+            .iter()
+            .filter(|c| read.contains(&c.sym))
+            .flat_map(|c| c.deps.iter().copied())
+            .filter(|s| program.sig.symbol(*s).role == Role::State)
+            .collect();
+        read.extend(chosen);
         let unit_scope = Scope::Isolate {
             members: &iso.members,
             with: &iso.with,
