@@ -227,14 +227,34 @@ impl Cmd {
     /// havoc of a symbol in `deps` (Ivy's update of a symbol chosen again
     /// whenever what it depends on changes).
     pub fn havoc_after_writes(&self, deps: &BTreeSet<SymId>, sym: SymId) -> Cmd {
+        self.choose_after_writes(deps, sym, None)
+    }
+
+    /// [`Cmd::havoc_after_writes`], with `assume constraint` after each
+    /// such `Havoc(sym)` when a constraint is given (Ivy's definition by
+    /// choice over state symbols: `sym` is some value satisfying it).
+    pub fn choose_after_writes(
+        &self,
+        deps: &BTreeSet<SymId>,
+        sym: SymId,
+        constraint: Option<&Term>,
+    ) -> Cmd {
         match self {
             Cmd::Assign { sym: s, .. } | Cmd::Havoc(s) if deps.contains(s) && *s != sym => {
-                Cmd::Seq(vec![self.clone(), Cmd::Havoc(sym)])
+                let mut cs = vec![self.clone(), Cmd::Havoc(sym)];
+                cs.extend(constraint.map(|t| Cmd::Assume(t.clone())));
+                Cmd::Seq(cs)
             }
-            Cmd::Seq(cs) => Cmd::Seq(cs.iter().map(|c| c.havoc_after_writes(deps, sym)).collect()),
-            Cmd::Choice(cs) => {
-                Cmd::Choice(cs.iter().map(|c| c.havoc_after_writes(deps, sym)).collect())
-            }
+            Cmd::Seq(cs) => Cmd::Seq(
+                cs.iter()
+                    .map(|c| c.choose_after_writes(deps, sym, constraint))
+                    .collect(),
+            ),
+            Cmd::Choice(cs) => Cmd::Choice(
+                cs.iter()
+                    .map(|c| c.choose_after_writes(deps, sym, constraint))
+                    .collect(),
+            ),
             c => c.clone(),
         }
     }
@@ -332,6 +352,20 @@ mod tests {
             ]),
         ]);
         assert_eq!(c.havoc_after_writes(&deps, w), expect);
+        // With a constraint, it is assumed right after each re-choice.
+        let k = Term::constant(w);
+        let expect = Cmd::Seq(vec![
+            Cmd::assign(q, vec![], Term::tru()),
+            Cmd::Choice(vec![
+                Cmd::Seq(vec![
+                    Cmd::assign(p, vec![], Term::fls()),
+                    Cmd::Havoc(w),
+                    Cmd::Assume(k.clone()),
+                ]),
+                Cmd::Skip,
+            ]),
+        ]);
+        assert_eq!(c.choose_after_writes(&deps, w, Some(&k)), expect);
     }
 
     /// A loop whose checked formulas (a proof's goal) differ from the

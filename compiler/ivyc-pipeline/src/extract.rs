@@ -148,6 +148,31 @@ pub fn extract(
         (None, Some(i)) => format!("{}_{}", req.name, i.name),
         (None, None) => req.name.to_owned(),
     };
+    // A definition by choice over state symbols is chosen again whenever
+    // what it depends on changes; the code generator has no such update.
+    if let Some(c) = program.state_choices.first() {
+        let d = program.sig.symbol(c.sym);
+        let mut diag = error_diag(
+            "unsupported",
+            format!(
+                "cannot extract `{}`: a definition by `some` over state symbols is not executable",
+                d.name
+            ),
+        )
+        .with_notes(vec![
+            "Ivy chooses its value again whenever the state it depends on changes; ivyc verifies such definitions but does not generate code for them".to_owned(),
+        ]);
+        if let Some(span) = d.span {
+            diag = diag.with_labels(vec![ivyc_base::diagnostic::primary(
+                span,
+                "defined by choice over state",
+            )]);
+        }
+        return Err(Refused {
+            status: Status::InputError,
+            diagnostics: vec![diag],
+        });
+    }
     let module = ivyc_ir::lower(program, sources, &name, isolate).map_err(|errors| Refused {
         status: Status::InputError,
         diagnostics: errors.iter().map(|e| e.into_diagnostic()).collect(),

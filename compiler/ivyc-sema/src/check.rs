@@ -197,6 +197,14 @@ pub(crate) struct Checker<'a> {
     /// Definitions whose bodies are elaborated after all declarations.
     pub missing_modules: Vec<(ast::Path, Rc<Env>)>,
     pub pending_defs: Vec<PendingDef<'a>>,
+    /// Definitions by choice over state symbols: the symbol and its
+    /// closed constraint (their dependencies are found once every
+    /// definition is elaborated).
+    pub state_choices: Vec<(SymId, Term)>,
+    /// The same with their dependencies, for the program.
+    pub state_choice_deps: Vec<crate::program::StateChoice>,
+    /// `delegate m -> o` (see `Program::delegated_to`).
+    pub delegated_to: Vec<(Symbol, Symbol)>,
     /// Names declared by `progress` (full dotted): checked, then
     /// forgotten, as in ms-ivy, whose checker ignores them.
     /// With their arity and the span of the name.
@@ -325,6 +333,9 @@ impl<'a> Checker<'a> {
             used_names: HashSet::new(),
             silent: 0,
             pending_defs: Vec::new(),
+            state_choices: Vec::new(),
+            state_choice_deps: Vec::new(),
+            delegated_to: Vec::new(),
             progress_names: HashMap::new(),
             pending_relies: Vec::new(),
             def_meta: HashMap::new(),
@@ -1011,6 +1022,8 @@ impl<'a> Checker<'a> {
         let mut assigned: Vec<SymId> = self.legacy.assigned_axiom_syms.into_iter().collect();
         assigned.sort();
         p.assigned_axiom_syms = assigned;
+        p.state_choices = self.state_choice_deps;
+        p.delegated_to = self.delegated_to;
         (p, self.errors)
     }
 

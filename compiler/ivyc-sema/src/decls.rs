@@ -1265,6 +1265,32 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            // `delegate m -> o`: the assertions of the monitor `m` are
+            // checked wherever `o` is verified.
+            K::Delegate {
+                actions,
+                to: Some(o),
+            } => {
+                let Some(opath) = self.callatom_path(o, env) else {
+                    return;
+                };
+                let segs: Vec<&str> = opath.segments.iter().map(|s| s.as_str()).collect();
+                let Some((oname, _)) = self.resolve_full(&segs, env) else {
+                    self.undefined(NameKind::Value, &opath.to_dotted(), opath.span, env);
+                    return;
+                };
+                for a in actions {
+                    let Some(path) = self.callatom_path(a, env) else {
+                        continue;
+                    };
+                    let Some(id) = self.resolve_action(&path, ActionUse::Delegate, env) else {
+                        continue;
+                    };
+                    if let Some(info) = self.actions.get(id.index()) {
+                        self.delegated_to.push((info.def.name, oname));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -1466,8 +1492,12 @@ impl<'a> Checker<'a> {
                 if let Some(t) = self.closed(&fmla.fmla, BoolContext::Property, env) {
                     if let Some(l) = &fmla.label {
                         let full = dotted(&env.prefix, l.name.as_str());
-                        self.proof_targets
-                            .push((full, self.properties.len(), &fmla.fmla, *explicit));
+                        self.proof_targets.push((
+                            full,
+                            self.properties.len(),
+                            &fmla.fmla,
+                            *explicit,
+                        ));
                     }
                     if let Some(step) = proof {
                         // Proved by its proof's goals (`proof.rs`).
@@ -1712,14 +1742,8 @@ impl<'a> Checker<'a> {
                     self.resolve_sort(&ast::Path::single(n.clone()), env);
                 }
             }
-            K::Delegate { to: Some(_), .. } => self.unsupported_because(
-                "`delegate m -> o` (checking a mixin's assertions in the isolate of another object)",
-                "`delegate m` without `->` is supported",
-                d.span,
-                env,
-            ),
             // Resolved with the monitors.
-            K::Delegate { to: None, .. } => {}
+            K::Delegate { .. } => {}
             // Resolved in `run_passes`.
             K::Alias { .. } => {}
             // Used by ms-ivy only in generated test code; its checker
@@ -2067,6 +2091,7 @@ impl<'a> Checker<'a> {
                 label,
             });
         }
+        self.finish_state_choices();
     }
 }
 

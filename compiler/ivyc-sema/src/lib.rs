@@ -32,7 +32,7 @@ mod witness;
 pub use error::SemaError;
 pub use program::{
     parse_bmc_method, ActionDef, ActionId, AssertKind, Block, Definition, Destructor, IsolateDef,
-    Origin, Program, Section, Stmt, StmtKind,
+    Origin, Program, Section, StateChoice, Stmt, StmtKind,
 };
 
 use ivyc_base::{FileId, SourceMap, Span, Symbol};

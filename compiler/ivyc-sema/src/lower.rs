@@ -361,6 +361,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             caller_verified: true,
             in_before: false,
             assume_all: false,
+            delegated: false,
         },
         verified_calls: BTreeSet::new(),
         unroll: plan.unroll,
@@ -400,6 +401,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             caller_verified: false,
             in_before: false,
             assume_all: false,
+            delegated: false,
         };
         inits.push(l.with_frame(frame, |l| l.block(b, &HashMap::new(), false)));
     }
@@ -418,6 +420,7 @@ fn lower_with<F: Fn(usize) -> bool>(
             caller_verified: false,
             in_before: false,
             assume_all: false,
+            delegated: false,
         };
         let body = l.with_frame(frame, |l| l.parts(a, &HashMap::new(), false));
         let body = if post_axioms.is_empty() {
@@ -514,6 +517,15 @@ fn lower_with<F: Fn(usize) -> bool>(
         init = init.havoc_after_writes(deps, *f);
         for a in &mut actions {
             a.body = a.body.havoc_after_writes(deps, *f);
+        }
+    }
+    // So are definitions by choice over state symbols, constrained by
+    // their definition after each choice.
+    for c in &program.state_choices {
+        let constraint = Some(&c.constraint);
+        init = init.choose_after_writes(&c.deps, c.sym, constraint);
+        for a in &mut actions {
+            a.body = a.body.choose_after_writes(&c.deps, c.sym, constraint);
         }
     }
     let mut system = System {
@@ -975,12 +987,21 @@ pub fn lower_units(program: &Program) -> Result<Vec<Unit>, Vec<LowerError>> {
             }
         }
         // Code outside the isolate must not write what its invariants read.
-        let read: Vec<SymId> = (0..props.len())
+        let mut read: Vec<SymId> = (0..props.len())
             .filter(|i| checked(*i))
             .filter_map(|i| props.get(i))
             .flat_map(|p| p.formula.symbols())
             .filter(|s| program.sig.symbol(*s).role == Role::State)
             .collect();
+        // A definition by choice over state changes with what it depends on.
+        let chosen: Vec<SymId> = program
+            .state_choices
+            .iter()
+            .filter(|c| read.contains(&c.sym))
+            .flat_map(|c| c.deps.iter().copied())
+            .filter(|s| program.sig.symbol(*s).role == Role::State)
+            .collect();
+        read.extend(chosen);
         let unit_scope = Scope::Isolate {
             members: &iso.members,
             with: &iso.with,
@@ -1256,12 +1277,26 @@ struct Frame {
     /// Every assertion is assumed (the `after` monitors of a summarised
     /// callee, and what they call).
     assume_all: bool,
+    /// Lowering a monitor delegated (`delegate m -> o`) to an object the
+    /// unit verifies: its `assert`s are checked.
+    delegated: bool,
 }
 
 /// Renaming of a callee's local symbols for one inlined call.
 type Renaming = HashMap<SymId, SymId>;
 
 impl Lowerer<'_> {
+    /// Whether the monitor of `mixer` is delegated (`delegate m -> o`) to
+    /// an object this unit verifies.
+    fn delegated_to_verified(&self, mixer: Option<Symbol>) -> bool {
+        mixer.is_some_and(|m| {
+            self.program
+                .delegated_to
+                .iter()
+                .any(|(d, o)| *d == m && self.verified.has_code(Some(*o), Section::Common))
+        })
+    }
+
     /// Lowers `f` under `frame`.
     fn with_frame<T>(&mut self, frame: Frame, f: impl FnOnce(&mut Self) -> T) -> T {
         let saved = std::mem::replace(&mut self.frame, frame);
@@ -1277,6 +1312,7 @@ impl Lowerer<'_> {
             let frame = Frame {
                 in_before: part.kind == PartKind::Before
                     || (a.delegated && part.kind == PartKind::Implementation),
+                delegated: self.delegated_to_verified(part.mixer),
                 ..self.frame
             };
             let stmts = a.part_stmts(part);
@@ -1456,7 +1492,11 @@ impl Lowerer<'_> {
             } => {
                 let pre = self.frame.in_before || *kind == AssertKind::Require;
                 let checked = !self.frame.assume_all
-                    && if *kind == AssertKind::Ensures {
+                    && if self.frame.delegated && *kind == AssertKind::Assert {
+                        // `delegate m -> o`, `o` verified here (Ivy checks
+                        // the monitor's `assert`s, not its `require`s).
+                        true
+                    } else if *kind == AssertKind::Ensures {
                         // Ivy 1.6's `ensures`: checked wherever present.
                         true
                     } else if pre {
@@ -1563,6 +1603,7 @@ impl Lowerer<'_> {
             caller_verified: self.frame.verified,
             in_before: false,
             assume_all: self.frame.assume_all,
+            delegated: false,
         };
         if summarize {
             cmds.push(self.with_frame(frame, |l| l.summary(span, callee, &inner)));
@@ -1599,6 +1640,7 @@ impl Lowerer<'_> {
                 PartKind::Olds | PartKind::Before => {
                     let frame = Frame {
                         in_before: part.kind == PartKind::Before,
+                        delegated: false,
                         ..self.frame
                     };
                     let lowered = self.with_frame(frame, |l| {
@@ -1646,6 +1688,7 @@ impl Lowerer<'_> {
                     });
                     let frame = Frame {
                         assume_all: true,
+                        delegated: false,
                         ..self.frame
                     };
                     for s in stmts {

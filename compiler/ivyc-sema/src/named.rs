@@ -13,10 +13,13 @@
 //! `p(X,Y) -> p(X, f(X))`, or with `in e else d`: `p(X,Y) -> exists Y.
 //! p(X,Y) & f(X) = e`, and `(exists Y. p(X,Y)) | f(X) = d`.
 //!
-//! The name (or defined symbol) is rigid: the formula may mention only
-//! rigid symbols. Over state symbols Ivy chooses `f` again whenever an
-//! assignment changes them; ivyc does not model that and refuses the
-//! declaration (keeping `f` fixed would prove things Ivy does not).
+//! The name of a property is rigid: the formula may mention only rigid
+//! symbols. A definition by choice over state symbols is state that Ivy
+//! chooses again after every statement writing a symbol the formula
+//! depends on (even with the same value); otherwise it keeps its value.
+//! ivyc does the same: `Program::state_choices`, applied by lowering
+//! (`Cmd::choose_after_writes`), with the constraint assumed after each
+//! re-choice and as an axiom (so the initial state satisfies it).
 
 use crate::check::{Checker, Env};
 use crate::elab::{Binding, Cx, VarKey};
@@ -304,29 +307,59 @@ impl Checker<'_> {
                 || self.axiom_syms.contains_key(s)
         });
         self.defined_syms.insert(f);
-        if !rigid {
-            self.unsupported_because(
-                "a definition by `some` over state symbols",
-                STATE_CHOICE,
-                span,
-                env,
-            );
-            return;
-        }
+        // Over state symbols `f` stays state, chosen again after each
+        // write of what it depends on (`finish_state_choices`, lowering);
+        // the axiom makes it a choice in the initial state.
         if let Some(x) = self.syms.get_mut(f.index()) {
-            x.role = Role::Rigid;
+            x.role = if rigid { Role::Rigid } else { Role::State };
         }
         let mut all = xs;
         all.push(y);
+        let formula = Term::forall(all, constraint).with_span(Some(span));
+        if !rigid {
+            self.state_choices.push((f, formula.clone()));
+        }
         self.axioms.push((
             Property {
                 label: None,
-                formula: Term::forall(all, constraint).with_span(Some(span)),
+                formula,
                 span: Some(span),
                 explicit: false,
             },
             env.origin(),
         ));
+    }
+
+    /// The dependencies of the definitions by choice over state symbols
+    /// (once every definition is elaborated): the symbols of the
+    /// constraint, through definitions and other such choices,
+    /// transitively.
+    pub(crate) fn finish_state_choices(&mut self) {
+        let choices = std::mem::take(&mut self.state_choices);
+        let constraints: HashMap<SymId, &Term> = choices.iter().map(|(f, c)| (*f, c)).collect();
+        let mut out = Vec::new();
+        for (f, c) in &choices {
+            let mut deps = BTreeSet::new();
+            let mut todo: Vec<SymId> = c.symbols().into_iter().collect();
+            while let Some(s) = todo.pop() {
+                if !deps.insert(s) {
+                    continue;
+                }
+                for d in self.definitions.iter().filter(|d| d.sym == s) {
+                    todo.extend(d.body.symbols());
+                }
+                if let Some(k) = constraints.get(&s) {
+                    todo.extend(k.symbols());
+                }
+            }
+            deps.remove(f);
+            out.push(crate::program::StateChoice {
+                sym: *f,
+                constraint: c.clone(),
+                deps,
+            });
+        }
+        self.state_choice_deps = out;
     }
 
     /// The symbols a temporal formula depends on: its own, those of the

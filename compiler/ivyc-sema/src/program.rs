@@ -391,6 +391,8 @@ pub struct BodyPart {
     pub object: Option<Symbol>,
     pub section: Section,
     pub stmts: std::ops::Range<usize>,
+    /// The action of a `mixin m before|after a` monitor (full name).
+    pub mixer: Option<Symbol>,
 }
 
 impl ActionDef {
@@ -563,6 +565,27 @@ pub struct Program {
     /// Symbols that axioms mention and actions assign (allowed before Ivy
     /// 1.7; they keep role `State` and the axioms hold in every state).
     pub assigned_axiom_syms: Vec<SymId>,
+    /// Definitions by choice over state symbols (`function f(X) = some Y.
+    /// p(X,Y)` with `p` over state): as in Ivy, `f` is state chosen again
+    /// after every write of a symbol in `deps` (what `p` depends on,
+    /// through definitions and other choices), the chosen value being
+    /// constrained by `constraint` (also an axiom, so it holds initially).
+    pub state_choices: Vec<StateChoice>,
+    /// `delegate m -> o`: the mixer `m` (full action name) and `o` (full
+    /// name). As in Ivy, the `assert`s of the monitor `m` are checked (not
+    /// assumed) in every unit that verifies `o`.
+    pub delegated_to: Vec<(Symbol, Symbol)>,
+}
+
+/// A definition by choice over state symbols (see
+/// [`Program::state_choices`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateChoice {
+    pub sym: SymId,
+    /// Ivy's constraint on `sym`, closed.
+    pub constraint: Term,
+    /// The symbols whose writes make Ivy choose `sym` again.
+    pub deps: std::collections::BTreeSet<SymId>,
 }
 
 /// A destructor `sym(X:sort, ...) : u`: a field of a `struct` sort (or a

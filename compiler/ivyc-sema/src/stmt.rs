@@ -206,14 +206,16 @@ impl<'a> Checker<'a> {
         };
         // Ranges of `stmts` per monitor / implementation (see `BodyPart`).
         let mut parts: Vec<BodyPart> = Vec::new();
-        let mut part = |kind: PartKind, env: &Env, from: usize, to: usize| {
-            parts.push(BodyPart {
-                kind,
-                object: env.object(),
-                section: env.section,
-                stmts: from..to,
-            })
-        };
+        let mut part =
+            |kind: PartKind, env: &Env, from: usize, to: usize, mixer: Option<Symbol>| {
+                parts.push(BodyPart {
+                    kind,
+                    object: env.object(),
+                    section: env.section,
+                    stmts: from..to,
+                    mixer,
+                })
+            };
         for m in &befores {
             let from = stmts.len();
             run(
@@ -227,7 +229,7 @@ impl<'a> Checker<'a> {
                 &mut stmts,
                 true,
             );
-            part(PartKind::Before, &m.env, from, stmts.len());
+            part(PartKind::Before, &m.env, from, stmts.len(), m.mixer);
         }
         if let Some((b, env, pn, rn)) = &body {
             let from = stmts.len();
@@ -242,7 +244,7 @@ impl<'a> Checker<'a> {
                 &mut stmts,
                 false,
             );
-            part(PartKind::Implementation, env, from, stmts.len());
+            part(PartKind::Implementation, env, from, stmts.len(), None);
         }
         for m in &afters {
             let from = stmts.len();
@@ -257,7 +259,7 @@ impl<'a> Checker<'a> {
                 &mut stmts,
                 true,
             );
-            part(PartKind::After, &m.env, from, stmts.len());
+            part(PartKind::After, &m.env, from, stmts.len(), m.mixer);
         }
         let decl_span = self
             .actions
@@ -282,6 +284,7 @@ impl<'a> Checker<'a> {
             object: None,
             section: Section::Common,
             stmts: 0..shift,
+            mixer: None,
         }];
         all_parts.extend(parts.into_iter().map(|p| BodyPart {
             stmts: p.stmts.start + shift..p.stmts.end + shift,
