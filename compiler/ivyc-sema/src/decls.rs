@@ -1611,17 +1611,21 @@ impl<'a> Checker<'a> {
                             .find(|(n, ..)| *n == full || *n == l.name)
                             .map(|(_, i, f)| (*i, *f));
                         let isolate = l.name.as_str() == "this"
-                            || self.isolates.iter().any(|i| i.name == full || i.name == l.name);
+                            || self
+                                .isolates
+                                .iter()
+                                .any(|i| i.name == full || i.name == l.name);
                         match inv {
-                            Some((index, fmla)) => self.pending_proofs.push(
-                                crate::proof::PendingProof::Invariant {
-                                    index,
-                                    label: Some(l.name),
-                                    fmla,
-                                    step,
-                                    env: env.clone(),
-                                },
-                            ),
+                            Some((index, fmla)) => {
+                                self.pending_proofs
+                                    .push(crate::proof::PendingProof::Invariant {
+                                        index,
+                                        label: Some(l.name),
+                                        fmla,
+                                        step,
+                                        env: env.clone(),
+                                    })
+                            }
                             // `proof [iso]`: ms-ivy's proof of a whole
                             // isolate.
                             None if isolate => self.unsupported_because(
