@@ -151,7 +151,7 @@ const CASES: &[Case] = &[
     ("ProofStepKind", "Error", "1.7", Some("axiom r(c)\nproperty r(c)\nproof { apply := }\n"), 2),
     // Tactic items.
     ("TacticItem", "Invariant", "1.7", Some("temporal property [g] globally r(c)\nproof { tactic invariance with invariant [i] r(c) }\n"), 0),
-    ("TacticItem", "Definition", "1.7", Some("temporal property [g] globally r(c)\nproof { tactic invariance with definition f(X) = X }\n"), 2),
+    ("TacticItem", "Definition", "1.7", Some("temporal property [g] globally r(c)\nproof { tactic invariance with definition f(X:t) = r(X) }\n"), 0),
     ("TacticItem", "Trigger", "1.7", None, 0),
     // Interpretations.
     ("InterpretTarget", "Oper", "1.7", Some("type n\ninterpret n -> int\n"), 0),

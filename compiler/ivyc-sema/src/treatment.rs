@@ -219,8 +219,8 @@ pub fn tactic_item(tag: TacticItemTag) -> Treatment {
     match tag {
         // The invariants of `tactic l2s`/`tactic invariance` (liveness);
         // definitions and triggers are refused there (docs/liveness.md).
-        TacticItemTag::Invariant => Treatment::Meaning,
-        TacticItemTag::Definition | TacticItemTag::Trigger => Treatment::Unsupported,
+        TacticItemTag::Invariant | TacticItemTag::Definition => Treatment::Meaning,
+        TacticItemTag::Trigger => Treatment::Unsupported,
     }
 }
 
