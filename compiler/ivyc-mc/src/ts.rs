@@ -81,6 +81,12 @@ pub fn step_command(sys: &System) -> Cmd {
             Cmd::Seq(b)
         })
         .collect();
+    step_of_branches(sys, branches)
+}
+
+/// A choice of `branches` (one per exported action of `sys`), then the
+/// invariants proved elsewhere assumed; no step at all without branches.
+pub(crate) fn step_of_branches(sys: &System, branches: Vec<Cmd>) -> Cmd {
     if branches.is_empty() {
         return Cmd::Assume(Term::fls());
     }

@@ -165,18 +165,7 @@ pub fn build(sys: &System) -> Result<VmtSystem, VmtError> {
         b.push(a.body.clone());
         branches.push(Cmd::Seq(b));
     }
-    let step = if branches.is_empty() {
-        Cmd::Assume(Term::fls())
-    } else {
-        let mut items = vec![Cmd::Choice(branches)];
-        items.extend(
-            sys.assumed
-                .iter()
-                .chain(&sys.nested)
-                .map(|p| Cmd::Assume(p.formula.clone())),
-        );
-        Cmd::Seq(items)
-    };
+    let step = crate::ts::step_of_branches(sys, branches);
     let pstep = passify(&mut sig, &step);
     let mut state = Vec::new();
     let mut rename: HashMap<SymId, SymId> = HashMap::new();

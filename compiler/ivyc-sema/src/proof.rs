@@ -1295,6 +1295,30 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// What a `with` binding may name in `schema`: its bound symbols (by
+    /// their names as written) and its variables (free, or universally
+    /// quantified at the front of its conclusion).
+    fn schema_names(&self, schema: &Goal) -> (Vec<(String, SymId)>, Vec<ivyc_logic::Var>) {
+        let syms = schema
+            .bound_syms()
+            .into_iter()
+            .filter_map(|s| {
+                let d = self.sym(s)?;
+                Some((
+                    ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()).to_string(),
+                    s,
+                ))
+            })
+            .collect();
+        let mut vars = schema.free_vars();
+        let mut c = &schema.conc;
+        while let ivyc_logic::TermKind::Forall(vs, b) = &c.kind {
+            vars.extend(vs.iter().copied());
+            c = b;
+        }
+        (syms, vars)
+    }
+
     /// The sorts bound by a schema (`type s`) that its `with` bindings
     /// determine: `x = e` gives `x`'s sort the sort of `e`, `p(X) = e`
     /// gives the sorts of the parameters as `e` uses them and the sort of
@@ -1315,23 +1339,7 @@ impl<'a> Checker<'a> {
                     map.entry(from).or_insert(to);
                 }
             };
-        let schema_syms: Vec<(String, SymId)> = schema
-            .bound_syms()
-            .into_iter()
-            .filter_map(|s| {
-                let d = self.sym(s)?;
-                Some((
-                    ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()).to_string(),
-                    s,
-                ))
-            })
-            .collect();
-        let mut schema_vars = schema.free_vars();
-        let mut c = &schema.conc;
-        while let ivyc_logic::TermKind::Forall(vs, b) = &c.kind {
-            schema_vars.extend(vs.iter().copied());
-            c = b;
-        }
+        let (schema_syms, schema_vars) = self.schema_names(schema);
         for m in with {
             let (name, args, value) = match m {
                 ast::Match::Var { var, value, .. } => {
@@ -1396,23 +1404,7 @@ impl<'a> Checker<'a> {
         env: &Rc<Env>,
     ) -> Option<Vec<Binding>> {
         let mut out = Vec::new();
-        let schema_syms: Vec<(String, SymId)> = schema
-            .bound_syms()
-            .into_iter()
-            .filter_map(|s| {
-                let d = self.sym(s)?;
-                Some((
-                    ivyc_logic::signature::strip_fresh_suffix(d.name.as_str()).to_string(),
-                    s,
-                ))
-            })
-            .collect();
-        let mut schema_vars = schema.free_vars();
-        let mut c = &schema.conc;
-        while let ivyc_logic::TermKind::Forall(vs, b) = &c.kind {
-            schema_vars.extend(vs.iter().copied());
-            c = b;
-        }
+        let (schema_syms, schema_vars) = self.schema_names(schema);
         for m in with {
             match m {
                 ast::Match::Var { var, value, span } => {
