@@ -335,7 +335,25 @@ impl<'p> Lowerer<'p> {
                 }
                 SortKind::Int => Type::Int,
                 SortKind::Nat => Type::Nat,
-                SortKind::Range { lo, hi } => match (i64::try_from(*lo), i64::try_from(*hi)) {
+                // A symbolic upper bound (`interpret t -> {0..max}`) would be
+                // a constructor parameter of the generated class, as in
+                // ms-ivy; extraction refuses it rather than guess a value.
+                SortKind::Range {
+                    hi: ivyc_logic::Bound::Sym(_),
+                    ..
+                } => {
+                    if let Some(span) = decl.span {
+                        self.errors.push(IrError::Unsupported {
+                            what: "a range sort whose upper bound is a symbol (ms-ivy makes the bound a parameter of the generated class; ivyc has no way to set it yet)",
+                            span,
+                        });
+                    }
+                    Type::Int
+                }
+                SortKind::Range {
+                    lo,
+                    hi: ivyc_logic::Bound::Num(hi),
+                } => match (i64::try_from(*lo), i64::try_from(*hi)) {
                     (Ok(lo), Ok(hi)) => Type::Range { lo, hi },
                     _ => {
                         if let Some(span) = decl.span {

@@ -7,7 +7,7 @@
 
 use crate::model::{Env, Model, Value};
 use crate::signature::{Signature, SymId};
-use crate::sort::{SortId, SortKind};
+use crate::sort::{Bound, SortId, SortKind};
 use crate::term::{BuiltinOp, Term, TermKind, Var};
 use ivyc_base::Symbol;
 use std::collections::{BTreeSet, HashMap};
@@ -142,11 +142,19 @@ impl<'a> Evaluator<'a> {
         if let Some(d) = self.model.domain(self.sig, sort) {
             return (d, true);
         }
-        let full = match self.sig.sort_kind(sort) {
-            SortKind::Range { lo, hi } if hi.saturating_sub(*lo) < MAX_ENUMERATED_VALUES => {
-                Some((*lo..=*hi).map(Value::Int).collect())
+        let kind = self.sig.sort_kind(sort);
+        // A symbolic upper bound has the model's value of its symbol.
+        let hi = match kind {
+            SortKind::Range { .. } => self.range_hi(kind).ok().flatten(),
+            _ => None,
+        };
+        let full = match (kind, hi) {
+            (SortKind::Range { lo, .. }, Some(hi))
+                if hi.saturating_sub(*lo) < MAX_ENUMERATED_VALUES =>
+            {
+                Some((*lo..=hi.max(*lo - 1)).map(Value::Int).collect())
             }
-            SortKind::BitVec(w) if (1i128 << (*w).min(100)) <= MAX_ENUMERATED_VALUES => {
+            (SortKind::BitVec(w), _) if (1i128 << (*w).min(100)) <= MAX_ENUMERATED_VALUES => {
                 Some((0..(1i128 << *w)).map(Value::Int).collect())
             }
             _ => None,
@@ -157,12 +165,41 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The upper bound of a range sort: its numeral, or the model's value
+    /// of its bound symbol (`interpret t -> {0..max}`); `None` for other
+    /// sorts.
+    fn range_hi(&self, kind: &SortKind) -> Result<Option<i128>, EvalError> {
+        match kind {
+            SortKind::Range { hi: Bound::Num(h), .. } => Ok(Some(*h)),
+            SortKind::Range { hi: Bound::Sym(s), .. } => match self.model.lookup(*s, &[]) {
+                Some(Value::Int(v)) => Ok(Some(*v)),
+                Some(_) => Err(EvalError::Ill("a range bound that is not an integer".into())),
+                None => Err(EvalError::Uninterpreted(*s)),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// A numeral of a sort as the encoding gives it: clamped into a range
+    /// (with the model's value of a symbolic bound), taken modulo `2^w`
+    /// for a bit-vector.
+    fn numeral(&self, kind: &SortKind, n: i128) -> Result<i128, EvalError> {
+        Ok(match kind {
+            SortKind::BitVec(w) if *w < 127 => n.rem_euclid(1i128 << *w),
+            SortKind::Range { .. } => match self.range_hi(kind)? {
+                Some(hi) => kind.clamp_with(n, hi),
+                None => n,
+            },
+            _ => n,
+        })
+    }
+
     /// Evaluates a term under a variable assignment.
     pub fn eval_in(&mut self, t: &Term, env: &mut Env) -> Result<Value, EvalError> {
         self.tick()?;
         Ok(match &t.kind {
             TermKind::Bool(x) => Value::Bool(*x),
-            TermKind::Num(n, s) => Value::Int(numeral(self.sig.sort_kind(*s), *n)),
+            TermKind::Num(n, s) => Value::Int(self.numeral(self.sig.sort_kind(*s), *n)?),
             TermKind::Str(s, _) => Value::Str(*s),
             TermKind::Var(v) => env.get(v).cloned().ok_or(EvalError::UnboundVar(*v))?,
             TermKind::App(f, xs) => {
@@ -228,7 +265,12 @@ impl<'a> Evaluator<'a> {
                     .iter()
                     .map(|x| self.eval_in(x, env))
                     .collect::<Result<Vec<_>, _>>()?;
-                eval_builtin(*op, &args, sort.map(|s| self.sig.sort_kind(s)))?
+                let kind = sort.map(|s| self.sig.sort_kind(s));
+                let hi = match kind {
+                    Some(k) => self.range_hi(k)?,
+                    None => None,
+                };
+                eval_builtin(*op, &args, kind, hi)?
             }
         })
     }
@@ -344,19 +386,13 @@ fn as_bool(v: Value) -> Result<bool, EvalError> {
         .ok_or_else(|| EvalError::Ill("expected a boolean".into()))
 }
 
-/// A numeral of a sort as the encoding gives it: clamped into a range,
-/// taken modulo `2^w` for a bit-vector.
-fn numeral(kind: &SortKind, n: i128) -> i128 {
-    match kind {
-        SortKind::BitVec(w) if *w < 127 => n.rem_euclid(1i128 << *w),
-        k => k.clamp(n),
-    }
-}
-
+/// A builtin applied to values; `hi` is the upper bound of a range sort
+/// `kind` (its numeral or the value of its bound symbol).
 fn eval_builtin(
     op: BuiltinOp,
     args: &[Value],
     kind: Option<&SortKind>,
+    hi: Option<i128>,
 ) -> Result<Value, EvalError> {
     if let [Value::Str(a), Value::Str(b)] = args {
         let (a, b) = (a.as_str(), b.as_str());
@@ -389,7 +425,10 @@ fn eval_builtin(
         match kind {
             Some(SortKind::BitVec(w)) if *w < 127 => n.rem_euclid(1i128 << *w),
             Some(SortKind::Nat) => n.max(0),
-            Some(k @ SortKind::Range { .. }) => k.clamp(n),
+            Some(k @ SortKind::Range { .. }) => match hi {
+                Some(h) => k.clamp_with(n, h),
+                None => n,
+            },
             _ => n,
         }
     };
@@ -480,7 +519,7 @@ mod tests {
     #[test]
     fn numerals_and_arithmetic_follow_the_encoding() {
         let mut sig = Signature::new();
-        let r = sort(&mut sig, "r", SortKind::Range { lo: 0, hi: 3 });
+        let r = sort(&mut sig, "r", SortKind::Range { lo: 0, hi: crate::sort::Bound::Num(3) });
         let b = sort(&mut sig, "b", SortKind::BitVec(4));
         let n = sort(&mut sig, "n", SortKind::Nat);
         let i = sort(&mut sig, "i", SortKind::Int);
@@ -518,7 +557,7 @@ mod tests {
     #[test]
     fn ranges_and_narrow_bitvectors_are_quantified_completely() {
         let mut sig = Signature::new();
-        let r = sort(&mut sig, "r", SortKind::Range { lo: 1, hi: 4 });
+        let r = sort(&mut sig, "r", SortKind::Range { lo: 1, hi: crate::sort::Bound::Num(4) });
         let b = sort(&mut sig, "b", SortKind::BitVec(2));
         let i = sort(&mut sig, "i", SortKind::Int);
         let m = Model::new();

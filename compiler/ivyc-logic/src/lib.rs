@@ -25,7 +25,7 @@ pub use horn::{HornAnswer, HornClause, HornProblem, HornSolver};
 pub use model::{Interp, Model, Value};
 pub use passive::{passify, AssertMode, PNode, Passive, Versions};
 pub use signature::{Role, Signature, SymId, SymbolDecl};
-pub use sort::{SortDecl, SortId, SortKind};
+pub use sort::{Bound, SortDecl, SortId, SortKind};
 pub use system::{Action, ProofGoal, Property, System};
 pub use temporal::{
     BinderName, FairCycleProof, L2sBuiltin, Tactic, Temporal, TemporalKind, TemporalOp,

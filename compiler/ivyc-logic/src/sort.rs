@@ -1,6 +1,7 @@
 //! Sorts: `SortId` handles, the kinds of sorts (bool, uninterpreted, enums,
 //! interpreted numeric/bit-vector/string sorts) and their declarations.
 
+use crate::signature::SymId;
 use ivyc_base::{Span, Symbol};
 
 /// Index of a sort in a [`crate::Signature`]. `SortId::BOOL` is always sort 0.
@@ -34,8 +35,11 @@ pub enum SortKind {
     Nat,
     /// A range of integers (`type t = {lo..hi}`, `interpret t -> {lo..hi}`,
     /// `lo <= hi`): Ivy's range sort. Values, numerals and the results of
-    /// `+ - * /` are clamped into `[lo, hi]` (saturating arithmetic).
-    Range { lo: i128, hi: i128 },
+    /// `+ - * /` are clamped into `[lo, hi]` (saturating arithmetic). The
+    /// upper bound may be a symbol (`interpret t -> {0..max}`): a rigid
+    /// 0-ary symbol of the range sort itself, as ms-ivy declares it, so
+    /// `lo <= max` holds like for every value of the sort.
+    Range { lo: i128, hi: Bound },
     /// Bit vectors of the given width (`interpret t -> bv[8]`).
     BitVec(u32),
     /// String literals (`interpret t -> strlit`).
@@ -76,17 +80,65 @@ impl SortKind {
         match self {
             SortKind::Int => Some((None, None)),
             SortKind::Nat => Some((Some(0), None)),
-            SortKind::Range { lo, hi } => Some((Some(*lo), Some(*hi))),
+            SortKind::Range { lo, hi } => Some((Some(*lo), hi.num())),
             _ => None,
         }
     }
 
     /// `n` clamped into a range sort's bounds (Ivy's saturating range
-    /// arithmetic and numerals); other sorts leave `n` unchanged.
-    pub fn clamp(&self, n: i128) -> i128 {
+    /// arithmetic and numerals); other sorts leave `n` unchanged. `None`
+    /// for a range whose upper bound is a symbol: the caller must clamp
+    /// with the bound's value ([`SortKind::clamp_with`]).
+    pub fn clamp(&self, n: i128) -> Option<i128> {
         match self {
-            SortKind::Range { lo, hi } => n.clamp(*lo, (*hi).max(*lo)),
+            SortKind::Range { lo, hi } => Some(n.clamp(*lo, hi.num()?.max(*lo))),
+            _ => Some(n),
+        }
+    }
+
+    /// `n` clamped into a range sort whose upper bound (numeral or the
+    /// value of the bound symbol) is `hi`; other sorts leave `n` unchanged.
+    pub fn clamp_with(&self, n: i128, hi: i128) -> i128 {
+        match self {
+            SortKind::Range { lo, .. } => n.clamp(*lo, hi.max(*lo)),
             _ => n,
+        }
+    }
+
+    /// The symbol that is the upper bound of a range sort, if it is one.
+    pub fn bound_symbol(&self) -> Option<SymId> {
+        match self {
+            SortKind::Range {
+                hi: Bound::Sym(s), ..
+            } => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+/// The upper bound of a range sort: a numeral, or a symbol (ms-ivy's
+/// `interpret t -> {0..max}` declares `max : t`, an immutable parameter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bound {
+    Num(i128),
+    Sym(SymId),
+}
+
+impl Bound {
+    /// The numeral, if the bound is one.
+    pub fn num(self) -> Option<i128> {
+        match self {
+            Bound::Num(n) => Some(n),
+            Bound::Sym(_) => None,
+        }
+    }
+
+    /// The bound as written: the numeral or the symbol's name.
+    pub fn text(self, sig: &crate::Signature) -> String {
+        match self {
+            Bound::Num(n) => n.to_string(),
+            Bound::Sym(s) if s.index() < sig.num_symbols() => sig.symbol(s).name.to_string(),
+            Bound::Sym(s) => format!("?{}", s.0),
         }
     }
 }

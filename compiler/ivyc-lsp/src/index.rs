@@ -85,7 +85,9 @@ impl Index {
                 }
                 SortKind::Int => format!("type {} (interpreted as int)", s.name),
                 SortKind::Nat => format!("type {} (interpreted as nat)", s.name),
-                SortKind::Range { lo, hi } => format!("type {} = {{{lo}..{hi}}}", s.name),
+                SortKind::Range { lo, hi } => {
+                    format!("type {} = {{{lo}..{}}}", s.name, hi.text(sig))
+                }
                 SortKind::BitVec(w) => format!("type {} (interpreted as bv[{w}])", s.name),
                 SortKind::Str => format!("type {} (interpreted as strlit)", s.name),
                 _ => format!("type {}", s.name),

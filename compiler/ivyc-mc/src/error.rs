@@ -49,7 +49,7 @@ impl IntoDiagnostic for McError {
                     .collect(),
             )
             .with_notes(vec![
-                "ivyc model checks (`attribute method = mc`) only isolates whose state and quantifiers range over finite sorts: bool, enumerated types, ranges `{lo..hi}` and bit vectors".into(),
+                "ivyc model checks (`attribute method = mc`) only isolates whose state and quantifiers range over finite sorts: bool, enumerated types, ranges `{lo..hi}` with numeral bounds and bit vectors (a range whose upper bound is a symbol, `{0..max}`, has as many values as the parameter `max` says, which may be any number)".into(),
                 "help: give the sort a finite interpretation (e.g. `interpret node -> {0..2}` or `type node = {n0, n1, n2}`), or verify the isolate with invariants (remove `method = mc`)".into(),
             ]),
             McError::Unsupported { what, span } => error(

@@ -28,8 +28,10 @@ pub fn values(sig: &Signature, sort: SortId) -> Option<Vec<Term>> {
             .map(|i| sig.enum_ctor(sort, i).map(Term::constant))
             .collect(),
         SortKind::Range { lo, hi } => {
+            // A symbolic upper bound has no fixed set of values.
+            let hi = hi.num()?;
             let n = usize::try_from(hi.checked_sub(*lo)?.checked_add(1)?).ok()?;
-            (n <= MAX_VALUES).then(|| (*lo..=*hi).map(|i| Term::num(i, sort)).collect())
+            (n <= MAX_VALUES).then(|| (*lo..=hi).map(|i| Term::num(i, sort)).collect())
         }
         SortKind::BitVec(w) if *w <= 16 => {
             Some((0..(1i128 << w)).map(|i| Term::num(i, sort)).collect())
@@ -38,12 +40,14 @@ pub fn values(sig: &Signature, sort: SortId) -> Option<Vec<Term>> {
     }
 }
 
-/// Whether values of the sort are finitely many (however many).
+/// Whether values of the sort are finitely many (however many). A range
+/// whose upper bound is a symbol (`{0..max}`) is not: its values depend on
+/// the parameter, which may be any integer `>= lo`.
 pub fn is_finite(sig: &Signature, sort: SortId) -> bool {
-    matches!(
-        sig.sort_kind(sort),
-        SortKind::Bool | SortKind::Enum(_) | SortKind::Range { .. } | SortKind::BitVec(_)
-    )
+    match sig.sort_kind(sort) {
+        SortKind::Range { hi, .. } => hi.num().is_some(),
+        k => matches!(k, SortKind::Bool | SortKind::Enum(_) | SortKind::BitVec(_)),
+    }
 }
 
 /// The index of `t` among [`values`] of its sort, if `t` is a value.
@@ -51,7 +55,9 @@ fn value_index(sig: &Signature, sort: SortId, t: &Term) -> Option<usize> {
     match (&t.kind, sig.sort_kind(sort)) {
         (TermKind::Bool(b), SortKind::Bool) => Some(usize::from(*b)),
         (TermKind::App(c, args), SortKind::Enum(_)) if args.is_empty() => sig.enum_ctor_index(*c),
-        (TermKind::Num(n, _), SortKind::Range { lo, .. }) => usize::try_from(n - lo).ok(),
+        (TermKind::Num(n, _), SortKind::Range { lo, hi }) if hi.num().is_some() => {
+            usize::try_from(n - lo).ok()
+        }
         (TermKind::Num(n, _), SortKind::BitVec(_)) => usize::try_from(*n).ok(),
         _ => None,
     }
@@ -330,7 +336,7 @@ mod tests {
         let mut sig = Signature::new();
         let s = sig.add_sort(ivyc_logic::SortDecl {
             name: Symbol::intern("s"),
-            kind: SortKind::Range { lo: 0, hi: 2 },
+            kind: SortKind::Range { lo: 0, hi: ivyc_logic::Bound::Num(2) },
             span: None,
         });
         let f = sig.fresh_symbol(Symbol::intern("f"), vec![s], s, Role::State);

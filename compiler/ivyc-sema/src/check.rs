@@ -174,6 +174,9 @@ pub(crate) struct Checker<'a> {
     /// Symbols mentioned in axioms (with the axiom's span).
     pub axiom_syms: HashMap<SymId, Span>,
     pub param_syms: HashSet<SymId>,
+    /// Names declared by the symbolic upper bound of a range sort
+    /// (`interpret t -> {0..max}` declares `max : t`): the sort's name.
+    pub range_bound_names: HashMap<Symbol, Symbol>,
     /// Members of parameterised objects: the object parameters they take
     /// implicitly (by name) as leading arguments when used inside.
     pub implicit: HashMap<SymId, Vec<Symbol>>,
@@ -317,6 +320,7 @@ impl<'a> Checker<'a> {
             numerals: HashMap::new(),
             axiom_syms: HashMap::new(),
             param_syms: HashSet::new(),
+            range_bound_names: HashMap::new(),
             implicit: HashMap::new(),
             implicit_actions: HashMap::new(),
             defined_syms: HashSet::new(),
@@ -492,6 +496,19 @@ impl<'a> Checker<'a> {
                 return true;
             }
             let previous = *prev;
+            if let (Some(sort), Some(previous)) = (self.range_bound_names.get(&full), previous) {
+                let sort = *sort;
+                self.err(
+                    SemaError::RangeBoundRedeclared {
+                        name: full,
+                        sort,
+                        span,
+                        previous,
+                    },
+                    env,
+                );
+                return false;
+            }
             self.err(
                 SemaError::DuplicateDeclaration {
                     name: full,

@@ -8,10 +8,19 @@ use crate::elab::{Binding, Cx, VarKey};
 use crate::error::{ActionUse, BoolContext, NameKind, SemaError};
 use crate::program::{ActionDef, ActionId, Block, Definition, Destructor, IsolateDef, Section};
 use ivyc_base::{Span, Symbol};
-use ivyc_logic::{Property, Role, SortId, SortKind, SymId, SymbolDecl, Term, Var};
+use ivyc_logic::{Bound, Property, Role, SortId, SortKind, SymId, SymbolDecl, Term, Var};
 use ivyc_syntax::ast::{self, DeclKind as K};
 use std::collections::HashSet;
 use std::rc::Rc;
+
+/// A bound of a range sort as written: a numeral, or a name (full, with
+/// its span and the scope it is declared in) for the upper bound.
+enum BoundArg {
+    Num(i128),
+    Name(Symbol, Span, Rc<Env>),
+    /// A name, once declared as the bound symbol.
+    Sym(SymId),
+}
 
 /// Why `proof [iso]` is refused (docs/proofs.md).
 const ISOLATE_PROOF_HELP: &str = "ms-ivy 1.8 checks an isolate with a proof without its properties (a false `property` passes), so there is no sound behaviour to follow; prove the invariants and properties with proofs of their own";
@@ -197,20 +206,23 @@ impl<'a> Checker<'a> {
                 Some(id)
             }
             Some(ast::Sort::Range { lo, hi }) => {
-                let lo = self.range_bound(lo.name.as_str(), lo.span, env);
-                let hi = self.range_bound(hi.name.as_str(), hi.span, env);
-                match self.range_kind(lo, hi, span, env) {
+                let lo = self.range_bound(lo.name.as_str(), lo.span, env, true);
+                let hi = self.range_bound(hi.name.as_str(), hi.span, env, false);
+                // Declared first: a symbolic bound is a symbol of this sort.
+                let id = self.add_sort(full, SortKind::Uninterpreted, Some(name.span));
+                if !self.declare(full, Entity::Sort(id), name.span, env) {
+                    return None;
+                }
+                match self.range_kind(id, lo, hi, span, env) {
                     Some(kind) => {
-                        let id = self.add_sort(full, kind, Some(name.span));
                         self.interpret_origins.insert(id, env.origin());
-                        self.declare(full, Entity::Sort(id), name.span, env)
-                            .then_some(id)
+                        if let Some(d) = self.sorts.get_mut(id.index()) {
+                            d.kind = kind;
+                        }
+                        Some(id)
                     }
-                    // Reported; declared so its uses do not cascade.
-                    None => {
-                        self.declare_unsupported_sort(full, name.span, env);
-                        None
-                    }
+                    // Reported; left uninterpreted so its uses do not cascade.
+                    None => None,
                 }
             }
             Some(ast::Sort::Struct(fields)) => {
@@ -321,10 +333,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The value of a bound of a range sort: a numeral, or a module
-    /// parameter whose actual is one (`type domain = {0..max}` in
-    /// `vector_bounded(range, max)`). Anything else is reported.
-    fn range_bound(&mut self, text: &str, span: Span, env: &Rc<Env>) -> Option<i128> {
+    /// A bound of a range sort: a numeral, a module parameter whose actual
+    /// is one (`type domain = {0..max}` in `vector_bounded(range, max)`),
+    /// or, for the upper bound, a name (after module parameters are
+    /// replaced by their actuals), which declares a new parameter of the
+    /// sort as ms-ivy does. Anything else is reported.
+    fn range_bound(
+        &mut self,
+        text: &str,
+        span: Span,
+        env: &Rc<Env>,
+        lower: bool,
+    ) -> Option<BoundArg> {
         let mut name = Symbol::intern(text);
         let mut scope: Rc<Env> = env.clone();
         for _ in 0..64 {
@@ -344,58 +364,101 @@ impl<'a> Checker<'a> {
             None => None,
         };
         match v {
-            Some(_) => {}
+            Some(v) => Some(BoundArg::Num(v)),
             // A numeral too large for the logic (or malformed).
-            None if numeral => self.err(SemaError::InvalidNumeral { text: name, span }, env),
-            None => self.err(
-                SemaError::RangeBound {
-                    text: Some(text.to_string()),
-                    span,
-                },
-                env,
-            ),
+            None if numeral => {
+                self.err(SemaError::InvalidNumeral { text: name, span }, env);
+                None
+            }
+            None if lower || t.contains('.') => {
+                self.err(
+                    SemaError::RangeBound {
+                        text: Some(text.to_string()),
+                        lower,
+                        span,
+                    },
+                    env,
+                );
+                None
+            }
+            None => Some(BoundArg::Name(dotted(&scope.prefix, t), span, scope)),
         }
-        v
     }
 
     /// A bound of `interpret t -> {lo..hi}`: a numeral or a name.
-    fn range_bound_expr(&mut self, e: &ast::Expr, env: &Rc<Env>) -> Option<i128> {
+    fn range_bound_expr(&mut self, e: &ast::Expr, env: &Rc<Env>, lower: bool) -> Option<BoundArg> {
         match &e.kind {
-            ast::ExprKind::Num(n) => self.range_bound(n.as_str(), e.span, env),
+            ast::ExprKind::Num(n) => self.range_bound(n.as_str(), e.span, env, lower),
             ast::ExprKind::App { func, args: None } if func.segments.len() == 1 => {
-                self.range_bound(func.segments[0].name.as_str(), e.span, env)
+                self.range_bound(func.segments[0].name.as_str(), e.span, env, lower)
             }
             _ => {
                 let text = None;
-                self.err(SemaError::RangeBound { text, span: e.span }, env);
+                self.err(
+                    SemaError::RangeBound {
+                        text,
+                        lower,
+                        span: e.span,
+                    },
+                    env,
+                );
                 None
             }
         }
     }
 
-    /// The kind of the range sort `{lo..hi}`, or `None` (reported) if a
-    /// bound is missing or the range is empty.
+    /// The kind of the range sort `sort = {lo..hi}`, or `None` (reported)
+    /// if a bound is missing or the range is empty. A name as the upper
+    /// bound is declared here as a rigid, immutable 0-ary symbol of `sort`
+    /// (ms-ivy makes it a parameter: `interpret idx -> {0..max}` declares
+    /// `max : idx`, so `lo <= max` holds like for every value of `idx`).
     fn range_kind(
         &mut self,
-        lo: Option<i128>,
-        hi: Option<i128>,
+        sort: SortId,
+        lo: Option<BoundArg>,
+        hi: Option<BoundArg>,
         span: Span,
         env: &Rc<Env>,
     ) -> Option<SortKind> {
-        let (lo, hi) = (lo?, hi?);
-        if lo > hi {
-            self.err(SemaError::EmptyRange { lo, hi, span }, env);
+        // A name is declared even if the lower bound is refused, so that
+        // its uses do not cascade into more errors.
+        let hi = match hi? {
+            BoundArg::Name(full, bspan, scope) => {
+                let s = self.add_sym(
+                    SymbolDecl::new(full, vec![], sort, Role::Rigid).with_span(Some(bspan)),
+                );
+                if !self.declare(full, Entity::Sym(s), bspan, &scope) {
+                    return None;
+                }
+                let sort_name = self.sort_name(sort);
+                self.range_bound_names.insert(full, sort_name);
+                self.param_syms.insert(s);
+                BoundArg::Sym(s)
+            }
+            b => b,
+        };
+        let BoundArg::Num(lo) = lo? else {
             return None;
+        };
+        match hi {
+            BoundArg::Num(hi) => {
+                if lo > hi {
+                    self.err(SemaError::EmptyRange { lo, hi, span }, env);
+                    return None;
+                }
+                Some(SortKind::Range {
+                    lo,
+                    hi: Bound::Num(hi),
+                })
+            }
+            BoundArg::Sym(s) => Some(SortKind::Range {
+                lo,
+                hi: Bound::Sym(s),
+            }),
+            BoundArg::Name(..) => None,
         }
-        Some(SortKind::Range { lo, hi })
     }
 
-    /// Declares a sort whose definition is unsupported (already reported)
-    /// as uninterpreted, so that its uses are not reported as undefined.
-    fn declare_unsupported_sort(&mut self, full: Symbol, span: Span, env: &Env) {
-        let id = self.add_sort(full, SortKind::Uninterpreted, Some(span));
-        self.declare(full, Entity::Sort(id), span, env);
-    }
 
     fn interpret(
         &mut self,
@@ -473,9 +536,9 @@ impl<'a> Checker<'a> {
                 return;
             }
             ast::InterpretTarget::Range { lo, hi } => {
-                let lo = self.range_bound_expr(lo, env);
-                let hi = self.range_bound_expr(hi, env);
-                match self.range_kind(lo, hi, span, env) {
+                let lo = self.range_bound_expr(lo, env, true);
+                let hi = self.range_bound_expr(hi, env, false);
+                match self.range_kind(sort, lo, hi, span, env) {
                     Some(k) => Ok(k),
                     None => return,
                 }

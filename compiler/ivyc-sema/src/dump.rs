@@ -19,7 +19,7 @@ impl Program {
                 }
                 SortKind::Int => " -> int".into(),
                 SortKind::Nat => " -> nat".into(),
-                SortKind::Range { lo, hi } => format!(" = {{{lo}..{hi}}}"),
+                SortKind::Range { lo, hi } => format!(" = {{{lo}..{}}}", hi.text(sig)),
                 SortKind::BitVec(n) => format!(" -> bv[{n}]"),
                 SortKind::Str => " -> strlit".into(),
                 SortKind::Bool => " = bool".into(),

@@ -621,7 +621,9 @@ impl Checker<'_> {
                 // into the range, as in Ivy.
                 let v = match kind {
                     SortKind::BitVec(width) if width < 127 => v.rem_euclid(1i128 << width),
-                    _ => kind.clamp(v),
+                    // A symbolic bound: the encoding and the evaluator
+                    // clamp with the bound's value.
+                    _ => kind.clamp(v).unwrap_or(v),
                 };
                 Some((sp(Term::num(v, w), span), w))
             }

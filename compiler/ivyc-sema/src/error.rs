@@ -291,12 +291,24 @@ pub enum SemaError {
         name: Symbol,
         span: Span,
     },
-    /// A bound of a range sort `{lo..hi}` that is not a numeral (after
-    /// module parameters are replaced by their actuals): a name (`text`) or
-    /// an expression (`None`).
+    /// A bound of a range sort `{lo..hi}` that ms-ivy refuses (after
+    /// module parameters are replaced by their actuals): a lower bound that
+    /// is a name (`text`, `lower`), or an expression (`text` `None`). An
+    /// upper bound that is a name declares that name (see
+    /// `RangeBoundRedeclared`).
     RangeBound {
         text: Option<String>,
+        lower: bool,
         span: Span,
+    },
+    /// A name declared by the symbolic upper bound of a range sort
+    /// (`interpret t -> {0..max}` declares `max : t`, as ms-ivy does)
+    /// declared again (ms-ivy: "redefining max").
+    RangeBoundRedeclared {
+        name: Symbol,
+        sort: Symbol,
+        span: Span,
+        previous: Span,
     },
     /// A name in the list of an isolate that is never checked (trusted,
     /// or verifying nothing) that names no object, action, sort, symbol or
@@ -444,6 +456,7 @@ impl SemaError {
             | DuplicateInterpretation { span, .. }
             | UnknownTheory { span, .. }
             | RangeBound { span, .. }
+            | RangeBoundRedeclared { span, .. }
             | UnknownIsolateName { span, .. }
             | EmptyRange { span, .. }
             | DuplicateImplementation { span, .. }
@@ -525,6 +538,7 @@ impl IntoDiagnostic for SemaError {
             DuplicateInterpretation { .. } => "duplicate-interpretation",
             UnknownTheory { .. } => "unknown-theory",
             RangeBound { .. } => "range-bound",
+            RangeBoundRedeclared { .. } => "range-bound-redeclared",
             UnknownIsolateName { .. } => "unknown-isolate-name",
             Proof(e) => e.code(),
             EmptyRange { .. } => "empty-range",
@@ -898,17 +912,49 @@ impl IntoDiagnostic for SemaError {
             ]),
             UnknownTheory { name, span } => error(code, format!("unknown theory {}", q(name)))
                 .with_labels(vec![primary(*span, "expected `int`, `nat`, `bv[N]` or `strlit`")]),
-            RangeBound { text, span } => error(
+            RangeBound { text, lower, span } => error(
                 code,
-                match text {
-                    Some(t) => format!("range bound {} is not a numeral", q(t)),
-                    None => "range bound is an expression, not a numeral".into(),
+                match (text, lower) {
+                    (Some(t), true) => format!("lower range bound {} is not a numeral", q(t)),
+                    (Some(t), false) => format!("range bound {} is not a numeral", q(t)),
+                    (None, _) => "range bound is an expression, not a numeral or a name".into(),
                 },
             )
-            .with_labels(vec![primary(*span, "expected an integer numeral")])
-            .with_notes(vec![
-                "help: write the bound as a numeral, or pass a numeral for the module parameter it names".into(),
-            ]),
+            .with_labels(vec![primary(
+                *span,
+                if *lower {
+                    "expected an integer numeral"
+                } else {
+                    "expected an integer numeral or a new name"
+                },
+            )])
+            .with_notes(vec![if *lower {
+                "help: write the lower bound as a numeral (ms-ivy stops with \"bounds for range sort are not interpreted as int\" on a symbolic lower bound; only the upper bound may be a name, which declares a parameter of the sort)".into()
+            } else {
+                "help: write the bound as a numeral or a name; a name declares a new parameter of the range sort (`interpret t -> {0..max}` declares `max : t`), as in ms-ivy".into()
+            }]),
+            RangeBoundRedeclared {
+                name,
+                sort,
+                span,
+                previous,
+            } => error(
+                code,
+                format!(
+                    "{} is declared by the range bound of {} and cannot be declared again",
+                    q(name),
+                    q(sort)
+                ),
+            )
+            .with_labels(vec![
+                primary(*span, format!("{} redeclared here", q(name))),
+                secondary(*previous, format!("this bound declares {} as a parameter of sort {}", q(name), q(sort))),
+            ])
+            .with_notes(vec![format!(
+                "help: remove this declaration; the range bound already declares {} (ms-ivy reports \"redefining {}\")",
+                q(name),
+                name
+            )]),
             UnknownIsolateName { name, span } => {
                 warning(code, format!("`{name}` in this isolate's list names nothing; ignored"))
                     .with_labels(vec![primary(*span, "no object, action, sort, symbol or label of this name")])

@@ -2,7 +2,7 @@
 //! terms through the z3 API, never as SMT-LIB text), with per-session caches
 //! of Z3 sorts and function declarations.
 
-use ivyc_logic::{BuiltinOp, Role, Signature, SortDecl, SortId, SortKind, SymId};
+use ivyc_logic::{Bound, BuiltinOp, Role, Signature, SortDecl, SortId, SortKind, SymId};
 use ivyc_logic::{Term, TermKind, Var};
 use std::collections::HashMap;
 use std::fmt;
@@ -64,35 +64,53 @@ impl SortInfo {
 const ENUM_EXPANSION: usize = 64;
 
 /// Which integer sort a Z3 `Int` stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) enum IntKind {
     Int,
     /// Natural numbers: `>= 0`, subtraction truncated at 0.
     Nat,
     /// Ivy's range sort `{lo..hi}`: values in `[lo, hi]`, numerals and
-    /// arithmetic results clamped into it.
-    Range(i128, i128),
+    /// arithmetic results clamped into it. `hi` is a numeral or, for a
+    /// symbolic bound (`interpret t -> {0..max}`), the Z3 constant of the
+    /// bound symbol (the same declaration as the symbol's own).
+    Range(i128, Int),
 }
 
 impl IntKind {
     /// The constraints every value `x` of the sort satisfies.
-    pub(crate) fn guards(self, x: &Int) -> Vec<Bool> {
+    pub(crate) fn guards(&self, x: &Int) -> Vec<Bool> {
         match self {
             IntKind::Int => vec![],
             IntKind::Nat => vec![x.ge(Int::from_i64(0))],
-            IntKind::Range(lo, hi) => vec![x.ge(Int::from_i128(lo)), x.le(Int::from_i128(hi))],
+            IntKind::Range(lo, hi) => vec![x.ge(Int::from_i128(*lo)), x.le(hi)],
         }
     }
 
     /// An arithmetic result as Ivy defines it on the sort: clamped into a
     /// range (`If(r > hi, hi, If(r < lo, lo, r))`), unchanged otherwise.
-    fn saturate(self, r: Int) -> Int {
+    fn saturate(&self, r: Int) -> Int {
         match self {
             IntKind::Range(lo, hi) => {
-                let (lo, hi) = (Int::from_i128(lo), Int::from_i128(hi));
-                r.gt(&hi).ite(&hi, &r.lt(&lo).ite(&lo, &r))
+                let lo = Int::from_i128(*lo);
+                r.gt(hi).ite(hi, &r.lt(&lo).ite(&lo, &r))
             }
             _ => r,
+        }
+    }
+
+    /// A numeral of the sort: clamped into a range as Ivy does
+    /// (`If(n < lo, lo, If(hi < n, hi, n))`), with a symbolic bound too.
+    fn numeral(&self, n: i128) -> Int {
+        match self {
+            IntKind::Range(lo, hi) => match hi.as_i64() {
+                Some(h) => Int::from_i128(n.clamp(*lo, i128::from(h).max(*lo))),
+                None if n < *lo => Int::from_i128(*lo),
+                None => {
+                    let v = Int::from_i128(n);
+                    hi.lt(&v).ite(hi, &v)
+                }
+            },
+            _ => Int::from_i128(n),
         }
     }
 }
@@ -106,11 +124,17 @@ pub(crate) struct SymInfo {
     pub(crate) bounds_axiom: Option<Bool>,
 }
 
-/// Cache key of a sort: its name and kind (spans are irrelevant).
-type SortKey = (ivyc_base::Symbol, SortKind);
+/// Cache key of a sort: its name and kind (spans are irrelevant), and the
+/// Z3 name of a symbolic range bound (its id differs between signatures).
+type SortKey = (ivyc_base::Symbol, SortKind, Option<String>);
 
-fn sort_key(d: &SortDecl) -> SortKey {
-    (d.name, d.kind.clone())
+fn sort_key(sig: &Signature, d: &SortDecl) -> SortKey {
+    let bound = d
+        .kind
+        .bound_symbol()
+        .filter(|s| s.index() < sig.num_symbols())
+        .map(|s| crate::smtlib::symbol_name(sig, s));
+    (d.name, d.kind.clone(), bound)
 }
 
 /// Cache key of a symbol: everything that determines its Z3 declaration.
@@ -157,7 +181,7 @@ impl Encoder {
             return err(format!("unknown sort id {}", sort.0));
         }
         let decl = sig.sort(sort);
-        let key = sort_key(decl);
+        let key = sort_key(sig, decl);
         if let Some(info) = self.sorts.get(&key) {
             return Ok(info.clone());
         }
@@ -166,7 +190,19 @@ impl Encoder {
             SortKind::Bool => SortInfo::Bool,
             SortKind::Int => SortInfo::Int(IntKind::Int),
             SortKind::Nat => SortInfo::Int(IntKind::Nat),
-            SortKind::Range { lo, hi } => SortInfo::Int(IntKind::Range(*lo, *hi)),
+            SortKind::Range { lo, hi } => SortInfo::Int(IntKind::Range(
+                *lo,
+                match hi {
+                    Bound::Num(h) => Int::from_i128(*h),
+                    Bound::Sym(s) => {
+                        if s.index() >= sig.num_symbols() || !sig.symbol(*s).args.is_empty() {
+                            return err(format!("bad upper bound of range sort {name}"));
+                        }
+                        // The bound symbol's own declaration (0-ary, Int).
+                        Int::new_const(crate::smtlib::symbol_name(sig, *s))
+                    }
+                },
+            )),
             SortKind::BitVec(0) => return err(format!("bit-vector sort {name} of width 0")),
             SortKind::BitVec(w) => SortInfo::BitVec(*w),
             SortKind::Str => SortInfo::Str,
@@ -217,8 +253,8 @@ impl Encoder {
         let z3_name = crate::smtlib::symbol_name(sig, sym);
         let key = SymKey {
             z3_name: z3_name.clone(),
-            args: decl.args.iter().map(|&a| sort_key(sig.sort(a))).collect(),
-            ret: sort_key(sig.sort(decl.ret)),
+            args: decl.args.iter().map(|&a| sort_key(sig, sig.sort(a))).collect(),
+            ret: sort_key(sig, sig.sort(decl.ret)),
             ctor: decl.role == Role::EnumCtor,
         };
         if let Some(info) = self.syms.get(&key) {
@@ -554,13 +590,13 @@ impl Encoder {
     ) -> Result<Dynamic, EncodeError> {
         match self.sort_info(sig, sort)? {
             SortInfo::Int(k) => {
-                if k == IntKind::Nat && n < 0 {
+                if matches!(k, IntKind::Nat) && n < 0 {
                     return err(format!(
                         "negative numeral {n} of nat sort {}",
                         sort_name(sig, sort)
                     ));
                 }
-                Ok(Int::from_i128(sig.sort_kind(sort).clamp(n)).into())
+                Ok(k.numeral(n).into())
             }
             SortInfo::BitVec(w) => Ok(bv_numeral(n, w)?.into()),
             _ => err(format!(
@@ -631,7 +667,7 @@ impl Encoder {
                     BuiltinOp::Add => k.saturate(x + y).into(),
                     BuiltinOp::Mul => k.saturate(x * y).into(),
                     BuiltinOp::Div => k.saturate(x.div(y)).into(),
-                    BuiltinOp::Sub if k == IntKind::Nat => {
+                    BuiltinOp::Sub if matches!(k, IntKind::Nat) => {
                         // Ivy's truncated subtraction on nat.
                         x.ge(y).ite(&(x - y), &Int::from_i64(0)).into()
                     }

@@ -49,6 +49,14 @@ pub fn decode_model(
         .copied()
         .filter(|&s| sig.symbol(s).role != Role::EnumCtor)
         .collect();
+    // The symbolic bounds of range sorts (`{0..max}`): the encoding's
+    // guards and clamps read them even where no term names them, and the
+    // evaluator needs their values.
+    used.extend(
+        sig.sorts()
+            .filter_map(|(_, d)| d.kind.bound_symbol())
+            .filter(|s| s.index() < sig.num_symbols()),
+    );
     used.sort();
     used.dedup();
     let mut d = Decoder {

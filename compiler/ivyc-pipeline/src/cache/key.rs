@@ -195,7 +195,17 @@ impl Writer {
             SortKind::Range { lo, hi } => {
                 self.tag(5);
                 self.h.update(&lo.to_le_bytes());
-                self.h.update(&hi.to_le_bytes());
+                match hi {
+                    ivyc_logic::Bound::Num(hi) => {
+                        self.tag(0);
+                        self.h.update(&hi.to_le_bytes());
+                    }
+                    // A symbolic bound: the symbol (its name, sorts, role).
+                    ivyc_logic::Bound::Sym(b) => {
+                        self.tag(1);
+                        self.sym(sig, *b);
+                    }
+                }
             }
             SortKind::BitVec(w) => {
                 self.tag(6);
