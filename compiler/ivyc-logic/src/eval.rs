@@ -170,10 +170,16 @@ impl<'a> Evaluator<'a> {
     /// sorts.
     fn range_hi(&self, kind: &SortKind) -> Result<Option<i128>, EvalError> {
         match kind {
-            SortKind::Range { hi: Bound::Num(h), .. } => Ok(Some(*h)),
-            SortKind::Range { hi: Bound::Sym(s), .. } => match self.model.lookup(*s, &[]) {
+            SortKind::Range {
+                hi: Bound::Num(h), ..
+            } => Ok(Some(*h)),
+            SortKind::Range {
+                hi: Bound::Sym(s), ..
+            } => match self.model.lookup(*s, &[]) {
                 Some(Value::Int(v)) => Ok(Some(*v)),
-                Some(_) => Err(EvalError::Ill("a range bound that is not an integer".into())),
+                Some(_) => Err(EvalError::Ill(
+                    "a range bound that is not an integer".into(),
+                )),
                 None => Err(EvalError::Uninterpreted(*s)),
             },
             _ => Ok(None),
@@ -519,7 +525,14 @@ mod tests {
     #[test]
     fn numerals_and_arithmetic_follow_the_encoding() {
         let mut sig = Signature::new();
-        let r = sort(&mut sig, "r", SortKind::Range { lo: 0, hi: crate::sort::Bound::Num(3) });
+        let r = sort(
+            &mut sig,
+            "r",
+            SortKind::Range {
+                lo: 0,
+                hi: crate::sort::Bound::Num(3),
+            },
+        );
         let b = sort(&mut sig, "b", SortKind::BitVec(4));
         let n = sort(&mut sig, "n", SortKind::Nat);
         let i = sort(&mut sig, "i", SortKind::Int);
@@ -557,7 +570,14 @@ mod tests {
     #[test]
     fn ranges_and_narrow_bitvectors_are_quantified_completely() {
         let mut sig = Signature::new();
-        let r = sort(&mut sig, "r", SortKind::Range { lo: 1, hi: crate::sort::Bound::Num(4) });
+        let r = sort(
+            &mut sig,
+            "r",
+            SortKind::Range {
+                lo: 1,
+                hi: crate::sort::Bound::Num(4),
+            },
+        );
         let b = sort(&mut sig, "b", SortKind::BitVec(2));
         let i = sort(&mut sig, "i", SortKind::Int);
         let m = Model::new();

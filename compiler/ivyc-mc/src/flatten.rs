@@ -336,7 +336,10 @@ mod tests {
         let mut sig = Signature::new();
         let s = sig.add_sort(ivyc_logic::SortDecl {
             name: Symbol::intern("s"),
-            kind: SortKind::Range { lo: 0, hi: ivyc_logic::Bound::Num(2) },
+            kind: SortKind::Range {
+                lo: 0,
+                hi: ivyc_logic::Bound::Num(2),
+            },
             span: None,
         });
         let f = sig.fresh_symbol(Symbol::intern("f"), vec![s], s, Role::State);

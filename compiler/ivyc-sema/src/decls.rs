@@ -459,7 +459,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-
     fn interpret(
         &mut self,
         oper: &'a ast::Oper,

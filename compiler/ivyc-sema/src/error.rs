@@ -928,10 +928,12 @@ impl IntoDiagnostic for SemaError {
                     "expected an integer numeral or a new name"
                 },
             )])
-            .with_notes(vec![if *lower {
+            .with_notes(vec![if text.is_some() && *lower {
                 "help: write the lower bound as a numeral (ms-ivy stops with \"bounds for range sort are not interpreted as int\" on a symbolic lower bound; only the upper bound may be a name, which declares a parameter of the sort)".into()
+            } else if *lower {
+                "help: write the lower bound as a numeral (ms-ivy reads a bound as a numeral or a new name, not an expression)".into()
             } else {
-                "help: write the bound as a numeral or a name; a name declares a new parameter of the range sort (`interpret t -> {0..max}` declares `max : t`), as in ms-ivy".into()
+                "help: write the bound as a numeral or a name; a name declares a new parameter of the range sort (`interpret t -> {0..max}` declares `max : t`), as in ms-ivy, and an axiom can relate it to other symbols".into()
             }]),
             RangeBoundRedeclared {
                 name,

@@ -975,7 +975,7 @@ fn no_cascade_after_unknown_sorts() {
     // An annotation naming an unknown sort and a range sort with a bad
     // bound give one error each (the variant `v` of `rec` is supported).
     let src = r#"#lang ivy1.7
-type small = {0..top}
+type small = {bottom..9}
 type rec = struct { f : small }
 variant v of rec
 individual a : small
@@ -989,6 +989,37 @@ invariant forall K:nosort. r(K)
     assert_eq!(
         codes_of(src, &mut MemoryLoader::new()),
         ["range-bound", "undefined-sort", "undefined-sort"]
+    );
+}
+
+#[test]
+fn range_bound_redeclared() {
+    // `{0..max}` declares `max : idx` (ms-ivy: "redefining max"), wherever
+    // the other declaration is.
+    case(
+        "range_bound_redeclared",
+        "range-bound-redeclared",
+        r#"#lang ivy1.7
+type idx
+individual max : idx
+interpret idx -> {0..max}
+"#,
+    );
+}
+
+#[test]
+fn range_bound_symbolic_is_a_parameter() {
+    // The bound is a parameter of the sort: usable, but not assignable.
+    let src = r#"#lang ivy1.7
+type idx = {0..max}
+individual x : idx
+after init { x := max }
+export action a = { max := 0 }
+invariant x <= max
+"#;
+    assert_eq!(
+        codes_of(src, &mut MemoryLoader::new()),
+        ["immutable-assignment"]
     );
 }
 

@@ -253,7 +253,11 @@ impl Encoder {
         let z3_name = crate::smtlib::symbol_name(sig, sym);
         let key = SymKey {
             z3_name: z3_name.clone(),
-            args: decl.args.iter().map(|&a| sort_key(sig, sig.sort(a))).collect(),
+            args: decl
+                .args
+                .iter()
+                .map(|&a| sort_key(sig, sig.sort(a)))
+                .collect(),
             ret: sort_key(sig, sig.sort(decl.ret)),
             ctor: decl.role == Role::EnumCtor,
         };
