@@ -291,11 +291,12 @@ pub enum SemaError {
         name: Symbol,
         span: Span,
     },
-    /// A bound of a range sort `{lo..hi}` that ms-ivy refuses (after
-    /// module parameters are replaced by their actuals): a lower bound that
-    /// is a name (`text`, `lower`), or an expression (`text` `None`). An
-    /// upper bound that is a name declares that name (see
-    /// `RangeBoundRedeclared`).
+    /// A bound of a range sort `{lo..hi}` that ivyc refuses (after module
+    /// parameters are replaced by their actuals): a lower bound that is a
+    /// name (`text`, `lower`; ms-ivy refuses it too), or an expression
+    /// (`text` `None`; ms-ivy accepts an upper bound `{0..n+1}` over
+    /// declared symbols). An upper bound that is a name declares that name
+    /// (see `RangeBoundRedeclared`).
     RangeBound {
         text: Option<String>,
         lower: bool,
@@ -917,7 +918,7 @@ impl IntoDiagnostic for SemaError {
                 match (text, lower) {
                     (Some(t), true) => format!("lower range bound {} is not a numeral", q(t)),
                     (Some(t), false) => format!("range bound {} is not a numeral", q(t)),
-                    (None, _) => "range bound is an expression, not a numeral or a name".into(),
+                    (None, _) => "unsupported: a range bound that is an expression".into(),
                 },
             )
             .with_labels(vec![primary(
@@ -930,8 +931,8 @@ impl IntoDiagnostic for SemaError {
             )])
             .with_notes(vec![if text.is_some() && *lower {
                 "help: write the lower bound as a numeral (ms-ivy stops with \"bounds for range sort are not interpreted as int\" on a symbolic lower bound; only the upper bound may be a name, which declares a parameter of the sort)".into()
-            } else if *lower {
-                "help: write the lower bound as a numeral (ms-ivy reads a bound as a numeral or a new name, not an expression)".into()
+            } else if text.is_none() {
+                "help: write the bound as a numeral, or the upper bound as a new name (a parameter of the sort); ms-ivy also accepts an upper bound that is an expression over declared symbols (`{0..n+1}`), which ivyc does not".into()
             } else {
                 "help: write the bound as a numeral or a name; a name declares a new parameter of the range sort (`interpret t -> {0..max}` declares `max : t`), as in ms-ivy, and an axiom can relate it to other symbols".into()
             }]),
