@@ -339,10 +339,14 @@ impl<'p> Lowerer<'p> {
                 // a constructor parameter of the generated class, as in
                 // ms-ivy; extraction refuses it rather than guess a value.
                 SortKind::Range {
-                    hi: ivyc_logic::Bound::Sym(_),
+                    hi: ivyc_logic::Bound::Sym(b),
                     ..
                 } => {
-                    if let Some(span) = decl.span {
+                    // At the bound (`max` in `{0..max}`), else at the sort.
+                    let at = (b.index() < self.p.sig.num_symbols())
+                        .then(|| self.p.sig.symbol(*b).span)
+                        .flatten();
+                    if let Some(span) = at.or(decl.span) {
                         self.errors.push(IrError::Unsupported {
                             what: "a range sort whose upper bound is a symbol (ms-ivy makes the bound a parameter of the generated class; ivyc has no way to set it yet)",
                             span,

@@ -523,6 +523,56 @@ mod tests {
     }
 
     #[test]
+    fn a_symbolic_range_bound_takes_the_models_value() {
+        // `type r = {0..max}`: `max : r` is a rigid symbol of the sort.
+        let mut sig = Signature::new();
+        let r = sort(&mut sig, "r", SortKind::Uninterpreted);
+        let max = sig.fresh_symbol(Symbol::intern("max"), vec![], r, crate::Role::Rigid);
+        sig.set_sort_kind(
+            r,
+            SortKind::Range {
+                lo: 0,
+                hi: crate::sort::Bound::Sym(max),
+            },
+        );
+        let mut m = Model::new();
+        // Without a value of `max`, clamping cannot be decided.
+        assert_eq!(
+            m.eval(&sig, &Term::num(9, r)),
+            Err(EvalError::Uninterpreted(max))
+        );
+        m.set(max, vec![], Value::Int(2));
+        let ev = |t: Term| m.eval(&sig, &t);
+        assert_eq!(ev(Term::num(9, r)), Ok(Value::Int(2)));
+        assert_eq!(ev(Term::num(1, r)), Ok(Value::Int(1)));
+        assert_eq!(
+            ev(Term::builtin(
+                BuiltinOp::Add,
+                vec![Term::constant(max), Term::num(1, r)]
+            )),
+            Ok(Value::Int(2))
+        );
+        // Quantifiers range over 0..=2.
+        let x = Var::new("X", r);
+        let below = Term::forall(
+            vec![x],
+            Term::builtin(BuiltinOp::Le, vec![Term::var(x), Term::constant(max)]),
+        );
+        assert_eq!(m.eval_bool(&sig, &below), Ok(true));
+        let three = Term::exists(
+            vec![x],
+            Term::builtin(
+                BuiltinOp::Gt,
+                vec![
+                    Term::var(x),
+                    Term::builtin(BuiltinOp::Add, vec![Term::num(1, r), Term::num(1, r)]),
+                ],
+            ),
+        );
+        assert_eq!(m.eval_bool(&sig, &three), Ok(false));
+    }
+
+    #[test]
     fn numerals_and_arithmetic_follow_the_encoding() {
         let mut sig = Signature::new();
         let r = sort(
