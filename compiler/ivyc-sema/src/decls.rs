@@ -1752,7 +1752,7 @@ impl<'a> Checker<'a> {
             K::Alias { .. } => {}
             // Used by ms-ivy only in generated test code; its checker
             // resolves and sort-checks them and then ignores them.
-            K::Progress(defns) => {
+            K::Progress(defns) | K::Concept(defns) => {
                 for df in defns {
                     self.check_progress(df, env);
                 }
