@@ -1818,7 +1818,7 @@ impl<'a> Checker<'a> {
     /// parameterised isolate (`isolate iso(me:id) = proc(me)`) an atom may
     /// apply an object to the isolate's parameters; the isolate then covers
     /// every instance at once (docs/isolates.md), so the arguments are
-    /// dropped. Other arguments are not supported. A name that is not
+    /// dropped. Other arguments are errors, as in ms-ivy. A name that is not
     /// declared may be the label of an axiom, property, invariant or
     /// definition (`with ax` makes an `explicit axiom [ax]` available):
     /// those are resolved by [`Self::resolve_isolate_labels`].
@@ -1838,16 +1838,14 @@ impl<'a> Checker<'a> {
                 }
                 _ => false,
             };
-            let stripped = a
+            let unbound = a
                 .segments
                 .iter()
-                .all(|s| s.args.as_ref().is_none_or(|xs| xs.iter().all(by_param)));
-            if !stripped {
-                self.unsupported(
-                    "isolate members applied to arguments other than the isolate's parameters",
-                    a.span,
-                    env,
-                );
+                .flat_map(|s| s.args.iter().flatten())
+                .find(|e| !by_param(e));
+            if let Some(e) = unbound {
+                let arg = ivyc_syntax::pretty::expr(e);
+                self.err(SemaError::UnboundIsolateParam { arg, span: e.span }, env);
                 continue;
             }
             let p = ast::Path {
