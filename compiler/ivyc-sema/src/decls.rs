@@ -455,12 +455,7 @@ impl<'a> Checker<'a> {
                     "int" => Some(SortKind::Int),
                     "nat" => Some(SortKind::Nat),
                     "strlit" => Some(SortKind::Str),
-                    n => n
-                        .strip_prefix("bv[")
-                        .and_then(|r| r.strip_suffix(']'))
-                        .and_then(|w| w.parse::<u32>().ok())
-                        .filter(|w| (1..=1024).contains(w))
-                        .map(SortKind::BitVec),
+                    n => bit_vector_width(n).map(SortKind::BitVec),
                 }
                 .ok_or((Symbol::intern(&name), t.span))
             }
@@ -2101,5 +2096,37 @@ fn action_body_span(b: &ast::ActionBody) -> Span {
     match b {
         ast::ActionBody::Block(b) => b.span,
         ast::ActionBody::Native { span, .. } => *span,
+    }
+}
+
+/// The width of a bit-vector theory: `bv[N]`, and the theories ms-ivy
+/// verifies as `N`-bit vectors, `strbv[N]` (strings) and `intbv[..][N]`
+/// (integers; the width is the last bracket).
+fn bit_vector_width(name: &str) -> Option<u32> {
+    let inner = name
+        .strip_prefix("bv[")
+        .or_else(|| name.strip_prefix("strbv["))
+        .and_then(|r| r.strip_suffix(']'))
+        .or_else(|| {
+            let rest = name.strip_prefix("intbv[")?.strip_suffix(']')?;
+            Some(rest.rsplit("][").next().unwrap_or(rest))
+        })?;
+    inner.parse::<u32>().ok().filter(|w| (1..=1024).contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bit_vector_width;
+
+    #[test]
+    fn bit_vector_theories_and_their_widths() {
+        assert_eq!(bit_vector_width("bv[16]"), Some(16));
+        assert_eq!(bit_vector_width("strbv[8]"), Some(8));
+        assert_eq!(bit_vector_width("intbv[1][0][8]"), Some(8));
+        assert_eq!(bit_vector_width("intbv[32]"), Some(32));
+        assert_eq!(bit_vector_width("bv[0]"), None);
+        assert_eq!(bit_vector_width("bv[n]"), None);
+        assert_eq!(bit_vector_width("intbv[]"), None);
+        assert_eq!(bit_vector_width("real"), None);
     }
 }

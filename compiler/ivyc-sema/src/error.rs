@@ -906,7 +906,7 @@ impl IntoDiagnostic for SemaError {
                 secondary(*previous, "first interpretation"),
             ]),
             UnknownTheory { name, span } => error(code, format!("unknown theory {}", q(name)))
-                .with_labels(vec![primary(*span, "expected `int`, `nat`, `bv[N]` or `strlit`")]),
+                .with_labels(vec![primary(*span, "expected `int`, `nat`, `bv[N]`, `strbv[N]`, `intbv[..][N]` or `strlit`")]),
             RangeBound { text, span } => error(
                 code,
                 match text {
