@@ -73,6 +73,7 @@ const CASES: &[Case] = &[
     ("DeclKind", "Attribute", "1.7", Some("attribute method = ic\n"), 0),
     ("DeclKind", "Native", "1.7", Some("<<<\n#include <vector>\n>>>\n"), 0),
     ("DeclKind", "Progress", "1.7", Some("progress pg = r(c)\n"), 0),
+    ("DeclKind", "Concept", "1.7", Some("concept cc(X) = r(X)\n"), 0),
     ("DeclKind", "Rely", "1.7", Some("rely r(c)\n"), 0),
     ("DeclKind", "Mixord", "1.7", Some("action a = {}\naction b = {}\naction e = {}\nmixin b before a\nmixin e before a\nmixord b -> e\n"), 0),
     ("DeclKind", "Unprovable", "1.8", Some("unprovable invariant r(c)\n"), 0),

@@ -1,9 +1,10 @@
 //! Candidate invariants from templates: universally quantified clauses (at
 //! most `max_literals` literals, at most `vars_per_sort` variables of each
 //! uninterpreted sort and `max_vars` in all) over the atoms the state
-//! vocabulary offers: state relations applied to variables and constants,
-//! state functions equal to a variable or a constant, and equalities
-//! between variables and constants. Clauses equal up to a renaming of
+//! vocabulary offers: state and rigid relations applied to variables and
+//! constants, state and rigid functions equal to a variable or a constant,
+//! and equalities between variables and constants; every clause reads the
+//! state. Clauses equal up to a renaming of
 //! variables are generated once; tautologies are not generated.
 
 use ivyc_logic::{Role, SortId, SortKind, SymId, System, Term, Var};
@@ -135,7 +136,10 @@ fn product(options: Vec<Vec<Arg>>) -> Vec<Vec<Arg>> {
 fn atoms(sys: &System, t: &Templates) -> Vec<Atom> {
     let mut out: BTreeSet<Atom> = BTreeSet::new();
     for (id, d) in sys.sig.symbols() {
-        if d.role != Role::State || sys.definitions.contains_key(&id) {
+        // State symbols, and rigid ones with arguments (`left(P) = F` of an
+        // axiomatised function; rigid individuals are constants).
+        let rigid = d.role == Role::Rigid && !d.args.is_empty();
+        if !(d.role == Role::State || rigid) || sys.definitions.contains_key(&id) {
             continue;
         }
         if !d.args.iter().all(|&s| usable(sys, s)) || !usable(sys, d.ret) {
@@ -172,6 +176,21 @@ fn atoms(sys: &System, t: &Templates) -> Vec<Atom> {
         }
     }
     out.into_iter().collect()
+}
+
+/// Whether an atom reads the state: a state symbol, or a state individual
+/// among its arguments. A clause of rigid atoms only is implied by the
+/// axioms or false in every state: never a useful candidate.
+fn reads_state(sys: &System, a: &Atom) -> bool {
+    let state = |id: SymId| sys.sig.symbol(id).role == Role::State;
+    let head = match a {
+        Atom::Rel(s, _) | Atom::FunEq(s, _, _) => state(*s),
+        Atom::Eq(..) => false,
+    };
+    head || a
+        .args()
+        .iter()
+        .any(|x| matches!(x, Arg::Const(c) if state(*c)))
 }
 
 /// A literal: an atom index and its polarity.
@@ -396,7 +415,9 @@ pub fn enumerate(sys: &System, t: &Templates) -> Vec<Term> {
         return out;
     }
     canonical_clauses(&atoms, t.max_literals, t.max_vars, |form, vars| {
-        out.push(clause_term(sys, &form, &vars, None));
+        if form.iter().any(|(a, _)| reads_state(sys, a)) {
+            out.push(clause_term(sys, &form, &vars, None));
+        }
         out.len() < t.limit
     });
     out
@@ -525,6 +546,33 @@ mod tests {
         assert_eq!(mutex, 1, "{texts:#?}");
         assert!(texts.iter().any(|t| t.contains("N0 = N1")), "{texts:#?}");
         assert!(!texts.iter().any(|t| t.contains("~=")), "{texts:#?}");
+    }
+
+    #[test]
+    fn rigid_functions_are_atoms_but_every_clause_reads_the_state() {
+        let mut sig = Signature::new();
+        let phil = sig.add_uninterpreted_sort("phil");
+        let fork = sig.add_uninterpreted_sort("fork");
+        let sym = |n: &str| ivyc_base::Symbol::intern(n);
+        sig.add_symbol(SymbolDecl::new(sym("left"), vec![phil], fork, Role::Rigid));
+        sig.add_symbol(SymbolDecl::new(
+            sym("eating"),
+            vec![phil],
+            SortId::BOOL,
+            Role::State,
+        ));
+        let sys = System::new(sig);
+        let texts: Vec<String> = enumerate(&sys, &Templates::default())
+            .iter()
+            .map(|c| c.pretty(&sys.sig))
+            .collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("left(P0) ~= F0") && t.contains("eating(P0)")),
+            "{texts:#?}"
+        );
+        assert!(texts.iter().all(|t| t.contains("eating")), "{texts:#?}");
     }
 
     #[test]

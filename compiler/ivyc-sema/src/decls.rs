@@ -517,12 +517,7 @@ impl<'a> Checker<'a> {
                     "int" => Some(SortKind::Int),
                     "nat" => Some(SortKind::Nat),
                     "strlit" => Some(SortKind::Str),
-                    n => n
-                        .strip_prefix("bv[")
-                        .and_then(|r| r.strip_suffix(']'))
-                        .and_then(|w| w.parse::<u32>().ok())
-                        .filter(|w| (1..=1024).contains(w))
-                        .map(SortKind::BitVec),
+                    n => bit_vector_width(n).map(SortKind::BitVec),
                 }
                 .ok_or((Symbol::intern(&name), t.span))
             }
@@ -1814,7 +1809,7 @@ impl<'a> Checker<'a> {
             K::Alias { .. } => {}
             // Used by ms-ivy only in generated test code; its checker
             // resolves and sort-checks them and then ignores them.
-            K::Progress(defns) => {
+            K::Progress(defns) | K::Concept(defns) => {
                 for df in defns {
                     self.check_progress(df, env);
                 }
@@ -1880,7 +1875,7 @@ impl<'a> Checker<'a> {
     /// parameterised isolate (`isolate iso(me:id) = proc(me)`) an atom may
     /// apply an object to the isolate's parameters; the isolate then covers
     /// every instance at once (docs/isolates.md), so the arguments are
-    /// dropped. Other arguments are not supported. A name that is not
+    /// dropped. Other arguments are errors, as in ms-ivy. A name that is not
     /// declared may be the label of an axiom, property, invariant or
     /// definition (`with ax` makes an `explicit axiom [ax]` available):
     /// those are resolved by [`Self::resolve_isolate_labels`].
@@ -1900,16 +1895,14 @@ impl<'a> Checker<'a> {
                 }
                 _ => false,
             };
-            let stripped = a
+            let unbound = a
                 .segments
                 .iter()
-                .all(|s| s.args.as_ref().is_none_or(|xs| xs.iter().all(by_param)));
-            if !stripped {
-                self.unsupported(
-                    "isolate members applied to arguments other than the isolate's parameters",
-                    a.span,
-                    env,
-                );
+                .flat_map(|s| s.args.iter().flatten())
+                .find(|e| !by_param(e));
+            if let Some(e) = unbound {
+                let arg = ivyc_syntax::pretty::expr(e);
+                self.err(SemaError::UnboundIsolateParam { arg, span: e.span }, env);
                 continue;
             }
             let p = ast::Path {
@@ -2165,5 +2158,37 @@ fn action_body_span(b: &ast::ActionBody) -> Span {
     match b {
         ast::ActionBody::Block(b) => b.span,
         ast::ActionBody::Native { span, .. } => *span,
+    }
+}
+
+/// The width of a bit-vector theory: `bv[N]`, and the theories ms-ivy
+/// verifies as `N`-bit vectors, `strbv[N]` (strings) and `intbv[..][N]`
+/// (integers; the width is the last bracket).
+fn bit_vector_width(name: &str) -> Option<u32> {
+    let inner = name
+        .strip_prefix("bv[")
+        .or_else(|| name.strip_prefix("strbv["))
+        .and_then(|r| r.strip_suffix(']'))
+        .or_else(|| {
+            let rest = name.strip_prefix("intbv[")?.strip_suffix(']')?;
+            Some(rest.rsplit("][").next().unwrap_or(rest))
+        })?;
+    inner.parse::<u32>().ok().filter(|w| (1..=1024).contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bit_vector_width;
+
+    #[test]
+    fn bit_vector_theories_and_their_widths() {
+        assert_eq!(bit_vector_width("bv[16]"), Some(16));
+        assert_eq!(bit_vector_width("strbv[8]"), Some(8));
+        assert_eq!(bit_vector_width("intbv[1][0][8]"), Some(8));
+        assert_eq!(bit_vector_width("intbv[32]"), Some(32));
+        assert_eq!(bit_vector_width("bv[0]"), None);
+        assert_eq!(bit_vector_width("bv[n]"), None);
+        assert_eq!(bit_vector_width("intbv[]"), None);
+        assert_eq!(bit_vector_width("real"), None);
     }
 }

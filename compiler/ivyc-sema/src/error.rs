@@ -394,6 +394,13 @@ pub enum SemaError {
         what: &'static str,
         span: Span,
     },
+    /// An isolate member or `with` atom applied to an argument (`arg`) that
+    /// is not a parameter of the isolate (ms-ivy: "unbound isolate
+    /// parameter").
+    UnboundIsolateParam {
+        arg: String,
+        span: Span,
+    },
     /// Any error found inside instantiated module text, with the instance chain.
     InInstance {
         inner: Box<SemaError>,
@@ -469,6 +476,7 @@ impl SemaError {
             | InitParameterUsed { span, .. }
             | InvalidInterpretation { span, .. }
             | NoObjectSort { span, .. }
+            | UnboundIsolateParam { span, .. }
             | Unsupported { span, .. } => *span,
         })
     }
@@ -552,6 +560,7 @@ impl IntoDiagnostic for SemaError {
             InitParameterUsed { .. } => "init-parameter-used",
             InvalidInterpretation { .. } => "invalid-interpretation",
             NoObjectSort { .. } => "no-object-sort",
+            UnboundIsolateParam { .. } => "unbound-isolate-parameter",
             Unsupported { .. } => "unsupported",
         }
     }
@@ -912,7 +921,7 @@ impl IntoDiagnostic for SemaError {
                 secondary(*previous, "first interpretation"),
             ]),
             UnknownTheory { name, span } => error(code, format!("unknown theory {}", q(name)))
-                .with_labels(vec![primary(*span, "expected `int`, `nat`, `bv[N]` or `strlit`")]),
+                .with_labels(vec![primary(*span, "expected `int`, `nat`, `bv[N]`, `strbv[N]`, `intbv[..][N]` or `strlit`")]),
             RangeBound { text, lower, span } => error(
                 code,
                 match (text, lower) {
@@ -1078,6 +1087,14 @@ impl IntoDiagnostic for SemaError {
                     ])
                     .with_notes(vec![note])
             }
+            UnboundIsolateParam { arg, span } => error(
+                code,
+                format!("{} is not a parameter of this isolate", q(arg)),
+            )
+            .with_labels(vec![primary(*span, "an isolate's members may only be applied to its parameters")])
+            .with_notes(vec![
+                "help: give the isolate a parameter (`isolate iso(x:t) = obj(x)`) and apply the member to it; the isolate then covers every instance".into(),
+            ]),
             NoObjectSort { what, span } => {
                 error(code, format!("{what} needs an object with a sort of its own"))
                     .with_labels(vec![primary(*span, "declared here")])

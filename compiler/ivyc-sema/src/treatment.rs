@@ -93,6 +93,9 @@ pub fn decl(tag: DeclTag) -> Treatment {
         D::Progress | D::Rely => NoEffect(
             "ms-ivy uses them only in generated test code; its checker resolves and sort-checks them and ignores them, as ivyc does",
         ),
+        D::Concept => NoEffect(
+            "a concept of ms-ivy's legacy graphical interface; its checker sort-checks it and ignores it, as ivyc does",
+        ),
         D::Unprovable => NoEffect(
             "ms-ivy drops `unprovable` declarations too unless run with `unprovable=true`",
         ),

@@ -1064,6 +1064,9 @@ pub enum DeclKind {
     Native(NativeQuote),
     /// `progress d = e, ...`
     Progress(Vec<Defn>),
+    /// `concept c(X) = e, ...`: a concept of ms-ivy's legacy graphical
+    /// interface (no effect on checking).
+    Concept(Vec<Defn>),
     /// `rely a [-> b]`
     Rely {
         lhs: CallSegment,

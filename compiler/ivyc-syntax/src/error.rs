@@ -81,6 +81,9 @@ pub enum SyntaxError {
     NestingTooDeep { span: Span, limit: usize },
     /// A schema body without a final `property`/`definition`.
     SchemaMissingConclusion { span: Span },
+    /// A `scenario` transition naming its action's parameters differently
+    /// from the first transition of the same action that names them.
+    ScenarioParams { span: Span, first: Span },
     /// Reporting stopped after `shown` errors (`total` were found).
     TooManyErrors {
         span: Span,
@@ -109,6 +112,7 @@ impl SyntaxError {
             SyntaxError::MalformedLang { .. } => "malformed-lang",
             SyntaxError::NestingTooDeep { .. } => "nesting-too-deep",
             SyntaxError::SchemaMissingConclusion { .. } => "schema-missing-conclusion",
+            SyntaxError::ScenarioParams { .. } => "scenario-params",
             SyntaxError::TooManyErrors { .. } => "too-many-errors",
         }
     }
@@ -137,6 +141,7 @@ impl SyntaxError {
             | SyntaxError::MalformedLang { span }
             | SyntaxError::NestingTooDeep { span, .. }
             | SyntaxError::SchemaMissingConclusion { span }
+            | SyntaxError::ScenarioParams { span, .. }
             | SyntaxError::TooManyErrors { span, .. } => *span,
             SyntaxError::UnclosedDelimiter { open, .. }
             | SyntaxError::UnclosedBeforeDecl { open, .. } => *open,
@@ -312,6 +317,18 @@ impl IntoDiagnostic for SyntaxError {
                     "the last item must be a `property` or `definition`",
                 )])
             }
+            SyntaxError::ScenarioParams { span, first } => error(
+                code,
+                "the transitions of one action in a `scenario` must name its parameters alike",
+            )
+            .with_labels(vec![
+                primary(*span, "these parameters differ"),
+                secondary(*first, "from the parameters named here"),
+            ])
+            .with_notes(vec![
+                "help: use the same parameter names (or none) in every transition of the action"
+                    .to_string(),
+            ]),
             SyntaxError::TooManyErrors { span, shown, total } => error(
                 code,
                 format!("too many syntax errors: showing the first {shown} of {total}"),

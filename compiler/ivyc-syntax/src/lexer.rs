@@ -671,6 +671,8 @@ impl Tok<'_> {
                 | Using
                 | Include
                 | Progress
+                | Concept
+                | Scenario
                 | Rely
                 | Mixord
                 | Extract

@@ -14,6 +14,7 @@ pub mod error;
 pub mod lexer;
 pub mod pretty;
 mod recover;
+mod scenario;
 mod support;
 pub mod version;
 

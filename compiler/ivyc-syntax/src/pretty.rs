@@ -1055,6 +1055,7 @@ impl P {
             )),
             DeclKind::Native(n) => self.line(&format!("(native {})", native(n))),
             DeclKind::Progress(ds) => self.line(&format!("(progress {})", list(ds, defn))),
+            DeclKind::Concept(ds) => self.line(&format!("(concept {})", list(ds, defn))),
             DeclKind::Rely { lhs, rhs: r } => self.line(&format!(
                 "(rely {}{})",
                 seg(lhs),

@@ -332,6 +332,8 @@ fn is_decl_start(term: &str) -> bool {
                 | "using"
                 | "include"
                 | "progress"
+                | "concept"
+                | "scenario"
                 | "rely"
                 | "mixord"
                 | "extract"

@@ -519,7 +519,9 @@ impl Checker<'_> {
                 }
                 self.defn(defn);
             }
-            K::Derived(ds) | K::Progress(ds) => ds.iter().for_each(|x| self.defn(x)),
+            K::Derived(ds) | K::Progress(ds) | K::Concept(ds) => {
+                ds.iter().for_each(|x| self.defn(x))
+            }
             K::Relation(ss) | K::Function(ss) => {
                 for s in ss {
                     if let Some(rhs) = &s.def {

@@ -95,6 +95,14 @@ pub struct InferArgs {
     #[arg(long, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u64).range(1..=4))]
     pub max_literals: u64,
+    /// Variables per candidate clause (all sorts together).
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(1..=6))]
+    pub max_vars: u64,
+    /// Variables of one sort per candidate clause.
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u64).range(1..=4))]
+    pub vars_per_sort: u64,
     /// Depth of the bounded search that prunes candidates on reachable states.
     #[arg(long, value_name = "K", default_value_t = 4)]
     pub depth: usize,

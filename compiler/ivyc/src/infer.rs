@@ -43,6 +43,8 @@ pub fn run(args: &InferArgs) -> Exit {
         sample_depth: args.depth,
         templates: ivyc_infer::Templates {
             max_literals: usize::try_from(args.max_literals).unwrap_or(3),
+            max_vars: usize::try_from(args.max_vars).unwrap_or(3),
+            vars_per_sort: usize::try_from(args.vars_per_sort).unwrap_or(2),
             ..defaults.templates
         },
         ..defaults
