@@ -14,7 +14,7 @@ use ivyc_base::{Span, Symbol};
 use ivyc_logic::{
     BuiltinOp, Lambda, ProofGoal, Role, Signature, SortId, SortKind, SymId, SymbolDecl, Term, Var,
 };
-use ivyc_proof::{tactic, Binding, Goal, Prem, ProofError, Symbols};
+use ivyc_proof::{auto_inst, tactic, Binding, Goal, Prem, ProofError, Symbols};
 use ivyc_syntax::ast::{self, ProofStep, ProofStepKind as P};
 use std::rc::Rc;
 
@@ -782,7 +782,7 @@ impl<'a> Checker<'a> {
                 );
                 return false;
             }
-            P::Tactic { name, .. } => {
+            P::Tactic { name, with, .. } => {
                 *last = format!("tactic {}", name.as_str());
                 match name.as_str() {
                     // Skolemizing a goal does not change its validity: the
@@ -815,8 +815,44 @@ impl<'a> Checker<'a> {
                         );
                         return false;
                     }
-                    "vcgen" | "flatten_structs" | "macro_expand" | "auto_inst" | "vmt"
-                    | "mypyvy" | "duoai" => {
+                    // ms-ivy's goal rewrites of transition systems: a
+                    // property's goal is a formula, where ms-ivy stops
+                    // with an error.
+                    "vcgen" => Err(ProofError::TacticGoal {
+                        tactic: name.name,
+                        what: "applies only to safety properties",
+                        span: name.span,
+                    }),
+                    "flatten_structs" | "macro_expand" => Err(ProofError::TacticGoal {
+                        tactic: name.name,
+                        what: "applies only to invariance or temporal properties",
+                        span: name.span,
+                    }),
+                    "auto_inst" => {
+                        let Some(triggers) = self.triggers(goals, with, span, env) else {
+                            return false;
+                        };
+                        auto_inst::auto_inst(goals, &triggers, span).map(|_| ())
+                    }
+                    "mypyvy" => {
+                        self.unsupported_because(
+                            "tactic mypyvy (the external tool mypyvy)",
+                            "ms-ivy hands the goal to the external tool mypyvy (it writes a `.pyv` file and runs `mypyvy`), which ivyc does not have; on a property's goal ms-ivy 1.8 stops with an internal error. Prove the goal with ivyc's tactics instead",
+                            span,
+                            env,
+                        );
+                        return false;
+                    }
+                    "duoai" => {
+                        self.unsupported_because(
+                            "tactic duoai (the external invariant inference tool DuoAI)",
+                            "ms-ivy hands the goal to the external tool DuoAI (it writes a `_duoai.ivy` file and runs it), which ivyc does not have; on a property's goal ms-ivy 1.8 stops with an internal error. Write the invariants, or try `ivyc infer`",
+                            span,
+                            env,
+                        );
+                        return false;
+                    }
+                    "vmt" => {
                         self.unsupported("this tactic (it works on isolate goals)", span, env);
                         return false;
                     }
@@ -1218,6 +1254,90 @@ impl<'a> Checker<'a> {
         let witness = Term::app(f, params.iter().map(|v| Term::var(*v)).collect());
         let map = [(*y, witness)].into_iter().collect();
         Some((f, body.subst_vars(&map)))
+    }
+
+    /// The `with` list of `tactic auto_inst`: `trigger ax with t, ...`
+    /// items, each pattern elaborated with the axiom's free variables.
+    fn triggers(
+        &mut self,
+        goals: &[Goal],
+        with: &Option<ast::TacticWith>,
+        span: Span,
+        env: &Rc<Env>,
+    ) -> Option<Vec<auto_inst::Trigger>> {
+        let items = match with {
+            None => return Some(Vec::new()),
+            Some(ast::TacticWith::Items { items, .. }) => items,
+            Some(ast::TacticWith::Lets(_)) => {
+                self.proof_err(
+                    ProofError::TacticArgument {
+                        tactic: Symbol::intern("auto_inst"),
+                        takes: "triggers: `with trigger ax with t, ...`",
+                        span,
+                    },
+                    env,
+                );
+                return None;
+            }
+        };
+        let Some(goal) = goals.first().cloned() else {
+            self.proof_err(ProofError::NoGoal { span }, env);
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let ast::TacticItem::Trigger {
+                name,
+                terms,
+                span: item_span,
+            } = item
+            else {
+                let item_span = match item {
+                    ast::TacticItem::Invariant(f) => f.span,
+                    ast::TacticItem::Definition { span, .. } => *span,
+                    ast::TacticItem::Trigger { span, .. } => *span,
+                };
+                self.proof_err(
+                    ProofError::TacticArgument {
+                        tactic: Symbol::intern("auto_inst"),
+                        takes: "triggers: `with trigger ax with t, ...`",
+                        span: item_span,
+                    },
+                    env,
+                );
+                return None;
+            };
+            let dotted_name = Symbol::intern(&name.to_dotted().to_string());
+            let fact = self
+                .lookup_fact(dotted_name, env)
+                .filter(|f| f.prems.is_empty());
+            let Some(fact) = fact else {
+                self.proof_err(
+                    ProofError::UnknownFact {
+                        name: dotted_name,
+                        span: *item_span,
+                    },
+                    env,
+                );
+                return None;
+            };
+            let mut cx = self.goal_cx(&goal, env);
+            for v in fact.free_vars() {
+                cx.var_sorts
+                    .insert(VarKey::Free(v.name), (v.sort, Span::default()));
+            }
+            let mut patterns = Vec::new();
+            for t in terms {
+                let (p, _) = self.elab_infer(&mut cx, t, None)?;
+                patterns.push(p);
+            }
+            out.push(auto_inst::Trigger {
+                name: dotted_name,
+                fact,
+                patterns,
+            });
+        }
+        Some(out)
     }
 
     /// A fact by name: as written, then inside the enclosing objects;
