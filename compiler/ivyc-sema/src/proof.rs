@@ -234,7 +234,12 @@ impl<'a> Checker<'a> {
     /// schema: a fresh symbol.
     fn schema_symbol(&mut self, d: &ast::SymbolDecl, rel: bool, env: &Rc<Env>) -> Option<SymId> {
         let ast::DefnLhs::Name { name, args, .. } = &d.lhs.lhs else {
-            self.unsupported("infix symbols in schemata", d.span, env);
+            self.unsupported_because(
+                "infix symbols declared in schemata",
+                "ms-ivy 1.8 does not instantiate them: `apply` of a schema declaring `relation (X:s < Y:s)` leaves the goal itself as its subgoals (with the schema's individuals unbound), and a binding `(X:t < Y:t) = e` is \"Match is inconsistent\"; there is no behaviour to follow. Declare the symbol with a name (`relation lt(X:s, Y:s)`) and bind it with `with lt(X,Y) = X < Y`",
+                d.span,
+                env,
+            );
             return None;
         };
         let binders = Self::defarg_binders(args.as_deref().unwrap_or(&[]));
@@ -689,6 +694,17 @@ impl<'a> Checker<'a> {
                     .or_else(|| self.lookup_fact(dotted_name, env))
                     .or_else(|| tactic::premise(&goal, dotted_name).cloned());
                 let Some(schema) = schema else {
+                    if is_generated_axiom_label(dotted_name)
+                        && self.proof_ctx.has(unlabelled_schema_name())
+                    {
+                        self.unsupported_because(
+                            "naming an unlabelled axiom schema by ms-ivy's generated label",
+                            "ms-ivy labels an unlabelled axiom `axiomN`, where N counts every unlabelled declaration, assertion and definition it has parsed so far; ivyc does not reproduce that count. Give the schema a label: `axiom [name] { ... }`",
+                            name.span,
+                            env,
+                        );
+                        return false;
+                    }
                     self.proof_err(
                         ProofError::UnknownFact {
                             name: dotted_name,
@@ -837,7 +853,7 @@ impl<'a> Checker<'a> {
                     "mypyvy" => {
                         self.unsupported_because(
                             "tactic mypyvy (the external tool mypyvy)",
-                            "ms-ivy hands the goal to the external tool mypyvy (it writes a `.pyv` file and runs `mypyvy`), which ivyc does not have; on a property's goal ms-ivy 1.8 stops with an internal error. Prove the goal with ivyc's tactics instead",
+                            "ms-ivy hands the goal to the external tool mypyvy (it writes a `.pyv` file and runs `mypyvy`), which ivyc does not have; on a property's goal ms-ivy 1.8 fails with a Python exception before running it. Prove the goal with ivyc's tactics instead",
                             span,
                             env,
                         );
@@ -846,7 +862,7 @@ impl<'a> Checker<'a> {
                     "duoai" => {
                         self.unsupported_because(
                             "tactic duoai (the external invariant inference tool DuoAI)",
-                            "ms-ivy hands the goal to the external tool DuoAI (it writes a `_duoai.ivy` file and runs it), which ivyc does not have; on a property's goal ms-ivy 1.8 stops with an internal error. Write the invariants, or try `ivyc infer`",
+                            "ms-ivy hands the goal to the external tool DuoAI (it writes a `_duoai.ivy` file and runs it), which ivyc does not have; on a property's goal ms-ivy 1.8 fails with a Python exception before running it. Write the invariants, or try `ivyc infer`",
                             span,
                             env,
                         );
@@ -1553,7 +1569,12 @@ impl<'a> Checker<'a> {
                 }
                 ast::Match::Defn(df) => {
                     let ast::DefnLhs::Name { name, args, .. } = &df.lhs.lhs else {
-                        self.unsupported("infix bindings in proofs", df.span, env);
+                        self.unsupported_because(
+                            "infix bindings in proofs",
+                            "an infix binding `(X:t < Y:t) = e` can only bind an infix symbol declared in the schema, which ms-ivy 1.8 does not instantiate (\"Match is inconsistent\", or \"cannot infer sort\" without sorts); declare the schema's symbol with a name and bind it with `with lt(X,Y) = ...`",
+                            df.span,
+                            env,
+                        );
                         return None;
                     };
                     let ast::DefnRhs::Expr(rhs) = &df.rhs else {
@@ -1607,6 +1628,22 @@ impl<'a> Checker<'a> {
 
 /// `forall X. body` opened: the variables become free (as Ivy keeps
 /// them in a fact's formula).
+/// The name under which the unlabelled axiom schemata are facts: no
+/// proof can write it (ms-ivy names each `axiomN`, N counting every
+/// unlabelled declaration it parses, see `unlabelled_schema_refused`).
+pub(crate) fn unlabelled_schema_name() -> Symbol {
+    Symbol::intern("axiom#unlabelled")
+}
+
+/// `axiomN` (ms-ivy's generated label of an unlabelled axiom).
+fn is_generated_axiom_label(name: Symbol) -> bool {
+    name.as_str()
+        .rsplit('.')
+        .next()
+        .and_then(|n| n.strip_prefix("axiom"))
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn open_forall(t: &Term) -> Term {
     t.clone()
 }

@@ -131,7 +131,7 @@ impl Checker<'_> {
                     let name = dotted(&env.prefix, l.as_str());
                     self.proof_schema(name, &prop.prop, env);
                 }
-                None => self.unsupported("unlabelled axiom schemata", prop.span, env),
+                None => self.proof_schema(crate::proof::unlabelled_schema_name(), &prop.prop, env),
             }
             return;
         };
