@@ -25,7 +25,11 @@ type Match = HashMap<Var, Term>;
 
 /// Adds the instances of the triggers' axioms to the first goal.
 /// Returns the number of instances added.
-pub fn auto_inst(goals: &mut [Goal], triggers: &[Trigger], span: Span) -> Result<usize, ProofError> {
+pub fn auto_inst(
+    goals: &mut [Goal],
+    triggers: &[Trigger],
+    span: Span,
+) -> Result<usize, ProofError> {
     let goal = goals.first_mut().ok_or(ProofError::NoGoal { span })?;
     let mut fmlas: Vec<Term> = goal.facts().map(|f| f.conc.clone()).collect();
     fmlas.push(goal.conc.clone());
@@ -185,7 +189,12 @@ mod tests {
         let n = auto_inst(&mut goals, &[trig], Span::default()).expect("a goal");
         assert_eq!(n, 2);
         let first = goals[0].facts().next().expect("an instance");
-        assert!(alpha_eq(&first.conc, &Term::app(r, vec![fc])));
+        // `f(X)` matched `f(c)` first: the instance is `r(c)`.
+        assert!(alpha_eq(
+            &first.conc,
+            &Term::app(r, vec![Term::constant(c)])
+        ));
+        let _ = fc;
     }
 
     #[test]

@@ -1473,7 +1473,11 @@ impl<'a> Checker<'a> {
                             let name = dotted(&env.prefix, l.as_str());
                             self.proof_schema(name, &prop.prop, env);
                         }
-                        None => self.proof_schema(crate::proof::unlabelled_schema_name(), &prop.prop, env),
+                        None => self.proof_schema(
+                            crate::proof::unlabelled_schema_name(),
+                            &prop.prop,
+                            env,
+                        ),
                     },
                 }
             }
