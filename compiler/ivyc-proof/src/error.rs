@@ -176,7 +176,11 @@ impl IntoDiagnostic for ProofError {
                 .with_notes(vec!["help: ms-ivy's tactics are skolemize, skolemizenp, sorry, and the liveness and model-checking tactics".into()]),
             TacticGoal { tactic, what, span } => error(code, format!("tactic `{tactic}` {what}"))
                 .with_labels(vec![primary(*span, "not a goal this tactic works on")])
-                .with_notes(vec![format!("help: `{tactic}` works on goals that are transition systems (an isolate's, or a temporal property's for `flatten_structs` and `macro_expand`); this goal is a formula: prove it with `apply`, `instantiate` or `unfold`, or drop the step")]),
+                .with_notes(vec![if tactic.as_str() == "vcgen" {
+                    "help: `vcgen` turns the goal of a safety isolate (`proof [iso]`) into its initiation and consecution conditions, which ivyc checks for every isolate anyway; drop the step".to_string()
+                } else {
+                    format!("help: `{tactic}` rewrites the transition system of an isolate's or a temporal property's goal; this goal is a formula: prove it with `apply`, `instantiate` or `unfold`, or drop the step")
+                }]),
             TacticArgument { tactic, takes, span } => error(
                 code,
                 format!("tactic `{tactic}` does not take this type of argument"),
