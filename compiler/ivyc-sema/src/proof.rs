@@ -236,7 +236,7 @@ impl<'a> Checker<'a> {
         let ast::DefnLhs::Name { name, args, .. } = &d.lhs.lhs else {
             self.unsupported_because(
                 "infix symbols declared in schemata",
-                "ms-ivy 1.8 does not instantiate them: `apply` of a schema declaring `relation (X:s < Y:s)` leaves the goal itself as its subgoals (with the schema's individuals unbound), and a binding `(X:t < Y:t) = e` is \"Match is inconsistent\"; there is no behaviour to follow. Declare the symbol with a name (`relation lt(X:s, Y:s)`) and bind it with `with lt(X,Y) = X < Y`",
+                "ms-ivy 1.8 does not instantiate them: `apply` of a schema declaring `relation (X:s < Y:s)` leaves the goal itself as its subgoals (with the schema's individuals unbound), and a binding `(X:t < Y:t) = e` is \"Match is inconsistent\"; there is no behaviour to follow. Declare the symbol with a name (`relation lt(X:t, Y:t)`) and bind it with `with lt(X,Y) = X:t < Y:t`",
                 d.span,
                 env,
             );
@@ -1571,7 +1571,7 @@ impl<'a> Checker<'a> {
                     let ast::DefnLhs::Name { name, args, .. } = &df.lhs.lhs else {
                         self.unsupported_because(
                             "infix bindings in proofs",
-                            "an infix binding `(X:t < Y:t) = e` can only bind an infix symbol declared in the schema, which ms-ivy 1.8 does not instantiate (\"Match is inconsistent\", or \"cannot infer sort\" without sorts); declare the schema's symbol with a name and bind it with `with lt(X,Y) = ...`",
+                            "an infix binding `(X:t < Y:t) = e` can only bind an infix symbol declared in the schema, which ms-ivy 1.8 does not instantiate (\"Match is inconsistent\", or \"cannot infer sort\" without sorts); declare the schema's symbol with a name (`relation lt(X:t, Y:t)`) and bind it with `with lt(X,Y) = X:t < Y:t`",
                             df.span,
                             env,
                         );
