@@ -798,8 +798,33 @@ impl<'a> Checker<'a> {
                 );
                 return false;
             }
-            P::Tactic { name, with, .. } => {
+            P::Tactic { name, with, proof } => {
                 *last = format!("tactic {}", name.as_str());
+                if let Some(p) = proof {
+                    // Only ms-ivy's `l2s` reads a proof attached to a
+                    // tactic (docs/liveness.md); elsewhere it would be
+                    // dropped.
+                    let at = p.first().map(|s| s.span).unwrap_or(span);
+                    self.unsupported_because(
+                        "a proof attached to a tactic in a property's proof",
+                        "ms-ivy reads the proof attached to a tactic only in `tactic l2s` of a temporal property, and ignores it elsewhere; ivyc does not drop it silently. Write its steps after the tactic",
+                        at,
+                        env,
+                    );
+                    return false;
+                }
+                if with.is_some() && matches!(name.as_str(), "skolemize" | "skolemizenp" | "sorry")
+                {
+                    self.proof_err(
+                        ProofError::TacticArgument {
+                            tactic: name.name,
+                            takes: "no `with` list (ms-ivy ignores one)",
+                            span,
+                        },
+                        env,
+                    );
+                    return false;
+                }
                 match name.as_str() {
                     // Skolemizing a goal does not change its validity: the
                     // solver sees the same problem.
