@@ -153,7 +153,7 @@ const CASES: &[Case] = &[
     // Tactic items.
     ("TacticItem", "Invariant", "1.7", Some("temporal property [g] globally r(c)\nproof { tactic invariance with invariant [i] r(c) }\n"), 0),
     ("TacticItem", "Definition", "1.7", Some("temporal property [g] globally r(c)\nproof { tactic invariance with definition f(X:t) = r(X) }\n"), 0),
-    ("TacticItem", "Trigger", "1.7", None, 0),
+    ("TacticItem", "Trigger", "1.8", Some("axiom [ax] r(X)\nproperty r(c)\nproof { tactic auto_inst with trigger ax with r(X) }\n"), 0),
     // Interpretations.
     ("InterpretTarget", "Oper", "1.7", Some("type n\ninterpret n -> int\n"), 0),
     ("InterpretTarget", "Range", "1.7", Some("type n\ninterpret n -> {0..3}\n"), 0),

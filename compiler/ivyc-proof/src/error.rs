@@ -41,6 +41,20 @@ pub enum ProofError {
     Redefinition { name: Symbol, span: Span },
     /// A tactic ms-ivy does not have.
     UnknownTactic { name: Symbol, span: Span },
+    /// A tactic on a goal it does not apply to (`vcgen` on a property:
+    /// ms-ivy's `what`, e.g. "applies only to safety properties").
+    TacticGoal {
+        tactic: Symbol,
+        what: &'static str,
+        span: Span,
+    },
+    /// An item of a tactic's `with` list the tactic does not take
+    /// (`auto_inst` takes only triggers).
+    TacticArgument {
+        tactic: Symbol,
+        takes: &'static str,
+        span: Span,
+    },
     /// `tactic sorry`: the goal is admitted without proof (a warning).
     Sorry { span: Span },
     /// A renaming `<new/old>` in `unfold` that makes `new` capture a
@@ -70,6 +84,8 @@ impl ProofError {
             Clash { .. } => "proof-clash",
             Redefinition { .. } => "proof-redefinition",
             UnknownTactic { .. } => "proof-unknown-tactic",
+            TacticGoal { .. } => "proof-tactic-goal",
+            TacticArgument { .. } => "proof-tactic-argument",
             Sorry { .. } => "proof-sorry",
             Capture { .. } => "proof-capture",
             BadNamed { .. } => "proof-bad-named",
@@ -89,6 +105,8 @@ impl ProofError {
             | Clash { span, .. }
             | Redefinition { span, .. }
             | UnknownTactic { span, .. }
+            | TacticGoal { span, .. }
+            | TacticArgument { span, .. }
             | Sorry { span }
             | Capture { span, .. }
             | BadNamed { span, .. } => *span,
@@ -156,6 +174,19 @@ impl IntoDiagnostic for ProofError {
             UnknownTactic { name, span } => error(code, format!("unknown tactic `{name}`"))
                 .with_labels(vec![primary(*span, "no such tactic")])
                 .with_notes(vec!["help: ms-ivy's tactics are skolemize, skolemizenp, sorry, and the liveness and model-checking tactics".into()]),
+            TacticGoal { tactic, what, span } => error(code, format!("tactic `{tactic}` {what}"))
+                .with_labels(vec![primary(*span, "not a goal this tactic works on")])
+                .with_notes(vec![if tactic.as_str() == "vcgen" {
+                    "help: `vcgen` turns the goal of a safety isolate (`proof [iso]`) into its initiation and consecution conditions, which ivyc checks for every isolate anyway; drop the step".to_string()
+                } else {
+                    format!("help: `{tactic}` rewrites the transition system of an isolate's or a temporal property's goal; this goal is a formula: prove it with `apply`, `instantiate` or `unfold`, or drop the step")
+                }]),
+            TacticArgument { tactic, takes, span } => error(
+                code,
+                format!("tactic `{tactic}` does not take this type of argument"),
+            )
+            .with_labels(vec![primary(*span, "not taken by this tactic")])
+            .with_notes(vec![format!("help: `{tactic}` takes {takes}")]),
             Sorry { span } => warning(code, "goal admitted without proof (`tactic sorry`)")
                 .with_labels(vec![primary(*span, "this goal is assumed, not checked")]),
             Capture { name, span } => error(

@@ -3,11 +3,13 @@
 //! conclusion), the context of named facts (axioms, properties,
 //! theorems, schemata, definitions), and the tactics as goal
 //! transformers (`apply`, `instantiate`/`assume`, witnesses, `unfold`,
-//! `let`, `if`, cuts, local definitions, `defergoal`, `forget`, ...).
+//! `let`, `if`, cuts, local definitions, `defergoal`, `forget`,
+//! `auto_inst` by triggers, ...).
 //! Sema elaborates the proof syntax into calls of this crate; the goals
 //! left at the end become `ivyc_logic::ProofGoal`s that ivyc-vc turns
 //! into obligations. See docs/proofs.md.
 
+pub mod auto_inst;
 pub mod error;
 pub mod goal;
 pub mod matching;

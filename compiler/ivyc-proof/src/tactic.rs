@@ -191,7 +191,7 @@ pub fn assume(
 /// `forall X1..Xn. body` with `v` among the `Xi`: the formula with `v`
 /// replaced by `t` (the other variables stay quantified). Looks through
 /// a leading chain of universal quantifiers.
-fn instantiate_forall(f: &Term, v: Var, t: &Term) -> Option<Term> {
+pub(crate) fn instantiate_forall(f: &Term, v: Var, t: &Term) -> Option<Term> {
     match &f.kind {
         TermKind::Forall(vs, body) => {
             if vs.contains(&v) {

@@ -1530,7 +1530,11 @@ impl<'a> Checker<'a> {
                             let name = dotted(&env.prefix, l.as_str());
                             self.proof_schema(name, &prop.prop, env);
                         }
-                        None => self.unsupported("unlabelled axiom schemata", d.span, env),
+                        None => self.proof_schema(
+                            crate::proof::unlabelled_schema_name(),
+                            &prop.prop,
+                            env,
+                        ),
                     },
                 }
             }

@@ -14,7 +14,7 @@ use ivyc_base::{Span, Symbol};
 use ivyc_logic::{
     BuiltinOp, Lambda, ProofGoal, Role, Signature, SortId, SortKind, SymId, SymbolDecl, Term, Var,
 };
-use ivyc_proof::{tactic, Binding, Goal, Prem, ProofError, Symbols};
+use ivyc_proof::{auto_inst, tactic, Binding, Goal, Prem, ProofError, Symbols};
 use ivyc_syntax::ast::{self, ProofStep, ProofStepKind as P};
 use std::rc::Rc;
 
@@ -234,7 +234,12 @@ impl<'a> Checker<'a> {
     /// schema: a fresh symbol.
     fn schema_symbol(&mut self, d: &ast::SymbolDecl, rel: bool, env: &Rc<Env>) -> Option<SymId> {
         let ast::DefnLhs::Name { name, args, .. } = &d.lhs.lhs else {
-            self.unsupported("infix symbols in schemata", d.span, env);
+            self.unsupported_because(
+                "infix symbols declared in schemata",
+                "ms-ivy 1.8 does not instantiate them: `apply` of a schema declaring `relation (X:s < Y:s)` leaves the goal itself as its subgoals (with the schema's individuals unbound), and a binding `(X:t < Y:t) = e` is \"Match is inconsistent\"; there is no behaviour to follow. Declare the symbol with a name (`relation lt(X:t, Y:t)`) and bind it with `with lt(X,Y) = X:t < Y:t`",
+                d.span,
+                env,
+            );
             return None;
         };
         let binders = Self::defarg_binders(args.as_deref().unwrap_or(&[]));
@@ -689,6 +694,17 @@ impl<'a> Checker<'a> {
                     .or_else(|| self.lookup_fact(dotted_name, env))
                     .or_else(|| tactic::premise(&goal, dotted_name).cloned());
                 let Some(schema) = schema else {
+                    if is_generated_axiom_label(dotted_name)
+                        && self.proof_ctx.has(unlabelled_schema_name())
+                    {
+                        self.unsupported_because(
+                            "naming an unlabelled axiom schema by ms-ivy's generated label",
+                            "ms-ivy labels an unlabelled axiom `axiomN`, where N counts every unlabelled declaration, assertion and definition it has parsed so far; ivyc does not reproduce that count. Give the schema a label: `axiom [name] { ... }`",
+                            name.span,
+                            env,
+                        );
+                        return false;
+                    }
                     self.proof_err(
                         ProofError::UnknownFact {
                             name: dotted_name,
@@ -782,8 +798,33 @@ impl<'a> Checker<'a> {
                 );
                 return false;
             }
-            P::Tactic { name, .. } => {
+            P::Tactic { name, with, proof } => {
                 *last = format!("tactic {}", name.as_str());
+                if let Some(p) = proof {
+                    // Only ms-ivy's `l2s` reads a proof attached to a
+                    // tactic (docs/liveness.md); elsewhere it would be
+                    // dropped.
+                    let at = p.first().map(|s| s.span).unwrap_or(span);
+                    self.unsupported_because(
+                        "a proof attached to a tactic in a property's proof",
+                        "ms-ivy reads the proof attached to a tactic only in `tactic l2s` of a temporal property, and ignores it elsewhere; ivyc does not drop it silently. Write its steps after the tactic",
+                        at,
+                        env,
+                    );
+                    return false;
+                }
+                if with.is_some() && matches!(name.as_str(), "skolemize" | "skolemizenp" | "sorry")
+                {
+                    self.proof_err(
+                        ProofError::TacticArgument {
+                            tactic: name.name,
+                            takes: "no `with` list (ms-ivy ignores one)",
+                            span,
+                        },
+                        env,
+                    );
+                    return false;
+                }
                 match name.as_str() {
                     // Skolemizing a goal does not change its validity: the
                     // solver sees the same problem.
@@ -815,8 +856,44 @@ impl<'a> Checker<'a> {
                         );
                         return false;
                     }
-                    "vcgen" | "flatten_structs" | "macro_expand" | "auto_inst" | "vmt"
-                    | "mypyvy" | "duoai" => {
+                    // ms-ivy's goal rewrites of transition systems: a
+                    // property's goal is a formula, where ms-ivy stops
+                    // with an error.
+                    "vcgen" => Err(ProofError::TacticGoal {
+                        tactic: name.name,
+                        what: "applies only to safety properties",
+                        span: name.span,
+                    }),
+                    "flatten_structs" | "macro_expand" => Err(ProofError::TacticGoal {
+                        tactic: name.name,
+                        what: "applies only to invariance or temporal properties",
+                        span: name.span,
+                    }),
+                    "auto_inst" => {
+                        let Some(triggers) = self.triggers(goals, with, span, env) else {
+                            return false;
+                        };
+                        auto_inst::auto_inst(goals, &triggers, span).map(|_| ())
+                    }
+                    "mypyvy" => {
+                        self.unsupported_because(
+                            "tactic mypyvy (the external tool mypyvy)",
+                            "ms-ivy hands the goal to the external tool mypyvy (it writes a `.pyv` file and runs `mypyvy`), which ivyc does not have; on a property's goal ms-ivy 1.8 fails with a Python exception before running it. Prove the goal with ivyc's tactics instead",
+                            span,
+                            env,
+                        );
+                        return false;
+                    }
+                    "duoai" => {
+                        self.unsupported_because(
+                            "tactic duoai (the external invariant inference tool DuoAI)",
+                            "ms-ivy hands the goal to the external tool DuoAI (it writes a `_duoai.ivy` file and runs it), which ivyc does not have; on a property's goal ms-ivy 1.8 fails with a Python exception before running it. Write the invariants, or try `ivyc infer`",
+                            span,
+                            env,
+                        );
+                        return false;
+                    }
+                    "vmt" => {
                         self.unsupported("this tactic (it works on isolate goals)", span, env);
                         return false;
                     }
@@ -1220,6 +1297,90 @@ impl<'a> Checker<'a> {
         Some((f, body.subst_vars(&map)))
     }
 
+    /// The `with` list of `tactic auto_inst`: `trigger ax with t, ...`
+    /// items, each pattern elaborated with the axiom's free variables.
+    fn triggers(
+        &mut self,
+        goals: &[Goal],
+        with: &Option<ast::TacticWith>,
+        span: Span,
+        env: &Rc<Env>,
+    ) -> Option<Vec<auto_inst::Trigger>> {
+        let items = match with {
+            None => return Some(Vec::new()),
+            Some(ast::TacticWith::Items { items, .. }) => items,
+            Some(ast::TacticWith::Lets(_)) => {
+                self.proof_err(
+                    ProofError::TacticArgument {
+                        tactic: Symbol::intern("auto_inst"),
+                        takes: "triggers: `with trigger ax with t, ...`",
+                        span,
+                    },
+                    env,
+                );
+                return None;
+            }
+        };
+        let Some(goal) = goals.first().cloned() else {
+            self.proof_err(ProofError::NoGoal { span }, env);
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let ast::TacticItem::Trigger {
+                name,
+                terms,
+                span: item_span,
+            } = item
+            else {
+                let item_span = match item {
+                    ast::TacticItem::Invariant(f) => f.span,
+                    ast::TacticItem::Definition { span, .. } => *span,
+                    ast::TacticItem::Trigger { span, .. } => *span,
+                };
+                self.proof_err(
+                    ProofError::TacticArgument {
+                        tactic: Symbol::intern("auto_inst"),
+                        takes: "triggers: `with trigger ax with t, ...`",
+                        span: item_span,
+                    },
+                    env,
+                );
+                return None;
+            };
+            let dotted_name = Symbol::intern(&name.to_dotted().to_string());
+            let fact = self
+                .lookup_fact(dotted_name, env)
+                .filter(|f| f.prems.is_empty());
+            let Some(fact) = fact else {
+                self.proof_err(
+                    ProofError::UnknownFact {
+                        name: dotted_name,
+                        span: *item_span,
+                    },
+                    env,
+                );
+                return None;
+            };
+            let mut cx = self.goal_cx(&goal, env);
+            for v in fact.free_vars() {
+                cx.var_sorts
+                    .insert(VarKey::Free(v.name), (v.sort, Span::default()));
+            }
+            let mut patterns = Vec::new();
+            for t in terms {
+                let (p, _) = self.elab_infer(&mut cx, t, None)?;
+                patterns.push(p);
+            }
+            out.push(auto_inst::Trigger {
+                name: dotted_name,
+                fact,
+                patterns,
+            });
+        }
+        Some(out)
+    }
+
     /// A fact by name: as written, then inside the enclosing objects;
     /// `ind[t]` for an integer sort `t` is Ivy's induction schema.
     fn lookup_fact(&mut self, name: Symbol, env: &Env) -> Option<Goal> {
@@ -1433,7 +1594,12 @@ impl<'a> Checker<'a> {
                 }
                 ast::Match::Defn(df) => {
                     let ast::DefnLhs::Name { name, args, .. } = &df.lhs.lhs else {
-                        self.unsupported("infix bindings in proofs", df.span, env);
+                        self.unsupported_because(
+                            "infix bindings in proofs",
+                            "an infix binding `(X:t < Y:t) = e` can only bind an infix symbol declared in the schema, which ms-ivy 1.8 does not instantiate (\"Match is inconsistent\", or \"cannot infer sort\" without sorts); declare the schema's symbol with a name (`relation lt(X:t, Y:t)`) and bind it with `with lt(X,Y) = X:t < Y:t`",
+                            df.span,
+                            env,
+                        );
                         return None;
                     };
                     let ast::DefnRhs::Expr(rhs) = &df.rhs else {
@@ -1487,6 +1653,22 @@ impl<'a> Checker<'a> {
 
 /// `forall X. body` opened: the variables become free (as Ivy keeps
 /// them in a fact's formula).
+/// The name under which the unlabelled axiom schemata are facts: no
+/// proof can write it (ms-ivy names each `axiomN`, N counting every
+/// unlabelled declaration it parses, see `unlabelled_schema_refused`).
+pub(crate) fn unlabelled_schema_name() -> Symbol {
+    Symbol::intern("axiom#unlabelled")
+}
+
+/// `axiomN` (ms-ivy's generated label of an unlabelled axiom).
+fn is_generated_axiom_label(name: Symbol) -> bool {
+    name.as_str()
+        .rsplit('.')
+        .next()
+        .and_then(|n| n.strip_prefix("axiom"))
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn open_forall(t: &Term) -> Term {
     t.clone()
 }

@@ -131,7 +131,7 @@ impl Checker<'_> {
                     let name = dotted(&env.prefix, l.as_str());
                     self.proof_schema(name, &prop.prop, env);
                 }
-                None => self.unsupported("unlabelled axiom schemata", prop.span, env),
+                None => self.proof_schema(crate::proof::unlabelled_schema_name(), &prop.prop, env),
             }
             return;
         };
@@ -227,6 +227,45 @@ impl Checker<'_> {
                     goal = g;
                     skolems.extend(sks);
                     tactics.push(Tactic::Skolemize { span: step.span });
+                }
+                // ms-ivy's goal rewrites of the transition system:
+                // `macro_expand` replaces the defined symbols by their
+                // definitions (ivyc's definitions are macros already),
+                // `flatten_structs` the struct-valued symbols by one
+                // symbol per field (the same problem for the solver);
+                // `auto_inst` without triggers adds no instance. The
+                // goal means the same after them.
+                "macro_expand" | "flatten_structs" | "auto_inst" => {
+                    if with.is_some() {
+                        if tname == "auto_inst" {
+                            self.unsupported(
+                                "triggers of `tactic auto_inst` in a temporal proof (liveness)",
+                                step.span,
+                                env,
+                            );
+                            ok = false;
+                        } else {
+                            self.err(
+                                SemaError::Temporal(TemporalError::TacticTakesNothing {
+                                    tactic: name.name,
+                                    span: step.span,
+                                }),
+                                env,
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                "vcgen" => {
+                    self.err(
+                        SemaError::Proof(ivyc_proof::ProofError::TacticGoal {
+                            tactic: name.name,
+                            what: "applies only to safety properties",
+                            span: name.span,
+                        }),
+                        env,
+                    );
+                    ok = false;
                 }
                 "tempcase" | "tempind" => {
                     let lets: &[ast::Match] = match with {

@@ -221,9 +221,12 @@ pub fn proof_step(tag: ProofStepTag) -> Treatment {
 pub fn tactic_item(tag: TacticItemTag) -> Treatment {
     match tag {
         // The invariants of `tactic l2s`/`tactic invariance` (liveness);
-        // definitions and triggers are refused there (docs/liveness.md).
-        TacticItemTag::Invariant | TacticItemTag::Definition => Treatment::Meaning,
-        TacticItemTag::Trigger => Treatment::Unsupported,
+        // the triggers of `tactic auto_inst` (docs/proofs.md).
+        // Definitions and triggers are refused in the lists of the
+        // liveness tactics (docs/liveness.md).
+        TacticItemTag::Invariant | TacticItemTag::Definition | TacticItemTag::Trigger => {
+            Treatment::Meaning
+        }
     }
 }
 

@@ -335,8 +335,10 @@ pub enum Tok<'a> {
     Process,
     /// Keywords of Ivy 1.8 only (produced by [`lex_version`]):
     /// `unprovable`, `subclass`, `field`, `debug`, and the temporal
-    /// `whenfirst`, `whenlast`, `whennext`, `whenprev`.
+    /// `whenfirst`, `whenlast`, `whennext`, `whenprev`, and `trigger`
+    /// (in a tactic's `with` list).
     Unprovable,
+    Trigger,
     Subclass,
     Field,
     Debug,
@@ -612,6 +614,7 @@ impl Tok<'_> {
             For => "for",
             Process => "process",
             Unprovable => "unprovable",
+            Trigger => "trigger",
             Subclass => "subclass",
             Field => "field",
             Debug => "debug",
@@ -704,6 +707,7 @@ impl Tok<'_> {
                 | CommonSection
                 | Process
                 | Unprovable
+                | Trigger
                 | Subclass
                 | Field
                 | Native(_)
@@ -886,6 +890,7 @@ fn mark_contextual<'a>(src: &'a str, tokens: &mut [SpannedTok<'a>], version: Lan
             Tok::Ident("for") if v18 => Tok::For,
             Tok::Ident("process") if v18 => Tok::Process,
             Tok::Ident("unprovable") if v18 => Tok::Unprovable,
+            Tok::Ident("trigger") if v18 => Tok::Trigger,
             Tok::Ident("subclass") if v18 => Tok::Subclass,
             Tok::Ident("field") if v18 => Tok::Field,
             Tok::Ident("debug") if v18 => Tok::Debug,
