@@ -351,6 +351,10 @@ impl Checker<'_> {
                             }
                         }
                     }
+                    if tname == "l2s_full" && !self.l2s_full_allowed(step.span, env) {
+                        ok = false;
+                        continue;
+                    }
                     if let Some(variant) = AutoVariant::of(tname) {
                         if !ok {
                             continue;

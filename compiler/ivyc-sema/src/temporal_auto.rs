@@ -616,6 +616,40 @@ impl Checker<'_> {
         )
     }
 
+    /// `tactic l2s_full` treats every sort as finite (ms-ivy's `full`
+    /// mode, meant for model checking after finite instantiation): a sort
+    /// whose elements the construction would track (uninterpreted, not
+    /// declared `finite type`; `int`, `nat`, strings) makes it unsound,
+    /// since a run that never repeats a state is then not a fair cycle.
+    /// Refused for a program that uses one. `false` after the error.
+    pub(crate) fn l2s_full_allowed(&mut self, span: Span, env: &Env) -> bool {
+        let n = self.syms_len();
+        let infinite = (0..n).any(|i| {
+            self.sym(SymId(i as u32)).is_some_and(|d| {
+                d.args
+                    .iter()
+                    .chain(std::iter::once(&d.ret))
+                    .any(|&s| self.tracked_sort(s))
+            })
+        });
+        if infinite {
+            self.unsupported_because(
+                "tactic `l2s_full` on a program with an infinite sort (liveness)",
+                "l2s_full treats every sort as finite (ms-ivy uses it to model-check after a finite instantiation): over an infinite sort a run that never repeats a state is not a fair cycle, so false properties would be proved; declare the sorts `finite type`, or use `tactic l2s` (or `l2s_auto`) with invariants",
+                span,
+                env,
+            );
+        }
+        !infinite
+    }
+
+    fn tracked_sort(&self, s: SortId) -> bool {
+        matches!(
+            self.sort_kind(s),
+            SortKind::Uninterpreted | SortKind::Int | SortKind::Nat | SortKind::Str
+        ) && !self.temporal.data.finite_sorts.contains(&s)
+    }
+
     fn l2s_flag(&mut self, b: L2sBuiltin) -> Term {
         let s = self.builtin(b, vec![]);
         Term::app(s, vec![])
@@ -652,10 +686,7 @@ impl Gen<'_, '_> {
     }
 
     fn tracked(&self, s: SortId) -> bool {
-        matches!(
-            self.ck.sort_kind(s),
-            SortKind::Uninterpreted | SortKind::Int | SortKind::Nat | SortKind::Str
-        ) && !self.ck.temporal.data.finite_sorts.contains(&s)
+        self.ck.tracked_sort(s)
     }
 
     /// `l2s_d(v1) & ...` (or `l2s_a`) over the tracked sorts of `vs`.
