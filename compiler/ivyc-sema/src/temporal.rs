@@ -351,7 +351,7 @@ impl Checker<'_> {
                             }
                         }
                     }
-                    if tname == "l2s_full" && !self.l2s_full_allowed(step.span, env) {
+                    if tname == "l2s_full" && !self.l2s_full_allowed(name.span, env) {
                         ok = false;
                         continue;
                     }
