@@ -850,3 +850,114 @@ impl Gen<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::{check, MemoryLoader};
+    use ivyc_base::{IntoDiagnostic, SourceMap};
+    use ivyc_logic::Tactic;
+
+    const QUEUE: &str = "#lang ivy1.7
+type job
+relation pending(J:job)
+relation done(J:job)
+relation sched
+after init { pending(J) := false; done(J) := false; sched := false }
+action create(j:job) = { pending(j) := true; sched := false }
+action work = { sched := true; done(J) := done(J) | pending(J); pending(J) := false }
+export create
+export work
+temporal axiom [fair] globally eventually sched
+temporal property [fin] forall J:job. globally (pending(J) -> eventually done(J))
+proof {
+    tactic skolemize;
+";
+
+    fn run(src: &str) -> (Option<crate::Program>, Vec<&'static str>) {
+        let mut sources = SourceMap::new();
+        let id = sources.add("main.ivy", src.to_string());
+        let (p, errs) = check(id, &mut sources, &mut MemoryLoader::new());
+        (p, errs.iter().map(|e| e.code()).collect())
+    }
+
+    fn labels(p: &crate::Program) -> Vec<String> {
+        let Some(Tactic::L2s { invariants, .. }) = p.temporal.properties[0].tactics.last() else {
+            panic!("no l2s tactic");
+        };
+        invariants
+            .iter()
+            .map(|i| i.label.map(|l| l.as_str().to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn l2s_auto_writes_the_invariants_of_its_variant() {
+        let defs = "definition work_created(J:job) = pending(J) | done(J)
+        definition work_needed(J:job) = J = _J
+        definition work_done(J:job) = done(J)
+        definition work_progress = sched
+}
+";
+        let (p, codes) = run(&format!("{QUEUE}tactic l2s_auto with\n{defs}"));
+        assert!(codes.is_empty(), "{codes:?}");
+        let l = labels(&p.unwrap());
+        for want in [
+            "l2s_needed_when_start",
+            "l2s_created",
+            "l2s_needed_are_frozen",
+            "l2s_done_implies_created",
+            "l2s_needed_implies_created",
+            "l2s_work_preserved",
+            "l2s_progress_made",
+            "l2s_progress_invar",
+            "l2s_not_all_done",
+            "l2s_globally_0",
+            "l2s_status_3",
+            "l2s_consts_d",
+            "neg_prop_init",
+        ] {
+            assert!(l.iter().any(|x| x == want), "{want} missing from {l:?}");
+        }
+        // `l2s_auto4`: no `done_implies_created`, the needed items that
+        // are not done are frozen (and were).
+        let (p, codes) = run(&format!("{QUEUE}tactic l2s_auto4 with\n{defs}"));
+        assert!(codes.is_empty(), "{codes:?}");
+        let l = labels(&p.unwrap());
+        assert!(l.iter().any(|x| x == "l2s_needed_were_frozen"));
+        assert!(!l.iter().any(|x| x == "l2s_done_implies_created"));
+    }
+
+    #[test]
+    fn l2s_auto_needs_its_definitions() {
+        let (_, codes) = run(&format!(
+            "{QUEUE}tactic l2s_auto with definition work_created(J:job) = pending(J)\n}}\n"
+        ));
+        assert_eq!(codes, vec!["tactic-arguments"]);
+        // The progress parameters must start the done parameters.
+        let (_, codes) = run(&format!(
+            "{QUEUE}tactic l2s_auto with
+        definition work_created(J:job) = true
+        definition work_needed(J:job) = true
+        definition work_done(J:job) = done(J)
+        definition work_progress(K:job) = sched
+}}
+"
+        ));
+        assert_eq!(codes, vec!["tactic-arguments"]);
+    }
+
+    #[test]
+    fn l2s_full_only_over_finite_sorts() {
+        let (_, codes) = run(&format!("{QUEUE}tactic l2s_full\n}}\n"));
+        assert_eq!(codes, vec!["unsupported"]);
+        let finite = QUEUE.replace("type job", "finite type job");
+        let (p, codes) = run(&format!("{finite}tactic l2s_full\n}}\n"));
+        assert!(codes.is_empty(), "{codes:?}");
+        let p = p.unwrap();
+        assert!(matches!(
+            p.temporal.properties[0].tactics.last(),
+            Some(Tactic::L2s { full: true, .. })
+        ));
+    }
+}
