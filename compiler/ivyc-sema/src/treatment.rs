@@ -217,8 +217,9 @@ pub fn proof_step(tag: ProofStepTag) -> Treatment {
 /// The treatment of an item of a tactic's `with` list (inside a proof).
 pub fn tactic_item(tag: TacticItemTag) -> Treatment {
     match tag {
-        // The invariants of `tactic l2s`/`tactic invariance` (liveness);
-        // definitions and triggers are refused there (docs/liveness.md).
+        // The invariants and definitions of the l2s tactics and of
+        // `tactic invariance` (liveness; `l2s_auto*` reads its `work_*`
+        // definitions); triggers are refused there (docs/liveness.md).
         TacticItemTag::Invariant | TacticItemTag::Definition => Treatment::Meaning,
         TacticItemTag::Trigger => Treatment::Unsupported,
     }
