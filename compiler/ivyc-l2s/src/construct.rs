@@ -297,6 +297,7 @@ pub(crate) fn l2s(
     index: usize,
     invariants: &[Property],
     fair_cycle: Option<&FairCycleProof>,
+    full: bool,
 ) -> Result<L2sUnit, L2sError> {
     let Some(prop) = sys.temporal.properties.get(index) else {
         return Err(L2sError::NoSuchProperty { index });
@@ -434,11 +435,70 @@ pub(crate) fn l2s(
         .copied()
         .filter(|&i| binders.list[i].kind == Kind::Saved)
         .collect();
-    let inits: Vec<usize> = used
+    let mut inits: Vec<usize> = used
         .iter()
         .copied()
         .filter(|&i| binders.list[i].kind == Kind::Init)
         .collect();
+    let (mut waits, mut saves) = (waits, saves);
+    if full {
+        // `tactic l2s_full` (ms-ivy's `full` mode): every state symbol of
+        // the program is saved, every `globally p` of the negated goal is
+        // waited for (`~p`), and its `$l2s_init` binders are defined.
+        let goal_binders = binders.reachable(&[&not_lf]);
+        for &i in &goal_binders {
+            let b = binders.list[i].clone();
+            match b.kind {
+                Kind::Globally => {
+                    let args = b.params.iter().map(|&v| Term::var(v)).collect();
+                    let w = binders.make(
+                        &mut sig,
+                        Kind::Wait,
+                        &b.params,
+                        Term::not(b.body.clone()),
+                        None,
+                        args,
+                    );
+                    if let TermKind::App(ws, _) = &w.kind {
+                        if let Some(&j) = binders.by_sym.get(ws) {
+                            if !waits.contains(&j) {
+                                waits.push(j);
+                            }
+                        }
+                    }
+                }
+                Kind::Init if !inits.contains(&i) => inits.push(i),
+                _ => {}
+            }
+        }
+        let state: Vec<(SymId, Vec<SortId>)> = sys
+            .sig
+            .symbols()
+            .filter(|(id, d)| {
+                d.role == Role::State
+                    && !sys.temporal.ops.contains_key(id)
+                    && !sys.temporal.builtins.contains_key(id)
+            })
+            .map(|(id, d)| (id, d.args.clone()))
+            .collect();
+        for (f, args) in state {
+            let params: Vec<Var> = args
+                .iter()
+                .enumerate()
+                .map(|(k, &s)| Var::new(&format!("X{k}"), s))
+                .collect();
+            let body = Term::app_vars(f, &params);
+            let vs = params.iter().map(|&v| Term::var(v)).collect();
+            let t = binders.make(&mut sig, Kind::Saved, &params, body, None, vs);
+            if let TermKind::App(ss, _) = &t.kind {
+                if let Some(&j) = binders.by_sym.get(ss) {
+                    if !saves.contains(&j) {
+                        saves.push(j);
+                    }
+                }
+            }
+        }
+    }
 
     let mut cx = Ctx {
         sig,

@@ -115,8 +115,9 @@ pub fn transform(sys: &System, index: usize) -> Result<L2sUnit, L2sError> {
         Some(Tactic::L2s {
             invariants,
             fair_cycle,
+            full,
             ..
-        }) => construct::l2s(sys, index, invariants, fair_cycle.as_ref()),
+        }) => construct::l2s(sys, index, invariants, fair_cycle.as_ref(), *full),
         Some(Tactic::Invariance { invariants, span }) => {
             invariance::invariance(sys, index, invariants, *span)
         }

@@ -162,6 +162,10 @@ pub enum Tactic {
         /// The proof attached to the tactic, already run by sema: ms-ivy
         /// proves the construction's fair-cycle assertion with it.
         fair_cycle: Option<FairCycleProof>,
+        /// `tactic l2s_full`: every state symbol is saved and every
+        /// `globally` of the negated goal waited for, every sort treated
+        /// as finite (only allowed when every tracked sort is finite).
+        full: bool,
     },
     /// `tactic invariance with invariant ...` for a goal `globally p`.
     Invariance {

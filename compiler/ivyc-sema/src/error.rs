@@ -1305,14 +1305,19 @@ impl IntoDiagnostic for TemporalError {
                 known,
                 span,
             } => {
-                let note = if *known {
-                    "help: ivyc runs the tactics `skolemize`, `skolemizenp`, `tempcase`, `tempind`, `l2s` and `invariance`"
+                let runs = "ivyc runs the tactics `skolemize`, `skolemizenp`, `tempcase`, `tempind`, `l2s`, `l2s_full`, `l2s_auto` ... `l2s_auto5` and `invariance`";
+                let mut notes = Vec::new();
+                if let Some(why) = other_tactic_reason(tactic.as_str()) {
+                    notes.push(format!("note: {why}"));
+                }
+                notes.push(if *known {
+                    format!("help: {runs}")
                 } else {
-                    "help: this is not one of Ivy's tactics; ivyc runs `skolemize`, `skolemizenp`, `tempcase`, `tempind`, `l2s` and `invariance`"
-                };
+                    format!("help: this is not one of Ivy's tactics; {runs}")
+                });
                 error(code, format!("unsupported: tactic `{tactic}` (liveness)"))
                     .with_labels(vec![primary(*span, "not supported by ivyc")])
-                    .with_notes(vec![note.into()])
+                    .with_notes(notes)
             }
             TacticLets { tactic, span } => error(
                 code,
@@ -1334,4 +1339,15 @@ impl IntoDiagnostic for TemporalError {
             }
         }
     }
+}
+
+/// Why ivyc does not run one of ms-ivy's other tactics in a temporal proof.
+fn other_tactic_reason(tactic: &str) -> Option<&'static str> {
+    Some(match tactic {
+        "ranking" => "ms-ivy's `ranking` is a different reduction (lexicographic relational rankings, checked as postconditions of every step over the state before it), which ivyc does not implement; prove the property with `tactic l2s_auto` (the same `work_*` definitions) or `tactic l2s` with invariants",
+        "ranking_infer" => "ms-ivy's `ranking_infer` infers a ranking for its `ranking` reduction, which ivyc does not implement (and ms-ivy 1.8.26 fails with a Python KeyError when the goal is not `globally p`); use `tactic l2s_auto` or `tactic l2s` with invariants",
+        "mc" => "in a temporal proof ms-ivy's `mc` applies `tempind`, `skolemizenp` and `l2s_full`, then model-checks the result with ABC after giving every sort a few elements: a bounded check, not a proof for unbounded sorts, and ms-ivy 1.8.26 fails with a Python TypeError in its trace hook when the check fails; for finite sorts use `tactic l2s_full with invariant ...`, to search for a counterexample `ivyc bmc --liveness`",
+        "vmt" | "mypyvy" | "duoai" => "this tactic hands the problem to an external model checker or invariant-inference tool, which ivyc does not run",
+        _ => return None,
+    })
 }

@@ -23,6 +23,7 @@ pub mod program;
 mod proof;
 mod stmt;
 mod temporal;
+mod temporal_auto;
 pub mod treatment;
 mod uninterpret;
 mod variant;

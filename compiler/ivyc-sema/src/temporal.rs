@@ -11,6 +11,7 @@ use crate::elab::{Binding, Cx, VarKey};
 use crate::error::{BoolContext, SemaError, TemporalError};
 use crate::lower::Unit;
 use crate::program::Program;
+use crate::temporal_auto::AutoVariant;
 use ivyc_base::{Span, Symbol};
 use ivyc_logic::temporal::skolemize;
 use ivyc_logic::{
@@ -83,20 +84,7 @@ fn sp(t: Term, span: Span) -> Term {
 }
 
 /// The tactics ms-ivy has that ivyc does not run.
-const OTHER_TACTICS: &[&str] = &[
-    "l2s_auto",
-    "l2s_auto2",
-    "l2s_auto3",
-    "l2s_auto4",
-    "l2s_auto5",
-    "l2s_full",
-    "ranking",
-    "ranking_infer",
-    "mc",
-    "vmt",
-    "mypyvy",
-    "duoai",
-];
+const OTHER_TACTICS: &[&str] = &["ranking", "ranking_infer", "mc", "vmt", "mypyvy", "duoai"];
 
 impl Checker<'_> {
     /// A closed formula in a temporal context.
@@ -202,7 +190,8 @@ impl Checker<'_> {
                 continue;
             };
             let tname = name.as_str();
-            if let (Some(p), false) = (proof, tname == "l2s") {
+            let is_l2s = tname == "l2s" || tname == "l2s_full" || AutoVariant::of(tname).is_some();
+            if let (Some(p), false) = (proof, is_l2s) {
                 let span = p.first().map(|s| s.span).unwrap_or(step.span);
                 self.unsupported(
                     "a proof attached to a tactic other than `l2s` (liveness)",
@@ -328,7 +317,7 @@ impl Checker<'_> {
                         span: step.span,
                     });
                 }
-                "l2s" | "invariance" => {
+                _ if is_l2s || tname == "invariance" => {
                     let items: &[TacticItem] = match with {
                         None => &[],
                         Some(TacticWith::Items { items, .. }) => items,
@@ -355,6 +344,7 @@ impl Checker<'_> {
                     // The tactic's definitions, expanded in the invariants
                     // (and in later definitions) once elaborated.
                     let mut defs: HashMap<SymId, Lambda> = HashMap::new();
+                    let mut named_defs: Vec<(Symbol, Lambda)> = Vec::new();
                     for item in items {
                         match item {
                             TacticItem::Invariant(f) => {
@@ -382,7 +372,9 @@ impl Checker<'_> {
                                 match self.tactic_definition(lhs, rhs, *span, &scope, env) {
                                     Some((name, sym, lambda)) => {
                                         let body = lambda.body.subst_symbols(&defs);
-                                        defs.insert(sym, Lambda::new(lambda.params, body));
+                                        let lambda = Lambda::new(lambda.params, body);
+                                        named_defs.push((name, lambda.clone()));
+                                        defs.insert(sym, lambda);
                                         scope.skolems.push((name, sym));
                                     }
                                     None => ok = false,
@@ -398,7 +390,31 @@ impl Checker<'_> {
                             }
                         }
                     }
-                    if tname == "l2s" {
+                    if tname == "l2s_full" && !self.l2s_full_allowed(name.span, env) {
+                        ok = false;
+                        continue;
+                    }
+                    if let Some(variant) = AutoVariant::of(tname) {
+                        if !ok {
+                            continue;
+                        }
+                        match self.l2s_auto_invariants(
+                            variant,
+                            name.name,
+                            &named_defs,
+                            &goal,
+                            &skolems,
+                            step.span,
+                            env,
+                        ) {
+                            Some(auto) => invariants.extend(auto),
+                            None => {
+                                ok = false;
+                                continue;
+                            }
+                        }
+                    }
+                    if is_l2s {
                         if let Some(p) = proof {
                             let goal = self.fair_cycle_goal(&invariants);
                             let span = p.first().map(|s| s.span).unwrap_or(step.span);
@@ -422,6 +438,7 @@ impl Checker<'_> {
                             invariants,
                             span: step.span,
                             fair_cycle: None,
+                            full: tname == "l2s_full",
                         });
                     } else {
                         tactics.push(Tactic::Invariance {
@@ -1029,7 +1046,7 @@ impl Checker<'_> {
     }
 
     /// A placeholder symbol standing for a temporal operator.
-    fn placeholder(&mut self, op: TemporalOp, ret: SortId) -> SymId {
+    pub(crate) fn placeholder(&mut self, op: TemporalOp, ret: SortId) -> SymId {
         let base = match op.kind {
             TemporalKind::Globally => "$globally".to_string(),
             TemporalKind::Eventually => "$eventually".to_string(),
@@ -1402,7 +1419,7 @@ impl Checker<'_> {
         Some(Some((sp(Term::app(sym, vec![t]), span), SortId::BOOL)))
     }
 
-    fn builtin(&mut self, b: L2sBuiltin, args: Vec<SortId>) -> SymId {
+    pub(crate) fn builtin(&mut self, b: L2sBuiltin, args: Vec<SortId>) -> SymId {
         if let Some(&s) = self.temporal.builtins.get(&b) {
             return s;
         }

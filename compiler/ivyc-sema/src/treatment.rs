@@ -220,10 +220,10 @@ pub fn proof_step(tag: ProofStepTag) -> Treatment {
 /// The treatment of an item of a tactic's `with` list (inside a proof).
 pub fn tactic_item(tag: TacticItemTag) -> Treatment {
     match tag {
-        // The invariants of `tactic l2s`/`tactic invariance` (liveness);
-        // the triggers of `tactic auto_inst` (docs/proofs.md).
-        // Definitions and triggers are refused in the lists of the
-        // liveness tactics (docs/liveness.md).
+        // The invariants and definitions of the l2s tactics and of
+        // `tactic invariance` (liveness; `l2s_auto*` reads its `work_*`
+        // definitions); the triggers of `tactic auto_inst` (docs/proofs.md),
+        // refused in the lists of the liveness tactics (docs/liveness.md).
         TacticItemTag::Invariant | TacticItemTag::Definition | TacticItemTag::Trigger => {
             Treatment::Meaning
         }
