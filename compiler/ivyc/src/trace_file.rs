@@ -58,6 +58,28 @@ pub struct StepEntry {
     pub args: BTreeMap<String, String>,
     /// Every mutable symbol after the step.
     pub state: BTreeMap<String, Entry>,
+    /// Network faults injected after the step's action (`ivyc test
+    /// --max-faults`), in order; `state` is the state after them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultEntry>,
+}
+
+/// A network fault of `ivyc test`: the message `symbol(args)` (a tuple of
+/// a specification relation of messages in flight) set to `false` (`drop`)
+/// or back to `true` after the step's delivery consumed it (`duplicate`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct FaultEntry {
+    /// `drop` or `duplicate`.
+    pub kind: String,
+    pub symbol: String,
+    pub args: Vec<String>,
+}
+
+impl FaultEntry {
+    /// The value the fault gives to `symbol(args)`.
+    pub fn value(&self) -> bool {
+        self.kind == "duplicate"
+    }
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -140,6 +162,7 @@ impl TraceFile {
                     })
                     .collect(),
                 state: state(sig, &s.state.iter().collect::<Vec<_>>()),
+                faults: Vec::new(),
             })
             .collect();
         let v = t.violation.as_ref();
