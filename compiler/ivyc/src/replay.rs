@@ -7,7 +7,10 @@
 //! invariant violation, which extracted code does not check, is replayed by
 //! asking the REPL for its state (`?state`) after the violating step and
 //! comparing it with the trace's state there; a deadlock by
-//! `crate::replay_deadlock`.
+//! `crate::replay_deadlock`. A trace with network faults (`ivyc test
+//! --max-faults`) is replayed on the C++ with its `specification` state
+//! and monitors (as the test driver runs), each fault an assignment
+//! `NAME(args) := false|true` after its step's action.
 
 use crate::cli::ReplayArgs;
 use crate::exit::Exit;
@@ -118,6 +121,34 @@ pub(crate) fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, St
             step: Some(i + 1),
             query: false,
         });
+        // Network faults (`ivyc test --max-faults`): assignments to the
+        // specification's message relations after the action.
+        for f in &step.faults {
+            let Some(var) = module.state.iter().find(|v| v.name == f.symbol) else {
+                return Err(format!(
+                    "step {}: the trace injects a {} on `{}`, which is not a state relation of the program",
+                    i + 1,
+                    f.kind,
+                    f.symbol
+                ));
+            };
+            if var.args.len() != f.args.len() {
+                return Err(format!(
+                    "step {}: the {} on `{}` has {} argument(s), the relation {}",
+                    i + 1,
+                    f.kind,
+                    f.symbol,
+                    f.args.len(),
+                    var.args.len()
+                ));
+            }
+            let args: Vec<String> = f.args.iter().map(|a| val(a)).collect();
+            lines.push(Line {
+                text: format!("{}({}) := {}", f.symbol, args.join(", "), f.value()),
+                step: Some(i + 1),
+                query: false,
+            });
+        }
     }
     Ok(lines)
 }
@@ -222,7 +253,16 @@ pub fn run(args: &ReplayArgs) -> Exit {
         return Exit::InputError;
     };
     let name = frontend::module_name(&args.input);
-    let module = match ivyc_ir::lower(&program, &sources, &name, None) {
+    // A trace of `ivyc test --max-faults` changes the specification's
+    // network state: the C++ then holds and runs the specification, as the
+    // test driver did.
+    let faulty = trace.steps.iter().any(|s| !s.faults.is_empty());
+    let lowered = if faulty {
+        ivyc_ir::lower_with_invariants(&program, &sources, &name, None)
+    } else {
+        ivyc_ir::lower(&program, &sources, &name, None)
+    };
+    let module = match lowered {
         Ok(m) => m,
         Err(errors) => {
             for e in &errors {
