@@ -17,6 +17,19 @@
 //! then a fault); otherwise the specification already lets the network
 //! deliver a message again, and duplicating it is no fault.
 //!
+//! A *crash* (and restart) of a node sets the node's state back to its
+//! values after the initializer, as a process restarted without stable
+//! storage: the node sort is the type of the first parameter of the
+//! deliveries (the exported actions requiring a channel, `recv(me, ...)`:
+//! the endpoint a message is delivered to, as `--me` names a process), and
+//! the node's state is every entry `f(n, ...)` of the state that is not
+//! specification state and whose first argument is of that sort. Messages
+//! in flight stay in flight; the state of other nodes, and state not
+//! indexed by a node, is unchanged. No crash is offered when a delivery
+//! does not start with such a parameter, no state is indexed by it, or
+//! some of it is over an unbounded sort (a hash table the driver cannot
+//! enumerate).
+//!
 //! The IR is walked through its serde form, so that new statement and
 //! expression kinds are traversed without changes here.
 
@@ -30,6 +43,25 @@ use serde_json::Value;
 pub struct Channel {
     pub var: usize,
     pub consumed: bool,
+}
+
+/// Crash and restart of a node: its sort (index into [`Module::sorts`])
+/// and the state variables holding the nodes' state (indices into
+/// [`Module::state`], first argument of the sort).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Crash {
+    pub sort: usize,
+    pub vars: Vec<usize>,
+}
+
+/// The faults a test driver can inject: on the channels, and crashes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Faults {
+    pub channels: Vec<Channel>,
+    pub crash: Option<Crash>,
+    /// Why no crash is offered (when `crash` is `None` and there are
+    /// channels).
+    pub no_crash: Option<String>,
 }
 
 /// Whether `v` (a serialised statement or expression) contains a node
@@ -74,10 +106,83 @@ fn assigns(v: &Value, var: usize, value: bool) -> bool {
         && v.get("value").and_then(|x| x.get("value")).and_then(Value::as_bool) == Some(value)
 }
 
+/// The faults of `module` (lowered with its specification, for a test
+/// driver); `spec` names its specification state.
+pub fn faults(module: &Module, spec: &[String]) -> Faults {
+    let channels = channels(module, spec);
+    let (crash, no_crash) = if channels.is_empty() {
+        (None, None)
+    } else {
+        match crash(module, spec, &channels) {
+            Ok(c) => (Some(c), None),
+            Err(why) => (None, Some(why)),
+        }
+    };
+    Faults {
+        channels,
+        crash,
+        no_crash,
+    }
+}
+
+/// Whether a serialised statement is a `require` reading state `var`.
+fn requires(v: &Value, var: usize, defs: &[Value]) -> bool {
+    v.get("k").and_then(Value::as_str) == Some("Check")
+        && v.get("kind").and_then(Value::as_str) == Some("Require")
+        && v.get("cond").is_some_and(|c| {
+            contains(c, defs, &mut Vec::new(), &|x| {
+                x.get("k").and_then(Value::as_str) == Some("Read") && is_state(x.get("place"), var)
+            })
+        })
+}
+
+fn crash(module: &Module, spec: &[String], channels: &[Channel]) -> Result<Crash, String> {
+    let defs: Vec<Value> = module.defs.iter().map(|d| to_value(&d.body)).collect();
+    let delivery = module.actions.iter().find(|f| {
+        let body = to_value(&f.body);
+        f.exported
+            && channels
+                .iter()
+                .any(|c| contains(&body, &defs, &mut Vec::new(), &|v| requires(v, c.var, &defs)))
+    });
+    let Some(f) = delivery else {
+        return Err("no delivery action".to_owned());
+    };
+    let first = f.params.first().and_then(|p| f.locals.get(*p));
+    let Some(Type::Id { sort }) = first.map(|l| &l.ty) else {
+        return Err(format!(
+            "the delivery `{}` does not start with a parameter of an uninterpreted sort (the receiving node)",
+            f.name
+        ));
+    };
+    let sort = *sort;
+    let mut vars = Vec::new();
+    for (i, v) in module.state.iter().enumerate() {
+        if spec.contains(&v.name) || v.args.first() != Some(&Type::Id { sort }) {
+            continue;
+        }
+        if v.storage != Storage::Dense
+            || !v
+                .args
+                .iter()
+                .all(|a| matches!(a, Type::Id { .. } | Type::Enum { .. } | Type::Bool))
+        {
+            return Err(format!(
+                "the node state `{}` is over an unbounded sort",
+                v.name
+            ));
+        }
+        vars.push(i);
+    }
+    if vars.is_empty() {
+        return Err("no state is indexed by the receiving node".to_owned());
+    }
+    Ok(Crash { sort, vars })
+}
+
 /// The channels of `module` (lowered with its specification, for a test
-/// driver); `spec` names its specification state (the `ghost` symbols of
-/// the same program lowered for extraction).
-pub fn channels(module: &Module, spec: &[String]) -> Vec<Channel> {
+/// driver); `spec` names its specification state.
+fn channels(module: &Module, spec: &[String]) -> Vec<Channel> {
     let defs: Vec<Value> = module.defs.iter().map(|d| to_value(&d.body)).collect();
     let bodies: Vec<(bool, Value)> = module
         .actions
@@ -103,16 +208,7 @@ pub fn channels(module: &Module, spec: &[String]) -> Vec<Channel> {
                 .any(|(_, b)| contains(b, &defs, &mut Vec::new(), f))
         };
         let sent = any(false, &|v| assigns(v, i, true));
-        let required = any(true, &|v| {
-            v.get("k").and_then(Value::as_str) == Some("Check")
-                && v.get("kind").and_then(Value::as_str) == Some("Require")
-                && v.get("cond").is_some_and(|c| {
-                    contains(c, &defs, &mut Vec::new(), &|x| {
-                        x.get("k").and_then(Value::as_str) == Some("Read")
-                            && is_state(x.get("place"), i)
-                    })
-                })
-        });
+        let required = any(true, &|v| requires(v, i, &defs));
         if sent && required {
             out.push(Channel {
                 var: i,

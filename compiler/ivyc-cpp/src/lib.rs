@@ -176,14 +176,13 @@ pub struct TestLimits {
 /// Render the files of `ivyc test`: the header (with
 /// `violated_invariant()` over [`Module::invariants`]), `<stem>_test.cpp`
 /// (the randomized driver, see `templates/test.cpp.tera`) and a
-/// `CMakeLists.txt` building it in Release mode with `-O2`. `channels`
-/// are the relations the driver may inject network faults on
-/// ([`faults::channels`]).
+/// `CMakeLists.txt` building it in Release mode with `-O2`. `faults` are
+/// the faults the driver may inject ([`faults::faults`]).
 pub fn generate_test(
     module: &Module,
     opts: &Options,
     limits: TestLimits,
-    channels: &[faults::Channel],
+    faults: &faults::Faults,
 ) -> Result<Vec<File>, RenderError> {
     let mut ctx = base_context(module, opts, true);
     let exported: Vec<&ivyc_ir::ir::Func> = module.actions.iter().filter(|f| f.exported).collect();
@@ -191,7 +190,8 @@ pub fn generate_test(
     ctx.insert("env_checks", &environment_checks(module));
     ctx.insert("retries", &limits.retries);
     ctx.insert("param_tries", &limits.param_tries);
-    ctx.insert("channels", channels);
+    ctx.insert("channels", &faults.channels);
+    ctx.insert("crash", &faults.crash);
     ctx.insert("fault_odds", &FAULT_ODDS);
     render_files(
         &ctx,
@@ -322,7 +322,7 @@ mod tests {
             source: "m.ivy".into(),
             runtime_dir: String::new(),
         };
-        let files = generate_test(&m, &opts, limits, &[]).expect("renders");
+        let files = generate_test(&m, &opts, limits, &faults::Faults::default()).expect("renders");
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["m.hpp", "m_test.cpp", "CMakeLists.txt"]);
         assert!(files[0]

@@ -14,11 +14,11 @@ use crate::extract::default_runtime_dir;
 use crate::frontend;
 use crate::render::Renderer;
 use crate::trace_file::{
-    Entry, FaultEntry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION,
+    Entry, FaultEntry, ResetEntry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION,
 };
 use ivyc_base::diagnostic::list_or_none;
 use ivyc_base::{IntoDiagnostic, SourceMap};
-use ivyc_cpp::faults::Channel;
+use ivyc_cpp::faults::Faults;
 use ivyc_ir::Module;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,6 +37,7 @@ struct Totals {
     secs: f64,
     drops: u64,
     duplicates: u64,
+    crashes: u64,
 }
 
 /// What one driver process printed.
@@ -77,13 +78,17 @@ struct RecordedStep {
 
 /// An `F` line: a fault injected after a step's action.
 struct RecordedFault {
-    /// `drop` or `duplicate`.
+    /// `drop`, `duplicate` or `crash`.
     kind: String,
-    /// The fault as a REPL assignment (`net.pending(1) := false`).
+    /// What it did: a REPL assignment (`net.pending(1) := false`), or
+    /// `node 1 restarted`.
     line: String,
+    /// The relation (the node sort for a crash).
     symbol: String,
-    /// Its arguments as trace values.
+    /// Its arguments (the node) as trace values.
     args: Vec<String>,
+    /// `K` lines of a crash: the entries set back to their initial values.
+    reset: Vec<(String, Vec<String>, String)>,
 }
 
 fn parse_output(text: &str) -> WorkerOutput {
@@ -123,11 +128,18 @@ fn parse_output(text: &str) -> WorkerOutput {
                         line: (*line).to_owned(),
                         symbol: (*symbol).to_owned(),
                         args: args.iter().map(|a| (*a).to_owned()).collect(),
+                        reset: Vec::new(),
                     });
                 }
             }
+            ["K", rest @ ..] => {
+                let f = v.steps.last_mut().and_then(|s| s.faults.last_mut());
+                if let (Some(f), Some(r)) = (f, row(rest)) {
+                    f.reset.push(r);
+                }
+            }
             ["E", why] => out.error = Some((*why).to_owned()),
-            ["R", runs, steps, discarded, stuck, secs, drops, duplicates] => {
+            ["R", runs, steps, discarded, stuck, secs, drops, duplicates, crashes] => {
                 out.totals = Some(Totals {
                     runs: runs.parse().unwrap_or(0),
                     steps: steps.parse().unwrap_or(0),
@@ -136,6 +148,7 @@ fn parse_output(text: &str) -> WorkerOutput {
                     secs: secs.parse().unwrap_or(0.0),
                     drops: drops.parse().unwrap_or(0),
                     duplicates: duplicates.parse().unwrap_or(0),
+                    crashes: crashes.parse().unwrap_or(0),
                 });
             }
             ["V", kind, middle @ .., step, run, seed] if !middle.is_empty() => {
@@ -158,7 +171,7 @@ fn lower(
     args: &TestArgs,
     out: &mut Renderer,
     sources: &mut SourceMap,
-) -> Result<(Module, Vec<Channel>), Exit> {
+) -> Result<(Module, Faults), Exit> {
     let Some(program) = frontend::program(&args.input, sources, out) else {
         out.summary();
         return Err(Exit::InputError);
@@ -194,8 +207,8 @@ fn lower(
         .filter(|(_, o)| o.section == ivyc_sema::program::Section::Specification)
         .map(|(sym, _)| program.sig.symbol_name(*sym).to_owned())
         .collect();
-    let channels = ivyc_cpp::faults::channels(&module, &spec);
-    Ok((module, channels))
+    let faults = ivyc_cpp::faults::faults(&module, &spec);
+    Ok((module, faults))
 }
 
 /// The size of every used sort, in module order: `SORT=N` or the default.
@@ -231,7 +244,7 @@ fn sizes(args: &TestArgs, module: &Module) -> Result<Vec<(String, u32)>, String>
 pub fn run(args: &TestArgs) -> Exit {
     let mut out = Renderer::new(args.input.message_format);
     let mut sources = SourceMap::new();
-    let (module, channels) = match lower(args, &mut out, &mut sources) {
+    let (module, faults) = match lower(args, &mut out, &mut sources) {
         Ok(m) => m,
         Err(e) => return e,
     };
@@ -259,7 +272,7 @@ pub fn run(args: &TestArgs) -> Exit {
         retries: 100,
         param_tries: 10_000,
     };
-    let files = match ivyc_cpp::generate_test(&module, &opts, limits, &channels) {
+    let files = match ivyc_cpp::generate_test(&module, &opts, limits, &faults) {
         Ok(f) => f,
         Err(e) => {
             out.plain_error("internal", &format!("code generation failed: {e}"));
@@ -365,7 +378,7 @@ pub fn run(args: &TestArgs) -> Exit {
         sizes_text.join(", ")
     );
     if args.max_faults > 0 {
-        report_channels(&module, &channels);
+        report_channels(&module, &faults);
     }
     let first = outputs
         .iter_mut()
@@ -401,6 +414,7 @@ pub fn run(args: &TestArgs) -> Exit {
                 t.secs = t.secs.max(o.secs);
                 t.drops += o.drops;
                 t.duplicates += o.duplicates;
+                t.crashes += o.crashes;
             }
             let Totals {
                 runs,
@@ -410,12 +424,15 @@ pub fn run(args: &TestArgs) -> Exit {
                 secs,
                 drops,
                 duplicates,
+                crashes,
             } = t;
             println!(
                 "clean: {runs} runs, {steps} steps, {discarded} discarded calls (a `require` of the environment failed), {stuck} runs ended early (no call satisfied the requires)"
             );
             if args.max_faults > 0 {
-                println!("faults injected: {drops} drop(s), {duplicates} duplicate(s)");
+                println!(
+                    "faults injected: {drops} drop(s), {duplicates} duplicate(s), {crashes} crash(es)"
+                );
             }
             let rate = if secs > 0.0 {
                 format!("{:.0}", steps as f64 / secs)
@@ -446,7 +463,8 @@ pub fn run(args: &TestArgs) -> Exit {
 }
 
 /// The channels faults are injected on (or why there are none).
-fn report_channels(module: &Module, channels: &[Channel]) {
+fn report_channels(module: &Module, faults: &Faults) {
+    let channels = &faults.channels;
     if channels.is_empty() {
         println!("no network channel: no fault can be injected (a channel is a `specification` relation set by a send and required by an exported delivery; docs/testing-generated-code.md)");
         return;
@@ -463,6 +481,19 @@ fn report_channels(module: &Module, channels: &[Channel]) {
         })
         .collect();
     println!("fault channels: {}", names.join(", "));
+    match (&faults.crash, &faults.no_crash) {
+        (Some(c), _) => {
+            let sort = module.sorts.get(c.sort).map_or("?", |s| s.name.as_str());
+            let vars: Vec<&str> = c
+                .vars
+                .iter()
+                .filter_map(|v| module.state.get(*v).map(|v| v.name.as_str()))
+                .collect();
+            println!("crash and restart of a `{sort}`: its entries of {}", vars.join(", "));
+        }
+        (None, Some(why)) => println!("no crash: {why}"),
+        (None, None) => {}
+    }
 }
 
 /// The location at the end of a check's message (`... FILE:L:C`).
@@ -523,10 +554,12 @@ fn report_violation(v: &Violation, sources: &SourceMap, args: &TestArgs) {
     }
     if args.max_faults > 0 {
         let faults: Vec<&RecordedFault> = v.steps.iter().flat_map(|s| &s.faults).collect();
-        let drops = faults.iter().filter(|f| f.kind == "drop").count();
+        let count = |k: &str| faults.iter().filter(|f| f.kind == k).count();
         println!(
-            "faults in this run: {drops} drop(s), {} duplicate(s)",
-            faults.len() - drops
+            "faults in this run: {} drop(s), {} duplicate(s), {} crash(es)",
+            count("drop"),
+            count("duplicate"),
+            count("crash")
         );
     }
     let when = if v.step == 0 {
@@ -601,6 +634,15 @@ fn trace_of(
                     kind: f.kind.clone(),
                     symbol: f.symbol.clone(),
                     args: f.args.clone(),
+                    reset: f
+                        .reset
+                        .iter()
+                        .map(|(symbol, args, value)| ResetEntry {
+                            symbol: symbol.clone(),
+                            args: args.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

@@ -121,33 +121,43 @@ pub(crate) fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, St
             step: Some(i + 1),
             query: false,
         });
-        // Network faults (`ivyc test --max-faults`): assignments to the
-        // specification's message relations after the action.
+        // Faults (`ivyc test --max-faults`): assignments to the
+        // specification's message relations, or to a crashed node's state,
+        // after the action.
         for f in &step.faults {
-            let Some(var) = module.state.iter().find(|v| v.name == f.symbol) else {
-                return Err(format!(
-                    "step {}: the trace injects a {} on `{}`, which is not a state relation of the program",
-                    i + 1,
-                    f.kind,
-                    f.symbol
-                ));
+            let sets: Vec<(&str, &[String], String)> = match f.kind.as_str() {
+                "drop" | "duplicate" => {
+                    let value = if f.kind == "drop" { "false" } else { "true" };
+                    vec![(f.symbol.as_str(), f.args.as_slice(), value.to_owned())]
+                }
+                "crash" => f
+                    .reset
+                    .iter()
+                    .map(|r| (r.symbol.as_str(), r.args.as_slice(), val(&r.value)))
+                    .collect(),
+                other => {
+                    return Err(format!("step {}: unknown fault kind `{other}`", i + 1));
+                }
             };
-            if var.args.len() != f.args.len() {
-                return Err(format!(
-                    "step {}: the {} on `{}` has {} argument(s), the relation {}",
-                    i + 1,
-                    f.kind,
-                    f.symbol,
-                    f.args.len(),
-                    var.args.len()
-                ));
+            for (symbol, fargs, value) in sets {
+                match module.state.iter().find(|v| v.name == symbol) {
+                    Some(var) if var.args.len() == fargs.len() => {}
+                    _ => {
+                        return Err(format!(
+                            "step {}: the trace's {} sets `{symbol}` with {} argument(s), which is not a state symbol of the program with as many",
+                            i + 1,
+                            f.kind,
+                            fargs.len()
+                        ))
+                    }
+                }
+                let args: Vec<String> = fargs.iter().map(|a| val(a)).collect();
+                lines.push(Line {
+                    text: format!("{symbol}({}) := {value}", args.join(", ")),
+                    step: Some(i + 1),
+                    query: false,
+                });
             }
-            let args: Vec<String> = f.args.iter().map(|a| val(a)).collect();
-            lines.push(Line {
-                text: format!("{}({}) := {}", f.symbol, args.join(", "), f.value()),
-                step: Some(i + 1),
-                query: false,
-            });
         }
     }
     Ok(lines)

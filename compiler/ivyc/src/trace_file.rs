@@ -64,22 +64,28 @@ pub struct StepEntry {
     pub faults: Vec<FaultEntry>,
 }
 
-/// A network fault of `ivyc test`: the message `symbol(args)` (a tuple of
-/// a specification relation of messages in flight) set to `false` (`drop`)
-/// or back to `true` after the step's delivery consumed it (`duplicate`).
+/// A fault of `ivyc test --max-faults`, applied after its step's action:
+/// the message `symbol(args)` (a tuple of a specification relation of
+/// messages in flight) set to `false` (`drop`) or back to `true` after the
+/// step's delivery consumed it (`duplicate`); or node `args[0]` of sort
+/// `symbol` restarted (`crash`): the entries of `reset` set back to their
+/// values after the initializer.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct FaultEntry {
-    /// `drop` or `duplicate`.
+    /// `drop`, `duplicate` or `crash`.
     pub kind: String,
     pub symbol: String,
     pub args: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reset: Vec<ResetEntry>,
 }
 
-impl FaultEntry {
-    /// The value the fault gives to `symbol(args)`.
-    pub fn value(&self) -> bool {
-        self.kind == "duplicate"
-    }
+/// An entry a crash sets back: `symbol(args) := value`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ResetEntry {
+    pub symbol: String,
+    pub args: Vec<String>,
+    pub value: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
