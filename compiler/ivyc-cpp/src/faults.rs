@@ -102,8 +102,14 @@ fn assigns(v: &Value, var: usize, value: bool) -> bool {
     let k = v.get("k").and_then(Value::as_str);
     matches!(k, Some("Assign") | Some("Fill"))
         && is_state(v.get("place"), var)
-        && v.get("value").and_then(|x| x.get("k")).and_then(Value::as_str) == Some("Bool")
-        && v.get("value").and_then(|x| x.get("value")).and_then(Value::as_bool) == Some(value)
+        && v.get("value")
+            .and_then(|x| x.get("k"))
+            .and_then(Value::as_str)
+            == Some("Bool")
+        && v.get("value")
+            .and_then(|x| x.get("value"))
+            .and_then(Value::as_bool)
+            == Some(value)
 }
 
 /// The faults of `module` (lowered with its specification, for a test
@@ -141,9 +147,11 @@ fn crash(module: &Module, spec: &[String], channels: &[Channel]) -> Result<Crash
     let delivery = module.actions.iter().find(|f| {
         let body = to_value(&f.body);
         f.exported
-            && channels
-                .iter()
-                .any(|c| contains(&body, &defs, &mut Vec::new(), &|v| requires(v, c.var, &defs)))
+            && channels.iter().any(|c| {
+                contains(&body, &defs, &mut Vec::new(), &|v| {
+                    requires(v, c.var, &defs)
+                })
+            })
     });
     let Some(f) = delivery else {
         return Err("no delivery action".to_owned());
@@ -221,4 +229,116 @@ fn channels(module: &Module, spec: &[String]) -> Vec<Channel> {
 
 fn to_value<T: Serialize>(x: &T) -> Value {
     serde_json::to_value(x).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ivyc_ir::ir::{CheckKind, Expr, Func, Local, Place, Stmt, Var};
+
+    fn var(name: &str) -> Var {
+        Var {
+            name: name.into(),
+            ident: name.replace('.', "_"),
+            args: vec![Type::Id { sort: 0 }],
+            ret: Type::Bool,
+            storage: Storage::Dense,
+        }
+    }
+
+    fn me() -> Local {
+        Local {
+            name: "me".into(),
+            ident: "me".into(),
+            ty: Type::Id { sort: 0 },
+            args: Vec::new(),
+            storage: Storage::Scalar,
+            bound: false,
+        }
+    }
+
+    fn set(var: usize, value: bool) -> Stmt {
+        Stmt::Assign {
+            place: Place::State { var },
+            loops: Vec::new(),
+            args: vec![Expr::Read {
+                place: Place::Local { local: 0 },
+                args: Vec::new(),
+            }],
+            fields: Vec::new(),
+            value: Expr::Bool { value },
+        }
+    }
+
+    fn action(name: &str, exported: bool, body: Vec<Stmt>) -> Func {
+        Func {
+            name: name.into(),
+            ident: name.replace('.', "_"),
+            exported,
+            params: vec![0],
+            returns: Vec::new(),
+            locals: vec![me()],
+            body,
+        }
+    }
+
+    /// `net.pending` (specification) is set by `net.send` and required and
+    /// consumed by the exported `proto.recv(me)`; `proto.has` is the node
+    /// state a crash resets.
+    fn token_ring(consume: bool) -> Module {
+        let require = Stmt::Check {
+            kind: CheckKind::Require,
+            cond: Expr::Read {
+                place: Place::State { var: 0 },
+                args: vec![Expr::Read {
+                    place: Place::Local { local: 0 },
+                    args: Vec::new(),
+                }],
+            },
+            message: "m.ivy:1:1".into(),
+        };
+        let mut recv = vec![require];
+        if consume {
+            recv.push(set(0, false));
+        }
+        recv.push(set(1, true));
+        Module {
+            name: "m".into(),
+            ident: "m".into(),
+            state: vec![var("net.pending"), var("proto.has")],
+            actions: vec![
+                action("net.send", false, vec![set(0, true)]),
+                action("proto.recv", true, recv),
+            ],
+            ..Module::default()
+        }
+    }
+
+    #[test]
+    fn a_specification_relation_sent_and_required_is_a_channel() {
+        let f = faults(&token_ring(true), &["net.pending".to_owned()]);
+        assert_eq!(
+            f.channels,
+            vec![Channel {
+                var: 0,
+                consumed: true
+            }]
+        );
+        assert_eq!(
+            f.crash,
+            Some(Crash {
+                sort: 0,
+                vars: vec![1]
+            })
+        );
+        let f = faults(&token_ring(false), &["net.pending".to_owned()]);
+        assert!(!f.channels[0].consumed);
+    }
+
+    #[test]
+    fn protocol_state_is_no_channel() {
+        // The same relation outside a `specification` section.
+        let f = faults(&token_ring(true), &[]);
+        assert_eq!(f, Faults::default());
+    }
 }

@@ -476,7 +476,10 @@ fn report_channels(module: &Module, faults: &Faults) {
             Some(if c.consumed {
                 format!("{} (drop, duplicate)", v.name)
             } else {
-                format!("{} (drop; the specification already lets it be delivered again)", v.name)
+                format!(
+                    "{} (drop; the specification already lets it be delivered again)",
+                    v.name
+                )
             })
         })
         .collect();
@@ -489,7 +492,10 @@ fn report_channels(module: &Module, faults: &Faults) {
                 .iter()
                 .filter_map(|v| module.state.get(*v).map(|v| v.name.as_str()))
                 .collect();
-            println!("crash and restart of a `{sort}`: its entries of {}", vars.join(", "));
+            println!(
+                "crash and restart of a `{sort}`: its entries of {}",
+                vars.join(", ")
+            );
         }
         (None, Some(why)) => println!("no crash: {why}"),
         (None, None) => {}
