@@ -5,8 +5,12 @@
 //! temporary directory (or `--keep DIR`), runs `--workers` driver processes
 //! that share the runs, and reports: a clean summary (exit 0) or the first
 //! violating run's steps and violated property (exit 1), optionally as a
-//! trace in the `bmc --trace-out` format for `ivyc replay`. The driver's
-//! output protocol is described at the top of `templates/test.cpp.tera`.
+//! trace in the `bmc --trace-out` format for `ivyc replay`. With
+//! `--max-faults N` each run may inject up to N faults (drop or duplicate
+//! a message on the specification's channels, crash and restart a node;
+//! [`ivyc_cpp::faults`]), listed under their step and in the trace. The
+//! driver's output protocol is described at the top of
+//! `templates/test.cpp.tera`.
 
 use crate::cli::TestArgs;
 use crate::exit::Exit;
