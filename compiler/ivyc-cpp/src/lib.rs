@@ -7,6 +7,8 @@
 //! (a C++ string literal with every non-printable byte escaped) and
 //! `short` (the last segment of a dotted Ivy name).
 
+pub mod faults;
+
 use ivyc_ir::Module;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -157,6 +159,10 @@ fn render_files(ctx: &tera::Context, files: &[(String, &str)]) -> Result<Vec<Fil
         .collect()
 }
 
+/// A step of the test driver is followed by a network fault with
+/// probability 1/`FAULT_ODDS` while the run's fault budget lasts.
+pub const FAULT_ODDS: u32 = 4;
+
 /// How hard the test driver tries.
 #[derive(Clone, Copy, Debug)]
 pub struct TestLimits {
@@ -170,11 +176,13 @@ pub struct TestLimits {
 /// Render the files of `ivyc test`: the header (with
 /// `violated_invariant()` over [`Module::invariants`]), `<stem>_test.cpp`
 /// (the randomized driver, see `templates/test.cpp.tera`) and a
-/// `CMakeLists.txt` building it in Release mode with `-O2`.
+/// `CMakeLists.txt` building it in Release mode with `-O2`. `faults` are
+/// the faults the driver may inject ([`faults::faults`]).
 pub fn generate_test(
     module: &Module,
     opts: &Options,
     limits: TestLimits,
+    faults: &faults::Faults,
 ) -> Result<Vec<File>, RenderError> {
     let mut ctx = base_context(module, opts, true);
     let exported: Vec<&ivyc_ir::ir::Func> = module.actions.iter().filter(|f| f.exported).collect();
@@ -182,6 +190,9 @@ pub fn generate_test(
     ctx.insert("env_checks", &environment_checks(module));
     ctx.insert("retries", &limits.retries);
     ctx.insert("param_tries", &limits.param_tries);
+    ctx.insert("channels", &faults.channels);
+    ctx.insert("crash", &faults.crash);
+    ctx.insert("fault_odds", &FAULT_ODDS);
     render_files(
         &ctx,
         &[
@@ -311,7 +322,7 @@ mod tests {
             source: "m.ivy".into(),
             runtime_dir: String::new(),
         };
-        let files = generate_test(&m, &opts, limits).expect("renders");
+        let files = generate_test(&m, &opts, limits, &faults::Faults::default()).expect("renders");
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["m.hpp", "m_test.cpp", "CMakeLists.txt"]);
         assert!(files[0]

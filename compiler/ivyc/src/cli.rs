@@ -62,6 +62,10 @@ pub struct TestArgs {
     #[arg(long, value_name = "W", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(1..=256))]
     pub workers: u64,
+    /// Network faults (drop, duplicate a message in flight) each run may
+    /// inject on the specification's channels (default 0: none).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_faults: u64,
     /// Write a violation as a trace in the `bmc --trace-out` JSON format
     /// (replayed by `ivyc replay`).
     #[arg(long, value_name = "FILE")]

@@ -5,17 +5,24 @@
 //! temporary directory (or `--keep DIR`), runs `--workers` driver processes
 //! that share the runs, and reports: a clean summary (exit 0) or the first
 //! violating run's steps and violated property (exit 1), optionally as a
-//! trace in the `bmc --trace-out` format for `ivyc replay`. The driver's
-//! output protocol is described at the top of `templates/test.cpp.tera`.
+//! trace in the `bmc --trace-out` format for `ivyc replay`. With
+//! `--max-faults N` each run may inject up to N faults (drop or duplicate
+//! a message on the specification's channels, crash and restart a node;
+//! [`ivyc_cpp::faults`]), listed under their step and in the trace. The
+//! driver's output protocol is described at the top of
+//! `templates/test.cpp.tera`.
 
 use crate::cli::TestArgs;
 use crate::exit::Exit;
 use crate::extract::default_runtime_dir;
 use crate::frontend;
 use crate::render::Renderer;
-use crate::trace_file::{Entry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION};
+use crate::trace_file::{
+    Entry, FaultEntry, ResetEntry, Row, StepEntry, TraceFile, ViolationEntry, TRACE_VERSION,
+};
 use ivyc_base::diagnostic::list_or_none;
 use ivyc_base::{IntoDiagnostic, SourceMap};
+use ivyc_cpp::faults::Faults;
 use ivyc_ir::Module;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -24,11 +31,23 @@ use std::process::Command;
 /// Default size of an uninterpreted sort.
 const DEFAULT_SIZE: u32 = 3;
 
+/// The `R` line of a driver process.
+#[derive(Default, Clone, Copy)]
+struct Totals {
+    runs: u64,
+    steps: u64,
+    discarded: u64,
+    stuck: u64,
+    secs: f64,
+    drops: u64,
+    duplicates: u64,
+    crashes: u64,
+}
+
 /// What one driver process printed.
 #[derive(Default)]
 struct WorkerOutput {
-    /// `R` line: runs, steps, discarded calls, stuck runs, seconds.
-    totals: Option<(u64, u64, u64, u64, f64)>,
+    totals: Option<Totals>,
     violation: Option<Violation>,
     /// `E` line: the parameters could not be drawn.
     error: Option<String>,
@@ -57,6 +76,23 @@ struct RecordedStep {
     call: String,
     args: Vec<(String, String)>,
     callbacks: Vec<String>,
+    /// Network faults injected after the action.
+    faults: Vec<RecordedFault>,
+}
+
+/// An `F` line: a fault injected after a step's action.
+struct RecordedFault {
+    /// `drop`, `duplicate` or `crash`.
+    kind: String,
+    /// What it did: a REPL assignment (`net.pending(1) := false`), or
+    /// `node 1 restarted`.
+    line: String,
+    /// The relation (the node sort for a crash).
+    symbol: String,
+    /// Its arguments (the node) as trace values.
+    args: Vec<String>,
+    /// `K` lines of a crash: the entries set back to their initial values.
+    reset: Vec<(String, Vec<String>, String)>,
 }
 
 fn parse_output(text: &str) -> WorkerOutput {
@@ -89,15 +125,35 @@ fn parse_output(text: &str) -> WorkerOutput {
                 Some(s) => s.callbacks.push((*call).to_owned()),
                 None => v.init_calls.push((*call).to_owned()),
             },
+            ["F", kind, line, symbol, args @ ..] => {
+                if let Some(s) = v.steps.last_mut() {
+                    s.faults.push(RecordedFault {
+                        kind: (*kind).to_owned(),
+                        line: (*line).to_owned(),
+                        symbol: (*symbol).to_owned(),
+                        args: args.iter().map(|a| (*a).to_owned()).collect(),
+                        reset: Vec::new(),
+                    });
+                }
+            }
+            ["K", rest @ ..] => {
+                let f = v.steps.last_mut().and_then(|s| s.faults.last_mut());
+                if let (Some(f), Some(r)) = (f, row(rest)) {
+                    f.reset.push(r);
+                }
+            }
             ["E", why] => out.error = Some((*why).to_owned()),
-            ["R", runs, steps, discarded, stuck, secs] => {
-                out.totals = Some((
-                    runs.parse().unwrap_or(0),
-                    steps.parse().unwrap_or(0),
-                    discarded.parse().unwrap_or(0),
-                    stuck.parse().unwrap_or(0),
-                    secs.parse().unwrap_or(0.0),
-                ));
+            ["R", runs, steps, discarded, stuck, secs, drops, duplicates, crashes] => {
+                out.totals = Some(Totals {
+                    runs: runs.parse().unwrap_or(0),
+                    steps: steps.parse().unwrap_or(0),
+                    discarded: discarded.parse().unwrap_or(0),
+                    stuck: stuck.parse().unwrap_or(0),
+                    secs: secs.parse().unwrap_or(0.0),
+                    drops: drops.parse().unwrap_or(0),
+                    duplicates: duplicates.parse().unwrap_or(0),
+                    crashes: crashes.parse().unwrap_or(0),
+                });
             }
             ["V", kind, middle @ .., step, run, seed] if !middle.is_empty() => {
                 v.kind = (*kind).to_owned();
@@ -113,8 +169,13 @@ fn parse_output(text: &str) -> WorkerOutput {
     out
 }
 
-/// Lowers the program (with its invariants) for the selected isolate.
-fn lower(args: &TestArgs, out: &mut Renderer, sources: &mut SourceMap) -> Result<Module, Exit> {
+/// Lowers the program (with its invariants) for the selected isolate;
+/// also returns its network channels (where faults are injected).
+fn lower(
+    args: &TestArgs,
+    out: &mut Renderer,
+    sources: &mut SourceMap,
+) -> Result<(Module, Faults), Exit> {
     let Some(program) = frontend::program(&args.input, sources, out) else {
         out.summary();
         return Err(Exit::InputError);
@@ -142,7 +203,16 @@ fn lower(args: &TestArgs, out: &mut Renderer, sources: &mut SourceMap) -> Result
             out.summary();
             Exit::InputError
         })?;
-    Ok(module)
+    // The specification state: symbols declared in `specification`
+    // sections (what extraction leaves out).
+    let spec: Vec<String> = program
+        .symbol_origins
+        .iter()
+        .filter(|(_, o)| o.section == ivyc_sema::program::Section::Specification)
+        .map(|(sym, _)| program.sig.symbol_name(*sym).to_owned())
+        .collect();
+    let faults = ivyc_cpp::faults::faults(&module, &spec);
+    Ok((module, faults))
 }
 
 /// The size of every used sort, in module order: `SORT=N` or the default.
@@ -178,7 +248,7 @@ fn sizes(args: &TestArgs, module: &Module) -> Result<Vec<(String, u32)>, String>
 pub fn run(args: &TestArgs) -> Exit {
     let mut out = Renderer::new(args.input.message_format);
     let mut sources = SourceMap::new();
-    let module = match lower(args, &mut out, &mut sources) {
+    let (module, faults) = match lower(args, &mut out, &mut sources) {
         Ok(m) => m,
         Err(e) => return e,
     };
@@ -206,7 +276,7 @@ pub fn run(args: &TestArgs) -> Exit {
         retries: 100,
         param_tries: 10_000,
     };
-    let files = match ivyc_cpp::generate_test(&module, &opts, limits) {
+    let files = match ivyc_cpp::generate_test(&module, &opts, limits, &faults) {
         Ok(f) => f,
         Err(e) => {
             out.plain_error("internal", &format!("code generation failed: {e}"));
@@ -249,6 +319,7 @@ pub fn run(args: &TestArgs) -> Exit {
             .arg(args.steps.to_string())
             .arg(w.to_string())
             .arg(args.workers.to_string())
+            .arg(args.max_faults.to_string())
             .args(sizes.iter().map(|(_, n)| n.to_string()))
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -295,8 +366,13 @@ pub fn run(args: &TestArgs) -> Exit {
         return Exit::InputError;
     }
     let sizes_text: Vec<String> = sizes.iter().map(|(s, n)| format!("{s}={n}")).collect();
+    let faults_text = if args.max_faults > 0 {
+        format!(", up to {} fault(s) per run", args.max_faults)
+    } else {
+        String::new()
+    };
     println!(
-        "testing `{}` (seed {}, {} runs of up to {} steps, {} worker(s){}{})",
+        "testing `{}` (seed {}, {} runs of up to {} steps{faults_text}, {} worker(s){}{})",
         module.name,
         args.seed,
         args.runs,
@@ -305,6 +381,9 @@ pub fn run(args: &TestArgs) -> Exit {
         if sizes_text.is_empty() { "" } else { ", " },
         sizes_text.join(", ")
     );
+    if args.max_faults > 0 {
+        report_channels(&module, &faults);
+    }
     let first = outputs
         .iter_mut()
         .filter_map(|o| o.violation.take())
@@ -330,17 +409,35 @@ pub fn run(args: &TestArgs) -> Exit {
             Exit::CheckFailed
         }
         None => {
-            let (mut runs, mut steps, mut discarded, mut stuck, mut secs) = (0, 0, 0, 0, 0.0f64);
-            for (r, s, d, k, t) in outputs.iter().filter_map(|o| o.totals) {
-                runs += r;
-                steps += s;
-                discarded += d;
-                stuck += k;
-                secs = secs.max(t);
+            let mut t = Totals::default();
+            for o in outputs.iter().filter_map(|o| o.totals) {
+                t.runs += o.runs;
+                t.steps += o.steps;
+                t.discarded += o.discarded;
+                t.stuck += o.stuck;
+                t.secs = t.secs.max(o.secs);
+                t.drops += o.drops;
+                t.duplicates += o.duplicates;
+                t.crashes += o.crashes;
             }
+            let Totals {
+                runs,
+                steps,
+                discarded,
+                stuck,
+                secs,
+                drops,
+                duplicates,
+                crashes,
+            } = t;
             println!(
                 "clean: {runs} runs, {steps} steps, {discarded} discarded calls (a `require` of the environment failed), {stuck} runs ended early (no call satisfied the requires)"
             );
+            if args.max_faults > 0 {
+                println!(
+                    "faults injected: {drops} drop(s), {duplicates} duplicate(s), {crashes} crash(es)"
+                );
+            }
             let rate = if secs > 0.0 {
                 format!("{:.0}", steps as f64 / secs)
             } else {
@@ -367,6 +464,46 @@ pub fn run(args: &TestArgs) -> Exit {
         println!("build kept in {}", d.display());
     }
     code
+}
+
+/// The channels faults are injected on (or why there are none).
+fn report_channels(module: &Module, faults: &Faults) {
+    let channels = &faults.channels;
+    if channels.is_empty() {
+        println!("no network channel: no fault can be injected (a channel is a `specification` relation set by a send and required by an exported delivery; docs/testing-generated-code.md)");
+        return;
+    }
+    let names: Vec<String> = channels
+        .iter()
+        .filter_map(|c| {
+            let v = module.state.get(c.var)?;
+            Some(if c.consumed {
+                format!("{} (drop, duplicate)", v.name)
+            } else {
+                format!(
+                    "{} (drop; the specification already lets it be delivered again)",
+                    v.name
+                )
+            })
+        })
+        .collect();
+    println!("fault channels: {}", names.join(", "));
+    match (&faults.crash, &faults.no_crash) {
+        (Some(c), _) => {
+            let sort = module.sorts.get(c.sort).map_or("?", |s| s.name.as_str());
+            let vars: Vec<&str> = c
+                .vars
+                .iter()
+                .filter_map(|v| module.state.get(*v).map(|v| v.name.as_str()))
+                .collect();
+            println!(
+                "crash and restart of a `{sort}`: its entries of {}",
+                vars.join(", ")
+            );
+        }
+        (None, Some(why)) => println!("no crash: {why}"),
+        (None, None) => {}
+    }
 }
 
 /// The location at the end of a check's message (`... FILE:L:C`).
@@ -421,6 +558,19 @@ fn report_violation(v: &Violation, sources: &SourceMap, args: &TestArgs) {
         for c in &s.callbacks {
             println!("      < {c}");
         }
+        for f in &s.faults {
+            println!("      ! {}: {}", f.kind, f.line);
+        }
+    }
+    if args.max_faults > 0 {
+        let faults: Vec<&RecordedFault> = v.steps.iter().flat_map(|s| &s.faults).collect();
+        let count = |k: &str| faults.iter().filter(|f| f.kind == k).count();
+        println!(
+            "faults in this run: {} drop(s), {} duplicate(s), {} crash(es)",
+            count("drop"),
+            count("duplicate"),
+            count("crash")
+        );
     }
     let when = if v.step == 0 {
         "in the initializer".to_owned()
@@ -487,6 +637,24 @@ fn trace_of(
                 .to_owned(),
             args: s.args.iter().cloned().collect(),
             state: BTreeMap::new(),
+            faults: s
+                .faults
+                .iter()
+                .map(|f| FaultEntry {
+                    kind: f.kind.clone(),
+                    symbol: f.symbol.clone(),
+                    args: f.args.clone(),
+                    reset: f
+                        .reset
+                        .iter()
+                        .map(|(symbol, args, value)| ResetEntry {
+                            symbol: symbol.clone(),
+                            args: args.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
         })
         .collect();
     if v.step == 0 {

@@ -7,7 +7,10 @@
 //! invariant violation, which extracted code does not check, is replayed by
 //! asking the REPL for its state (`?state`) after the violating step and
 //! comparing it with the trace's state there; a deadlock by
-//! `crate::replay_deadlock`.
+//! `crate::replay_deadlock`. A trace with network faults (`ivyc test
+//! --max-faults`) is replayed on the C++ with its `specification` state
+//! and monitors (as the test driver runs), each fault an assignment
+//! `NAME(args) := false|true` after its step's action.
 
 use crate::cli::ReplayArgs;
 use crate::exit::Exit;
@@ -118,6 +121,44 @@ pub(crate) fn script(trace: &TraceFile, module: &Module) -> Result<Vec<Line>, St
             step: Some(i + 1),
             query: false,
         });
+        // Faults (`ivyc test --max-faults`): assignments to the
+        // specification's message relations, or to a crashed node's state,
+        // after the action.
+        for f in &step.faults {
+            let sets: Vec<(&str, &[String], String)> = match f.kind.as_str() {
+                "drop" | "duplicate" => {
+                    let value = if f.kind == "drop" { "false" } else { "true" };
+                    vec![(f.symbol.as_str(), f.args.as_slice(), value.to_owned())]
+                }
+                "crash" => f
+                    .reset
+                    .iter()
+                    .map(|r| (r.symbol.as_str(), r.args.as_slice(), val(&r.value)))
+                    .collect(),
+                other => {
+                    return Err(format!("step {}: unknown fault kind `{other}`", i + 1));
+                }
+            };
+            for (symbol, fargs, value) in sets {
+                match module.state.iter().find(|v| v.name == symbol) {
+                    Some(var) if var.args.len() == fargs.len() => {}
+                    _ => {
+                        return Err(format!(
+                            "step {}: the trace's {} sets `{symbol}` with {} argument(s), which is not a state symbol of the program with as many",
+                            i + 1,
+                            f.kind,
+                            fargs.len()
+                        ))
+                    }
+                }
+                let args: Vec<String> = fargs.iter().map(|a| val(a)).collect();
+                lines.push(Line {
+                    text: format!("{symbol}({}) := {value}", args.join(", ")),
+                    step: Some(i + 1),
+                    query: false,
+                });
+            }
+        }
     }
     Ok(lines)
 }
@@ -222,7 +263,16 @@ pub fn run(args: &ReplayArgs) -> Exit {
         return Exit::InputError;
     };
     let name = frontend::module_name(&args.input);
-    let module = match ivyc_ir::lower(&program, &sources, &name, None) {
+    // A trace of `ivyc test --max-faults` changes the specification's
+    // network state: the C++ then holds and runs the specification, as the
+    // test driver did.
+    let faulty = trace.steps.iter().any(|s| !s.faults.is_empty());
+    let lowered = if faulty {
+        ivyc_ir::lower_with_invariants(&program, &sources, &name, None)
+    } else {
+        ivyc_ir::lower(&program, &sources, &name, None)
+    };
+    let module = match lowered {
         Ok(m) => m,
         Err(errors) => {
             for e in &errors {

@@ -58,6 +58,34 @@ pub struct StepEntry {
     pub args: BTreeMap<String, String>,
     /// Every mutable symbol after the step.
     pub state: BTreeMap<String, Entry>,
+    /// Network faults injected after the step's action (`ivyc test
+    /// --max-faults`), in order; `state` is the state after them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultEntry>,
+}
+
+/// A fault of `ivyc test --max-faults`, applied after its step's action:
+/// the message `symbol(args)` (a tuple of a specification relation of
+/// messages in flight) set to `false` (`drop`) or back to `true` after the
+/// step's delivery consumed it (`duplicate`); or node `args[0]` of sort
+/// `symbol` restarted (`crash`): the entries of `reset` set back to their
+/// values after the initializer.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct FaultEntry {
+    /// `drop`, `duplicate` or `crash`.
+    pub kind: String,
+    pub symbol: String,
+    pub args: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reset: Vec<ResetEntry>,
+}
+
+/// An entry a crash sets back: `symbol(args) := value`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ResetEntry {
+    pub symbol: String,
+    pub args: Vec<String>,
+    pub value: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -140,6 +168,7 @@ impl TraceFile {
                     })
                     .collect(),
                 state: state(sig, &s.state.iter().collect::<Vec<_>>()),
+                faults: Vec::new(),
             })
             .collect();
         let v = t.violation.as_ref();
